@@ -1,0 +1,489 @@
+/* gp-policy.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-policy"
+
+#include "config.h"
+
+#include "gp-policy.h"
+#include "gp-json.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <string.h>
+
+struct _GpPolicy
+{
+  GpDocument parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (GpPolicy, gp_policy, GP_TYPE_DOCUMENT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_TITLE,
+  PROP_DEFAULT_LEVEL,
+  PROP_RESPONSE_MINUTES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char * const units[] = {
+  GP_DEADLINE_MINUTES, GP_DEADLINE_WORKING_HOURS, GP_DEADLINE_WORKING_DAYS,
+  GP_DEADLINE_CALENDAR_DAYS, NULL
+};
+
+static JsonObject *
+object_at (JsonArray *array,
+           guint      index)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static gboolean
+array_has_code (JsonArray  *array,
+                const char *code)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    if (g_strcmp0 (gp_json_get_string (object_at (array, i), "code"), code) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+validate_codes (JsonArray   *array,
+                const char  *what,
+                GError     **error)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *item = object_at (array, i);
+      const char *code = gp_json_get_string (item, "code");
+
+      if (code == NULL || *code == '\0' || gp_json_get_string (item, "label") == NULL)
+        {
+          g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                       _("%s %u must have a “code” and a “label”"), what, i + 1);
+          return FALSE;
+        }
+      for (guint j = 0; j < i; j++)
+        if (g_strcmp0 (gp_json_get_string (object_at (array, j), "code"), code) == 0)
+          {
+            g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                         _("%s code “%s” is given twice"), what, code);
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_levels (GpDocument  *document,
+                 GError     **error)
+{
+  JsonArray *levels = gp_document_get_array_member (document, "levels");
+  JsonArray *urgencies = gp_document_get_array_member (document, "urgencies");
+  JsonArray *escalation = gp_document_get_array_member (document, "escalation");
+  const char *default_level = gp_document_get_string_member (document, "default_level");
+
+  if (levels == NULL || json_array_get_length (levels) == 0)
+    {
+      g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_MISSING,
+                           _("“levels” must list at least one level"));
+      return FALSE;
+    }
+  if (!validate_codes (levels, _("level"), error) ||
+      (urgencies != NULL && !validate_codes (urgencies, _("urgency"), error)))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (levels); i++)
+    {
+      JsonObject *level = object_at (levels, i);
+      const char *code = gp_json_get_string (level, "code");
+      JsonArray *deadlines = gp_json_get_array (level, "deadlines");
+
+      if (deadlines == NULL || json_array_get_length (deadlines) == 0)
+        {
+          g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_MISSING,
+                       _("level “%s” has no deadlines"), code);
+          return FALSE;
+        }
+      for (guint j = 0; j < json_array_get_length (deadlines); j++)
+        {
+          JsonObject *deadline = object_at (deadlines, j);
+          const char *urgency = gp_json_get_string (deadline, "urgency");
+          const char *unit = gp_json_get_string (deadline, "unit");
+          gint64 amount = 0;
+
+          if (deadline == NULL || !gp_json_get_int (deadline, "amount", &amount) || amount < 1 ||
+              unit == NULL || !g_strv_contains (units, unit))
+            {
+              g_autofree char *list = g_strjoinv (", ", (char **) units);
+
+              g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                           _("level “%s”, deadline %u: “amount” must be at least 1 and "
+                             "“unit” one of %s"), code, j + 1, list);
+              return FALSE;
+            }
+          if (urgency != NULL && !array_has_code (urgencies, urgency))
+            {
+              g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                           _("level “%s”: urgency “%s” is not in “urgencies”"), code, urgency);
+              return FALSE;
+            }
+        }
+    }
+
+  if (!array_has_code (levels, default_level))
+    {
+      g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                   _("the default level “%s” is not one of the levels"), default_level);
+      return FALSE;
+    }
+
+  for (guint i = 0; escalation != NULL && i < json_array_get_length (escalation); i++)
+    {
+      JsonNode *node = json_array_get_element (escalation, i);
+      const char *code = gp_json_node_is_string (node) ? json_node_get_string (node) : NULL;
+
+      if (!array_has_code (levels, code))
+        {
+          g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                       _("escalation step %u is not one of the levels"), i + 1);
+          return FALSE;
+        }
+      for (guint j = 0; j < i; j++)
+        if (g_strcmp0 (json_array_get_string_element (escalation, j), code) == 0)
+          {
+            g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                         _("level “%s” appears twice in the escalation order"), code);
+            return FALSE;
+          }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_clock (const char *text,
+             int        *minutes)
+{
+  guint hours, mins;
+  char tail;
+
+  if (text == NULL || strlen (text) != 5 ||
+      sscanf (text, "%2u:%2u%c", &hours, &mins, &tail) != 2 || hours > 23 || mins > 59)
+    return FALSE;
+  *minutes = hours * 60 + mins;
+  return TRUE;
+}
+
+static gboolean
+validate_warning_and_hours (GpDocument  *document,
+                            GError     **error)
+{
+  JsonObject *warning = gp_document_get_object_member (document, "warning");
+  JsonObject *hours = gp_document_get_object_member (document, "working_hours");
+  double yellow;
+  int start, end;
+
+  if (json_object_has_member (gp_document_get_body (document), "warning") &&
+      (warning == NULL || !gp_json_get_number (warning, "yellow", &yellow) ||
+       yellow <= 0.0 || yellow >= 1.0))
+    {
+      g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                           _("“warning” must give “yellow” as a share of the time between 0 and 1"));
+      return FALSE;
+    }
+
+  if (json_object_has_member (gp_document_get_body (document), "working_hours") &&
+      (hours == NULL || !parse_clock (gp_json_get_string (hours, "start"), &start) ||
+       !parse_clock (gp_json_get_string (hours, "end"), &end) || start >= end))
+    {
+      g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                           _("“working_hours” must give “start” before “end”, as 08:30 and 17:30"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+validate_calendar (GpDocument  *document,
+                   GError     **error)
+{
+  JsonObject *calendar = gp_document_get_object_member (document, "calendar");
+  JsonArray *weekend, *holidays, *workdays;
+
+  if (calendar == NULL)
+    {
+      if (json_object_has_member (gp_document_get_body (document), "calendar"))
+        {
+          g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_WRONG_TYPE,
+                               _("“calendar” must be an object"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  weekend = gp_json_get_array (calendar, "weekend");
+  for (guint i = 0; weekend != NULL && i < json_array_get_length (weekend); i++)
+    {
+      JsonNode *node = json_array_get_element (weekend, i);
+
+      if (!gp_json_node_is_int (node) || json_node_get_int (node) < 1 || json_node_get_int (node) > 7)
+        {
+          g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                               _("calendar “weekend” must list days 1 (Monday) to 7 (Sunday)"));
+          return FALSE;
+        }
+    }
+
+  holidays = gp_json_get_array (calendar, "holidays");
+  for (guint i = 0; holidays != NULL && i < json_array_get_length (holidays); i++)
+    {
+      JsonObject *holiday = object_at (holidays, i);
+      GDate from, to;
+
+      if (holiday == NULL || gp_json_get_string (holiday, "name") == NULL ||
+          !gp_json_parse_date (gp_json_get_string (holiday, "from"), &from) ||
+          !gp_json_parse_date (gp_json_get_string (holiday, "to"), &to) ||
+          g_date_compare (&from, &to) > 0)
+        {
+          g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                       _("holiday %u must have a “name” and dates “from” ≤ “to” as YYYY-MM-DD"),
+                       i + 1);
+          return FALSE;
+        }
+    }
+
+  workdays = gp_json_get_array (calendar, "workdays");
+  for (guint i = 0; workdays != NULL && i < json_array_get_length (workdays); i++)
+    {
+      JsonNode *node = json_array_get_element (workdays, i);
+      GDate date;
+
+      if (!gp_json_node_is_string (node) || !gp_json_parse_date (json_node_get_string (node), &date))
+        {
+          g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                       _("make-up working day %u must be a date as YYYY-MM-DD"), i + 1);
+          return FALSE;
+        }
+      for (guint j = 0; holidays != NULL && j < json_array_get_length (holidays); j++)
+        {
+          GDate from, to;
+
+          gp_json_parse_date (gp_json_get_string (object_at (holidays, j), "from"), &from);
+          gp_json_parse_date (gp_json_get_string (object_at (holidays, j), "to"), &to);
+          if (g_date_compare (&date, &from) >= 0 && g_date_compare (&date, &to) <= 0)
+            {
+              g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                           _("%s is both a holiday and a make-up working day"),
+                           json_node_get_string (node));
+              return FALSE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+gp_policy_validate (GpDocument  *document,
+                    GError     **error)
+{
+  return validate_levels (document, error) &&
+         validate_warning_and_hours (document, error) &&
+         validate_calendar (document, error);
+}
+
+static void
+gp_policy_class_init (GpPolicyClass *klass)
+{
+  GpDocumentClass *document_class = GP_DOCUMENT_CLASS (klass);
+
+  document_class->type_name = "policy";
+  document_class->validate = gp_policy_validate;
+
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         GP_PARAM_MEMBER | GP_PARAM_REQUIRED);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         GP_PARAM_MEMBER | GP_PARAM_REQUIRED);
+  properties[PROP_DEFAULT_LEVEL] =
+    g_param_spec_string ("default-level", NULL, NULL, NULL,
+                         GP_PARAM_MEMBER | GP_PARAM_REQUIRED);
+  properties[PROP_RESPONSE_MINUTES] =
+    g_param_spec_int ("response-minutes", NULL, NULL, 1, 1440, 10,
+                      GP_PARAM_MEMBER);
+
+  gp_document_class_install_members (document_class, properties + 1, N_PROPS - 1);
+}
+
+static void
+gp_policy_init (GpPolicy *self)
+{
+}
+
+GpPolicy *
+gp_policy_new (const char *name)
+{
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (name != NULL && *name != '\0', NULL);
+
+  id = g_strconcat ("policy:", name, NULL);
+  return g_object_new (GP_TYPE_POLICY, "id", id, "name", name, NULL);
+}
+
+const char *
+gp_policy_get_name (GpPolicy *self)
+{
+  g_return_val_if_fail (GP_IS_POLICY (self), NULL);
+
+  return gp_document_get_string_member (GP_DOCUMENT (self), "name");
+}
+
+const char *
+gp_policy_get_title (GpPolicy *self)
+{
+  g_return_val_if_fail (GP_IS_POLICY (self), NULL);
+
+  return gp_document_get_string_member (GP_DOCUMENT (self), "title");
+}
+
+const char *
+gp_policy_get_default_level (GpPolicy *self)
+{
+  g_return_val_if_fail (GP_IS_POLICY (self), NULL);
+
+  return gp_document_get_string_member (GP_DOCUMENT (self), "default_level");
+}
+
+int
+gp_policy_get_response_minutes (GpPolicy *self)
+{
+  g_return_val_if_fail (GP_IS_POLICY (self), 0);
+
+  return (int) gp_document_get_int_member (GP_DOCUMENT (self), "response_minutes", 10);
+}
+
+/* Weekends and public holidays are off, make-up days (调休) are on; a date
+ * the calendar does not mention follows the weekend rule. */
+gboolean
+gp_policy_is_working_day (GpPolicy    *self,
+                          const GDate *date)
+{
+  JsonObject *calendar;
+  JsonArray *workdays, *holidays, *weekend;
+  g_autofree char *iso = NULL;
+  GDateWeekday weekday;
+
+  g_return_val_if_fail (GP_IS_POLICY (self), FALSE);
+  g_return_val_if_fail (date != NULL && g_date_valid (date), FALSE);
+
+  calendar = gp_document_get_object_member (GP_DOCUMENT (self), "calendar");
+  iso = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date),
+                         g_date_get_month (date), g_date_get_day (date));
+
+  workdays = gp_json_get_array (calendar, "workdays");
+  for (guint i = 0; workdays != NULL && i < json_array_get_length (workdays); i++)
+    if (g_strcmp0 (json_array_get_string_element (workdays, i), iso) == 0)
+      return TRUE;
+
+  holidays = gp_json_get_array (calendar, "holidays");
+  for (guint i = 0; holidays != NULL && i < json_array_get_length (holidays); i++)
+    {
+      JsonObject *holiday = object_at (holidays, i);
+      const char *from = gp_json_get_string (holiday, "from");
+      const char *to = gp_json_get_string (holiday, "to");
+
+      /* ISO dates compare as strings. */
+      if (from != NULL && to != NULL && strcmp (iso, from) >= 0 && strcmp (iso, to) <= 0)
+        return FALSE;
+    }
+
+  weekday = g_date_get_weekday (date);
+  weekend = gp_json_get_array (calendar, "weekend");
+  if (weekend == NULL)
+    return weekday != G_DATE_SATURDAY && weekday != G_DATE_SUNDAY;
+
+  for (guint i = 0; i < json_array_get_length (weekend); i++)
+    if (json_array_get_int_element (weekend, i) == weekday)
+      return FALSE;
+  return TRUE;
+}
+
+/* The share of the allowed time after which a case turns yellow. */
+double
+gp_policy_get_yellow_threshold (GpPolicy *self)
+{
+  double yellow;
+
+  g_return_val_if_fail (GP_IS_POLICY (self), GP_POLICY_DEFAULT_YELLOW);
+
+  if (gp_json_get_number (gp_document_get_object_member (GP_DOCUMENT (self), "warning"),
+                          "yellow", &yellow))
+    return yellow;
+  return GP_POLICY_DEFAULT_YELLOW;
+}
+
+char **
+gp_policy_dup_level_codes (GpPolicy *self)
+{
+  JsonArray *levels;
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  g_return_val_if_fail (GP_IS_POLICY (self), NULL);
+
+  levels = gp_document_get_array_member (GP_DOCUMENT (self), "levels");
+  builder = g_strv_builder_new ();
+  for (guint i = 0; levels != NULL && i < json_array_get_length (levels); i++)
+    {
+      const char *code = gp_json_get_string (object_at (levels, i), "code");
+
+      if (code != NULL)
+        g_strv_builder_add (builder, code);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* A level as the policy gives it: code, label, handler and deadlines. */
+JsonObject *
+gp_policy_get_level (GpPolicy   *self,
+                     const char *code)
+{
+  JsonArray *levels;
+
+  g_return_val_if_fail (GP_IS_POLICY (self), NULL);
+
+  levels = gp_document_get_array_member (GP_DOCUMENT (self), "levels");
+  for (guint i = 0; levels != NULL && i < json_array_get_length (levels); i++)
+    {
+      JsonObject *level = object_at (levels, i);
+
+      if (g_strcmp0 (gp_json_get_string (level, "code"), code) == 0)
+        return level;
+    }
+  return NULL;
+}
+
+gboolean
+gp_policy_is_example_calendar (GpPolicy *self)
+{
+  JsonObject *calendar;
+  JsonNode *example;
+
+  g_return_val_if_fail (GP_IS_POLICY (self), FALSE);
+
+  calendar = gp_document_get_object_member (GP_DOCUMENT (self), "calendar");
+  example = calendar ? json_object_get_member (calendar, "example") : NULL;
+  return example != NULL && JSON_NODE_HOLDS_VALUE (example) &&
+         json_node_get_value_type (example) == G_TYPE_BOOLEAN && json_node_get_boolean (example);
+}

@@ -1,0 +1,724 @@
+/* gp-store-read.c — lookups, lists, the change feed and attachment bytes.
+ *
+ * Reads go through the reader connection, which WAL never blocks on the
+ * writer; inside a write the same helpers run on the writer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-store"
+
+#include "config.h"
+
+#include "gp-store.h"
+#include "gp-store-private.h"
+#include "gp-attachment.h"
+#include "gp-json.h"
+#include "gp-revision.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+/* Reading documents; @db is the reader, or the writer inside a transaction. */
+
+void
+gp_store_doc_row_clear (GpStoreDocRow *row)
+{
+  g_clear_pointer (&row->rev, g_free);
+  g_clear_pointer (&row->body, g_free);
+}
+
+void
+gp_store_rev_row_clear (GpStoreRevRow *row)
+{
+  g_clear_pointer (&row->parent, g_free);
+  g_clear_pointer (&row->body, g_free);
+}
+
+gboolean
+gp_store_lookup_doc (GpDb        *db,
+            const char  *id,
+            GpStoreDocRow      *out,
+            gboolean    *found,
+            GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+
+  stmt = gp_db_prepare (db, "SELECT doc_id, rev, deleted, body FROM docs WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  if (!gp_db_step (db, stmt, found, error))
+    return FALSE;
+
+  if (*found)
+    {
+      out->doc_id = sqlite3_column_int64 (stmt, 0);
+      out->rev = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      out->deleted = sqlite3_column_int (stmt, 2);
+      out->body = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+    }
+  return TRUE;
+}
+
+gboolean
+gp_store_lookup_rev (GpDb        *db,
+            gint64       doc_id,
+            guint        pos,
+            const char  *hash,
+            GpStoreRevRow      *out,
+            GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+
+  stmt = gp_db_prepare (db,
+                        "SELECT leaf, deleted, parent, body FROM revs "
+                        "WHERE doc_id = ?1 AND pos = ?2 AND hash = ?3",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, doc_id);
+  sqlite3_bind_int (stmt, 2, pos);
+  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
+  if (!gp_db_step (db, stmt, &out->exists, error))
+    return FALSE;
+
+  if (out->exists)
+    {
+      out->leaf = sqlite3_column_int (stmt, 0);
+      out->deleted = sqlite3_column_int (stmt, 1);
+      out->parent = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      out->body = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+    }
+  return TRUE;
+}
+
+GPtrArray *
+gp_store_read_attachments (GpDb        *db,
+                  gint64       doc_id,
+                  guint        pos,
+                  const char  *hash,
+                  GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_attachment_unref);
+  g_autoptr(GError) local_error = NULL;
+  gboolean row;
+
+  stmt = gp_db_prepare (db,
+                        "SELECT name, content_type, digest, length, revpos FROM attachments "
+                        "WHERE doc_id = ?1 AND pos = ?2 AND hash = ?3 ORDER BY name",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, doc_id);
+  sqlite3_bind_int (stmt, 2, pos);
+  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
+
+  while (gp_db_step (db, stmt, &row, &local_error) && row)
+    g_ptr_array_add (attachments,
+                     gp_attachment_new_stub ((const char *) sqlite3_column_text (stmt, 0),
+                                             (const char *) sqlite3_column_text (stmt, 1),
+                                             (const char *) sqlite3_column_text (stmt, 2),
+                                             sqlite3_column_int64 (stmt, 3),
+                                             sqlite3_column_int (stmt, 4)));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return g_steal_pointer (&attachments);
+}
+
+char **
+gp_store_read_leaves (GpDb        *db,
+             gint64       doc_id,
+             gboolean     live_only,
+             GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GError) local_error = NULL;
+  gboolean row;
+
+  stmt = gp_db_prepare (db,
+                        "SELECT pos, hash, deleted FROM revs WHERE doc_id = ?1 AND leaf = 1 "
+                        "ORDER BY deleted ASC, pos DESC, hash DESC",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, doc_id);
+
+  while (gp_db_step (db, stmt, &row, &local_error) && row)
+    {
+      g_autofree char *rev = NULL;
+
+      if (live_only && sqlite3_column_int (stmt, 2))
+        continue;
+      rev = g_strdup_printf ("%d-%s", sqlite3_column_int (stmt, 0),
+                             (const char *) sqlite3_column_text (stmt, 1));
+      g_strv_builder_add (builder, rev);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* The JSON CouchDB would answer for this revision. */
+JsonObject *
+gp_store_build_doc (GpDb             *db,
+           gint64            doc_id,
+           const char       *id,
+           const char       *rev,
+           gboolean          deleted,
+           const char       *body,
+           GpStoreGetFlags   flags,
+           GError          **error)
+{
+  g_autoptr(JsonObject) parsed = NULL;
+  g_autoptr(JsonObject) doc = json_object_new ();
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autofree char *hash = NULL;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+  guint pos;
+
+  parsed = gp_json_parse_object (body ? body : "{}", -1, error);
+  if (parsed == NULL || !gp_revision_parse (rev, &pos, &hash))
+    {
+      g_clear_error (error);
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CORRUPT,
+                   _("The stored revision %s of %s is damaged"), rev, id);
+      return NULL;
+    }
+
+  json_object_set_string_member (doc, "_id", id);
+  json_object_set_string_member (doc, "_rev", rev);
+  json_object_iter_init_ordered (&iter, parsed);
+  while (json_object_iter_next_ordered (&iter, &member, &value))
+    json_object_set_member (doc, member, json_node_ref (value));
+  if (deleted)
+    json_object_set_boolean_member (doc, "_deleted", TRUE);
+
+  attachments = gp_store_read_attachments (db, doc_id, pos, hash, error);
+  if (attachments == NULL)
+    return NULL;
+  if (attachments->len > 0)
+    {
+      JsonObject *stubs = json_object_new ();
+
+      for (guint i = 0; i < attachments->len; i++)
+        {
+          GpAttachment *attachment = g_ptr_array_index (attachments, i);
+          JsonObject *info = json_object_new ();
+
+          json_object_set_string_member (info, "content_type", attachment->content_type);
+          json_object_set_string_member (info, "digest", attachment->digest);
+          json_object_set_int_member (info, "length", attachment->length);
+          json_object_set_int_member (info, "revpos", attachment->revpos);
+          json_object_set_boolean_member (info, "stub", TRUE);
+          json_object_set_object_member (stubs, attachment->name, info);
+        }
+      json_object_set_object_member (doc, "_attachments", stubs);
+    }
+
+  if (flags & GP_STORE_GET_REVISIONS)
+    {
+      JsonObject *revisions = json_object_new ();
+      JsonArray *ids = json_array_new ();
+      g_autofree char *current = g_strdup (rev);
+
+      /* Walk up the parents as far as they are known. */
+      while (current != NULL)
+        {
+          g_auto(GpStoreRevRow) row = { 0 };
+          g_autofree char *current_hash = NULL;
+          guint current_pos;
+
+          if (!gp_revision_parse (current, &current_pos, &current_hash))
+            break;
+          json_array_add_string_element (ids, current_hash);
+          if (!gp_store_lookup_rev (db, doc_id, current_pos, current_hash, &row, error))
+            {
+              json_array_unref (ids);
+              json_object_unref (revisions);
+              return NULL;
+            }
+          g_free (current);
+          current = row.exists ? g_steal_pointer (&row.parent) : NULL;
+        }
+
+      json_object_set_int_member (revisions, "start", pos);
+      json_object_set_array_member (revisions, "ids", ids);
+      json_object_set_object_member (doc, "_revisions", revisions);
+    }
+
+  if (flags & GP_STORE_GET_CONFLICTS)
+    {
+      g_auto(GStrv) leaves = gp_store_read_leaves (db, doc_id, TRUE, error);
+
+      if (leaves == NULL)
+        return NULL;
+      if (leaves[0] != NULL && leaves[1] != NULL)
+        {
+          JsonArray *conflicts = json_array_new ();
+
+          for (guint i = 0; leaves[i] != NULL; i++)
+            if (!g_str_equal (leaves[i], rev))
+              json_array_add_string_element (conflicts, leaves[i]);
+          json_object_set_array_member (doc, "_conflicts", conflicts);
+        }
+    }
+
+  return g_steal_pointer (&doc);
+}
+
+void
+gp_store_set_not_found (GError     **error,
+               const char  *id)
+{
+  g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND, _("No document %s"), id);
+}
+
+/**
+ * gp_store_get:
+ *
+ * The winning revision of a document, as CouchDB returns it: `_id`, `_rev`,
+ * the body and attachment stubs. A deleted document is not found.
+ */
+JsonObject *
+gp_store_get (GpStore          *self,
+              const char       *id,
+              GpStoreGetFlags   flags,
+              GError          **error)
+{
+  g_auto(GpStoreDocRow) doc = { 0 };
+  gboolean found = FALSE;
+  JsonObject *result = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  g_rec_mutex_lock (&self->reader->lock);
+  if (gp_store_lookup_doc (self->reader, id, &doc, &found, error))
+    {
+      if (!found || doc.deleted)
+        gp_store_set_not_found (error, id);
+      else
+        result = gp_store_build_doc (self->reader, doc.doc_id, id, doc.rev, FALSE, doc.body, flags, error);
+    }
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  return result;
+}
+
+/**
+ * gp_store_get_revision:
+ *
+ * A given revision, deleted or not, as long as its body is kept (leaves).
+ */
+JsonObject *
+gp_store_get_revision (GpStore          *self,
+                       const char       *id,
+                       const char       *rev,
+                       GpStoreGetFlags   flags,
+                       GError          **error)
+{
+  g_auto(GpStoreDocRow) doc = { 0 };
+  g_auto(GpStoreRevRow) row = { 0 };
+  g_autofree char *hash = NULL;
+  gboolean found = FALSE;
+  JsonObject *result = NULL;
+  guint pos;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (!gp_revision_parse (rev, &pos, &hash))
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID,
+                   _("“%s” is not a revision id"), rev ? rev : "");
+      return NULL;
+    }
+
+  g_rec_mutex_lock (&self->reader->lock);
+  if (gp_store_lookup_doc (self->reader, id, &doc, &found, error))
+    {
+      if (!found)
+        gp_store_set_not_found (error, id);
+      else if (gp_store_lookup_rev (self->reader, doc.doc_id, pos, hash, &row, error))
+        {
+          if (!row.exists || row.body == NULL)
+            g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND,
+                         _("No revision %s of %s"), rev, id);
+          else
+            result = gp_store_build_doc (self->reader, doc.doc_id, id, rev, row.deleted, row.body,
+                                flags, error);
+        }
+    }
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  return result;
+}
+
+static char **
+get_leaves (GpStore     *self,
+            const char  *id,
+            gboolean     conflicts_only,
+            GError     **error)
+{
+  g_auto(GpStoreDocRow) doc = { 0 };
+  gboolean found = FALSE;
+  char **result = NULL;
+
+  g_rec_mutex_lock (&self->reader->lock);
+  if (gp_store_lookup_doc (self->reader, id, &doc, &found, error))
+    {
+      if (!found)
+        gp_store_set_not_found (error, id);
+      else if (!conflicts_only)
+        result = gp_store_read_leaves (self->reader, doc.doc_id, FALSE, error);
+      else
+        {
+          g_auto(GStrv) live = gp_store_read_leaves (self->reader, doc.doc_id, TRUE, error);
+
+          if (live != NULL)
+            {
+              g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+              for (guint i = 0; live[i] != NULL; i++)
+                if (!g_str_equal (live[i], doc.rev))
+                  g_strv_builder_add (builder, live[i]);
+              result = g_strv_builder_end (builder);
+            }
+        }
+    }
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  return result;
+}
+
+/**
+ * gp_store_get_leaves:
+ *
+ * Every leaf revision of the document, deleted or not, the winner first.
+ */
+char **
+gp_store_get_leaves (GpStore     *self,
+                     const char  *id,
+                     GError     **error)
+{
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return get_leaves (self, id, FALSE, error);
+}
+
+/**
+ * gp_store_get_conflicts:
+ *
+ * The live leaves that lost to the winner: what a leader may have to settle.
+ */
+char **
+gp_store_get_conflicts (GpStore     *self,
+                        const char  *id,
+                        GError     **error)
+{
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return get_leaves (self, id, TRUE, error);
+}
+
+/* Queries. */
+
+/**
+ * gp_store_list:
+ * @type: a document type
+ * @grid: (nullable): only documents of this grid
+ *
+ * The live documents of a type, by id. Served by the docs_by_type index.
+ */
+GPtrArray *
+gp_store_list (GpStore     *self,
+               const char  *type,
+               const char  *grid,
+               GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GError) local_error = NULL;
+  gboolean row;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (type != NULL, NULL);
+
+  g_rec_mutex_lock (&self->reader->lock);
+  if (grid == NULL)
+    stmt = gp_db_prepare (self->reader,
+                          "SELECT doc_id, id, rev, body FROM docs "
+                          "WHERE type = ?1 AND deleted = 0 ORDER BY id",
+                          &local_error);
+  else
+    stmt = gp_db_prepare (self->reader,
+                          "SELECT doc_id, id, rev, body FROM docs "
+                          "WHERE type = ?1 AND grid = ?2 AND deleted = 0 ORDER BY id",
+                          &local_error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, type, -1, SQLITE_TRANSIENT);
+      if (grid != NULL)
+        sqlite3_bind_text (stmt, 2, grid, -1, SQLITE_TRANSIENT);
+
+      while (gp_db_step (self->reader, stmt, &row, &local_error) && row)
+        {
+          JsonObject *doc = gp_store_build_doc (self->reader, sqlite3_column_int64 (stmt, 0),
+                                       (const char *) sqlite3_column_text (stmt, 1),
+                                       (const char *) sqlite3_column_text (stmt, 2), FALSE,
+                                       (const char *) sqlite3_column_text (stmt, 3),
+                                       GP_STORE_GET_NONE, &local_error);
+          if (doc == NULL)
+            break;
+          g_ptr_array_add (docs, doc);
+        }
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&docs);
+}
+
+gint64
+gp_store_count (GpStore     *self,
+                const char  *type,
+                const char  *grid,
+                GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  gboolean row = FALSE;
+  gint64 count = -1;
+
+  g_return_val_if_fail (GP_IS_STORE (self), -1);
+  g_return_val_if_fail (type != NULL, -1);
+
+  g_rec_mutex_lock (&self->reader->lock);
+  if (grid == NULL)
+    stmt = gp_db_prepare (self->reader,
+                          "SELECT count(*) FROM docs WHERE type = ?1 AND deleted = 0", error);
+  else
+    stmt = gp_db_prepare (self->reader,
+                          "SELECT count(*) FROM docs WHERE type = ?1 AND grid = ?2 AND deleted = 0",
+                          error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, type, -1, SQLITE_TRANSIENT);
+      if (grid != NULL)
+        sqlite3_bind_text (stmt, 2, grid, -1, SQLITE_TRANSIENT);
+      if (gp_db_step (self->reader, stmt, &row, error) && row)
+        count = sqlite3_column_int64 (stmt, 0);
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  return count;
+}
+
+void
+gp_store_change_free (GpStoreChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->id);
+  g_free (change->rev);
+  g_free (change);
+}
+
+/**
+ * gp_store_changes:
+ * @since: the sequence already seen; 0 for everything
+ * @limit: how many at most; 0 for no limit
+ *
+ * The change feed: each document changed after @since, once, at its latest
+ * sequence, in sequence order.
+ */
+GPtrArray *
+gp_store_changes (GpStore     *self,
+                  gint64       since,
+                  guint        limit,
+                  GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_change_free);
+  g_autoptr(GError) local_error = NULL;
+  gboolean row;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  g_rec_mutex_lock (&self->reader->lock);
+  stmt = gp_db_prepare (self->reader,
+                        "SELECT seq, id, rev, deleted FROM docs WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                        &local_error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, since);
+      sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+      while (gp_db_step (self->reader, stmt, &row, &local_error) && row)
+        {
+          GpStoreChange *change = g_new0 (GpStoreChange, 1);
+
+          change->seq = sqlite3_column_int64 (stmt, 0);
+          change->id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          change->rev = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+          change->deleted = sqlite3_column_int (stmt, 3);
+          g_ptr_array_add (changes, change);
+        }
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&changes);
+}
+
+/* Attachments. */
+
+gboolean
+gp_store_has_blob (GpStore    *self,
+                   const char *digest)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  GpDb *db;
+  gboolean row = FALSE;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+
+  /* Inside a write the writer sees blobs the reader cannot see yet. */
+  db = self->writer;
+  g_rec_mutex_lock (&db->lock);
+  stmt = gp_db_prepare (db, "SELECT 1 FROM blobs WHERE digest = ?1", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
+      gp_db_step (db, stmt, &row, NULL);
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&db->lock);
+
+  return row;
+}
+
+/**
+ * gp_store_read_attachment:
+ *
+ * The bytes of an attachment, checked against their digest.
+ */
+GBytes *
+gp_store_read_attachment (GpStore     *self,
+                          const char  *digest,
+                          GError     **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *actual = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  path = gp_store_blob_path (self, digest);
+  if (path == NULL)
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID,
+                   _("“%s” is not an attachment digest"), digest ? digest : "");
+      return NULL;
+    }
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND,
+                   _("The attachment %s is missing from the store"), digest);
+      return NULL;
+    }
+
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  actual = gp_attachment_compute_digest (bytes);
+  if (!g_str_equal (actual, digest))
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CORRUPT,
+                   _("The attachment %s is damaged"), digest);
+      return NULL;
+    }
+
+  return g_steal_pointer (&bytes);
+}
+
+/**
+ * gp_store_collect_garbage:
+ *
+ * Removes blob files no stored revision uses: leftovers of a write that a
+ * crash interrupted. Returns how many files went.
+ */
+guint
+gp_store_collect_garbage (GpStore  *self,
+                          GError  **error)
+{
+  g_autoptr(GDir) top = NULL;
+  const char *prefix;
+  guint removed = 0;
+
+  g_return_val_if_fail (GP_IS_STORE (self), 0);
+
+  g_rec_mutex_lock (&self->writer->lock);
+
+  top = g_dir_open (self->blob_dir, 0, error);
+  while (top != NULL && (prefix = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *sub_path = g_build_filename (self->blob_dir, prefix, NULL);
+      g_autoptr(GDir) sub = g_dir_open (sub_path, 0, NULL);
+      const char *name;
+
+      while (sub != NULL && (name = g_dir_read_name (sub)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (sub_path, name, NULL);
+          guint8 raw[16];
+          g_autofree char *base64 = NULL;
+          g_autofree char *digest = NULL;
+          gboolean valid = strlen (name) == 32;
+
+          for (guint i = 0; valid && i < 16; i++)
+            {
+              int hi = g_ascii_xdigit_value (name[2 * i]);
+              int lo = g_ascii_xdigit_value (name[2 * i + 1]);
+
+              valid = hi >= 0 && lo >= 0;
+              raw[i] = (guint8) (hi * 16 + lo);
+            }
+          if (!valid)
+            continue; /* not ours; leave it */
+
+          base64 = g_base64_encode (raw, sizeof raw);
+          digest = g_strconcat ("md5-", base64, NULL);
+          if (!gp_store_has_blob (self, digest) && g_unlink (path) == 0)
+            removed++;
+        }
+    }
+
+  g_rec_mutex_unlock (&self->writer->lock);
+
+  return removed;
+}

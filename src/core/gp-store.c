@@ -1,0 +1,624 @@
+/* gp-store.c
+ *
+ * The store keeps documents as CouchDB does: every edit is a revision
+ * "N-hash" whose parent is the revision it edits; replication can bring
+ * revisions from elsewhere, so a document is a tree whose leaves are its
+ * current versions and whose winner is chosen the way CouchDB chooses it.
+ *
+ * Two SQLite connections share one WAL file: a writer, used by one thread at
+ * a time (the app's writes go through a single worker thread, in order), and
+ * a reader for lists and lookups, which WAL never blocks on the writer's
+ * fsync. Writes are durable when they return (synchronous=FULL).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-store"
+
+#include "config.h"
+
+#include "gp-store.h"
+#include "gp-store-private.h"
+#include "gp-attachment.h"
+#include "gp-document.h"
+#include "gp-json.h"
+#include "gp-revision.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <string.h>
+
+G_DEFINE_FINAL_TYPE (GpStore, gp_store, G_TYPE_OBJECT)
+
+enum {
+  DOCUMENTS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+gp_store_finalize (GObject *object)
+{
+  GpStore *self = (GpStore *) object;
+
+  /* Queued writes hold a reference on the store, so the pool is idle; it may
+   * be its own thread dropping the last reference, so do not wait for it. */
+  if (self->write_pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->write_pool), FALSE, FALSE);
+  g_clear_pointer (&self->reader, gp_db_close);
+  g_clear_pointer (&self->writer, gp_db_close);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->dir, g_free);
+  g_clear_pointer (&self->blob_dir, g_free);
+
+  G_OBJECT_CLASS (gp_store_parent_class)->finalize (object);
+}
+
+static void
+gp_store_class_init (GpStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gp_store_finalize;
+
+  /**
+   * GpStore::documents-changed:
+   * @ids: the ids of the documents a committed write changed
+   *
+   * Emitted in the main context the store was opened in.
+   */
+  signals[DOCUMENTS_CHANGED] =
+    g_signal_new ("documents-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRV);
+}
+
+static void
+gp_store_init (GpStore *self)
+{
+}
+
+/* Opening. */
+
+gboolean
+gp_store_ensure_dir (const char  *path,
+                    GError     **error)
+{
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_IO,
+                   _("Cannot create the folder %s: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GpStore *
+store_open (const char    *dir,
+            GMainContext  *context,
+            GError       **error)
+{
+  g_autoptr(GpStore) self = g_object_new (GP_TYPE_STORE, NULL);
+  g_autofree char *path = g_build_filename (dir, GP_STORE_FILE_NAME, NULL);
+  gboolean existed;
+  int version;
+
+  self->dir = g_strdup (dir);
+  self->blob_dir = g_build_filename (dir, "attachments", NULL);
+  self->context = g_main_context_ref (context);
+
+  /* Household data is personal information: the folder is the user's alone. */
+  if (!gp_store_ensure_dir (dir, error) || !gp_store_ensure_dir (self->blob_dir, error))
+    return NULL;
+
+  existed = g_file_test (path, G_FILE_TEST_EXISTS);
+  self->writer = gp_db_open (path, GP_DB_READ_WRITE, error);
+  if (self->writer == NULL)
+    return NULL;
+  if (!existed)
+    g_chmod (path, 0600);
+
+  /* Look at the version before changing anything in the file. */
+  version = gp_db_get_user_version (self->writer, error);
+  if (version < 0)
+    return NULL;
+  if (version > GP_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_TOO_NEW,
+                   _("The store in %s was written by a newer version of GridPatrol "
+                     "(schema %d; this version knows up to %d). Update GridPatrol to open it."),
+                   dir, version, GP_STORE_SCHEMA_VERSION);
+      return NULL;
+    }
+
+  if (!gp_db_exec (self->writer, "PRAGMA journal_mode = WAL", error) ||
+      !gp_db_exec (self->writer, "PRAGMA synchronous = FULL", error) ||
+      !gp_db_exec (self->writer, "PRAGMA foreign_keys = ON", error) ||
+      !gp_db_migrate (self->writer, GP_STORE_SCHEMA_VERSION, error))
+    return NULL;
+
+  self->reader = gp_db_open (path, GP_DB_READ_ONLY, error);
+  if (self->reader == NULL)
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * gp_store_dup_default_dir:
+ *
+ * Where the app and gridpatrolctl keep their data unless told otherwise:
+ * `$XDG_DATA_HOME/gridpatrol` (inside Flatpak, the app's own data folder).
+ */
+char *
+gp_store_dup_default_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "gridpatrol", NULL);
+}
+
+/**
+ * gp_store_open:
+ * @dir: the data folder; created if missing
+ *
+ * Opens (and creates or upgrades) the store in @dir. Fails with
+ * %GP_STORE_ERROR_TOO_NEW, leaving the file untouched, when a newer version
+ * of GridPatrol wrote it.
+ */
+GpStore *
+gp_store_open (const char  *dir,
+               GError     **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  return store_open (dir, context, error);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *dir = task_data;
+  GMainContext *context = g_task_get_context (task);
+  GError *error = NULL;
+  GpStore *store = store_open (dir, context, &error);
+
+  if (store == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, store, g_object_unref);
+}
+
+void
+gp_store_open_async (const char          *dir,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (dir != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_store_open_async);
+  g_task_set_task_data (task, g_strdup (dir), g_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+GpStore *
+gp_store_open_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+gp_store_get_dir (GpStore *self)
+{
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  return self->dir;
+}
+
+gint64
+gp_store_get_update_seq (GpStore *self)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  gboolean row = FALSE;
+  gint64 seq = -1;
+
+  g_return_val_if_fail (GP_IS_STORE (self), -1);
+
+  g_rec_mutex_lock (&self->reader->lock);
+  stmt = gp_db_prepare (self->reader, "SELECT value FROM meta WHERE key = 'update_seq'", NULL);
+  if (stmt != NULL && gp_db_step (self->reader, stmt, &row, NULL) && row)
+    seq = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  return seq;
+}
+
+/* Transactions on the writer. */
+
+void
+gp_store_txn_clear (GpStoreTxn *txn)
+{
+  g_clear_pointer (&txn->changed_ids, g_ptr_array_unref);
+  g_clear_pointer (&txn->created_files, g_ptr_array_unref);
+  g_clear_pointer (&txn->dropped_digests, g_ptr_array_unref);
+}
+
+gboolean
+gp_store_txn_begin (GpStore  *self,
+           GpStoreTxn      *txn,
+           GError  **error)
+{
+  g_rec_mutex_lock (&self->writer->lock);
+
+  if (!gp_db_exec (self->writer, "BEGIN IMMEDIATE", error))
+    {
+      g_rec_mutex_unlock (&self->writer->lock);
+      return FALSE;
+    }
+
+  txn->changed_ids = g_ptr_array_new_with_free_func (g_free);
+  txn->created_files = g_ptr_array_new_with_free_func (g_free);
+  txn->dropped_digests = g_ptr_array_new_with_free_func (g_free);
+  return TRUE;
+}
+
+char *
+gp_store_blob_path (GpStore    *self,
+           const char *digest)
+{
+  g_autofree char *hex = gp_attachment_digest_to_hex (digest);
+  char prefix[3] = { 0 };
+
+  if (hex == NULL)
+    return NULL;
+  memcpy (prefix, hex, 2);
+  return g_build_filename (self->blob_dir, prefix, hex, NULL);
+}
+
+typedef struct
+{
+  GpStore *store;
+  char   **ids;
+} ChangedEmission;
+
+static gboolean
+emit_documents_changed (gpointer data)
+{
+  ChangedEmission *emission = data;
+
+  g_signal_emit (emission->store, signals[DOCUMENTS_CHANGED], 0, emission->ids);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+changed_emission_free (gpointer data)
+{
+  ChangedEmission *emission = data;
+
+  g_object_unref (emission->store);
+  g_strfreev (emission->ids);
+  g_free (emission);
+}
+
+gboolean
+gp_store_txn_commit (GpStore  *self,
+            GpStoreTxn      *txn,
+            GError  **error)
+{
+  if (!gp_db_exec (self->writer, "COMMIT", error))
+    {
+      gp_db_exec (self->writer, "ROLLBACK", NULL);
+      for (guint i = 0; i < txn->created_files->len; i++)
+        g_unlink (g_ptr_array_index (txn->created_files, i));
+      g_rec_mutex_unlock (&self->writer->lock);
+      return FALSE;
+    }
+  g_rec_mutex_unlock (&self->writer->lock);
+
+  /* Blobs nobody uses any more go once the database no longer names them;
+   * a crash before this leaves a file that garbage collection removes. */
+  for (guint i = 0; i < txn->dropped_digests->len; i++)
+    {
+      g_autofree char *path = gp_store_blob_path (self, g_ptr_array_index (txn->dropped_digests, i));
+
+      if (path != NULL)
+        g_unlink (path);
+    }
+
+  if (txn->changed_ids->len > 0)
+    {
+      ChangedEmission *emission = g_new0 (ChangedEmission, 1);
+
+      g_ptr_array_add (txn->changed_ids, NULL);
+      emission->store = g_object_ref (self);
+      emission->ids = (char **) g_ptr_array_steal (txn->changed_ids, NULL);
+      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+                                  emit_documents_changed, emission, changed_emission_free);
+    }
+
+  return TRUE;
+}
+
+void
+gp_store_txn_rollback (GpStore *self,
+              GpStoreTxn     *txn)
+{
+  gp_db_exec (self->writer, "ROLLBACK", NULL);
+  for (guint i = 0; i < txn->created_files->len; i++)
+    g_unlink (g_ptr_array_index (txn->created_files, i));
+  g_rec_mutex_unlock (&self->writer->lock);
+}
+
+/* Typed documents. */
+
+GpDocument *
+gp_store_load (GpStore     *self,
+               const char  *id,
+               GError     **error)
+{
+  g_autoptr(JsonObject) json = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  json = gp_store_get (self, id, GP_STORE_GET_NONE, error);
+  if (json == NULL)
+    return NULL;
+  return gp_document_new_from_json (json, error);
+}
+
+GPtrArray *
+gp_store_load_all (GpStore     *self,
+                   const char  *type,
+                   const char  *grid,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) json = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  json = gp_store_list (self, type, grid, error);
+  if (json == NULL)
+    return NULL;
+
+  documents = g_ptr_array_new_full (json->len, g_object_unref);
+  for (guint i = 0; i < json->len; i++)
+    {
+      GpDocument *document = gp_document_new_from_json (g_ptr_array_index (json, i), error);
+
+      if (document == NULL)
+        return NULL;
+      g_ptr_array_add (documents, document);
+    }
+  return g_steal_pointer (&documents);
+}
+
+/* A save, prepared on the caller's thread so the worker touches no GObject. */
+typedef struct
+{
+  JsonObject *doc;
+  GPtrArray  *attachments;
+} SaveJob;
+
+typedef struct
+{
+  GArray         *jobs;   /* SaveJob */
+  GpStorePutFlags flags;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  for (guint i = 0; i < data->jobs->len; i++)
+    {
+      SaveJob *job = &g_array_index (data->jobs, SaveJob, i);
+
+      json_object_unref (job->doc);
+      g_ptr_array_unref (job->attachments);
+    }
+  g_array_unref (data->jobs);
+  g_free (data);
+}
+
+static SaveData *
+prepare_save (GPtrArray        *documents,
+              GpStorePutFlags   flags,
+              GError          **error)
+{
+  SaveData *data = g_new0 (SaveData, 1);
+
+  data->flags = flags;
+  data->jobs = g_array_sized_new (FALSE, TRUE, sizeof (SaveJob), documents->len);
+
+  for (guint i = 0; i < documents->len; i++)
+    {
+      GpDocument *document = g_ptr_array_index (documents, i);
+      GPtrArray *attachments = gp_document_get_attachments (document);
+      SaveJob job;
+
+      if (!gp_document_validate (document, error))
+        {
+          g_prefix_error (error, "%s: ", gp_document_get_id (document));
+          save_data_free (data);
+          return NULL;
+        }
+
+      job.doc = gp_document_to_json (document);
+      job.attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_attachment_unref);
+      for (guint j = 0; j < attachments->len; j++)
+        if (!gp_attachment_is_stub (g_ptr_array_index (attachments, j)))
+          g_ptr_array_add (job.attachments, gp_attachment_ref (g_ptr_array_index (attachments, j)));
+      g_array_append_val (data->jobs, job);
+    }
+
+  return data;
+}
+
+/* All or nothing: one transaction. */
+static char **
+run_save (GpStore   *self,
+          SaveData  *data,
+          GError   **error)
+{
+  g_auto(GpStoreTxn) txn = { 0 };
+  g_autoptr(GStrvBuilder) revs = g_strv_builder_new ();
+
+  if (!gp_store_txn_begin (self, &txn, error))
+    return NULL;
+
+  for (guint i = 0; i < data->jobs->len; i++)
+    {
+      SaveJob *job = &g_array_index (data->jobs, SaveJob, i);
+      g_autofree char *rev = gp_store_put_locked (self, &txn, job->doc, job->attachments, data->flags, error);
+
+      if (rev == NULL)
+        {
+          gp_store_txn_rollback (self, &txn);
+          return NULL;
+        }
+      g_strv_builder_add (revs, rev);
+    }
+
+  if (!gp_store_txn_commit (self, &txn, error))
+    return NULL;
+  return g_strv_builder_end (revs);
+}
+
+static void
+apply_revs (GPtrArray  *documents,
+            char      **revs)
+{
+  for (guint i = 0; i < documents->len; i++)
+    gp_document_mark_saved (g_ptr_array_index (documents, i), revs[i]);
+}
+
+gboolean
+gp_store_save_all (GpStore          *self,
+                   GPtrArray        *documents,
+                   GpStorePutFlags   flags,
+                   GError          **error)
+{
+  SaveData *data;
+  g_auto(GStrv) revs = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (documents != NULL, FALSE);
+
+  data = prepare_save (documents, flags, error);
+  if (data == NULL)
+    return FALSE;
+  revs = run_save (self, data, error);
+  save_data_free (data);
+  if (revs == NULL)
+    return FALSE;
+
+  apply_revs (documents, revs);
+  return TRUE;
+}
+
+gboolean
+gp_store_save (GpStore          *self,
+               GpDocument       *document,
+               GpStorePutFlags   flags,
+               GError          **error)
+{
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+
+  g_return_val_if_fail (GP_IS_DOCUMENT (document), FALSE);
+
+  g_ptr_array_add (documents, document);
+  return gp_store_save_all (self, documents, flags, error);
+}
+
+static void
+write_pool_func (gpointer data,
+                 gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  GpStore *self = g_task_get_source_object (task);
+  SaveData *save = g_task_get_task_data (task);
+  GError *error = NULL;
+  char **revs;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  revs = run_save (self, save, &error);
+  if (revs == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, revs, (GDestroyNotify) g_strfreev);
+}
+
+/**
+ * gp_store_save_all_async:
+ *
+ * Saves the documents in one transaction on the store's writer thread.
+ * Writes run in the order they were asked for. The documents get their
+ * new revisions in gp_store_save_all_finish(); leave them unchanged until then.
+ */
+void
+gp_store_save_all_async (GpStore             *self,
+                         GPtrArray           *documents,
+                         GpStorePutFlags      flags,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  SaveData *data;
+
+  g_return_if_fail (GP_IS_STORE (self));
+  g_return_if_fail (documents != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_store_save_all_async);
+  g_object_set_data_full (G_OBJECT (task), "documents", g_ptr_array_ref (documents),
+                          (GDestroyNotify) g_ptr_array_unref);
+
+  data = prepare_save (documents, flags, &error);
+  if (data == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+
+  if (self->write_pool == NULL)
+    self->write_pool = g_thread_pool_new (write_pool_func, NULL, 1, FALSE, NULL);
+  g_thread_pool_push (self->write_pool, g_steal_pointer (&task), NULL);
+}
+
+gboolean
+gp_store_save_all_finish (GpStore       *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_auto(GStrv) revs = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  revs = g_task_propagate_pointer (G_TASK (result), error);
+  if (revs == NULL)
+    return FALSE;
+
+  apply_revs (g_object_get_data (G_OBJECT (result), "documents"), revs);
+  return TRUE;
+}

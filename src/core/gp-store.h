@@ -1,0 +1,166 @@
+/* gp-store.h — the local document store: one SQLite file, CouchDB revisions.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "gp-types.h"
+
+G_BEGIN_DECLS
+
+#define GP_STORE_ERROR (gp_store_error_quark ())
+
+typedef enum
+{
+  GP_STORE_ERROR_FAILED,
+  GP_STORE_ERROR_NOT_FOUND,
+  GP_STORE_ERROR_CONFLICT,
+  GP_STORE_ERROR_INVALID,
+  GP_STORE_ERROR_BUSY,
+  GP_STORE_ERROR_FULL,
+  GP_STORE_ERROR_CORRUPT,
+  GP_STORE_ERROR_CONSTRAINT,
+  GP_STORE_ERROR_TOO_NEW,
+  GP_STORE_ERROR_IO,
+} GpStoreError;
+
+/**
+ * GpStorePutFlags:
+ * @GP_STORE_PUT_NONE: an ordinary edit: without `_rev` the document must be new
+ * @GP_STORE_PUT_UPSERT: without `_rev`, edit the winning revision; write nothing
+ *   when the body and attachments are the same as the winner's
+ */
+typedef enum
+{
+  GP_STORE_PUT_NONE   = 0,
+  GP_STORE_PUT_UPSERT = 1 << 0,
+} GpStorePutFlags;
+
+/**
+ * GpStoreGetFlags:
+ * @GP_STORE_GET_NONE: the revision's body, `_id`, `_rev` and attachment stubs
+ * @GP_STORE_GET_REVISIONS: add `_revisions` (the revision's history), as CouchDB's `?revs=true`
+ * @GP_STORE_GET_CONFLICTS: add `_conflicts`, as CouchDB's `?conflicts=true`
+ */
+typedef enum
+{
+  GP_STORE_GET_NONE      = 0,
+  GP_STORE_GET_REVISIONS = 1 << 0,
+  GP_STORE_GET_CONFLICTS = 1 << 1,
+} GpStoreGetFlags;
+
+/* One entry of the change feed: a document at its latest local sequence. */
+typedef struct
+{
+  gint64  seq;
+  char   *id;
+  char   *rev;
+  gboolean deleted;
+} GpStoreChange;
+
+#define GP_STORE_SCHEMA_VERSION 2
+#define GP_STORE_FILE_NAME      "gridpatrol.db"
+
+#define GP_TYPE_STORE (gp_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (GpStore, gp_store, GP, STORE, GObject)
+
+GQuark       gp_store_error_quark           (void);
+
+char        *gp_store_dup_default_dir       (void) G_GNUC_WARN_UNUSED_RESULT;
+GpStore     *gp_store_open                  (const char           *dir,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_store_open_async            (const char           *dir,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+GpStore     *gp_store_open_finish           (GAsyncResult         *result,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+
+const char  *gp_store_get_dir               (GpStore              *self);
+gint64       gp_store_get_update_seq        (GpStore              *self);
+
+/* Raw documents, in CouchDB's JSON shape. */
+JsonObject  *gp_store_get                   (GpStore              *self,
+                                             const char           *id,
+                                             GpStoreGetFlags       flags,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonObject  *gp_store_get_revision          (GpStore              *self,
+                                             const char           *id,
+                                             const char           *rev,
+                                             GpStoreGetFlags       flags,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+char       **gp_store_get_leaves            (GpStore              *self,
+                                             const char           *id,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+char       **gp_store_get_conflicts         (GpStore              *self,
+                                             const char           *id,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+char        *gp_store_put                   (GpStore              *self,
+                                             JsonObject           *doc,
+                                             GPtrArray            *attachments,
+                                             GpStorePutFlags       flags,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean     gp_store_put_revision          (GpStore              *self,
+                                             JsonObject           *doc,
+                                             GPtrArray            *attachments,
+                                             GError              **error);
+char        *gp_store_delete                (GpStore              *self,
+                                             const char           *id,
+                                             const char           *rev,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray   *gp_store_list                  (GpStore              *self,
+                                             const char           *type,
+                                             const char           *grid,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+gint64       gp_store_count                 (GpStore              *self,
+                                             const char           *type,
+                                             const char           *grid,
+                                             GError              **error);
+GPtrArray   *gp_store_changes               (GpStore              *self,
+                                             gint64                since,
+                                             guint                 limit,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_store_change_free           (GpStoreChange        *change);
+
+/* Attachments: bytes live in files named by their digest beside the database. */
+GBytes      *gp_store_read_attachment       (GpStore              *self,
+                                             const char           *digest,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean     gp_store_has_blob              (GpStore              *self,
+                                             const char           *digest);
+guint        gp_store_collect_garbage       (GpStore              *self,
+                                             GError              **error);
+
+/* Typed documents. */
+GpDocument  *gp_store_load                  (GpStore              *self,
+                                             const char           *id,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray   *gp_store_load_all              (GpStore              *self,
+                                             const char           *type,
+                                             const char           *grid,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean     gp_store_save                  (GpStore              *self,
+                                             GpDocument           *document,
+                                             GpStorePutFlags       flags,
+                                             GError              **error);
+gboolean     gp_store_save_all              (GpStore              *self,
+                                             GPtrArray            *documents,
+                                             GpStorePutFlags       flags,
+                                             GError              **error);
+void         gp_store_save_all_async        (GpStore              *self,
+                                             GPtrArray            *documents,
+                                             GpStorePutFlags       flags,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+gboolean     gp_store_save_all_finish       (GpStore              *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpStoreChange, gp_store_change_free)
+
+G_END_DECLS

@@ -1,0 +1,145 @@
+/* gp-visit.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-visit"
+
+#include "config.h"
+
+#include "gp-visit.h"
+#include "gp-json.h"
+
+#include <glib/gi18n-lib.h>
+
+struct _GpVisit
+{
+  GpDocument parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (GpVisit, gp_visit, GP_TYPE_DOCUMENT)
+
+enum {
+  PROP_0,
+  PROP_GRID,
+  PROP_HOUSEHOLD,
+  PROP_WORKER,
+  PROP_AT,
+  PROP_NOTE,
+  PROP_TAGS,
+  PROP_PATROL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+gp_visit_validate (GpDocument  *document,
+                   GError     **error)
+{
+  return gp_document_check_reference (document, "household", "household", error) &&
+         gp_document_check_reference (document, "patrol", "patrol", error);
+}
+
+static void
+gp_visit_class_init (GpVisitClass *klass)
+{
+  GpDocumentClass *document_class = GP_DOCUMENT_CLASS (klass);
+
+  document_class->type_name = "visit";
+  document_class->geometry_type = "Point";
+  document_class->validate = gp_visit_validate;
+
+  properties[PROP_GRID] =
+    g_param_spec_string ("grid", NULL, NULL, NULL,
+                         GP_PARAM_MEMBER | GP_PARAM_REQUIRED);
+  properties[PROP_HOUSEHOLD] =
+    g_param_spec_string ("household", NULL, NULL, NULL,
+                         GP_PARAM_MEMBER | GP_PARAM_REQUIRED);
+  properties[PROP_WORKER] =
+    g_param_spec_string ("worker", NULL, NULL, NULL,
+                         GP_PARAM_MEMBER | GP_PARAM_REQUIRED);
+  properties[PROP_AT] =
+    g_param_spec_boxed ("at", NULL, NULL, G_TYPE_DATE_TIME,
+                        GP_PARAM_MEMBER | GP_PARAM_REQUIRED);
+  properties[PROP_NOTE] =
+    g_param_spec_string ("note", NULL, NULL, NULL,
+                         GP_PARAM_MEMBER);
+  properties[PROP_TAGS] =
+    g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV,
+                        GP_PARAM_MEMBER);
+  properties[PROP_PATROL] =
+    g_param_spec_string ("patrol", NULL, NULL, NULL,
+                         GP_PARAM_MEMBER);
+
+  gp_document_class_install_members (document_class, properties + 1, N_PROPS - 1);
+}
+
+static void
+gp_visit_init (GpVisit *self)
+{
+}
+
+GpVisit *
+gp_visit_new (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *id = g_strconcat ("visit:", uuid, NULL);
+
+  return g_object_new (GP_TYPE_VISIT, "id", id, NULL);
+}
+
+const char *
+gp_visit_get_grid (GpVisit *self)
+{
+  g_return_val_if_fail (GP_IS_VISIT (self), NULL);
+
+  return gp_document_get_string_member (GP_DOCUMENT (self), "grid");
+}
+
+const char *
+gp_visit_get_household (GpVisit *self)
+{
+  g_return_val_if_fail (GP_IS_VISIT (self), NULL);
+
+  return gp_document_get_string_member (GP_DOCUMENT (self), "household");
+}
+
+const char *
+gp_visit_get_worker (GpVisit *self)
+{
+  g_return_val_if_fail (GP_IS_VISIT (self), NULL);
+
+  return gp_document_get_string_member (GP_DOCUMENT (self), "worker");
+}
+
+GDateTime *
+gp_visit_dup_at (GpVisit *self)
+{
+  g_return_val_if_fail (GP_IS_VISIT (self), NULL);
+
+  return gp_document_dup_time_member (GP_DOCUMENT (self), "at");
+}
+
+const char *
+gp_visit_get_note (GpVisit *self)
+{
+  g_return_val_if_fail (GP_IS_VISIT (self), NULL);
+
+  return gp_document_get_string_member (GP_DOCUMENT (self), "note");
+}
+
+char **
+gp_visit_dup_tags (GpVisit *self)
+{
+  g_return_val_if_fail (GP_IS_VISIT (self), NULL);
+
+  return gp_document_dup_strv_member (GP_DOCUMENT (self), "tags");
+}
+
+const char *
+gp_visit_get_patrol (GpVisit *self)
+{
+  g_return_val_if_fail (GP_IS_VISIT (self), NULL);
+
+  return gp_document_get_string_member (GP_DOCUMENT (self), "patrol");
+}

@@ -1,0 +1,24 @@
+/* gp-visit.h — a household visit (入户走访).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "gp-document.h"
+
+G_BEGIN_DECLS
+
+#define GP_TYPE_VISIT (gp_visit_get_type ())
+
+G_DECLARE_FINAL_TYPE (GpVisit, gp_visit, GP, VISIT, GpDocument)
+
+GpVisit     *gp_visit_new           (void) G_GNUC_WARN_UNUSED_RESULT;
+const char  *gp_visit_get_grid      (GpVisit *self);
+const char  *gp_visit_get_household (GpVisit *self);
+const char  *gp_visit_get_worker    (GpVisit *self);
+GDateTime   *gp_visit_dup_at        (GpVisit *self) G_GNUC_WARN_UNUSED_RESULT;
+const char  *gp_visit_get_note      (GpVisit *self);
+char       **gp_visit_dup_tags      (GpVisit *self) G_GNUC_WARN_UNUSED_RESULT;
+const char  *gp_visit_get_patrol    (GpVisit *self);
+
+G_END_DECLS
