@@ -1,0 +1,122 @@
+/* gp-test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-test-util.h"
+#include "gp-json.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+char *
+gp_test_make_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("gridpatrol-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_recursively (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+
+      remove_recursively (child);
+      g_object_unref (info);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+gp_test_remove_dir (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  remove_recursively (file);
+}
+
+GpStore *
+gp_test_open_store (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  GpStore *store = gp_store_open (dir, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+/* Everything a store holds, as text: every document ever written with its
+ * sequence, its leaves, and its winning revision with history. Two equal
+ * snapshots mean nothing was lost or changed. */
+char *
+gp_test_store_snapshot (GpStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = gp_store_changes (store, 0, 0, &error);
+  GString *text = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  g_string_append_printf (text, "update_seq %" G_GINT64_FORMAT "\n", gp_store_get_update_seq (store));
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      GpStoreChange *change = g_ptr_array_index (changes, i);
+      g_auto(GStrv) leaves = gp_store_get_leaves (store, change->id, &error);
+      g_autofree char *joined = NULL;
+
+      g_assert_no_error (error);
+      joined = g_strjoinv (",", leaves);
+      g_string_append_printf (text, "%" G_GINT64_FORMAT " %s %s %d [%s]\n", change->seq,
+                              change->id, change->rev, change->deleted, joined);
+      if (!change->deleted)
+        {
+          g_autoptr(JsonObject) doc = gp_store_get (store, change->id,
+                                                    GP_STORE_GET_REVISIONS | GP_STORE_GET_CONFLICTS,
+                                                    &error);
+          g_autofree char *json = NULL;
+
+          g_assert_no_error (error);
+          json = gp_json_to_string (doc, FALSE);
+          g_string_append_printf (text, "  %s\n", json);
+        }
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+on_deadline (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until the condition holds or the deadline
+ * passes; never sleeps. */
+gboolean
+gp_test_wait_until (gboolean (*condition) (gpointer data),
+                    gpointer   data,
+                    guint      timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint deadline = g_timeout_add (timeout_ms, on_deadline, &expired);
+
+  while (!condition (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!expired)
+    g_source_remove (deadline);
+  return condition (data);
+}

@@ -1,0 +1,193 @@
+/* test-migrate.c — older stores are upgraded, newer and damaged ones refused.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-json.h"
+#include "gp-store.h"
+#include "gp-test-util.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+static char *
+load_fixture (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, GP_STORE_FILE_NAME, NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *blob_dir = g_build_filename (dir, "attachments", "5c", NULL);
+  g_autofree char *blob = g_build_filename (blob_dir, "5cbd956dcb9352eb46854a5cb707d1a4", NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_file_get_contents (g_test_get_filename (G_TEST_DIST, "fixtures", "store-v1.sql", NULL),
+                       &sql, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("fixture: %s", message);
+  sqlite3_close (db);
+
+  /* The photo's bytes, as the old version left them beside the database. */
+  g_assert_cmpint (g_mkdir_with_parents (blob_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (blob, "photo-1", 7, NULL));
+
+  return g_steal_pointer (&path);
+}
+
+static void
+test_upgrade_v1 (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autofree char *path = load_fixture (dir);
+  g_autoptr(GpStore) store = gp_test_open_store (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) household = NULL;
+  g_autoptr(JsonObject) incident = NULL;
+  g_autoptr(GPtrArray) households = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GBytes) photo = NULL;
+  g_auto(GStrv) conflicts = NULL;
+  g_autofree char *rev = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  /* The schema is current... */
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, GP_STORE_SCHEMA_VERSION);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  /* ...and everything the old version stored is there, as it was. */
+  g_assert_cmpint (gp_store_get_update_seq (store), ==, 7);
+  household = gp_store_get (store, "household:G1-01-1-101", GP_STORE_GET_REVISIONS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gp_json_get_string (household, "_rev"), ==, "2-22222222222222222222222222222222");
+  g_assert_true (json_object_get_boolean_member (gp_json_get_object (household, "future_field"), "kept"));
+  g_assert_cmpuint (json_array_get_length (gp_json_get_array (gp_json_get_object (household, "_revisions"),
+                                                                "ids")), ==, 2);
+
+  conflicts = gp_store_get_conflicts (store, "household:G1-01-1-102", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (conflicts, ((const char * const[]) { "2-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", NULL }));
+
+  incident = gp_store_get (store, "incident:5f1e", GP_STORE_GET_NONE, &error);
+  g_assert_no_error (error);
+  photo = gp_store_read_attachment (store,
+                                    gp_json_get_string (gp_json_get_object (gp_json_get_object (incident, "_attachments"),
+                                                                            "before.jpg"), "digest"),
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (photo), ==, 7);
+
+  changes = gp_store_changes (store, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, ==, 6);
+  g_assert_true (((GpStoreChange *) g_ptr_array_index (changes, 5))->deleted);
+
+  /* The new typed columns work on the old rows. */
+  households = gp_store_list (store, "household", "G1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (households->len, ==, 2);
+  g_assert_cmpint (gp_store_count (store, "grid", NULL, &error), ==, 1);
+
+  /* And the store goes on from where it was. */
+  json_object_set_string_member (household, "note", "visited");
+  json_object_remove_member (household, "_revisions");
+  rev = gp_store_put (store, household, NULL, GP_STORE_PUT_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (rev, "3-"));
+  g_assert_cmpint (gp_store_get_update_seq (store), ==, 8);
+
+  g_clear_object (&store);
+  gp_test_remove_dir (dir);
+}
+
+static char *
+file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static void
+test_refuse_newer (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, GP_STORE_FILE_NAME, NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpStore) store = gp_test_open_store (dir);
+  g_autoptr(JsonObject) doc = gp_json_parse_object ("{\"_id\":\"note:a\",\"type\":\"note\"}", -1, NULL);
+  sqlite3 *db = NULL;
+
+  g_free (gp_store_put (store, doc, NULL, GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* A newer GridPatrol wrote this store. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = file_checksum (path);
+
+  store = gp_store_open (dir, &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_TOO_NEW);
+  g_assert_null (store);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+
+  /* Refusing it changed nothing in it. */
+  after = file_checksum (path);
+  g_assert_cmpstr (before, ==, after);
+
+  gp_test_remove_dir (dir);
+}
+
+static void
+test_refuse_damaged (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, GP_STORE_FILE_NAME, NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpStore) store = NULL;
+  char garbage[4096];
+
+  for (guint i = 0; i < sizeof garbage; i++)
+    garbage[i] = (char) (i * 7 + 3);
+  g_assert_true (g_file_set_contents (path, garbage, sizeof garbage, NULL));
+  before = file_checksum (path);
+
+  store = gp_store_open (dir, &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CORRUPT);
+  g_assert_null (store);
+
+  after = file_checksum (path);
+  g_assert_cmpstr (before, ==, after);
+
+  gp_test_remove_dir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/migrate/v1-v2", test_upgrade_v1);
+  g_test_add_func ("/store/migrate/refuse-newer", test_refuse_newer);
+  g_test_add_func ("/store/migrate/refuse-damaged", test_refuse_damaged);
+
+  return g_test_run ();
+}

@@ -1,0 +1,823 @@
+/* test-store.c — documents, revisions, the winner, tombstones, attachments.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-attachment.h"
+#include "gp-documents.h"
+#include "gp-json.h"
+#include "gp-revision.h"
+#include "gp-store.h"
+#include "gp-store-private.h"
+#include "gp-test-util.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct
+{
+  char    *dir;
+  GpStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->dir = gp_test_make_dir ();
+  fixture->store = gp_test_open_store (fixture->dir);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->store);
+  gp_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static JsonObject *
+doc_new (const char *id,
+         const char *rev,
+         const char *name)
+{
+  JsonObject *doc = json_object_new ();
+
+  json_object_set_string_member (doc, "_id", id);
+  if (rev != NULL)
+    json_object_set_string_member (doc, "_rev", rev);
+  json_object_set_string_member (doc, "type", "note");
+  json_object_set_string_member (doc, "name", name);
+  return doc;
+}
+
+static char *
+put (GpStore    *store,
+     const char *id,
+     const char *rev,
+     const char *name)
+{
+  g_autoptr(JsonObject) doc = doc_new (id, rev, name);
+  g_autoptr(GError) error = NULL;
+  char *new_rev = gp_store_put (store, doc, NULL, GP_STORE_PUT_NONE, &error);
+
+  g_assert_no_error (error);
+  return new_rev;
+}
+
+/* A revision from elsewhere with its history, as replication brings it. */
+static void
+put_branch (GpStore            *store,
+            const char         *id,
+            guint               pos,
+            const char * const *hashes,
+            gboolean            deleted,
+            const char         *name)
+{
+  g_autoptr(JsonObject) doc = doc_new (id, NULL, name);
+  g_autoptr(JsonObject) revisions = json_object_new ();
+  g_autoptr(JsonArray) ids = json_array_new ();
+  g_autofree char *rev = g_strdup_printf ("%u-%s", pos, hashes[0]);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; hashes[i] != NULL; i++)
+    json_array_add_string_element (ids, hashes[i]);
+  json_object_set_int_member (revisions, "start", pos);
+  json_object_set_array_member (revisions, "ids", json_array_ref (ids));
+  json_object_set_string_member (doc, "_rev", rev);
+  json_object_set_object_member (doc, "_revisions", json_object_ref (revisions));
+  if (deleted)
+    json_object_set_boolean_member (doc, "_deleted", TRUE);
+
+  gp_store_put_revision (store, doc, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static int
+query_int (GpStore    *store,
+           const char *sql)
+{
+  g_autofree char *path = g_build_filename (gp_store_get_dir (store), GP_STORE_FILE_NAME, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+test_revision_ids (void)
+{
+  guint pos = 0;
+  g_autofree char *hash = NULL;
+  g_autofree char *first = gp_revision_make (NULL, FALSE, "{\"a\":1}", NULL);
+  g_autofree char *again = gp_revision_make (NULL, FALSE, "{\"a\":1}", NULL);
+  g_autofree char *other = gp_revision_make (NULL, FALSE, "{\"a\":2}", NULL);
+  g_autofree char *child = gp_revision_make (first, FALSE, "{\"a\":1}", NULL);
+  g_autofree char *deleted = gp_revision_make (first, TRUE, "{\"a\":1}", NULL);
+
+  g_assert_true (gp_revision_parse ("12-abcdef0123", &pos, &hash));
+  g_assert_cmpuint (pos, ==, 12);
+  g_assert_cmpstr (hash, ==, "abcdef0123");
+  g_assert_false (gp_revision_parse ("0-abc", NULL, NULL));
+  g_assert_false (gp_revision_parse ("01-abc", NULL, NULL));
+  g_assert_false (gp_revision_parse ("3-", NULL, NULL));
+  g_assert_false (gp_revision_parse ("x-abc", NULL, NULL));
+  g_assert_false (gp_revision_parse ("3-a b", NULL, NULL));
+  g_assert_false (gp_revision_parse (NULL, NULL, NULL));
+
+  /* N-<32 hex>, the same for the same edit, different otherwise. */
+  g_assert_true (g_str_has_prefix (first, "1-"));
+  g_assert_cmpuint (strlen (first), ==, 2 + 32);
+  g_assert_cmpstr (first, ==, again);
+  g_assert_cmpstr (first, !=, other);
+  g_assert_true (g_str_has_prefix (child, "2-"));
+  g_assert_cmpstr (child, !=, deleted);
+
+  g_assert_cmpint (gp_revision_compare ("2-aaa", "10-aaa"), <, 0);
+  g_assert_cmpint (gp_revision_compare ("3-bbb", "3-aaa"), >, 0);
+  g_assert_cmpint (gp_revision_compare ("3-aaa", "3-aaa"), ==, 0);
+}
+
+static void
+test_open_settings (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, GP_STORE_FILE_NAME, NULL);
+  GStatBuf st;
+
+  g_assert_cmpint (query_int (fixture->store, "PRAGMA user_version"), ==, GP_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (fixture->store, "SELECT count(*) FROM pragma_journal_mode "
+                                              "WHERE journal_mode = 'wal'"), ==, 1);
+  /* synchronous and foreign_keys are per connection: ask the store's own. */
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (fixture->store->writer->handle, "PRAGMA synchronous",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2); /* FULL */
+    sqlite3_finalize (stmt);
+    g_assert_cmpint (sqlite3_prepare_v2 (fixture->store->writer->handle, "PRAGMA foreign_keys",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+    sqlite3_finalize (stmt);
+  }
+
+  /* Household data: the file is the user's alone. */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (fixture->dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+}
+
+static void
+test_edit_chain (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *rev1 = put (fixture->store, "note:a", NULL, "first");
+  g_autofree char *rev2 = put (fixture->store, "note:a", rev1, "second");
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) leaves = NULL;
+  JsonObject *revisions;
+  JsonArray *ids;
+  g_autofree char *hash1 = NULL;
+  g_autofree char *hash2 = NULL;
+
+  g_assert_true (g_str_has_prefix (rev1, "1-"));
+  g_assert_true (g_str_has_prefix (rev2, "2-"));
+
+  doc = gp_store_get (fixture->store, "note:a", GP_STORE_GET_REVISIONS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gp_json_get_string (doc, "_rev"), ==, rev2);
+  g_assert_cmpstr (gp_json_get_string (doc, "name"), ==, "second");
+
+  /* The history is CouchDB's _revisions: start and hashes, newest first. */
+  revisions = gp_json_get_object (doc, "_revisions");
+  ids = gp_json_get_array (revisions, "ids");
+  gp_revision_parse (rev1, NULL, &hash1);
+  gp_revision_parse (rev2, NULL, &hash2);
+  g_assert_cmpint (json_object_get_int_member (revisions, "start"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (ids), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (ids, 0), ==, hash2);
+  g_assert_cmpstr (json_array_get_string_element (ids, 1), ==, hash1);
+
+  leaves = gp_store_get_leaves (fixture->store, "note:a", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (leaves), ==, 1);
+  g_assert_cmpstr (leaves[0], ==, rev2);
+
+  /* The edited revision is no longer a leaf; its body is gone, as after
+   * CouchDB's compaction. */
+  g_clear_pointer (&doc, json_object_unref);
+  doc = gp_store_get_revision (fixture->store, "note:a", rev1, GP_STORE_GET_NONE, &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND);
+  g_assert_null (doc);
+}
+
+static void
+test_conflicting_edits (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *rev1 = put (fixture->store, "note:a", NULL, "first");
+  g_autofree char *rev2 = put (fixture->store, "note:a", rev1, "second");
+  g_autofree char *before = gp_test_store_snapshot (fixture->store);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) stale = doc_new ("note:a", rev1, "stale edit");
+  g_autoptr(JsonObject) fresh = doc_new ("note:a", NULL, "no rev");
+  g_autoptr(JsonObject) unknown = doc_new ("note:a", "9-0123456789abcdef", "unknown rev");
+  g_autofree char *rev = NULL;
+
+  /* Editing a revision that has been edited since is a conflict... */
+  rev = gp_store_put (fixture->store, stale, NULL, GP_STORE_PUT_NONE, &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CONFLICT);
+  g_assert_null (rev);
+  g_clear_error (&error);
+
+  /* ...so is creating a document that exists, or naming a revision it never had. */
+  rev = gp_store_put (fixture->store, fresh, NULL, GP_STORE_PUT_NONE, &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  rev = gp_store_put (fixture->store, unknown, NULL, GP_STORE_PUT_NONE, &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* and none of it changed anything. */
+  after = gp_test_store_snapshot (fixture->store);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_tombstones (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *rev1 = put (fixture->store, "note:a", NULL, "first");
+  g_autofree char *rev2 = NULL;
+  g_autofree char *rev3 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_auto(GStrv) leaves = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  GpStoreChange *change;
+
+  rev2 = gp_store_delete (fixture->store, "note:a", rev1, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (rev2, "2-"));
+
+  /* Deleted documents are not found, but their tombstone is kept... */
+  doc = gp_store_get (fixture->store, "note:a", GP_STORE_GET_NONE, &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  leaves = gp_store_get_leaves (fixture->store, "note:a", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (leaves, ((const char * const[]) { rev2, NULL }));
+  doc = gp_store_get_revision (fixture->store, "note:a", rev2, GP_STORE_GET_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (doc, "_deleted"));
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* ...and travel in the change feed, so replicas learn of the deletion. */
+  changes = gp_store_changes (fixture->store, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, ==, 1);
+  change = g_ptr_array_index (changes, 0);
+  g_assert_true (change->deleted);
+  g_assert_cmpstr (change->rev, ==, rev2);
+
+  /* A deleted document is not in typed lists. */
+  g_assert_cmpint (gp_store_count (fixture->store, "note", NULL, &error), ==, 0);
+
+  /* Recreating it continues the tree from the tombstone, as in CouchDB. */
+  rev3 = put (fixture->store, "note:a", NULL, "again");
+  g_assert_true (g_str_has_prefix (rev3, "3-"));
+  doc = gp_store_get (fixture->store, "note:a", GP_STORE_GET_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gp_json_get_string (doc, "name"), ==, "again");
+
+  /* Deleting what does not exist is "not found". */
+  g_clear_pointer (&rev2, g_free);
+  rev2 = gp_store_delete (fixture->store, "note:none", "1-abc", &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND);
+  g_assert_null (rev2);
+}
+
+static void
+test_winner (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_auto(GStrv) leaves = NULL;
+  g_auto(GStrv) conflicts = NULL;
+
+  /* Two replicas edited 1-a1 to the same depth: the greater hash wins. */
+  put_branch (fixture->store, "household:h", 2, (const char *[]) { "b2", "a1", NULL }, FALSE, "b");
+  put_branch (fixture->store, "household:h", 2, (const char *[]) { "c2", "a1", NULL }, FALSE, "c");
+  doc = gp_store_get (fixture->store, "household:h", GP_STORE_GET_CONFLICTS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gp_json_get_string (doc, "_rev"), ==, "2-c2");
+  g_assert_cmpstr (gp_json_get_string (doc, "name"), ==, "c");
+  g_assert_cmpuint (json_array_get_length (gp_json_get_array (doc, "_conflicts")), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (gp_json_get_array (doc, "_conflicts"), 0),
+                   ==, "2-b2");
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* A longer history wins over a greater hash. */
+  put_branch (fixture->store, "household:h", 3, (const char *[]) { "a3", "b2", "a1", NULL }, FALSE, "b3");
+  doc = gp_store_get (fixture->store, "household:h", GP_STORE_GET_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gp_json_get_string (doc, "_rev"), ==, "3-a3");
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* A deleted leaf never wins over a live one, however long its history. */
+  put_branch (fixture->store, "household:h", 4,
+              (const char *[]) { "d4", "d3", "b2", "a1", NULL }, TRUE, "gone");
+  doc = gp_store_get (fixture->store, "household:h", GP_STORE_GET_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gp_json_get_string (doc, "_rev"), ==, "3-a3");
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* Every leaf is kept: live ones first, then by history and hash. */
+  leaves = gp_store_get_leaves (fixture->store, "household:h", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (leaves, ((const char * const[]) { "3-a3", "2-c2", "4-d4", NULL }));
+  conflicts = gp_store_get_conflicts (fixture->store, "household:h", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (conflicts, ((const char * const[]) { "2-c2", NULL }));
+  g_clear_pointer (&conflicts, g_strfreev);
+
+  /* A leader settles the conflict by deleting the losing leaf. */
+  {
+    g_autofree char *rev = gp_store_delete (fixture->store, "household:h", "2-c2", &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (rev, "3-"));
+  }
+  conflicts = gp_store_get_conflicts (fixture->store, "household:h", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (conflicts, ((const char * const[]) { NULL }));
+  doc = gp_store_get (fixture->store, "household:h", GP_STORE_GET_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gp_json_get_string (doc, "_rev"), ==, "3-a3");
+}
+
+static void
+test_put_revision_idempotent (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  put_branch (fixture->store, "route:r", 3, (const char *[]) { "c3", "b2", "a1", NULL }, FALSE, "r");
+  before = gp_test_store_snapshot (fixture->store);
+
+  /* The same revision, or one of its ancestors, again: nothing to add. */
+  put_branch (fixture->store, "route:r", 3, (const char *[]) { "c3", "b2", "a1", NULL }, FALSE, "r");
+  put_branch (fixture->store, "route:r", 2, (const char *[]) { "b2", "a1", NULL }, FALSE, "old");
+  after = gp_test_store_snapshot (fixture->store);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_bad_input (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *rev = put (fixture->store, "note:a", NULL, "kept");
+  g_autofree char *before = gp_test_store_snapshot (fixture->store);
+  g_autofree char *after = NULL;
+  struct
+  {
+    const char *json;
+    gboolean    replicated;
+  } cases[] = {
+    { "{\"name\": \"no id\"}", FALSE },
+    { "{\"_id\": \"\", \"name\": \"empty id\"}", FALSE },
+    { "{\"_id\": \"_secret\", \"name\": \"reserved\"}", FALSE },
+    { "{\"_id\": \"note:b\", \"_bogus\": 1}", FALSE },
+    { "{\"_id\": \"note:b\", \"_rev\": \"banana\"}", FALSE },
+    { "{\"_id\": \"note:b\", \"_rev\": \"2-abc\", \"_revisions\": {\"start\": 3, \"ids\": [\"abc\"]}}", TRUE },
+    { "{\"_id\": \"note:b\", \"_rev\": \"2-abc\", \"_revisions\": {\"start\": 2, \"ids\": [\"xyz\"]}}", TRUE },
+    { "{\"_id\": \"note:b\", \"_rev\": \"1-abc\", \"_revisions\": {\"start\": 1, \"ids\": [\"abc\", \"zzz\"]}}", TRUE },
+    { "{\"_id\": \"note:b\", \"_rev\": \"1-abc\", \"_attachments\": {\"p.jpg\": {\"stub\": true, \"digest\": \"md5-XUFAKrxLKna5cZ2REBfFkg==\"}}}", TRUE },
+    { "{\"_id\": \"note:b\", \"_attachments\": {\"p.jpg\": {\"stub\": true}}}", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) doc = gp_json_parse_object (cases[i].json, -1, &error);
+
+      g_assert_no_error (error);
+      if (cases[i].replicated)
+        g_assert_false (gp_store_put_revision (fixture->store, doc, NULL, &error));
+      else
+        {
+          g_autofree char *new_rev = gp_store_put (fixture->store, doc, NULL, GP_STORE_PUT_NONE, &error);
+
+          g_assert_null (new_rev);
+        }
+      g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID);
+    }
+
+  after = gp_test_store_snapshot (fixture->store);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_change_feed (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *a1 = put (fixture->store, "note:a", NULL, "a");
+  g_autofree char *b1 = put (fixture->store, "note:b", NULL, "b");
+  g_autofree char *a2 = put (fixture->store, "note:a", a1, "a again");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = gp_store_changes (fixture->store, 0, 0, &error);
+  g_autoptr(GPtrArray) since = NULL;
+  g_autoptr(GPtrArray) limited = NULL;
+  GpStoreChange *first, *second;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (gp_store_get_update_seq (fixture->store), ==, 3);
+
+  /* Each document once, at its latest change, in sequence order. */
+  g_assert_cmpuint (all->len, ==, 2);
+  first = g_ptr_array_index (all, 0);
+  second = g_ptr_array_index (all, 1);
+  g_assert_cmpstr (first->id, ==, "note:b");
+  g_assert_cmpint (first->seq, ==, 2);
+  g_assert_cmpstr (second->id, ==, "note:a");
+  g_assert_cmpint (second->seq, ==, 3);
+  g_assert_cmpstr (second->rev, ==, a2);
+
+  since = gp_store_changes (fixture->store, 2, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (since->len, ==, 1);
+  limited = gp_store_changes (fixture->store, 0, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (limited->len, ==, 1);
+}
+
+static GPtrArray *
+attachments_of (GpAttachment *attachment)
+{
+  GPtrArray *array = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_attachment_unref);
+
+  g_ptr_array_add (array, attachment);
+  return array;
+}
+
+static guint
+count_blob_files (const char *dir)
+{
+  g_autofree char *blob_dir = g_build_filename (dir, "attachments", NULL);
+  g_autoptr(GDir) top = g_dir_open (blob_dir, 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  while (top != NULL && (name = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *sub_path = g_build_filename (blob_dir, name, NULL);
+      g_autoptr(GDir) sub = g_dir_open (sub_path, 0, NULL);
+
+      while (sub != NULL && g_dir_read_name (sub) != NULL)
+        count++;
+    }
+  return count;
+}
+
+static void
+test_attachments (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = g_bytes_new_static ("photo-1", 7);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = doc_new ("incident:1", NULL, "manhole");
+  g_autoptr(JsonObject) twin = doc_new ("incident:2", NULL, "same photo");
+  g_autoptr(GPtrArray) new_photo = attachments_of (gp_attachment_new ("before.jpg", "image/jpeg", photo));
+  g_autoptr(GPtrArray) same_photo = attachments_of (gp_attachment_new ("p.jpg", "image/jpeg", photo));
+  g_autoptr(JsonObject) stored = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autofree char *rev1 = NULL;
+  g_autofree char *rev2 = NULL;
+  g_autofree char *rev3 = NULL;
+  g_autofree char *blob = NULL;
+  JsonObject *info;
+
+  /* CouchDB's digest. */
+  {
+    g_autoptr(GBytes) hello = g_bytes_new_static ("hello", 5);
+    g_autofree char *digest = gp_attachment_compute_digest (hello);
+    g_autofree char *hex = gp_attachment_digest_to_hex (digest);
+
+    g_assert_cmpstr (digest, ==, "md5-XUFAKrxLKna5cZ2REBfFkg==");
+    g_assert_cmpstr (hex, ==, "5d41402abc4b2a76b9719d911017c592");
+  }
+
+  rev1 = gp_store_put (fixture->store, doc, new_photo, GP_STORE_PUT_NONE, &error);
+  g_assert_no_error (error);
+
+  stored = gp_store_get (fixture->store, "incident:1", GP_STORE_GET_NONE, &error);
+  g_assert_no_error (error);
+  info = gp_json_get_object (gp_json_get_object (stored, "_attachments"), "before.jpg");
+  g_assert_nonnull (info);
+  g_assert_cmpstr (gp_json_get_string (info, "content_type"), ==, "image/jpeg");
+  g_assert_cmpstr (gp_json_get_string (info, "digest"), ==, "md5-XL2VbcuTUutGhUpctwfRpA==");
+  g_assert_cmpint (json_object_get_int_member (info, "length"), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (info, "revpos"), ==, 1);
+  g_assert_true (json_object_get_boolean_member (info, "stub"));
+
+  /* Content-addressed beside the database, private to the user. */
+  blob = g_build_filename (fixture->dir, "attachments", "5c", "5cbd956dcb9352eb46854a5cb707d1a4", NULL);
+  g_assert_true (g_file_test (blob, G_FILE_TEST_IS_REGULAR));
+  read = gp_store_read_attachment (fixture->store, "md5-XL2VbcuTUutGhUpctwfRpA==", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, photo));
+
+  /* The same bytes in another document are stored once. */
+  g_free (gp_store_put (fixture->store, twin, same_photo, GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_blob_files (fixture->dir), ==, 1);
+
+  /* An edit that keeps the stub keeps the photo and its revpos. */
+  json_object_set_string_member (stored, "name", "manhole, edited");
+  rev2 = gp_store_put (fixture->store, stored, NULL, GP_STORE_PUT_NONE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&stored, json_object_unref);
+  stored = gp_store_get (fixture->store, "incident:1", GP_STORE_GET_NONE, &error);
+  info = gp_json_get_object (gp_json_get_object (stored, "_attachments"), "before.jpg");
+  g_assert_nonnull (info);
+  g_assert_cmpint (json_object_get_int_member (info, "revpos"), ==, 1);
+
+  /* An edit without the stub drops the attachment; the blob stays while
+   * incident:2 uses it. */
+  json_object_remove_member (stored, "_attachments");
+  rev3 = gp_store_put (fixture->store, stored, NULL, GP_STORE_PUT_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (blob, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&stored, json_object_unref);
+
+  /* Once no revision uses it, it goes. */
+  stored = gp_store_get (fixture->store, "incident:2", GP_STORE_GET_NONE, &error);
+  g_assert_no_error (error);
+  g_free (gp_store_delete (fixture->store, "incident:2", gp_json_get_string (stored, "_rev"), &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (blob, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_blob_files (fixture->dir), ==, 0);
+}
+
+static void
+test_attachment_damage (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = g_bytes_new_static ("photo-2", 7);
+  g_autoptr(JsonObject) doc = doc_new ("incident:1", NULL, "x");
+  g_autoptr(GPtrArray) attachments = attachments_of (gp_attachment_new ("a.jpg", "image/jpeg", photo));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rev = gp_store_put (fixture->store, doc, attachments, GP_STORE_PUT_NONE, &error);
+  g_autofree char *blob = g_build_filename (fixture->dir, "attachments", "74",
+                                            "747bee27fa72ee9c700490ddf6cc6d16", NULL);
+  g_autofree char *orphan_dir = g_build_filename (fixture->dir, "attachments", "00", NULL);
+  g_autofree char *orphan = g_build_filename (orphan_dir, "00112233445566778899aabbccddeeff", NULL);
+  g_autoptr(GBytes) read = NULL;
+
+  g_assert_no_error (error);
+
+  /* A damaged file is reported, never returned. */
+  g_assert_true (g_file_set_contents (blob, "photo-X", 7, NULL));
+  read = gp_store_read_attachment (fixture->store, "md5-dHvuJ/py7pxwBJDd9sxtFg==", &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CORRUPT);
+  g_assert_null (read);
+  g_clear_error (&error);
+
+  /* Garbage collection removes what a crash left behind, nothing else. */
+  g_assert_cmpint (g_mkdir_with_parents (orphan_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (orphan, "left over", -1, NULL));
+  g_assert_cmpuint (gp_store_collect_garbage (fixture->store, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (blob, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_upsert (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(JsonObject) doc = doc_new ("note:a", NULL, "a");
+  g_autoptr(JsonObject) reordered = json_object_new ();
+  g_autoptr(JsonObject) changed = doc_new ("note:a", NULL, "b");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rev1 = gp_store_put (fixture->store, doc, NULL, GP_STORE_PUT_UPSERT, &error);
+  g_autofree char *rev2 = NULL;
+  g_autofree char *rev3 = NULL;
+  gint64 seq;
+
+  g_assert_no_error (error);
+  seq = gp_store_get_update_seq (fixture->store);
+
+  /* The same members in another order are the same document. */
+  json_object_set_string_member (reordered, "name", "a");
+  json_object_set_string_member (reordered, "type", "note");
+  json_object_set_string_member (reordered, "_id", "note:a");
+  rev2 = gp_store_put (fixture->store, reordered, NULL, GP_STORE_PUT_UPSERT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rev2, ==, rev1);
+  g_assert_cmpint (gp_store_get_update_seq (fixture->store), ==, seq);
+
+  rev3 = gp_store_put (fixture->store, changed, NULL, GP_STORE_PUT_UPSERT, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (rev3, "2-"));
+}
+
+static void
+test_typed_queries_use_index (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  const char *queries[] = {
+    "EXPLAIN QUERY PLAN SELECT doc_id, id, rev, body FROM docs "
+    "WHERE type = 'household' AND deleted = 0 ORDER BY id",
+    "EXPLAIN QUERY PLAN SELECT doc_id, id, rev, body FROM docs "
+    "WHERE type = 'household' AND grid = 'x' AND deleted = 0 ORDER BY id",
+    "EXPLAIN QUERY PLAN SELECT count(*) FROM docs WHERE type = 'household' AND deleted = 0",
+  };
+  g_autofree char *path = g_build_filename (fixture->dir, GP_STORE_FILE_NAME, NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+      g_autoptr(GString) plan = g_string_new (NULL);
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, queries[i], -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_string_append_printf (plan, "%s\n", sqlite3_column_text (stmt, 3));
+      sqlite3_finalize (stmt);
+
+      g_test_message ("%s", plan->str);
+      g_assert_nonnull (strstr (plan->str, "docs_by_type"));
+      g_assert_null (strstr (plan->str, "SCAN docs\n"));
+    }
+  sqlite3_close (db);
+}
+
+typedef struct
+{
+  guint  done;
+  char **changed;
+} AsyncState;
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AsyncState *state = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gp_store_save_all_finish (GP_STORE (source), result, &error));
+  g_assert_no_error (error);
+  state->done++;
+}
+
+static void
+on_documents_changed (GpStore    *store,
+                      char      **ids,
+                      AsyncState *state)
+{
+  g_strfreev (state->changed);
+  state->changed = g_strdupv (ids);
+}
+
+static gboolean
+both_saved (gpointer data)
+{
+  AsyncState *state = data;
+
+  return state->done == 2 && state->changed != NULL;
+}
+
+static void
+test_async_save (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GpVisit) first = gp_visit_new ();
+  g_autoptr(GpVisit) second = gp_visit_new ();
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  g_autoptr(GPtrArray) two = g_ptr_array_new ();
+  AsyncState state = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      GpVisit *visit = i == 0 ? first : second;
+
+      g_object_set (visit,
+                    "grid", "G1",
+                    "household", "household:G1-01-1-101",
+                    "worker", "wang",
+                    "note", i == 0 ? "first" : "second",
+                    NULL);
+      gp_document_set_member (GP_DOCUMENT (visit), "at",
+                              json_node_init_string (json_node_alloc (), "2026-11-22T09:30:00+08:00"));
+    }
+  g_ptr_array_add (one, first);
+  g_ptr_array_add (two, second);
+
+  g_signal_connect (fixture->store, "documents-changed", G_CALLBACK (on_documents_changed), &state);
+  gp_store_save_all_async (fixture->store, one, GP_STORE_PUT_NONE, NULL, on_saved, &state);
+  gp_store_save_all_async (fixture->store, two, GP_STORE_PUT_NONE, NULL, on_saved, &state);
+  g_assert_null (gp_document_get_rev (GP_DOCUMENT (first)));
+
+  g_assert_true (gp_test_wait_until (both_saved, &state, 10000));
+  g_assert_true (g_str_has_prefix (gp_document_get_rev (GP_DOCUMENT (first)), "1-"));
+  g_assert_true (g_str_has_prefix (gp_document_get_rev (GP_DOCUMENT (second)), "1-"));
+
+  /* Writes happen in the order they were asked for. */
+  {
+    g_autoptr(GPtrArray) changes = gp_store_changes (fixture->store, 0, 0, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (((GpStoreChange *) g_ptr_array_index (changes, 0))->id, ==,
+                     gp_document_get_id (GP_DOCUMENT (first)));
+  }
+
+  visits = gp_store_load_all (fixture->store, "visit", "G1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (visits->len, ==, 2);
+
+  g_strfreev (state.changed);
+}
+
+static void
+test_save_all_is_one_transaction (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GpLane) good = gp_lane_new ("G1-L1");
+  g_autoptr(GpLane) taken = gp_lane_new ("G1-L2");
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GpGeoPoint line[2] = { { 108.94, 34.26 }, { 108.941, 34.26 } };
+  g_autoptr(JsonObject) geometry = gp_geo_line_new (line, 2);
+
+  g_object_set (good, "grid", "G1", "name", "1号巷", NULL);
+  g_object_set (taken, "grid", "G1", "name", "2号巷", NULL);
+  gp_document_set_geometry (GP_DOCUMENT (good), geometry);
+  gp_document_set_geometry (GP_DOCUMENT (taken), geometry);
+
+  /* lane:G1-L2 exists, so saving it as new is a conflict... */
+  g_assert_true (gp_store_save (fixture->store, GP_DOCUMENT (taken), GP_STORE_PUT_NONE, &error));
+  gp_document_set_rev (GP_DOCUMENT (taken), NULL);
+  before = gp_test_store_snapshot (fixture->store);
+
+  g_ptr_array_add (documents, good);
+  g_ptr_array_add (documents, taken);
+  g_assert_false (gp_store_save_all (fixture->store, documents, GP_STORE_PUT_NONE, &error));
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CONFLICT);
+
+  /* ...and the lane before it in the same save was not written either. */
+  after = gp_test_store_snapshot (fixture->store);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_null (gp_document_get_rev (GP_DOCUMENT (good)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/revision/ids", test_revision_ids);
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/store/open/settings", test_open_settings);
+  ADD ("/store/revision/edit-chain", test_edit_chain);
+  ADD ("/store/revision/conflicting-edits", test_conflicting_edits);
+  ADD ("/store/revision/tombstones", test_tombstones);
+  ADD ("/store/revision/winner", test_winner);
+  ADD ("/store/revision/replicated-twice", test_put_revision_idempotent);
+  ADD ("/store/bad-input", test_bad_input);
+  ADD ("/store/changes", test_change_feed);
+  ADD ("/store/attachments/digest-dedupe-stubs", test_attachments);
+  ADD ("/store/attachments/damage-and-garbage", test_attachment_damage);
+  ADD ("/store/upsert", test_upsert);
+  ADD ("/store/query/uses-index", test_typed_queries_use_index);
+  ADD ("/store/save/async-in-order", test_async_save);
+  ADD ("/store/save/one-transaction", test_save_all_is_one_transaction);
+#undef ADD
+
+  return g_test_run ();
+}
