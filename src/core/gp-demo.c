@@ -886,10 +886,11 @@ gp_demo_install_async (GpStore             *store,
 }
 
 gboolean
-gp_demo_install_finish (GAsyncResult  *result,
+gp_demo_install_finish (GpStore       *store,
+                        GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

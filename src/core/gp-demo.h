@@ -40,7 +40,8 @@ void       gp_demo_install_async (GpStore             *store,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data);
-gboolean   gp_demo_install_finish (GAsyncResult       *result,
-                                   GError            **error);
+gboolean   gp_demo_install_finish (GpStore           *store,
+                                   GAsyncResult      *result,
+                                   GError           **error);
 
 G_END_DECLS

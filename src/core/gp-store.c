@@ -130,7 +130,7 @@ store_open (const char    *dir,
   if (version > GP_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_TOO_NEW,
-                   _("The store in %s was written by a newer version of GridPatrol "
+                   _("The data in %s was written by a newer version of GridPatrol "
                      "(schema %d; this version knows up to %d). Update GridPatrol to open it."),
                    dir, version, GP_STORE_SCHEMA_VERSION);
       return NULL;

@@ -1,0 +1,183 @@
+/* gp-application.c
+ *
+ * gridpatrol [--demo] [--data-dir DIR]
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-application"
+
+#include "config.h"
+
+#include "gp-application.h"
+#include "gp-context.h"
+#include "gp-store.h"
+#include "gp-window.h"
+
+#include <glib/gi18n.h>
+
+struct _GpApplication
+{
+  AdwApplication  parent_instance;
+
+  GpContext      *context;
+  char           *data_dir;
+  gboolean        demo;
+};
+
+G_DEFINE_FINAL_TYPE (GpApplication, gp_application, ADW_TYPE_APPLICATION)
+
+static int
+gp_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  GpApplication *self = GP_APPLICATION (application);
+  const char *data_dir = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("gridpatrol %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  self->demo = g_variant_dict_contains (options, "demo");
+  if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
+    self->data_dir = g_strdup (data_dir);
+
+  return -1;
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (application),
+                        "application-icon", APPLICATION_ID,
+                        "application-name", _("GridPatrol"),
+                        "comments", _("Patrol a community grid, report incidents and visit "
+                                      "households, also offline."),
+                        "developer-name", _("The GridPatrol developers"),
+                        "version", PACKAGE_VERSION,
+                        "website", "https://gridpatrol.example.org/",
+                        "issue-url", "https://gridpatrol.example.org/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "copyright", "© 2026 The GridPatrol developers",
+                        /* Translators: your names, one a line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+gp_application_startup (GApplication *application)
+{
+  GpApplication *self = GP_APPLICATION (application);
+  g_autoptr(GSettings) settings = NULL;
+
+  G_APPLICATION_CLASS (gp_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
+                                         (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
+                                         (const char *[]) { "<Control>w", NULL });
+
+  settings = g_settings_new (APPLICATION_ID);
+  self->context = gp_context_new (settings);
+  if (self->data_dir == NULL)
+    self->data_dir = gp_store_dup_default_dir ();
+  gp_context_open_store (self->context, self->data_dir);
+}
+
+static void
+gp_application_activate (GApplication *application)
+{
+  GpApplication *self = GP_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (gp_window_new (GTK_APPLICATION (self), self->context));
+  if (self->demo)
+    {
+      self->demo = FALSE;
+      gp_window_open_demo (GP_WINDOW (window));
+    }
+  gtk_window_present (window);
+}
+
+static void
+gp_application_shutdown (GApplication *application)
+{
+  GpApplication *self = GP_APPLICATION (application);
+
+  g_clear_object (&self->context);
+
+  G_APPLICATION_CLASS (gp_application_parent_class)->shutdown (application);
+}
+
+static void
+gp_application_finalize (GObject *object)
+{
+  GpApplication *self = (GpApplication *) object;
+
+  g_free (self->data_dir);
+
+  G_OBJECT_CLASS (gp_application_parent_class)->finalize (object);
+}
+
+static void
+gp_application_class_init (GpApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = gp_application_finalize;
+  application_class->handle_local_options = gp_application_handle_local_options;
+  application_class->startup = gp_application_startup;
+  application_class->activate = gp_application_activate;
+  application_class->shutdown = gp_application_shutdown;
+}
+
+static void
+gp_application_init (GpApplication *self)
+{
+  const GOptionEntry options[] = {
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Open the demo grid, generating it if needed"), NULL },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Keep the grid data in DIR instead of the usual place"), N_("DIR") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+GpApplication *
+gp_application_new (void)
+{
+  return g_object_new (GP_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/org/example/GridPatrol",
+                       NULL);
+}

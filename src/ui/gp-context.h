@@ -1,0 +1,35 @@
+/* gp-context.h — what the UI reaches services through: store, settings, grid.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gp-types.h"
+
+G_BEGIN_DECLS
+
+#define GP_TYPE_CONTEXT (gp_context_get_type ())
+
+G_DECLARE_FINAL_TYPE (GpContext, gp_context, GP, CONTEXT, GObject)
+
+GpContext  *gp_context_new            (GSettings            *settings);
+GSettings  *gp_context_get_settings   (GpContext            *self);
+GpStore    *gp_context_get_store      (GpContext            *self);
+void        gp_context_set_store      (GpContext            *self,
+                                       GpStore              *store);
+GpGrid     *gp_context_get_grid       (GpContext            *self);
+gboolean    gp_context_get_loading    (GpContext            *self);
+const char *gp_context_get_error      (GpContext            *self);
+void        gp_context_open_store     (GpContext            *self,
+                                       const char           *dir);
+void        gp_context_install_demo   (GpContext            *self,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean    gp_context_install_demo_finish (GpContext       *self,
+                                            GAsyncResult    *result,
+                                            GError         **error);
+
+G_END_DECLS

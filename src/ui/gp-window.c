@@ -1,0 +1,427 @@
+/* gp-window.c
+ *
+ * The main window: a welcome page while the store holds no grid, and the
+ * four pages of a grid (Map · Patrol · Incidents · Area) once it does, with
+ * the view switcher in the header on wide windows and at the bottom on
+ * narrow ones (phones).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-window"
+
+#include "config.h"
+
+#include "gp-window.h"
+#include "gp-context.h"
+#include "gp-documents.h"
+#include "gp-store.h"
+
+#include <glib/gi18n.h>
+
+struct _GpWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GpContext            *context;
+  GpStore              *store;       /* the context's, while watched */
+  GCancellable         *cancellable;
+  gboolean              demo_wanted;
+  gboolean              preparing_demo;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  AdwStatusPage        *loading_status;
+  AdwStatusPage        *error_status;
+  GtkButton            *demo_button;
+  GtkButton            *connect_button;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  AdwViewStack         *view_stack;
+  AdwStatusPage        *map_status;
+  AdwStatusPage        *patrol_status;
+  AdwStatusPage        *incidents_status;
+  AdwStatusPage        *area_status;
+};
+
+G_DEFINE_FINAL_TYPE (GpWindow, gp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static int
+count (GpStore    *store,
+       const char *type,
+       const char *grid)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = gp_store_count (store, type, grid, &error);
+
+  if (n < 0)
+    g_warning ("Cannot count %s documents: %s", type, error->message);
+  return (int) CLAMP (n, 0, G_MAXINT);
+}
+
+/* The pages this version does not have yet say so, with the real numbers
+ * of what the grid already holds. */
+static void
+update_grid_pages (GpWindow *self,
+                   GpGrid   *grid)
+{
+  GpStore *store = gp_context_get_store (self->context);
+  const char *code = gp_grid_get_code (grid);
+  int buildings = count (store, "building", code);
+  int households = count (store, "household", code);
+  int routes = count (store, "route", code);
+  int incidents = count (store, "incident", code);
+  g_autofree char *buildings_text = NULL;
+  g_autofree char *households_text = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *subtitle = NULL;
+
+  adw_view_switcher_title_set_title (self->switcher_title, gp_grid_get_name (grid));
+  if (gp_document_get_boolean_member (GP_DOCUMENT (grid), "example"))
+    /* Translators: the subtitle of a demo grid: its street and community */
+    subtitle = g_strdup_printf (_("Demo · %s %s"), gp_grid_get_street (grid) ?: "",
+                                gp_grid_get_community (grid) ?: "");
+  else
+    subtitle = g_strdup_printf ("%s %s", gp_grid_get_street (grid) ?: "",
+                                gp_grid_get_community (grid) ?: "");
+  adw_view_switcher_title_set_subtitle (self->switcher_title, g_strstrip (subtitle));
+
+  buildings_text = g_strdup_printf (ngettext ("%d building", "%d buildings", buildings),
+                                    buildings);
+  households_text = g_strdup_printf (ngettext ("%d household", "%d households", households),
+                                     households);
+  /* Translators: the first %s is the grid's name, then “14 buildings”, “420 households” */
+  text = g_strdup_printf (_("The offline map is not in this version of GridPatrol yet. "
+                            "%s, its %s and %s are on this device."),
+                          gp_grid_get_name (grid), buildings_text, households_text);
+  adw_status_page_set_description (self->map_status, text);
+  g_clear_pointer (&text, g_free);
+
+  text = g_strdup_printf (ngettext ("Recording patrols is not in this version yet. "
+                                    "The grid's %d patrol route is on this device.",
+                                    "Recording patrols is not in this version yet. "
+                                    "The grid's %d patrol routes are on this device.",
+                                    routes),
+                          routes);
+  adw_status_page_set_description (self->patrol_status, text);
+  g_clear_pointer (&text, g_free);
+
+  if (incidents == 0)
+    text = g_strdup (_("No incident has been reported in this grid. "
+                       "Reporting incidents is not in this version yet."));
+  else
+    text = g_strdup_printf (ngettext ("%d incident of this grid is on this device. "
+                                      "Working on incidents is not in this version yet.",
+                                      "%d incidents of this grid are on this device. "
+                                      "Working on incidents is not in this version yet.",
+                                      incidents),
+                            incidents);
+  adw_status_page_set_description (self->incidents_status, text);
+
+  adw_status_page_set_description (self->area_status,
+                                   _("The area review for grid leaders — open and overdue cases, "
+                                     "the rates, summaries — is not in this version yet."));
+}
+
+static void
+update_view (GpWindow *self)
+{
+  GpGrid *grid = gp_context_get_grid (self->context);
+  const char *error = gp_context_get_error (self->context);
+
+  if (self->preparing_demo)
+    {
+      adw_status_page_set_title (self->loading_status, _("Preparing the Demo Grid…"));
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+  else if (gp_context_get_loading (self->context) || (gp_context_get_store (self->context) == NULL &&
+                                                      error == NULL))
+    {
+      adw_status_page_set_title (self->loading_status, _("Opening the Grid Data…"));
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+  else if (error != NULL)
+    {
+      adw_status_page_set_description (self->error_status, error);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+    }
+  else if (grid == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "welcome");
+  else
+    {
+      update_grid_pages (self, grid);
+      gtk_stack_set_visible_child_name (self->stack, "main");
+    }
+}
+
+static void
+on_demo_installed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GpWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gp_context_install_demo_finish (GP_CONTEXT (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    }
+
+  self->preparing_demo = FALSE;
+  update_view (self);
+}
+
+static void
+start_demo (GpWindow *self)
+{
+  self->demo_wanted = FALSE;
+  self->preparing_demo = TRUE;
+  update_view (self);
+  gp_context_install_demo (self->context, self->cancellable, on_demo_installed,
+                           g_object_ref (self));
+}
+
+/**
+ * gp_window_open_demo:
+ *
+ * Opens the demo grid, generating it first if the store does not have it;
+ * if the store is still opening, as soon as it is open.
+ */
+void
+gp_window_open_demo (GpWindow *self)
+{
+  g_return_if_fail (GP_IS_WINDOW (self));
+
+  if (gp_context_get_store (self->context) == NULL)
+    self->demo_wanted = TRUE;
+  else if (!self->preparing_demo)
+    start_demo (self);
+}
+
+static void
+on_documents_changed (GpWindow *self)
+{
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "main"))
+    update_view (self);
+}
+
+/* Follows the context's store, which may arrive after the window. */
+static void
+watch_store (GpWindow *self)
+{
+  GpStore *store = gp_context_get_store (self->context);
+
+  if (self->store == store)
+    return;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "documents-changed", G_CALLBACK (on_documents_changed),
+                             self, G_CONNECT_SWAPPED);
+}
+
+static void
+on_context_changed (GpWindow *self)
+{
+  watch_store (self);
+  if (self->demo_wanted && self->store != NULL)
+    start_demo (self);
+  else
+    update_view (self);
+}
+
+static void
+open_demo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  gp_window_open_demo (GP_WINDOW (widget));
+}
+
+static void
+on_connect_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     GpWindow         *self)
+{
+  if (g_strcmp0 (response, "demo") == 0)
+    gp_window_open_demo (self);
+}
+
+/* Connecting comes with sync; until then the button says so plainly. */
+static void
+connect_centre_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  GpWindow *self = GP_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Connecting to a Grid Centre"),
+                                   _("Connecting to the street grid centre comes with "
+                                     "synchronisation, which this version of GridPatrol does not "
+                                     "have yet. Until then, what you record stays on this device. "
+                                     "You can explore the demo grid meanwhile."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "close", _("_Close"),
+                                    "demo", _("_Open the Demo Grid"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "demo",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_connect_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+gp_window_constructed (GObject *object)
+{
+  GpWindow *self = (GpWindow *) object;
+  GSettings *settings = gp_context_get_settings (self->context);
+
+  G_OBJECT_CLASS (gp_window_parent_class)->constructed (object);
+
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  g_signal_connect_object (self->context, "notify::loading", G_CALLBACK (on_context_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::error", G_CALLBACK (on_context_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::store", G_CALLBACK (on_context_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::grid", G_CALLBACK (on_context_changed),
+                           self, G_CONNECT_SWAPPED);
+
+  watch_store (self);
+  update_view (self);
+}
+
+static void
+gp_window_dispose (GObject *object)
+{
+  GpWindow *self = (GpWindow *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_WINDOW);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+  g_clear_object (&self->store);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (gp_window_parent_class)->dispose (object);
+}
+
+static void
+gp_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  GpWindow *self = GP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gp_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  GpWindow *self = GP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gp_window_class_init (GpWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = gp_window_constructed;
+  object_class->dispose = gp_window_dispose;
+  object_class->get_property = gp_window_get_property;
+  object_class->set_property = gp_window_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, GP_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, loading_status);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, error_status);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, map_status);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, patrol_status);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, incidents_status);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, area_status);
+
+  gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.connect-centre", NULL, connect_centre_action);
+}
+
+static void
+gp_window_init (GpWindow *self)
+{
+  static gsize icons_added;
+
+  /* The app's own icons, also when the window runs without the application
+   * (tests); GtkApplication adds the same path from its resource base. */
+  if (g_once_init_enter (&icons_added))
+    {
+      gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                        "/org/example/GridPatrol/icons");
+      g_once_init_leave (&icons_added, 1);
+    }
+
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GpWindow *
+gp_window_new (GtkApplication *application,
+               GpContext      *context)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GP_IS_CONTEXT (context), NULL);
+
+  return g_object_new (GP_TYPE_WINDOW,
+                       "application", application,
+                       "context", context,
+                       NULL);
+}

@@ -1,0 +1,21 @@
+/* gp-window.h — the main window.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "gp-context.h"
+
+G_BEGIN_DECLS
+
+#define GP_TYPE_WINDOW (gp_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (GpWindow, gp_window, GP, WINDOW, AdwApplicationWindow)
+
+GpWindow *gp_window_new       (GtkApplication *application,
+                               GpContext      *context);
+void      gp_window_open_demo (GpWindow       *self);
+
+G_END_DECLS
