@@ -1,0 +1,369 @@
+/* test-window.c — the main window, for real, under Xvfb.
+ *
+ * Each case opens the window at a phone's 360×720 or a desktop's 1280×800,
+ * checks what a user would see and saves a PNG rendering beside the build
+ * (tests/screenshots/) for review.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-context.h"
+#include "gp-demo.h"
+#include "gp-json.h"
+#include "gp-store.h"
+#include "gp-test-util.h"
+#include "gp-window.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <sqlite3.h>
+#include <string.h>
+
+typedef struct
+{
+  char      *dir;
+  GpContext *context;
+  GpWindow  *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+  /* The memory backend keeps values across cases; start clean. */
+  g_settings_reset (settings, "current-grid");
+  fixture->dir = gp_test_make_dir ();
+  fixture->context = gp_context_new (settings);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->context);
+  gp_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static GtkWidget *
+child (Fixture    *fixture,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->window), GP_TYPE_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *page;
+  int         width;
+  int         height;
+} Showing;
+
+static gboolean
+is_showing (gpointer data)
+{
+  Showing *showing = data;
+  GtkWidget *window = GTK_WIDGET (showing->fixture->window);
+  GtkStack *stack = GTK_STACK (child (showing->fixture, "stack"));
+
+  return gtk_widget_get_mapped (window) &&
+         gtk_widget_get_width (window) == showing->width &&
+         gtk_widget_get_height (window) == showing->height &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (stack), showing->page) == 0 &&
+         !gtk_stack_get_transition_running (stack);
+}
+
+/* Waits for the page at the size, then for two frames drawn. */
+static void
+wait_for (Fixture    *fixture,
+          const char *page,
+          int         width,
+          int         height)
+{
+  Showing showing = { fixture, page, width, height };
+  GdkFrameClock *clock;
+  gint64 frame;
+
+  if (!gp_test_wait_until (is_showing, &showing, 20000))
+    g_error ("the window did not show “%s” at %d×%d (it shows “%s” at %d×%d)", page, width, height,
+             gtk_stack_get_visible_child_name (GTK_STACK (child (fixture, "stack"))),
+             gtk_widget_get_width (GTK_WIDGET (fixture->window)),
+             gtk_widget_get_height (GTK_WIDGET (fixture->window)));
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->window));
+  frame = gdk_frame_clock_get_frame_counter (clock);
+  while (gdk_frame_clock_get_frame_counter (clock) < frame + 2)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (fixture->window));
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+/* The frame libadwaita's windows keep inside the X surface for their
+ * client-side decorations when no compositor runs, measured once on a
+ * throwaway window. */
+static void
+get_frame (int *frame_x,
+           int *frame_y)
+{
+  static int x = -1, y = -1;
+
+  if (x < 0)
+    {
+      GtkWidget *probe = adw_application_window_new (NULL);
+      GdkSurface *surface;
+
+      gtk_window_set_default_size (GTK_WINDOW (probe), 400, 400);
+      gtk_window_present (GTK_WINDOW (probe));
+      g_assert_true (gp_test_wait_until (is_mapped, probe, 10000));
+      while (gtk_widget_get_width (probe) == 0)
+        g_main_context_iteration (NULL, TRUE);
+      surface = gtk_native_get_surface (GTK_NATIVE (probe));
+      x = gdk_surface_get_width (surface) - gtk_widget_get_width (probe);
+      y = gdk_surface_get_height (surface) - gtk_widget_get_height (probe);
+      gtk_window_destroy (GTK_WINDOW (probe));
+    }
+  *frame_x = x;
+  *frame_y = y;
+}
+
+/* Opens the window so that its content gets exactly @width × @height, as
+ * on a phone, where Phosh maximizes every window and nothing frames it. */
+static void
+open_window (Fixture *fixture,
+             int      width,
+             int      height)
+{
+  int frame_x, frame_y;
+
+  get_frame (&frame_x, &frame_y);
+  fixture->window = gp_window_new (NULL, fixture->context);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width + frame_x, height + frame_y);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+/* Renders the window as it is on screen to a PNG for review. */
+static void
+save_png (Fixture    *fixture,
+          const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (fixture->window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static gboolean
+is_main_page (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (child (fixture, "stack"))), "main") == 0;
+}
+
+static void
+test_welcome_then_demo_on_phone (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  g_autofree char *title = NULL;
+  GtkWidget *bar, *switcher;
+
+  gp_context_set_store (fixture->context, store);
+  open_window (fixture, 360, 720);
+
+  /* An empty store: the welcome page and its two choices. */
+  wait_for (fixture, "welcome", 360, 720);
+  g_assert_true (gtk_widget_get_visible (child (fixture, "demo_button")));
+  g_assert_true (gtk_widget_is_sensitive (child (fixture, "demo_button")));
+  g_assert_true (gtk_widget_is_sensitive (child (fixture, "connect_button")));
+  save_png (fixture, data ? data : "welcome-360x720");
+
+  /* One tap on "Open the Demo Grid". */
+  g_assert_true (gtk_widget_activate (child (fixture, "demo_button")));
+  g_assert_true (gp_test_wait_until (is_main_page, fixture, 20000));
+  wait_for (fixture, "main", 360, 720);
+
+  g_assert_cmpint (gp_store_count (store, "household", GP_DEMO_GRID_CODE, NULL), ==, 420);
+  switcher = child (fixture, "switcher_title");
+  g_assert_cmpstr (adw_view_switcher_title_get_title (ADW_VIEW_SWITCHER_TITLE (switcher)), ==,
+                   "文昌花园网格");
+
+  /* On a phone the pages switch at the bottom. */
+  bar = child (fixture, "switcher_bar");
+  g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (bar)));
+  g_assert_true (adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (switcher)));
+
+  /* The map page says honestly what there is. */
+  title = g_strdup (adw_status_page_get_description (ADW_STATUS_PAGE (child (fixture, "map_status"))));
+  g_assert_nonnull (strstr (title, "420"));
+  save_png (fixture, data ? "main-zh_CN-360x720" : "main-360x720");
+}
+
+static void
+test_demo_on_desktop (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *switcher;
+
+  g_assert_true (gp_demo_install (store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  gp_context_set_store (fixture->context, store);
+  open_window (fixture, 1280, 800);
+  wait_for (fixture, "main", 1280, 800);
+
+  /* On a wide window the pages switch in the header. */
+  switcher = child (fixture, "switcher_title");
+  g_assert_false (adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (switcher)));
+  g_assert_false (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (child (fixture, "switcher_bar"))));
+  save_png (fixture, "main-1280x800");
+
+  /* Every page is there and can be shown. */
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *pages[] = { "map", "patrol", "incidents", "area" };
+      AdwViewStack *stack = ADW_VIEW_STACK (child (fixture, "view_stack"));
+
+      adw_view_stack_set_visible_child_name (stack, pages[i]);
+      g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, pages[i]);
+    }
+}
+
+static void
+test_store_too_new (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, GP_STORE_FILE_NAME, NULL);
+  const char *description;
+  sqlite3 *db = NULL;
+
+  /* A store from a newer version: the window says so, in words. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 42", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  gp_context_open_store (fixture->context, fixture->dir);
+  open_window (fixture, 360, 720);
+  wait_for (fixture, "error", 360, 720);
+
+  description = adw_status_page_get_description (ADW_STATUS_PAGE (child (fixture, "error_status")));
+  g_assert_nonnull (strstr (description, "newer version of GridPatrol"));
+  save_png (fixture, "error-360x720");
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_connect_explains (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  GListModel *toplevels;
+
+  gp_context_set_store (fixture->context, store);
+  open_window (fixture, 360, 720);
+  wait_for (fixture, "welcome", 360, 720);
+
+  /* "Connect to a Grid Centre" says plainly that it comes with sync. */
+  g_assert_true (gtk_widget_activate (child (fixture, "connect_button")));
+  g_assert_true (gp_test_wait_until (has_message_dialog, NULL, 10000));
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        {
+          g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (window)),
+                                    "synchronisation"));
+          adw_message_dialog_response (ADW_MESSAGE_DIALOG (window), "demo");
+          gtk_window_destroy (GTK_WINDOW (window));
+        }
+    }
+
+  /* Its "Open the Demo Grid" does what it says. */
+  g_assert_true (gp_test_wait_until (is_main_page, fixture, 20000));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("GP_TEST_LOCALEDIR");
+
+  /* The Chinese run reads the translations the build just made. */
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  if (g_strcmp0 (g_getenv ("LANGUAGE"), "zh_CN") == 0)
+    {
+      g_test_add ("/ui/window/zh_CN/welcome-then-demo", Fixture, "welcome-zh_CN-360x720",
+                  fixture_set_up, test_welcome_then_demo_on_phone, fixture_tear_down);
+      return g_test_run ();
+    }
+
+  g_test_add ("/ui/window/phone/welcome-then-demo", Fixture, NULL,
+              fixture_set_up, test_welcome_then_demo_on_phone, fixture_tear_down);
+  g_test_add ("/ui/window/desktop/demo", Fixture, NULL,
+              fixture_set_up, test_demo_on_desktop, fixture_tear_down);
+  g_test_add ("/ui/window/phone/store-too-new", Fixture, NULL,
+              fixture_set_up, test_store_too_new, fixture_tear_down);
+  g_test_add ("/ui/window/phone/connect-explains", Fixture, NULL,
+              fixture_set_up, test_connect_explains, fixture_tear_down);
+
+  return g_test_run ();
+}
