@@ -75,7 +75,7 @@ gp_building_validate (GpDocument  *document,
           if (other == number)
             {
               g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
-                           _("unit number %" G_GINT64_FORMAT " is given twice"), number);
+                           _("unit number %lld is given twice"), (long long) number);
               return FALSE;
             }
         }

@@ -577,8 +577,8 @@ validate_member (GpDocument  *self,
       if (value < minimum || value > maximum)
         {
           g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_OUT_OF_RANGE,
-                       _("“%s” must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
-                       member, minimum, maximum);
+                       _("“%s” must be between %lld and %lld"),
+                       member, (long long) minimum, (long long) maximum);
           return FALSE;
         }
     }

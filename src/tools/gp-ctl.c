@@ -138,10 +138,9 @@ cmd_demo (GpCtl  *ctl,
   buildings = gp_store_count (store, "building", GP_DEMO_GRID_CODE, NULL);
   routes = gp_store_count (store, "route", GP_DEMO_GRID_CODE, NULL);
 
-  g_print (_("Demo grid %s (%s) in %s: %" G_GINT64_FORMAT " buildings, %d households, "
-             "%" G_GINT64_FORMAT " routes\n"),
+  g_print (_("Demo grid %s (%s) in %s: %d buildings, %d households, %d routes\n"),
            gp_json_get_string (grid, "name"), GP_DEMO_GRID_CODE, ctl->data_dir,
-           buildings, households, routes);
+           (int) buildings, households, (int) routes);
   return GP_CTL_OK;
 }
 
@@ -274,11 +273,11 @@ describe (JsonObject *doc,
   if (g_strcmp0 (type, "grid") == 0)
     {
       gp_json_get_int (doc, "households", &n);
-      return g_strdup_printf (_("%s — %s %s %s, %" G_GINT64_FORMAT " households"),
+      return g_strdup_printf (_("%s — %s %s %s, %d households"),
                               gp_json_get_string (doc, "name"),
                               gp_json_get_string (doc, "district") ?: "",
                               gp_json_get_string (doc, "street") ?: "",
-                              gp_json_get_string (doc, "community") ?: "", n);
+                              gp_json_get_string (doc, "community") ?: "", (int) n);
     }
   if (g_strcmp0 (type, "policy") == 0)
     return g_strdup (gp_json_get_string (doc, "title"));
@@ -287,8 +286,8 @@ describe (JsonObject *doc,
       JsonArray *units = gp_json_get_array (doc, "units");
 
       gp_json_get_int (doc, "floors", &n);
-      return g_strdup_printf (_("%s, %" G_GINT64_FORMAT " floors, %u units"),
-                              gp_json_get_string (doc, "name"), n,
+      return g_strdup_printf (_("%s, %d floors, %u units"),
+                              gp_json_get_string (doc, "name"), (int) n,
                               units ? json_array_get_length (units) : 0);
     }
   if (g_strcmp0 (type, "household") == 0)
@@ -303,8 +302,8 @@ describe (JsonObject *doc,
       gp_json_get_int (doc, "unit", &n);
       gp_json_get_int (doc, "people", &m);
       /* Translators: building, unit and room, as in “3号楼2单元602室” */
-      place = g_strdup_printf (_("%s, unit %" G_GINT64_FORMAT ", room %s"),
-                               name ? name : building, n, gp_json_get_string (doc, "room"));
+      place = g_strdup_printf (_("%s, unit %d, room %s"),
+                               name ? name : building, (int) n, gp_json_get_string (doc, "room"));
       people = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d person", "%d people", m), (int) m);
       if (*tags == '\0')
         return g_strdup_printf ("%s · %s", place, people);
