@@ -704,7 +704,7 @@ both_saved (gpointer data)
 {
   AsyncState *state = data;
 
-  return state->done == 2 && state->changed != NULL;
+  return state->done == 3 && state->changed != NULL;
 }
 
 static void
@@ -735,9 +735,23 @@ test_async_save (Fixture       *fixture,
   g_ptr_array_add (one, first);
   g_ptr_array_add (two, second);
 
+
   g_signal_connect (fixture->store, "documents-changed", G_CALLBACK (on_documents_changed), &state);
   gp_store_save_all_async (fixture->store, one, GP_STORE_PUT_NONE, NULL, on_saved, &state);
   gp_store_save_all_async (fixture->store, two, GP_STORE_PUT_NONE, NULL, on_saved, &state);
+
+  /* A third save whose document the caller drops at once: it is still
+   * saved, and nothing touches freed memory when it finishes. */
+  {
+    g_autoptr(GPtrArray) dropped = g_ptr_array_new ();   /* holds no references */
+    g_autoptr(GpVisit) visit = gp_visit_new ();
+
+    g_object_set (visit, "grid", "G1", "household", "household:G1-01-1-102", "worker", "li", NULL);
+    gp_document_set_member (GP_DOCUMENT (visit), "at",
+                            json_node_init_string (json_node_alloc (), "2026-11-22T10:00:00+08:00"));
+    g_ptr_array_add (dropped, visit);
+    gp_store_save_all_async (fixture->store, dropped, GP_STORE_PUT_NONE, NULL, on_saved, &state);
+  }
   g_assert_null (gp_document_get_rev (GP_DOCUMENT (first)));
 
   g_assert_true (gp_test_wait_until (both_saved, &state, 10000));
@@ -755,7 +769,7 @@ test_async_save (Fixture       *fixture,
 
   visits = gp_store_load_all (fixture->store, "visit", "G1", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (visits->len, ==, 2);
+  g_assert_cmpuint (visits->len, ==, 3);
 
   g_strfreev (state.changed);
 }

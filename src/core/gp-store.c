@@ -582,15 +582,22 @@ gp_store_save_all_async (GpStore             *self,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) owned = NULL;
   GError *error = NULL;
   SaveData *data;
 
   g_return_if_fail (GP_IS_STORE (self));
   g_return_if_fail (documents != NULL);
 
+  /* The documents get their revisions in _finish(); keep them alive until
+   * then, whatever the caller does with its own references. */
+  owned = g_ptr_array_new_full (documents->len, g_object_unref);
+  for (guint i = 0; i < documents->len; i++)
+    g_ptr_array_add (owned, g_object_ref (g_ptr_array_index (documents, i)));
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gp_store_save_all_async);
-  g_object_set_data_full (G_OBJECT (task), "documents", g_ptr_array_ref (documents),
+  g_object_set_data_full (G_OBJECT (task), "documents", g_steal_pointer (&owned),
                           (GDestroyNotify) g_ptr_array_unref);
 
   data = prepare_save (documents, flags, &error);
