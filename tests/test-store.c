@@ -718,6 +718,7 @@ test_async_save (Fixture       *fixture,
   AsyncState state = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) visits = NULL;
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 ("2026-11-22T09:30:00+08:00", NULL);
 
   for (guint i = 0; i < 2; i++)
     {
@@ -729,8 +730,7 @@ test_async_save (Fixture       *fixture,
                     "worker", "wang",
                     "note", i == 0 ? "first" : "second",
                     NULL);
-      gp_document_set_member (GP_DOCUMENT (visit), "at",
-                              json_node_init_string (json_node_alloc (), "2026-11-22T09:30:00+08:00"));
+      g_object_set (visit, "at", at, NULL);
     }
   g_ptr_array_add (one, first);
   g_ptr_array_add (two, second);
@@ -747,8 +747,7 @@ test_async_save (Fixture       *fixture,
     g_autoptr(GpVisit) visit = gp_visit_new ();
 
     g_object_set (visit, "grid", "G1", "household", "household:G1-01-1-102", "worker", "li", NULL);
-    gp_document_set_member (GP_DOCUMENT (visit), "at",
-                            json_node_init_string (json_node_alloc (), "2026-11-22T10:00:00+08:00"));
+    g_object_set (visit, "at", at, NULL);
     g_ptr_array_add (dropped, visit);
     gp_store_save_all_async (fixture->store, dropped, GP_STORE_PUT_NONE, NULL, on_saved, &state);
   }

@@ -297,6 +297,7 @@ make_grid (guint households)
   GpGeoPoint ring[G_N_ELEMENTS (boundary)];
   GpGrid *grid = gp_grid_new (GP_DEMO_GRID_CODE);
   g_autoptr(JsonObject) geometry = NULL;
+  g_autoptr(JsonNode) example = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (boundary); i++)
     ring[i] = local_to_geo (boundary[i][0], boundary[i][1]);
@@ -312,8 +313,8 @@ make_grid (guint households)
                 "households", (int) households,
                 NULL);
   gp_document_set_geometry (GP_DOCUMENT (grid), geometry);
-  gp_document_set_member (GP_DOCUMENT (grid), "example",
-                          json_node_init_boolean (json_node_alloc (), TRUE));
+  example = json_node_init_boolean (json_node_alloc (), TRUE);
+  gp_document_set_member (GP_DOCUMENT (grid), "example", example);
   return GP_DOCUMENT (grid);
 }
 

@@ -384,6 +384,7 @@ feature_from_document (JsonObject *doc)
   JsonObject *feature = json_object_new ();
   JsonObject *properties = json_object_new ();
   JsonNode *geometry = json_object_get_member (doc, "geometry");
+  JsonNode *node;
   JsonObjectIter iter;
   const char *member;
   JsonNode *value;
@@ -399,7 +400,9 @@ feature_from_document (JsonObject *doc)
       json_object_set_member (properties, member, json_node_ref (value));
   json_object_set_object_member (feature, "properties", properties);
 
-  return json_node_init_object (json_node_alloc (), feature);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, feature);
+  return node;
 }
 
 static gboolean
