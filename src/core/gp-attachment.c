@@ -122,3 +122,20 @@ gp_attachment_digest_to_hex (const char *digest)
     g_string_append_printf (hex, "%02x", raw[i]);
   return g_string_free (hex, FALSE);
 }
+
+/* The stub CouchDB writes in "_attachments" for a stored attachment. */
+JsonObject *
+gp_attachment_to_stub_json (GpAttachment *self)
+{
+  JsonObject *info;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  info = json_object_new ();
+  json_object_set_string_member (info, "content_type", self->content_type);
+  json_object_set_string_member (info, "digest", self->digest);
+  json_object_set_int_member (info, "length", self->length);
+  json_object_set_int_member (info, "revpos", self->revpos);
+  json_object_set_boolean_member (info, "stub", TRUE);
+  return info;
+}

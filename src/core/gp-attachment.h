@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "gp-types.h"
 
@@ -40,6 +40,7 @@ void          gp_attachment_unref           (GpAttachment *self);
 gboolean      gp_attachment_is_stub         (GpAttachment *self);
 char         *gp_attachment_compute_digest  (GBytes       *data) G_GNUC_WARN_UNUSED_RESULT;
 char         *gp_attachment_digest_to_hex   (const char   *digest) G_GNUC_WARN_UNUSED_RESULT;
+JsonObject   *gp_attachment_to_stub_json    (GpAttachment *self) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpAttachment, gp_attachment_unref)
 

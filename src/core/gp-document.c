@@ -474,20 +474,13 @@ gp_document_to_json (GpDocument *self)
   for (guint i = 0; i < priv->attachments->len; i++)
     {
       GpAttachment *attachment = g_ptr_array_index (priv->attachments, i);
-      JsonObject *info;
 
       if (!gp_attachment_is_stub (attachment))
         continue;
 
       if (stubs == NULL)
         stubs = json_object_new ();
-      info = json_object_new ();
-      json_object_set_string_member (info, "content_type", attachment->content_type);
-      json_object_set_string_member (info, "digest", attachment->digest);
-      json_object_set_int_member (info, "length", attachment->length);
-      json_object_set_int_member (info, "revpos", attachment->revpos);
-      json_object_set_boolean_member (info, "stub", TRUE);
-      json_object_set_object_member (stubs, attachment->name, info);
+      json_object_set_object_member (stubs, attachment->name, gp_attachment_to_stub_json (attachment));
     }
   if (stubs != NULL)
     json_object_set_object_member (json, "_attachments", stubs);

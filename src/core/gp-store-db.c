@@ -210,6 +210,18 @@ gp_db_prepare (GpDb        *db,
   return stmt;
 }
 
+/* Binds a revision's key, (doc_id, pos, hash), to parameters ?1, ?2, ?3. */
+void
+gp_db_bind_revision (GpDbStmt   *stmt,
+                     gint64      doc_id,
+                     guint       pos,
+                     const char *hash)
+{
+  sqlite3_bind_int64 (stmt, 1, doc_id);
+  sqlite3_bind_int (stmt, 2, pos);
+  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
+}
+
 void
 gp_db_stmt_release (GpDbStmt *stmt)
 {

@@ -37,6 +37,10 @@ void       gp_db_close             (GpDb        *db);
 GpDbStmt  *gp_db_prepare           (GpDb        *db,
                                     const char  *sql,
                                     GError     **error);
+void       gp_db_bind_revision     (GpDbStmt    *stmt,
+                                    gint64       doc_id,
+                                    guint        pos,
+                                    const char  *hash);
 gboolean   gp_db_exec              (GpDb        *db,
                                     const char  *sql,
                                     GError     **error);

@@ -77,9 +77,7 @@ gp_store_lookup_rev (GpDb        *db,
                         error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, doc_id);
-  sqlite3_bind_int (stmt, 2, pos);
-  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
+  gp_db_bind_revision (stmt, doc_id, pos, hash);
   if (!gp_db_step (db, stmt, &out->exists, error))
     return FALSE;
 
@@ -111,9 +109,7 @@ gp_store_read_attachments (GpDb        *db,
                         error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, doc_id);
-  sqlite3_bind_int (stmt, 2, pos);
-  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
+  gp_db_bind_revision (stmt, doc_id, pos, hash);
 
   while (gp_db_step (db, stmt, &row, &local_error) && row)
     g_ptr_array_add (attachments,
@@ -216,14 +212,9 @@ gp_store_build_doc (GpDb             *db,
       for (guint i = 0; i < attachments->len; i++)
         {
           GpAttachment *attachment = g_ptr_array_index (attachments, i);
-          JsonObject *info = json_object_new ();
 
-          json_object_set_string_member (info, "content_type", attachment->content_type);
-          json_object_set_string_member (info, "digest", attachment->digest);
-          json_object_set_int_member (info, "length", attachment->length);
-          json_object_set_int_member (info, "revpos", attachment->revpos);
-          json_object_set_boolean_member (info, "stub", TRUE);
-          json_object_set_object_member (stubs, attachment->name, info);
+          json_object_set_object_member (stubs, attachment->name,
+                                         gp_attachment_to_stub_json (attachment));
         }
       json_object_set_object_member (doc, "_attachments", stubs);
     }

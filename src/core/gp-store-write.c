@@ -151,9 +151,7 @@ insert_attachment_row (GpStore       *self,
                         error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, doc_id);
-  sqlite3_bind_int (stmt, 2, pos);
-  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
+  gp_db_bind_revision (stmt, doc_id, pos, hash);
   sqlite3_bind_text (stmt, 4, attachment->name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, attachment->content_type, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 6, attachment->digest, -1, SQLITE_TRANSIENT);
@@ -183,9 +181,7 @@ retire_revision (GpStore     *self,
                           error);
   if (update == NULL)
     return FALSE;
-  sqlite3_bind_int64 (update, 1, doc_id);
-  sqlite3_bind_int (update, 2, pos);
-  sqlite3_bind_text (update, 3, hash, -1, SQLITE_TRANSIENT);
+  gp_db_bind_revision (update, doc_id, pos, hash);
   if (!gp_db_step_done (self->writer, update, error))
     return FALSE;
 
@@ -200,9 +196,7 @@ retire_revision (GpStore     *self,
                           error);
   if (remove == NULL)
     return FALSE;
-  sqlite3_bind_int64 (remove, 1, doc_id);
-  sqlite3_bind_int (remove, 2, pos);
-  sqlite3_bind_text (remove, 3, hash, -1, SQLITE_TRANSIENT);
+  gp_db_bind_revision (remove, doc_id, pos, hash);
   if (!gp_db_step_done (self->writer, remove, error))
     return FALSE;
 
@@ -247,9 +241,7 @@ insert_revision (GpStore     *self,
                         error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, doc_id);
-  sqlite3_bind_int (stmt, 2, pos);
-  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
+  gp_db_bind_revision (stmt, doc_id, pos, hash);
   if (parent != NULL)
     sqlite3_bind_text (stmt, 4, parent, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 5, deleted);
