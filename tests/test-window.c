@@ -233,6 +233,44 @@ test_welcome_then_demo_on_phone (Fixture       *fixture,
   save_png (fixture, data ? "main-zh_CN-360x720" : "main-360x720");
 }
 
+/* The app's icons are SVG: without a loader for them every icon is a
+ * "missing image". Render each and check it is not. */
+static void
+test_icons_render (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *icons[] = {
+    "org.example.GridPatrol", "gp-map-symbolic", "gp-patrol-symbolic",
+    "gp-incident-symbolic", "gp-area-symbolic",
+  };
+  GtkIconTheme *theme;
+  gboolean svg = FALSE;
+  GSList *formats = gdk_pixbuf_get_formats ();
+
+  for (GSList *l = formats; l != NULL; l = l->next)
+    svg |= g_strcmp0 (gdk_pixbuf_format_get_name (l->data), "svg") == 0;
+  g_slist_free (formats);
+  if (!svg)
+    g_error ("gdk-pixbuf cannot load SVG: every icon would show as missing (install librsvg2-common)");
+
+  open_window (fixture, 360, 720);
+  theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (fixture->window)));
+  for (guint i = 0; i < G_N_ELEMENTS (icons); i++)
+    {
+      g_autoptr(GtkIconPaintable) icon = NULL;
+      g_autoptr(GFile) file = NULL;
+      g_autofree char *uri = NULL;
+
+      g_assert_true (gtk_icon_theme_has_icon (theme, icons[i]));
+      icon = gtk_icon_theme_lookup_icon (theme, icons[i], NULL, 64, 1, GTK_TEXT_DIR_NONE, 0);
+      file = gtk_icon_paintable_get_file (icon);
+      uri = file ? g_file_get_uri (file) : NULL;
+      /* Found as our own, not replaced by the theme's missing-image icon. */
+      g_assert_nonnull (uri);
+      g_assert_null (strstr (uri, "image-missing"));
+    }
+}
+
 static void
 test_demo_on_desktop (Fixture       *fixture,
                       gconstpointer  data)
@@ -364,6 +402,8 @@ main (int   argc,
               fixture_set_up, test_store_too_new, fixture_tear_down);
   g_test_add ("/ui/window/phone/connect-explains", Fixture, NULL,
               fixture_set_up, test_connect_explains, fixture_tear_down);
+  g_test_add ("/ui/window/icons-render", Fixture, NULL,
+              fixture_set_up, test_icons_render, fixture_tear_down);
 
   return g_test_run ();
 }
