@@ -1,0 +1,123 @@
+/* test-application.c — the app as it starts: `gridpatrol --demo --data-dir DIR`.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-application.h"
+#include "gp-demo.h"
+#include "gp-store.h"
+#include "gp-test-util.h"
+#include "gp-window.h"
+
+#include <adwaita.h>
+
+typedef struct
+{
+  GApplication *application;
+  gboolean      saw_demo;
+  gboolean      saw_about;
+  guint         ticks;
+} Run;
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+/* Drives the running app the way a user would, then quits it. */
+static gboolean
+on_tick (gpointer data)
+{
+  Run *run = data;
+  GtkWindow *window = find_toplevel (GP_TYPE_WINDOW);
+
+  if (++run->ticks > 2000)
+    {
+      g_application_quit (run->application);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (!run->saw_demo && window != NULL)
+    {
+      GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), GP_TYPE_WINDOW,
+                                                                  "stack"));
+      AdwViewSwitcherTitle *title =
+        ADW_VIEW_SWITCHER_TITLE (gtk_widget_get_template_child (GTK_WIDGET (window), GP_TYPE_WINDOW,
+                                                                "switcher_title"));
+
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "main") == 0 &&
+          g_strcmp0 (adw_view_switcher_title_get_title (title), "文昌花园网格") == 0)
+        {
+          run->saw_demo = TRUE;
+          g_action_group_activate_action (G_ACTION_GROUP (run->application), "about", NULL);
+        }
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (run->saw_demo && !run->saw_about)
+    {
+      GtkWindow *about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+
+      if (about != NULL)
+        {
+          g_autofree char *name = NULL;
+
+          g_object_get (about, "application-name", &name, NULL);
+          g_assert_cmpstr (name, ==, "GridPatrol");
+          run->saw_about = TRUE;
+          g_application_quit (run->application);
+          return G_SOURCE_REMOVE;
+        }
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_demo_from_command_line (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autoptr(GpApplication) application = gp_application_new ();
+  g_autoptr(GpStore) store = NULL;
+  char *argv[] = { "gridpatrol", "--demo", "--data-dir", dir, NULL };
+  Run run = { G_APPLICATION (application) };
+  int status;
+
+  /* Not unique: a test must not hand its command line to a running app. */
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+  g_timeout_add (10, on_tick, &run);
+  status = g_application_run (G_APPLICATION (application), G_N_ELEMENTS (argv) - 1, argv);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (run.saw_demo);
+  g_assert_true (run.saw_about);
+
+  /* The demo grid went to --data-dir, nowhere else. */
+  store = gp_test_open_store (dir);
+  g_assert_cmpint (gp_store_count (store, "household", GP_DEMO_GRID_CODE, NULL), ==, 420);
+
+  g_clear_object (&store);
+  gp_test_remove_dir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ui/application/demo-from-command-line", test_demo_from_command_line);
+
+  return g_test_run ();
+}
