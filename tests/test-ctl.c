@@ -7,6 +7,7 @@
 #include "gp-json.h"
 #include "gp-test-util.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 typedef struct
@@ -181,6 +182,77 @@ test_show_export_import (void)
   gp_test_remove_dir (other);
 }
 
+static char *
+query (const char *path,
+       const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+test_basemap (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autofree char *out = g_build_filename (dir, "b.mbtiles", NULL);
+  g_auto(Run) demo = { 0 };
+  g_auto(Run) basemap = { 0 };
+  g_auto(Run) again = { 0 };
+  g_auto(Run) no_out = { 0 };
+  g_auto(Run) no_grid = { 0 };
+  g_autofree char *other = gp_test_make_dir ();
+  g_autofree char *other_out = g_build_filename (other, "b.mbtiles", NULL);
+  const struct
+  {
+    const char *sql;
+    const char *value;
+  } expected[] = {
+    { "SELECT value FROM metadata WHERE name = 'format'", "png" },
+    { "SELECT value FROM metadata WHERE name = 'minzoom'", "14" },
+    { "SELECT value FROM metadata WHERE name = 'maxzoom'", "19" },
+    { "SELECT value FROM metadata WHERE name = 'name'", "文昌花园网格" },
+    { "SELECT count(DISTINCT zoom_level) FROM tiles", "6" },
+    { "SELECT min(zoom_level) FROM tiles", "14" },
+    { "SELECT max(zoom_level) FROM tiles", "19" },
+  };
+
+  ctl (&demo, "--data-dir", dir, "demo", NULL);
+  g_assert_cmpint (demo.status, ==, 0);
+
+  /* The done-when of the map: a valid MBTiles over the demo grid, zoom 14–19. */
+  ctl (&basemap, "--data-dir", dir, "basemap", "--out", out, NULL);
+  g_assert_cmpint (basemap.status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *value = query (out, expected[i].sql);
+
+      g_assert_cmpstr (value, ==, expected[i].value);
+    }
+
+  /* Again: brought up to date, nothing drawn. */
+  ctl (&again, "--data-dir", dir, "basemap", "--out", out, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_nonnull (strstr (again.out, "(0 drawn"));
+
+  ctl (&no_out, "--data-dir", dir, "basemap", NULL);
+  g_assert_cmpint (no_out.status, ==, 2);
+  ctl (&no_grid, "--data-dir", other, "basemap", "--out", other_out, NULL);
+  assert_one_line_error (&no_grid, 1, "no grid");
+  g_assert_false (g_file_test (other_out, G_FILE_TEST_EXISTS));
+
+  gp_test_remove_dir (dir);
+  gp_test_remove_dir (other);
+}
+
 static void
 test_usage (void)
 {
@@ -247,6 +319,7 @@ main (int   argc,
   g_test_add_func ("/ctl/demo-and-list", test_demo_and_list);
   g_test_add_func ("/ctl/show-export-import", test_show_export_import);
   g_test_add_func ("/ctl/usage", test_usage);
+  g_test_add_func ("/ctl/basemap", test_basemap);
   g_test_add_func ("/ctl/store-errors", test_store_errors);
 
   return g_test_run ();

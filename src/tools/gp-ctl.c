@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "gp-ctl.h"
+#include "gp-basemap.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-json.h"
@@ -216,6 +217,81 @@ cmd_export_grid (GpCtl  *ctl,
   else if (!g_file_set_contents (argv[1], data, length, &error))
     return fail (error);
 
+  return GP_CTL_OK;
+}
+
+/* basemap */
+
+/* The grid a command means: the one given, or the only one there is. */
+static char *
+choose_grid (GpStore     *store,
+             const char  *given,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) grids = NULL;
+
+  if (given != NULL)
+    return g_strdup (given);
+
+  grids = gp_store_list (store, "grid", NULL, error);
+  if (grids == NULL)
+    return NULL;
+  if (grids->len != 1)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           grids->len == 0 ? _("there is no grid in the store")
+                                           : _("the store holds several grids; choose one with --grid"));
+      return NULL;
+    }
+  return g_strdup (gp_json_get_string (g_ptr_array_index (grids, 0), "code"));
+}
+
+static int
+cmd_basemap (GpCtl  *ctl,
+             int     argc,
+             char  **argv)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *grid = NULL;
+  g_autofree char *code = NULL;
+  int min_zoom = GP_BASEMAP_MIN_ZOOM;
+  int max_zoom = GP_BASEMAP_MAX_ZOOM;
+  GOptionEntry entries[] = {
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The MBTiles file to write"), "FILE" },
+    { "min-zoom", 0, 0, G_OPTION_ARG_INT, &min_zoom, N_("The lowest zoom level (default 14)"), "Z" },
+    { "max-zoom", 0, 0, G_OPTION_ARG_INT, &max_zoom, N_("The highest zoom level (default 19)"), "Z" },
+    { "grid", 0, 0, G_OPTION_ARG_STRING, &grid,
+      N_("The grid to draw, when the store holds several"), "CODE" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  GpBasemapStats stats;
+  GpStore *store;
+
+  if (!parse_options ("basemap", "--out FILE",
+                      _("Draw a grid's basemap into an MBTiles file; a file drawn before is "
+                        "brought up to date, drawing only the tiles that changed."),
+                      entries, &argc, &argv))
+    return GP_CTL_USAGE;
+  if (argc > 1)
+    return usage_error ("basemap", _("basemap takes no arguments but its options"));
+  if (out == NULL)
+    return usage_error ("basemap", _("basemap needs --out FILE"));
+  if (min_zoom < 0 || max_zoom > 22 || min_zoom > max_zoom)
+    return usage_error ("basemap", _("the zoom levels must be from 0 to 22, --min-zoom not above --max-zoom"));
+
+  store = ctl_store (ctl, &error);
+  if (store == NULL)
+    return fail (error);
+  code = choose_grid (store, grid, &error);
+  if (code == NULL ||
+      !gp_basemap_render (store, code, out, min_zoom, max_zoom, NULL, NULL, NULL, &stats, &error))
+    return fail (error);
+
+  g_print (_("Basemap of grid %s, zoom %d–%d: %u tiles (%u drawn, %u unchanged, %u removed), "
+             "%.1f MB in %.1f s: %s\n"),
+           code, min_zoom, max_zoom, stats.total, stats.rendered, stats.unchanged, stats.removed,
+           stats.bytes / 1e6, stats.seconds, out);
   return GP_CTL_OK;
 }
 
@@ -498,6 +574,8 @@ static const Command commands[] = {
   { "export-grid", "FILE [--grid CODE]", N_("Export a grid package (GeoJSON)"), cmd_export_grid },
   { "list", "TYPE [--json] [--grid CODE]", N_("List documents of a type"), cmd_list },
   { "show", "ID [--json]", N_("Show one document"), cmd_show },
+  { "basemap", "--out FILE [--min-zoom Z] [--max-zoom Z]", N_("Draw a grid's basemap (MBTiles)"),
+    cmd_basemap },
 };
 
 static void

@@ -1,0 +1,69 @@
+/* gp-basemap.h — a grid's own basemap, drawn into MBTiles raster tiles.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gp-types.h"
+
+G_BEGIN_DECLS
+
+#define GP_BASEMAP_ERROR (gp_basemap_error_quark ())
+
+typedef enum
+{
+  GP_BASEMAP_ERROR_NO_GRID,
+  GP_BASEMAP_ERROR_NO_GEOMETRY,
+  GP_BASEMAP_ERROR_BAD_ZOOM,
+} GpBasemapError;
+
+#define GP_BASEMAP_MIN_ZOOM 14
+#define GP_BASEMAP_MAX_ZOOM 19
+
+/* The fill of a building footprint, 0xRRGGBB. */
+#define GP_BASEMAP_BUILDING_FILL 0xd9d0c9
+
+typedef struct
+{
+  guint  total;      /* tiles the basemap has */
+  guint  rendered;   /* drawn this time */
+  guint  unchanged;  /* kept: nothing they show changed */
+  guint  removed;    /* no longer covered */
+  gint64 bytes;      /* size of the file */
+  double seconds;
+} GpBasemapStats;
+
+typedef void (*GpBasemapProgress) (guint    done,
+                                   guint    total,
+                                   gpointer user_data);
+
+GQuark    gp_basemap_error_quark  (void);
+
+char     *gp_basemap_dup_path     (const char         *data_dir,
+                                   const char         *grid_code) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  gp_basemap_render       (GpStore            *store,
+                                   const char         *grid_code,
+                                   const char         *path,
+                                   guint               min_zoom,
+                                   guint               max_zoom,
+                                   GpBasemapProgress   progress,
+                                   gpointer            user_data,
+                                   GCancellable       *cancellable,
+                                   GpBasemapStats     *stats,
+                                   GError            **error);
+void      gp_basemap_render_async (GpStore            *store,
+                                   const char         *grid_code,
+                                   const char         *path,
+                                   GpBasemapProgress   progress,
+                                   gpointer            progress_data,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
+gboolean  gp_basemap_render_finish (GpStore           *store,
+                                    GAsyncResult      *result,
+                                    GpBasemapStats    *stats,
+                                    GError           **error);
+
+G_END_DECLS
