@@ -649,6 +649,16 @@ test_typed_queries_use_index (Fixture       *fixture,
     "EXPLAIN QUERY PLAN SELECT doc_id, id, rev, body FROM docs "
     "WHERE type = 'household' AND grid = 'x' AND deleted = 0 ORDER BY id",
     "EXPLAIN QUERY PLAN SELECT count(*) FROM docs WHERE type = 'household' AND deleted = 0",
+    "EXPLAIN QUERY PLAN SELECT doc_id, id, rev, body FROM docs WHERE type = 'household' "
+    "AND building = 'b' AND deleted = 0 AND building IS NOT NULL ORDER BY id",
+    "EXPLAIN QUERY PLAN SELECT doc_id, id, rev, body FROM docs WHERE type = 'visit' "
+    "AND household = 'h' AND deleted = 0 AND household IS NOT NULL ORDER BY id",
+    "EXPLAIN QUERY PLAN SELECT doc_id, id, rev, body FROM docs WHERE type = 'event' "
+    "AND incident = 'i' AND deleted = 0 AND incident IS NOT NULL ORDER BY id",
+  };
+  const char *indexes[] = {
+    "docs_by_type", "docs_by_type", "docs_by_type", "docs_by_building", "docs_by_household",
+    "docs_by_incident",
   };
   g_autofree char *path = g_build_filename (fixture->dir, GP_STORE_FILE_NAME, NULL);
   sqlite3 *db = NULL;
@@ -665,10 +675,61 @@ test_typed_queries_use_index (Fixture       *fixture,
       sqlite3_finalize (stmt);
 
       g_test_message ("%s", plan->str);
-      g_assert_nonnull (strstr (plan->str, "docs_by_type"));
+      g_assert_nonnull (strstr (plan->str, indexes[i]));
       g_assert_null (strstr (plan->str, "SCAN docs\n"));
     }
   sqlite3_close (db);
+}
+
+static void
+test_list_by (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const char *docs[] = {
+    "{\"_id\":\"household:a\",\"type\":\"household\",\"building\":\"building:1\"}",
+    "{\"_id\":\"household:b\",\"type\":\"household\",\"building\":\"building:1\"}",
+    "{\"_id\":\"household:c\",\"type\":\"household\",\"building\":\"building:2\"}",
+    "{\"_id\":\"visit:1\",\"type\":\"visit\",\"household\":\"household:a\",\"building\":\"building:1\"}",
+    "{\"_id\":\"event:x:1\",\"type\":\"event\",\"incident\":\"incident:x\"}",
+    "{\"_id\":\"event:x:2\",\"type\":\"event\",\"incident\":\"incident:x\"}",
+    "{\"_id\":\"event:y:1\",\"type\":\"event\",\"incident\":\"incident:y\"}",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) households = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(JsonObject) gone = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(JsonObject) doc = gp_json_parse_object (docs[i], -1, NULL);
+
+      g_free (gp_store_put (fixture->store, doc, NULL, GP_STORE_PUT_NONE, &error));
+      g_assert_no_error (error);
+    }
+
+  households = gp_store_list_by (fixture->store, "household", GP_STORE_REF_BUILDING, "building:1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (households->len, ==, 2);
+  g_assert_cmpstr (gp_json_get_string (g_ptr_array_index (households, 1), "_id"), ==, "household:b");
+
+  /* A type is a type: the visit also names building:1. */
+  visits = gp_store_list_by (fixture->store, "visit", GP_STORE_REF_HOUSEHOLD, "household:a", &error);
+  g_assert_cmpuint (visits->len, ==, 1);
+  events = gp_store_list_by (fixture->store, "event", GP_STORE_REF_INCIDENT, "incident:x", &error);
+  g_assert_cmpuint (events->len, ==, 2);
+
+  /* Deleted documents are not listed. */
+  gone = gp_store_get (fixture->store, "household:b", GP_STORE_GET_NONE, &error);
+  g_free (gp_store_delete (fixture->store, "household:b", gp_json_get_string (gone, "_rev"), &error));
+  g_clear_pointer (&households, g_ptr_array_unref);
+  households = gp_store_list_by (fixture->store, "household", GP_STORE_REF_BUILDING, "building:1", &error);
+  g_assert_cmpuint (households->len, ==, 1);
+
+  none = gp_store_list_by (fixture->store, "household", GP_STORE_REF_BUILDING, "building:9", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
 }
 
 typedef struct
@@ -828,6 +889,7 @@ main (int   argc,
   ADD ("/store/attachments/damage-and-garbage", test_attachment_damage);
   ADD ("/store/upsert", test_upsert);
   ADD ("/store/query/uses-index", test_typed_queries_use_index);
+  ADD ("/store/query/list-by", test_list_by);
   ADD ("/store/save/async-in-order", test_async_save);
   ADD ("/store/save/one-transaction", test_save_all_is_one_transaction);
 #undef ADD

@@ -68,6 +68,18 @@ static const char * const migrations[] = {
   "ALTER TABLE docs ADD COLUMN grid TEXT"
   "  GENERATED ALWAYS AS (json_extract (body, '$.grid')) VIRTUAL;"
   "CREATE INDEX docs_by_type ON docs (type, grid, id) WHERE deleted = 0;",
+
+  /* 3 — what a document belongs to, indexed: a building's households and
+   * incidents, a household's visits, an incident's events. */
+  "ALTER TABLE docs ADD COLUMN building TEXT"
+  "  GENERATED ALWAYS AS (json_extract (body, '$.building')) VIRTUAL;"
+  "ALTER TABLE docs ADD COLUMN household TEXT"
+  "  GENERATED ALWAYS AS (json_extract (body, '$.household')) VIRTUAL;"
+  "ALTER TABLE docs ADD COLUMN incident TEXT"
+  "  GENERATED ALWAYS AS (json_extract (body, '$.incident')) VIRTUAL;"
+  "CREATE INDEX docs_by_building ON docs (type, building, id) WHERE deleted = 0 AND building IS NOT NULL;"
+  "CREATE INDEX docs_by_household ON docs (type, household, id) WHERE deleted = 0 AND household IS NOT NULL;"
+  "CREATE INDEX docs_by_incident ON docs (type, incident, id) WHERE deleted = 0 AND incident IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GP_STORE_SCHEMA_VERSION);

@@ -429,6 +429,38 @@ gp_store_get_conflicts (GpStore     *self,
 
 /* Queries. */
 
+/* Reads rows of (doc_id, id, rev, body) into documents. The statement is
+ * the reader's, bound, and released here. */
+static GPtrArray *
+read_documents (GpStore   *self,
+                GpDbStmt  *stmt,
+                GError   **error)
+{
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GError) local_error = NULL;
+  gboolean row;
+
+  while (gp_db_step (self->reader, stmt, &row, &local_error) && row)
+    {
+      JsonObject *doc = gp_store_build_doc (self->reader, sqlite3_column_int64 (stmt, 0),
+                                            (const char *) sqlite3_column_text (stmt, 1),
+                                            (const char *) sqlite3_column_text (stmt, 2), FALSE,
+                                            (const char *) sqlite3_column_text (stmt, 3),
+                                            GP_STORE_GET_NONE, &local_error);
+      if (doc == NULL)
+        break;
+      g_ptr_array_add (docs, doc);
+    }
+  gp_db_stmt_release (stmt);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&docs);
+}
+
 /**
  * gp_store_list:
  * @type: a document type
@@ -442,10 +474,8 @@ gp_store_list (GpStore     *self,
                const char  *grid,
                GError     **error)
 {
-  g_autoptr(GpDbStmt) stmt = NULL;
-  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr(GError) local_error = NULL;
-  gboolean row;
+  GpDbStmt *stmt;
+  GPtrArray *docs = NULL;
 
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (type != NULL, NULL);
@@ -455,39 +485,79 @@ gp_store_list (GpStore     *self,
     stmt = gp_db_prepare (self->reader,
                           "SELECT doc_id, id, rev, body FROM docs "
                           "WHERE type = ?1 AND deleted = 0 ORDER BY id",
-                          &local_error);
+                          error);
   else
     stmt = gp_db_prepare (self->reader,
                           "SELECT doc_id, id, rev, body FROM docs "
                           "WHERE type = ?1 AND grid = ?2 AND deleted = 0 ORDER BY id",
-                          &local_error);
+                          error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, type, -1, SQLITE_TRANSIENT);
       if (grid != NULL)
         sqlite3_bind_text (stmt, 2, grid, -1, SQLITE_TRANSIENT);
-
-      while (gp_db_step (self->reader, stmt, &row, &local_error) && row)
-        {
-          JsonObject *doc = gp_store_build_doc (self->reader, sqlite3_column_int64 (stmt, 0),
-                                       (const char *) sqlite3_column_text (stmt, 1),
-                                       (const char *) sqlite3_column_text (stmt, 2), FALSE,
-                                       (const char *) sqlite3_column_text (stmt, 3),
-                                       GP_STORE_GET_NONE, &local_error);
-          if (doc == NULL)
-            break;
-          g_ptr_array_add (docs, doc);
-        }
+      docs = read_documents (self, stmt, error);
     }
-  g_clear_pointer (&stmt, gp_db_stmt_release);
   g_rec_mutex_unlock (&self->reader->lock);
 
-  if (local_error != NULL)
+  return docs;
+}
+
+/**
+ * gp_store_list_by:
+ * @type: a document type
+ * @ref: which reference to follow
+ * @id: the id it names
+ *
+ * The live documents of a type that refer to @id: the households of a
+ * building, the events of an incident. Served by an index of its own.
+ */
+GPtrArray *
+gp_store_list_by (GpStore     *self,
+                  const char  *type,
+                  GpStoreRef   ref,
+                  const char  *id,
+                  GError     **error)
+{
+  GpDbStmt *stmt = NULL;
+  GPtrArray *docs = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (type != NULL && id != NULL, NULL);
+
+  g_rec_mutex_lock (&self->reader->lock);
+  switch (ref)
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+    case GP_STORE_REF_BUILDING:
+      stmt = gp_db_prepare (self->reader,
+                            "SELECT doc_id, id, rev, body FROM docs WHERE type = ?1 AND building = ?2 "
+                            "AND deleted = 0 AND building IS NOT NULL ORDER BY id",
+                            error);
+      break;
+    case GP_STORE_REF_HOUSEHOLD:
+      stmt = gp_db_prepare (self->reader,
+                            "SELECT doc_id, id, rev, body FROM docs WHERE type = ?1 AND household = ?2 "
+                            "AND deleted = 0 AND household IS NOT NULL ORDER BY id",
+                            error);
+      break;
+    case GP_STORE_REF_INCIDENT:
+      stmt = gp_db_prepare (self->reader,
+                            "SELECT doc_id, id, rev, body FROM docs WHERE type = ?1 AND incident = ?2 "
+                            "AND deleted = 0 AND incident IS NOT NULL ORDER BY id",
+                            error);
+      break;
+    default:
+      g_return_val_if_reached (NULL);
     }
-  return g_steal_pointer (&docs);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, type, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+      docs = read_documents (self, stmt, error);
+    }
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  return docs;
 }
 
 gint64

@@ -382,18 +382,12 @@ gp_store_load (GpStore     *self,
   return gp_document_new_from_json (json, error);
 }
 
-GPtrArray *
-gp_store_load_all (GpStore     *self,
-                   const char  *type,
-                   const char  *grid,
-                   GError     **error)
+static GPtrArray *
+to_documents (GPtrArray  *json,
+              GError    **error)
 {
-  g_autoptr(GPtrArray) json = NULL;
   g_autoptr(GPtrArray) documents = NULL;
 
-  g_return_val_if_fail (GP_IS_STORE (self), NULL);
-
-  json = gp_store_list (self, type, grid, error);
   if (json == NULL)
     return NULL;
 
@@ -407,6 +401,35 @@ gp_store_load_all (GpStore     *self,
       g_ptr_array_add (documents, document);
     }
   return g_steal_pointer (&documents);
+}
+
+GPtrArray *
+gp_store_load_all (GpStore     *self,
+                   const char  *type,
+                   const char  *grid,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) json = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  json = gp_store_list (self, type, grid, error);
+  return to_documents (json, error);
+}
+
+GPtrArray *
+gp_store_load_by (GpStore     *self,
+                  const char  *type,
+                  GpStoreRef   ref,
+                  const char  *id,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) json = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  json = gp_store_list_by (self, type, ref, id, error);
+  return to_documents (json, error);
 }
 
 /* A save, prepared on the caller's thread so the worker touches no GObject. */

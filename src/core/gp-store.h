@@ -52,6 +52,21 @@ typedef enum
   GP_STORE_GET_CONFLICTS = 1 << 1,
 } GpStoreGetFlags;
 
+/**
+ * GpStoreRef:
+ * @GP_STORE_REF_BUILDING: the document's "building"
+ * @GP_STORE_REF_HOUSEHOLD: the document's "household"
+ * @GP_STORE_REF_INCIDENT: the document's "incident"
+ *
+ * The references lists can follow through an index.
+ */
+typedef enum
+{
+  GP_STORE_REF_BUILDING,
+  GP_STORE_REF_HOUSEHOLD,
+  GP_STORE_REF_INCIDENT,
+} GpStoreRef;
+
 /* One entry of the change feed: a document at its latest local sequence. */
 typedef struct
 {
@@ -61,7 +76,7 @@ typedef struct
   gboolean deleted;
 } GpStoreChange;
 
-#define GP_STORE_SCHEMA_VERSION 2
+#define GP_STORE_SCHEMA_VERSION 3
 #define GP_STORE_FILE_NAME      "gridpatrol.db"
 
 #define GP_TYPE_STORE (gp_store_get_type ())
@@ -116,6 +131,11 @@ GPtrArray   *gp_store_list                  (GpStore              *self,
                                              const char           *type,
                                              const char           *grid,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray   *gp_store_list_by               (GpStore              *self,
+                                             const char           *type,
+                                             GpStoreRef            ref,
+                                             const char           *id,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 gint64       gp_store_count                 (GpStore              *self,
                                              const char           *type,
                                              const char           *grid,
@@ -142,6 +162,11 @@ GpDocument  *gp_store_load                  (GpStore              *self,
 GPtrArray   *gp_store_load_all              (GpStore              *self,
                                              const char           *type,
                                              const char           *grid,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray   *gp_store_load_by               (GpStore              *self,
+                                             const char           *type,
+                                             GpStoreRef            ref,
+                                             const char           *id,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean     gp_store_save                  (GpStore              *self,
                                              GpDocument           *document,
