@@ -33,7 +33,7 @@
 #include <pango/pangocairo.h>
 
 /* Bump when the drawing changes, so every tile is drawn again. */
-#define STYLE_VERSION "gridpatrol-basemap-1"
+#define STYLE_VERSION "gridpatrol-basemap-2"
 
 /* Features this close to a tile, in pixels, may reach into it: a label
  * or a wide line drawn from just outside. */
@@ -42,12 +42,6 @@
 #define FONT_FAMILIES "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Noto Sans, Sans"
 
 G_DEFINE_QUARK (gp-basemap-error-quark, gp_basemap_error)
-
-typedef struct
-{
-  double x;
-  double y;
-} Merc;
 
 typedef enum
 {
@@ -60,7 +54,7 @@ typedef enum
 typedef struct
 {
   int  unit;
-  Merc position;
+  GpMercPoint position;
 } Entrance;
 
 typedef struct
@@ -68,7 +62,7 @@ typedef struct
   Kind    kind;
   char   *label;
   char   *subkind;
-  GArray *points;     /* Merc */
+  GArray *points;     /* GpMercPoint */
   GArray *entrances;  /* Entrance, buildings only */
   double  min_x, min_y, max_x, max_y;
   char   *hash;
@@ -94,22 +88,13 @@ gp_basemap_dup_path (const char *data_dir,
   return g_build_filename (data_dir, "basemaps", file, NULL);
 }
 
-static Merc
-project (GpGeoPoint point)
-{
-  Merc merc;
-
-  gp_tile_project (point.lon, point.lat, &merc.x, &merc.y);
-  return merc;
-}
-
 /* The positions of a geometry: a polygon's outer ring, a line, a point. */
 static GArray *
 geometry_points (JsonObject *geometry)
 {
   const char *type = gp_json_get_string (geometry, "type");
   JsonNode *coordinates = geometry ? json_object_get_member (geometry, "coordinates") : NULL;
-  GArray *points = g_array_new (FALSE, FALSE, sizeof (Merc));
+  GArray *points = g_array_new (FALSE, FALSE, sizeof (GpMercPoint));
   JsonArray *positions = NULL;
   GpGeoPoint point;
 
@@ -120,7 +105,7 @@ geometry_points (JsonObject *geometry)
     {
       if (gp_geo_position_parse (coordinates, &point, NULL))
         {
-          Merc merc = project (point);
+          GpMercPoint merc = gp_tile_project_point (point);
 
           g_array_append_val (points, merc);
         }
@@ -136,7 +121,7 @@ geometry_points (JsonObject *geometry)
   for (guint i = 0; positions != NULL && i < json_array_get_length (positions); i++)
     if (gp_geo_position_parse (json_array_get_element (positions, i), &point, NULL))
       {
-        Merc merc = project (point);
+        GpMercPoint merc = gp_tile_project_point (point);
 
         g_array_append_val (points, merc);
       }
@@ -179,7 +164,7 @@ feature_new (Kind        kind,
   feature->max_x = feature->max_y = -G_MAXDOUBLE;
   for (guint i = 0; i < feature->points->len; i++)
     {
-      Merc *p = &g_array_index (feature->points, Merc, i);
+      GpMercPoint *p = &g_array_index (feature->points, GpMercPoint, i);
 
       feature->min_x = MIN (feature->min_x, p->x);
       feature->max_x = MAX (feature->max_x, p->x);
@@ -207,7 +192,7 @@ add_entrances (Feature    *feature,
           !gp_geo_position_parse (json_object_get_member (entrance, "position"), &point, NULL))
         continue;
       item.unit = (int) unit;
-      item.position = project (point);
+      item.position = gp_tile_project_point (point);
       g_array_append_val (feature->entrances, item);
     }
 }
@@ -317,7 +302,7 @@ typedef struct
 
 static void
 to_tile (const Canvas *canvas,
-         Merc          p,
+         GpMercPoint   p,
          double       *x,
          double       *y)
 {
@@ -342,7 +327,7 @@ trace (const Canvas *canvas,
     {
       double x, y;
 
-      to_tile (canvas, g_array_index (points, Merc, i), &x, &y);
+      to_tile (canvas, g_array_index (points, GpMercPoint, i), &x, &y);
       if (i == 0)
         cairo_move_to (canvas->cr, x, y);
       else
@@ -491,7 +476,7 @@ draw_component (const Canvas *canvas,
   double radius = canvas->zoom >= 19 ? 5.0 : canvas->zoom == 18 ? 3.5 : 2.5;
   double x, y;
 
-  to_tile (canvas, g_array_index (component->points, Merc, 0), &x, &y);
+  to_tile (canvas, g_array_index (component->points, GpMercPoint, 0), &x, &y);
   if (g_strcmp0 (component->subkind, GP_COMPONENT_RUBBISH_POINT) == 0)
     cairo_rectangle (cr, x - radius, y - radius, 2 * radius, 2 * radius);
   else
@@ -534,7 +519,7 @@ centre_of (const Canvas *canvas,
            double       *x,
            double       *y)
 {
-  Merc centre = { (feature->min_x + feature->max_x) / 2, (feature->min_y + feature->max_y) / 2 };
+  GpMercPoint centre = { (feature->min_x + feature->max_x) / 2, (feature->min_y + feature->max_y) / 2 };
 
   to_tile (canvas, centre, x, y);
 }
@@ -543,13 +528,13 @@ static void
 draw_lane_name (const Canvas *canvas,
                 Feature      *lane)
 {
-  Merc a, b;
+  GpMercPoint a, b;
   double ax, ay, bx, by;
 
   if (lane->label == NULL || lane->points->len < 2)
     return;
-  a = g_array_index (lane->points, Merc, 0);
-  b = g_array_index (lane->points, Merc, 1);
+  a = g_array_index (lane->points, GpMercPoint, 0);
+  b = g_array_index (lane->points, GpMercPoint, 1);
   to_tile (canvas, a, &ax, &ay);
   to_tile (canvas, b, &bx, &by);
   /* A third of the way along, clear of the crossing in the middle. */
@@ -627,7 +612,7 @@ render_tile (GPtrArray *features,
       double cx, cy;
 
       centre_of (&canvas, feature, &cx, &cy);
-      if (feature->kind == KIND_AREA && zoom <= 16 && feature->label != NULL)
+      if (feature->kind == KIND_AREA && zoom <= 15 && feature->label != NULL)
         draw_label (&canvas, feature->label, zoom <= 14 ? 13.0 : 15.0, TRUE, cx, cy, 0);
       else if (feature->kind == KIND_LANE && zoom >= 18)
         draw_lane_name (&canvas, feature);

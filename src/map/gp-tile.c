@@ -28,6 +28,15 @@ gp_tile_project (double  lon,
   *y = (1.0 - log (tan (phi) + 1.0 / cos (phi)) / G_PI) / 2.0;
 }
 
+GpMercPoint
+gp_tile_project_point (GpGeoPoint point)
+{
+  GpMercPoint merc;
+
+  gp_tile_project (point.lon, point.lat, &merc.x, &merc.y);
+  return merc;
+}
+
 void
 gp_tile_unproject (double  x,
                    double  y,

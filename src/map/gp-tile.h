@@ -22,6 +22,14 @@ typedef struct
   guint y;      /* XYZ: 0 at the top (north) */
 } GpTile;
 
+/* A position in Web Mercator normalised to [0, 1): x east from 180° W,
+ * y south from the top. Multiply by 256 × 2^zoom for world pixels. */
+typedef struct
+{
+  double x;
+  double y;
+} GpMercPoint;
+
 typedef struct
 {
   guint zoom;
@@ -33,6 +41,7 @@ void     gp_tile_project          (double             lon,
                                    double             lat,
                                    double            *x,
                                    double            *y);
+GpMercPoint gp_tile_project_point (GpGeoPoint      point);
 void     gp_tile_unproject        (double             x,
                                    double             y,
                                    double            *lon,

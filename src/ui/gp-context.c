@@ -24,6 +24,7 @@ struct _GpContext
   GSettings    *settings;
   GpStore      *store;
   GpGrid       *grid;
+  GpLocation   *location;
   char         *error;
   gboolean      loading;
   GCancellable *cancellable;
@@ -36,6 +37,7 @@ enum {
   PROP_SETTINGS,
   PROP_STORE,
   PROP_GRID,
+  PROP_LOCATION,
   PROP_LOADING,
   PROP_ERROR,
   N_PROPS
@@ -143,6 +145,7 @@ gp_context_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->grid);
+  g_clear_object (&self->location);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -178,6 +181,9 @@ gp_context_get_property (GObject    *object,
     case PROP_GRID:
       g_value_set_object (value, self->grid);
       break;
+    case PROP_LOCATION:
+      g_value_set_object (value, self->location);
+      break;
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
       break;
@@ -207,6 +213,9 @@ gp_context_set_property (GObject      *object,
     case PROP_STORE:
       gp_context_set_store (self, g_value_get_object (value));
       break;
+    case PROP_LOCATION:
+      gp_context_set_location (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -231,6 +240,9 @@ gp_context_class_init (GpContextClass *klass)
   properties[PROP_GRID] =
     g_param_spec_object ("grid", NULL, NULL, GP_TYPE_GRID,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOCATION] =
+    g_param_spec_object ("location", NULL, NULL, GP_TYPE_LOCATION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -297,6 +309,26 @@ gp_context_get_grid (GpContext *self)
   g_return_val_if_fail (GP_IS_CONTEXT (self), NULL);
 
   return self->grid;
+}
+
+/* Where the worker is: GeoClue in the app, a replayed track in demos and tests. */
+GpLocation *
+gp_context_get_location (GpContext *self)
+{
+  g_return_val_if_fail (GP_IS_CONTEXT (self), NULL);
+
+  return self->location;
+}
+
+void
+gp_context_set_location (GpContext  *self,
+                         GpLocation *location)
+{
+  g_return_if_fail (GP_IS_CONTEXT (self));
+  g_return_if_fail (location == NULL || GP_IS_LOCATION (location));
+
+  if (g_set_object (&self->location, location))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCATION]);
 }
 
 gboolean

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "gp-location.h"
 #include "gp-types.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,9 @@ GpStore    *gp_context_get_store      (GpContext            *self);
 void        gp_context_set_store      (GpContext            *self,
                                        GpStore              *store);
 GpGrid     *gp_context_get_grid       (GpContext            *self);
+GpLocation *gp_context_get_location   (GpContext            *self);
+void        gp_context_set_location   (GpContext            *self,
+                                       GpLocation           *location);
 gboolean    gp_context_get_loading    (GpContext            *self);
 const char *gp_context_get_error      (GpContext            *self);
 void        gp_context_open_store     (GpContext            *self,

@@ -1,0 +1,51 @@
+/* gp-overlay-layer.h — everything the map shows over the basemap, in one layer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <shumate/shumate.h>
+
+#include "gp-location.h"
+#include "gp-map-data.h"
+
+G_BEGIN_DECLS
+
+/* Markers closer than this on screen become one, below zoom 19. */
+#define GP_OVERLAY_CLUSTER_PX  56.0
+/* How far from a marker a tap still hits it: a fingertip. */
+#define GP_OVERLAY_TAP_PX      24.0
+
+#define GP_TYPE_OVERLAY_LAYER (gp_overlay_layer_get_type ())
+
+G_DECLARE_FINAL_TYPE (GpOverlayLayer, gp_overlay_layer, GP, OVERLAY_LAYER, ShumateLayer)
+
+GpOverlayLayer      *gp_overlay_layer_new                   (ShumateViewport *viewport);
+GpMapData           *gp_overlay_layer_get_data              (GpOverlayLayer  *self);
+void                 gp_overlay_layer_set_data              (GpOverlayLayer  *self,
+                                                             GpMapData       *data);
+void                 gp_overlay_layer_set_position          (GpOverlayLayer  *self,
+                                                             const GpFix     *fix);
+void                 gp_overlay_layer_set_track             (GpOverlayLayer  *self,
+                                                             GArray          *points);
+void                 gp_overlay_layer_set_selected_building (GpOverlayLayer  *self,
+                                                             const char      *building_id);
+void                 gp_overlay_layer_set_layers            (GpOverlayLayer  *self,
+                                                             const char * const *layers);
+
+GpMercPoint          gp_overlay_layer_to_merc               (GpOverlayLayer  *self,
+                                                             double           x,
+                                                             double           y);
+void                 gp_overlay_layer_to_widget             (GpOverlayLayer  *self,
+                                                             GpMercPoint      point,
+                                                             double          *x,
+                                                             double          *y);
+const GpMapCluster  *gp_overlay_layer_cluster_at            (GpOverlayLayer  *self,
+                                                             double           x,
+                                                             double           y);
+const GpMapBuilding *gp_overlay_layer_building_at           (GpOverlayLayer  *self,
+                                                             double           x,
+                                                             double           y);
+double               gp_overlay_layer_get_cluster_px        (GpOverlayLayer  *self);
+
+G_END_DECLS
