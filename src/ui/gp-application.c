@@ -10,6 +10,8 @@
 
 #include "gp-application.h"
 #include "gp-context.h"
+#include "gp-geoclue-location.h"
+#include "gp-preferences-window.h"
 #include "gp-store.h"
 #include "gp-window.h"
 
@@ -73,6 +75,20 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GpApplication *self = user_data;
+  GtkWidget *window = gp_preferences_window_new (self->context);
+
+  gtk_window_set_transient_for (GTK_WINDOW (window),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -82,6 +98,7 @@ quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "preferences", preferences_action },
   { "quit", quit_action },
 };
 
@@ -90,6 +107,7 @@ gp_application_startup (GApplication *application)
 {
   GpApplication *self = GP_APPLICATION (application);
   g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GpLocation) location = NULL;
 
   G_APPLICATION_CLASS (gp_application_parent_class)->startup (application);
 
@@ -99,9 +117,13 @@ gp_application_startup (GApplication *application)
                                          (const char *[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
 
   settings = g_settings_new (APPLICATION_ID);
   self->context = gp_context_new (settings);
+  location = gp_geoclue_location_new (APPLICATION_ID);
+  gp_context_set_location (self->context, location);
   if (self->data_dir == NULL)
     self->data_dir = gp_store_dup_default_dir ();
   gp_context_open_store (self->context, self->data_dir);

@@ -14,6 +14,7 @@
 #include "gp-window.h"
 #include "gp-context.h"
 #include "gp-documents.h"
+#include "gp-map-page.h"
 #include "gp-store.h"
 
 #include <glib/gi18n.h>
@@ -37,7 +38,7 @@ struct _GpWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
   AdwViewStack         *view_stack;
-  AdwStatusPage        *map_status;
+  AdwBin               *map_bin;
   AdwStatusPage        *patrol_status;
   AdwStatusPage        *incidents_status;
   AdwStatusPage        *area_status;
@@ -74,12 +75,8 @@ update_grid_pages (GpWindow *self,
 {
   GpStore *store = gp_context_get_store (self->context);
   const char *code = gp_grid_get_code (grid);
-  int buildings = count (store, "building", code);
-  int households = count (store, "household", code);
   int routes = count (store, "route", code);
   int incidents = count (store, "incident", code);
-  g_autofree char *buildings_text = NULL;
-  g_autofree char *households_text = NULL;
   g_autofree char *text = NULL;
   g_autofree char *subtitle = NULL;
 
@@ -92,17 +89,6 @@ update_grid_pages (GpWindow *self,
     subtitle = g_strdup_printf ("%s %s", gp_grid_get_street (grid) ?: "",
                                 gp_grid_get_community (grid) ?: "");
   adw_view_switcher_title_set_subtitle (self->switcher_title, g_strstrip (subtitle));
-
-  buildings_text = g_strdup_printf (ngettext ("%d building", "%d buildings", buildings),
-                                    buildings);
-  households_text = g_strdup_printf (ngettext ("%d household", "%d households", households),
-                                     households);
-  /* Translators: the first %s is the grid's name, then “14 buildings”, “420 households” */
-  text = g_strdup_printf (_("The offline map is not in this version of GridPatrol yet. "
-                            "%s, its %s and %s are on this device."),
-                          gp_grid_get_name (grid), buildings_text, households_text);
-  adw_status_page_set_description (self->map_status, text);
-  g_clear_pointer (&text, g_free);
 
   text = g_strdup_printf (ngettext ("Recording patrols is not in this version yet. "
                                     "The grid's %d patrol route is on this device.",
@@ -283,6 +269,18 @@ connect_centre_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Reporting is the incidents' part; until it is wired, the button says so. */
+static void
+report_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  GpWindow *self = GP_WINDOW (widget);
+
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Reporting incidents is not in this version yet")));
+}
+
 static void
 gp_window_constructed (GObject *object)
 {
@@ -290,6 +288,8 @@ gp_window_constructed (GObject *object)
   GSettings *settings = gp_context_get_settings (self->context);
 
   G_OBJECT_CLASS (gp_window_parent_class)->constructed (object);
+
+  adw_bin_set_child (self->map_bin, gp_map_page_new (self->context));
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
@@ -386,27 +386,38 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, GpWindow, map_status);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, map_bin);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, patrol_status);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, incidents_status);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, area_status);
 
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.connect-centre", NULL, connect_centre_action);
+  gtk_widget_class_install_action (widget_class, "win.report", NULL, report_action);
 }
 
 static void
 gp_window_init (GpWindow *self)
 {
-  static gsize icons_added;
+  static gsize resources_added;
 
-  /* The app's own icons, also when the window runs without the application
-   * (tests); GtkApplication adds the same path from its resource base. */
-  if (g_once_init_enter (&icons_added))
+  /* The app's own icons and style, also when the window runs without the
+   * application (tests); AdwApplication adds both from its resource base. */
+  if (g_once_init_enter (&resources_added))
     {
-      gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                        "/org/example/GridPatrol/icons");
-      g_once_init_leave (&icons_added, 1);
+      GdkDisplay *display = gdk_display_get_default ();
+
+      if (g_application_get_default () == NULL)
+        {
+          g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+          gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display),
+                                            "/org/example/GridPatrol/icons");
+          gtk_css_provider_load_from_resource (css, "/org/example/GridPatrol/style.css");
+          gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
+                                                      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+        }
+      g_once_init_leave (&resources_added, 1);
     }
 
   self->cancellable = g_cancellable_new ();

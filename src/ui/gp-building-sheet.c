@@ -1,0 +1,417 @@
+/* gp-building-sheet.c
+ *
+ * Tapping a building on the map raises this sheet: its units and the
+ * households in them with their tags (党员中心户, 独居老人, 出租屋…), its
+ * open incidents and the last visit. Residents' names and phone numbers are
+ * masked (DOMAIN.md §7). Tapping a marker or a cluster shows the incidents
+ * under it instead.
+ *
+ * A building's households are one indexed lookup (at most a few dozen
+ * rows), fast enough for the main loop; the incidents come from the map's
+ * data, already loaded.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-building-sheet"
+
+#include "config.h"
+
+#include "gp-building-sheet.h"
+#include "gp-documents.h"
+#include "gp-privacy.h"
+#include "gp-store.h"
+
+#include <glib/gi18n.h>
+
+struct _GpBuildingSheet
+{
+  GtkBox     parent_instance;
+
+  char      *building;
+  guint      n_rows;
+
+  GtkLabel  *title_label;
+  GtkLabel  *subtitle_label;
+  GtkBox    *content;
+};
+
+G_DEFINE_FINAL_TYPE (GpBuildingSheet, gp_building_sheet, GTK_TYPE_BOX)
+
+enum {
+  CLOSE_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+clear (GpBuildingSheet *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
+    gtk_box_remove (self->content, child);
+  g_clear_pointer (&self->building, g_free);
+  self->n_rows = 0;
+}
+
+static GtkWidget *
+tag_chip (const char *tag)
+{
+  GtkWidget *label = gtk_label_new (gp_household_tag_label (tag));
+
+  gtk_widget_add_css_class (label, "gp-tag");
+  gtk_widget_add_css_class (label, tag);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  return label;
+}
+
+static int
+compare_rooms (gconstpointer a,
+               gconstpointer b)
+{
+  GpHousehold *x = *(GpHousehold **) a;
+  GpHousehold *y = *(GpHousehold **) b;
+
+  if (gp_household_get_unit (x) != gp_household_get_unit (y))
+    return gp_household_get_unit (x) - gp_household_get_unit (y);
+  if (gp_household_get_floor (x) != gp_household_get_floor (y))
+    return gp_household_get_floor (x) - gp_household_get_floor (y);
+  return g_strcmp0 (gp_household_get_room (x), gp_household_get_room (y));
+}
+
+static GtkWidget *
+household_row (GpHousehold *household)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = NULL;
+  g_autofree char *head = gp_privacy_mask_name (gp_household_get_head (household));
+  g_autofree char *phone = gp_privacy_mask_phone (gp_household_get_phone (household));
+  g_autofree char *people = NULL;
+  g_autofree char *subtitle = NULL;
+  g_auto(GStrv) tags = gp_household_dup_tags (household);
+  GtkWidget *chips = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
+  /* Translators: a room number, as in “602室” */
+  title = g_strdup_printf (_("Room %s"), gp_household_get_room (household));
+  people = g_strdup_printf (ngettext ("%d person", "%d people", gp_household_get_people (household)),
+                            gp_household_get_people (household));
+  subtitle = g_strjoin (" · ", head ? head : "—", people, phone ? phone : "—", NULL);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  for (guint i = 0; tags[i] != NULL; i++)
+    gtk_box_append (GTK_BOX (chips), tag_chip (tags[i]));
+  gtk_widget_set_valign (chips, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), chips);
+  return row;
+}
+
+static void
+add_units (GpBuildingSheet *self,
+           GPtrArray       *households)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  AdwExpanderRow *unit_row = NULL;
+  int unit = -1, in_unit = 0;
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Households"));
+  g_ptr_array_sort (households, compare_rooms);
+
+  for (guint i = 0; i <= households->len; i++)
+    {
+      GpHousehold *household = i < households->len ? g_ptr_array_index (households, i) : NULL;
+
+      /* Close the unit before: its count is known now. */
+      if (unit_row != NULL && (household == NULL || gp_household_get_unit (household) != unit))
+        {
+          g_autofree char *count = g_strdup_printf (ngettext ("%d household", "%d households", in_unit),
+                                                    in_unit);
+
+          adw_expander_row_set_subtitle (unit_row, count);
+          unit_row = NULL;
+        }
+      if (household == NULL)
+        break;
+
+      if (unit_row == NULL)
+        {
+          g_autofree char *title = NULL;
+
+          unit = gp_household_get_unit (household);
+          in_unit = 0;
+          /* Translators: a unit (entrance) of a building, as in “2单元” */
+          title = g_strdup_printf (_("Unit %d"), unit);
+          unit_row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (unit_row), title);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (unit_row));
+        }
+      adw_expander_row_add_row (unit_row, household_row (household));
+      in_unit++;
+      self->n_rows++;
+    }
+
+  if (households->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No households are registered here"));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  gtk_box_append (self->content, group);
+}
+
+static char *
+format_time (gint64 seconds)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (seconds);
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+
+  /* Translators: a date and time on the map's sheets; see g_date_time_format() */
+  return g_date_time_format (local, C_("sheet time", "%b %-d, %H:%M"));
+}
+
+static GtkWidget *
+incident_row (GpMapIncident *incident)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *when = incident->reported_at ? format_time (incident->reported_at) : g_strdup ("");
+  const char *state = incident->colour == GP_MARKER_CLOSED ? _("Closed") : _("Open");
+  g_autofree char *subtitle = g_strjoin (" · ", incident->category ? incident->category : "",
+                                         when, state, NULL);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), incident->title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+static void
+add_open_incidents (GpBuildingSheet *self,
+                    GpMapData       *data,
+                    const char      *building_id)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GArray *incidents = data ? gp_map_data_get_incidents (data) : NULL;
+  guint shown = 0;
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Open Incidents"));
+  for (guint i = 0; incidents != NULL && i < incidents->len; i++)
+    {
+      GpMapIncident *incident = &g_array_index (incidents, GpMapIncident, i);
+
+      if (incident->colour == GP_MARKER_CLOSED || g_strcmp0 (incident->building, building_id) != 0)
+        continue;
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), incident_row (incident));
+      shown++;
+    }
+  if (shown == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No open incidents"));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  gtk_box_append (self->content, group);
+}
+
+static void
+add_last_visit (GpBuildingSheet *self,
+                GpStore         *store,
+                const char      *building_id)
+{
+  g_autoptr(GPtrArray) visits = gp_store_load_by (store, "visit", GP_STORE_REF_BUILDING, building_id, NULL);
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *row = adw_action_row_new ();
+  GpVisit *last = NULL;
+  g_autoptr(GDateTime) last_at = NULL;
+
+  for (guint i = 0; visits != NULL && i < visits->len; i++)
+    {
+      GpVisit *visit = g_ptr_array_index (visits, i);
+      g_autoptr(GDateTime) at = gp_visit_dup_at (visit);
+
+      if (at != NULL && (last_at == NULL || g_date_time_compare (at, last_at) > 0))
+        {
+          g_clear_pointer (&last_at, g_date_time_unref);
+          last_at = g_steal_pointer (&at);
+          last = visit;
+        }
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Last Visit"));
+  if (last == NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("No visit has been recorded in this building"));
+  else
+    {
+      g_autofree char *when = format_time (g_date_time_to_unix (last_at));
+      g_autofree char *subtitle = g_strjoin (" · ", when, gp_visit_get_worker (last),
+                                             gp_visit_get_note (last) ? gp_visit_get_note (last) : "",
+                                             NULL);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  gtk_box_append (self->content, group);
+}
+
+/**
+ * gp_building_sheet_show_building:
+ *
+ * Fills the sheet with a building: its units and households, its open
+ * incidents (from @data) and its last visit.
+ */
+void
+gp_building_sheet_show_building (GpBuildingSheet *self,
+                                 GpStore         *store,
+                                 GpMapData       *data,
+                                 const char      *building_id)
+{
+  g_autoptr(GpDocument) building = NULL;
+  g_autoptr(GPtrArray) households = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *households_text = NULL;
+  g_autofree char *units_text = NULL;
+
+  g_return_if_fail (GP_IS_BUILDING_SHEET (self));
+  g_return_if_fail (GP_IS_STORE (store));
+
+  clear (self);
+  self->building = g_strdup (building_id);
+
+  building = gp_store_load (store, building_id, &error);
+  households = gp_store_load_by (store, "household", GP_STORE_REF_BUILDING, building_id, &error);
+  if (building == NULL || households == NULL || !GP_IS_BUILDING (building))
+    {
+      gtk_label_set_text (self->title_label, _("Building not found"));
+      gtk_label_set_text (self->subtitle_label, error ? error->message : "");
+      return;
+    }
+
+  households_text = g_strdup_printf (ngettext ("%d household", "%d households", households->len),
+                                     households->len);
+  units_text = g_strdup_printf (ngettext ("%u unit", "%u units", gp_building_get_n_units (GP_BUILDING (building))),
+                                gp_building_get_n_units (GP_BUILDING (building)));
+  subtitle = g_strjoin (" · ", households_text, units_text,
+                        gp_building_get_address (GP_BUILDING (building))
+                          ? gp_building_get_address (GP_BUILDING (building)) : "",
+                        NULL);
+  gtk_label_set_text (self->title_label, gp_building_get_name (GP_BUILDING (building)));
+  gtk_label_set_text (self->subtitle_label, subtitle);
+
+  add_open_incidents (self, data, building_id);
+  add_units (self, households);
+  add_last_visit (self, store, building_id);
+}
+
+/**
+ * gp_building_sheet_show_incidents:
+ *
+ * Fills the sheet with the incidents under a tapped marker or cluster.
+ */
+void
+gp_building_sheet_show_incidents (GpBuildingSheet    *self,
+                                  GpMapData          *data,
+                                  const GpMapCluster *cluster)
+{
+  GArray *incidents = gp_map_data_get_incidents (data);
+  GtkWidget *group = adw_preferences_group_new ();
+
+  g_return_if_fail (GP_IS_BUILDING_SHEET (self));
+
+  clear (self);
+  if (cluster->count == 1)
+    {
+      GpMapIncident *only = &g_array_index (incidents, GpMapIncident, cluster->first);
+
+      gtk_label_set_text (self->title_label, only->title);
+      gtk_label_set_text (self->subtitle_label, _("Incident"));
+    }
+  else
+    {
+      g_autofree char *title = g_strdup_printf (ngettext ("%u incident here", "%u incidents here",
+                                                          cluster->count),
+                                                cluster->count);
+
+      gtk_label_set_text (self->title_label, title);
+      gtk_label_set_text (self->subtitle_label, _("Zoom in to see them one by one"));
+    }
+
+  for (guint i = 0; i < cluster->count; i++)
+    {
+      GpMapIncident *incident = &g_array_index (incidents, GpMapIncident,
+                                                gp_map_cluster_get_member (cluster, i));
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), incident_row (incident));
+      self->n_rows++;
+    }
+  gtk_box_append (self->content, group);
+}
+
+const char *
+gp_building_sheet_get_building (GpBuildingSheet *self)
+{
+  g_return_val_if_fail (GP_IS_BUILDING_SHEET (self), NULL);
+
+  return self->building;
+}
+
+/* How many households or incidents the sheet lists. */
+guint
+gp_building_sheet_get_n_rows (GpBuildingSheet *self)
+{
+  g_return_val_if_fail (GP_IS_BUILDING_SHEET (self), 0);
+
+  return self->n_rows;
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[CLOSE_REQUESTED], 0);
+}
+
+static void
+gp_building_sheet_dispose (GObject *object)
+{
+  GpBuildingSheet *self = (GpBuildingSheet *) object;
+
+  g_clear_pointer (&self->building, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_BUILDING_SHEET);
+
+  G_OBJECT_CLASS (gp_building_sheet_parent_class)->dispose (object);
+}
+
+static void
+gp_building_sheet_class_init (GpBuildingSheetClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gp_building_sheet_dispose;
+
+  signals[CLOSE_REQUESTED] =
+    g_signal_new ("close-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/example/GridPatrol/gp-building-sheet.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpBuildingSheet, title_label);
+  gtk_widget_class_bind_template_child (widget_class, GpBuildingSheet, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, GpBuildingSheet, content);
+  gtk_widget_class_install_action (widget_class, "sheet.close", NULL, close_action);
+}
+
+static void
+gp_building_sheet_init (GpBuildingSheet *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+gp_building_sheet_new (void)
+{
+  return g_object_new (GP_TYPE_BUILDING_SHEET, NULL);
+}

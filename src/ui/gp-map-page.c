@@ -1,0 +1,983 @@
+/* gp-map-page.c
+ *
+ * The map a worker carries: the grid's own basemap (drawn on the device,
+ * so it works with no network), optionally a map file from the centre or
+ * online tiles over it, and one overlay layer with the boundary, routes,
+ * checkpoints, incidents and the worker's position. Everything slow —
+ * drawing the basemap, reading the map's data, opening map files, decoding
+ * tiles — happens in worker threads.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-map-page"
+
+#include "config.h"
+
+#include "gp-map-page.h"
+#include "gp-basemap.h"
+#include "gp-building-sheet.h"
+#include "gp-context.h"
+#include "gp-documents.h"
+#include "gp-mbtiles.h"
+#include "gp-overlay-layer.h"
+#include "gp-store.h"
+#include "gp-tile-source.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#define MIN_ZOOM 14
+#define MAX_ZOOM 19
+
+static const char * const layer_names[] = {
+  "boundary", "buildings", "routes", "incidents", "track", "position", NULL
+};
+
+struct _GpMapPage
+{
+  AdwBin              parent_instance;
+
+  GpContext          *context;
+  GpStore            *store;          /* the context's, while watched */
+  GpLocation         *location;       /* the context's, while watched */
+  GCancellable       *cancellable;    /* loads for the current grid */
+  char               *grid_code;
+
+  ShumateViewport    *viewport;
+  ShumateMapLayer    *base_layer;
+  ShumateMapLayer    *extra_layer;
+  GpOverlayLayer     *overlay_layer;
+  GSimpleActionGroup *actions;
+
+  gboolean            fit_pending;
+  guint               fit_tick_id;
+  gboolean            rendering;
+  gboolean            render_again;
+  guint               data_reload_id;
+  guint               basemap_reload_id;
+  guint               message_timeout_id;
+  guint               extra_generation;
+
+  GtkOverlay         *overlay;
+  ShumateMap         *map;
+  GtkRevealer        *progress_revealer;
+  GtkProgressBar     *progress_bar;
+  GtkRevealer        *message_revealer;
+  GtkLabel           *message_label;
+  GtkButton          *locate_button;
+  GtkRevealer        *sheet_revealer;
+  GpBuildingSheet    *sheet;
+};
+
+G_DEFINE_FINAL_TYPE (GpMapPage, gp_map_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void load_data       (GpMapPage *self);
+static void render_basemap  (GpMapPage *self);
+
+/* Messages over the map. */
+
+static gboolean
+on_message_timeout (gpointer data)
+{
+  GpMapPage *self = data;
+
+  self->message_timeout_id = 0;
+  gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* A message over the map; @seconds 0 keeps it until replaced. */
+static void
+show_message (GpMapPage  *self,
+              const char *text,
+              guint       seconds)
+{
+  g_clear_handle_id (&self->message_timeout_id, g_source_remove);
+  if (text == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
+      return;
+    }
+  gtk_label_set_text (self->message_label, text);
+  gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
+  if (seconds > 0)
+    self->message_timeout_id = g_timeout_add_seconds (seconds, on_message_timeout, self);
+}
+
+/* Where the viewport is. */
+
+static void
+go_to (GpMapPage *self,
+       double     lat,
+       double     lon,
+       double     zoom,
+       gboolean   animate)
+{
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  if (animate && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    shumate_map_go_to_full (self->map, lat, lon, zoom);
+  else
+    {
+      shumate_viewport_set_zoom_level (self->viewport, zoom);
+      shumate_location_set_location (SHUMATE_LOCATION (self->viewport), lat, lon);
+    }
+}
+
+/* The whole grid in view, as far as the map's size allows. */
+static gboolean
+fit_to_grid (GpMapPage *self,
+             gboolean   animate)
+{
+  GpMapData *data = gp_overlay_layer_get_data (self->overlay_layer);
+  int width = gtk_widget_get_width (GTK_WIDGET (self->map));
+  int height = gtk_widget_get_height (GTK_WIDGET (self->map));
+  GpGeoBounds bounds;
+  GpGeoPoint centre;
+  double west, north, east, south, zoom;
+
+  if (data == NULL || width <= 0 || height <= 0)
+    return FALSE;
+
+  if (!gp_map_data_get_bounds (data, &bounds))
+    {
+      if (gp_map_data_get_centre (data, &centre))
+        go_to (self, centre.lat, centre.lon, 16, animate);
+      return TRUE;
+    }
+
+  gp_tile_project (bounds.west, bounds.north, &west, &north);
+  gp_tile_project (bounds.east, bounds.south, &east, &south);
+  /* Leave room for the buttons and the header around it. */
+  zoom = log2 (MIN ((width - 48.0) / MAX (1e-9, (east - west) * GP_TILE_SIZE),
+                    (height - 160.0) / MAX (1e-9, (south - north) * GP_TILE_SIZE)));
+  go_to (self, (bounds.south + bounds.north) / 2, (bounds.west + bounds.east) / 2, floor (zoom * 4) / 4,
+         animate);
+  return TRUE;
+}
+
+static gboolean
+fit_tick (GtkWidget     *widget,
+          GdkFrameClock *clock,
+          gpointer       user_data)
+{
+  GpMapPage *self = GP_MAP_PAGE (widget);
+
+  if (!self->fit_pending || fit_to_grid (self, FALSE))
+    {
+      self->fit_pending = FALSE;
+      self->fit_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* The first view of a grid waits until the map has its size. */
+static void
+fit_when_allocated (GpMapPage *self)
+{
+  if (fit_to_grid (self, FALSE))
+    {
+      self->fit_pending = FALSE;
+      return;
+    }
+  if (self->fit_tick_id == 0)
+    self->fit_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fit_tick, NULL, NULL);
+}
+
+/* Layers. */
+
+static void
+set_base_layer (GpMapPage    *self,
+                GpTileSource *source)
+{
+  ShumateMapLayer *layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (source), self->viewport);
+  GtkWidget *above = self->extra_layer ? GTK_WIDGET (self->extra_layer) : GTK_WIDGET (self->overlay_layer);
+
+  shumate_viewport_set_reference_map_source (self->viewport, SHUMATE_MAP_SOURCE (source));
+  shumate_viewport_set_min_zoom_level (self->viewport, MIN_ZOOM);
+  shumate_viewport_set_max_zoom_level (self->viewport, MAX_ZOOM);
+  shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (layer), SHUMATE_LAYER (above));
+  if (self->base_layer != NULL)
+    shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->base_layer));
+  self->base_layer = layer;
+}
+
+static void
+set_extra_layer (GpMapPage        *self,
+                 ShumateMapSource *source)
+{
+  if (self->extra_layer != NULL)
+    {
+      shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->extra_layer));
+      self->extra_layer = NULL;
+    }
+  if (source == NULL)
+    return;
+
+  self->extra_layer = shumate_map_layer_new (source, self->viewport);
+  shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->extra_layer),
+                                   SHUMATE_LAYER (self->overlay_layer));
+}
+
+/* Opening map files reads and checks them, so it happens off the main loop. */
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GpMbtiles *mbtiles = gp_mbtiles_open (task_data, &error);
+
+  if (mbtiles == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, mbtiles, g_object_unref);
+}
+
+static void
+open_mbtiles_async (GpMapPage           *self,
+                    const char          *path,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, open_mbtiles_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+static void
+on_basemap_opened (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GpMapPage *self = GP_MAP_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpMbtiles) mbtiles = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GpTileSource) tiles = NULL;
+
+  if (mbtiles == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("The basemap just drawn cannot be opened: %s", error->message);
+      return;
+    }
+
+  tiles = gp_tile_source_new (mbtiles, "gridpatrol-basemap");
+  set_base_layer (self, tiles);
+}
+
+static void
+on_extra_opened (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GpMapPage *self = GP_MAP_PAGE (source);
+  guint generation = GPOINTER_TO_UINT (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpMbtiles) mbtiles = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GpTileSource) tiles = NULL;
+
+  if (generation != self->extra_generation)
+    return;   /* the setting changed again meanwhile */
+
+  if (mbtiles == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("The map file cannot be shown: %s. The grid's own map is shown."),
+                                 error->message);
+      show_message (self, message, 8);
+      set_extra_layer (self, NULL);
+      return;
+    }
+
+  tiles = gp_tile_source_new (mbtiles, "gridpatrol-file");
+  set_extra_layer (self, SHUMATE_MAP_SOURCE (tiles));
+}
+
+/* What the settings say goes over the basemap. */
+static void
+update_extra_layer (GpMapPage *self)
+{
+  GSettings *settings = gp_context_get_settings (self->context);
+  g_autofree char *base = g_settings_get_string (settings, "map-base");
+
+  self->extra_generation++;
+  if (g_str_equal (base, "mbtiles"))
+    {
+      g_autofree char *file = g_settings_get_string (settings, "map-mbtiles-file");
+
+      if (*file != '\0')
+        open_mbtiles_async (self, file, on_extra_opened, GUINT_TO_POINTER (self->extra_generation));
+      else
+        set_extra_layer (self, NULL);
+    }
+  else if (g_str_equal (base, "online"))
+    {
+      g_autofree char *url = g_settings_get_string (settings, "map-online-url");
+      g_autoptr(ShumateRasterRenderer) online = NULL;
+
+      if (*url == '\0')
+        {
+          set_extra_layer (self, NULL);
+          return;
+        }
+      /* libshumate caches what it downloads in the user's cache folder. */
+      online = shumate_raster_renderer_new_full_from_url ("gridpatrol-online", _("Online map"), "", "",
+                                                          0, MAX_ZOOM, GP_TILE_SIZE,
+                                                          SHUMATE_MAP_PROJECTION_MERCATOR, url);
+      set_extra_layer (self, SHUMATE_MAP_SOURCE (online));
+    }
+  else
+    set_extra_layer (self, NULL);
+}
+
+/* The grid's basemap. */
+
+static void
+on_basemap_progress (guint    done,
+                     guint    total,
+                     gpointer user_data)
+{
+  GpMapPage *self = user_data;
+
+  gtk_progress_bar_set_fraction (self->progress_bar, total ? (double) done / total : 1.0);
+}
+
+static void
+on_basemap_rendered (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GpMapPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GpBasemapStats stats = { 0 };
+  g_autofree char *path = NULL;
+
+  self->rendering = FALSE;
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+
+  if (!gp_basemap_render_finish (GP_STORE (source), result, &stats, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (error, GP_BASEMAP_ERROR, GP_BASEMAP_ERROR_NO_GEOMETRY))
+        return;   /* the empty grid says so from its data */
+      {
+        g_autofree char *message = g_strdup_printf (_("The map of the grid cannot be drawn: %s"),
+                                                    error->message);
+
+        show_message (self, message, 0);
+      }
+      return;
+    }
+
+  g_debug ("Basemap of %s: %u tiles drawn, %u unchanged in %.2f s", self->grid_code,
+           stats.rendered, stats.unchanged, stats.seconds);
+  if (stats.rendered > 0 || stats.removed > 0 || self->base_layer == NULL)
+    {
+      path = gp_basemap_dup_path (gp_store_get_dir (self->store), self->grid_code);
+      open_mbtiles_async (self, path, on_basemap_opened, NULL);
+    }
+
+  if (self->render_again)
+    {
+      self->render_again = FALSE;
+      render_basemap (self);
+    }
+}
+
+/* Brings the basemap up to date; the first drawing shows its progress. */
+static void
+render_basemap (GpMapPage *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->store == NULL || self->grid_code == NULL)
+    return;
+  if (self->rendering)
+    {
+      self->render_again = TRUE;
+      return;
+    }
+
+  path = gp_basemap_dup_path (gp_store_get_dir (self->store), self->grid_code);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, 0);
+      gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+    }
+  self->rendering = TRUE;
+  gp_basemap_render_async (self->store, self->grid_code, path, on_basemap_progress, self,
+                           self->cancellable, on_basemap_rendered, g_object_ref (self));
+}
+
+/* The overlay's data. */
+
+static void
+on_data_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GpMapPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpMapData) data = gp_map_data_load_finish (GP_STORE (source), result, &error);
+
+  if (data == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, 0);
+      return;
+    }
+  if (g_strcmp0 (gp_map_data_get_grid_code (data), self->grid_code) != 0)
+    return;
+
+  gp_overlay_layer_set_data (self->overlay_layer, data);
+  if (gp_map_data_is_empty (data))
+    show_message (self, _("This grid has no map yet: its boundary and buildings come from the grid centre."), 0);
+  if (self->fit_pending)
+    fit_when_allocated (self);
+
+  /* An open sheet shows what is there now. */
+  if (gtk_revealer_get_reveal_child (self->sheet_revealer) && gp_building_sheet_get_building (self->sheet))
+    {
+      g_autofree char *building = g_strdup (gp_building_sheet_get_building (self->sheet));
+
+      gp_building_sheet_show_building (self->sheet, self->store, data, building);
+    }
+}
+
+static void
+load_data (GpMapPage *self)
+{
+  if (self->store == NULL || self->grid_code == NULL)
+    return;
+  gp_map_data_load_async (self->store, self->grid_code, self->cancellable, on_data_loaded,
+                          g_object_ref (self));
+}
+
+static gboolean
+on_data_reload_timeout (gpointer data)
+{
+  GpMapPage *self = data;
+
+  self->data_reload_id = 0;
+  load_data (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_basemap_reload_timeout (gpointer data)
+{
+  GpMapPage *self = data;
+
+  self->basemap_reload_id = 0;
+  render_basemap (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Edits come in bursts (a sync, an import): wait for a pause. */
+static void
+on_documents_changed (GpStore    *store,
+                      char      **ids,
+                      GpMapPage  *self)
+{
+  gboolean geometry = FALSE, overlay = FALSE;
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (ids[i], "grid:") || g_str_has_prefix (ids[i], "building:") ||
+          g_str_has_prefix (ids[i], "lane:") || g_str_has_prefix (ids[i], "component:"))
+        geometry = TRUE;
+      if (!g_str_has_prefix (ids[i], "household:") && !g_str_has_prefix (ids[i], "policy:"))
+        overlay = TRUE;
+    }
+
+  if (geometry && self->basemap_reload_id == 0)
+    self->basemap_reload_id = g_timeout_add_seconds (2, on_basemap_reload_timeout, self);
+  if (overlay)
+    {
+      g_clear_handle_id (&self->data_reload_id, g_source_remove);
+      self->data_reload_id = g_timeout_add (400, on_data_reload_timeout, self);
+    }
+}
+
+static void
+hide_sheet (GpMapPage *self)
+{
+  gtk_revealer_set_reveal_child (self->sheet_revealer, FALSE);
+  gp_overlay_layer_set_selected_building (self->overlay_layer, NULL);
+}
+
+static void
+on_grid_changed (GpMapPage *self)
+{
+  GpGrid *grid = gp_context_get_grid (self->context);
+  GpStore *store = gp_context_get_store (self->context);
+
+  if (self->store != store)
+    {
+      if (self->store != NULL)
+        g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+      g_set_object (&self->store, store);
+      if (store != NULL)
+        g_signal_connect_object (store, "documents-changed", G_CALLBACK (on_documents_changed), self, 0);
+    }
+
+  if (grid != NULL && g_strcmp0 (gp_grid_get_code (grid), self->grid_code) == 0)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->rendering = self->render_again = FALSE;
+  g_clear_handle_id (&self->data_reload_id, g_source_remove);
+  g_clear_handle_id (&self->basemap_reload_id, g_source_remove);
+  g_clear_pointer (&self->grid_code, g_free);
+  hide_sheet (self);
+  show_message (self, NULL, 0);
+  gp_overlay_layer_set_data (self->overlay_layer, NULL);
+
+  if (grid == NULL || store == NULL)
+    return;
+
+  self->grid_code = g_strdup (gp_grid_get_code (grid));
+  self->fit_pending = TRUE;
+  load_data (self);
+  render_basemap (self);
+  update_extra_layer (self);
+}
+
+/* Taps. */
+
+static void
+on_map_released (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GpMapPage       *self)
+{
+  GpMapData *data = gp_overlay_layer_get_data (self->overlay_layer);
+  const GpMapCluster *cluster;
+  const GpMapBuilding *building;
+
+  if (n_press != 1 || data == NULL)
+    return;
+
+  cluster = gp_overlay_layer_cluster_at (self->overlay_layer, x, y);
+  if (cluster != NULL)
+    {
+      gp_overlay_layer_set_selected_building (self->overlay_layer, NULL);
+      gp_building_sheet_show_incidents (self->sheet, data, cluster);
+      gtk_revealer_set_reveal_child (self->sheet_revealer, TRUE);
+      return;
+    }
+
+  building = gp_overlay_layer_building_at (self->overlay_layer, x, y);
+  if (building != NULL)
+    {
+      gp_overlay_layer_set_selected_building (self->overlay_layer, building->id);
+      gp_building_sheet_show_building (self->sheet, self->store, data, building->id);
+      gtk_revealer_set_reveal_child (self->sheet_revealer, TRUE);
+      return;
+    }
+
+  hide_sheet (self);
+}
+
+/* Location. */
+
+static void
+update_position (GpMapPage *self)
+{
+  GpLocationState state = gp_location_get_state (self->location);
+
+  gp_overlay_layer_set_position (self->overlay_layer,
+                                 state == GP_LOCATION_STATE_FIX ? gp_location_get_fix (self->location) : NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->locate_button),
+                               state == GP_LOCATION_STATE_FIX ? _("Show My Position")
+                                                              : gp_location_state_describe (state));
+}
+
+static void
+watch_location (GpMapPage *self)
+{
+  GpLocation *location = gp_context_get_location (self->context);
+
+  if (self->location == location)
+    return;
+  if (self->location != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->location, update_position, self);
+      gp_location_stop (self->location);
+    }
+  g_set_object (&self->location, location);
+  if (location == NULL)
+    return;
+
+  g_signal_connect_object (location, "notify::fix", G_CALLBACK (update_position), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (location, "notify::state", G_CALLBACK (update_position), self, G_CONNECT_SWAPPED);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gp_location_start (location);
+  update_position (self);
+}
+
+/* The position is asked for while the map is on screen, not otherwise. */
+static void
+gp_map_page_map (GtkWidget *widget)
+{
+  GpMapPage *self = GP_MAP_PAGE (widget);
+
+  GTK_WIDGET_CLASS (gp_map_page_parent_class)->map (widget);
+  if (self->location != NULL)
+    gp_location_start (self->location);
+}
+
+static void
+gp_map_page_unmap (GtkWidget *widget)
+{
+  GpMapPage *self = GP_MAP_PAGE (widget);
+
+  if (self->location != NULL)
+    gp_location_stop (self->location);
+  GTK_WIDGET_CLASS (gp_map_page_parent_class)->unmap (widget);
+}
+
+/* Actions. */
+
+static void
+centre_on_me (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GpMapPage *self = user_data;
+  const GpFix *fix;
+
+  if (self->location == NULL)
+    {
+      show_message (self, gp_location_state_describe (GP_LOCATION_STATE_OFF), 4);
+      return;
+    }
+  if (gp_location_get_state (self->location) != GP_LOCATION_STATE_FIX ||
+      (fix = gp_location_get_fix (self->location)) == NULL)
+    {
+      if (gp_location_get_state (self->location) == GP_LOCATION_STATE_STOPPED)
+        gp_location_start (self->location);
+      show_message (self, gp_location_state_describe (gp_location_get_state (self->location)), 4);
+      return;
+    }
+
+  go_to (self, fix->latitude, fix->longitude,
+         MAX (shumate_viewport_get_zoom_level (self->viewport), 18), TRUE);
+}
+
+static void
+centre_on_grid (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  fit_to_grid (user_data, TRUE);
+}
+
+static void
+zoom_in (GSimpleAction *action,
+         GVariant      *parameter,
+         gpointer       user_data)
+{
+  shumate_map_zoom_in (GP_MAP_PAGE (user_data)->map);
+}
+
+static void
+zoom_out (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       user_data)
+{
+  shumate_map_zoom_out (GP_MAP_PAGE (user_data)->map);
+}
+
+static void
+on_layer_change_state (GSimpleAction *action,
+                       GVariant      *value,
+                       gpointer       user_data)
+{
+  GpMapPage *self = user_data;
+  GSettings *settings = gp_context_get_settings (self->context);
+  const char *name = g_action_get_name (G_ACTION (action)) + strlen ("layer-");
+  g_auto(GStrv) layers = g_settings_get_strv (settings, "map-layers");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) changed = NULL;
+
+  for (guint i = 0; layers[i] != NULL; i++)
+    if (!g_str_equal (layers[i], name))
+      g_strv_builder_add (builder, layers[i]);
+  if (g_variant_get_boolean (value))
+    g_strv_builder_add (builder, name);
+  changed = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "map-layers", (const char * const *) changed);
+}
+
+static void
+on_layers_changed (GpMapPage *self)
+{
+  g_auto(GStrv) layers = g_settings_get_strv (gp_context_get_settings (self->context), "map-layers");
+
+  gp_overlay_layer_set_layers (self->overlay_layer, (const char * const *) layers);
+  for (guint i = 0; layer_names[i] != NULL; i++)
+    {
+      g_autofree char *action_name = g_strconcat ("layer-", layer_names[i], NULL);
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), action_name);
+
+      g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                                 g_variant_new_boolean (g_strv_contains ((const char * const *) layers,
+                                                                         layer_names[i])));
+    }
+}
+
+static const GActionEntry actions[] = {
+  { "centre-on-me", centre_on_me },
+  { "centre-on-grid", centre_on_grid },
+  { "zoom-in", zoom_in },
+  { "zoom-out", zoom_out },
+};
+
+static void
+gp_map_page_constructed (GObject *object)
+{
+  GpMapPage *self = (GpMapPage *) object;
+  GSettings *settings = gp_context_get_settings (self->context);
+  GtkGesture *click;
+  ShumateScale *scale;
+
+  G_OBJECT_CLASS (gp_map_page_parent_class)->constructed (object);
+
+  self->viewport = shumate_map_get_viewport (self->map);
+  shumate_viewport_set_min_zoom_level (self->viewport, MIN_ZOOM);
+  shumate_viewport_set_max_zoom_level (self->viewport, MAX_ZOOM);
+  shumate_map_set_animate_zoom (self->map, TRUE);
+  self->overlay_layer = gp_overlay_layer_new (self->viewport);
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->overlay_layer));
+
+  scale = shumate_scale_new (self->viewport);
+  shumate_scale_set_unit (scale, SHUMATE_UNIT_METRIC);
+  gtk_widget_set_halign (GTK_WIDGET (scale), GTK_ALIGN_START);
+  gtk_widget_set_valign (GTK_WIDGET (scale), GTK_ALIGN_START);
+  gtk_widget_set_margin_start (GTK_WIDGET (scale), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (scale), 18);
+  gtk_widget_set_can_target (GTK_WIDGET (scale), FALSE);
+  gtk_overlay_add_overlay (self->overlay, GTK_WIDGET (scale));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (click, "released", G_CALLBACK (on_map_released), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->map), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect_object (self->sheet, "close-requested", G_CALLBACK (hide_sheet), self,
+                           G_CONNECT_SWAPPED);
+
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), actions, G_N_ELEMENTS (actions), self);
+  for (guint i = 0; layer_names[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strconcat ("layer-", layer_names[i], NULL);
+      g_autoptr(GSimpleAction) action =
+        g_simple_action_new_stateful (name, NULL, g_variant_new_boolean (TRUE));
+
+      g_signal_connect_object (action, "change-state", G_CALLBACK (on_layer_change_state), self, 0);
+      g_action_map_add_action (G_ACTION_MAP (self->actions), G_ACTION (action));
+    }
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "map", G_ACTION_GROUP (self->actions));
+
+  g_signal_connect_object (settings, "changed::map-layers", G_CALLBACK (on_layers_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::map-base", G_CALLBACK (update_extra_layer), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::map-mbtiles-file", G_CALLBACK (update_extra_layer), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::map-online-url", G_CALLBACK (update_extra_layer), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::grid", G_CALLBACK (on_grid_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::store", G_CALLBACK (on_grid_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::location", G_CALLBACK (watch_location), self,
+                           G_CONNECT_SWAPPED);
+
+  on_layers_changed (self);
+  watch_location (self);
+  on_grid_changed (self);
+}
+
+static void
+gp_map_page_dispose (GObject *object)
+{
+  GpMapPage *self = (GpMapPage *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->data_reload_id, g_source_remove);
+  g_clear_handle_id (&self->basemap_reload_id, g_source_remove);
+  g_clear_handle_id (&self->message_timeout_id, g_source_remove);
+  if (self->fit_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick_id);
+  self->fit_tick_id = 0;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+  g_clear_object (&self->store);
+  if (self->location != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->location, update_position, self);
+      gp_location_stop (self->location);
+    }
+  g_clear_object (&self->location);
+  g_clear_object (&self->actions);
+  if (self->context != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (gp_context_get_settings (self->context), self);
+      g_signal_handlers_disconnect_by_data (self->context, self);
+    }
+  /* AdwBin would unparent its child again after the template did. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_MAP_PAGE);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->grid_code, g_free);
+
+  G_OBJECT_CLASS (gp_map_page_parent_class)->dispose (object);
+}
+
+static void
+gp_map_page_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, GP_MAP_PAGE (object)->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gp_map_page_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      GP_MAP_PAGE (object)->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gp_map_page_class_init (GpMapPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = gp_map_page_constructed;
+  object_class->dispose = gp_map_page_dispose;
+  object_class->get_property = gp_map_page_get_property;
+  object_class->set_property = gp_map_page_set_property;
+  widget_class->map = gp_map_page_map;
+  widget_class->unmap = gp_map_page_unmap;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, GP_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SHUMATE_TYPE_MAP);
+  g_type_ensure (GP_TYPE_BUILDING_SHEET);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-map-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, overlay);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, map);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, message_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, locate_button);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, sheet_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, sheet);
+}
+
+static void
+gp_map_page_init (GpMapPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+gp_map_page_new (GpContext *context)
+{
+  return g_object_new (GP_TYPE_MAP_PAGE, "context", context, NULL);
+}
+
+/* For tests and benchmarks. */
+GpOverlayLayer *
+gp_map_page_get_overlay_layer (GpMapPage *self)
+{
+  g_return_val_if_fail (GP_IS_MAP_PAGE (self), NULL);
+
+  return self->overlay_layer;
+}
+
+ShumateMap *
+gp_map_page_get_map (GpMapPage *self)
+{
+  g_return_val_if_fail (GP_IS_MAP_PAGE (self), NULL);
+
+  return self->map;
+}
+
+gboolean
+gp_map_page_has_base_layer (GpMapPage *self)
+{
+  g_return_val_if_fail (GP_IS_MAP_PAGE (self), FALSE);
+
+  return self->base_layer != NULL;
+}
+
+gboolean
+gp_map_page_has_extra_layer (GpMapPage *self)
+{
+  g_return_val_if_fail (GP_IS_MAP_PAGE (self), FALSE);
+
+  return self->extra_layer != NULL;
+}
+
+const char *
+gp_map_page_get_message (GpMapPage *self)
+{
+  g_return_val_if_fail (GP_IS_MAP_PAGE (self), NULL);
+
+  return gtk_revealer_get_reveal_child (self->message_revealer)
+         ? gtk_label_get_text (self->message_label) : NULL;
+}
+
+GpBuildingSheet *
+gp_map_page_get_sheet (GpMapPage *self)
+{
+  g_return_val_if_fail (GP_IS_MAP_PAGE (self), NULL);
+
+  return gtk_revealer_get_reveal_child (self->sheet_revealer) ? self->sheet : NULL;
+}

@@ -1,0 +1,426 @@
+/* gp-preferences-window.c
+ *
+ * The base map: the grid's own map only, an MBTiles file over it (imagery
+ * the centre prepared, say), or online tiles over it where there is
+ * coverage. A file is opened and checked in a worker thread before it is
+ * used; a file that is not a usable MBTiles is refused with the reason and
+ * the map stays as it was.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-preferences-window"
+
+#include "config.h"
+
+#include "gp-preferences-window.h"
+#include "gp-mbtiles.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+struct _GpPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  GpContext            *context;
+  GCancellable         *cancellable;
+  char                 *last_message;
+  gboolean              busy;
+  gboolean              updating;
+
+  AdwActionRow         *file_row;
+  GtkCheckButton       *basemap_check;
+  GtkCheckButton       *file_check;
+  GtkCheckButton       *online_check;
+  GtkButton            *choose_button;
+  AdwEntryRow          *url_row;
+};
+
+G_DEFINE_FINAL_TYPE (GpPreferencesWindow, gp_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+tell (GpPreferencesWindow *self,
+      const char          *message)
+{
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+}
+
+/* The rows show what the settings say. */
+static void
+sync_from_settings (GpPreferencesWindow *self)
+{
+  GSettings *settings = gp_context_get_settings (self->context);
+  g_autofree char *base = g_settings_get_string (settings, "map-base");
+  g_autofree char *file = g_settings_get_string (settings, "map-mbtiles-file");
+  g_autofree char *url = g_settings_get_string (settings, "map-online-url");
+
+  self->updating = TRUE;
+  gtk_check_button_set_active (self->file_check, g_str_equal (base, "mbtiles"));
+  gtk_check_button_set_active (self->online_check, g_str_equal (base, "online"));
+  gtk_check_button_set_active (self->basemap_check, g_str_equal (base, "basemap"));
+  if (*file != '\0')
+    {
+      g_autofree char *name = g_path_get_basename (file);
+
+      adw_action_row_set_subtitle (self->file_row, name);
+    }
+  else
+    adw_action_row_set_subtitle (self->file_row, _("No file chosen"));
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->url_row)), url) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);
+  self->updating = FALSE;
+}
+
+/* Files. */
+
+static void
+check_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr(GpMbtiles) mbtiles = gp_mbtiles_open (task_data, &error);
+
+  if (mbtiles == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_file_checked (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GpPreferencesWindow *self = GP_PREFERENCES_WINDOW (source);
+  GSettings *settings = gp_context_get_settings (self->context);
+  const char *path = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->busy = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("This file cannot be used: %s"), error->message);
+      tell (self, message);
+      sync_from_settings (self);   /* the map stays as it was */
+      return;
+    }
+
+  g_settings_delay (settings);
+  g_settings_set_string (settings, "map-mbtiles-file", path);
+  g_settings_set_string (settings, "map-base", "mbtiles");
+  g_settings_apply (settings);
+  sync_from_settings (self);
+}
+
+/**
+ * gp_preferences_window_use_file:
+ *
+ * Checks @file off the main loop and, if it is a usable MBTiles file, makes
+ * it the base map; otherwise says why and changes nothing.
+ */
+void
+gp_preferences_window_use_file (GpPreferencesWindow *self,
+                                GFile               *file)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = g_file_get_path (file);
+
+  g_return_if_fail (GP_IS_PREFERENCES_WINDOW (self));
+
+  if (path == NULL)
+    {
+      tell (self, _("This file cannot be used: it is not on this device"));
+      sync_from_settings (self);
+      return;
+    }
+
+  self->busy = TRUE;
+  task = g_task_new (self, self->cancellable, on_file_checked, NULL);
+  g_task_set_source_tag (task, gp_preferences_window_use_file);
+  g_task_set_task_data (task, g_steal_pointer (&path), g_free);
+  g_task_run_in_thread (task, check_thread);
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+static void
+on_file_dialog_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GpPreferencesWindow) self = user_data;
+  g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
+
+  if (file != NULL)
+    gp_preferences_window_use_file (self, file);
+  else
+    sync_from_settings (self);
+}
+
+static void
+choose_file (GpPreferencesWindow *self)
+{
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+
+  gtk_file_filter_set_name (filter, _("Map files (MBTiles)"));
+  gtk_file_filter_add_pattern (filter, "*.mbtiles");
+  g_list_store_append (filters, filter);
+  gtk_file_dialog_set_title (dialog, _("Choose a Map File"));
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  gtk_file_dialog_open (dialog, GTK_WINDOW (self), self->cancellable, on_file_dialog_done,
+                        g_object_ref (self));
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+/* GTK 4.8 (Debian 12): the native chooser, which uses the portal in Flatpak. */
+static void
+on_file_chooser_response (GtkNativeDialog     *dialog,
+                          int                  response,
+                          GpPreferencesWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (file != NULL)
+    gp_preferences_window_use_file (self, file);
+  else
+    sync_from_settings (self);
+  g_object_unref (dialog);
+}
+
+static void
+choose_file (GpPreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Choose a Map File"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Map files (MBTiles)"));
+  gtk_file_filter_add_pattern (filter, "*.mbtiles");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_file_chooser_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+#endif
+
+static void
+on_choose_clicked (GpPreferencesWindow *self)
+{
+  choose_file (self);
+}
+
+/* Online tiles. */
+
+/**
+ * gp_preferences_window_use_online_url:
+ *
+ * Takes an address of XYZ tiles ("https://…/{z}/{x}/{y}.png") as the base
+ * map; refuses one without {z}, {x} and {y} or not on the web.
+ */
+gboolean
+gp_preferences_window_use_online_url (GpPreferencesWindow *self,
+                                      const char          *url)
+{
+  GSettings *settings;
+
+  g_return_val_if_fail (GP_IS_PREFERENCES_WINDOW (self), FALSE);
+
+  if (url == NULL || (!g_str_has_prefix (url, "https://") && !g_str_has_prefix (url, "http://")) ||
+      strstr (url, "{z}") == NULL || strstr (url, "{x}") == NULL || strstr (url, "{y}") == NULL)
+    {
+      tell (self, _("A tile address starts with https:// and has {z}, {x} and {y} in it"));
+      sync_from_settings (self);
+      return FALSE;
+    }
+
+  settings = gp_context_get_settings (self->context);
+  g_settings_delay (settings);
+  g_settings_set_string (settings, "map-online-url", url);
+  g_settings_set_string (settings, "map-base", "online");
+  g_settings_apply (settings);
+  sync_from_settings (self);
+  return TRUE;
+}
+
+static void
+on_url_applied (GpPreferencesWindow *self)
+{
+  gp_preferences_window_use_online_url (self, gtk_editable_get_text (GTK_EDITABLE (self->url_row)));
+}
+
+static void
+on_check_toggled (GtkCheckButton      *check,
+                  GpPreferencesWindow *self)
+{
+  GSettings *settings = gp_context_get_settings (self->context);
+  g_autofree char *file = NULL;
+  g_autofree char *url = NULL;
+
+  if (self->updating || !gtk_check_button_get_active (check))
+    return;
+
+  if (check == self->basemap_check)
+    g_settings_set_string (settings, "map-base", "basemap");
+  else if (check == self->file_check)
+    {
+      file = g_settings_get_string (settings, "map-mbtiles-file");
+      if (*file == '\0')
+        choose_file (self);
+      else
+        g_settings_set_string (settings, "map-base", "mbtiles");
+    }
+  else if (check == self->online_check)
+    {
+      url = g_settings_get_string (settings, "map-online-url");
+      if (*url == '\0')
+        {
+          tell (self, _("Enter the address of the tiles first"));
+          sync_from_settings (self);
+          gtk_widget_grab_focus (GTK_WIDGET (self->url_row));
+        }
+      else
+        g_settings_set_string (settings, "map-base", "online");
+    }
+}
+
+/* Why the last thing asked was refused, for tests. */
+const char *
+gp_preferences_window_get_last_message (GpPreferencesWindow *self)
+{
+  g_return_val_if_fail (GP_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return self->last_message;
+}
+
+gboolean
+gp_preferences_window_get_busy (GpPreferencesWindow *self)
+{
+  g_return_val_if_fail (GP_IS_PREFERENCES_WINDOW (self), FALSE);
+
+  return self->busy;
+}
+
+static void
+gp_preferences_window_constructed (GObject *object)
+{
+  GpPreferencesWindow *self = (GpPreferencesWindow *) object;
+  GSettings *settings = gp_context_get_settings (self->context);
+
+  G_OBJECT_CLASS (gp_preferences_window_parent_class)->constructed (object);
+
+  sync_from_settings (self);
+  g_signal_connect_object (settings, "changed", G_CALLBACK (sync_from_settings), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->basemap_check, "toggled", G_CALLBACK (on_check_toggled), self, 0);
+  g_signal_connect_object (self->file_check, "toggled", G_CALLBACK (on_check_toggled), self, 0);
+  g_signal_connect_object (self->online_check, "toggled", G_CALLBACK (on_check_toggled), self, 0);
+  g_signal_connect_object (self->choose_button, "clicked", G_CALLBACK (on_choose_clicked), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->url_row, "apply", G_CALLBACK (on_url_applied), self, G_CONNECT_SWAPPED);
+}
+
+static void
+gp_preferences_window_dispose (GObject *object)
+{
+  GpPreferencesWindow *self = (GpPreferencesWindow *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->last_message, g_free);
+
+  G_OBJECT_CLASS (gp_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+gp_preferences_window_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      GP_PREFERENCES_WINDOW (object)->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gp_preferences_window_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, GP_PREFERENCES_WINDOW (object)->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gp_preferences_window_class_init (GpPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = gp_preferences_window_constructed;
+  object_class->dispose = gp_preferences_window_dispose;
+  object_class->get_property = gp_preferences_window_get_property;
+  object_class->set_property = gp_preferences_window_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, GP_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/example/GridPatrol/gp-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, file_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, basemap_check);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, file_check);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, online_check);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, choose_button);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, url_row);
+}
+
+static void
+gp_preferences_window_init (GpPreferencesWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+gp_preferences_window_new (GpContext *context)
+{
+  return g_object_new (GP_TYPE_PREFERENCES_WINDOW, "context", context, NULL);
+}

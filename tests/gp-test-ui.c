@@ -1,0 +1,215 @@
+/* gp-test-ui.c — helpers for the tests that open real windows.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-test-ui.h"
+#include "gp-basemap.h"
+#include "gp-test-util.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+/* Iterates until @widget's frame clock has drawn @frames more frames. */
+void
+gp_test_wait_frames (GtkWidget *widget,
+                     guint      frames)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 start;
+
+  g_assert_nonnull (clock);
+  start = gdk_frame_clock_get_frame_counter (clock);
+  while (gdk_frame_clock_get_frame_counter (clock) < start + frames)
+    {
+      gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* @widget as it is on screen now, rendered by its window's renderer (so
+ * with cairo when GSK_RENDERER=cairo); NULL while a new size is pending. */
+GdkTexture *
+gp_test_render (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GdkTexture *texture;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return NULL;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+  return texture;
+}
+
+/* Saves a PNG under the build's tests/screenshots/ for review. */
+void
+gp_test_save_png (GdkTexture *texture,
+                  const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+/* Downloads are premultiplied ARGB32 in native order; windows are opaque. */
+static guint32 *
+download (GdkTexture *texture)
+{
+  guint32 *data = g_new (guint32, (gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture));
+
+  gdk_texture_download (texture, (guchar *) data, gdk_texture_get_width (texture) * 4);
+  return data;
+}
+
+/* The colour at a pixel, as 0xRRGGBB. */
+guint32
+gp_test_pixel (GdkTexture *texture,
+               int         x,
+               int         y)
+{
+  g_autofree guint32 *data = NULL;
+
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, gdk_texture_get_width (texture));
+  g_assert_cmpint (y, <, gdk_texture_get_height (texture));
+
+  data = download (texture);
+  return data[(gsize) y * gdk_texture_get_width (texture) + x] & 0xffffff;
+}
+
+gboolean
+gp_test_colour_near (guint32 a,
+                     guint32 b,
+                     guint   tolerance)
+{
+  for (guint shift = 0; shift <= 16; shift += 8)
+    {
+      int ca = (a >> shift) & 0xff, cb = (b >> shift) & 0xff;
+
+      if ((guint) ABS (ca - cb) > tolerance)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* How many pixels in the rectangle (clipped to the texture) have the colour. */
+guint
+gp_test_count_colour (GdkTexture *texture,
+                      int         x0,
+                      int         y0,
+                      int         x1,
+                      int         y1,
+                      guint32     colour,
+                      guint       tolerance)
+{
+  g_autofree guint32 *data = download (texture);
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  guint count = 0;
+
+  for (int y = MAX (0, y0); y < MIN (height, y1); y++)
+    for (int x = MAX (0, x0); x < MIN (width, x1); x++)
+      count += gp_test_colour_near (data[(gsize) y * width + x] & 0xffffff, colour, tolerance);
+  return count;
+}
+
+static void
+collect (GtkWidget *widget,
+         GString   *text)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (text, '\n');
+    }
+  else if (GTK_IS_EDITABLE (widget) && !GTK_IS_TEXT (widget))
+    {
+      g_string_append (text, gtk_editable_get_text (GTK_EDITABLE (widget)));
+      g_string_append_c (text, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, text);
+}
+
+/* Every label's text under @widget, one per line, shown or folded away. */
+char *
+gp_test_collect_text (GtkWidget *widget)
+{
+  GString *text = g_string_new (NULL);
+
+  collect (widget, text);
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+map_is_drawn (gpointer data)
+{
+  GpMapPage *page = data;
+  GpOverlayLayer *overlay = gp_map_page_get_overlay_layer (page);
+  g_autoptr(GdkTexture) texture = NULL;
+  graphene_rect_t bounds;
+  GtkWidget *window;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (page)) || !gp_map_page_has_base_layer (page) ||
+      gp_overlay_layer_get_data (overlay) == NULL ||
+      gtk_widget_get_width (GTK_WIDGET (page)) == 0)
+    return FALSE;
+
+  /* Tiles arrive from worker threads: wait until buildings are on screen. */
+  window = GTK_WIDGET (gtk_widget_get_native (GTK_WIDGET (page)));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (page), window, &bounds));
+  texture = gp_test_render (window);
+  return texture != NULL && gp_test_count_colour (texture, bounds.origin.x, bounds.origin.y,
+                               bounds.origin.x + bounds.size.width, bounds.origin.y + bounds.size.height,
+                               GP_BASEMAP_BUILDING_FILL, 2) > 500;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+/* Waits until the map page shows its grid's basemap and overlays. Checks
+ * ten times a second: rendering on every iteration would keep the frame
+ * clock busy and starve the idle callbacks libshumate loads tiles from. */
+void
+gp_test_wait_for_map (GpMapPage *page)
+{
+  for (guint i = 0; i < 300 && !map_is_drawn (page); i++)
+    gp_test_wait_until (never, NULL, 100);
+
+  if (!map_is_drawn (page))
+    {
+      g_autoptr(GdkTexture) texture = gp_test_render (GTK_WIDGET (gtk_widget_get_native (GTK_WIDGET (page))));
+      ShumateViewport *viewport = shumate_map_get_viewport (gp_map_page_get_map (page));
+
+      if (texture != NULL)
+        gp_test_save_png (texture, "map-not-drawn");
+      g_error ("the map page did not show the grid's basemap at %.5f, %.5f zoom %.2f "
+               "(base layer: %s, overlay data: %s, message: %s)",
+               shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+               shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+               shumate_viewport_get_zoom_level (viewport),
+               gp_map_page_has_base_layer (page) ? "yes" : "no",
+               gp_overlay_layer_get_data (gp_map_page_get_overlay_layer (page)) ? "yes" : "no",
+               gp_map_page_get_message (page) ? gp_map_page_get_message (page) : "none");
+    }
+  gp_test_wait_frames (GTK_WIDGET (page), 2);
+}

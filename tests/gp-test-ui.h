@@ -1,0 +1,34 @@
+/* gp-test-ui.h — helpers for the tests that open real windows.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "gp-map-page.h"
+
+G_BEGIN_DECLS
+
+void        gp_test_wait_frames   (GtkWidget  *widget,
+                                   guint       frames);
+GdkTexture *gp_test_render        (GtkWidget  *widget) G_GNUC_WARN_UNUSED_RESULT;
+void        gp_test_save_png      (GdkTexture *texture,
+                                   const char *name);
+guint32     gp_test_pixel         (GdkTexture *texture,
+                                   int         x,
+                                   int         y);
+gboolean    gp_test_colour_near   (guint32     a,
+                                   guint32     b,
+                                   guint       tolerance);
+guint       gp_test_count_colour  (GdkTexture *texture,
+                                   int         x0,
+                                   int         y0,
+                                   int         x1,
+                                   int         y1,
+                                   guint32     colour,
+                                   guint       tolerance);
+char       *gp_test_collect_text  (GtkWidget  *widget) G_GNUC_WARN_UNUSED_RESULT;
+void        gp_test_wait_for_map  (GpMapPage  *page);
+
+G_END_DECLS
