@@ -222,7 +222,7 @@ static const struct
   { 0, "households", "\"many\"", GP_DOCUMENT_ERROR_WRONG_TYPE, "“households” must be a whole number" },
   { 0, "households", "-1", GP_DOCUMENT_ERROR_OUT_OF_RANGE, "“households” must be between 0 and 100000" },
   { 0, "policy", "\"abcd\"", GP_DOCUMENT_ERROR_INVALID, "“policy” must be the id of a policy" },
-  { 0, "geometry", NULL, GP_DOCUMENT_ERROR_GEOMETRY, "geometry is missing" },
+  { 0, "center", "[108.9]", GP_DOCUMENT_ERROR_INVALID, "“center” must be a position" },
   { 0, "geometry", "{\"type\":\"Point\",\"coordinates\":[108.9,34.2]}", GP_DOCUMENT_ERROR_GEOMETRY, "must be a Polygon" },
   { 0, "geometry", "{\"type\":\"Polygon\",\"coordinates\":[]}", GP_DOCUMENT_ERROR_GEOMETRY, "the geometry is empty" },
   { 0, "geometry", "{\"type\":\"Polygon\",\"coordinates\":[[[108.9,34.2],[108.95,34.2],[108.95,34.25],[108.91,34.2]]]}",

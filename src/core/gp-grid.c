@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "gp-geo.h"
 #include "gp-grid.h"
 #include "gp-json.h"
 
@@ -37,6 +38,18 @@ static gboolean
 gp_grid_validate (GpDocument  *document,
                   GError     **error)
 {
+  JsonNode *centre = json_object_get_member (gp_document_get_body (document), "center");
+  g_autoptr(GError) local_error = NULL;
+  GpGeoPoint point;
+
+  /* A grid registered before its boundary is mapped has only a centre. */
+  if (centre != NULL && !JSON_NODE_HOLDS_NULL (centre) &&
+      !gp_geo_position_parse (centre, &point, &local_error))
+    {
+      g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                   _("“center” must be a position: %s"), local_error->message);
+      return FALSE;
+    }
   return gp_document_check_reference (document, "policy", "policy", error);
 }
 
@@ -47,7 +60,7 @@ gp_grid_class_init (GpGridClass *klass)
 
   document_class->type_name = "grid";
   document_class->geometry_type = "Polygon";
-  document_class->geometry_required = TRUE;
+  document_class->geometry_required = FALSE;   /* see "center" */
   document_class->validate = gp_grid_validate;
 
   properties[PROP_CODE] =
