@@ -395,7 +395,7 @@ draw_area (const Canvas *canvas,
   if (area->points->len < 3)
     return;
   trace (canvas, area->points, TRUE);
-  set_rgb (canvas->cr, 0xf9f7f2);
+  set_rgb (canvas->cr, GP_BASEMAP_AREA_FILL);
   cairo_fill (canvas->cr);
 }
 

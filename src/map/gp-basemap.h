@@ -22,8 +22,9 @@ typedef enum
 #define GP_BASEMAP_MIN_ZOOM 14
 #define GP_BASEMAP_MAX_ZOOM 19
 
-/* The fill of a building footprint, 0xRRGGBB. */
+/* The fills of a building footprint and of the grid's area, 0xRRGGBB. */
 #define GP_BASEMAP_BUILDING_FILL 0xd9d0c9
+#define GP_BASEMAP_AREA_FILL     0xf9f7f2
 
 typedef struct
 {

@@ -161,6 +161,8 @@ draw_text (cairo_t    *cr,
   cairo_move_to (cr, x - logical.width / 2.0, y - logical.height / 2.0);
   set_rgba (cr, rgb, 1.0);
   pango_cairo_show_layout (cr, layout);
+  /* Showing text leaves a current point: the next arc would join it. */
+  cairo_new_path (cr);
 }
 
 static void
@@ -232,6 +234,10 @@ draw_routes (cairo_t    *cr,
       set_rgba (cr, 0x1c71d8, 0.55);
       cairo_stroke (cr);
 
+      /* Zoomed out the whole grid is a thumb wide: the line is enough. */
+      if (view->zoom < 16)
+        continue;
+
       for (guint c = 0; c < route->checkpoints->len; c++)
         {
           GpMapCheckpoint *checkpoint = &g_array_index (route->checkpoints, GpMapCheckpoint, c);
@@ -247,12 +253,15 @@ draw_routes (cairo_t    *cr,
           radius = checkpoint->radius_m / (gp_tile_meters_per_pixel (lat, 0) / exp2 (view->zoom));
           if (view->zoom >= 18 && radius > 12)
             {
+              const double dash[] = { 4.0, 4.0 };
+
+              cairo_new_sub_path (cr);
               cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
-              set_rgba (cr, 0x1c71d8, 0.10);
-              cairo_fill_preserve (cr);
-              set_rgba (cr, 0x1c71d8, 0.5);
+              set_rgba (cr, 0x1c71d8, 0.45);
               cairo_set_line_width (cr, 1.0);
+              cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
               cairo_stroke (cr);
+              cairo_set_dash (cr, NULL, 0, 0);
             }
           cairo_arc (cr, x, y, view->zoom >= 17 ? 10.0 : 6.0, 0, 2 * G_PI);
           cairo_set_source_rgb (cr, 1, 1, 1);
