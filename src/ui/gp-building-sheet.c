@@ -90,7 +90,7 @@ household_row (GpHousehold *household)
   g_autofree char *people = NULL;
   g_autofree char *subtitle = NULL;
   g_auto(GStrv) tags = gp_household_dup_tags (household);
-  GtkWidget *chips = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *chips;
 
   /* Translators: a room number, as in “602室” */
   title = g_strdup_printf (_("Room %s"), gp_household_get_room (household));
@@ -100,9 +100,19 @@ household_row (GpHousehold *household)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
 
-  for (guint i = 0; tags[i] != NULL; i++)
-    gtk_box_append (GTK_BOX (chips), tag_chip (tags[i]));
+  if (tags[0] == NULL)
+    return row;
+
+  /* Tags flow onto a second line rather than push the row off a phone. */
+  chips = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (chips), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (chips), 2);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (chips), 4);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (chips), 4);
+  gtk_widget_set_can_target (chips, FALSE);
   gtk_widget_set_valign (chips, GTK_ALIGN_CENTER);
+  for (guint i = 0; tags[i] != NULL; i++)
+    gtk_flow_box_append (GTK_FLOW_BOX (chips), tag_chip (tags[i]));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), chips);
   return row;
 }

@@ -48,6 +48,7 @@ struct _GpMapPage
   ShumateMapLayer    *base_layer;
   ShumateMapLayer    *extra_layer;
   GpOverlayLayer     *overlay_layer;
+  GtkWidget          *scale;          /* needs the basemap to measure */
   GSimpleActionGroup *actions;
 
   gboolean            fit_pending;
@@ -209,6 +210,7 @@ set_base_layer (GpMapPage    *self,
   if (self->base_layer != NULL)
     shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->base_layer));
   self->base_layer = layer;
+  gtk_widget_set_visible (self->scale, TRUE);
 }
 
 static void
@@ -550,6 +552,13 @@ on_grid_changed (GpMapPage *self)
   hide_sheet (self);
   show_message (self, NULL, 0);
   gp_overlay_layer_set_data (self->overlay_layer, NULL);
+  if (self->base_layer != NULL)
+    {
+      /* The last grid's basemap is not this one's. */
+      shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->base_layer));
+      self->base_layer = NULL;
+      gtk_widget_set_visible (self->scale, FALSE);
+    }
 
   if (grid == NULL || store == NULL)
     return;
@@ -562,6 +571,32 @@ on_grid_changed (GpMapPage *self)
 }
 
 /* Taps. */
+
+/* Pans so that @point is in the middle of the map the sheet leaves visible. */
+static void
+show_above_sheet (GpMapPage   *self,
+                  GpMercPoint  point)
+{
+  GtkWidget *map = GTK_WIDGET (self->map);
+  int width = gtk_widget_get_width (map);
+  int height = gtk_widget_get_height (map);
+  int sheet_height;
+  double x, y, target_y, lat, lon;
+
+  if (width <= 0 || height <= 0)
+    return;
+  gtk_widget_measure (GTK_WIDGET (self->sheet), GTK_ORIENTATION_VERTICAL, width, NULL, &sheet_height,
+                      NULL, NULL);
+  gp_overlay_layer_to_widget (self->overlay_layer, point, &x, &y);
+  target_y = MAX (72.0, (height - sheet_height) / 2.0);
+  if (x >= 24 && x <= width - 24 && y >= 64 && y <= height - sheet_height - 24)
+    return;   /* already in sight */
+
+  shumate_viewport_widget_coords_to_location (self->viewport, map, x, height / 2.0 + (y - target_y),
+                                              &lat, &lon);
+  shumate_map_go_to_full_with_duration (self->map, lat, lon, shumate_viewport_get_zoom_level (self->viewport),
+                                        300);
+}
 
 static void
 on_map_released (GtkGestureClick *gesture,
@@ -589,9 +624,12 @@ on_map_released (GtkGestureClick *gesture,
   building = gp_overlay_layer_building_at (self->overlay_layer, x, y);
   if (building != NULL)
     {
+      GpMercPoint centre = { (building->min_x + building->max_x) / 2, (building->min_y + building->max_y) / 2 };
+
       gp_overlay_layer_set_selected_building (self->overlay_layer, building->id);
       gp_building_sheet_show_building (self->sheet, self->store, data, building->id);
       gtk_revealer_set_reveal_child (self->sheet_revealer, TRUE);
+      show_above_sheet (self, centre);
       return;
     }
 
@@ -759,7 +797,6 @@ gp_map_page_constructed (GObject *object)
   GpMapPage *self = (GpMapPage *) object;
   GSettings *settings = gp_context_get_settings (self->context);
   GtkGesture *click;
-  ShumateScale *scale;
 
   G_OBJECT_CLASS (gp_map_page_parent_class)->constructed (object);
 
@@ -770,16 +807,19 @@ gp_map_page_constructed (GObject *object)
   self->overlay_layer = gp_overlay_layer_new (self->viewport);
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->overlay_layer));
 
-  scale = shumate_scale_new (self->viewport);
-  shumate_scale_set_unit (scale, SHUMATE_UNIT_METRIC);
-  gtk_widget_set_halign (GTK_WIDGET (scale), GTK_ALIGN_START);
-  gtk_widget_set_valign (GTK_WIDGET (scale), GTK_ALIGN_START);
-  gtk_widget_set_margin_start (GTK_WIDGET (scale), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (scale), 18);
-  gtk_widget_set_can_target (GTK_WIDGET (scale), FALSE);
-  gtk_overlay_add_overlay (self->overlay, GTK_WIDGET (scale));
+  /* The scale measures with the basemap's tiles: hidden until there is one. */
+  self->scale = GTK_WIDGET (shumate_scale_new (self->viewport));
+  shumate_scale_set_unit (SHUMATE_SCALE (self->scale), SHUMATE_UNIT_METRIC);
+  gtk_widget_set_halign (self->scale, GTK_ALIGN_START);
+  gtk_widget_set_valign (self->scale, GTK_ALIGN_START);
+  gtk_widget_set_margin_start (self->scale, 12);
+  gtk_widget_set_margin_top (self->scale, 18);
+  gtk_widget_set_can_target (self->scale, FALSE);
+  gtk_widget_set_visible (self->scale, FALSE);
+  gtk_overlay_add_overlay (self->overlay, self->scale);
 
   click = gtk_gesture_click_new ();
+  gtk_event_controller_set_name (GTK_EVENT_CONTROLLER (click), "gp-map-tap");
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect_object (click, "released", G_CALLBACK (on_map_released), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self->map), GTK_EVENT_CONTROLLER (click));
@@ -963,6 +1003,30 @@ gp_map_page_has_extra_layer (GpMapPage *self)
   g_return_val_if_fail (GP_IS_MAP_PAGE (self), FALSE);
 
   return self->extra_layer != NULL;
+}
+
+/* The source of the layer between the basemap and the overlays, if any. */
+ShumateMapSource *
+gp_map_page_get_extra_source (GpMapPage *self)
+{
+  ShumateMapSource *source = NULL;
+
+  g_return_val_if_fail (GP_IS_MAP_PAGE (self), NULL);
+
+  if (self->extra_layer == NULL)
+    return NULL;
+  g_object_get (self->extra_layer, "map-source", &source, NULL);
+  g_object_unref (source);   /* the layer keeps it */
+  return source;
+}
+
+/* Whether the basemap is being drawn, or its progress still shows. */
+gboolean
+gp_map_page_get_busy (GpMapPage *self)
+{
+  g_return_val_if_fail (GP_IS_MAP_PAGE (self), FALSE);
+
+  return self->rendering || gtk_revealer_get_child_revealed (self->progress_revealer);
 }
 
 const char *

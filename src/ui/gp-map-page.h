@@ -17,12 +17,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GpMapPage, gp_map_page, GP, MAP_PAGE, AdwBin)
 
-GtkWidget       *gp_map_page_new                 (GpContext *context);
-GpOverlayLayer  *gp_map_page_get_overlay_layer   (GpMapPage *self);
-ShumateMap      *gp_map_page_get_map             (GpMapPage *self);
-gboolean         gp_map_page_has_base_layer      (GpMapPage *self);
-gboolean         gp_map_page_has_extra_layer     (GpMapPage *self);
-const char      *gp_map_page_get_message         (GpMapPage *self);
-GpBuildingSheet *gp_map_page_get_sheet           (GpMapPage *self);
+GtkWidget        *gp_map_page_new                (GpContext *context);
+GpOverlayLayer   *gp_map_page_get_overlay_layer  (GpMapPage *self);
+ShumateMap       *gp_map_page_get_map            (GpMapPage *self);
+gboolean          gp_map_page_has_base_layer     (GpMapPage *self);
+gboolean          gp_map_page_has_extra_layer    (GpMapPage *self);
+ShumateMapSource *gp_map_page_get_extra_source   (GpMapPage *self);
+gboolean          gp_map_page_get_busy           (GpMapPage *self);
+const char       *gp_map_page_get_message        (GpMapPage *self);
+GpBuildingSheet  *gp_map_page_get_sheet          (GpMapPage *self);
 
 G_END_DECLS

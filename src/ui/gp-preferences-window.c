@@ -32,6 +32,7 @@ struct _GpPreferencesWindow
   GtkCheckButton       *basemap_check;
   GtkCheckButton       *file_check;
   GtkCheckButton       *online_check;
+  GtkLabel             *message_label;
   GtkButton            *choose_button;
   AdwEntryRow          *url_row;
 };
@@ -52,7 +53,10 @@ tell (GpPreferencesWindow *self,
 {
   g_free (self->last_message);
   self->last_message = g_strdup (message);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+  /* Said in full under the choices (a toast would cut the reason short),
+   * until the next choice. */
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
 }
 
 /* The rows show what the settings say. */
@@ -125,6 +129,7 @@ on_file_checked (GObject      *source,
   g_settings_set_string (settings, "map-mbtiles-file", path);
   g_settings_set_string (settings, "map-base", "mbtiles");
   g_settings_apply (settings);
+  tell (self, NULL);
   sync_from_settings (self);
 }
 
@@ -259,6 +264,7 @@ gp_preferences_window_use_online_url (GpPreferencesWindow *self,
   g_settings_set_string (settings, "map-online-url", url);
   g_settings_set_string (settings, "map-base", "online");
   g_settings_apply (settings);
+  tell (self, NULL);
   sync_from_settings (self);
   return TRUE;
 }
@@ -280,6 +286,7 @@ on_check_toggled (GtkCheckButton      *check,
   if (self->updating || !gtk_check_button_get_active (check))
     return;
 
+  tell (self, NULL);
   if (check == self->basemap_check)
     g_settings_set_string (settings, "map-base", "basemap");
   else if (check == self->file_check)
@@ -410,6 +417,7 @@ gp_preferences_window_class_init (GpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, online_check);
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, choose_button);
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, url_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, message_label);
 }
 
 static void
