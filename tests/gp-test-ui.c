@@ -9,7 +9,22 @@
 #include "gp-test-util.h"
 
 #include <adwaita.h>
+#include <math.h>
 #include <string.h>
+
+/* What AdwApplication does for the app: its stylesheet and icons from
+ * its resources, for tests that show widgets without the application. */
+void
+gp_test_load_app_style (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/org/example/GridPatrol/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display), "/org/example/GridPatrol/icons");
+}
 
 /* Iterates until @widget's frame clock has drawn @frames more frames. */
 void
@@ -163,21 +178,36 @@ map_is_drawn (gpointer data)
   GpMapPage *page = data;
   GpOverlayLayer *overlay = gp_map_page_get_overlay_layer (page);
   g_autoptr(GdkTexture) texture = NULL;
+  static guint last_count;
   graphene_rect_t bounds;
   GtkWidget *window;
+  double zoom, needed;
+  guint count;
 
   if (!gtk_widget_get_mapped (GTK_WIDGET (page)) || !gp_map_page_has_base_layer (page) ||
-      gp_overlay_layer_get_data (overlay) == NULL ||
+      gp_map_page_get_busy (page) || gp_overlay_layer_get_data (overlay) == NULL ||
       gtk_widget_get_width (GTK_WIDGET (page)) == 0)
     return FALSE;
 
-  /* Tiles arrive from worker threads: wait until buildings are on screen. */
+  /* Tiles arrive from worker threads: wait until buildings are on screen,
+   * as many as the zoom shows of them, and no more are coming. */
   window = GTK_WIDGET (gtk_widget_get_native (GTK_WIDGET (page)));
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (page), window, &bounds));
   texture = gp_test_render (window);
-  return texture != NULL && gp_test_count_colour (texture, bounds.origin.x, bounds.origin.y,
-                               bounds.origin.x + bounds.size.width, bounds.origin.y + bounds.size.height,
-                               GP_BASEMAP_BUILDING_FILL, 2) > 500;
+  if (texture == NULL)
+    return FALSE;
+  count = gp_test_count_colour (texture, bounds.origin.x, bounds.origin.y,
+                                bounds.origin.x + bounds.size.width, bounds.origin.y + bounds.size.height,
+                                GP_BASEMAP_BUILDING_FILL, 2) +
+          gp_test_count_colour (texture, bounds.origin.x, bounds.origin.y,
+                                bounds.origin.x + bounds.size.width, bounds.origin.y + bounds.size.height,
+                                GP_BASEMAP_AREA_FILL, 1);
+  zoom = shumate_viewport_get_zoom_level (shumate_map_get_viewport (gp_map_page_get_map (page)));
+  needed = 2000.0 * pow (4.0, MIN (0.0, zoom - 16.0));
+  if (count > needed && count == last_count)
+    return TRUE;
+  last_count = count;
+  return FALSE;
 }
 
 static gboolean

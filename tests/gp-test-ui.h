@@ -10,6 +10,7 @@
 
 G_BEGIN_DECLS
 
+void        gp_test_load_app_style (void);
 void        gp_test_wait_frames   (GtkWidget  *widget,
                                    guint       frames);
 GdkTexture *gp_test_render        (GtkWidget  *widget) G_GNUC_WARN_UNUSED_RESULT;
