@@ -487,3 +487,227 @@ gp_policy_is_example_calendar (GpPolicy *self)
   return example != NULL && JSON_NODE_HOLDS_VALUE (example) &&
          json_node_get_value_type (example) == G_TYPE_BOOLEAN && json_node_get_boolean (example);
 }
+
+/* Working time.
+ *
+ * Deadlines run on one of two clocks. "minutes" and "calendar_days" run on
+ * the wall clock. "working_hours" and "working_days" run only inside the
+ * working hours (08:30–17:30 unless the policy says otherwise) of working
+ * days, so three working days from Monday 10:00 end on Thursday 10:00, and
+ * a case registered on a holiday starts its clock on the next working
+ * morning. Dates are those of the policy's time zone, China's by default.
+ */
+
+#define SECONDS_PER_DAY (24 * 3600)
+
+static gboolean
+is_working_clock (const char *unit)
+{
+  return g_strcmp0 (unit, GP_DEADLINE_WORKING_HOURS) == 0 ||
+         g_strcmp0 (unit, GP_DEADLINE_WORKING_DAYS) == 0;
+}
+
+/* The working hours as seconds after midnight. */
+static void
+get_working_hours (GpPolicy *self,
+                   int      *start,
+                   int      *end)
+{
+  JsonObject *hours = gp_document_get_object_member (GP_DOCUMENT (self), "working_hours");
+  int start_min, end_min;
+
+  if (!parse_clock (gp_json_get_string (hours, "start"), &start_min) ||
+      !parse_clock (gp_json_get_string (hours, "end"), &end_min) || start_min >= end_min)
+    {
+      start_min = 8 * 60 + 30;
+      end_min = 17 * 60 + 30;
+    }
+  *start = start_min * 60;
+  *end = end_min * 60;
+}
+
+/**
+ * gp_policy_get_utc_offset:
+ *
+ * Seconds east of UTC of the policy's calendar: its "utc_offset" ("+08:00"),
+ * or China's.
+ */
+int
+gp_policy_get_utc_offset (GpPolicy *self)
+{
+  const char *text;
+  int sign, hours, minutes;
+  char tail;
+
+  g_return_val_if_fail (GP_IS_POLICY (self), 8 * 3600);
+
+  text = gp_document_get_string_member (GP_DOCUMENT (self), "utc_offset");
+  if (text == NULL || strlen (text) != 6 || (text[0] != '+' && text[0] != '-') ||
+      sscanf (text + 1, "%2d:%2d%c", &hours, &minutes, &tail) != 2 || hours > 14 || minutes > 59)
+    return 8 * 3600;
+  sign = text[0] == '-' ? -1 : 1;
+  return sign * (hours * 3600 + minutes * 60);
+}
+
+/* Local days since 1970-01-01 of a UNIX time, and the seconds into that day. */
+static gint64
+local_day (gint64  unix_time,
+           int     offset,
+           int    *second_of_day)
+{
+  gint64 local = unix_time + offset;
+  gint64 day = local >= 0 ? local / SECONDS_PER_DAY : -((-local + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+
+  if (second_of_day != NULL)
+    *second_of_day = (int) (local - day * SECONDS_PER_DAY);
+  return day;
+}
+
+static gboolean
+is_working_day_number (GpPolicy *self,
+                       gint64    day)
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, (guint32) (day + 719163));   /* 1970-01-01 is Julian day 719163 */
+  return gp_policy_is_working_day (self, &date);
+}
+
+/**
+ * gp_policy_get_allowance:
+ * @level: a level code
+ * @urgency: (nullable): an urgency code
+ * @unit: (out) (optional) (transfer none): the deadline's unit
+ *
+ * The time the policy allows a case of @level and @urgency, in seconds of
+ * the unit's clock (working seconds for working hours and days): the
+ * level's deadline for that urgency, else its deadline for no urgency, else
+ * its first. -1 when the level is unknown.
+ */
+gint64
+gp_policy_get_allowance (GpPolicy    *self,
+                         const char  *level,
+                         const char  *urgency,
+                         const char **unit)
+{
+  JsonObject *object;
+  JsonArray *deadlines;
+  JsonObject *chosen = NULL;
+  const char *chosen_unit;
+  gint64 amount = 0;
+  int start, end;
+
+  g_return_val_if_fail (GP_IS_POLICY (self), -1);
+
+  object = gp_policy_get_level (self, level);
+  deadlines = gp_json_get_array (object, "deadlines");
+  if (deadlines == NULL || json_array_get_length (deadlines) == 0)
+    return -1;
+
+  for (guint i = 0; i < json_array_get_length (deadlines) && chosen == NULL; i++)
+    if (urgency != NULL && g_strcmp0 (gp_json_get_string (object_at (deadlines, i), "urgency"), urgency) == 0)
+      chosen = object_at (deadlines, i);
+  for (guint i = 0; i < json_array_get_length (deadlines) && chosen == NULL; i++)
+    if (gp_json_get_string (object_at (deadlines, i), "urgency") == NULL)
+      chosen = object_at (deadlines, i);
+  if (chosen == NULL)
+    chosen = object_at (deadlines, 0);
+
+  chosen_unit = gp_json_get_string (chosen, "unit");
+  if (chosen == NULL || !gp_json_get_int (chosen, "amount", &amount) || chosen_unit == NULL)
+    return -1;
+  if (unit != NULL)
+    *unit = chosen_unit;
+
+  get_working_hours (self, &start, &end);
+  if (g_str_equal (chosen_unit, GP_DEADLINE_MINUTES))
+    return amount * 60;
+  if (g_str_equal (chosen_unit, GP_DEADLINE_WORKING_HOURS))
+    return amount * 3600;
+  if (g_str_equal (chosen_unit, GP_DEADLINE_WORKING_DAYS))
+    return amount * (end - start);
+  return amount * SECONDS_PER_DAY;   /* calendar days */
+}
+
+/**
+ * gp_policy_clock_between:
+ * @unit: a deadline unit: which clock
+ * @from: UNIX time
+ * @to: UNIX time
+ *
+ * The seconds that clock runs from @from to @to (0 when @to is not after @from).
+ */
+gint64
+gp_policy_clock_between (GpPolicy   *self,
+                         const char *unit,
+                         gint64      from,
+                         gint64      to)
+{
+  int offset, start, end, from_second, to_second;
+  gint64 first, last, total = 0;
+
+  g_return_val_if_fail (GP_IS_POLICY (self), 0);
+
+  if (to <= from)
+    return 0;
+  if (!is_working_clock (unit))
+    return to - from;
+
+  offset = gp_policy_get_utc_offset (self);
+  get_working_hours (self, &start, &end);
+  first = local_day (from, offset, &from_second);
+  last = local_day (to, offset, &to_second);
+  for (gint64 day = first; day <= last; day++)
+    {
+      int a = day == first ? CLAMP (from_second, start, end) : start;
+      int b = day == last ? CLAMP (to_second, start, end) : end;
+
+      if (b > a && is_working_day_number (self, day))
+        total += b - a;
+    }
+  return total;
+}
+
+/**
+ * gp_policy_clock_add:
+ * @unit: a deadline unit: which clock
+ * @from: UNIX time
+ * @seconds: seconds of that clock, not negative
+ *
+ * The UNIX time when that clock, started at @from, has run @seconds. On the
+ * working clock a case that starts outside working hours starts at the next
+ * working morning, and one that ends on the stroke of closing time ends then.
+ */
+gint64
+gp_policy_clock_add (GpPolicy   *self,
+                     const char *unit,
+                     gint64      from,
+                     gint64      seconds)
+{
+  int offset, start, end, second;
+  gint64 day, left = seconds;
+
+  g_return_val_if_fail (GP_IS_POLICY (self), from);
+  g_return_val_if_fail (seconds >= 0, from);
+
+  if (!is_working_clock (unit))
+    return from + seconds;
+
+  offset = gp_policy_get_utc_offset (self);
+  get_working_hours (self, &start, &end);
+  day = local_day (from, offset, &second);
+  /* Ten years of days off in a row would be a broken calendar: stop there. */
+  for (guint n = 0; n < 3660; n++, day++, second = 0)
+    {
+      int a = MAX (second, start);
+
+      if (a >= end || !is_working_day_number (self, day))
+        continue;
+      if (left <= end - a)
+        return day * SECONDS_PER_DAY - offset + a + left;
+      left -= end - a;
+    }
+  g_warning ("The policy's calendar has no working day in ten years");
+  return from + seconds;
+}

@@ -32,5 +32,18 @@ char        **gp_policy_dup_level_codes      (GpPolicy    *self) G_GNUC_WARN_UNU
 JsonObject   *gp_policy_get_level            (GpPolicy    *self,
                                               const char  *code);
 gboolean      gp_policy_is_example_calendar  (GpPolicy    *self);
+int           gp_policy_get_utc_offset       (GpPolicy    *self);
+gint64        gp_policy_get_allowance        (GpPolicy    *self,
+                                              const char  *level,
+                                              const char  *urgency,
+                                              const char **unit);
+gint64        gp_policy_clock_between        (GpPolicy    *self,
+                                              const char  *unit,
+                                              gint64       from,
+                                              gint64       to);
+gint64        gp_policy_clock_add            (GpPolicy    *self,
+                                              const char  *unit,
+                                              gint64       from,
+                                              gint64       seconds);
 
 G_END_DECLS
