@@ -85,7 +85,7 @@ gp_state_label (GpState state)
     {
     case GP_STATE_REPORTED: return _("Reported");
     case GP_STATE_REGISTERED: return _("Registered");
-    case GP_STATE_VOID: return _("Void");
+    case GP_STATE_VOID: return _("Voided");
     case GP_STATE_DISPATCHED: return _("Dispatched");
     case GP_STATE_ACCEPTED: return _("Accepted");
     case GP_STATE_IN_PROGRESS: return _("In Progress");
