@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "gp-json.h"
+#include "gp-test-photo.h"
 #include "gp-test-util.h"
 
 #include <sqlite3.h>
@@ -310,6 +311,213 @@ test_store_errors (void)
   gp_test_remove_dir (dir);
 }
 
+static char *
+write_photo (const char *dir,
+             const char *name,
+             int         width,
+             int         height)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (width, height);
+  g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 6, TRUE);
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg), NULL));
+  return g_steal_pointer (&path);
+}
+
+static JsonObject *
+show_json (const char *dir,
+           const char *id)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  ctl (&run, "--data-dir", dir, "show", id, "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  json_parser_load_from_data (parser, run.out, -1, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+act (const char *dir,
+     const char *incident,
+     const char *expected_state,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  int wait_status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, (gpointer) dir);
+  g_ptr_array_add (argv, "act");
+  g_ptr_array_add (argv, (gpointer) incident);
+  va_start (args, expected_state);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait_status, &error);
+  g_assert_no_error (error);
+  if (!WIFEXITED (wait_status) || WEXITSTATUS (wait_status) != 0)
+    g_error ("act %s failed: %s", (char *) argv->pdata[5], err);
+  g_assert_true (g_str_has_prefix (out, "event:"));
+  g_assert_nonnull (strstr (out, expected_state));
+}
+
+/* The done-when of incidents: report with a big photo, then every step to
+ * close-out, and show --json says where the case stands. */
+static void
+test_report_to_close (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autofree char *photo = write_photo (dir, "IMG_20261123_090000.jpg", 4000, 3000);
+  g_auto(Run) demo = { 0 };
+  g_auto(Run) report = { 0 };
+  g_auto(Run) list = { 0 };
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(JsonArray) incidents = NULL;
+  g_autofree char *id = NULL;
+  JsonArray *photos, *timeline;
+  JsonObject *described;
+
+  ctl (&demo, "--data-dir", dir, "demo", NULL);
+  g_assert_cmpint (demo.status, ==, 0);
+
+  ctl (&report, "--data-dir", dir, "report", "--category", "06013", "--building", "building:610103003003-01",
+       "--text", "路面坑洼", "--photo", photo, "--as", "wang", "--at", "2026-09-30T09:50:00+08:00", NULL);
+  g_test_message ("%s", report.err);
+  g_assert_cmpint (report.status, ==, 0);
+  id = g_strstrip (g_strdup (report.out));
+  g_assert_true (g_str_has_prefix (id, "incident:"));
+
+  shown = show_json (dir, id);
+  g_assert_cmpstr (gp_json_get_string (shown, "state"), ==, "reported");
+  g_assert_cmpstr (gp_json_get_string (shown, "category"), ==, "06013");
+  g_assert_cmpstr (gp_json_get_string (shown, "grade"), ==, "B");   /* 道路破损: general, B in A–D */
+  g_assert_cmpstr (gp_json_get_string (shown, "building"), ==, "building:610103003003-01");
+  photos = gp_json_get_array (shown, "photos");
+  g_assert_cmpuint (json_array_get_length (photos), ==, 1);
+  described = json_array_get_object_element (photos, 0);
+  /* Stored sideways by the camera, kept upright. */
+  g_assert_cmpint (json_object_get_int_member (described, "width"), ==, 1600);
+  g_assert_cmpint (json_object_get_int_member (described, "height"), ==, 1200);
+  g_assert_cmpstr (gp_json_get_string (described, "captured_at"), ==, "2026-11-22T09:30:15+08:00");
+  g_assert_true (json_object_has_member (gp_json_get_object (shown, "_attachments"), "photo-1.jpg"));
+  g_assert_true (json_object_has_member (gp_json_get_object (shown, "_attachments"), "thumb-1.jpg"));
+  g_clear_pointer (&shown, json_object_unref);
+
+  act (dir, id, "registered", "register", "--role", "leader", "--as", "li", "--at", "2026-09-30T10:00:00+08:00", NULL);
+  shown = show_json (dir, id);
+  /* Three working days over National Day: 30 September 10:00 → 10 October 10:00. */
+  g_assert_cmpstr (gp_json_get_string (shown, "deadline"), ==, "2026-10-10T10:00:00+08:00");
+  g_assert_cmpstr (gp_json_get_string (shown, "level"), ==, "B");
+  g_assert_cmpstr (gp_json_get_string (shown, "warning"), ==, "red");   /* read now: long overdue */
+  g_clear_pointer (&shown, json_object_unref);
+
+  act (dir, id, "dispatched", "dispatch", "--role", "leader", "--as", "li", "--target", "市政养护所",
+       "--at", "2026-09-30T10:30:00+08:00", NULL);
+  act (dir, id, "accepted", "accept", "--as", "wang", "--at", "2026-09-30T11:00:00+08:00", NULL);
+  act (dir, id, "in_progress", "start", "--as", "wang", "--at", "2026-10-08T09:00:00+08:00", NULL);
+  act (dir, id, "handled", "handled", "--as", "wang", "--note", "已修补", "--photo", photo,
+       "--at", "2026-10-09T15:00:00+08:00", NULL);
+  act (dir, id, "callback", "verify", "--role", "leader", "--as", "li", "--at", "2026-10-09T16:00:00+08:00", NULL);
+  act (dir, id, "satisfied", "callback", "--role", "leader", "--as", "li", "--at", "2026-10-10T09:00:00+08:00", NULL);
+  act (dir, id, "closed", "close", "--role", "leader", "--as", "li", "--at", "2026-10-10T09:10:00+08:00", NULL);
+
+  shown = show_json (dir, id);
+  g_assert_cmpstr (gp_json_get_string (shown, "state"), ==, "closed");
+  g_assert_cmpstr (gp_json_get_string (shown, "warning"), ==, "none");
+  g_assert_false (json_object_get_boolean_member (shown, "overdue"));   /* handled in time */
+  g_assert_cmpstr (gp_json_get_string (shown, "owner"), ==, "市政养护所");
+  timeline = gp_json_get_array (shown, "timeline");
+  g_assert_cmpuint (json_array_get_length (timeline), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (timeline, 4), "photos"), ==, 1);
+
+  ctl (&list, "--data-dir", dir, "list", "incidents", "--json", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  incidents = parse_array (list.out);
+  g_assert_cmpuint (json_array_get_length (incidents), ==, 1);
+  g_assert_cmpstr (gp_json_get_string (json_array_get_object_element (incidents, 0), "state"), ==, "closed");
+  g_assert_cmpstr (gp_json_get_string (json_array_get_object_element (incidents, 0), "warning"), ==, "none");
+
+  gp_test_remove_dir (dir);
+}
+
+/* Refusals say why, and store nothing. */
+static void
+test_incident_refusals (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autofree char *truncated = g_build_filename (dir, "cut.jpg", NULL);
+  g_autofree char *photo = write_photo (dir, "ok.jpg", 400, 300);
+  g_autofree char *contents = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *id = NULL;
+  gsize length;
+  g_auto(Run) demo = { 0 };
+  g_auto(Run) report = { 0 };
+  g_autoptr(GpStore) store = NULL;
+  struct { const char *args[12]; int status; const char *says; } cases[] = {
+    { { "report", "--category", "99999", "--lat", "34.2586", "--lon", "108.9402" }, 1, "not a category code" },
+    { { "report", "--category", "06010", "--lat", "34.2586", "--lon", "108.9402", "--photo", NULL }, 1, "cut short" },
+    { { "report", "--category", "06010" }, 2, "needs a place" },
+    { { "report", "--category", "06010", "--lat", "134", "--lon", "108" }, 2, "--lat must be" },
+    { { "report", "--category", "06010", "--lat", "34.2586", "--lon", "108.9402", "--grade", "Q" }, 1,
+      "not a level" },
+    { { "report", "--category", "06010", "--building", "building:nowhere" }, 1, "building:nowhere" },
+    { { "report", "--category", "06010", "--lat", "34.2", "--lon", "108.9", "--source", "rumour" }, 2, "--source" },
+    { { "act", NULL, "close", "--role", "leader" }, 1, "not possible for a case that is" },
+    { { "act", NULL, "register", "--role", "worker" }, 1, "cannot be done by the role" },
+    { { "act", NULL, "void", "--role", "leader" }, 1, "needs “reason”" },
+    { { "act", NULL, "fly" }, 2, "not a workflow step" },
+    { { "act", "incident:nothing-here", "register", "--role", "leader" }, 1, "incident:nothing-here" },
+    { { "act", NULL, "register", "--role", "leader", "--at", "yesterday" }, 2, "not a time" },
+  };
+
+  ctl (&demo, "--data-dir", dir, "demo", NULL);
+  ctl (&report, "--data-dir", dir, "report", "--category", "06010", "--lat", "34.2586", "--lon", "108.9402",
+       "--photo", photo, "--as", "wang", NULL);
+  g_assert_cmpint (report.status, ==, 0);
+  id = g_strstrip (g_strdup (report.out));
+
+  /* A photo cut short, as a half-copied file. */
+  g_assert_true (g_file_get_contents (photo, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (truncated, contents, length / 2, NULL));
+  cases[1].args[8] = truncated;
+
+  store = gp_test_open_store (dir);
+  before = gp_test_store_snapshot (store);
+  g_clear_object (&store);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      const char *argv[20] = { "--data-dir", dir };
+      guint n = 2;
+
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i].args) && (cases[i].args[j] != NULL || j == 1); j++)
+        argv[n++] = cases[i].args[j] ? cases[i].args[j] : id;
+      ctl (&run, argv[0], argv[1], argv[2], argv[3], argv[4], argv[5], argv[6], argv[7], argv[8], argv[9],
+           argv[10], argv[11], argv[12], argv[13], NULL);
+      assert_one_line_error (&run, cases[i].status, cases[i].says);
+    }
+
+  store = gp_test_open_store (dir);
+  after = gp_test_store_snapshot (store);
+  g_assert_cmpstr (after, ==, before);
+
+  gp_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,6 +529,8 @@ main (int   argc,
   g_test_add_func ("/ctl/usage", test_usage);
   g_test_add_func ("/ctl/basemap", test_basemap);
   g_test_add_func ("/ctl/store-errors", test_store_errors);
+  g_test_add_func ("/ctl/report-to-close", test_report_to_close);
+  g_test_add_func ("/ctl/incident-refusals", test_incident_refusals);
 
   return g_test_run ();
 }

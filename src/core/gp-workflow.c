@@ -301,7 +301,8 @@ check (const GpCase  *self,
   if ((rules[rule].roles & role_bit (role)) == 0)
     {
       g_set_error (error, GP_WORKFLOW_ERROR, GP_WORKFLOW_ERROR_ROLE,
-                   _("“%s” is not for a %s"), gp_action_label (action), gp_role_label (role));
+                   _("“%s” cannot be done by the role “%s”"), gp_action_label (action),
+                   gp_role_label (role));
       return FALSE;
     }
   if ((rules[rule].from & (1u << self->state)) == 0)

@@ -12,8 +12,10 @@
 
 #include "gp-ctl.h"
 #include "gp-basemap.h"
+#include "gp-categories.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
+#include "gp-incidents.h"
 #include "gp-json.h"
 #include "gp-package.h"
 #include "gp-privacy.h"
@@ -424,6 +426,42 @@ print_json_node (JsonNode *node)
   g_print ("%s\n", text);
 }
 
+/* An incident's computed case, merged into what is shown of it: state,
+ * level, deadline, warning, the timeline. Members the document has keep
+ * its values; the case's own category and urgency, when registration
+ * changed them, come as "current_category" and "current_urgency". */
+static gboolean
+add_case (GpStore     *store,
+          JsonObject  *shown,
+          GError     **error)
+{
+  g_autoptr(GpCase) now = NULL;
+  g_autoptr(GpPolicy) policy = NULL;
+  g_autoptr(JsonObject) computed = NULL;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  now = gp_incidents_load_case (store, gp_json_get_string (shown, "_id"), g_get_real_time () / G_USEC_PER_SEC,
+                                NULL, &policy, error);
+  if (now == NULL)
+    return FALSE;
+  computed = gp_case_to_json (now, policy);
+  json_object_iter_init_ordered (&iter, computed);
+  while (json_object_iter_next_ordered (&iter, &member, &value))
+    {
+      if (!json_object_has_member (shown, member))
+        json_object_set_member (shown, member, json_node_copy (value));
+      else if (!json_node_equal (json_object_get_member (shown, member), value))
+        {
+          g_autofree char *current = g_strconcat ("current_", member, NULL);
+
+          json_object_set_member (shown, current, json_node_copy (value));
+        }
+    }
+  return TRUE;
+}
+
 static int
 cmd_list (GpCtl  *ctl,
           int     argc,
@@ -478,11 +516,14 @@ cmd_list (GpCtl  *ctl,
       for (guint i = 0; i < docs->len; i++)
         {
           JsonObject *doc = g_ptr_array_index (docs, i);
+          JsonObject *shown = personal ? json_object_ref (doc) : gp_privacy_mask_document (doc);
 
-          if (personal)
-            json_array_add_object_element (array, json_object_ref (doc));
-          else
-            json_array_add_object_element (array, gp_privacy_mask_document (doc));
+          if (g_str_equal (type, "incident") && !add_case (store, shown, &error))
+            {
+              json_object_unref (shown);
+              return fail (error);
+            }
+          json_array_add_object_element (array, shown);
         }
       root = json_node_init_array (json_node_alloc (), array);
       print_json_node (root);
@@ -506,6 +547,17 @@ cmd_list (GpCtl  *ctl,
       JsonObject *doc = g_ptr_array_index (docs, i);
       g_autofree char *summary = describe (doc, building_names);
 
+      if (g_str_equal (type, "incident"))
+        {
+          g_autoptr(GpCase) now = gp_incidents_load_case (store, gp_json_get_string (doc, "_id"),
+                                                          g_get_real_time () / G_USEC_PER_SEC, NULL, NULL, &error);
+
+          if (now == NULL)
+            return fail (error);
+          g_print ("%s\t%s\t%s\t%s\n", gp_json_get_string (doc, "_id"), gp_state_label (now->state),
+                   gp_warning_to_string (now->warning), summary ? summary : "");
+          continue;
+        }
       g_print ("%s\t%s\n", gp_json_get_string (doc, "_id"), summary ? summary : "");
     }
   return GP_CTL_OK;
@@ -544,6 +596,8 @@ cmd_show (GpCtl  *ctl,
   if (doc == NULL)
     return fail (error);
   shown = personal ? json_object_ref (doc) : gp_privacy_mask_document (doc);
+  if (g_strcmp0 (gp_json_get_string (doc, "type"), "incident") == 0 && !add_case (store, shown, &error))
+    return fail (error);
 
   if (json)
     {
@@ -568,6 +622,358 @@ cmd_show (GpCtl  *ctl,
   return GP_CTL_OK;
 }
 
+/* report, act */
+
+static gboolean
+parse_time (const char  *text,
+            GDateTime  **time,
+            GError     **error)
+{
+  g_autoptr(GTimeZone) china = g_time_zone_new_offset (8 * 3600);
+
+  if (text == NULL)
+    {
+      *time = g_date_time_new_now_utc ();
+      return TRUE;
+    }
+  /* A time without a zone is the grid's, China's. */
+  *time = g_date_time_new_from_iso8601 (text, china);
+  if (*time == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is not a time such as 2026-11-22T09:30:00+08:00"), text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads and processes photos; the first failure names its file. */
+static GPtrArray *
+process_photos (char   **files,
+                GError **error)
+{
+  g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_photo_free);
+
+  for (guint i = 0; files != NULL && files[i] != NULL; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      GpPhoto *photo = gp_photo_process_file (files[i], NULL, &local_error);
+
+      if (photo == NULL)
+        {
+          g_set_error (error, local_error->domain, local_error->code, _("photo %s: %s"), files[i],
+                       local_error->message);
+          return NULL;
+        }
+      g_ptr_array_add (photos, photo);
+    }
+  return g_steal_pointer (&photos);
+}
+
+static int
+cmd_report (GpCtl  *ctl,
+            int     argc,
+            char  **argv)
+{
+  g_autofree char *category_code = NULL;
+  g_autofree char *building_id = NULL;
+  g_autofree char *household_id = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *grade = NULL;
+  g_autofree char *urgency = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *actor = NULL;
+  g_autofree char *at_text = NULL;
+  g_autofree char *grid_code = NULL;
+  g_auto(GStrv) photo_files = NULL;
+  double lat = G_MAXDOUBLE, lon = G_MAXDOUBLE, accuracy = 0;
+  GOptionEntry entries[] = {
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category_code, N_("The category code, e.g. 06010"), "CODE" },
+    { "lat", 0, 0, G_OPTION_ARG_DOUBLE, &lat, N_("Latitude of the place (WGS-84)"), "LAT" },
+    { "lon", 0, 0, G_OPTION_ARG_DOUBLE, &lon, N_("Longitude of the place (WGS-84)"), "LON" },
+    { "accuracy", 0, 0, G_OPTION_ARG_DOUBLE, &accuracy, N_("How accurate the position is, in metres"), "M" },
+    { "building", 0, 0, G_OPTION_ARG_STRING, &building_id, N_("The building it is in or at"), "ID" },
+    { "household", 0, 0, G_OPTION_ARG_STRING, &household_id, N_("The household it concerns"), "ID" },
+    { "text", 0, 0, G_OPTION_ARG_STRING, &text, N_("What was found"), "T" },
+    { "grade", 0, 0, G_OPTION_ARG_STRING, &grade, N_("The level (default: from the category)"), "G" },
+    { "urgency", 0, 0, G_OPTION_ARG_STRING, &urgency, N_("The urgency, where the scheme has urgencies"), "U" },
+    { "source", 0, 0, G_OPTION_ARG_STRING, &source,
+      N_("patrol, resident, hotline_12345, centre, wechat, representatives or other (default patrol)"), "S" },
+    { "photo", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &photo_files, N_("A photo (JPEG or PNG); again for more"), "FILE" },
+    { "grid", 0, 0, G_OPTION_ARG_STRING, &grid_code, N_("The grid, when the store holds several"), "CODE" },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Who reports it (default: your user name)"), "USER" },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("When it was found (default: now)"), "ISO8601" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpIncident) incident = NULL;
+  g_autoptr(GpPolicy) policy = NULL;
+  g_autoptr(GpCategories) categories = NULL;
+  g_autoptr(GPtrArray) photos = NULL;
+  g_autoptr(GDateTime) at = NULL;
+  g_autoptr(GpDocument) building = NULL;
+  g_autoptr(JsonObject) point = NULL;
+  const GpCategory *category;
+  gboolean has_position = FALSE;
+  GpGeoPoint where = { 0, 0 };
+  GpStore *store;
+
+  if (!parse_options ("report", "--category CODE (--lat LAT --lon LON | --building ID) [OPTIONS…]",
+                      _("Report an incident; prints its id."), entries, &argc, &argv))
+    return GP_CTL_USAGE;
+  has_position = lat != G_MAXDOUBLE || lon != G_MAXDOUBLE;
+  if (argc > 1)
+    return usage_error ("report", _("report takes no arguments but its options"));
+  if (category_code == NULL)
+    return usage_error ("report", _("report needs --category CODE"));
+  if (has_position && (lat == G_MAXDOUBLE || lon == G_MAXDOUBLE))
+    return usage_error ("report", _("--lat and --lon go together"));
+  if (has_position && (lat < -90 || lat > 90 || lon < -180 || lon > 180))
+    return usage_error ("report", _("--lat must be from -90 to 90 and --lon from -180 to 180"));
+  if (source != NULL && !g_strv_contains (gp_incident_get_sources (), source))
+    return usage_error ("report", _("--source must be patrol, resident, hotline_12345, centre, wechat, "
+                                    "representatives or other"));
+  if (!parse_time (at_text, &at, &error))
+    return usage_error ("report", error->message);
+
+  store = ctl_store (ctl, &error);
+  if (store == NULL)
+    return fail (error);
+  categories = gp_categories_load (store);
+  category = gp_categories_lookup (categories, category_code);
+  if (category == NULL)
+    {
+      g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is not a category code (see the category list, e.g. 06010 暴露垃圾)"), category_code);
+      return fail (error);
+    }
+
+  /* Photos first: a bad one stops the report before anything is stored. */
+  photos = process_photos (photo_files, &error);
+  if (photos == NULL)
+    return fail (error);
+
+  if (building_id != NULL)
+    {
+      building = gp_store_load (store, building_id, &error);
+      if (building == NULL)
+        return fail (error);
+      if (!GP_IS_BUILDING (building))
+        {
+          g_set_error (&error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID, _("%s is not a building"), building_id);
+          return fail (error);
+        }
+      if (grid_code == NULL)
+        grid_code = g_strdup (gp_building_get_grid (GP_BUILDING (building)));
+    }
+  if (has_position)
+    {
+      where.lat = lat;
+      where.lon = lon;
+    }
+  else if (building != NULL)
+    gp_geo_geometry_get_center (gp_document_get_geometry (building), &where);
+  else
+    {
+      for (guint i = 0; i < photos->len && !has_position; i++)
+        {
+          GpPhoto *photo = g_ptr_array_index (photos, i);
+
+          if (photo->has_position)
+            {
+              where.lat = photo->latitude;
+              where.lon = photo->longitude;
+              has_position = TRUE;
+            }
+        }
+      if (!has_position)
+        return usage_error ("report", _("report needs a place: --lat and --lon, --building, or a photo with GPS"));
+    }
+
+  if (grid_code == NULL)
+    {
+      g_autoptr(GPtrArray) grids = gp_store_list (store, "grid", NULL, &error);
+
+      if (grids == NULL)
+        return fail (error);
+      if (grids->len != 1)
+        return usage_error ("report", _("the store holds several grids: say which with --grid CODE"));
+      grid_code = g_strdup (gp_json_get_string (g_ptr_array_index (grids, 0), "code"));
+    }
+  policy = gp_incidents_load_policy (store, grid_code, &error);
+  if (policy == NULL)
+    return fail (error);
+  if (grade == NULL)
+    {
+      g_autofree char *default_urgency = NULL;
+
+      gp_incidents_defaults (policy, category, &grade, &default_urgency);
+      if (urgency == NULL)
+        urgency = g_steal_pointer (&default_urgency);
+    }
+  if (gp_policy_get_level (policy, grade) == NULL)
+    {
+      g_autofree char *levels = NULL;
+      g_auto(GStrv) codes = gp_policy_dup_level_codes (policy);
+
+      levels = g_strjoinv (", ", codes);
+      g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is not a level of the grading scheme (%s)"), grade, levels);
+      return fail (error);
+    }
+
+  incident = gp_incident_new ();
+  g_object_set (incident, "grid", grid_code, "source", source ? source : GP_SOURCE_PATROL,
+                "category", category->code, "grade", grade, "urgency", urgency,
+                "description", text, "building", building_id, "household", household_id,
+                "reporter", actor ? actor : g_get_user_name (), "reported-at", at, NULL);
+  if (accuracy > 0)
+    g_object_set (incident, "accuracy-m", accuracy, NULL);
+  point = gp_geo_point_new (where);
+  gp_document_set_geometry (GP_DOCUMENT (incident), point);
+  for (guint i = 0; i < photos->len; i++)
+    gp_incidents_add_photo (GP_DOCUMENT (incident), g_ptr_array_index (photos, i));
+
+  if (!gp_incidents_report (store, incident, &error))
+    return fail (error);
+  g_print ("%s\n", gp_document_get_id (GP_DOCUMENT (incident)));
+  return GP_CTL_OK;
+}
+
+/* The level after the case's in the escalation order. */
+static char *
+next_level (GpPolicy   *policy,
+            const char *level)
+{
+  JsonArray *order = gp_document_get_array_member (GP_DOCUMENT (policy), "escalation");
+
+  for (guint i = 0; order != NULL && i + 1 < json_array_get_length (order); i++)
+    if (g_strcmp0 (json_array_get_string_element (order, i), level) == 0)
+      return g_strdup (json_array_get_string_element (order, i + 1));
+  return NULL;
+}
+
+static int
+cmd_act (GpCtl  *ctl,
+         int     argc,
+         char  **argv)
+{
+  g_autofree char *note = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *level = NULL;
+  g_autofree char *result = NULL;
+  g_autofree char *satisfaction = NULL;
+  g_autofree char *grade = NULL;
+  g_autofree char *urgency = NULL;
+  g_autofree char *category = NULL;
+  g_autofree char *actor = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *at_text = NULL;
+  g_auto(GStrv) photo_files = NULL;
+  double lat = G_MAXDOUBLE, lon = G_MAXDOUBLE;
+  GOptionEntry entries[] = {
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("What was done or seen"), "T" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why (void, suspend; default: the note)"), "T" },
+    { "target", 0, 0, G_OPTION_ARG_STRING, &target, N_("Who it goes to (dispatch, transfer)"), "WHO" },
+    { "level", 0, 0, G_OPTION_ARG_STRING, &level, N_("The new level (escalate; default: the next)"), "G" },
+    { "result", 0, 0, G_OPTION_ARG_STRING, &result, N_("pass or fail (verify; default pass)"), "R" },
+    { "satisfaction", 0, 0, G_OPTION_ARG_STRING, &satisfaction,
+      N_("satisfied, basically_satisfied or unsatisfied (callback; default satisfied)"), "S" },
+    { "grade", 0, 0, G_OPTION_ARG_STRING, &grade, N_("The level it is registered at (register)"), "G" },
+    { "urgency", 0, 0, G_OPTION_ARG_STRING, &urgency, N_("The urgency it is registered at (register)"), "U" },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category, N_("The category it is registered under (register)"),
+      "CODE" },
+    { "photo", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &photo_files, N_("A photo (JPEG or PNG); again for more"), "FILE" },
+    { "lat", 0, 0, G_OPTION_ARG_DOUBLE, &lat, N_("Where the step was taken: latitude"), "LAT" },
+    { "lon", 0, 0, G_OPTION_ARG_DOUBLE, &lon, N_("Where the step was taken: longitude"), "LON" },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Who takes the step (default: your user name)"), "USER" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("worker, leader or centre (default worker)"), "ROLE" },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("When (default: now)"), "ISO8601" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) at = NULL;
+  g_autoptr(GpEvent) event = NULL;
+  g_autoptr(GPtrArray) photos = NULL;
+  g_autoptr(GpIncident) incident = NULL;
+  g_autoptr(GpPolicy) policy = NULL;
+  g_autoptr(GpCase) now = NULL;
+  const char *incident_id, *action;
+  GpStore *store;
+  const char * const roles[] = { GP_ROLE_WORKER, GP_ROLE_LEADER, GP_ROLE_CENTRE, NULL };
+
+  if (!parse_options ("act", "INCIDENT ACTION [OPTIONS…]",
+                      _("Take a workflow step on an incident. ACTION is one of register, void, self_handle, "
+                        "dispatch, accept, start, suspend, resume, escalate, transfer, handled, verify, "
+                        "callback, close, reopen, comment."),
+                      entries, &argc, &argv))
+    return GP_CTL_USAGE;
+  if (argc != 3)
+    return usage_error ("act", _("act needs an INCIDENT and an ACTION"));
+  incident_id = argv[1];
+  action = argv[2];
+  if (!g_strv_contains (gp_event_get_actions (), action))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a workflow step"), action);
+
+      return usage_error ("act", message);
+    }
+  if (role != NULL && !g_strv_contains (roles, role))
+    return usage_error ("act", _("--role must be worker, leader or centre"));
+  if (!parse_time (at_text, &at, &error))
+    return usage_error ("act", error->message);
+
+  store = ctl_store (ctl, &error);
+  if (store == NULL)
+    return fail (error);
+  photos = process_photos (photo_files, &error);
+  if (photos == NULL)
+    return fail (error);
+
+  now = gp_incidents_load_case (store, incident_id, g_date_time_to_unix (at), &incident, &policy, &error);
+  if (now == NULL)
+    return fail (error);
+
+  /* What a step needs, when not given: the usual choice. */
+  if (g_str_equal (action, GP_ACTION_ESCALATE) && level == NULL)
+    level = next_level (policy, now->level);
+  if (g_str_equal (action, GP_ACTION_VERIFY) && result == NULL)
+    result = g_strdup (GP_VERIFY_PASS);
+  if (g_str_equal (action, GP_ACTION_CALLBACK) && satisfaction == NULL)
+    satisfaction = g_strdup (GP_SATISFIED);
+  if ((g_str_equal (action, GP_ACTION_VOID) || g_str_equal (action, GP_ACTION_SUSPEND)) && reason == NULL)
+    reason = g_strdup (note);
+
+  event = gp_event_new (incident_id);
+  g_object_set (event, "grid", gp_incident_get_grid (incident), "action", action,
+                "actor", actor ? actor : g_get_user_name (), "role", role ? role : GP_ROLE_WORKER, "at", at,
+                "note", note, "reason", reason, "target", target, "level", level, "result", result,
+                "satisfaction", satisfaction, "grade", grade, "urgency", urgency, "category", category, NULL);
+  if (lat != G_MAXDOUBLE && lon != G_MAXDOUBLE)
+    {
+      GpGeoPoint where = { lon, lat };
+      g_autoptr(JsonObject) point = gp_geo_point_new (where);
+
+      gp_document_set_geometry (GP_DOCUMENT (event), point);
+    }
+  for (guint i = 0; i < photos->len; i++)
+    gp_incidents_add_photo (GP_DOCUMENT (event), g_ptr_array_index (photos, i));
+
+  if (!gp_document_validate (GP_DOCUMENT (event), &error) || !gp_incidents_act (store, event, &error))
+    return fail (error);
+
+  {
+    g_autoptr(GpCase) after = gp_incidents_load_case (store, incident_id, g_date_time_to_unix (at), NULL, NULL,
+                                                      &error);
+
+    if (after == NULL)
+      return fail (error);
+    g_print ("%s\t%s\n", gp_document_get_id (GP_DOCUMENT (event)), gp_state_to_string (after->state));
+  }
+  return GP_CTL_OK;
+}
+
 static const Command commands[] = {
   { "demo", "[--households N] [--seed S]", N_("Create the demo grid"), cmd_demo },
   { "import-grid", "FILE", N_("Import a grid package (GeoJSON)"), cmd_import_grid },
@@ -576,6 +982,8 @@ static const Command commands[] = {
   { "show", "ID [--json]", N_("Show one document"), cmd_show },
   { "basemap", "--out FILE [--min-zoom Z] [--max-zoom Z]", N_("Draw a grid's basemap (MBTiles)"),
     cmd_basemap },
+  { "report", "--category CODE (--lat LAT --lon LON | --building ID)", N_("Report an incident"), cmd_report },
+  { "act", "INCIDENT ACTION [--note T] [--photo FILE]…", N_("Take a workflow step on an incident"), cmd_act },
 };
 
 static void

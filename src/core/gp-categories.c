@@ -1,0 +1,275 @@
+/* gp-categories.c
+ *
+ * The categories ship with the app (data/categories/categories.json, in the
+ * core's resources) and the grid centre can replace them with a document
+ * "categories" of the same shape, which then comes with the grid's data.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-categories"
+
+#include "config.h"
+
+#include "gp-categories.h"
+#include "gp-core-resources.h"
+#include "gp-document.h"
+#include "gp-json.h"
+#include "gp-store.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+struct _GpCategories
+{
+  GObject     parent_instance;
+
+  char       *name;
+  GPtrArray  *items;     /* GpCategory, tree order */
+  GHashTable *by_code;   /* code → GpCategory */
+};
+
+G_DEFINE_FINAL_TYPE (GpCategories, gp_categories, G_TYPE_OBJECT)
+
+static void
+category_free (GpCategory *category)
+{
+  g_free (category->code);
+  g_free (category->label);
+  g_free (category->class_code);
+  g_free (category->class_label);
+  g_free (category->family);
+  g_free (category);
+}
+
+static void
+gp_categories_finalize (GObject *object)
+{
+  GpCategories *self = (GpCategories *) object;
+
+  g_free (self->name);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->by_code, g_hash_table_unref);
+
+  G_OBJECT_CLASS (gp_categories_parent_class)->finalize (object);
+}
+
+static void
+gp_categories_class_init (GpCategoriesClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gp_categories_finalize;
+}
+
+static void
+gp_categories_init (GpCategories *self)
+{
+  self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) category_free);
+  self->by_code = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+static gboolean
+invalid (GError     **error,
+         const char  *where)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               _("the category list is not usable: %s"), where);
+  return FALSE;
+}
+
+/**
+ * gp_categories_new_from_json:
+ *
+ * A category list from its JSON: "classes", each with a two-digit "code",
+ * a "label" and "items", each with a code that starts with its class's, a
+ * "label", optionally a "severity" 1–4 and "urgent".
+ */
+GpCategories *
+gp_categories_new_from_json (JsonObject  *json,
+                             GError     **error)
+{
+  g_autoptr(GpCategories) self = g_object_new (GP_TYPE_CATEGORIES, NULL);
+  JsonArray *classes = gp_json_get_array (json, "classes");
+
+  if (classes == NULL || json_array_get_length (classes) == 0)
+    {
+      invalid (error, _("it has no classes"));
+      return NULL;
+    }
+  self->name = g_strdup (gp_json_get_string (json, "name"));
+
+  for (guint i = 0; i < json_array_get_length (classes); i++)
+    {
+      JsonNode *node = json_array_get_element (classes, i);
+      JsonObject *class = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *class_code = gp_json_get_string (class, "code");
+      const char *class_label = gp_json_get_string (class, "label");
+      JsonArray *items = gp_json_get_array (class, "items");
+
+      if (class_code == NULL || class_label == NULL || items == NULL)
+        {
+          g_autofree char *where = g_strdup_printf (_("class %u has no code, label or items"), i + 1);
+
+          invalid (error, where);
+          return NULL;
+        }
+      for (guint j = 0; j < json_array_get_length (items); j++)
+        {
+          JsonNode *item_node = json_array_get_element (items, j);
+          JsonObject *item = JSON_NODE_HOLDS_OBJECT (item_node) ? json_node_get_object (item_node) : NULL;
+          const char *code = gp_json_get_string (item, "code");
+          const char *label = gp_json_get_string (item, "label");
+          gint64 severity = 2;
+          JsonNode *urgent = item ? json_object_get_member (item, "urgent") : NULL;
+          GpCategory *category;
+
+          if (code == NULL || label == NULL || !g_str_has_prefix (code, class_code) ||
+              g_hash_table_contains (self->by_code, code) ||
+              (item != NULL && json_object_has_member (item, "severity") &&
+               (!gp_json_get_int (item, "severity", &severity) || severity < 1 || severity > 4)))
+            {
+              g_autofree char *where = g_strdup_printf (_("item %u of class %s is wrong or given twice"),
+                                                        j + 1, class_code);
+
+              invalid (error, where);
+              return NULL;
+            }
+          category = g_new0 (GpCategory, 1);
+          category->code = g_strdup (code);
+          category->label = g_strdup (label);
+          category->class_code = g_strdup (class_code);
+          category->class_label = g_strdup (class_label);
+          category->family = g_strdup (gp_json_get_string (class, "family"));
+          category->severity = (int) severity;
+          category->urgent = urgent != NULL && JSON_NODE_HOLDS_VALUE (urgent) &&
+                             json_node_get_value_type (urgent) == G_TYPE_BOOLEAN && json_node_get_boolean (urgent);
+          g_ptr_array_add (self->items, category);
+          g_hash_table_insert (self->by_code, category->code, category);
+        }
+    }
+  return g_steal_pointer (&self);
+}
+
+/* The list shipped with the app. */
+GpCategories *
+gp_categories_new_default (void)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  GpCategories *self;
+
+  bytes = g_resource_lookup_data (gp_core_get_resource (), "/org/example/GridPatrol/core/categories.json", 0,
+                                 &error);
+  if (bytes != NULL)
+    root = json_from_string (g_bytes_get_data (bytes, NULL), &error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (self = gp_categories_new_from_json (json_node_get_object (root), &error)) == NULL)
+    g_error ("The shipped category list is broken: %s", error ? error->message : "not an object");
+  return self;
+}
+
+/**
+ * gp_categories_load:
+ *
+ * The grid centre's category list when the store has one that can be used,
+ * else the shipped one.
+ */
+GpCategories *
+gp_categories_load (GpStore *store)
+{
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  GpCategories *self;
+
+  g_return_val_if_fail (GP_IS_STORE (store), NULL);
+
+  doc = gp_store_get (store, GP_CATEGORIES_DOCUMENT_ID, GP_STORE_GET_NONE, NULL);
+  if (doc != NULL)
+    {
+      self = gp_categories_new_from_json (doc, &error);
+      if (self != NULL)
+        return self;
+      g_message ("The grid centre's category list is not used: %s", error->message);
+    }
+  return gp_categories_new_default ();
+}
+
+const char *
+gp_categories_get_name (GpCategories *self)
+{
+  g_return_val_if_fail (GP_IS_CATEGORIES (self), NULL);
+
+  return self->name;
+}
+
+guint
+gp_categories_get_n_items (GpCategories *self)
+{
+  g_return_val_if_fail (GP_IS_CATEGORIES (self), 0);
+
+  return self->items->len;
+}
+
+const GpCategory *
+gp_categories_get_item (GpCategories *self,
+                        guint         index)
+{
+  g_return_val_if_fail (GP_IS_CATEGORIES (self), NULL);
+  g_return_val_if_fail (index < self->items->len, NULL);
+
+  return g_ptr_array_index (self->items, index);
+}
+
+const GpCategory *
+gp_categories_lookup (GpCategories *self,
+                      const char   *code)
+{
+  g_return_val_if_fail (GP_IS_CATEGORIES (self), NULL);
+
+  return code != NULL ? g_hash_table_lookup (self->by_code, code) : NULL;
+}
+
+/**
+ * gp_categories_search:
+ * @text: what the user typed: a code, part of a name, or part of a class
+ *
+ * The categories that match, in tree order (all of them for empty text).
+ *
+ * Returns: (transfer container) (element-type GpCategory): borrowed items
+ */
+GPtrArray *
+gp_categories_search (GpCategories *self,
+                      const char   *text)
+{
+  GPtrArray *found = g_ptr_array_new ();
+  g_autofree char *needle = NULL;
+
+  g_return_val_if_fail (GP_IS_CATEGORIES (self), found);
+
+  needle = text ? g_utf8_casefold (g_strstrip (g_strdup (text)), -1) : g_strdup ("");
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      GpCategory *category = g_ptr_array_index (self->items, i);
+      g_autofree char *label = g_utf8_casefold (category->label, -1);
+
+      if (*needle == '\0' || g_str_has_prefix (category->code, needle) || strstr (label, needle) != NULL ||
+          strstr (category->class_label, needle) != NULL)
+        g_ptr_array_add (found, category);
+    }
+  return found;
+}
+
+/* "06010 暴露垃圾", or the code alone when it is not in the list. */
+char *
+gp_categories_describe (GpCategories *self,
+                        const char   *code)
+{
+  const GpCategory *category;
+
+  g_return_val_if_fail (GP_IS_CATEGORIES (self), NULL);
+
+  category = gp_categories_lookup (self, code);
+  if (category == NULL)
+    return g_strdup (code ? code : "");
+  return g_strdup_printf ("%s %s", category->code, category->label);
+}

@@ -1,0 +1,253 @@
+/* gp-incidents.c
+ *
+ * Photos are attachments of the incident or of the event that brought them
+ * ("photo-1.jpg", with "thumb-1.jpg" for lists), described in the
+ * document's "photos": capture time and position from the camera, size.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-incidents"
+
+#include "config.h"
+
+#include "gp-incidents.h"
+#include "gp-documents.h"
+#include "gp-geo.h"
+#include "gp-json.h"
+
+#include <glib/gi18n-lib.h>
+
+/**
+ * gp_incidents_load_policy:
+ *
+ * The grading scheme of a grid: the one its grid document names, or the
+ * store's only policy.
+ */
+GpPolicy *
+gp_incidents_load_policy (GpStore     *store,
+                          const char  *grid_code,
+                          GError     **error)
+{
+  g_autofree char *grid_id = g_strconcat ("grid:", grid_code ? grid_code : "", NULL);
+  g_autoptr(GpDocument) grid = gp_store_load (store, grid_id, NULL);
+  g_autoptr(GPtrArray) policies = NULL;
+  const char *policy_id = grid && GP_IS_GRID (grid) ? gp_grid_get_policy (GP_GRID (grid)) : NULL;
+
+  if (policy_id != NULL)
+    {
+      GpDocument *policy = gp_store_load (store, policy_id, error);
+
+      if (policy != NULL && !GP_IS_POLICY (policy))
+        {
+          g_clear_object (&policy);
+          g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID, _("%s is not a grading scheme"), policy_id);
+        }
+      return (GpPolicy *) policy;
+    }
+
+  policies = gp_store_load_all (store, "policy", NULL, error);
+  if (policies == NULL)
+    return NULL;
+  if (policies->len != 1)
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND,
+                   _("grid %s names no grading scheme, and the store has %u"), grid_code, policies->len);
+      return NULL;
+    }
+  return g_object_ref (g_ptr_array_index (policies, 0));
+}
+
+/**
+ * gp_incidents_load_case:
+ * @incident: (out) (optional): the incident
+ * @policy: (out) (optional): its grid's grading scheme
+ *
+ * An incident's case at @now, folded from its events in the store.
+ */
+GpCase *
+gp_incidents_load_case (GpStore     *store,
+                        const char  *incident_id,
+                        gint64       now,
+                        GpIncident **incident,
+                        GpPolicy   **policy,
+                        GError     **error)
+{
+  g_autoptr(GpDocument) document = NULL;
+  g_autoptr(GpPolicy) scheme = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  GpCase *result;
+
+  g_return_val_if_fail (GP_IS_STORE (store), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+
+  document = gp_store_load (store, incident_id, error);
+  if (document == NULL)
+    return NULL;
+  if (!GP_IS_INCIDENT (document))
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID, _("%s is not an incident"), incident_id);
+      return NULL;
+    }
+  scheme = gp_incidents_load_policy (store, gp_incident_get_grid (GP_INCIDENT (document)), error);
+  if (scheme == NULL)
+    return NULL;
+  events = gp_store_load_by (store, "event", GP_STORE_REF_INCIDENT, incident_id, error);
+  if (events == NULL)
+    return NULL;
+
+  result = gp_case_fold (GP_INCIDENT (document), events, scheme, now);
+  if (incident != NULL)
+    *incident = GP_INCIDENT (g_steal_pointer (&document));
+  if (policy != NULL)
+    *policy = g_steal_pointer (&scheme);
+  return result;
+}
+
+guint
+gp_incidents_count_photos (GpDocument *document)
+{
+  JsonArray *photos = gp_document_get_array_member (document, "photos");
+
+  return photos ? json_array_get_length (photos) : 0;
+}
+
+/**
+ * gp_incidents_add_photo:
+ *
+ * Attaches a processed photo and its thumbnail to an incident or event,
+ * and describes it in the document's "photos".
+ */
+void
+gp_incidents_add_photo (GpDocument    *document,
+                        const GpPhoto *photo)
+{
+  JsonArray *photos = gp_document_get_array_member (document, "photos");
+  guint n = photos ? json_array_get_length (photos) + 1 : 1;
+  g_autofree char *name = g_strdup_printf ("photo-%u.jpg", n);
+  g_autofree char *thumb = g_strdup_printf ("thumb-%u.jpg", n);
+  g_autoptr(GpAttachment) attachment = gp_attachment_new (name, "image/jpeg", photo->jpeg);
+  g_autoptr(GpAttachment) thumbnail = gp_attachment_new (thumb, "image/jpeg", photo->thumbnail);
+  JsonObject *entry = json_object_new ();
+
+  g_return_if_fail (GP_IS_DOCUMENT (document));
+
+  gp_document_add_attachment (document, attachment);
+  gp_document_add_attachment (document, thumbnail);
+
+  json_object_set_string_member (entry, "name", name);
+  json_object_set_string_member (entry, "thumbnail", thumb);
+  json_object_set_int_member (entry, "width", photo->width);
+  json_object_set_int_member (entry, "height", photo->height);
+  if (photo->captured_at != 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (photo->captured_at);
+      g_autoptr(GTimeZone) zone = g_time_zone_new_offset (8 * 3600);
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, zone);
+      g_autofree char *iso = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+
+      json_object_set_string_member (entry, "captured_at", iso);
+    }
+  if (photo->has_position)
+    {
+      GpGeoPoint point = { photo->longitude, photo->latitude };
+
+      json_object_set_member (entry, "position", gp_geo_position_new (point));
+    }
+
+  if (photos == NULL)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+
+      json_array_add_object_element (array, entry);
+      gp_document_set_member (GP_DOCUMENT (document), "photos", json_node_init_array (json_node_alloc (), array));
+    }
+  else
+    json_array_add_object_element (photos, entry);
+}
+
+/**
+ * gp_incidents_defaults:
+ * @grade: (out): the level a case of @category starts at
+ * @urgency: (out) (nullable): its urgency, when the scheme has urgencies
+ *
+ * A category's severity (1 simple … 4 major) picks a level through the
+ * policy's "severity_levels" (four level codes), or else its escalation
+ * order; an urgent category takes the scheme's first urgency.
+ */
+void
+gp_incidents_defaults (GpPolicy         *policy,
+                       const GpCategory *category,
+                       char            **grade,
+                       char            **urgency)
+{
+  JsonArray *map = gp_document_get_array_member (GP_DOCUMENT (policy), "severity_levels");
+  JsonArray *order = gp_document_get_array_member (GP_DOCUMENT (policy), "escalation");
+  JsonArray *urgencies = gp_document_get_array_member (GP_DOCUMENT (policy), "urgencies");
+  int severity = category ? category->severity : 2;
+  const char *level = NULL;
+
+  g_return_if_fail (GP_IS_POLICY (policy));
+
+  if (map != NULL && json_array_get_length (map) >= 4)
+    level = json_array_get_string_element (map, CLAMP (severity, 1, 4) - 1);
+  else if (order != NULL && json_array_get_length (order) > 0)
+    level = json_array_get_string_element (order, MIN ((guint) CLAMP (severity, 1, 4), json_array_get_length (order)) - 1);
+  if (level == NULL || gp_policy_get_level (policy, level) == NULL)
+    level = gp_policy_get_default_level (policy);
+  *grade = g_strdup (level);
+
+  *urgency = NULL;
+  if (urgencies != NULL && json_array_get_length (urgencies) > 0)
+    {
+      guint index = category && category->urgent ? 0 : json_array_get_length (urgencies) > 1 ? 1 : 0;
+      JsonNode *node = json_array_get_element (urgencies, index);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        *urgency = g_strdup (gp_json_get_string (json_node_get_object (node), "code"));
+    }
+}
+
+/**
+ * gp_incidents_report:
+ *
+ * Saves a new incident, in one transaction with its photos.
+ */
+gboolean
+gp_incidents_report (GpStore     *store,
+                     GpIncident  *incident,
+                     GError     **error)
+{
+  g_return_val_if_fail (GP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (GP_IS_INCIDENT (incident), FALSE);
+
+  return gp_store_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, error);
+}
+
+/**
+ * gp_incidents_act:
+ *
+ * Appends a workflow step to its incident when the case allows it now;
+ * otherwise says why and stores nothing.
+ */
+gboolean
+gp_incidents_act (GpStore     *store,
+                  GpEvent     *event,
+                  GError     **error)
+{
+  g_autoptr(GpIncident) incident = NULL;
+  g_autoptr(GpPolicy) policy = NULL;
+  g_autoptr(GpCase) now = NULL;
+  g_autoptr(GDateTime) at = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (GP_IS_EVENT (event), FALSE);
+
+  at = gp_event_dup_at (event);
+  now = gp_incidents_load_case (store, gp_event_get_incident (event), at ? g_date_time_to_unix (at) : 0,
+                                &incident, &policy, error);
+  if (now == NULL || !gp_case_check (now, incident, policy, event, error))
+    return FALSE;
+  if (gp_event_get_grid (event) == NULL)
+    g_object_set (event, "grid", gp_incident_get_grid (incident), NULL);
+  return gp_store_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, error);
+}

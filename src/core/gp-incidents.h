@@ -1,0 +1,37 @@
+/* gp-incidents.h — reporting incidents and taking workflow steps on a store.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "gp-categories.h"
+#include "gp-photo.h"
+#include "gp-store.h"
+#include "gp-workflow.h"
+
+G_BEGIN_DECLS
+
+GpPolicy *gp_incidents_load_policy   (GpStore          *store,
+                                      const char       *grid_code,
+                                      GError          **error) G_GNUC_WARN_UNUSED_RESULT;
+GpCase   *gp_incidents_load_case     (GpStore          *store,
+                                      const char       *incident_id,
+                                      gint64            now,
+                                      GpIncident      **incident,
+                                      GpPolicy        **policy,
+                                      GError          **error) G_GNUC_WARN_UNUSED_RESULT;
+void      gp_incidents_add_photo     (GpDocument       *document,
+                                      const GpPhoto    *photo);
+guint     gp_incidents_count_photos  (GpDocument       *document);
+void      gp_incidents_defaults      (GpPolicy         *policy,
+                                      const GpCategory *category,
+                                      char            **grade,
+                                      char            **urgency);
+gboolean  gp_incidents_report        (GpStore          *store,
+                                      GpIncident       *incident,
+                                      GError          **error);
+gboolean  gp_incidents_act           (GpStore          *store,
+                                      GpEvent          *event,
+                                      GError          **error);
+
+G_END_DECLS
