@@ -446,6 +446,7 @@ report (GpStore    *store,
         GpGeoPoint  where,
         double      east_m,
         const char *building,
+        const char *category,
         const char *description)
 {
   g_autoptr(GpIncident) incident = gp_incident_new ();
@@ -454,7 +455,7 @@ report (GpStore    *store,
   g_autoptr(GError) error = NULL;
 
   g_object_set (incident, "grid", GP_DEMO_GRID_CODE, "source", GP_SOURCE_PATROL,
-                "category", "06010", "reporter", "wang", "reported-at", now,
+                "category", category, "reporter", "wang", "reported-at", now,
                 "description", description, "building", building, NULL);
   gp_document_set_geometry (GP_DOCUMENT (incident), point);
   g_assert_true (gp_store_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
@@ -498,8 +499,8 @@ test_markers_and_clusters (Fixture       *fixture,
   building_id = g_strdup (building->id);
   where = building_centre (building);
   for (guint i = 0; i < 12; i++)
-    report (fixture->store, where, i * 0.5, building_id, "暴露垃圾");
-  report (fixture->store, where, 40.0, NULL, "井盖破损");
+    report (fixture->store, where, i * 0.5, building_id, "06010", "暴露垃圾");
+  report (fixture->store, where, 40.0, NULL, "01002", "井盖破损");
   g_assert_true (gp_test_wait_until (has_incidents, &waiting, 10000));
 
   /* Zoom 15: one cluster of all thirteen. */

@@ -13,6 +13,8 @@
 #include "config.h"
 
 #include "gp-map-data.h"
+#include "gp-categories.h"
+#include "gp-incidents.h"
 #include "gp-documents.h"
 #include "gp-json.h"
 #include "gp-store.h"
@@ -67,6 +69,7 @@ clear_incident (GpMapIncident *incident)
   g_free (incident->id);
   g_free (incident->title);
   g_free (incident->category);
+  g_free (incident->state);
   g_free (incident->building);
 }
 
@@ -216,53 +219,12 @@ load_routes (GpMapData *self,
     }
 }
 
-/* Closed when the last close, void or reopen of its timeline is a close
- * or a void. The incidents' own workflow replaces this with the warning. */
-static GHashTable *
-closed_incidents (GPtrArray *events)
-{
-  GHashTable *last = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
-  GHashTable *closed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  for (guint i = 0; i < events->len; i++)
-    {
-      GpEvent *event = g_ptr_array_index (events, i);
-      const char *action = gp_event_get_action (event);
-      GpEvent *previous;
-
-      if (g_strcmp0 (action, GP_ACTION_CLOSE) != 0 && g_strcmp0 (action, GP_ACTION_VOID) != 0 &&
-          g_strcmp0 (action, GP_ACTION_REOPEN) != 0)
-        continue;
-      previous = g_hash_table_lookup (last, gp_event_get_incident (event));
-      /* ISO 8601 times in one offset compare as strings; across offsets
-       * parse them. */
-      if (previous == NULL)
-        g_hash_table_insert (last, (gpointer) gp_event_get_incident (event), event);
-      else
-        {
-          g_autoptr(GDateTime) a = gp_event_dup_at (previous);
-          g_autoptr(GDateTime) b = gp_event_dup_at (event);
-
-          if (a == NULL || (b != NULL && g_date_time_compare (b, a) >= 0))
-            g_hash_table_insert (last, (gpointer) gp_event_get_incident (event), event);
-        }
-    }
-
-  g_hash_table_iter_init (&iter, last);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (g_strcmp0 (gp_event_get_action (value), GP_ACTION_REOPEN) != 0)
-      g_hash_table_add (closed, g_strdup (key));
-
-  g_hash_table_unref (last);
-  return closed;
-}
-
 static char *
-incident_title (GpIncident *incident)
+incident_title (GpIncident   *incident,
+                GpCategories *categories)
 {
   const char *description = gp_incident_get_description (incident);
+  const GpCategory *category = gp_categories_lookup (categories, gp_incident_get_category (incident));
 
   if (description != NULL && *description != '\0')
     {
@@ -275,15 +237,49 @@ incident_title (GpIncident *incident)
         }
       return g_strdup (description);
     }
-  return g_strdup (gp_incident_get_category (incident));
+  return g_strdup (category ? category->label : gp_incident_get_category (incident));
 }
 
-static void
-load_incidents (GpMapData *self,
-                GPtrArray *documents,
-                GPtrArray *events)
+static GpMarkerColour
+marker_for (const GpCase *c)
 {
-  g_autoptr(GHashTable) closed = closed_incidents (events);
+  switch (c->warning)
+    {
+    case GP_WARNING_GREEN: return GP_MARKER_GREEN;
+    case GP_WARNING_YELLOW: return GP_MARKER_YELLOW;
+    case GP_WARNING_RED: return GP_MARKER_RED;
+    case GP_WARNING_NONE:
+    default:
+      return GP_MARKER_OPEN;
+    }
+}
+
+/* Open incidents only, each coloured by its warning as its events fold
+ * now; closed-out and void ones have no marker. */
+static void
+load_incidents (GpMapData  *self,
+                GpStore    *store,
+                GPtrArray  *documents,
+                GPtrArray  *events)
+{
+  g_autoptr(GpPolicy) policy = gp_incidents_load_policy (store, self->grid_code, NULL);
+  g_autoptr(GpCategories) categories = gp_categories_load (store);
+  g_autoptr(GHashTable) by_incident = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                             (GDestroyNotify) g_ptr_array_unref);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      GpEvent *event = g_ptr_array_index (events, i);
+      GPtrArray *list = g_hash_table_lookup (by_incident, gp_event_get_incident (event));
+
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (by_incident, (gpointer) gp_event_get_incident (event), list);
+        }
+      g_ptr_array_add (list, event);
+    }
 
   for (guint i = 0; i < documents->len; i++)
     {
@@ -292,23 +288,31 @@ load_incidents (GpMapData *self,
       const char *id = gp_document_get_id (GP_DOCUMENT (document));
       GpMapIncident incident = { 0 };
       g_autoptr(GDateTime) reported = gp_incident_dup_reported_at (document);
+      g_autoptr(GpCase) c = NULL;
       GpGeoPoint point;
       gpointer found;
 
       if (g_strcmp0 (gp_json_get_string (geometry, "type"), "Point") != 0 ||
           !gp_geo_position_parse (json_object_get_member (geometry, "coordinates"), &point, NULL))
         continue;   /* an incident with no position has no marker */
+      if (policy != NULL)
+        {
+          c = gp_case_fold (document, g_hash_table_lookup (by_incident, id), policy, now);
+          if (!gp_case_is_open (c))
+            continue;
+        }
 
       incident.id = g_strdup (id);
-      incident.title = incident_title (document);
-      incident.category = g_strdup (gp_incident_get_category (document));
+      incident.title = incident_title (document, categories);
+      incident.category = gp_categories_describe (categories, c ? c->category : gp_incident_get_category (document));
+      incident.state = g_strdup (gp_state_label (c ? c->state : GP_STATE_REPORTED));
       incident.building = g_strdup (gp_incident_get_building (document));
       incident.reported_at = reported ? g_date_time_to_unix (reported) : 0;
       incident.position = gp_tile_project_point (point);
-      incident.colour = g_hash_table_contains (closed, id) ? GP_MARKER_CLOSED : GP_MARKER_OPEN;
+      incident.colour = c ? marker_for (c) : GP_MARKER_OPEN;
       g_array_append_val (self->incidents, incident);
 
-      if (incident.colour != GP_MARKER_CLOSED && incident.building != NULL &&
+      if (incident.building != NULL &&
           (found = g_hash_table_lookup (self->building_index, incident.building)) != NULL)
         g_array_index (self->buildings, GpMapBuilding, GPOINTER_TO_UINT (found) - 1).open_incidents++;
     }
@@ -377,7 +381,7 @@ gp_map_data_load (GpStore     *store,
 
   load_buildings (self, buildings);
   load_routes (self, routes);
-  load_incidents (self, incidents, events);
+  load_incidents (self, store, incidents, events);
   find_centre (self, GP_GRID (grid));
 
   return g_steal_pointer (&self);

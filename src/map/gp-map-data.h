@@ -17,7 +17,7 @@ typedef enum
   GP_MARKER_GREEN,
   GP_MARKER_YELLOW,
   GP_MARKER_RED,
-  GP_MARKER_CLOSED,
+  GP_MARKER_CLOSED,   /* not loaded; for measuring */
 } GpMarkerColour;
 
 typedef struct
@@ -49,7 +49,8 @@ typedef struct
 {
   char           *id;
   char           *title;
-  char           *category;
+  char           *category;      /* "06010 暴露垃圾" */
+  char           *state;         /* its state, in words */
   char           *building;
   gint64          reported_at;   /* seconds since 1970; 0 unknown */
   GpMercPoint     position;

@@ -186,7 +186,7 @@ incident_row (GpMapIncident *incident)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *when = incident->reported_at ? format_time (incident->reported_at) : g_strdup ("");
-  const char *state = incident->colour == GP_MARKER_CLOSED ? _("Closed") : _("Open");
+  const char *state = incident->state ? incident->state : "";
   g_autofree char *subtitle = g_strjoin (" · ", incident->category ? incident->category : "",
                                          when, state, NULL);
 
@@ -209,7 +209,7 @@ add_open_incidents (GpBuildingSheet *self,
     {
       GpMapIncident *incident = &g_array_index (incidents, GpMapIncident, i);
 
-      if (incident->colour == GP_MARKER_CLOSED || g_strcmp0 (incident->building, building_id) != 0)
+      if (g_strcmp0 (incident->building, building_id) != 0)
         continue;
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), incident_row (incident));
       shown++;
