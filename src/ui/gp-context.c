@@ -311,6 +311,28 @@ gp_context_get_grid (GpContext *self)
   return self->grid;
 }
 
+/* Who acts: the name and role steps are recorded under. */
+char *
+gp_context_dup_user_name (GpContext *self)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (GP_IS_CONTEXT (self), NULL);
+
+  name = g_settings_get_string (self->settings, "user-name");
+  if (*name == '\0')
+    return g_strdup (g_get_user_name ());
+  return g_steal_pointer (&name);
+}
+
+char *
+gp_context_dup_role (GpContext *self)
+{
+  g_return_val_if_fail (GP_IS_CONTEXT (self), NULL);
+
+  return g_settings_get_string (self->settings, "role");
+}
+
 /* Where the worker is: GeoClue in the app, a replayed track in demos and tests. */
 GpLocation *
 gp_context_get_location (GpContext *self)

@@ -21,6 +21,8 @@ GpStore    *gp_context_get_store      (GpContext            *self);
 void        gp_context_set_store      (GpContext            *self,
                                        GpStore              *store);
 GpGrid     *gp_context_get_grid       (GpContext            *self);
+char       *gp_context_dup_user_name  (GpContext            *self) G_GNUC_WARN_UNUSED_RESULT;
+char       *gp_context_dup_role       (GpContext            *self) G_GNUC_WARN_UNUSED_RESULT;
 GpLocation *gp_context_get_location   (GpContext            *self);
 void        gp_context_set_location   (GpContext            *self,
                                        GpLocation           *location);

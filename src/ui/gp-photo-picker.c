@@ -1,0 +1,449 @@
+/* gp-photo-picker.c
+ *
+ * On a phone the camera app saves into Pictures; the worker picks one or
+ * more photos there with the file chooser (the portal in Flatpak). Each is
+ * taken in (decoded, turned upright, scaled, re-encoded) in a worker
+ * thread, one after the other, with the progress shown; a photo that
+ * cannot be used is named with the reason, and the others stay.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-photo-picker"
+
+#include "config.h"
+
+#include "gp-photo-picker.h"
+
+#include <glib/gi18n.h>
+
+struct _GpPhotoPicker
+{
+  GtkBox        parent_instance;
+
+  GtkBox       *strip;
+  GtkButton    *add_button;
+  GtkRevealer  *progress_revealer;
+  GtkProgressBar *progress_bar;
+  GtkLabel     *message_label;
+
+  GPtrArray    *photos;       /* GpPhoto */
+  GQueue        pending;      /* GFile */
+  guint         total;        /* in this batch */
+  guint         done;
+  gboolean      busy;
+  char         *message;
+  GCancellable *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (GpPhotoPicker, gp_photo_picker, GTK_TYPE_BOX)
+
+/* A photo to take in: from a file, or already taken in (a saved draft's);
+ * either way its thumbnail is decoded in the worker thread too. */
+typedef struct
+{
+  GFile      *file;
+  GpPhoto    *photo;
+  GdkTexture *texture;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->file);
+  g_clear_pointer (&job->photo, gp_photo_free);
+  g_clear_object (&job->texture);
+  g_free (job);
+}
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void process_next (GpPhotoPicker *self);
+
+static void
+on_remove_clicked (GtkButton     *button,
+                   GpPhotoPicker *self)
+{
+  GpPhoto *photo = g_object_get_data (G_OBJECT (button), "gp-photo");
+
+  g_ptr_array_remove (self->photos, photo);
+  gtk_box_remove (self->strip, gtk_widget_get_parent (GTK_WIDGET (button)));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+show_photo (GpPhotoPicker *self,
+            GpPhoto       *photo,
+            GdkTexture    *texture)
+{
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *picture = gtk_picture_new ();
+  GtkWidget *remove = gtk_button_new_from_icon_name ("gp-close-symbolic");
+
+  gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+  gtk_widget_set_size_request (picture, 88, 88);
+  gtk_widget_add_css_class (picture, "gp-photo-thumbnail");
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+
+  gtk_widget_set_halign (remove, GTK_ALIGN_END);
+  gtk_widget_set_valign (remove, GTK_ALIGN_START);
+  gtk_widget_add_css_class (remove, "circular");
+  gtk_widget_add_css_class (remove, "osd");
+  gtk_widget_set_tooltip_text (remove, _("Remove Photo"));
+  g_object_set_data (G_OBJECT (remove), "gp-photo", photo);
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_clicked), self, 0);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), remove);
+
+  gtk_box_insert_child_after (self->strip, overlay,
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->add_button)));
+}
+
+static void
+set_message (GpPhotoPicker *self,
+             const char    *message)
+{
+  g_free (self->message);
+  self->message = g_strdup (message);
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+static void
+update_progress (GpPhotoPicker *self)
+{
+  g_autofree char *text = NULL;
+
+  gtk_revealer_set_reveal_child (self->progress_revealer, self->busy);
+  if (!self->busy)
+    return;
+  text = g_strdup_printf (_("Processing photo %u of %u…"), self->done + 1, self->total);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  gtk_progress_bar_set_fraction (self->progress_bar, self->total ? (double) self->done / self->total : 0);
+}
+
+static void
+process_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Job *job = task_data;
+  GError *error = NULL;
+
+  if (job->photo == NULL)
+    {
+      g_autofree char *path = g_file_get_path (job->file);
+
+      if (path == NULL)
+        {
+          g_task_return_new_error (task, GP_PHOTO_ERROR, GP_PHOTO_ERROR_FAILED, _("it is not on this device"));
+          return;
+        }
+      job->photo = gp_photo_process_file (path, cancellable, &error);
+      if (job->photo == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  job->texture = gdk_texture_new_from_bytes (job->photo->thumbnail, &error);
+  if (job->texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_processed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GpPhotoPicker *self = GP_PHOTO_PICKER (source);
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->done++;
+  if (error != NULL)
+    {
+      g_autofree char *name = job->file ? g_file_get_basename (job->file) : g_strdup (_("A saved photo"));
+      g_autofree char *message = g_strdup_printf (_("%s cannot be used: %s"), name, error->message);
+
+      set_message (self, message);
+    }
+  else
+    {
+      GpPhoto *photo = g_steal_pointer (&job->photo);
+
+      g_ptr_array_add (self->photos, photo);
+      show_photo (self, photo, job->texture);
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
+  process_next (self);
+}
+
+static void
+process_next (GpPhotoPicker *self)
+{
+  Job *job = g_queue_pop_head (&self->pending);
+  g_autoptr(GTask) task = NULL;
+
+  self->busy = job != NULL;
+  if (job == NULL)
+    self->total = self->done = 0;
+  update_progress (self);
+  if (job == NULL)
+    {
+      g_signal_emit (self, signals[CHANGED], 0);
+      return;
+    }
+
+  task = g_task_new (self, self->cancellable, on_processed, NULL);
+  g_task_set_source_tag (task, process_next);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, process_thread);
+}
+
+static void
+enqueue (GpPhotoPicker *self,
+         Job           *job)
+{
+  gboolean idle = !self->busy;
+
+  g_queue_push_tail (&self->pending, job);
+  self->total++;
+  if (idle)
+    process_next (self);
+  else
+    update_progress (self);
+}
+
+/**
+ * gp_photo_picker_add_files:
+ *
+ * Takes photos in, one after the other, off the main loop.
+ */
+void
+gp_photo_picker_add_files (GpPhotoPicker  *self,
+                           GFile         **files,
+                           guint           n_files)
+{
+  g_return_if_fail (GP_IS_PHOTO_PICKER (self));
+
+  set_message (self, NULL);
+  for (guint i = 0; i < n_files; i++)
+    {
+      Job *job = g_new0 (Job, 1);
+
+      job->file = g_object_ref (files[i]);
+      enqueue (self, job);
+    }
+}
+
+/* A photo already taken in, as from a saved draft. Takes ownership. */
+void
+gp_photo_picker_add_photo (GpPhotoPicker *self,
+                           GpPhoto       *photo)
+{
+  Job *job = g_new0 (Job, 1);
+
+  g_return_if_fail (GP_IS_PHOTO_PICKER (self));
+
+  job->photo = photo;
+  enqueue (self, job);
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+static void
+on_dialog_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GpPhotoPicker) self = user_data;
+  g_autoptr(GListModel) files = gtk_file_dialog_open_multiple_finish (GTK_FILE_DIALOG (source), result, NULL);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; files != NULL && i < g_list_model_get_n_items (files); i++)
+    g_ptr_array_add (list, g_list_model_get_item (files, i));
+  if (list->len > 0)
+    gp_photo_picker_add_files (self, (GFile **) list->pdata, list->len);
+}
+
+void
+gp_photo_picker_choose (GpPhotoPicker *self)
+{
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  g_autoptr(GFile) pictures = g_file_new_for_path (g_get_user_special_dir (G_USER_DIRECTORY_PICTURES) ?: g_get_home_dir ());
+
+  gtk_file_filter_set_name (filter, _("Photos"));
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  g_list_store_append (filters, filter);
+  gtk_file_dialog_set_title (dialog, _("Choose Photos"));
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  gtk_file_dialog_set_initial_folder (dialog, pictures);
+  gtk_file_dialog_open_multiple (dialog, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->cancellable,
+                                 on_dialog_done, g_object_ref (self));
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+/* GTK 4.8 (Debian 12): the native chooser, which uses the portal in Flatpak. */
+static void
+on_chooser_response (GtkNativeDialog *dialog,
+                     int              response,
+                     GpPhotoPicker   *self)
+{
+  g_autoptr(GListModel) files = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+  for (guint i = 0; files != NULL && i < g_list_model_get_n_items (files); i++)
+    g_ptr_array_add (list, g_list_model_get_item (files, i));
+  if (list->len > 0)
+    gp_photo_picker_add_files (self, (GFile **) list->pdata, list->len);
+  g_object_unref (dialog);
+}
+
+void
+gp_photo_picker_choose (GpPhotoPicker *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+
+  g_return_if_fail (GP_IS_PHOTO_PICKER (self));
+
+  chooser = gtk_file_chooser_native_new (_("Choose Photos"), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Photos"));
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  if (pictures != NULL)
+    {
+      g_autoptr(GFile) folder = g_file_new_for_path (pictures);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+    }
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+#endif
+
+static void
+on_add_clicked (GpPhotoPicker *self)
+{
+  gp_photo_picker_choose (self);
+}
+
+GPtrArray *
+gp_photo_picker_get_photos (GpPhotoPicker *self)
+{
+  g_return_val_if_fail (GP_IS_PHOTO_PICKER (self), NULL);
+
+  return self->photos;
+}
+
+gboolean
+gp_photo_picker_get_busy (GpPhotoPicker *self)
+{
+  g_return_val_if_fail (GP_IS_PHOTO_PICKER (self), FALSE);
+
+  return self->busy;
+}
+
+/* Why the last photo could not be used; NULL when all could. */
+const char *
+gp_photo_picker_get_message (GpPhotoPicker *self)
+{
+  g_return_val_if_fail (GP_IS_PHOTO_PICKER (self), NULL);
+
+  return self->message;
+}
+
+void
+gp_photo_picker_clear (GpPhotoPicker *self)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (GP_IS_PHOTO_PICKER (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->strip))) != GTK_WIDGET (self->add_button))
+    gtk_box_remove (self->strip, child);
+  g_ptr_array_set_size (self->photos, 0);
+  set_message (self, NULL);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+gp_photo_picker_dispose (GObject *object)
+{
+  GpPhotoPicker *self = (GpPhotoPicker *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_queue_clear_full (&self->pending, (GDestroyNotify) job_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_PHOTO_PICKER);
+
+  G_OBJECT_CLASS (gp_photo_picker_parent_class)->dispose (object);
+}
+
+static void
+gp_photo_picker_finalize (GObject *object)
+{
+  GpPhotoPicker *self = (GpPhotoPicker *) object;
+
+  g_clear_pointer (&self->photos, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
+  g_free (self->message);
+
+  G_OBJECT_CLASS (gp_photo_picker_parent_class)->finalize (object);
+}
+
+static void
+gp_photo_picker_class_init (GpPhotoPickerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gp_photo_picker_dispose;
+  object_class->finalize = gp_photo_picker_finalize;
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                   NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-photo-picker.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, strip);
+  gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, add_button);
+  gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, message_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_clicked);
+}
+
+static void
+gp_photo_picker_init (GpPhotoPicker *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->photos = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_photo_free);
+  self->cancellable = g_cancellable_new ();
+  g_queue_init (&self->pending);
+}
+
+GtkWidget *
+gp_photo_picker_new (void)
+{
+  return g_object_new (GP_TYPE_PHOTO_PICKER, NULL);
+}
