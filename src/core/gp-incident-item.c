@@ -13,6 +13,7 @@
 #include "gp-incident-item.h"
 #include "gp-categories.h"
 #include "gp-documents.h"
+#include "gp-geo.h"
 #include "gp-incidents.h"
 #include "gp-json.h"
 
@@ -33,6 +34,9 @@ struct _GpIncidentItem
   gint64     deadline;
   GpState    state;
   GpWarning  warning;
+  gboolean   has_position;
+  double     latitude;
+  double     longitude;
 };
 
 G_DEFINE_FINAL_TYPE (GpIncidentItem, gp_incident_item, G_TYPE_OBJECT)
@@ -82,6 +86,18 @@ GETTER (gint64, reported_at, reported_at)
 GETTER (gint64, deadline, deadline)
 GETTER (GpState, state, state)
 GETTER (GpWarning, warning, warning)
+
+gboolean
+gp_incident_item_get_position (GpIncidentItem *self,
+                               double         *latitude,
+                               double         *longitude)
+{
+  g_return_val_if_fail (GP_IS_INCIDENT_ITEM (self), FALSE);
+
+  *latitude = self->latitude;
+  *longitude = self->longitude;
+  return self->has_position;
+}
 
 gboolean
 gp_incident_item_is_open (GpIncidentItem *self)
@@ -186,6 +202,18 @@ gp_incident_items_load (GpStore     *store,
       item->reporter = g_strdup (gp_incident_get_reporter (incident));
       if (photos != NULL && json_array_get_length (photos) > 0)
         item->thumbnail = g_strdup (gp_json_get_string (json_array_get_object_element (photos, 0), "thumbnail"));
+      {
+        JsonObject *geometry = gp_document_get_geometry (GP_DOCUMENT (incident));
+        GpGeoPoint point;
+
+        if (geometry != NULL && g_strcmp0 (gp_json_get_string (geometry, "type"), "Point") == 0 &&
+            gp_geo_position_parse (json_object_get_member (geometry, "coordinates"), &point, NULL))
+          {
+            item->has_position = TRUE;
+            item->latitude = point.lat;
+            item->longitude = point.lon;
+          }
+      }
       item->reported_at = c->reported_at;
       item->deadline = c->deadline;
       item->state = c->state;

@@ -25,6 +25,9 @@ gint64      gp_incident_item_get_reported_at    (GpIncidentItem *self);
 gint64      gp_incident_item_get_deadline       (GpIncidentItem *self);
 GpState     gp_incident_item_get_state          (GpIncidentItem *self);
 GpWarning   gp_incident_item_get_warning        (GpIncidentItem *self);
+gboolean    gp_incident_item_get_position       (GpIncidentItem *self,
+                                                 double         *latitude,
+                                                 double         *longitude);
 gboolean    gp_incident_item_is_open            (GpIncidentItem *self);
 gboolean    gp_incident_item_is_sent            (GpIncidentItem *self);
 

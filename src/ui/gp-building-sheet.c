@@ -192,6 +192,11 @@ incident_row (GpMapIncident *incident)
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), incident->title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* A tap opens the incident on the incidents page. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-incident");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", incident->id);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   return row;
 }
 

@@ -636,6 +636,19 @@ on_map_released (GtkGestureClick *gesture,
   hide_sheet (self);
 }
 
+/* A long press reports what is there: the point is the report's place. */
+static void
+on_map_long_pressed (GtkGestureLongPress *gesture,
+                     double               x,
+                     double               y,
+                     GpMapPage           *self)
+{
+  double lat, lon;
+
+  shumate_viewport_widget_coords_to_location (self->viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.report-here", "(dd)", lat, lon);
+}
+
 /* Location. */
 
 static void
@@ -797,6 +810,7 @@ gp_map_page_constructed (GObject *object)
   GpMapPage *self = (GpMapPage *) object;
   GSettings *settings = gp_context_get_settings (self->context);
   GtkGesture *click;
+  GtkGesture *press;
 
   G_OBJECT_CLASS (gp_map_page_parent_class)->constructed (object);
 
@@ -825,6 +839,10 @@ gp_map_page_constructed (GObject *object)
   gtk_widget_add_controller (GTK_WIDGET (self->map), GTK_EVENT_CONTROLLER (click));
   g_signal_connect_object (self->sheet, "close-requested", G_CALLBACK (hide_sheet), self,
                            G_CONNECT_SWAPPED);
+  press = gtk_gesture_long_press_new ();
+  gtk_event_controller_set_name (GTK_EVENT_CONTROLLER (press), "gp-map-long-press");
+  g_signal_connect_object (press, "pressed", G_CALLBACK (on_map_long_pressed), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->map), GTK_EVENT_CONTROLLER (press));
 
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), actions, G_N_ELEMENTS (actions), self);

@@ -14,10 +14,13 @@
 #include "gp-window.h"
 #include "gp-context.h"
 #include "gp-documents.h"
+#include "gp-incidents-page.h"
 #include "gp-map-page.h"
+#include "gp-report-window.h"
 #include "gp-store.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 struct _GpWindow
 {
@@ -40,7 +43,8 @@ struct _GpWindow
   AdwViewStack         *view_stack;
   AdwBin               *map_bin;
   AdwStatusPage        *patrol_status;
-  AdwStatusPage        *incidents_status;
+  AdwBin               *incidents_bin;
+  GpIncidentsPage      *incidents_page;
   AdwStatusPage        *area_status;
 };
 
@@ -76,7 +80,6 @@ update_grid_pages (GpWindow *self,
   GpStore *store = gp_context_get_store (self->context);
   const char *code = gp_grid_get_code (grid);
   int routes = count (store, "route", code);
-  int incidents = count (store, "incident", code);
   g_autofree char *text = NULL;
   g_autofree char *subtitle = NULL;
 
@@ -98,18 +101,6 @@ update_grid_pages (GpWindow *self,
                           routes);
   adw_status_page_set_description (self->patrol_status, text);
   g_clear_pointer (&text, g_free);
-
-  if (incidents == 0)
-    text = g_strdup (_("No incident has been reported in this grid. "
-                       "Reporting incidents is not in this version yet."));
-  else
-    text = g_strdup_printf (ngettext ("%d incident of this grid is on this device. "
-                                      "Working on incidents is not in this version yet.",
-                                      "%d incidents of this grid are on this device. "
-                                      "Working on incidents is not in this version yet.",
-                                      incidents),
-                            incidents);
-  adw_status_page_set_description (self->incidents_status, text);
 
   adw_status_page_set_description (self->area_status,
                                    _("The area review for grid leaders — open and overdue cases, "
@@ -269,16 +260,70 @@ connect_centre_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Reporting is the incidents' part; until it is wired, the button says so. */
+static void
+on_reported (GpWindow   *self,
+             const char *incident_id)
+{
+  if (incident_id == NULL)
+    return;
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Saved. It goes to the grid centre with the next sync.")));
+  gp_incidents_page_reload (self->incidents_page);
+}
+
+/**
+ * gp_window_report:
+ * @latitude: where, or NAN for the report's own choice
+ *
+ * Opens the report form, on the report in progress if there is one.
+ */
+GpReportWindow *
+gp_window_report (GpWindow *self,
+                  double    latitude,
+                  double    longitude)
+{
+  GpReportWindow *report;
+
+  g_return_val_if_fail (GP_IS_WINDOW (self), NULL);
+
+  if (gp_context_get_store (self->context) == NULL || gp_context_get_grid (self->context) == NULL)
+    return NULL;
+  report = gp_report_window_new (GTK_WINDOW (self), self->context);
+  g_signal_connect_object (report, "reported", G_CALLBACK (on_reported), self, G_CONNECT_SWAPPED);
+  if (!isnan (latitude))
+    gp_report_window_place_at (report, latitude, longitude);
+  gtk_window_present (GTK_WINDOW (report));
+  return report;
+}
+
 static void
 report_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
+  gp_window_report (GP_WINDOW (widget), NAN, NAN);
+}
+
+static void
+report_here_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  double latitude, longitude;
+
+  g_variant_get (parameter, "(dd)", &latitude, &longitude);
+  gp_window_report (GP_WINDOW (widget), latitude, longitude);
+}
+
+/* An incident from the map or elsewhere, on the incidents page. */
+static void
+show_incident_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
   GpWindow *self = GP_WINDOW (widget);
 
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (_("Reporting incidents is not in this version yet")));
+  adw_view_stack_set_visible_child_name (self->view_stack, "incidents");
+  gp_incidents_page_show (self->incidents_page, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -290,6 +335,8 @@ gp_window_constructed (GObject *object)
   G_OBJECT_CLASS (gp_window_parent_class)->constructed (object);
 
   adw_bin_set_child (self->map_bin, gp_map_page_new (self->context));
+  self->incidents_page = GP_INCIDENTS_PAGE (gp_incidents_page_new (self->context));
+  adw_bin_set_child (self->incidents_bin, GTK_WIDGET (self->incidents_page));
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
@@ -388,12 +435,14 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, map_bin);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, patrol_status);
-  gtk_widget_class_bind_template_child (widget_class, GpWindow, incidents_status);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, incidents_bin);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, area_status);
 
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.connect-centre", NULL, connect_centre_action);
   gtk_widget_class_install_action (widget_class, "win.report", NULL, report_action);
+  gtk_widget_class_install_action (widget_class, "win.report-here", "(dd)", report_here_action);
+  gtk_widget_class_install_action (widget_class, "win.show-incident", "s", show_incident_action);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "gp-context.h"
+#include "gp-report-window.h"
 
 G_BEGIN_DECLS
 
@@ -14,8 +15,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GpWindow, gp_window, GP, WINDOW, AdwApplicationWindow)
 
-GpWindow *gp_window_new       (GtkApplication *application,
-                               GpContext      *context);
-void      gp_window_open_demo (GpWindow       *self);
+GpWindow       *gp_window_new       (GtkApplication *application,
+                                     GpContext      *context);
+void            gp_window_open_demo (GpWindow       *self);
+GpReportWindow *gp_window_report    (GpWindow       *self,
+                                     double          latitude,
+                                     double          longitude);
 
 G_END_DECLS

@@ -1,0 +1,374 @@
+/* gp-report-draft.c
+ *
+ * A report being written is kept in the data folder, in drafts/report/:
+ * draft.json with what was entered and each photo already taken in, as
+ * photo-N.jpg and thumb-N.jpg. Closing the app, or a dead battery, loses
+ * at most the last second of typing. Files are written whole (to a
+ * temporary name, then renamed) by the caller's worker thread.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-report-draft"
+
+#include "config.h"
+
+#include "gp-report-draft.h"
+#include "gp-geo.h"
+#include "gp-incidents.h"
+#include "gp-json.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+GpReportDraft *
+gp_report_draft_new (void)
+{
+  GpReportDraft *draft = g_new0 (GpReportDraft, 1);
+
+  draft->source = g_strdup (GP_SOURCE_PATROL);
+  draft->photos = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_photo_free);
+  return draft;
+}
+
+void
+gp_report_draft_free (GpReportDraft *draft)
+{
+  if (draft == NULL)
+    return;
+  g_free (draft->grid);
+  g_free (draft->category);
+  g_free (draft->position_from);
+  g_free (draft->building);
+  g_free (draft->household);
+  g_free (draft->text);
+  g_free (draft->source);
+  g_free (draft->grade);
+  g_free (draft->urgency);
+  g_clear_pointer (&draft->photos, g_ptr_array_unref);
+  g_free (draft);
+}
+
+static GpPhoto *
+photo_copy (const GpPhoto *photo)
+{
+  GpPhoto *copy = g_memdup2 (photo, sizeof *photo);
+
+  copy->jpeg = g_bytes_ref (photo->jpeg);
+  copy->thumbnail = g_bytes_ref (photo->thumbnail);
+  return copy;
+}
+
+/* A copy to hand to a worker thread (the photos' bytes are shared). */
+GpReportDraft *
+gp_report_draft_copy (const GpReportDraft *draft)
+{
+  GpReportDraft *copy = g_memdup2 (draft, sizeof *draft);
+
+  copy->grid = g_strdup (draft->grid);
+  copy->category = g_strdup (draft->category);
+  copy->position_from = g_strdup (draft->position_from);
+  copy->building = g_strdup (draft->building);
+  copy->household = g_strdup (draft->household);
+  copy->text = g_strdup (draft->text);
+  copy->source = g_strdup (draft->source);
+  copy->grade = g_strdup (draft->grade);
+  copy->urgency = g_strdup (draft->urgency);
+  copy->photos = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_photo_free);
+  for (guint i = 0; i < draft->photos->len; i++)
+    g_ptr_array_add (copy->photos, photo_copy (g_ptr_array_index (draft->photos, i)));
+  return copy;
+}
+
+/* Nothing entered yet: no photo, category, place or text. */
+gboolean
+gp_report_draft_is_empty (const GpReportDraft *draft)
+{
+  return draft->photos->len == 0 && draft->category == NULL && !draft->has_position &&
+         draft->building == NULL && (draft->text == NULL || *draft->text == '\0');
+}
+
+char *
+gp_report_draft_dup_dir (const char *data_dir)
+{
+  return g_build_filename (data_dir, "drafts", "report", NULL);
+}
+
+static void
+set_string (JsonObject *object,
+            const char *member,
+            const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, member, value);
+}
+
+static gboolean
+write_file (const char  *dir,
+            const char  *name,
+            const void  *data,
+            gsize        length,
+            GError     **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  /* g_file_set_contents writes a temporary file and renames it, with fsync. */
+  return g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+/**
+ * gp_report_draft_save:
+ * @with_photos: whether the photos changed since the last save and are
+ *   written again; the JSON is written every time
+ */
+gboolean
+gp_report_draft_save (const GpReportDraft  *draft,
+                      const char           *dir,
+                      gboolean              with_photos,
+                      GError              **error)
+{
+  g_autoptr(JsonObject) json = json_object_new ();
+  g_autoptr(JsonArray) photos = json_array_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _("cannot create the folder %s"), dir);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < draft->photos->len; i++)
+    {
+      GpPhoto *photo = g_ptr_array_index (draft->photos, i);
+      g_autofree char *photo_name = g_strdup_printf ("photo-%u.jpg", i + 1);
+      g_autofree char *thumb_name = g_strdup_printf ("thumb-%u.jpg", i + 1);
+      JsonObject *entry = json_object_new ();
+
+      if (with_photos &&
+          (!write_file (dir, photo_name, g_bytes_get_data (photo->jpeg, NULL), g_bytes_get_size (photo->jpeg),
+                        error) ||
+           !write_file (dir, thumb_name, g_bytes_get_data (photo->thumbnail, NULL),
+                        g_bytes_get_size (photo->thumbnail), error)))
+        {
+          json_object_unref (entry);
+          return FALSE;
+        }
+      json_object_set_int_member (entry, "width", photo->width);
+      json_object_set_int_member (entry, "height", photo->height);
+      json_object_set_int_member (entry, "orientation", photo->orientation);
+      json_object_set_int_member (entry, "captured_at", photo->captured_at);
+      if (photo->has_position)
+        {
+          json_object_set_double_member (entry, "latitude", photo->latitude);
+          json_object_set_double_member (entry, "longitude", photo->longitude);
+        }
+      json_array_add_object_element (photos, entry);
+    }
+
+  set_string (json, "grid", draft->grid);
+  set_string (json, "category", draft->category);
+  if (draft->has_position)
+    {
+      json_object_set_double_member (json, "latitude", draft->latitude);
+      json_object_set_double_member (json, "longitude", draft->longitude);
+      json_object_set_double_member (json, "accuracy", draft->accuracy);
+    }
+  set_string (json, "position_from", draft->position_from);
+  set_string (json, "building", draft->building);
+  set_string (json, "household", draft->household);
+  set_string (json, "text", draft->text);
+  set_string (json, "source", draft->source);
+  set_string (json, "grade", draft->grade);
+  set_string (json, "urgency", draft->urgency);
+  json_object_set_boolean_member (json, "grade_chosen", draft->grade_chosen);
+  json_object_set_int_member (json, "started_at", draft->started_at);
+  json_object_set_array_member (json, "photos", g_steal_pointer (&photos));
+
+  root = json_node_init_object (json_node_alloc (), json);
+  text = json_to_string (root, TRUE);
+  if (!write_file (dir, "draft.json", text, strlen (text), error))
+    return FALSE;
+
+  /* Photos removed since the last save. */
+  listing = g_dir_open (dir, 0, NULL);
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      guint n = 0;
+
+      if ((sscanf (name, "photo-%u.jpg", &n) == 1 || sscanf (name, "thumb-%u.jpg", &n) == 1) &&
+          n > draft->photos->len)
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+
+          g_unlink (path);
+        }
+    }
+  return TRUE;
+}
+
+static char *
+dup_string (JsonObject *json,
+            const char *member)
+{
+  return g_strdup (gp_json_get_string (json, member));
+}
+
+/**
+ * gp_report_draft_load:
+ *
+ * The draft saved in @dir; NULL without an error when there is none.
+ */
+GpReportDraft *
+gp_report_draft_load (const char  *dir,
+                      GError     **error)
+{
+  g_autofree char *path = g_build_filename (dir, "draft.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GpReportDraft) draft = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *json;
+  JsonArray *photos;
+  gint64 started = 0;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+  root = json_from_string (text, &local_error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the saved report is damaged: %s"),
+                   local_error ? local_error->message : _("not an object"));
+      return NULL;
+    }
+  json = json_node_get_object (root);
+  draft = gp_report_draft_new ();
+  g_clear_pointer (&draft->source, g_free);
+  draft->grid = dup_string (json, "grid");
+  draft->category = dup_string (json, "category");
+  draft->has_position = gp_json_get_number (json, "latitude", &draft->latitude) &&
+                        gp_json_get_number (json, "longitude", &draft->longitude);
+  gp_json_get_number (json, "accuracy", &draft->accuracy);
+  draft->position_from = dup_string (json, "position_from");
+  draft->building = dup_string (json, "building");
+  draft->household = dup_string (json, "household");
+  draft->text = dup_string (json, "text");
+  draft->source = dup_string (json, "source");
+  draft->grade = dup_string (json, "grade");
+  draft->urgency = dup_string (json, "urgency");
+  draft->grade_chosen = json_object_has_member (json, "grade_chosen") &&
+                        json_object_get_boolean_member (json, "grade_chosen");
+  gp_json_get_int (json, "started_at", &started);
+  draft->started_at = started;
+  if (draft->source == NULL)
+    draft->source = g_strdup (GP_SOURCE_PATROL);
+
+  photos = gp_json_get_array (json, "photos");
+  for (guint i = 0; photos != NULL && i < json_array_get_length (photos); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (photos, i);
+      g_autofree char *photo_path = g_strdup_printf ("%s/photo-%u.jpg", dir, i + 1);
+      g_autofree char *thumb_path = g_strdup_printf ("%s/thumb-%u.jpg", dir, i + 1);
+      g_autofree char *jpeg = NULL;
+      g_autofree char *thumb = NULL;
+      gsize jpeg_length, thumb_length;
+      GpPhoto *photo;
+      gint64 value = 0;
+
+      /* A photo file that went missing is left out; the rest is kept. */
+      if (entry == NULL || !g_file_get_contents (photo_path, &jpeg, &jpeg_length, NULL) ||
+          !g_file_get_contents (thumb_path, &thumb, &thumb_length, NULL))
+        continue;
+      photo = g_new0 (GpPhoto, 1);
+      photo->jpeg = g_bytes_new_take (g_steal_pointer (&jpeg), jpeg_length);
+      photo->thumbnail = g_bytes_new_take (g_steal_pointer (&thumb), thumb_length);
+      gp_json_get_int (entry, "width", &value);
+      photo->width = (int) value;
+      gp_json_get_int (entry, "height", &value);
+      photo->height = (int) value;
+      value = 1;
+      gp_json_get_int (entry, "orientation", &value);
+      photo->orientation = (int) value;
+      value = 0;
+      gp_json_get_int (entry, "captured_at", &value);
+      photo->captured_at = value;
+      photo->has_position = gp_json_get_number (entry, "latitude", &photo->latitude) &&
+                            gp_json_get_number (entry, "longitude", &photo->longitude);
+      g_ptr_array_add (draft->photos, photo);
+    }
+  return g_steal_pointer (&draft);
+}
+
+gboolean
+gp_report_draft_discard (const char  *dir,
+                         GError     **error)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_unlink (path) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _("cannot remove %s"), path);
+          return FALSE;
+        }
+    }
+  g_rmdir (dir);
+  return TRUE;
+}
+
+/**
+ * gp_report_draft_to_incident:
+ *
+ * The incident the draft describes, with its photos attached; refuses a
+ * draft without a category or a place.
+ */
+GpIncident *
+gp_report_draft_to_incident (const GpReportDraft  *draft,
+                             const char           *reporter,
+                             GDateTime            *reported_at,
+                             GError              **error)
+{
+  g_autoptr(GpIncident) incident = NULL;
+  g_autoptr(JsonObject) point = NULL;
+  GpGeoPoint where;
+
+  if (draft->category == NULL)
+    {
+      g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_MISSING, _("Choose a category first"));
+      return NULL;
+    }
+  if (!draft->has_position)
+    {
+      g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_MISSING,
+                           _("Say where it is: your position, a building or a place on the map"));
+      return NULL;
+    }
+
+  incident = gp_incident_new ();
+  g_object_set (incident, "grid", draft->grid, "source", draft->source ? draft->source : GP_SOURCE_PATROL,
+                "category", draft->category, "grade", draft->grade, "urgency", draft->urgency,
+                "description", draft->text && *draft->text ? draft->text : NULL,
+                "building", draft->building, "household", draft->household,
+                "reporter", reporter, "reported-at", reported_at, NULL);
+  if (draft->accuracy > 0)
+    g_object_set (incident, "accuracy-m", draft->accuracy, NULL);
+  where.lat = draft->latitude;
+  where.lon = draft->longitude;
+  point = gp_geo_point_new (where);
+  gp_document_set_geometry (GP_DOCUMENT (incident), point);
+  for (guint i = 0; i < draft->photos->len; i++)
+    gp_incidents_add_photo (GP_DOCUMENT (incident), g_ptr_array_index (draft->photos, i));
+  if (!gp_document_validate (GP_DOCUMENT (incident), error))
+    return NULL;
+  return g_steal_pointer (&incident);
+}

@@ -1,0 +1,592 @@
+/* gp-incident-view.c
+ *
+ * An incident as the worker or leader follows it: its photos (swipe), how
+ * much of its time is used, exactly the steps the current role may take
+ * now as buttons, the facts, and the timeline of every step with who,
+ * when and what was said. Everything is read and decoded in a worker
+ * thread and shown when ready.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-incident-view"
+
+#include "config.h"
+
+#include "gp-incident-view.h"
+#include "gp-categories.h"
+#include "gp-documents.h"
+#include "gp-incidents.h"
+#include "gp-json.h"
+#include "gp-store.h"
+
+#include <glib/gi18n.h>
+
+struct _GpIncidentView
+{
+  AdwBin          parent_instance;
+
+  GpContext      *context;
+  char           *incident_id;
+  GpCase         *shown;
+  GpIncident     *incident;
+  GpPolicy       *policy;
+  GCancellable   *cancellable;
+  gboolean        loading;
+  guint           n_photos;
+  GPtrArray      *rows;          /* rows added to the groups */
+
+  GtkWidget      *top_bar;
+  GtkButton      *back_button;
+  AdwWindowTitle *title;
+  GtkStack       *stack;
+  GtkBox         *photo_box;
+  AdwCarousel    *carousel;
+  GtkLabel       *clock_label;
+  GtkFlowBox     *actions_box;
+  AdwPreferencesGroup *facts_group;
+  AdwPreferencesGroup *timeline_group;
+};
+
+G_DEFINE_FINAL_TYPE (GpIncidentView, gp_incident_view, ADW_TYPE_BIN)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  GpCase       *shown;
+  GpIncident   *incident;
+  GpPolicy     *policy;
+  char         *category;
+  char         *building;
+  GPtrArray    *textures;    /* GdkTexture, the photos: the report's, then the steps' */
+} Loaded;
+
+static void
+loaded_free (Loaded *loaded)
+{
+  g_clear_pointer (&loaded->shown, gp_case_free);
+  g_clear_object (&loaded->incident);
+  g_clear_object (&loaded->policy);
+  g_free (loaded->category);
+  g_free (loaded->building);
+  g_clear_pointer (&loaded->textures, g_ptr_array_unref);
+  g_free (loaded);
+}
+
+static void
+add_photos (GPtrArray  *textures,
+            GpStore    *store,
+            GpDocument *document)
+{
+  JsonArray *photos = gp_document_get_array_member (document, "photos");
+
+  for (guint i = 0; photos != NULL && i < json_array_get_length (photos); i++)
+    {
+      const char *name = gp_json_get_string (json_array_get_object_element (photos, i), "name");
+      GpAttachment *attachment = name ? gp_document_get_attachment (document, name) : NULL;
+      g_autoptr(GBytes) bytes = attachment ? gp_store_read_attachment (store, attachment->digest, NULL) : NULL;
+      GdkTexture *texture = bytes ? gdk_texture_new_from_bytes (bytes, NULL) : NULL;
+
+      if (texture != NULL)
+        g_ptr_array_add (textures, texture);
+    }
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GpStore *store = g_object_get_data (G_OBJECT (task), "gp-store");
+  const char *id = task_data;
+  Loaded *loaded = g_new0 (Loaded, 1);
+  g_autoptr(GpCategories) categories = NULL;
+  g_autoptr(GpDocument) building = NULL;
+  GError *error = NULL;
+
+  loaded->shown = gp_incidents_load_case (store, id, g_get_real_time () / G_USEC_PER_SEC,
+                                          &loaded->incident, &loaded->policy, &error);
+  if (loaded->shown == NULL)
+    {
+      loaded_free (loaded);
+      g_task_return_error (task, error);
+      return;
+    }
+  categories = gp_categories_load (store);
+  loaded->category = gp_categories_describe (categories, loaded->shown->category);
+  if (gp_incident_get_building (loaded->incident) != NULL &&
+      (building = gp_store_load (store, gp_incident_get_building (loaded->incident), NULL)) != NULL &&
+      GP_IS_BUILDING (building))
+    loaded->building = g_strdup (gp_building_get_name (GP_BUILDING (building)));
+
+  loaded->textures = g_ptr_array_new_with_free_func (g_object_unref);
+  add_photos (loaded->textures, store, GP_DOCUMENT (loaded->incident));
+  for (guint i = 0; i < loaded->shown->timeline->len; i++)
+    add_photos (loaded->textures, store,
+                GP_DOCUMENT (((GpTimelineEntry *) g_ptr_array_index (loaded->shown->timeline, i))->event));
+  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
+}
+
+static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
+
+  /* Translators: a date and time in a case, as in “11月22日 09:30” */
+  return g_date_time_format (time, C_("case time", "%b %-d, %H:%M"));
+}
+
+static char *
+format_span (gint64 seconds)
+{
+  gint64 days = seconds / 86400, hours = (seconds % 86400) / 3600, minutes = (seconds % 3600) / 60;
+
+  if (days > 0)
+    /* Translators: a time span, as in “2 天 3 小时” */
+    return g_strdup_printf (_("%d d %d h"), (int) days, (int) hours);
+  if (hours > 0)
+    return g_strdup_printf (_("%d h %d min"), (int) hours, (int) minutes);
+  return g_strdup_printf (_("%d min"), (int) MAX (minutes, 1));
+}
+
+static void
+add_row (GpIncidentView      *self,
+         AdwPreferencesGroup *group,
+         const char          *title,
+         const char          *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL && *subtitle != '\0')
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, row);
+}
+
+static void
+clear (GpIncidentView *self)
+{
+  GtkWidget *child;
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP)),
+                                    row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->carousel))) != NULL)
+    adw_carousel_remove (self->carousel, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box))) != NULL)
+    gtk_flow_box_remove (self->actions_box, child);
+}
+
+static void
+on_step_done (GpIncidentView *self)
+{
+  gp_incident_view_reload (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/**
+ * gp_incident_view_take_step:
+ *
+ * Opens the dialog for one of the steps the buttons offer.
+ */
+GpStepDialog *
+gp_incident_view_take_step (GpIncidentView *self,
+                            const char     *action)
+{
+  GpStepDialog *dialog;
+
+  g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), NULL);
+  g_return_val_if_fail (self->incident_id != NULL, NULL);
+
+  dialog = gp_step_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->context,
+                               self->incident_id, action);
+  g_signal_connect_object (dialog, "done", G_CALLBACK (on_step_done), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+on_action_clicked (GtkButton      *button,
+                   GpIncidentView *self)
+{
+  gp_incident_view_take_step (self, g_object_get_data (G_OBJECT (button), "gp-action"));
+}
+
+static void
+show_case (GpIncidentView *self)
+{
+  GpCase *c = self->shown;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *role = gp_context_dup_role (self->context);
+  g_autofree char *actor = gp_context_dup_user_name (self->context);
+  g_auto(GStrv) actions = gp_case_dup_actions (c, self->incident, self->policy, role, actor);
+  JsonObject *level = gp_policy_get_level (self->policy, c->level);
+  g_autofree char *reported = format_time (c->reported_at);
+  g_autofree char *reported_line = NULL;
+  g_autofree char *clock = NULL;
+  const char *description = gp_incident_get_description (self->incident);
+  const char *warning_class = NULL;
+  gboolean suggested = FALSE;
+
+  /* How much time is used. */
+  gtk_widget_remove_css_class (GTK_WIDGET (self->clock_label), "gp-warning-green");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->clock_label), "gp-warning-yellow");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->clock_label), "gp-warning-red");
+  if (c->state == GP_STATE_REPORTED)
+    {
+      g_autofree char *span = format_span (ABS (c->response_due - now));
+
+      clock = now <= c->response_due ? g_strdup_printf (_("To be registered within %s"), span)
+                                     : g_strdup_printf (_("Not registered: %s over the first-response time"), span);
+    }
+  else if (c->deadline != 0 && gp_case_is_open (c) && c->state != GP_STATE_HANDLED &&
+           c->state != GP_STATE_CALLBACK && c->state != GP_STATE_SATISFIED)
+    {
+      g_autofree char *due = format_time (c->deadline);
+      g_autofree char *span = format_span (ABS (c->deadline - now));
+
+      if (c->state == GP_STATE_SUSPENDED)
+        clock = g_strdup_printf (_("Suspended: the clock is paused (due %s if resumed now)"), due);
+      else if (c->overdue)
+        clock = g_strdup_printf (_("Overdue by %s (due %s)"), span, due);
+      else
+        clock = g_strdup_printf (_("%s left (due %s)"), span, due);
+    }
+  else if (c->handled_at != 0 && c->clock_started != 0)
+    clock = g_strdup (c->overdue ? _("Handled late") : _("Handled in time"));
+  switch (c->warning)
+    {
+    case GP_WARNING_GREEN: warning_class = "gp-warning-green"; break;
+    case GP_WARNING_YELLOW: warning_class = "gp-warning-yellow"; break;
+    case GP_WARNING_RED: warning_class = "gp-warning-red"; break;
+    case GP_WARNING_NONE:
+    default:
+      break;
+    }
+  if (warning_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->clock_label), warning_class);
+  gtk_label_set_text (self->clock_label, clock ? clock : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->clock_label), clock != NULL);
+
+  /* The steps this role may take now; the one that moves the case on first. */
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      GtkWidget *button = gtk_button_new_with_label (gp_action_label (actions[i]));
+      const char * const forward[] = { GP_ACTION_REGISTER, GP_ACTION_DISPATCH, GP_ACTION_ACCEPT, GP_ACTION_START,
+                                       GP_ACTION_HANDLED, GP_ACTION_VERIFY, GP_ACTION_CALLBACK, GP_ACTION_CLOSE,
+                                       GP_ACTION_RESUME, GP_ACTION_SELF_HANDLE, NULL };
+
+      gtk_widget_set_size_request (button, -1, 48);
+      if (!suggested && g_strv_contains (forward, actions[i]))
+        {
+          gtk_widget_add_css_class (button, "suggested-action");
+          suggested = TRUE;
+        }
+      if (g_str_equal (actions[i], GP_ACTION_VOID))
+        gtk_widget_add_css_class (button, "destructive-action");
+      g_object_set_data_full (G_OBJECT (button), "gp-action", g_strdup (actions[i]), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_action_clicked), self, 0);
+      gtk_flow_box_append (self->actions_box, button);
+    }
+
+  /* The facts. */
+  if (description != NULL && *description != '\0')
+    add_row (self, self->facts_group, _("What Was Found"), description);
+  add_row (self, self->facts_group, _("State"), gp_state_label (c->state));
+  {
+    g_autofree char *text = g_strdup_printf ("%s%s%s", gp_json_get_string (level, "label") ?: c->level,
+                                             c->urgency ? " · " : "", c->urgency ? c->urgency : "");
+
+    add_row (self, self->facts_group, _("Level"), text);
+  }
+  if (c->owner != NULL)
+    add_row (self, self->facts_group, _("Handled By"), c->owner);
+  reported_line = g_strdup_printf (_("%s by %s · %s"), reported, gp_incident_get_reporter (self->incident),
+                                   gp_incident_source_label (gp_incident_get_source (self->incident)));
+  add_row (self, self->facts_group, _("Reported"), reported_line);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->photo_box)) == FALSE)
+    add_row (self, self->facts_group, _("Photos"), _("None"));
+  if (c->round > 1)
+    {
+      g_autofree char *round = g_strdup_printf (_("Round %u: reopened %u times"), c->round, c->round - 1);
+
+      add_row (self, self->facts_group, _("Reopened"), round);
+    }
+
+  /* The timeline, newest last as it happened. */
+  for (guint i = 0; i < c->timeline->len; i++)
+    {
+      GpTimelineEntry *entry = g_ptr_array_index (c->timeline, i);
+      GpEvent *event = entry->event;
+      g_autoptr(GDateTime) at = gp_event_dup_at (event);
+      g_autofree char *when = format_time (at ? g_date_time_to_unix (at) : 0);
+      g_autoptr(GString) subtitle = g_string_new (NULL);
+      const char *said = gp_event_get_note (event) ? gp_event_get_note (event) : gp_event_get_reason (event);
+      guint photos = gp_incidents_count_photos (GP_DOCUMENT (event));
+
+      g_string_append_printf (subtitle, "%s · %s (%s)", when, gp_event_get_actor (event),
+                              gp_role_label (gp_event_get_role (event)));
+      if (gp_event_get_target (event) != NULL)
+        g_string_append_printf (subtitle, _("\nTo: %s"), gp_event_get_target (event));
+      if (gp_event_get_level (event) != NULL)
+        g_string_append_printf (subtitle, _("\nTo level: %s"), gp_event_get_level (event));
+      if (gp_event_get_satisfaction (event) != NULL)
+        g_string_append_printf (subtitle, "\n%s",
+                                g_str_equal (gp_event_get_satisfaction (event), GP_SATISFIED) ? _("Satisfied")
+                                : g_str_equal (gp_event_get_satisfaction (event), GP_BASICALLY_SATISFIED)
+                                  ? _("Basically satisfied") : _("Not satisfied"));
+      if (gp_event_get_result (event) != NULL)
+        g_string_append_printf (subtitle, "\n%s", g_str_equal (gp_event_get_result (event), GP_VERIFY_PASS)
+                                                  ? _("Passed") : _("Failed"));
+      if (said != NULL)
+        g_string_append_printf (subtitle, "\n“%s”", said);
+      if (photos > 0)
+        g_string_append_printf (subtitle, ngettext ("\n%u photo", "\n%u photos", photos), photos);
+      if (!entry->applied)
+        g_string_append_printf (subtitle, _("\nNot applied: %s"), entry->refusal);
+      add_row (self, self->timeline_group, gp_action_label (gp_event_get_action (event)), subtitle->str);
+    }
+  if (c->timeline->len == 0)
+    add_row (self, self->timeline_group, _("Reported"), _("No step has been taken yet"));
+
+  adw_window_title_set_subtitle (self->title, gp_state_label (c->state));
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GpIncidentView *self = GP_INCIDENT_VIEW (source);
+  const char *id = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  Loaded *loaded = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_strcmp0 (id, self->incident_id) != 0)
+    {
+      g_clear_pointer (&loaded, loaded_free);
+      return;
+    }
+  self->loading = FALSE;
+  clear (self);
+  if (loaded == NULL)
+    {
+      adw_window_title_set_title (self->title, _("This incident cannot be shown"));
+      adw_window_title_set_subtitle (self->title, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  g_clear_pointer (&self->shown, gp_case_free);
+  g_set_object (&self->incident, loaded->incident);
+  g_set_object (&self->policy, loaded->policy);
+  self->shown = g_steal_pointer (&loaded->shown);
+  self->n_photos = loaded->textures->len;
+  for (guint i = 0; i < loaded->textures->len; i++)
+    {
+      GtkWidget *picture = gtk_picture_new_for_paintable (g_ptr_array_index (loaded->textures, i));
+
+      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+      gtk_widget_set_hexpand (picture, TRUE);
+      adw_carousel_append (self->carousel, picture);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_box), loaded->textures->len > 0);
+
+  {
+    g_autofree char *title = loaded->building ? g_strdup_printf ("%s · %s", loaded->category, loaded->building)
+                                              : g_strdup (loaded->category);
+
+    adw_window_title_set_title (self->title, title);
+  }
+  show_case (self);
+  gtk_stack_set_visible_child_name (self->stack, "case");
+  loaded_free (loaded);
+}
+
+void
+gp_incident_view_reload (GpIncidentView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GpStore *store;
+
+  g_return_if_fail (GP_IS_INCIDENT_VIEW (self));
+
+  store = gp_context_get_store (self->context);
+  if (self->incident_id == NULL || store == NULL)
+    return;
+  self->loading = TRUE;
+  task = g_task_new (self, self->cancellable, on_loaded, NULL);
+  g_task_set_source_tag (task, gp_incident_view_reload);
+  g_task_set_task_data (task, g_strdup (self->incident_id), g_free);
+  g_object_set_data_full (G_OBJECT (task), "gp-store", g_object_ref (store), g_object_unref);
+  g_task_run_in_thread (task, load_thread);
+}
+
+void
+gp_incident_view_show (GpIncidentView *self,
+                       const char     *incident_id)
+{
+  g_return_if_fail (GP_IS_INCIDENT_VIEW (self));
+
+  if (g_strcmp0 (self->incident_id, incident_id) == 0 && self->shown != NULL)
+    return;
+  g_free (self->incident_id);
+  self->incident_id = g_strdup (incident_id);
+  g_clear_pointer (&self->shown, gp_case_free);
+  if (incident_id == NULL)
+    {
+      clear (self);
+      adw_window_title_set_title (self->title, "");
+      adw_window_title_set_subtitle (self->title, "");
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  gp_incident_view_reload (self);
+}
+
+const char *
+gp_incident_view_get_incident (GpIncidentView *self)
+{
+  g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), NULL);
+
+  return self->incident_id;
+}
+
+gboolean
+gp_incident_view_get_loading (GpIncidentView *self)
+{
+  g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), FALSE);
+
+  return self->loading || (self->incident_id != NULL && self->shown == NULL);
+}
+
+/* The steps the buttons offer now. */
+char **
+gp_incident_view_dup_actions (GpIncidentView *self)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  GStrv actions;
+
+  g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    g_strv_builder_add (builder, g_object_get_data (G_OBJECT (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child))),
+                                                    "gp-action"));
+  actions = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return actions;
+}
+
+guint
+gp_incident_view_get_n_photos (GpIncidentView *self)
+{
+  g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), 0);
+
+  return self->n_photos;
+}
+
+guint
+gp_incident_view_get_n_steps (GpIncidentView *self)
+{
+  g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), 0);
+
+  return self->shown ? self->shown->timeline->len : 0;
+}
+
+void
+gp_incident_view_set_can_go_back (GpIncidentView *self,
+                                  gboolean        can)
+{
+  g_return_if_fail (GP_IS_INCIDENT_VIEW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), can);
+}
+
+static void
+gp_incident_view_dispose (GObject *object)
+{
+  GpIncidentView *self = (GpIncidentView *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_INCIDENT_VIEW);
+
+  G_OBJECT_CLASS (gp_incident_view_parent_class)->dispose (object);
+}
+
+static void
+gp_incident_view_finalize (GObject *object)
+{
+  GpIncidentView *self = (GpIncidentView *) object;
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->incident);
+  g_clear_object (&self->policy);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->shown, gp_case_free);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_free (self->incident_id);
+
+  G_OBJECT_CLASS (gp_incident_view_parent_class)->finalize (object);
+}
+
+static void
+gp_incident_view_class_init (GpIncidentViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gp_incident_view_dispose;
+  object_class->finalize = gp_incident_view_finalize;
+
+  /**
+   * GpIncidentView::changed:
+   *
+   * A step was taken on the incident shown.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-incident-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, top_bar);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, back_button);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, title);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, stack);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, photo_box);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, carousel);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, clock_label);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, facts_group);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, timeline_group);
+}
+
+static void
+gp_incident_view_init (GpIncidentView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_ptr_array_new ();
+}
+
+GtkWidget *
+gp_incident_view_new (GpContext *context)
+{
+  GpIncidentView *self = g_object_new (GP_TYPE_INCIDENT_VIEW, NULL);
+
+  self->context = g_object_ref (context);
+  return GTK_WIDGET (self);
+}

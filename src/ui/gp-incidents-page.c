@@ -1,0 +1,645 @@
+/* gp-incidents-page.c
+ *
+ * The incidents of the grid in a GtkListView, newest first: category,
+ * place, age, state, the warning's colour, a thumbnail and a mark while
+ * the grid centre does not have it. Filters: open, mine, overdue, reported
+ * today, and a category class. The list is loaded off the main loop with
+ * each case folded (gp_incident_items_load) and again a moment after the
+ * store changes; thumbnails are read and decoded in worker threads as rows
+ * come into view. On a phone the incident opens over the list (AdwLeaflet),
+ * on a wide window beside it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-incidents-page"
+
+#include "config.h"
+
+#include "gp-incidents-page.h"
+#include "gp-categories.h"
+#include "gp-documents.h"
+#include "gp-incident-item.h"
+#include "gp-store.h"
+
+#include <glib/gi18n.h>
+
+#define RELOAD_DELAY_MS 400
+
+struct _GpIncidentsPage
+{
+  AdwBin              parent_instance;
+
+  GpContext          *context;
+  GpStore            *store;          /* the context's, while watched */
+  GListStore         *items;          /* GpIncidentItem */
+  GtkFilterListModel *filtered;
+  GtkCustomFilter    *filter;
+  GHashTable         *thumbnails;     /* incident id → GdkTexture, or a placeholder while loading */
+  GCancellable       *cancellable;
+  GpIncidentFilter    filters;
+  char               *class_code;
+  char               *user;
+  char               *grid_code;
+  gboolean            loading;
+  guint               reload_id;
+  GpIncidentView     *view;
+
+  AdwLeaflet         *leaflet;
+  GtkToggleButton    *open_toggle;
+  GtkToggleButton    *mine_toggle;
+  GtkToggleButton    *overdue_toggle;
+  GtkToggleButton    *today_toggle;
+  GtkDropDown        *class_dropdown;
+  GtkStack           *list_stack;
+  GtkListView        *list_view;
+  AdwStatusPage      *empty_status;
+  AdwBin             *view_bin;
+};
+
+G_DEFINE_FINAL_TYPE (GpIncidentsPage, gp_incidents_page, ADW_TYPE_BIN)
+
+static void update_stack (GpIncidentsPage *self);
+
+/* Filtering. */
+
+static gboolean
+is_today (gint64 unix_time)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (unix_time);
+
+  return g_date_time_get_year (now) == g_date_time_get_year (then) &&
+         g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (then);
+}
+
+static gboolean
+keep (gpointer item,
+      gpointer user_data)
+{
+  GpIncidentsPage *self = user_data;
+  GpIncidentItem *incident = item;
+
+  if ((self->filters & GP_INCIDENT_FILTER_OPEN) && !gp_incident_item_is_open (incident))
+    return FALSE;
+  if ((self->filters & GP_INCIDENT_FILTER_MINE) &&
+      g_strcmp0 (gp_incident_item_get_reporter (incident), self->user) != 0)
+    return FALSE;
+  if ((self->filters & GP_INCIDENT_FILTER_OVERDUE) && gp_incident_item_get_warning (incident) != GP_WARNING_RED)
+    return FALSE;
+  if ((self->filters & GP_INCIDENT_FILTER_TODAY) && !is_today (gp_incident_item_get_reported_at (incident)))
+    return FALSE;
+  if (self->class_code != NULL &&
+      !g_str_has_prefix (gp_incident_item_get_category (incident) ?: "", self->class_code))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+refilter (GpIncidentsPage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_stack (self);
+}
+
+static void
+on_toggles_changed (GpIncidentsPage *self)
+{
+  GpIncidentFilter filters = 0;
+
+  if (gtk_toggle_button_get_active (self->open_toggle))
+    filters |= GP_INCIDENT_FILTER_OPEN;
+  if (gtk_toggle_button_get_active (self->mine_toggle))
+    filters |= GP_INCIDENT_FILTER_MINE;
+  if (gtk_toggle_button_get_active (self->overdue_toggle))
+    filters |= GP_INCIDENT_FILTER_OVERDUE;
+  if (gtk_toggle_button_get_active (self->today_toggle))
+    filters |= GP_INCIDENT_FILTER_TODAY;
+  self->filters = filters;
+  g_free (self->user);
+  self->user = gp_context_dup_user_name (self->context);
+  refilter (self);
+}
+
+static void
+on_class_selected (GpIncidentsPage *self)
+{
+  GObject *item = gtk_drop_down_get_selected_item (self->class_dropdown);
+  const char *label = item ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : NULL;
+
+  g_clear_pointer (&self->class_code, g_free);
+  /* "06 市容环境类": the code before the space; the first entry is all. */
+  if (label != NULL && gtk_drop_down_get_selected (self->class_dropdown) > 0)
+    self->class_code = g_strndup (label, strcspn (label, " "));
+  refilter (self);
+}
+
+/**
+ * gp_incidents_page_set_filters:
+ * @class_code: (nullable): a category class, as "06"
+ */
+void
+gp_incidents_page_set_filters (GpIncidentsPage  *self,
+                               GpIncidentFilter  filters,
+                               const char       *class_code)
+{
+  GListModel *classes;
+
+  g_return_if_fail (GP_IS_INCIDENTS_PAGE (self));
+
+  gtk_toggle_button_set_active (self->open_toggle, filters & GP_INCIDENT_FILTER_OPEN);
+  gtk_toggle_button_set_active (self->mine_toggle, filters & GP_INCIDENT_FILTER_MINE);
+  gtk_toggle_button_set_active (self->overdue_toggle, filters & GP_INCIDENT_FILTER_OVERDUE);
+  gtk_toggle_button_set_active (self->today_toggle, filters & GP_INCIDENT_FILTER_TODAY);
+  classes = gtk_drop_down_get_model (self->class_dropdown);
+  gtk_drop_down_set_selected (self->class_dropdown, 0);
+  for (guint i = 1; class_code != NULL && i < g_list_model_get_n_items (classes); i++)
+    if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (classes), i), class_code))
+      gtk_drop_down_set_selected (self->class_dropdown, i);
+  on_toggles_changed (self);
+  on_class_selected (self);
+}
+
+static void
+update_stack (GpIncidentsPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  if (self->loading && g_list_model_get_n_items (G_LIST_MODEL (self->items)) == 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "loading");
+  else if (n > 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "list");
+  else
+    {
+      gboolean none = g_list_model_get_n_items (G_LIST_MODEL (self->items)) == 0;
+
+      adw_status_page_set_title (self->empty_status, none ? _("No Incidents") : _("Nothing Matches"));
+      adw_status_page_set_description (self->empty_status,
+                                       none ? _("Nothing has been reported in this grid yet. "
+                                                "Report what you find with the button below.")
+                                            : _("No incident matches these filters."));
+      gtk_stack_set_visible_child_name (self->list_stack, "empty");
+    }
+}
+
+/* Thumbnails. */
+
+typedef struct
+{
+  GpStore *store;
+  char    *id;
+  char    *name;
+} ThumbJob;
+
+static void
+thumb_job_free (ThumbJob *job)
+{
+  g_clear_object (&job->store);
+  g_free (job->id);
+  g_free (job->name);
+  g_free (job);
+}
+
+static void
+thumb_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ThumbJob *job = task_data;
+  g_autoptr(GpDocument) document = gp_store_load (job->store, job->id, NULL);
+  GpAttachment *attachment = document ? gp_document_get_attachment (document, job->name) : NULL;
+  g_autoptr(GBytes) bytes = attachment ? gp_store_read_attachment (job->store, attachment->digest, NULL) : NULL;
+  GdkTexture *texture = bytes ? gdk_texture_new_from_bytes (bytes, NULL) : NULL;
+
+  if (texture == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no thumbnail");
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void
+set_thumbnail (GtkPicture *picture,
+               GdkTexture *texture)
+{
+  gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+}
+
+static void
+on_thumbnail (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GpIncidentsPage *self = GP_INCIDENTS_PAGE (source);
+  ThumbJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+  GtkPicture *picture = user_data;
+
+  if (texture == NULL)
+    return;
+  g_hash_table_replace (self->thumbnails, g_strdup (job->id), g_object_ref (texture));
+  /* Still showing the same incident? */
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (picture), "gp-incident"), job->id) == 0)
+    set_thumbnail (picture, texture);
+}
+
+static void
+request_thumbnail (GpIncidentsPage *self,
+                   GpIncidentItem  *item,
+                   GtkPicture      *picture)
+{
+  GdkTexture *cached = g_hash_table_lookup (self->thumbnails, gp_incident_item_get_id (item));
+  g_autoptr(GTask) task = NULL;
+  ThumbJob *job;
+
+  gtk_picture_set_paintable (picture, NULL);
+  if (gp_incident_item_get_thumbnail (item) == NULL)
+    return;
+  if (cached != NULL)
+    {
+      set_thumbnail (picture, cached);
+      return;
+    }
+  job = g_new0 (ThumbJob, 1);
+  job->store = g_object_ref (self->store);
+  job->id = g_strdup (gp_incident_item_get_id (item));
+  job->name = g_strdup (gp_incident_item_get_thumbnail (item));
+  task = g_task_new (self, self->cancellable, on_thumbnail, picture);
+  g_task_set_task_data (task, job, (GDestroyNotify) thumb_job_free);
+  g_task_run_in_thread (task, thumb_thread);
+}
+
+/* Rows. */
+
+static char *
+age_text (gint64 reported_at)
+{
+  gint64 minutes = MAX (0, (g_get_real_time () / G_USEC_PER_SEC - reported_at) / 60);
+
+  if (minutes < 60)
+    return g_strdup_printf (ngettext ("%d min ago", "%d min ago", minutes), (int) minutes);
+  if (minutes < 24 * 60)
+    return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", minutes / 60), (int) (minutes / 60));
+  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", minutes / 1440), (int) (minutes / 1440));
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           GpIncidentsPage          *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *picture = gtk_picture_new ();
+  GtkWidget *dot = gtk_label_new (NULL);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *place = gtk_label_new (NULL);
+  GtkWidget *state = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (row, 6);
+  gtk_widget_set_margin_bottom (row, 6);
+  gtk_widget_set_size_request (picture, 56, 56);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+  gtk_widget_add_css_class (picture, "gp-thumbnail");
+  gtk_widget_set_valign (picture, GTK_ALIGN_CENTER);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+  gtk_widget_set_halign (dot, GTK_ALIGN_START);
+  gtk_widget_set_valign (dot, GTK_ALIGN_START);
+  gtk_widget_add_css_class (dot, "gp-warning-dot");
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), dot);
+
+  for (GtkWidget *label = title; label != NULL; label = label == title ? place : label == place ? state : NULL)
+    {
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (text), label);
+    }
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (place, "dim-label");
+  gtk_widget_add_css_class (state, "caption");
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
+
+  gtk_box_append (GTK_BOX (row), overlay);
+  gtk_box_append (GTK_BOX (row), text);
+  g_object_set_data (G_OBJECT (row), "gp-picture", picture);
+  g_object_set_data (G_OBJECT (row), "gp-dot", dot);
+  g_object_set_data (G_OBJECT (row), "gp-title", title);
+  g_object_set_data (G_OBJECT (row), "gp-place", place);
+  g_object_set_data (G_OBJECT (row), "gp-state", state);
+  gtk_list_item_set_child (list_item, row);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          GpIncidentsPage          *self)
+{
+  GpIncidentItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  GtkWidget *dot = g_object_get_data (G_OBJECT (row), "gp-dot");
+  GtkPicture *picture = g_object_get_data (G_OBJECT (row), "gp-picture");
+  g_autofree char *place = NULL;
+  g_autofree char *age = age_text (gp_incident_item_get_reported_at (item));
+  g_autofree char *state = NULL;
+  const char *classes[] = { "gp-warning-none", "gp-warning-green", "gp-warning-yellow", "gp-warning-red" };
+
+  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "gp-title"), gp_incident_item_get_title (item));
+  place = gp_incident_item_get_place (item)
+          ? g_strdup_printf ("%s · %s", gp_incident_item_get_category_label (item), gp_incident_item_get_place (item))
+          : g_strdup (gp_incident_item_get_category_label (item));
+  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "gp-place"), place);
+  state = gp_incident_item_is_sent (item)
+          ? g_strdup_printf ("%s · %s", gp_state_label (gp_incident_item_get_state (item)), age)
+          /* Translators: a mark on an incident the grid centre does not have yet */
+          : g_strdup_printf ("%s · %s · %s", gp_state_label (gp_incident_item_get_state (item)), age, _("not sent"));
+  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "gp-state"), state);
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (dot, classes[i]);
+  gtk_widget_add_css_class (dot, classes[gp_incident_item_get_warning (item)]);
+  gtk_widget_set_tooltip_text (dot, gp_warning_to_string (gp_incident_item_get_warning (item)));
+
+  g_object_set_data_full (G_OBJECT (picture), "gp-incident", g_strdup (gp_incident_item_get_id (item)), g_free);
+  request_thumbnail (self, item, picture);
+}
+
+static void
+on_activate (GtkListView     *list_view,
+             guint            position,
+             GpIncidentsPage *self)
+{
+  g_autoptr(GpIncidentItem) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+
+  if (item != NULL)
+    gp_incidents_page_show (self, gp_incident_item_get_id (item));
+}
+
+/* Loading. */
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GpIncidentsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = gp_incident_items_load_finish (GP_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->loading = FALSE;
+  if (items == NULL)
+    {
+      adw_status_page_set_title (self->empty_status, _("The Incidents Cannot Be Shown"));
+      adw_status_page_set_description (self->empty_status, error->message);
+      gtk_stack_set_visible_child_name (self->list_stack, "empty");
+      return;
+    }
+  g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
+                       items->pdata, items->len);
+  update_stack (self);
+}
+
+void
+gp_incidents_page_reload (GpIncidentsPage *self)
+{
+  GpGrid *grid;
+
+  g_return_if_fail (GP_IS_INCIDENTS_PAGE (self));
+
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  grid = gp_context_get_grid (self->context);
+  if (self->store == NULL || grid == NULL)
+    return;
+  self->loading = TRUE;
+  update_stack (self);
+  gp_incident_items_load_async (self->store, gp_grid_get_code (grid), self->cancellable, on_loaded,
+                                g_object_ref (self));
+}
+
+static gboolean
+on_reload_timeout (gpointer data)
+{
+  GpIncidentsPage *self = data;
+
+  self->reload_id = 0;
+  gp_incidents_page_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_documents_changed (GpStore         *store,
+                      GStrv            ids,
+                      GpIncidentsPage *self)
+{
+  /* Reports and steps come in bursts (a sync, a step with photos). */
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  self->reload_id = g_timeout_add (RELOAD_DELAY_MS, on_reload_timeout, self);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    if (g_str_has_prefix (ids[i], "incident:"))
+      g_hash_table_remove (self->thumbnails, ids[i]);
+}
+
+static void
+on_context_changed (GpIncidentsPage *self)
+{
+  GpStore *store = gp_context_get_store (self->context);
+
+  if (store != self->store)
+    {
+      if (self->store != NULL)
+        g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+      g_set_object (&self->store, store);
+      if (store != NULL)
+        g_signal_connect_object (store, "documents-changed", G_CALLBACK (on_documents_changed), self, 0);
+      g_hash_table_remove_all (self->thumbnails);
+    }
+  g_list_store_remove_all (self->items);
+  gp_incident_view_show (self->view, NULL);
+  gp_incidents_page_reload (self);
+}
+
+/* Navigation. */
+
+static void
+update_back (GpIncidentsPage *self)
+{
+  gp_incident_view_set_can_go_back (self->view, adw_leaflet_get_folded (self->leaflet));
+}
+
+void
+gp_incidents_page_show (GpIncidentsPage *self,
+                        const char      *incident_id)
+{
+  g_return_if_fail (GP_IS_INCIDENTS_PAGE (self));
+
+  gp_incident_view_show (self->view, incident_id);
+  adw_leaflet_set_visible_child_name (self->leaflet, "case");
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  GpIncidentsPage *self = GP_INCIDENTS_PAGE (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+}
+
+GListModel *
+gp_incidents_page_get_model (GpIncidentsPage *self)
+{
+  g_return_val_if_fail (GP_IS_INCIDENTS_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->filtered);
+}
+
+gboolean
+gp_incidents_page_get_loading (GpIncidentsPage *self)
+{
+  g_return_val_if_fail (GP_IS_INCIDENTS_PAGE (self), FALSE);
+
+  return self->loading || self->reload_id != 0;
+}
+
+GpIncidentView *
+gp_incidents_page_get_view (GpIncidentsPage *self)
+{
+  g_return_val_if_fail (GP_IS_INCIDENTS_PAGE (self), NULL);
+
+  return self->view;
+}
+
+static GListModel *
+classes_model (GpStore *store)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+  g_autoptr(GpCategories) categories = store ? gp_categories_load (store) : gp_categories_new_default ();
+  const char *last = NULL;
+
+  gtk_string_list_append (list, _("All Categories"));
+  for (guint i = 0; i < gp_categories_get_n_items (categories); i++)
+    {
+      const GpCategory *category = gp_categories_get_item (categories, i);
+
+      if (g_strcmp0 (last, category->class_code) != 0)
+        {
+          g_autofree char *label = g_strdup_printf ("%s %s", category->class_code, category->class_label);
+
+          gtk_string_list_append (list, label);
+          last = category->class_code;
+        }
+    }
+  return G_LIST_MODEL (list);
+}
+
+static void
+gp_incidents_page_dispose (GObject *object)
+{
+  GpIncidentsPage *self = (GpIncidentsPage *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+  if (self->context != NULL)
+    g_signal_handlers_disconnect_by_data (self->context, self);
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_INCIDENTS_PAGE);
+
+  G_OBJECT_CLASS (gp_incidents_page_parent_class)->dispose (object);
+}
+
+static void
+gp_incidents_page_finalize (GObject *object)
+{
+  GpIncidentsPage *self = (GpIncidentsPage *) object;
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->store);
+  g_clear_object (&self->items);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  g_free (self->class_code);
+  g_free (self->user);
+  g_free (self->grid_code);
+
+  G_OBJECT_CLASS (gp_incidents_page_parent_class)->finalize (object);
+}
+
+static void
+gp_incidents_page_class_init (GpIncidentsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gp_incidents_page_dispose;
+  object_class->finalize = gp_incidents_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-incidents-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, open_toggle);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, mine_toggle);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, overdue_toggle);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, today_toggle);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, class_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, empty_status);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, view_bin);
+  gtk_widget_class_install_action (widget_class, "incidents.back", NULL, back_action);
+}
+
+static void
+gp_incidents_page_init (GpIncidentsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->filters = GP_INCIDENT_FILTER_OPEN;
+}
+
+GtkWidget *
+gp_incidents_page_new (GpContext *context)
+{
+  GpIncidentsPage *self = g_object_new (GP_TYPE_INCIDENTS_PAGE, NULL);
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GListModel) classes = NULL;
+  GtkNoSelection *selection;
+
+  self->context = g_object_ref (context);
+  self->user = gp_context_dup_user_name (context);
+  self->items = g_list_store_new (GP_TYPE_INCIDENT_ITEM);
+  self->filter = gtk_custom_filter_new (keep, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->items)), GTK_FILTER (self->filter));
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+  g_signal_connect_object (self->list_view, "activate", G_CALLBACK (on_activate), self, 0);
+
+  classes = classes_model (gp_context_get_store (context));
+  gtk_drop_down_set_model (self->class_dropdown, classes);
+  g_signal_connect_object (self->class_dropdown, "notify::selected", G_CALLBACK (on_class_selected), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->open_toggle, "toggled", G_CALLBACK (on_toggles_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->mine_toggle, "toggled", G_CALLBACK (on_toggles_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->overdue_toggle, "toggled", G_CALLBACK (on_toggles_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->today_toggle, "toggled", G_CALLBACK (on_toggles_changed), self, G_CONNECT_SWAPPED);
+
+  self->view = GP_INCIDENT_VIEW (gp_incident_view_new (context));
+  adw_bin_set_child (self->view_bin, GTK_WIDGET (self->view));
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (update_back), self, G_CONNECT_SWAPPED);
+  update_back (self);
+
+  g_signal_connect_object (context, "notify::store", G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "notify::grid", G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);
+  on_context_changed (self);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,1465 @@
+/* gp-report-window.c
+ *
+ * Snap and report (随手拍、随手报), one thumb: photos first, then the
+ * category (recent ones first, searchable by name or code), the place
+ * (the current position, the photo's, a building — the nearest first — or
+ * a point pressed on the map), a line of text; source, level and urgency
+ * come filled in from the category and the grid's grading scheme.
+ *
+ * Everything entered is kept as a draft on disk a moment after each
+ * change, so a report survives the app being closed; sending saves the
+ * incident with its photos in one transaction off the main loop. While the
+ * worker reports, open cases of the same category within 50 m of the last
+ * 7 days are listed, to add to one instead of reporting it twice.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-report-window"
+
+#include "config.h"
+
+#include "gp-report-window.h"
+#include "gp-categories.h"
+#include "gp-documents.h"
+#include "gp-geo.h"
+#include "gp-incident-item.h"
+#include "gp-incidents.h"
+#include "gp-json.h"
+#include "gp-store.h"
+
+#include <glib/gi18n.h>
+
+#define DUPLICATE_RADIUS_M  50.0
+#define DUPLICATE_DAYS      7
+#define SAVE_DELAY_MS       800
+#define RECENT_CATEGORIES   6
+
+typedef struct
+{
+  char       *id;
+  char       *name;
+  GpGeoPoint  centre;
+} Building;
+
+struct _GpReportWindow
+{
+  AdwWindow         parent_instance;
+
+  GpContext        *context;
+  GpStore          *store;
+  GpPolicy         *policy;
+  GpCategories     *categories;
+  GArray           *buildings;      /* Building */
+  char             *draft_dir;
+  GpReportDraft    *draft;
+  gboolean          ready;          /* the draft is loaded */
+  gboolean          sending;
+  gboolean          photos_changed;
+  gboolean          has_pending;     /* a point pressed on the map, for when the draft is loaded */
+  double            pending_latitude;
+  double            pending_longitude;
+  guint             save_timeout_id;
+  guint             duplicates_generation;
+  guint             n_duplicates;
+  char             *message;
+  GCancellable     *cancellable;
+  GtkWidget        *duplicate_rows[8];
+
+  AdwToastOverlay  *toast_overlay;
+  AdwLeaflet       *leaflet;
+  GtkButton        *report_button;
+  GpPhotoPicker    *photo_picker;
+  AdwActionRow     *category_row;
+  AdwActionRow     *place_row;
+  AdwEntryRow      *text_row;
+  AdwPreferencesGroup *duplicates_group;
+  AdwComboRow      *source_row;
+  AdwComboRow      *level_row;
+  AdwComboRow      *urgency_row;
+  GtkSearchEntry   *category_search;
+  GtkListBox       *category_list;
+  GtkListBox       *place_list;
+};
+
+G_DEFINE_FINAL_TYPE (GpReportWindow, gp_report_window, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+enum {
+  REPORTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void update_form       (GpReportWindow *self);
+static void find_duplicates   (GpReportWindow *self);
+
+static void
+building_clear (Building *building)
+{
+  g_free (building->id);
+  g_free (building->name);
+}
+
+static void
+tell (GpReportWindow *self,
+      const char     *message)
+{
+  g_free (self->message);
+  self->message = g_strdup (message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* Keeping the draft. */
+
+typedef struct
+{
+  GpReportDraft *draft;
+  char          *dir;
+  gboolean       with_photos;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  gp_report_draft_free (job->draft);
+  g_free (job->dir);
+  g_free (job);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (gp_report_draft_is_empty (job->draft))
+    gp_report_draft_discard (job->dir, NULL);
+  else if (!gp_report_draft_save (job->draft, job->dir, job->with_photos, &error))
+    g_warning ("The report in progress cannot be kept: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GApplication *application = g_application_get_default ();
+
+  if (application != NULL)
+    g_application_release (application);
+}
+
+/* Writes the draft now, in a worker thread; the application stays up
+ * until it is written, even if this window is already gone. */
+static void
+save_draft_now (GpReportWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveJob *job;
+
+  g_clear_handle_id (&self->save_timeout_id, g_source_remove);
+  if (!self->ready || self->draft == NULL)
+    return;
+
+  job = g_new0 (SaveJob, 1);
+  job->draft = gp_report_draft_copy (self->draft);
+  job->dir = g_strdup (self->draft_dir);
+  job->with_photos = self->photos_changed;
+  self->photos_changed = FALSE;
+
+  if (g_application_get_default () != NULL)
+    g_application_hold (g_application_get_default ());
+  task = g_task_new (NULL, NULL, on_saved, NULL);
+  g_task_set_source_tag (task, save_draft_now);
+  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+static gboolean
+on_save_timeout (gpointer data)
+{
+  GpReportWindow *self = data;
+
+  self->save_timeout_id = 0;
+  save_draft_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+draft_changed (GpReportWindow *self)
+{
+  if (!self->ready)
+    return;
+  g_clear_handle_id (&self->save_timeout_id, g_source_remove);
+  self->save_timeout_id = g_timeout_add (SAVE_DELAY_MS, on_save_timeout, self);
+  update_form (self);
+}
+
+/* The form. */
+
+static const Building *
+find_building (GpReportWindow *self,
+               const char     *id)
+{
+  for (guint i = 0; self->buildings != NULL && i < self->buildings->len; i++)
+    if (g_strcmp0 (g_array_index (self->buildings, Building, i).id, id) == 0)
+      return &g_array_index (self->buildings, Building, i);
+  return NULL;
+}
+
+static const Building *
+nearest_building (GpReportWindow *self,
+                  GpGeoPoint      where,
+                  double         *distance)
+{
+  const Building *best = NULL;
+
+  *distance = G_MAXDOUBLE;
+  for (guint i = 0; self->buildings != NULL && i < self->buildings->len; i++)
+    {
+      const Building *building = &g_array_index (self->buildings, Building, i);
+      double d = gp_geo_distance (where, building->centre);
+
+      if (d < *distance)
+        {
+          *distance = d;
+          best = building;
+        }
+    }
+  return best;
+}
+
+static char *
+describe_place (GpReportWindow *self)
+{
+  GpReportDraft *draft = self->draft;
+  const Building *building = find_building (self, draft->building);
+  g_autofree char *from = NULL;
+
+  if (!draft->has_position && building == NULL)
+    return g_strdup (_("Not chosen yet"));
+
+  if (g_strcmp0 (draft->position_from, "fix") == 0)
+    from = draft->accuracy > 0 ? g_strdup_printf (_("my position, ±%.0f m"), draft->accuracy)
+                               : g_strdup (_("my position"));
+  else if (g_strcmp0 (draft->position_from, "photo") == 0)
+    from = g_strdup (_("where the photo was taken"));
+  else if (g_strcmp0 (draft->position_from, "map") == 0)
+    from = g_strdup (_("pressed on the map"));
+
+  if (building != NULL && from != NULL)
+    return g_strdup_printf ("%s · %s", building->name, from);
+  if (building != NULL)
+    return g_strdup (building->name);
+  return g_steal_pointer (&from);
+}
+
+static void
+update_form (GpReportWindow *self)
+{
+  GpReportDraft *draft = self->draft;
+  const GpCategory *category;
+  g_autofree char *place = NULL;
+
+  if (draft == NULL)
+    return;
+
+  category = gp_categories_lookup (self->categories, draft->category);
+  if (category != NULL)
+    {
+      g_autofree char *subtitle = g_strdup_printf ("%s %s · %s", category->code, category->label,
+                                                   category->class_label);
+
+      adw_action_row_set_subtitle (self->category_row, subtitle);
+    }
+  else
+    adw_action_row_set_subtitle (self->category_row, _("Not chosen yet"));
+
+  place = describe_place (self);
+  adw_action_row_set_subtitle (self->place_row, place);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->report_button), self->ready && !self->sending);
+}
+
+/* The level and urgency a category suggests, unless the worker chose. */
+static void
+apply_defaults (GpReportWindow *self)
+{
+  g_autofree char *grade = NULL;
+  g_autofree char *urgency = NULL;
+  g_auto(GStrv) levels = NULL;
+  JsonArray *urgencies;
+
+  if (self->policy == NULL || self->draft->grade_chosen)
+    return;
+  gp_incidents_defaults (self->policy, gp_categories_lookup (self->categories, self->draft->category),
+                         &grade, &urgency);
+  g_free (self->draft->grade);
+  self->draft->grade = g_steal_pointer (&grade);
+  g_free (self->draft->urgency);
+  self->draft->urgency = g_steal_pointer (&urgency);
+
+  levels = gp_policy_dup_level_codes (self->policy);
+  for (guint i = 0; levels[i] != NULL; i++)
+    if (g_strcmp0 (levels[i], self->draft->grade) == 0)
+      adw_combo_row_set_selected (self->level_row, i);
+  urgencies = gp_document_get_array_member (GP_DOCUMENT (self->policy), "urgencies");
+  for (guint i = 0; urgencies != NULL && i < json_array_get_length (urgencies); i++)
+    if (g_strcmp0 (gp_json_get_string (json_array_get_object_element (urgencies, i), "code"),
+                   self->draft->urgency) == 0)
+      adw_combo_row_set_selected (self->urgency_row, i);
+}
+
+/**
+ * gp_report_window_set_category:
+ *
+ * The category of the report: its level and urgency follow, unless the
+ * worker chose them.
+ */
+void
+gp_report_window_set_category (GpReportWindow *self,
+                               const char     *code)
+{
+  g_return_if_fail (GP_IS_REPORT_WINDOW (self));
+  g_return_if_fail (self->draft != NULL);
+
+  if (gp_categories_lookup (self->categories, code) == NULL)
+    return;
+  g_free (self->draft->category);
+  self->draft->category = g_strdup (code);
+  apply_defaults (self);
+  draft_changed (self);
+  find_duplicates (self);
+}
+
+/* A building close to the point (in it, or at its door) is taken as the
+ * place; a farther one is only offered first in the list. */
+static void
+suggest_building (GpReportWindow *self)
+{
+  GpGeoPoint where = { self->draft->longitude, self->draft->latitude };
+  const Building *building;
+  double distance;
+
+  if (self->draft->building != NULL || !self->draft->has_position)
+    return;
+  building = nearest_building (self, where, &distance);
+  if (building != NULL && distance <= 25.0)
+    self->draft->building = g_strdup (building->id);
+}
+
+void
+gp_report_window_set_position (GpReportWindow *self,
+                               double          latitude,
+                               double          longitude,
+                               const char     *from)
+{
+  g_return_if_fail (GP_IS_REPORT_WINDOW (self));
+  g_return_if_fail (self->draft != NULL);
+
+  self->draft->has_position = TRUE;
+  self->draft->latitude = latitude;
+  self->draft->longitude = longitude;
+  self->draft->accuracy = 0;
+  g_free (self->draft->position_from);
+  self->draft->position_from = g_strdup (from);
+  g_clear_pointer (&self->draft->building, g_free);
+  suggest_building (self);
+  draft_changed (self);
+  find_duplicates (self);
+}
+
+void
+gp_report_window_set_building (GpReportWindow *self,
+                               const char     *building_id)
+{
+  const Building *building;
+
+  g_return_if_fail (GP_IS_REPORT_WINDOW (self));
+  g_return_if_fail (self->draft != NULL);
+
+  building = find_building (self, building_id);
+  if (building == NULL)
+    return;
+  g_free (self->draft->building);
+  self->draft->building = g_strdup (building->id);
+  /* Without a point of its own, the building's middle. */
+  if (!self->draft->has_position)
+    {
+      self->draft->has_position = TRUE;
+      self->draft->latitude = building->centre.lat;
+      self->draft->longitude = building->centre.lon;
+      self->draft->accuracy = 0;
+      g_free (self->draft->position_from);
+      self->draft->position_from = g_strdup ("building");
+    }
+  draft_changed (self);
+  find_duplicates (self);
+}
+
+/* The current fix, when the draft has no place yet. */
+static void
+take_fix (GpReportWindow *self)
+{
+  GpLocation *location = gp_context_get_location (self->context);
+  const GpFix *fix;
+
+  if (self->draft->has_position || self->draft->building != NULL || location == NULL ||
+      gp_location_get_state (location) != GP_LOCATION_STATE_FIX ||
+      (fix = gp_location_get_fix (location)) == NULL)
+    return;
+  gp_report_window_set_position (self, fix->latitude, fix->longitude, "fix");
+  self->draft->accuracy = fix->accuracy;
+  update_form (self);
+}
+
+/* A photo's GPS, when there is no other place. */
+static void
+on_photos_changed (GpReportWindow *self)
+{
+  GPtrArray *photos = gp_photo_picker_get_photos (self->photo_picker);
+
+  if (self->draft == NULL)
+    return;
+  /* The picker owns its photos; the draft keeps references to their bytes. */
+  g_ptr_array_set_size (self->draft->photos, 0);
+  for (guint i = 0; i < photos->len; i++)
+    {
+      GpPhoto *photo = g_ptr_array_index (photos, i);
+      GpPhoto *copy = g_memdup2 (photo, sizeof *photo);
+
+      copy->jpeg = g_bytes_ref (photo->jpeg);
+      copy->thumbnail = g_bytes_ref (photo->thumbnail);
+      g_ptr_array_add (self->draft->photos, copy);
+      if (photo->has_position && !self->draft->has_position && self->draft->building == NULL)
+        gp_report_window_set_position (self, photo->latitude, photo->longitude, "photo");
+    }
+  self->photos_changed = TRUE;
+  draft_changed (self);
+}
+
+static void
+on_text_changed (GpReportWindow *self)
+{
+  if (self->draft == NULL)
+    return;
+  g_free (self->draft->text);
+  self->draft->text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->text_row)));
+  draft_changed (self);
+}
+
+static void
+on_source_selected (GpReportWindow *self)
+{
+  guint index = adw_combo_row_get_selected (self->source_row);
+  const char * const *sources = gp_incident_get_sources ();
+
+  if (self->draft == NULL || index >= g_strv_length ((char **) sources))
+    return;
+  g_free (self->draft->source);
+  self->draft->source = g_strdup (sources[index]);
+  draft_changed (self);
+}
+
+static void
+on_level_selected (GpReportWindow *self)
+{
+  g_auto(GStrv) levels = NULL;
+  guint index = adw_combo_row_get_selected (self->level_row);
+
+  if (self->draft == NULL || self->policy == NULL || !self->ready)
+    return;
+  levels = gp_policy_dup_level_codes (self->policy);
+  if (index >= g_strv_length (levels) || g_strcmp0 (levels[index], self->draft->grade) == 0)
+    return;
+  g_free (self->draft->grade);
+  self->draft->grade = g_strdup (levels[index]);
+  self->draft->grade_chosen = TRUE;
+  draft_changed (self);
+}
+
+static void
+on_urgency_selected (GpReportWindow *self)
+{
+  JsonArray *urgencies;
+  guint index = adw_combo_row_get_selected (self->urgency_row);
+  const char *code;
+
+  if (self->draft == NULL || self->policy == NULL || !self->ready)
+    return;
+  urgencies = gp_document_get_array_member (GP_DOCUMENT (self->policy), "urgencies");
+  if (urgencies == NULL || index >= json_array_get_length (urgencies))
+    return;
+  code = gp_json_get_string (json_array_get_object_element (urgencies, index), "code");
+  if (g_strcmp0 (code, self->draft->urgency) == 0)
+    return;
+  g_free (self->draft->urgency);
+  self->draft->urgency = g_strdup (code);
+  self->draft->grade_chosen = TRUE;
+  draft_changed (self);
+}
+
+/* Choosing the category. */
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static void
+on_category_activated (AdwActionRow   *row,
+                       GpReportWindow *self)
+{
+  gp_report_window_set_category (self, g_object_get_data (G_OBJECT (row), "gp-code"));
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static GtkWidget *
+category_row (GpReportWindow   *self,
+              const GpCategory *category)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", category->code, category->class_label);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), category->label);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "gp-code", g_strdup (category->code), g_free);
+  g_signal_connect_object (row, "activated", G_CALLBACK (on_category_activated), self, 0);
+  return row;
+}
+
+static GtkWidget *
+heading_row (const char *text)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_can_focus (row, FALSE);
+  return row;
+}
+
+static void
+fill_categories (GpReportWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->category_search));
+  g_autoptr(GPtrArray) found = gp_categories_search (self->categories, text);
+  g_auto(GStrv) recent = g_settings_get_strv (gp_context_get_settings (self->context), "recent-categories");
+  const char *last_class = NULL;
+  guint n_recent = 0;
+
+  clear_list (self->category_list);
+
+  /* Recent ones first, when not searching. */
+  for (guint i = 0; (text == NULL || *text == '\0') && recent[i] != NULL; i++)
+    {
+      const GpCategory *category = gp_categories_lookup (self->categories, recent[i]);
+
+      if (category == NULL)
+        continue;
+      if (n_recent++ == 0)
+        gtk_list_box_append (self->category_list, heading_row (_("Recent")));
+      gtk_list_box_append (self->category_list, category_row (self, category));
+    }
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      const GpCategory *category = g_ptr_array_index (found, i);
+
+      if (g_strcmp0 (last_class, category->class_code) != 0)
+        {
+          g_autofree char *heading = g_strdup_printf ("%s %s", category->class_code, category->class_label);
+
+          gtk_list_box_append (self->category_list, heading_row (heading));
+          last_class = category->class_code;
+        }
+      gtk_list_box_append (self->category_list, category_row (self, category));
+    }
+  if (found->len == 0)
+    gtk_list_box_append (self->category_list, heading_row (_("No category has this name or code")));
+}
+
+static void
+choose_category_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  GpReportWindow *self = GP_REPORT_WINDOW (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->category_search), "");
+  fill_categories (self);
+  adw_leaflet_set_visible_child_name (self->leaflet, "categories");
+  gtk_widget_grab_focus (GTK_WIDGET (self->category_search));
+}
+
+/* Choosing the place. */
+
+static void
+on_place_activated (AdwActionRow   *row,
+                    GpReportWindow *self)
+{
+  const char *what = g_object_get_data (G_OBJECT (row), "gp-place");
+
+  if (g_str_equal (what, "fix"))
+    {
+      g_clear_pointer (&self->draft->building, g_free);
+      self->draft->has_position = FALSE;
+      take_fix (self);
+    }
+  else if (g_str_equal (what, "photo"))
+    {
+      GPtrArray *photos = self->draft->photos;
+
+      for (guint i = 0; i < photos->len; i++)
+        {
+          GpPhoto *photo = g_ptr_array_index (photos, i);
+
+          if (photo->has_position)
+            {
+              gp_report_window_set_position (self, photo->latitude, photo->longitude, "photo");
+              break;
+            }
+        }
+    }
+  else
+    {
+      /* A building chosen from the list is the place: its middle. */
+      self->draft->has_position = FALSE;
+      gp_report_window_set_building (self, what);
+    }
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static GtkWidget *
+place_row (GpReportWindow *self,
+           const char     *title,
+           const char     *subtitle,
+           const char     *what)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "gp-place", g_strdup (what), g_free);
+  g_signal_connect_object (row, "activated", G_CALLBACK (on_place_activated), self, 0);
+  return row;
+}
+
+typedef struct
+{
+  const Building *building;
+  double          distance;
+} Near;
+
+static int
+compare_near (gconstpointer a,
+              gconstpointer b)
+{
+  const Near *x = a, *y = b;
+
+  return x->distance < y->distance ? -1 : x->distance > y->distance;
+}
+
+static void
+choose_place_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  GpReportWindow *self = GP_REPORT_WINDOW (widget);
+  GpLocation *location = gp_context_get_location (self->context);
+  g_autoptr(GArray) near = g_array_new (FALSE, FALSE, sizeof (Near));
+  gboolean has_reference = FALSE;
+  GpGeoPoint reference = { 0, 0 };
+
+  clear_list (self->place_list);
+
+  if (location != NULL && gp_location_get_state (location) == GP_LOCATION_STATE_FIX)
+    {
+      const GpFix *fix = gp_location_get_fix (location);
+      g_autofree char *accuracy = g_strdup_printf (_("±%.0f m"), fix->accuracy);
+
+      gtk_list_box_append (self->place_list, place_row (self, _("My Position"), accuracy, "fix"));
+      reference.lat = fix->latitude;
+      reference.lon = fix->longitude;
+      has_reference = TRUE;
+    }
+  else
+    gtk_list_box_append (self->place_list,
+                         heading_row (location ? gp_location_state_describe (gp_location_get_state (location))
+                                               : gp_location_state_describe (GP_LOCATION_STATE_OFF)));
+  for (guint i = 0; i < self->draft->photos->len; i++)
+    if (((GpPhoto *) g_ptr_array_index (self->draft->photos, i))->has_position)
+      {
+        gtk_list_box_append (self->place_list, place_row (self, _("Where the Photo Was Taken"), NULL, "photo"));
+        break;
+      }
+  if (self->draft->has_position)
+    {
+      reference.lat = self->draft->latitude;
+      reference.lon = self->draft->longitude;
+      has_reference = TRUE;
+    }
+
+  gtk_list_box_append (self->place_list, heading_row (has_reference ? _("Buildings, Nearest First")
+                                                                    : _("Buildings")));
+  for (guint i = 0; self->buildings != NULL && i < self->buildings->len; i++)
+    {
+      Near entry = { &g_array_index (self->buildings, Building, i), 0 };
+
+      entry.distance = has_reference ? gp_geo_distance (reference, entry.building->centre) : i;
+      g_array_append_val (near, entry);
+    }
+  g_array_sort (near, compare_near);
+  for (guint i = 0; i < near->len; i++)
+    {
+      Near *entry = &g_array_index (near, Near, i);
+      g_autofree char *distance = has_reference ? g_strdup_printf (_("%.0f m away"), entry->distance) : NULL;
+
+      gtk_list_box_append (self->place_list, place_row (self, entry->building->name, distance,
+                                                        entry->building->id));
+    }
+  adw_leaflet_set_visible_child_name (self->leaflet, "place");
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  adw_leaflet_navigate (GP_REPORT_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* Similar cases nearby. */
+
+typedef struct
+{
+  char      *grid;
+  char      *category;
+  GpGeoPoint where;
+  guint      generation;
+} DuplicateQuery;
+
+static void
+duplicate_query_free (DuplicateQuery *query)
+{
+  g_free (query->grid);
+  g_free (query->category);
+  g_free (query);
+}
+
+static void
+duplicates_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GpReportWindow *self = source_object;
+  DuplicateQuery *query = task_data;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) items = NULL;
+  GPtrArray *near = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  items = gp_incident_items_load (self->store, query->grid, now, &error);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      GpIncidentItem *item = g_ptr_array_index (items, i);
+      GpGeoPoint point;
+
+      if (!gp_incident_item_is_open (item) ||
+          g_strcmp0 (gp_incident_item_get_category (item), query->category) != 0 ||
+          gp_incident_item_get_reported_at (item) < now - DUPLICATE_DAYS * 86400 ||
+          !gp_incident_item_get_position (item, &point.lat, &point.lon) ||
+          gp_geo_distance (point, query->where) > DUPLICATE_RADIUS_M)
+        continue;
+      g_ptr_array_add (near, g_object_ref (item));
+    }
+  g_task_return_pointer (task, near, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void add_to_case (GpReportWindow *self,
+                         const char     *incident_id);
+
+static void
+on_add_to_clicked (GtkButton      *button,
+                   GpReportWindow *self)
+{
+  add_to_case (self, g_object_get_data (G_OBJECT (button), "gp-incident"));
+}
+
+static void
+on_duplicates_found (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GpReportWindow *self = GP_REPORT_WINDOW (source);
+  DuplicateQuery *query = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GPtrArray) near = g_task_propagate_pointer (G_TASK (result), NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (near == NULL || query->generation != self->duplicates_generation)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (self->duplicate_rows); i++)
+    if (self->duplicate_rows[i] != NULL)
+      {
+        adw_preferences_group_remove (self->duplicates_group, self->duplicate_rows[i]);
+        self->duplicate_rows[i] = NULL;
+      }
+
+  self->n_duplicates = near->len;
+  for (guint i = 0; i < near->len && i < G_N_ELEMENTS (self->duplicate_rows); i++)
+    {
+      GpIncidentItem *item = g_ptr_array_index (near, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_with_label (_("Add to It"));
+      GpGeoPoint point;
+      g_autofree char *subtitle = NULL;
+      gint64 hours = MAX (0, (now - gp_incident_item_get_reported_at (item)) / 3600);
+
+      gp_incident_item_get_position (item, &point.lat, &point.lon);
+      gint64 minutes = MAX (0, (now - gp_incident_item_get_reported_at (item)) / 60);
+      g_autofree char *age = hours < 1 ? g_strdup_printf (ngettext ("%d min ago", "%d min ago", minutes), (int) minutes)
+                           : hours < 24 ? g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", hours), (int) hours)
+                           : g_strdup_printf (ngettext ("%d day ago", "%d days ago", hours / 24), (int) (hours / 24));
+
+      subtitle = g_strdup_printf (_("%.0f m away · %s · %s"), gp_geo_distance (point, query->where),
+                                  gp_state_label (gp_incident_item_get_state (item)), age);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gp_incident_item_get_title (item));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (button), "gp-incident", g_strdup (gp_incident_item_get_id (item)), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_add_to_clicked), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_preferences_group_add (self->duplicates_group, row);
+      self->duplicate_rows[i] = row;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->duplicates_group), near->len > 0);
+}
+
+static void
+find_duplicates (GpReportWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  DuplicateQuery *query;
+
+  self->duplicates_generation++;
+  if (self->draft->category == NULL || !self->draft->has_position || self->store == NULL)
+    return;
+
+  query = g_new0 (DuplicateQuery, 1);
+  query->grid = g_strdup (self->draft->grid);
+  query->category = g_strdup (self->draft->category);
+  query->where.lat = self->draft->latitude;
+  query->where.lon = self->draft->longitude;
+  query->generation = self->duplicates_generation;
+  task = g_task_new (self, self->cancellable, on_duplicates_found, NULL);
+  g_task_set_source_tag (task, find_duplicates);
+  g_task_set_task_data (task, query, (GDestroyNotify) duplicate_query_free);
+  g_task_run_in_thread (task, duplicates_thread);
+}
+
+/* Sending. */
+
+static void
+remember_category (GpReportWindow *self,
+                   const char     *code)
+{
+  GSettings *settings = gp_context_get_settings (self->context);
+  g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-categories");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, code);
+  for (guint i = 0; recent[i] != NULL && n < RECENT_CATEGORIES; i++)
+    if (g_strcmp0 (recent[i], code) != 0)
+      {
+        g_strv_builder_add (builder, recent[i]);
+        n++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "recent-categories", (const char * const *) updated);
+}
+
+static void
+finish (GpReportWindow *self,
+        const char     *incident_id)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveJob *job = g_new0 (SaveJob, 1);
+
+  /* The draft is done with: an empty one removes the files. */
+  gp_report_draft_free (self->draft);
+  self->draft = gp_report_draft_new ();
+  job->draft = gp_report_draft_new ();
+  job->dir = g_strdup (self->draft_dir);
+  if (g_application_get_default () != NULL)
+    g_application_hold (g_application_get_default ());
+  task = g_task_new (NULL, NULL, on_saved, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+  g_task_run_in_thread (task, save_thread);
+
+  self->ready = FALSE;   /* nothing more to keep */
+  g_signal_emit (self, signals[REPORTED], 0, incident_id);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+on_incident_saved (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GpReportWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GpIncident *incident = g_object_get_data (G_OBJECT (self), "gp-sending");
+  g_autofree char *id = g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
+
+  self->sending = FALSE;
+  if (!gp_store_save_all_finish (GP_STORE (source), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The report cannot be saved: %s"), error->message);
+
+      tell (self, message);
+      update_form (self);
+      return;
+    }
+  remember_category (self, self->draft->category);
+  finish (self, id);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  GpReportWindow *self = GP_REPORT_WINDOW (widget);
+  g_autoptr(GpIncident) incident = NULL;
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *reporter = gp_context_dup_user_name (self->context);
+  g_autoptr(GError) error = NULL;
+
+  if (!self->ready || self->sending)
+    return;
+  if (gp_photo_picker_get_busy (self->photo_picker))
+    {
+      tell (self, _("Wait until the photos are ready"));
+      return;
+    }
+  incident = gp_report_draft_to_incident (self->draft, reporter, now, &error);
+  if (incident == NULL)
+    {
+      tell (self, error->message);
+      return;
+    }
+
+  self->sending = TRUE;
+  update_form (self);
+  g_ptr_array_add (documents, g_object_ref (incident));
+  g_object_set_data_full (G_OBJECT (self), "gp-sending", g_object_ref (incident), g_object_unref);
+  /* The store writes in its own thread. */
+  gp_store_save_all_async (self->store, documents, GP_STORE_PUT_NONE, NULL,
+                           on_incident_saved, g_object_ref (self));
+}
+
+static void
+on_comment_saved (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GpReportWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *incident_id = g_task_get_task_data (G_TASK (result));
+
+  self->sending = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      tell (self, error->message);
+      update_form (self);
+      return;
+    }
+  finish (self, incident_id);
+}
+
+static void
+act_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  GpReportWindow *self = source_object;
+  GpEvent *event = g_object_get_data (G_OBJECT (task), "gp-event");
+  GError *error = NULL;
+
+  if (gp_incidents_act (self->store, event, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Adds what the worker has (text, photos) to an open case, as a comment. */
+static void
+add_to_case (GpReportWindow *self,
+             const char     *incident_id)
+{
+  g_autoptr(GpEvent) event = gp_event_new (incident_id);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *actor = gp_context_dup_user_name (self->context);
+  g_autofree char *role = gp_context_dup_role (self->context);
+  g_autoptr(GTask) task = NULL;
+  const char *text = self->draft->text;
+
+  if (self->sending)
+    return;
+  g_object_set (event, "grid", self->draft->grid, "action", GP_ACTION_COMMENT, "actor", actor, "role", role,
+                "at", now, "note", text && *text ? text : _("Seen again on patrol"), NULL);
+  if (self->draft->has_position)
+    {
+      GpGeoPoint where = { self->draft->longitude, self->draft->latitude };
+      g_autoptr(JsonObject) point = gp_geo_point_new (where);
+
+      gp_document_set_geometry (GP_DOCUMENT (event), point);
+    }
+  for (guint i = 0; i < self->draft->photos->len; i++)
+    gp_incidents_add_photo (GP_DOCUMENT (event), g_ptr_array_index (self->draft->photos, i));
+
+  self->sending = TRUE;
+  update_form (self);
+  task = g_task_new (self, NULL, on_comment_saved, g_object_ref (self));
+  g_task_set_task_data (task, g_strdup (incident_id), g_free);
+  g_object_set_data_full (G_OBJECT (task), "gp-event", g_object_ref (event), g_object_unref);
+  g_task_run_in_thread (task, act_thread);
+}
+
+static void
+on_discard_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     GpReportWindow   *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    finish (self, NULL);
+}
+
+static void
+discard_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  GpReportWindow *self = GP_REPORT_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (gp_report_draft_is_empty (self->draft))
+    {
+      finish (self, NULL);
+      return;
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard This Report?"),
+                                   _("The photos and what was entered will be gone."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Keep"),
+                                    "discard", _("_Discard"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Loading. */
+
+typedef struct
+{
+  GpReportDraft *draft;
+  GArray        *buildings;
+} Loaded;
+
+static void
+loaded_free (Loaded *loaded)
+{
+  gp_report_draft_free (loaded->draft);
+  g_clear_pointer (&loaded->buildings, g_array_unref);
+  g_free (loaded);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GpReportWindow *self = source_object;
+  Loaded *loaded = g_new0 (Loaded, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) buildings = NULL;
+  const char *grid = task_data;
+
+  loaded->draft = gp_report_draft_load (self->draft_dir, &error);
+  if (error != NULL)
+    g_message ("The report in progress is lost: %s", error->message);
+  /* A draft of another grid is not this one's. */
+  if (loaded->draft != NULL && g_strcmp0 (loaded->draft->grid, grid) != 0)
+    g_clear_pointer (&loaded->draft, gp_report_draft_free);
+
+  loaded->buildings = g_array_new (FALSE, TRUE, sizeof (Building));
+  g_array_set_clear_func (loaded->buildings, (GDestroyNotify) building_clear);
+  buildings = gp_store_load_all (self->store, "building", grid, NULL);
+  for (guint i = 0; buildings != NULL && i < buildings->len; i++)
+    {
+      GpBuilding *document = g_ptr_array_index (buildings, i);
+      Building building = { 0 };
+
+      building.id = g_strdup (gp_document_get_id (GP_DOCUMENT (document)));
+      building.name = g_strdup (gp_building_get_name (document));
+      gp_geo_geometry_get_center (gp_document_get_geometry (GP_DOCUMENT (document)), &building.centre);
+      g_array_append_val (loaded->buildings, building);
+    }
+  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GpReportWindow *self = GP_REPORT_WINDOW (source);
+  Loaded *loaded = g_task_propagate_pointer (G_TASK (result), NULL);
+  GpReportDraft *restored;
+  const char * const *sources = gp_incident_get_sources ();
+  gboolean was_saved;
+
+  if (loaded == NULL)
+    return;
+  self->buildings = g_steal_pointer (&loaded->buildings);
+  restored = g_steal_pointer (&loaded->draft);
+  loaded_free (loaded);
+  was_saved = restored != NULL;
+  if (restored == NULL)
+    {
+      GpGrid *grid = gp_context_get_grid (self->context);
+
+      restored = gp_report_draft_new ();
+      restored->grid = g_strdup (grid ? gp_grid_get_code (grid) : NULL);
+      restored->started_at = g_get_real_time () / G_USEC_PER_SEC;
+    }
+
+  /* The form shows the draft: photos, text, source, level. */
+  self->draft = restored;
+  gtk_editable_set_text (GTK_EDITABLE (self->text_row), self->draft->text ? self->draft->text : "");
+  for (guint i = 0; sources[i] != NULL; i++)
+    if (g_strcmp0 (sources[i], self->draft->source) == 0)
+      adw_combo_row_set_selected (self->source_row, i);
+  if (self->draft->grade != NULL)
+    {
+      g_auto(GStrv) levels = self->policy ? gp_policy_dup_level_codes (self->policy) : NULL;
+
+      for (guint i = 0; levels != NULL && levels[i] != NULL; i++)
+        if (g_strcmp0 (levels[i], self->draft->grade) == 0)
+          adw_combo_row_set_selected (self->level_row, i);
+    }
+  else
+    apply_defaults (self);
+  for (guint i = 0; i < self->draft->photos->len; i++)
+    {
+      GpPhoto *photo = g_ptr_array_index (self->draft->photos, i);
+      GpPhoto *copy = g_memdup2 (photo, sizeof *photo);
+
+      copy->jpeg = g_bytes_ref (photo->jpeg);
+      copy->thumbnail = g_bytes_ref (photo->thumbnail);
+      gp_photo_picker_add_photo (self->photo_picker, copy);
+    }
+
+  self->ready = TRUE;
+  self->photos_changed = FALSE;
+  if (self->has_pending)
+    gp_report_window_set_position (self, self->pending_latitude, self->pending_longitude, "map");
+  take_fix (self);
+  update_form (self);
+  find_duplicates (self);
+  if (was_saved)
+    tell (self, _("The report you started earlier is back"));
+}
+
+/* Construction. */
+
+static GListModel *
+sources_model (void)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+  const char * const *sources = gp_incident_get_sources ();
+
+  for (guint i = 0; sources[i] != NULL; i++)
+    gtk_string_list_append (list, gp_incident_source_label (sources[i]));
+  return G_LIST_MODEL (list);
+}
+
+static void
+gp_report_window_constructed (GObject *object)
+{
+  GpReportWindow *self = (GpReportWindow *) object;
+  GpGrid *grid = gp_context_get_grid (self->context);
+  g_autoptr(GListModel) sources = sources_model ();
+  g_autoptr(GtkStringList) levels = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) urgencies = gtk_string_list_new (NULL);
+  g_autoptr(GTask) task = NULL;
+
+  G_OBJECT_CLASS (gp_report_window_parent_class)->constructed (object);
+
+  self->store = g_object_ref (gp_context_get_store (self->context));
+  self->draft_dir = gp_report_draft_dup_dir (gp_store_get_dir (self->store));
+  self->categories = gp_categories_load (self->store);
+  self->policy = grid ? gp_incidents_load_policy (self->store, gp_grid_get_code (grid), NULL) : NULL;
+
+  adw_combo_row_set_model (self->source_row, sources);
+  if (self->policy != NULL)
+    {
+      JsonArray *array = gp_document_get_array_member (GP_DOCUMENT (self->policy), "levels");
+
+      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+        gtk_string_list_append (levels, gp_json_get_string (json_array_get_object_element (array, i), "label"));
+      array = gp_document_get_array_member (GP_DOCUMENT (self->policy), "urgencies");
+      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+        gtk_string_list_append (urgencies, gp_json_get_string (json_array_get_object_element (array, i), "label"));
+      gtk_widget_set_visible (GTK_WIDGET (self->urgency_row), array != NULL && json_array_get_length (array) > 0);
+    }
+  adw_combo_row_set_model (self->level_row, G_LIST_MODEL (levels));
+  adw_combo_row_set_model (self->urgency_row, G_LIST_MODEL (urgencies));
+
+  g_signal_connect_object (self->photo_picker, "changed", G_CALLBACK (on_photos_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->text_row, "changed", G_CALLBACK (on_text_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->source_row, "notify::selected", G_CALLBACK (on_source_selected), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->level_row, "notify::selected", G_CALLBACK (on_level_selected), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->urgency_row, "notify::selected", G_CALLBACK (on_urgency_selected), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->category_search, "search-changed", G_CALLBACK (fill_categories), self,
+                           G_CONNECT_SWAPPED);
+
+  update_form (self);
+  task = g_task_new (self, self->cancellable, on_loaded, NULL);
+  g_task_set_source_tag (task, gp_report_window_constructed);
+  g_task_set_task_data (task, g_strdup (grid ? gp_grid_get_code (grid) : NULL), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+static gboolean
+gp_report_window_close_request (GtkWindow *window)
+{
+  GpReportWindow *self = GP_REPORT_WINDOW (window);
+
+  /* Closing keeps the report for later. */
+  if (self->ready)
+    {
+      self->photos_changed = TRUE;
+      save_draft_now (self);
+    }
+  return GTK_WINDOW_CLASS (gp_report_window_parent_class)->close_request (window);
+}
+
+static void
+gp_report_window_dispose (GObject *object)
+{
+  GpReportWindow *self = (GpReportWindow *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->save_timeout_id != 0)
+    save_draft_now (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_REPORT_WINDOW);
+
+  G_OBJECT_CLASS (gp_report_window_parent_class)->dispose (object);
+}
+
+static void
+gp_report_window_finalize (GObject *object)
+{
+  GpReportWindow *self = (GpReportWindow *) object;
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->store);
+  g_clear_object (&self->policy);
+  g_clear_object (&self->categories);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->buildings, g_array_unref);
+  g_clear_pointer (&self->draft, gp_report_draft_free);
+  g_free (self->draft_dir);
+  g_free (self->message);
+
+  G_OBJECT_CLASS (gp_report_window_parent_class)->finalize (object);
+}
+
+static void
+gp_report_window_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  GpReportWindow *self = GP_REPORT_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gp_report_window_class_init (GpReportWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = gp_report_window_constructed;
+  object_class->dispose = gp_report_window_dispose;
+  object_class->finalize = gp_report_window_finalize;
+  object_class->set_property = gp_report_window_set_property;
+  window_class->close_request = gp_report_window_close_request;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, GP_TYPE_CONTEXT,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GpReportWindow::reported:
+   * @incident_id: (nullable): the incident reported or added to; %NULL when
+   *   the report was discarded
+   */
+  signals[REPORTED] = g_signal_new ("reported", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                    NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  g_type_ensure (GP_TYPE_PHOTO_PICKER);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-report-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, report_button);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, photo_picker);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, category_row);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, place_row);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, text_row);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, duplicates_group);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, source_row);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, level_row);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, urgency_row);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, category_search);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, category_list);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, place_list);
+
+  gtk_widget_class_install_action (widget_class, "report.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "report.discard", NULL, discard_action);
+  gtk_widget_class_install_action (widget_class, "report.choose-category", NULL, choose_category_action);
+  gtk_widget_class_install_action (widget_class, "report.choose-place", NULL, choose_place_action);
+  gtk_widget_class_install_action (widget_class, "report.back", NULL, back_action);
+}
+
+static void
+gp_report_window_init (GpReportWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+GpReportWindow *
+gp_report_window_new (GtkWindow *parent,
+                      GpContext *context)
+{
+  g_return_val_if_fail (GP_IS_CONTEXT (context), NULL);
+  g_return_val_if_fail (gp_context_get_store (context) != NULL, NULL);
+
+  return g_object_new (GP_TYPE_REPORT_WINDOW, "transient-for", parent, "context", context, NULL);
+}
+
+/**
+ * gp_report_window_place_at:
+ *
+ * The place is a point pressed on the map, as soon as the form is ready.
+ */
+void
+gp_report_window_place_at (GpReportWindow *self,
+                           double          latitude,
+                           double          longitude)
+{
+  g_return_if_fail (GP_IS_REPORT_WINDOW (self));
+
+  if (self->ready)
+    {
+      gp_report_window_set_position (self, latitude, longitude, "map");
+      return;
+    }
+  self->has_pending = TRUE;
+  self->pending_latitude = latitude;
+  self->pending_longitude = longitude;
+}
+
+const GpReportDraft *
+gp_report_window_get_draft (GpReportWindow *self)
+{
+  g_return_val_if_fail (GP_IS_REPORT_WINDOW (self), NULL);
+
+  return self->draft;
+}
+
+GpPhotoPicker *
+gp_report_window_get_photo_picker (GpReportWindow *self)
+{
+  g_return_val_if_fail (GP_IS_REPORT_WINDOW (self), NULL);
+
+  return self->photo_picker;
+}
+
+/* The draft is loaded and the form can be used. */
+gboolean
+gp_report_window_get_ready (GpReportWindow *self)
+{
+  g_return_val_if_fail (GP_IS_REPORT_WINDOW (self), FALSE);
+
+  return self->ready;
+}
+
+gboolean
+gp_report_window_get_busy (GpReportWindow *self)
+{
+  g_return_val_if_fail (GP_IS_REPORT_WINDOW (self), FALSE);
+
+  return self->sending || gp_photo_picker_get_busy (self->photo_picker);
+}
+
+guint
+gp_report_window_get_n_duplicates (GpReportWindow *self)
+{
+  g_return_val_if_fail (GP_IS_REPORT_WINDOW (self), 0);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->duplicates_group)) ? self->n_duplicates : 0;
+}
+
+/* What the window last told the user, for tests. */
+const char *
+gp_report_window_get_message (GpReportWindow *self)
+{
+  g_return_val_if_fail (GP_IS_REPORT_WINDOW (self), NULL);
+
+  return self->message;
+}

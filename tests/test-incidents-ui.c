@@ -1,0 +1,529 @@
+/* test-incidents-ui.c — reporting an incident and following it, for real,
+ * at a phone's 360×720 under Xvfb.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-context.h"
+#include "gp-demo.h"
+#include "gp-documents.h"
+#include "gp-geo.h"
+#include "gp-incident-item.h"
+#include "gp-incidents-page.h"
+#include "gp-json.h"
+#include "gp-report-draft.h"
+#include "gp-report-window.h"
+#include "gp-store.h"
+#include "gp-test-photo.h"
+#include "gp-test-ui.h"
+#include "gp-test-util.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#define WIDTH  360
+#define HEIGHT 720
+
+/* A position source the test moves by hand. */
+
+#define TEST_TYPE_LOCATION (test_location_get_type ())
+G_DECLARE_FINAL_TYPE (TestLocation, test_location, TEST, LOCATION, GpLocation)
+
+struct _TestLocation
+{
+  GpLocation parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestLocation, test_location, GP_TYPE_LOCATION)
+
+static void
+test_location_start (GpLocation *location)
+{
+}
+
+static void
+test_location_class_init (TestLocationClass *klass)
+{
+  GP_LOCATION_CLASS (klass)->start = test_location_start;
+  GP_LOCATION_CLASS (klass)->stop = test_location_start;
+}
+
+static void
+test_location_init (TestLocation *self)
+{
+}
+
+typedef struct
+{
+  char       *dir;
+  GSettings  *settings;
+  GpContext  *context;
+  GpStore    *store;
+  GpLocation *location;
+  GpGeoPoint  building_centre;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *keys[] = { "current-grid", "user-name", "role", "recent-categories" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpDocument) building = NULL;
+  GpFix fix = { 0 };
+
+  fixture->settings = g_settings_new (APPLICATION_ID);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (fixture->settings, keys[i]);
+  g_settings_set_string (fixture->settings, "user-name", "wang");
+  fixture->dir = gp_test_make_dir ();
+  fixture->store = gp_test_open_store (fixture->dir);
+  g_assert_true (gp_demo_install (fixture->store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  fixture->context = gp_context_new (fixture->settings);
+  gp_context_set_store (fixture->context, fixture->store);
+
+  /* The worker stands at 5号楼. */
+  building = gp_store_load (fixture->store, "building:610103003003-05", &error);
+  g_assert_no_error (error);
+  gp_geo_geometry_get_center (gp_document_get_geometry (building), &fixture->building_centre);
+  fixture->location = g_object_new (TEST_TYPE_LOCATION, NULL);
+  fix.latitude = fixture->building_centre.lat;
+  fix.longitude = fixture->building_centre.lon;
+  fix.accuracy = 8;
+  fix.time = g_get_real_time ();
+  gp_location_update (fixture->location, GP_LOCATION_STATE_FIX, &fix, NULL);
+  gp_context_set_location (fixture->context, fixture->location);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->context);
+  g_clear_object (&fixture->location);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->settings);
+  gp_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static char *
+write_photo (Fixture    *fixture,
+             const char *name,
+             gboolean    truncated)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (1600, 1200);
+  g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 6, TRUE);
+  gsize length = g_bytes_get_size (jpeg);
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (jpeg, NULL), truncated ? length / 3 : length, NULL));
+  return g_steal_pointer (&path);
+}
+
+static void
+save_png (GtkWidget  *window,
+          const char *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  const char *renderer = g_getenv ("GSK_RENDERER");
+  g_autofree char *file = g_strdup_printf ("%s%s%s", name, renderer ? "-" : "", renderer ? renderer : "");
+
+  for (guint i = 0; i < 100 && texture == NULL; i++)
+    {
+      gp_test_wait_frames (window, 1);
+      texture = gp_test_render (window);
+    }
+  g_assert_nonnull (texture);
+  gp_test_save_png (texture, file);
+}
+
+static gboolean
+report_ready (gpointer data)
+{
+  return gp_report_window_get_ready (data) && !gp_report_window_get_busy (data);
+}
+
+static gboolean
+is_mapped_any (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+is_phone_sized (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) == WIDTH &&
+         gtk_widget_get_height (data) == HEIGHT;
+}
+
+/* Presents a window with exactly a phone's 360×720 inside whatever frame
+ * the toolkit keeps around it. */
+static void
+present_phone_sized (GtkWindow *window)
+{
+  int width, height;
+
+  gtk_window_set_default_size (window, WIDTH, HEIGHT);
+  gtk_window_present (window);
+  g_assert_true (gp_test_wait_until (is_mapped_any, window, 10000));
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  if (width != WIDTH || height != HEIGHT)
+    gtk_window_set_default_size (window, 2 * WIDTH - width, 2 * HEIGHT - height);
+  if (!gp_test_wait_until (is_phone_sized, window, 10000))
+    g_error ("the window is %d×%d, not %d×%d", gtk_widget_get_width (GTK_WIDGET (window)),
+             gtk_widget_get_height (GTK_WIDGET (window)), WIDTH, HEIGHT);
+}
+
+static GpReportWindow *
+open_report (Fixture *fixture)
+{
+  GpReportWindow *report = gp_report_window_new (NULL, fixture->context);
+
+  present_phone_sized (GTK_WINDOW (report));
+  g_assert_true (gp_test_wait_until (report_ready, report, 10000));
+  return report;
+}
+
+static gboolean
+photos_ready (gpointer data)
+{
+  return !gp_photo_picker_get_busy (data);
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+file_gone (gpointer data)
+{
+  return !g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+typedef struct
+{
+  char    *id;
+  gboolean done;
+} Reported;
+
+static void
+on_reported (GpReportWindow *report,
+             const char     *id,
+             Reported       *reported)
+{
+  reported->id = g_strdup (id);
+  reported->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Reported *) data)->done;
+}
+
+/* Snap and report: photos first, the place from the fix with the building
+ * it is in, the category's level; closed half-way, it is all still there;
+ * sent, it is one incident with its photos, and the draft is gone. */
+static void
+test_report (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *photo = write_photo (fixture, "IMG_20261130_101500.jpg", FALSE);
+  g_autofree char *broken = write_photo (fixture, "IMG_20261130_101501.jpg", TRUE);
+  g_autofree char *draft_dir = gp_report_draft_dup_dir (fixture->dir);
+  g_autofree char *draft_file = g_build_filename (draft_dir, "draft.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (photo);
+  g_autoptr(GFile) broken_file = g_file_new_for_path (broken);
+  g_autoptr(GPtrArray) incidents = NULL;
+  g_autofree char *text = NULL;
+  GpReportWindow *report;
+  const GpReportDraft *draft;
+  GpPhotoPicker *picker;
+  Reported reported = { 0 };
+  GpIncident *incident;
+
+  report = open_report (fixture);
+  draft = gp_report_window_get_draft (report);
+  /* The place: where the worker is, in 5号楼. */
+  g_assert_true (draft->has_position);
+  g_assert_cmpstr (draft->position_from, ==, "fix");
+  g_assert_cmpfloat (draft->accuracy, ==, 8);
+  g_assert_cmpstr (draft->building, ==, "building:610103003003-05");
+
+  /* Photos: a good one, and one cut short, which is named and left out. */
+  picker = gp_report_window_get_photo_picker (report);
+  gp_photo_picker_add_files (picker, (GFile *[]) { file, broken_file }, 2);
+  g_assert_true (gp_photo_picker_get_busy (picker));   /* off the main loop */
+  g_assert_true (gp_test_wait_until (photos_ready, picker, 20000));
+  g_assert_cmpuint (gp_photo_picker_get_photos (picker)->len, ==, 1);
+  g_assert_nonnull (strstr (gp_photo_picker_get_message (picker), "IMG_20261130_101501.jpg"));
+  g_assert_nonnull (strstr (gp_photo_picker_get_message (picker), "cut short"));
+  g_assert_cmpuint (draft->photos->len, ==, 1);
+  /* The photo's GPS does not replace the worker's fix. */
+  g_assert_cmpstr (draft->position_from, ==, "fix");
+
+  gp_report_window_set_category (report, "06010");
+  g_assert_cmpstr (draft->category, ==, "06010");
+  g_assert_cmpstr (draft->grade, ==, "A");   /* 暴露垃圾: simple, level A */
+  text = gp_test_collect_text (GTK_WIDGET (report));
+  g_assert_nonnull (strstr (text, "06010 暴露垃圾"));
+  g_assert_nonnull (strstr (text, "5号楼"));
+  g_clear_pointer (&text, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (report), GP_TYPE_REPORT_WINDOW,
+                                                                      "text_row")),
+                         "楼前垃圾堆放三天");
+  save_png (GTK_WIDGET (report), "report-360x720");
+
+  /* Closed half-way: kept on disk, and back on the next opening. */
+  gtk_window_close (GTK_WINDOW (report));
+  g_assert_true (gp_test_wait_until (file_exists, draft_file, 10000));
+  report = open_report (fixture);
+  draft = gp_report_window_get_draft (report);
+  g_assert_cmpstr (draft->category, ==, "06010");
+  g_assert_cmpstr (draft->text, ==, "楼前垃圾堆放三天");
+  g_assert_cmpstr (draft->building, ==, "building:610103003003-05");
+  g_assert_true (gp_test_wait_until (photos_ready, gp_report_window_get_photo_picker (report), 20000));
+  g_assert_cmpuint (gp_photo_picker_get_photos (gp_report_window_get_photo_picker (report))->len, ==, 1);
+  g_assert_cmpuint (draft->photos->len, ==, 1);
+
+  /* Sent: one incident with its photo and thumbnail. */
+  g_signal_connect (report, "reported", G_CALLBACK (on_reported), &reported);
+  gtk_widget_activate_action (GTK_WIDGET (report), "report.send", NULL);
+  g_assert_true (gp_test_wait_until (is_done, &reported, 10000));
+  g_assert_true (g_str_has_prefix (reported.id, "incident:"));
+  incidents = gp_store_load_all (fixture->store, "incident", GP_DEMO_GRID_CODE, NULL);
+  g_assert_cmpuint (incidents->len, ==, 1);
+  incident = g_ptr_array_index (incidents, 0);
+  g_assert_cmpstr (gp_incident_get_category (incident), ==, "06010");
+  g_assert_cmpstr (gp_incident_get_grade (incident), ==, "A");
+  g_assert_cmpstr (gp_incident_get_building (incident), ==, "building:610103003003-05");
+  g_assert_cmpstr (gp_incident_get_reporter (incident), ==, "wang");
+  g_assert_cmpstr (gp_incident_get_description (incident), ==, "楼前垃圾堆放三天");
+  g_assert_cmpfloat (gp_incident_get_accuracy_m (incident), ==, 8);
+  g_assert_nonnull (gp_document_get_attachment (GP_DOCUMENT (incident), "photo-1.jpg"));
+  g_assert_nonnull (gp_document_get_attachment (GP_DOCUMENT (incident), "thumb-1.jpg"));
+  g_assert_true (gp_test_wait_until (file_gone, draft_file, 10000));
+  {
+    g_auto(GStrv) recent = g_settings_get_strv (fixture->settings, "recent-categories");
+
+    g_assert_cmpstr (recent[0], ==, "06010");
+  }
+  g_free (reported.id);
+}
+
+/* Without a category nothing is saved, and the form says what is missing;
+ * a second report of the same thing nearby is offered the first case. */
+static void
+test_report_refused_and_duplicates (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  GpReportWindow *report = open_report (fixture);
+  g_autoptr(GPtrArray) incidents = NULL;
+  Reported reported = { 0 };
+
+  gtk_widget_activate_action (GTK_WIDGET (report), "report.send", NULL);
+  gp_test_wait_frames (GTK_WIDGET (report), 2);
+  g_assert_cmpstr (gp_report_window_get_message (report), ==, "Choose a category first");
+  g_assert_cmpint (gp_store_count (fixture->store, "incident", GP_DEMO_GRID_CODE, NULL), ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (report)));
+
+  gp_report_window_set_category (report, "06010");
+  g_signal_connect (report, "reported", G_CALLBACK (on_reported), &reported);
+  gtk_widget_activate_action (GTK_WIDGET (report), "report.send", NULL);
+  g_assert_true (gp_test_wait_until (is_done, &reported, 10000));
+  g_free (reported.id);
+
+  /* The same category, a few metres away: the open case is offered. */
+  report = open_report (fixture);
+  gp_report_window_set_category (report, "06010");
+  g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gp_report_window_get_n_duplicates, report, 10000));
+  g_assert_cmpuint (gp_report_window_get_n_duplicates (report), ==, 1);
+  save_png (GTK_WIDGET (report), "report-duplicate-360x720");
+
+  /* A different category: nothing to add to. */
+  gp_report_window_set_category (report, "09006");
+  for (guint i = 0; i < 50; i++)
+    gp_test_wait_frames (GTK_WIDGET (report), 1);
+  g_assert_cmpuint (gp_report_window_get_n_duplicates (report), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (report));
+
+  incidents = gp_store_load_all (fixture->store, "incident", GP_DEMO_GRID_CODE, NULL);
+  g_assert_cmpuint (incidents->len, ==, 1);
+}
+
+/* The list and the case. */
+
+static char *
+report_with_ctl (Fixture    *fixture,
+                 const char *category,
+                 const char *text,
+                 const char *reporter,
+                 gint64      ago_s)
+{
+  g_autoptr(GpIncident) incident = gp_incident_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) at = g_date_time_add_seconds (now, -ago_s);
+  g_autoptr(JsonObject) point = gp_geo_point_new (fixture->building_centre);
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (incident, "grid", GP_DEMO_GRID_CODE, "source", GP_SOURCE_PATROL, "category", category,
+                "grade", "A", "reporter", reporter, "reported-at", at, "description", text,
+                "building", "building:610103003003-05", NULL);
+  gp_document_set_geometry (GP_DOCUMENT (incident), point);
+  g_assert_true (gp_store_save (fixture->store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  return g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
+}
+
+static gboolean
+page_loaded (gpointer data)
+{
+  return !gp_incidents_page_get_loading (data);
+}
+
+static gboolean
+view_loaded (gpointer data)
+{
+  return !gp_incident_view_get_loading (data);
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return *(GpStepDialog **) data == NULL;
+}
+
+static void
+take_step (GpIncidentView *view,
+           const char     *action,
+           const char     *note)
+{
+  GpStepDialog *dialog = gp_incident_view_take_step (view, action);
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  if (note != NULL)
+    gp_step_dialog_set_note (dialog, note);
+  gp_step_dialog_done (dialog);
+  if (!gp_test_wait_until (dialog_gone, &dialog, 10000))
+    g_error ("the step %s was not taken: %s", action, gp_step_dialog_get_message (dialog));
+  g_assert_true (gp_test_wait_until (view_loaded, view, 10000));
+}
+
+static void
+assert_actions (GStrv       actions,
+                const char *expected)
+{
+  g_autofree char *joined = g_strjoinv (" ", actions);
+
+  g_assert_cmpstr (joined, ==, expected);
+}
+
+static void
+test_list_and_case (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *mine = report_with_ctl (fixture, "06010", "楼前垃圾", "wang", 120);
+  g_autofree char *late = report_with_ctl (fixture, "09006", "占道卖菜", "zhao", 3 * 86400);
+  GtkWidget *window = gtk_window_new ();
+  GpIncidentsPage *page = GP_INCIDENTS_PAGE (gp_incidents_page_new (fixture->context));
+  GpIncidentView *view = gp_incidents_page_get_view (page);
+  GListModel *model = gp_incidents_page_get_model (page);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) actions = NULL;
+  GpStepDialog *dialog;
+
+  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  present_phone_sized (GTK_WINDOW (window));
+  g_assert_true (gp_test_wait_until (page_loaded, page, 10000));
+
+  /* Open ones, newest first. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  {
+    g_autoptr(GpIncidentItem) first = g_list_model_get_item (model, 0);
+
+    g_assert_cmpstr (gp_incident_item_get_id (first), ==, mine);
+    g_assert_cmpint (gp_incident_item_get_warning (first), ==, GP_WARNING_GREEN);
+  }
+  gp_test_wait_frames (window, 5);
+  text = gp_test_collect_text (window);
+  g_assert_nonnull (strstr (text, "楼前垃圾"));
+  g_assert_nonnull (strstr (text, "暴露垃圾 · 5号楼"));
+  g_assert_nonnull (strstr (text, "not sent"));
+  save_png (window, "incidents-360x720");
+
+  /* Filters. */
+  gp_incidents_page_set_filters (page, GP_INCIDENT_FILTER_OPEN | GP_INCIDENT_FILTER_MINE, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  gp_incidents_page_set_filters (page, GP_INCIDENT_FILTER_OVERDUE, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);   /* three days unregistered */
+  gp_incidents_page_set_filters (page, GP_INCIDENT_FILTER_TODAY, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  gp_incidents_page_set_filters (page, GP_INCIDENT_FILTER_OPEN, "09");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  gp_incidents_page_set_filters (page, GP_INCIDENT_FILTER_OPEN, NULL);
+
+  /* The worker's own simple case: handle it on the spot, or comment. */
+  gp_incidents_page_show (page, mine);
+  g_assert_true (gp_test_wait_until (view_loaded, view, 10000));
+  actions = gp_incident_view_dup_actions (view);
+  assert_actions (actions, "self_handle comment");
+  g_clear_pointer (&actions, g_strfreev);
+  save_png (window, "incident-360x720");
+
+  /* The leader registers it, then voids it without a reason: refused. */
+  g_settings_set_string (fixture->settings, "role", "leader");
+  g_settings_set_string (fixture->settings, "user-name", "li");
+  gp_incident_view_reload (view);
+  g_assert_true (gp_test_wait_until (view_loaded, view, 10000));
+  actions = gp_incident_view_dup_actions (view);
+  assert_actions (actions, "register void self_handle comment");
+  g_clear_pointer (&actions, g_strfreev);
+  take_step (view, "register", "已核实，社区处理");
+  g_assert_cmpuint (gp_incident_view_get_n_steps (view), ==, 1);
+  actions = gp_incident_view_dup_actions (view);
+  g_assert_true (g_strv_contains ((const char * const *) actions, "dispatch"));
+
+  dialog = gp_incident_view_take_step (view, "void");
+  gp_step_dialog_done (dialog);
+  for (guint i = 0; i < 20; i++)
+    gp_test_wait_frames (GTK_WIDGET (dialog), 1);
+  g_assert_nonnull (gp_step_dialog_get_message (dialog));
+  g_assert_nonnull (strstr (gp_step_dialog_get_message (dialog), "reason"));
+  save_png (GTK_WIDGET (dialog), "step-refused-360x720");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (gp_store_count (fixture->store, "event", GP_DEMO_GRID_CODE, NULL), ==, 1);
+
+  gp_incident_view_reload (view);
+  g_assert_true (gp_test_wait_until (view_loaded, view, 10000));
+  g_clear_pointer (&text, g_free);
+  text = gp_test_collect_text (GTK_WIDGET (view));
+  g_assert_nonnull (strstr (text, "已核实，社区处理"));
+  g_assert_nonnull (strstr (text, "Registered"));
+  save_png (window, "incident-registered-360x720");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  gp_test_load_app_style ();
+
+  g_test_add ("/ui/incidents/report", Fixture, NULL, fixture_set_up, test_report, fixture_tear_down);
+  g_test_add ("/ui/incidents/report-refused-and-duplicates", Fixture, NULL, fixture_set_up,
+              test_report_refused_and_duplicates, fixture_tear_down);
+  g_test_add ("/ui/incidents/list-and-case", Fixture, NULL, fixture_set_up, test_list_and_case,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
