@@ -22,7 +22,9 @@ gp_test_photo_picture (int width,
       {
         const guint8 *colour = quarters[(y >= height / 2) * 2 + (x >= width / 2)];
         guint8 *p = pixels + (gsize) y * stride + (gsize) x * 3;
-        int texture = ((x * 7 + y * 13) % 23) - 11;   /* a fine pattern, like leaves or gravel */
+        guint32 hash = (guint32) (x * 73856093u) ^ (guint32) (y * 19349663u);
+        /* A fine pattern with grain, like leaves or gravel in a photo. */
+        int texture = ((x * 7 + y * 13) % 23) - 11 + (int) ((hash >> 7) % 17) - 8;
 
         for (int c = 0; c < 3; c++)
           p[c] = (guint8) CLAMP (colour[c] + texture, 0, 255);

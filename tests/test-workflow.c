@@ -127,6 +127,32 @@ test_deadlines (void)
   g_assert_cmpint (gp_policy_clock_between (policy, GP_DEADLINE_WORKING_DAYS, t ("2026-10-10T00:00:00+08:00"),
                                             t ("2026-10-11T00:00:00+08:00")), ==, 9 * 3600);
   g_assert_cmpint (gp_policy_get_allowance (policy, "Q", NULL, NULL), ==, -1);
+
+  /* Two years of working time, counted day by day here, is what the
+   * policy's clock says, inside and outside the years it counts ahead. */
+  for (guint k = 0; k < 2; k++)
+    {
+      const char *from_text = k == 0 ? "2025-01-01T10:00:00+08:00" : "1998-06-01T10:00:00+08:00";
+      const char *to_text = k == 0 ? "2026-12-31T12:00:00+08:00" : "2000-03-01T12:00:00+08:00";
+      g_autoptr(GDateTime) from = g_date_time_new_from_iso8601 (from_text, NULL);
+      g_autoptr(GDateTime) to = g_date_time_new_from_iso8601 (to_text, NULL);
+      GDate day, last;
+      gint64 expected = 0;
+
+      g_date_set_dmy (&day, g_date_time_get_day_of_month (from), g_date_time_get_month (from),
+                      g_date_time_get_year (from));
+      g_date_set_dmy (&last, g_date_time_get_day_of_month (to), g_date_time_get_month (to),
+                      g_date_time_get_year (to));
+      /* 10:00 to 17:30 on the first day, 08:30 to 12:00 on the last. */
+      if (gp_policy_is_working_day (policy, &day))
+        expected += 7 * 3600 + 1800;
+      if (gp_policy_is_working_day (policy, &last))
+        expected += 3 * 3600 + 1800;
+      for (g_date_add_days (&day, 1); g_date_compare (&day, &last) < 0; g_date_add_days (&day, 1))
+        expected += gp_policy_is_working_day (policy, &day) ? 9 * 3600 : 0;
+      g_assert_cmpint (gp_policy_clock_between (policy, GP_DEADLINE_WORKING_DAYS, t (from_text), t (to_text)), ==,
+                       expected);
+    }
 }
 
 /* Seed 003's scheme: the deadline follows the urgency. */

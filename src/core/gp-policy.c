@@ -15,8 +15,23 @@
 
 struct _GpPolicy
 {
-  GpDocument parent_instance;
+  GpDocument  parent_instance;
+
+  /* The calendar as day numbers (GDate's Julian days), read once: deadlines
+   * of years-old cases walk hundreds of days, for thousands of cases. */
+  GHashTable *days;             /* day → DAY_WORKING or DAY_OFF, the exceptions */
+  guint       weekend_mask;     /* bit n set: weekday n (1 Monday … 7 Sunday) is off */
+  JsonObject *days_calendar;    /* the calendar they were read from */
+  char       *days_rev;
+  guint32    *working_before;   /* working days from PREFIX_FIRST to each day, lazily */
 };
+
+/* Days counted ahead for long spans: 2000-01-01 to 2060-12-31. */
+#define PREFIX_FIRST 730120u
+#define PREFIX_DAYS  22281u
+
+#define DAY_WORKING 1
+#define DAY_OFF     2
 
 G_DEFINE_FINAL_TYPE (GpPolicy, gp_policy, GP_TYPE_DOCUMENT)
 
@@ -303,9 +318,23 @@ gp_policy_validate (GpDocument  *document,
 }
 
 static void
+gp_policy_finalize (GObject *object)
+{
+  GpPolicy *self = (GpPolicy *) object;
+
+  g_clear_pointer (&self->days, g_hash_table_unref);
+  g_clear_pointer (&self->working_before, g_free);
+  g_free (self->days_rev);
+
+  G_OBJECT_CLASS (gp_policy_parent_class)->finalize (object);
+}
+
+static void
 gp_policy_class_init (GpPolicyClass *klass)
 {
   GpDocumentClass *document_class = GP_DOCUMENT_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = gp_policy_finalize;
 
   document_class->type_name = "policy";
   document_class->validate = gp_policy_validate;
@@ -374,50 +403,85 @@ gp_policy_get_response_minutes (GpPolicy *self)
   return (int) gp_document_get_int_member (GP_DOCUMENT (self), "response_minutes", 10);
 }
 
+/* Reads the calendar into day numbers, again only when it changed. */
+static void
+ensure_days (GpPolicy *self)
+{
+  JsonObject *calendar = gp_document_get_object_member (GP_DOCUMENT (self), "calendar");
+  const char *rev = gp_document_get_rev (GP_DOCUMENT (self));
+  JsonArray *holidays, *workdays, *weekend;
+
+  if (self->days != NULL && self->days_calendar == calendar && g_strcmp0 (self->days_rev, rev) == 0)
+    return;
+
+  g_clear_pointer (&self->days, g_hash_table_unref);
+  g_clear_pointer (&self->working_before, g_free);
+  self->days = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->days_calendar = calendar;
+  g_free (self->days_rev);
+  self->days_rev = g_strdup (rev);
+
+  weekend = gp_json_get_array (calendar, "weekend");
+  self->weekend_mask = 0;
+  if (weekend == NULL)
+    self->weekend_mask = (1u << G_DATE_SATURDAY) | (1u << G_DATE_SUNDAY);
+  for (guint i = 0; weekend != NULL && i < json_array_get_length (weekend); i++)
+    {
+      gint64 day = json_array_get_int_element (weekend, i);
+
+      if (day >= 1 && day <= 7)
+        self->weekend_mask |= 1u << day;
+    }
+
+  holidays = gp_json_get_array (calendar, "holidays");
+  for (guint i = 0; holidays != NULL && i < json_array_get_length (holidays); i++)
+    {
+      JsonObject *holiday = object_at (holidays, i);
+      GDate from, to;
+
+      if (!gp_json_parse_date (gp_json_get_string (holiday, "from"), &from) ||
+          !gp_json_parse_date (gp_json_get_string (holiday, "to"), &to))
+        continue;
+      for (guint32 day = g_date_get_julian (&from); day <= g_date_get_julian (&to) && day - g_date_get_julian (&from) < 366;
+           day++)
+        g_hash_table_insert (self->days, GUINT_TO_POINTER (day), GINT_TO_POINTER (DAY_OFF));
+    }
+
+  /* Make-up working days win over everything. */
+  workdays = gp_json_get_array (calendar, "workdays");
+  for (guint i = 0; workdays != NULL && i < json_array_get_length (workdays); i++)
+    {
+      GDate date;
+
+      if (gp_json_parse_date (json_array_get_string_element (workdays, i), &date))
+        g_hash_table_insert (self->days, GUINT_TO_POINTER (g_date_get_julian (&date)), GINT_TO_POINTER (DAY_WORKING));
+    }
+}
+
+static gboolean
+is_working_julian (GpPolicy *self,
+                   guint32   julian)
+{
+  int exception;
+
+  ensure_days (self);
+  exception = GPOINTER_TO_INT (g_hash_table_lookup (self->days, GUINT_TO_POINTER (julian)));
+  if (exception != 0)
+    return exception == DAY_WORKING;
+  /* Julian day 1 (0001-01-01) was a Monday. */
+  return (self->weekend_mask & (1u << ((julian - 1) % 7 + 1))) == 0;
+}
+
 /* Weekends and public holidays are off, make-up days (调休) are on; a date
  * the calendar does not mention follows the weekend rule. */
 gboolean
 gp_policy_is_working_day (GpPolicy    *self,
                           const GDate *date)
 {
-  JsonObject *calendar;
-  JsonArray *workdays, *holidays, *weekend;
-  g_autofree char *iso = NULL;
-  GDateWeekday weekday;
-
   g_return_val_if_fail (GP_IS_POLICY (self), FALSE);
   g_return_val_if_fail (date != NULL && g_date_valid (date), FALSE);
 
-  calendar = gp_document_get_object_member (GP_DOCUMENT (self), "calendar");
-  iso = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date),
-                         g_date_get_month (date), g_date_get_day (date));
-
-  workdays = gp_json_get_array (calendar, "workdays");
-  for (guint i = 0; workdays != NULL && i < json_array_get_length (workdays); i++)
-    if (g_strcmp0 (json_array_get_string_element (workdays, i), iso) == 0)
-      return TRUE;
-
-  holidays = gp_json_get_array (calendar, "holidays");
-  for (guint i = 0; holidays != NULL && i < json_array_get_length (holidays); i++)
-    {
-      JsonObject *holiday = object_at (holidays, i);
-      const char *from = gp_json_get_string (holiday, "from");
-      const char *to = gp_json_get_string (holiday, "to");
-
-      /* ISO dates compare as strings. */
-      if (from != NULL && to != NULL && strcmp (iso, from) >= 0 && strcmp (iso, to) <= 0)
-        return FALSE;
-    }
-
-  weekday = g_date_get_weekday (date);
-  weekend = gp_json_get_array (calendar, "weekend");
-  if (weekend == NULL)
-    return weekday != G_DATE_SATURDAY && weekday != G_DATE_SUNDAY;
-
-  for (guint i = 0; i < json_array_get_length (weekend); i++)
-    if (json_array_get_int_element (weekend, i) == weekday)
-      return FALSE;
-  return TRUE;
+  return is_working_julian (self, g_date_get_julian (date));
 }
 
 /* The share of the allowed time after which a case turns yellow. */
@@ -567,11 +631,36 @@ static gboolean
 is_working_day_number (GpPolicy *self,
                        gint64    day)
 {
-  GDate date;
+  return is_working_julian (self, (guint32) (day + 719163));   /* 1970-01-01 is Julian day 719163 */
+}
 
-  g_date_clear (&date, 1);
-  g_date_set_julian (&date, (guint32) (day + 719163));   /* 1970-01-01 is Julian day 719163 */
-  return gp_policy_is_working_day (self, &date);
+/* How many working days in [first, last) (days since 1970), in one step for
+ * spans inside the counted years. */
+static gint64
+count_working_days (GpPolicy *self,
+                    gint64    first,
+                    gint64    last)
+{
+  gint64 a = first + 719163 - PREFIX_FIRST, b = last + 719163 - PREFIX_FIRST;
+  gint64 n = 0;
+
+  if (last <= first)
+    return 0;
+  if (a >= 0 && b <= PREFIX_DAYS)
+    {
+      ensure_days (self);
+      if (self->working_before == NULL)
+        {
+          self->working_before = g_new (guint32, PREFIX_DAYS + 1);
+          self->working_before[0] = 0;
+          for (guint32 i = 0; i < PREFIX_DAYS; i++)
+            self->working_before[i + 1] = self->working_before[i] + is_working_julian (self, PREFIX_FIRST + i);
+        }
+      return self->working_before[b] - self->working_before[a];
+    }
+  for (gint64 day = first; day < last; day++)
+    n += is_working_day_number (self, day);
+  return n;
 }
 
 /**
@@ -658,14 +747,18 @@ gp_policy_clock_between (GpPolicy   *self,
   get_working_hours (self, &start, &end);
   first = local_day (from, offset, &from_second);
   last = local_day (to, offset, &to_second);
-  for (gint64 day = first; day <= last; day++)
+  if (first == last)
     {
-      int a = day == first ? CLAMP (from_second, start, end) : start;
-      int b = day == last ? CLAMP (to_second, start, end) : end;
+      int a = CLAMP (from_second, start, end), b = CLAMP (to_second, start, end);
 
-      if (b > a && is_working_day_number (self, day))
-        total += b - a;
+      return b > a && is_working_day_number (self, first) ? b - a : 0;
     }
+  /* The rest of the first day, whole days between, the start of the last. */
+  if (is_working_day_number (self, first))
+    total += end - CLAMP (from_second, start, end);
+  if (is_working_day_number (self, last))
+    total += CLAMP (to_second, start, end) - start;
+  total += count_working_days (self, first + 1, last) * (end - start);
   return total;
 }
 

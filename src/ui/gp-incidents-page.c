@@ -42,6 +42,8 @@ struct _GpIncidentsPage
   char               *grid_code;
   gboolean            loading;
   guint               reload_id;
+  gint64              today_start;
+  gint64              today_end;
   GpIncidentView     *view;
 
   AdwLeaflet         *leaflet;
@@ -62,14 +64,17 @@ static void update_stack (GpIncidentsPage *self);
 
 /* Filtering. */
 
-static gboolean
-is_today (gint64 unix_time)
+/* Today's bounds, worked out once per filtering rather than per row. */
+static void
+update_today (GpIncidentsPage *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (unix_time);
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                          g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (midnight, 1);
 
-  return g_date_time_get_year (now) == g_date_time_get_year (then) &&
-         g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (then);
+  self->today_start = g_date_time_to_unix (midnight);
+  self->today_end = g_date_time_to_unix (tomorrow);
 }
 
 static gboolean
@@ -86,7 +91,9 @@ keep (gpointer item,
     return FALSE;
   if ((self->filters & GP_INCIDENT_FILTER_OVERDUE) && gp_incident_item_get_warning (incident) != GP_WARNING_RED)
     return FALSE;
-  if ((self->filters & GP_INCIDENT_FILTER_TODAY) && !is_today (gp_incident_item_get_reported_at (incident)))
+  if ((self->filters & GP_INCIDENT_FILTER_TODAY) &&
+      (gp_incident_item_get_reported_at (incident) < self->today_start ||
+       gp_incident_item_get_reported_at (incident) >= self->today_end))
     return FALSE;
   if (self->class_code != NULL &&
       !g_str_has_prefix (gp_incident_item_get_category (incident) ?: "", self->class_code))
@@ -97,6 +104,7 @@ keep (gpointer item,
 static void
 refilter (GpIncidentsPage *self)
 {
+  update_today (self);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_stack (self);
 }
@@ -164,7 +172,8 @@ update_stack (GpIncidentsPage *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 
-  if (self->loading && g_list_model_get_n_items (G_LIST_MODEL (self->items)) == 0)
+  if ((self->loading && g_list_model_get_n_items (G_LIST_MODEL (self->items)) == 0) ||
+      (n == 0 && gtk_filter_list_model_get_pending (self->filtered) > 0))
     gtk_stack_set_visible_child_name (self->list_stack, "loading");
   else if (n > 0)
     gtk_stack_set_visible_child_name (self->list_stack, "list");
@@ -396,6 +405,7 @@ on_loaded (GObject      *source,
       gtk_stack_set_visible_child_name (self->list_stack, "empty");
       return;
     }
+  update_today (self);
   g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
                        items->pdata, items->len);
   update_stack (self);
@@ -501,7 +511,7 @@ gp_incidents_page_get_loading (GpIncidentsPage *self)
 {
   g_return_val_if_fail (GP_IS_INCIDENTS_PAGE (self), FALSE);
 
-  return self->loading || self->reload_id != 0;
+  return self->loading || self->reload_id != 0 || gtk_filter_list_model_get_pending (self->filtered) > 0;
 }
 
 GpIncidentView *
@@ -615,6 +625,10 @@ gp_incidents_page_new (GpContext *context)
   self->items = g_list_store_new (GP_TYPE_INCIDENT_ITEM);
   self->filter = gtk_custom_filter_new (keep, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->items)), GTK_FILTER (self->filter));
+  /* Thousands of rows are filtered a slice per frame, not in one go. */
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  g_signal_connect_object (self->filtered, "notify::pending", G_CALLBACK (update_stack), self, G_CONNECT_SWAPPED);
+  update_today (self);
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);

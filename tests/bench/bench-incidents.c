@@ -1,0 +1,234 @@
+/* bench-incidents.c — reporting an incident with three 12-megapixel photos
+ * end to end, and opening the incident list with 10,000 incidents and
+ * 40,000 events.
+ *
+ * Run with `build-aux/dev bench`. Prints numbers; it never fails on time.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-demo.h"
+#include "gp-documents.h"
+#include "gp-geo.h"
+#include "gp-incident-item.h"
+#include "gp-incidents-page.h"
+#include "gp-incidents.h"
+#include "gp-json.h"
+#include "gp-report-draft.h"
+#include "gp-store.h"
+#include "gp-test-photo.h"
+#include "gp-test-ui.h"
+#include "gp-test-util.h"
+
+#include <adwaita.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define INCIDENTS 10000
+#define EVENTS_EACH 4
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+report (const char *what,
+        double     *ms,
+        guint       n)
+{
+  qsort (ms, n, sizeof *ms, compare_doubles);
+  printf ("%-56s median %8.1f ms   max %8.1f ms  (n=%u)\n", what, ms[n / 2], ms[n - 1], n);
+}
+
+static double
+now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
+}
+
+/* Three photos from the camera to a saved incident: intake (decode, turn,
+ * scale, encode) of each, then one transaction with the attachments. */
+static void
+bench_report (GpStore    *store,
+              const char *dir)
+{
+  g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (4000, 3000);
+  g_autofree char *paths[3] = { NULL };
+  double intake[15], save[5], total[5];
+  gsize in_bytes = 0, out_bytes = 0;
+  guint n_intake = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, i == 1 ? 6 : 1, TRUE);
+
+      paths[i] = g_strdup_printf ("%s/IMG_%u.jpg", dir, i);
+      g_assert_true (g_file_set_contents (paths[i], g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg), NULL));
+      in_bytes += g_bytes_get_size (jpeg);
+    }
+
+  for (guint round = 0; round < 5; round++)
+    {
+      g_autoptr(GpReportDraft) draft = gp_report_draft_new ();
+      g_autoptr(GpIncident) incident = NULL;
+      g_autoptr(GDateTime) at = g_date_time_new_now_utc ();
+      g_autoptr(GError) error = NULL;
+      double start = now_ms (), step;
+
+      draft->grid = g_strdup (GP_DEMO_GRID_CODE);
+      draft->category = g_strdup ("06010");
+      draft->grade = g_strdup ("A");
+      draft->has_position = TRUE;
+      draft->latitude = 34.2586;
+      draft->longitude = 108.9402;
+      for (guint i = 0; i < 3; i++)
+        {
+          GpPhoto *photo;
+
+          step = now_ms ();
+          photo = gp_photo_process_file (paths[i], NULL, &error);
+          g_assert_no_error (error);
+          intake[n_intake++] = now_ms () - step;
+          if (round == 0)
+            out_bytes += g_bytes_get_size (photo->jpeg);
+          g_ptr_array_add (draft->photos, photo);
+        }
+      step = now_ms ();
+      incident = gp_report_draft_to_incident (draft, "wang", at, &error);
+      g_assert_no_error (error);
+      g_assert_true (gp_incidents_report (store, incident, &error));
+      save[round] = now_ms () - step;
+      total[round] = now_ms () - start;
+    }
+
+  printf ("three photos of 12 MP: %.1f MB from the camera, %.0f KB kept\n", in_bytes / 1e6, out_bytes / 1024.0);
+  report ("photo intake, one 12 MP photo (worker thread)", intake, n_intake);
+  report ("save the incident with three photos (store thread)", save, 5);
+  report ("report with three 12 MP photos, end to end", total, 5);
+}
+
+/* A grid's worth of years: 10,000 incidents, 40,000 events. */
+static void
+make_incidents (GpStore *store)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 ("2025-01-06T09:00:00+08:00", NULL);
+  const char *categories[] = { "06010", "06013", "09006", "91001", "92004", "01037" };
+  const char *path[] = { GP_ACTION_REGISTER, GP_ACTION_DISPATCH, GP_ACTION_ACCEPT, GP_ACTION_START };
+
+  for (guint batch = 0; batch < INCIDENTS / 500; batch++)
+    {
+      g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = batch * 500; i < (batch + 1) * 500; i++)
+        {
+          GpIncident *incident = gp_incident_new ();
+          g_autoptr(GDateTime) at = g_date_time_add_minutes (start, i * 60);
+          GpGeoPoint where = gp_geo_offset ((GpGeoPoint) { 108.9402, 34.2586 }, g_rand_double_range (rand, -150, 150),
+                                            g_rand_double_range (rand, -120, 120));
+          g_autoptr(JsonObject) point = gp_geo_point_new (where);
+
+          g_object_set (incident, "grid", GP_DEMO_GRID_CODE, "source", GP_SOURCE_PATROL,
+                        "category", categories[i % G_N_ELEMENTS (categories)], "grade", "B", "reporter", "wang",
+                        "reported-at", at, "description", "暴露垃圾", NULL);
+          gp_document_set_geometry (GP_DOCUMENT (incident), point);
+          g_ptr_array_add (documents, incident);
+          for (guint e = 0; e < EVENTS_EACH; e++)
+            {
+              GpEvent *event = gp_event_new (gp_document_get_id (GP_DOCUMENT (incident)));
+              g_autoptr(GDateTime) when = g_date_time_add_minutes (at, 10 + e * 30);
+
+              g_object_set (event, "grid", GP_DEMO_GRID_CODE, "action", path[e], "actor", "li",
+                            "role", GP_ROLE_LEADER, "at", when, "target", "市政养护所", NULL);
+              g_ptr_array_add (documents, event);
+            }
+        }
+      g_assert_true (gp_store_save_all (store, documents, GP_STORE_PUT_NONE, &error));
+    }
+}
+
+static gboolean
+page_loaded (gpointer data)
+{
+  return !gp_incidents_page_get_loading (data);
+}
+
+static void
+bench_list (GpStore   *store,
+            GpContext *context)
+{
+  double load[3], open[3];
+
+  for (guint i = 0; i < G_N_ELEMENTS (load); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double start = now_ms ();
+      g_autoptr(GPtrArray) items = gp_incident_items_load (store, GP_DEMO_GRID_CODE, g_get_real_time () / G_USEC_PER_SEC,
+                                                           &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (items->len, ==, INCIDENTS + 5);
+      load[i] = now_ms () - start;
+    }
+  report ("fold and load 10,005 incidents, 40,000 events (thread)", load, G_N_ELEMENTS (load));
+
+  /* The page as the user opens it: from nothing to the list drawn. */
+  for (guint i = 0; i < G_N_ELEMENTS (open); i++)
+    {
+      GtkWidget *window = gtk_window_new ();
+      GtkWidget *page;
+      double start = now_ms ();
+
+      page = gp_incidents_page_new (context);
+      gtk_window_set_child (GTK_WINDOW (window), page);
+      gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (gp_test_wait_until (page_loaded, page, 60000));
+      gp_test_wait_frames (window, 1);
+      open[i] = now_ms () - start;
+      g_assert_cmpuint (g_list_model_get_n_items (gp_incidents_page_get_model (GP_INCIDENTS_PAGE (page))), >, 0);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  report ("open the incident list with 10,005 incidents, drawn", open, G_N_ELEMENTS (open));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autoptr(GpStore) store = gp_test_open_store (dir);
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GpContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  gtk_init ();
+  adw_init ();
+
+  g_assert_true (gp_demo_install (store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  bench_report (store, dir);
+
+  {
+    double start = now_ms ();
+
+    make_incidents (store);
+    printf ("(made 10,000 incidents and 40,000 events in %.1f s)\n", (now_ms () - start) / 1000);
+  }
+  settings = g_settings_new (APPLICATION_ID);
+  context = gp_context_new (settings);
+  gp_context_set_store (context, store);
+  bench_list (store, context);
+
+  g_clear_object (&context);
+  g_clear_object (&store);
+  gp_test_remove_dir (dir);
+  return 0;
+}
