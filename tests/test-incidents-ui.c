@@ -12,6 +12,7 @@
 #include "gp-incident-item.h"
 #include "gp-incidents-page.h"
 #include "gp-json.h"
+#include "gp-preferences-window.h"
 #include "gp-report-draft.h"
 #include "gp-report-window.h"
 #include "gp-store.h"
@@ -293,6 +294,23 @@ test_report (Fixture       *fixture,
   g_assert_cmpuint (gp_photo_picker_get_photos (gp_report_window_get_photo_picker (report))->len, ==, 1);
   g_assert_cmpuint (draft->photos->len, ==, 1);
 
+  /* It concerns one household of the building, picked from its list. */
+  {
+    GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (report), GP_TYPE_REPORT_WINDOW,
+                                                                  "household_list"));
+    GtkListBoxRow *row;
+    g_autofree char *households = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (report), "report.choose-household", NULL);
+    row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1);
+    g_assert_nonnull (row);
+    households = gp_test_collect_text (list);
+    /* Residents' names masked: a surname and stars. */
+    g_assert_nonnull (strstr (households, "*"));
+    g_signal_emit_by_name (row, "activated");
+    g_assert_true (g_str_has_prefix (draft->household, "household:"));
+  }
+
   /* Sent: one incident with its photo and thumbnail. */
   g_signal_connect (report, "reported", G_CALLBACK (on_reported), &reported);
   gtk_widget_activate_action (GTK_WIDGET (report), "report.send", NULL);
@@ -307,6 +325,7 @@ test_report (Fixture       *fixture,
   g_assert_cmpstr (gp_incident_get_reporter (incident), ==, "wang");
   g_assert_cmpstr (gp_incident_get_description (incident), ==, "楼前垃圾堆放三天");
   g_assert_cmpfloat (gp_incident_get_accuracy_m (incident), ==, 8);
+  g_assert_true (g_str_has_prefix (gp_incident_get_household (incident), "household:610103003003-05"));
   g_assert_nonnull (gp_document_get_attachment (GP_DOCUMENT (incident), "photo-1.jpg"));
   g_assert_nonnull (gp_document_get_attachment (GP_DOCUMENT (incident), "thumb-1.jpg"));
   g_assert_true (gp_test_wait_until (file_gone, draft_file, 10000));
@@ -485,9 +504,24 @@ test_list_and_case (Fixture       *fixture,
   g_clear_pointer (&actions, g_strfreev);
   save_png (window, "incident-360x720");
 
-  /* The leader registers it, then voids it without a reason: refused. */
-  g_settings_set_string (fixture->settings, "role", "leader");
-  g_settings_set_string (fixture->settings, "user-name", "li");
+  /* The leader (chosen in preferences) registers it, then voids it
+   * without a reason: refused. */
+  {
+    GtkWidget *preferences = gp_preferences_window_new (fixture->context);
+    GObject *role_row = gtk_widget_get_template_child (preferences, GP_TYPE_PREFERENCES_WINDOW, "role_row");
+    GObject *user_row = gtk_widget_get_template_child (preferences, GP_TYPE_PREFERENCES_WINDOW, "user_row");
+    g_autofree char *role = NULL;
+    g_autofree char *user = NULL;
+
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (user_row)), ==, "wang");
+    adw_combo_row_set_selected (ADW_COMBO_ROW (role_row), 1);
+    gtk_editable_set_text (GTK_EDITABLE (user_row), "li");
+    role = g_settings_get_string (fixture->settings, "role");
+    user = g_settings_get_string (fixture->settings, "user-name");
+    g_assert_cmpstr (role, ==, "leader");
+    g_assert_cmpstr (user, ==, "li");
+    gtk_window_destroy (GTK_WINDOW (preferences));
+  }
   gp_incident_view_reload (view);
   g_assert_true (gp_test_wait_until (view_loaded, view, 10000));
   actions = gp_incident_view_dup_actions (view);

@@ -14,6 +14,7 @@
 #include "gp-store.h"
 #include "gp-test-ui.h"
 #include "gp-test-util.h"
+#include "gp-report-window.h"
 #include "gp-window.h"
 
 #include <adwaita.h>
@@ -351,6 +352,80 @@ test_connect_explains (Fixture       *fixture,
   g_assert_true (gp_test_wait_until (is_main_page, fixture, 20000));
 }
 
+static GpReportWindow *
+find_report_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (GP_IS_REPORT_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return GP_REPORT_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_report_window (gpointer data)
+{
+  GpReportWindow *report = find_report_window ();
+
+  return report != NULL && gp_report_window_get_ready (report);
+}
+
+/* A long press on the map reports what is there; the Report button opens
+ * the same form. */
+static void
+test_report_from_map (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  g_autoptr(GError) error = NULL;
+  GpMapPage *page;
+  ShumateMap *map;
+  g_autoptr(GListModel) controllers = NULL;
+  GtkGesture *press = NULL;
+  GpReportWindow *report;
+  const GpReportDraft *draft;
+  double lat, lon;
+
+  g_assert_true (gp_demo_install (store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  gp_context_set_store (fixture->context, store);
+  open_window (fixture, 360, 720);
+  wait_for (fixture, "main", 360, 720);
+  page = GP_MAP_PAGE (adw_bin_get_child (ADW_BIN (child (fixture, "map_bin"))));
+  gp_test_wait_for_map (page);
+
+  map = gp_map_page_get_map (page);
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (map));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (GTK_EVENT_CONTROLLER (controller)), "gp-map-long-press") == 0)
+        press = GTK_GESTURE (controller);
+    }
+  g_assert_nonnull (press);
+  shumate_viewport_widget_coords_to_location (shumate_map_get_viewport (map), GTK_WIDGET (map), 180, 300,
+                                              &lat, &lon);
+  g_signal_emit_by_name (press, "pressed", 180.0, 300.0);
+  g_assert_true (gp_test_wait_until (has_report_window, NULL, 10000));
+  report = find_report_window ();
+  draft = gp_report_window_get_draft (report);
+  g_assert_true (draft->has_position);
+  g_assert_cmpstr (draft->position_from, ==, "map");
+  g_assert_cmpfloat_with_epsilon (draft->latitude, lat, 1e-9);
+  g_assert_cmpfloat_with_epsilon (draft->longitude, lon, 1e-9);
+  gtk_window_destroy (GTK_WINDOW (report));
+
+  /* The big button. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.report", NULL));
+  g_assert_true (gp_test_wait_until (has_report_window, NULL, 10000));
+  gtk_window_destroy (GTK_WINDOW (find_report_window ()));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -382,6 +457,8 @@ main (int   argc,
               fixture_set_up, test_store_too_new, fixture_tear_down);
   g_test_add ("/ui/window/phone/connect-explains", Fixture, NULL,
               fixture_set_up, test_connect_explains, fixture_tear_down);
+  g_test_add ("/ui/window/phone/report-from-map", Fixture, NULL,
+              fixture_set_up, test_report_from_map, fixture_tear_down);
   g_test_add ("/ui/window/icons-render", Fixture, NULL,
               fixture_set_up, test_icons_render, fixture_tear_down);
 

@@ -33,6 +33,8 @@ struct _GpPreferencesWindow
   GtkCheckButton       *file_check;
   GtkCheckButton       *online_check;
   GtkLabel             *message_label;
+  AdwEntryRow          *user_row;
+  AdwComboRow          *role_row;
   GtkButton            *choose_button;
   AdwEntryRow          *url_row;
 };
@@ -328,6 +330,46 @@ gp_preferences_window_get_busy (GpPreferencesWindow *self)
   return self->busy;
 }
 
+/* Who acts: the name as typed, the role by its place in the list. */
+
+static const char * const roles[] = { "worker", "leader", "centre", NULL };
+
+static gboolean
+role_to_selected (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  const char *role = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; roles[i] != NULL; i++)
+    if (g_str_equal (roles[i], role))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  g_value_set_uint (value, 0);
+  return TRUE;
+}
+
+static GVariant *
+selected_to_role (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  return g_variant_new_string (roles[MIN (selected, G_N_ELEMENTS (roles) - 2)]);
+}
+
+static void
+on_user_changed (GpPreferencesWindow *self)
+{
+  GSettings *settings = gp_context_get_settings (self->context);
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_row))));
+
+  g_settings_set_string (settings, "user-name", name);
+}
+
 static void
 gp_preferences_window_constructed (GObject *object)
 {
@@ -345,6 +387,15 @@ gp_preferences_window_constructed (GObject *object)
   g_signal_connect_object (self->choose_button, "clicked", G_CALLBACK (on_choose_clicked), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->url_row, "apply", G_CALLBACK (on_url_applied), self, G_CONNECT_SWAPPED);
+
+  {
+    g_autofree char *user = gp_context_dup_user_name (self->context);
+
+    gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
+  }
+  g_signal_connect_object (self->user_row, "changed", G_CALLBACK (on_user_changed), self, G_CONNECT_SWAPPED);
+  g_settings_bind_with_mapping (settings, "role", self->role_row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                role_to_selected, selected_to_role, NULL, NULL);
 }
 
 static void
@@ -418,6 +469,8 @@ gp_preferences_window_class_init (GpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, choose_button);
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, url_row);
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, user_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, role_row);
 }
 
 static void

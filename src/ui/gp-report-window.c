@@ -25,6 +25,7 @@
 #include "gp-incident-item.h"
 #include "gp-incidents.h"
 #include "gp-json.h"
+#include "gp-privacy.h"
 #include "gp-store.h"
 
 #include <glib/gi18n.h>
@@ -71,6 +72,10 @@ struct _GpReportWindow
   GpPhotoPicker    *photo_picker;
   AdwActionRow     *category_row;
   AdwActionRow     *place_row;
+  AdwActionRow     *household_row;
+  char             *household_label;  /* the chosen household, masked */
+  AdwWindowTitle   *households_title;
+  GtkListBox       *household_list;
   AdwEntryRow      *text_row;
   AdwPreferencesGroup *duplicates_group;
   AdwComboRow      *source_row;
@@ -98,6 +103,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void update_form       (GpReportWindow *self);
+static char *household_text   (GpHousehold    *household);
 static void find_duplicates   (GpReportWindow *self);
 
 static void
@@ -288,6 +294,11 @@ update_form (GpReportWindow *self)
 
   place = describe_place (self);
   adw_action_row_set_subtitle (self->place_row, place);
+  gtk_widget_set_visible (GTK_WIDGET (self->household_row), draft->building != NULL);
+  if (draft->household == NULL || self->household_label == NULL)
+    adw_action_row_set_subtitle (self->household_row, _("None: it concerns the building or the street"));
+  else
+    adw_action_row_set_subtitle (self->household_row, self->household_label);
   gtk_widget_set_sensitive (GTK_WIDGET (self->report_button), self->ready && !self->sending);
 }
 
@@ -374,6 +385,7 @@ gp_report_window_set_position (GpReportWindow *self,
   g_free (self->draft->position_from);
   self->draft->position_from = g_strdup (from);
   g_clear_pointer (&self->draft->building, g_free);
+  g_clear_pointer (&self->draft->household, g_free);
   suggest_building (self);
   draft_changed (self);
   find_duplicates (self);
@@ -391,6 +403,8 @@ gp_report_window_set_building (GpReportWindow *self,
   building = find_building (self, building_id);
   if (building == NULL)
     return;
+  if (g_strcmp0 (self->draft->building, building->id) != 0)
+    g_clear_pointer (&self->draft->household, g_free);
   g_free (self->draft->building);
   self->draft->building = g_strdup (building->id);
   /* Without a point of its own, the building's middle. */
@@ -610,6 +624,85 @@ choose_category_action (GtkWidget  *widget,
   fill_categories (self);
   adw_leaflet_set_visible_child_name (self->leaflet, "categories");
   gtk_widget_grab_focus (GTK_WIDGET (self->category_search));
+}
+
+/* Choosing the household: the residents' names masked (DOMAIN.md §7). */
+
+static char *
+household_text (GpHousehold *household)
+{
+  g_autofree char *head = gp_privacy_mask_name (gp_household_get_head (household));
+
+  /* Translators: a household in a building, as in “2单元 602室 · 张*” */
+  return g_strdup_printf (_("Unit %d, room %s · %s"), gp_household_get_unit (household),
+                          gp_household_get_room (household), head ? head : "—");
+}
+
+static void
+on_household_activated (AdwActionRow   *row,
+                        GpReportWindow *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "gp-household");
+
+  g_free (self->draft->household);
+  self->draft->household = g_strdup (id);
+  g_free (self->household_label);
+  self->household_label = id ? g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) : NULL;
+  draft_changed (self);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static int
+compare_households (gconstpointer a,
+                    gconstpointer b)
+{
+  GpHousehold *x = *(GpHousehold **) a, *y = *(GpHousehold **) b;
+
+  if (gp_household_get_unit (x) != gp_household_get_unit (y))
+    return gp_household_get_unit (x) - gp_household_get_unit (y);
+  return g_strcmp0 (gp_household_get_room (x), gp_household_get_room (y));
+}
+
+static void
+choose_household_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  GpReportWindow *self = GP_REPORT_WINDOW (widget);
+  const Building *building = find_building (self, self->draft->building);
+  g_autoptr(GPtrArray) households = NULL;
+  GtkWidget *none;
+
+  if (building == NULL)
+    return;
+  /* A building's households: one indexed read of a few dozen documents. */
+  households = gp_store_load_by (self->store, "household", GP_STORE_REF_BUILDING, building->id, NULL);
+  clear_list (self->household_list);
+  adw_window_title_set_subtitle (self->households_title, building->name);
+
+  none = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (none), _("No Household"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (none), _("It concerns the building or the street"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (none), TRUE);
+  g_signal_connect_object (none, "activated", G_CALLBACK (on_household_activated), self, 0);
+  gtk_list_box_append (self->household_list, none);
+
+  if (households != NULL)
+    g_ptr_array_sort (households, compare_households);
+  for (guint i = 0; households != NULL && i < households->len; i++)
+    {
+      GpHousehold *household = g_ptr_array_index (households, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *text = household_text (household);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "gp-household",
+                              g_strdup (gp_document_get_id (GP_DOCUMENT (household))), g_free);
+      g_signal_connect_object (row, "activated", G_CALLBACK (on_household_activated), self, 0);
+      gtk_list_box_append (self->household_list, row);
+    }
+  adw_leaflet_set_visible_child_name (self->leaflet, "households");
 }
 
 /* Choosing the place. */
@@ -1091,6 +1184,7 @@ typedef struct
 {
   GpReportDraft *draft;
   GArray        *buildings;
+  char          *household_label;
 } Loaded;
 
 static void
@@ -1098,6 +1192,7 @@ loaded_free (Loaded *loaded)
 {
   gp_report_draft_free (loaded->draft);
   g_clear_pointer (&loaded->buildings, g_array_unref);
+  g_free (loaded->household_label);
   g_free (loaded);
 }
 
@@ -1119,6 +1214,13 @@ load_thread (GTask        *task,
   /* A draft of another grid is not this one's. */
   if (loaded->draft != NULL && g_strcmp0 (loaded->draft->grid, grid) != 0)
     g_clear_pointer (&loaded->draft, gp_report_draft_free);
+  if (loaded->draft != NULL && loaded->draft->household != NULL)
+    {
+      g_autoptr(GpDocument) household = gp_store_load (self->store, loaded->draft->household, NULL);
+
+      if (household != NULL && GP_IS_HOUSEHOLD (household))
+        loaded->household_label = household_text (GP_HOUSEHOLD (household));
+    }
 
   loaded->buildings = g_array_new (FALSE, TRUE, sizeof (Building));
   g_array_set_clear_func (loaded->buildings, (GDestroyNotify) building_clear);
@@ -1150,6 +1252,7 @@ on_loaded (GObject      *source,
   if (loaded == NULL)
     return;
   self->buildings = g_steal_pointer (&loaded->buildings);
+  self->household_label = g_steal_pointer (&loaded->household_label);
   restored = g_steal_pointer (&loaded->draft);
   loaded_free (loaded);
   was_saved = restored != NULL;
@@ -1302,6 +1405,7 @@ gp_report_window_finalize (GObject *object)
   g_clear_pointer (&self->buildings, g_array_unref);
   g_clear_pointer (&self->draft, gp_report_draft_free);
   g_free (self->draft_dir);
+  g_free (self->household_label);
   g_free (self->message);
 
   G_OBJECT_CLASS (gp_report_window_parent_class)->finalize (object);
@@ -1359,6 +1463,9 @@ gp_report_window_class_init (GpReportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, photo_picker);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, category_row);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, place_row);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, household_row);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, households_title);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, household_list);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, text_row);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, duplicates_group);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, source_row);
@@ -1373,6 +1480,7 @@ gp_report_window_class_init (GpReportWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "report.choose-category", NULL, choose_category_action);
   gtk_widget_class_install_action (widget_class, "report.choose-place", NULL, choose_place_action);
   gtk_widget_class_install_action (widget_class, "report.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "report.choose-household", NULL, choose_household_action);
 }
 
 static void
