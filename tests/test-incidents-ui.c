@@ -21,6 +21,7 @@
 #include "gp-test-util.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
@@ -265,7 +266,8 @@ test_report (Fixture       *fixture,
   g_assert_true (gp_test_wait_until (photos_ready, picker, 20000));
   g_assert_cmpuint (gp_photo_picker_get_photos (picker)->len, ==, 1);
   g_assert_nonnull (strstr (gp_photo_picker_get_message (picker), "IMG_20261130_101501.jpg"));
-  g_assert_nonnull (strstr (gp_photo_picker_get_message (picker), "cut short"));
+  g_assert_nonnull (strstr (gp_photo_picker_get_message (picker),
+                            _("the photo is cut short: the file was not copied whole")));
   g_assert_cmpuint (draft->photos->len, ==, 1);
   /* The photo's GPS does not replace the worker's fix. */
   g_assert_cmpstr (draft->position_from, ==, "fix");
@@ -280,7 +282,7 @@ test_report (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (report), GP_TYPE_REPORT_WINDOW,
                                                                       "text_row")),
                          "楼前垃圾堆放三天");
-  save_png (GTK_WIDGET (report), "report-360x720");
+  save_png (GTK_WIDGET (report), g_getenv ("LANGUAGE") ? "report-zh_CN-360x720" : "report-360x720");
 
   /* Closed half-way: kept on disk, and back on the next opening. */
   gtk_window_close (GTK_WINDOW (report));
@@ -349,7 +351,7 @@ test_report_refused_and_duplicates (Fixture       *fixture,
 
   gtk_widget_activate_action (GTK_WIDGET (report), "report.send", NULL);
   gp_test_wait_frames (GTK_WIDGET (report), 2);
-  g_assert_cmpstr (gp_report_window_get_message (report), ==, "Choose a category first");
+  g_assert_cmpstr (gp_report_window_get_message (report), ==, _("Choose a category first"));
   g_assert_cmpint (gp_store_count (fixture->store, "incident", GP_DEMO_GRID_CODE, NULL), ==, 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (report)));
 
@@ -485,7 +487,7 @@ test_list_and_case (Fixture       *fixture,
   text = gp_test_collect_text (window);
   g_assert_nonnull (strstr (text, "楼前垃圾"));
   g_assert_nonnull (strstr (text, "暴露垃圾 · 5号楼"));
-  g_assert_nonnull (strstr (text, "not sent"));
+  g_assert_nonnull (strstr (text, _("not sent")));
   save_png (window, "incidents-360x720");
 
   /* Filters. */
@@ -537,7 +539,11 @@ test_list_and_case (Fixture       *fixture,
   for (guint i = 0; i < 20; i++)
     gp_test_wait_frames (GTK_WIDGET (dialog), 1);
   g_assert_nonnull (gp_step_dialog_get_message (dialog));
-  g_assert_nonnull (strstr (gp_step_dialog_get_message (dialog), "reason"));
+  {
+    g_autofree char *needs = g_strdup_printf (_("a “%s” event needs “%s”"), "void", "reason");
+
+    g_assert_nonnull (strstr (gp_step_dialog_get_message (dialog), needs));
+  }
   save_png (GTK_WIDGET (dialog), "step-refused-360x720");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_cmpint (gp_store_count (fixture->store, "event", GP_DEMO_GRID_CODE, NULL), ==, 1);
@@ -547,8 +553,8 @@ test_list_and_case (Fixture       *fixture,
   g_clear_pointer (&text, g_free);
   text = gp_test_collect_text (GTK_WIDGET (view));
   g_assert_nonnull (strstr (text, "已核实，社区处理"));
-  g_assert_nonnull (strstr (text, "Registered"));
-  save_png (window, "incident-registered-360x720");
+  g_assert_nonnull (strstr (text, gp_state_label (GP_STATE_REGISTERED)));
+  save_png (window, g_getenv ("LANGUAGE") ? "incident-zh_CN-360x720" : "incident-registered-360x720");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -556,7 +562,13 @@ int
 main (int   argc,
       char *argv[])
 {
+  const char *localedir = g_getenv ("GP_TEST_LOCALEDIR");
+
   setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   gp_test_load_app_style ();

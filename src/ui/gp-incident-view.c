@@ -317,7 +317,7 @@ show_case (GpIncidentView *self)
     add_row (self, self->facts_group, _("Handled By"), c->owner);
   reported_line = g_strdup_printf (_("%s by %s · %s"), reported, gp_incident_get_reporter (self->incident),
                                    gp_incident_source_label (gp_incident_get_source (self->incident)));
-  add_row (self, self->facts_group, _("Reported"), reported_line);
+  add_row (self, self->facts_group, C_("case fact", "Reported"), reported_line);
   if (gtk_widget_get_visible (GTK_WIDGET (self->photo_box)) == FALSE)
     add_row (self, self->facts_group, _("Photos"), _("None"));
   if (c->round > 1)
@@ -361,7 +361,7 @@ show_case (GpIncidentView *self)
       add_row (self, self->timeline_group, gp_action_label (gp_event_get_action (event)), subtitle->str);
     }
   if (c->timeline->len == 0)
-    add_row (self, self->timeline_group, _("Reported"), _("No step has been taken yet"));
+    add_row (self, self->timeline_group, C_("case fact", "Reported"), _("No step has been taken yet"));
 
   adw_window_title_set_subtitle (self->title, gp_state_label (c->state));
 }
