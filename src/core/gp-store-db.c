@@ -80,6 +80,18 @@ static const char * const migrations[] = {
   "CREATE INDEX docs_by_building ON docs (type, building, id) WHERE deleted = 0 AND building IS NOT NULL;"
   "CREATE INDEX docs_by_household ON docs (type, household, id) WHERE deleted = 0 AND household IS NOT NULL;"
   "CREATE INDEX docs_by_incident ON docs (type, incident, id) WHERE deleted = 0 AND incident IS NOT NULL;",
+
+  /* 4 — the track of the patrol being recorded, a few points at a time so
+   * that a crash loses seconds, not the walk. Local to the device, never
+   * replicated: the finished patrol document carries the track. */
+  "CREATE TABLE track_points ("
+  "  patrol   TEXT NOT NULL,"
+  "  time     INTEGER NOT NULL,"
+  "  lat      REAL NOT NULL,"
+  "  lon      REAL NOT NULL,"
+  "  accuracy REAL NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (patrol, time)"
+  ") WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GP_STORE_SCHEMA_VERSION);

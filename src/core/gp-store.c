@@ -21,6 +21,7 @@
 #include "gp-attachment.h"
 #include "gp-document.h"
 #include "gp-json.h"
+#include "gp-location.h"
 #include "gp-revision.h"
 
 #include <glib/gi18n-lib.h>
@@ -651,4 +652,137 @@ gp_store_save_all_finish (GpStore       *self,
 
   apply_revs (g_object_get_data (G_OBJECT (result), "documents"), revs);
   return TRUE;
+}
+
+/* The track of a patrol being recorded. */
+
+/**
+ * gp_store_append_track:
+ * @fixes: (element-type GpFix): track points, by time
+ *
+ * Adds track points of a running patrol in one small transaction. They are
+ * the device's own: never replicated, dropped when the patrol's document
+ * takes the track.
+ */
+gboolean
+gp_store_append_track (GpStore     *self,
+                       const char  *patrol_id,
+                       GArray      *fixes,
+                       GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (patrol_id != NULL, FALSE);
+
+  if (fixes->len == 0)
+    return TRUE;
+  g_rec_mutex_lock (&self->writer->lock);
+  if (!gp_db_exec (self->writer, "BEGIN IMMEDIATE", error))
+    {
+      g_rec_mutex_unlock (&self->writer->lock);
+      return FALSE;
+    }
+  stmt = gp_db_prepare (self->writer,
+                        "INSERT OR REPLACE INTO track_points (patrol, time, lat, lon, accuracy) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  for (guint i = 0; ok && stmt != NULL && i < fixes->len; i++)
+    {
+      const GpFix *fix = &g_array_index (fixes, GpFix, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, patrol_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, fix->time);
+      sqlite3_bind_double (stmt, 3, fix->latitude);
+      sqlite3_bind_double (stmt, 4, fix->longitude);
+      sqlite3_bind_double (stmt, 5, fix->accuracy);
+      ok = gp_db_step_done (self->writer, stmt, error);
+    }
+  if (stmt == NULL)
+    ok = FALSE;
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  if (!ok)
+    {
+      gp_db_exec (self->writer, "ROLLBACK", NULL);
+      g_rec_mutex_unlock (&self->writer->lock);
+      return FALSE;
+    }
+  if (!gp_db_exec (self->writer, "COMMIT", error))
+    {
+      gp_db_exec (self->writer, "ROLLBACK", NULL);
+      g_rec_mutex_unlock (&self->writer->lock);
+      return FALSE;
+    }
+  g_rec_mutex_unlock (&self->writer->lock);
+  return TRUE;
+}
+
+/**
+ * gp_store_load_track:
+ *
+ * Returns: (transfer full) (element-type GpFix): the points kept for a
+ *   patrol, by time; empty when there are none
+ */
+GArray *
+gp_store_load_track (GpStore     *self,
+                     const char  *patrol_id,
+                     GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  g_autoptr(GArray) fixes = g_array_new (FALSE, TRUE, sizeof (GpFix));
+  g_autoptr(GError) local_error = NULL;
+  gboolean row = FALSE;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  g_rec_mutex_lock (&self->reader->lock);
+  stmt = gp_db_prepare (self->reader,
+                        "SELECT time, lat, lon, accuracy FROM track_points WHERE patrol = ?1 ORDER BY time",
+                        &local_error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, patrol_id, -1, SQLITE_TRANSIENT);
+      while (gp_db_step (self->reader, stmt, &row, &local_error) && row)
+        {
+          GpFix fix = { 0 };
+
+          fix.time = sqlite3_column_int64 (stmt, 0);
+          fix.latitude = sqlite3_column_double (stmt, 1);
+          fix.longitude = sqlite3_column_double (stmt, 2);
+          fix.accuracy = sqlite3_column_double (stmt, 3);
+          g_array_append_val (fixes, fix);
+        }
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&fixes);
+}
+
+gboolean
+gp_store_drop_track (GpStore     *self,
+                     const char  *patrol_id,
+                     GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->writer->lock);
+  stmt = gp_db_prepare (self->writer, "DELETE FROM track_points WHERE patrol = ?1", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, patrol_id, -1, SQLITE_TRANSIENT);
+      ok = gp_db_step_done (self->writer, stmt, error);
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&self->writer->lock);
+  return ok;
 }

@@ -76,7 +76,7 @@ typedef struct
   gboolean deleted;
 } GpStoreChange;
 
-#define GP_STORE_SCHEMA_VERSION 3
+#define GP_STORE_SCHEMA_VERSION 4
 #define GP_STORE_FILE_NAME      "gridpatrol.db"
 
 #define GP_TYPE_STORE (gp_store_get_type ())
@@ -184,6 +184,17 @@ void         gp_store_save_all_async        (GpStore              *self,
                                              gpointer              user_data);
 gboolean     gp_store_save_all_finish       (GpStore              *self,
                                              GAsyncResult         *result,
+                                             GError              **error);
+
+gboolean     gp_store_append_track          (GpStore              *self,
+                                             const char           *patrol_id,
+                                             GArray               *fixes,
+                                             GError              **error);
+GArray      *gp_store_load_track            (GpStore              *self,
+                                             const char           *patrol_id,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean     gp_store_drop_track            (GpStore              *self,
+                                             const char           *patrol_id,
                                              GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpStoreChange, gp_store_change_free)

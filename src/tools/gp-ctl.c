@@ -18,8 +18,10 @@
 #include "gp-incidents.h"
 #include "gp-json.h"
 #include "gp-package.h"
+#include "gp-patrol-recorder.h"
 #include "gp-privacy.h"
 #include "gp-store.h"
+#include "gp-track-reader.h"
 
 #include <glib/gi18n-lib.h>
 #include <locale.h>
@@ -462,6 +464,59 @@ add_case (GpStore     *store,
   return TRUE;
 }
 
+/* Household id → the time of its last visit (UNIX seconds). */
+static GHashTable *
+last_visit_times (GPtrArray *visits)
+{
+  GHashTable *last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < visits->len; i++)
+    {
+      JsonObject *visit = g_ptr_array_index (visits, i);
+      const char *household = gp_json_get_string (visit, "household");
+      g_autoptr(GDateTime) at = gp_json_parse_time (gp_json_get_string (visit, "at"));
+      gint64 *known;
+
+      if (household == NULL || at == NULL)
+        continue;
+      known = g_hash_table_lookup (last, household);
+      if (known == NULL)
+        {
+          known = g_new0 (gint64, 1);
+          *known = G_MININT64;
+          g_hash_table_insert (last, g_strdup (household), known);
+        }
+      *known = MAX (*known, g_date_time_to_unix (at));
+    }
+  return last;
+}
+
+/* A patrol's checkpoints, reached (with times) and missed, by its route. */
+static void
+add_patrol_checkpoints (GpStore    *store,
+                        JsonObject *shown)
+{
+  JsonArray *reached = gp_json_get_array (shown, "checkpoints");
+  const char *route_id = gp_json_get_string (shown, "route");
+  g_autoptr(GpDocument) route = route_id ? gp_store_load (store, route_id, NULL) : NULL;
+  JsonArray *missed = json_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; reached != NULL && i < json_array_get_length (reached); i++)
+    g_hash_table_add (seen, (gpointer) gp_json_get_string (json_array_get_object_element (reached, i), "id"));
+  for (guint i = 0; route != NULL && GP_IS_ROUTE (route) && i < gp_route_get_n_checkpoints (GP_ROUTE (route)); i++)
+    {
+      GpCheckpoint checkpoint;
+
+      if (gp_route_get_checkpoint (GP_ROUTE (route), i, &checkpoint) && !g_hash_table_contains (seen, checkpoint.id))
+        json_array_add_string_element (missed, checkpoint.id);
+    }
+  json_object_set_member (shown, "checkpoints_reached",
+                          reached ? json_node_copy (json_object_get_member (shown, "checkpoints"))
+                                  : json_node_init_array (json_node_alloc (), json_array_new ()));
+  json_object_set_array_member (shown, "checkpoints_missed", missed);
+}
+
 static int
 cmd_list (GpCtl  *ctl,
           int     argc,
@@ -469,6 +524,7 @@ cmd_list (GpCtl  *ctl,
 {
   gboolean json = FALSE;
   gboolean personal = FALSE;
+  int not_visited_days = -1;
   g_autofree char *grid = NULL;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
@@ -477,10 +533,13 @@ cmd_list (GpCtl  *ctl,
       N_("Only documents of this grid"), "CODE" },
     { "show-personal", 0, 0, G_OPTION_ARG_NONE, &personal,
       N_("Show residents' names and phone numbers unmasked"), NULL },
+    { "not-visited-days", 0, 0, G_OPTION_ARG_INT, &not_visited_days,
+      N_("Households only: those not visited in the last N days"), "N" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GHashTable) last_visits = NULL;
   g_autoptr(GHashTable) building_names = NULL;
   g_autoptr(GPtrArray) buildings = NULL;
   const char *type;
@@ -508,6 +567,34 @@ cmd_list (GpCtl  *ctl,
   if (docs == NULL)
     return fail (error);
 
+  /* Coverage: households not visited in N days, with their last visit. */
+  if (not_visited_days >= 0 && !g_str_equal (type, "household"))
+    return usage_error ("list", _("--not-visited-days is for households"));
+  if (g_str_equal (type, "household"))
+    {
+      g_autoptr(GPtrArray) visits = gp_store_list (store, "visit", grid, &error);
+      gint64 since = g_get_real_time () / G_USEC_PER_SEC - (gint64) MAX (not_visited_days, 0) * 86400;
+
+      if (visits == NULL)
+        return fail (error);
+      last_visits = last_visit_times (visits);
+      if (not_visited_days >= 0)
+        {
+          GPtrArray *kept = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+          for (guint i = 0; i < docs->len; i++)
+            {
+              JsonObject *doc = g_ptr_array_index (docs, i);
+              gint64 *last = g_hash_table_lookup (last_visits, gp_json_get_string (doc, "_id"));
+
+              if (last == NULL || *last < since)
+                g_ptr_array_add (kept, json_object_ref (doc));
+            }
+          g_ptr_array_unref (docs);
+          docs = kept;
+        }
+    }
+
   if (json)
     {
       g_autoptr(JsonArray) array = json_array_sized_new (docs->len);
@@ -522,6 +609,20 @@ cmd_list (GpCtl  *ctl,
             {
               json_object_unref (shown);
               return fail (error);
+            }
+          if (last_visits != NULL)
+            {
+              gint64 *last = g_hash_table_lookup (last_visits, gp_json_get_string (doc, "_id"));
+
+              if (last != NULL)
+                {
+                  g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (*last);
+                  g_autofree char *iso = g_date_time_format_iso8601 (at);
+
+                  json_object_set_string_member (shown, "last_visit", iso);
+                }
+              else
+                json_object_set_null_member (shown, "last_visit");
             }
           json_array_add_object_element (array, shown);
         }
@@ -598,6 +699,8 @@ cmd_show (GpCtl  *ctl,
   shown = personal ? json_object_ref (doc) : gp_privacy_mask_document (doc);
   if (g_strcmp0 (gp_json_get_string (doc, "type"), "incident") == 0 && !add_case (store, shown, &error))
     return fail (error);
+  if (g_strcmp0 (gp_json_get_string (doc, "type"), "patrol") == 0)
+    add_patrol_checkpoints (store, shown);
 
   if (json)
     {
@@ -974,6 +1077,157 @@ cmd_act (GpCtl  *ctl,
   return GP_CTL_OK;
 }
 
+/* patrol, visit */
+
+static int
+cmd_patrol_replay (GpCtl  *ctl,
+                   int     argc,
+                   char  **argv,
+                   const char *actor,
+                   double  speed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpDocument) route = NULL;
+  g_autoptr(GpTrack) track = NULL;
+  g_autoptr(GpPatrolRecorder) recorder = NULL;
+  guint kept = 0, dropped = 0;
+  gint64 start, end;
+  GpStore *store;
+
+  if (argc != 4)
+    return usage_error ("patrol", _("patrol replay needs a ROUTE-ID and a FILE"));
+  store = ctl_store (ctl, &error);
+  if (store == NULL)
+    return fail (error);
+  route = gp_store_load (store, argv[2], NULL);
+  if (route == NULL || !GP_IS_ROUTE (route))
+    {
+      g_set_error (&error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND, _("there is no route %s"), argv[2]);
+      return fail (error);
+    }
+  track = gp_track_read_file (argv[3], &error);
+  if (track == NULL)
+    return fail (error);
+
+  recorder = gp_patrol_recorder_new (store, gp_route_get_grid (GP_ROUTE (route)), GP_ROUTE (route),
+                                     actor ? actor : g_get_user_name ());
+  start = track->fixes->len ? g_array_index (track->fixes, GpFix, 0).time : g_get_real_time ();
+  end = track->fixes->len ? g_array_index (track->fixes, GpFix, track->fixes->len - 1).time : start;
+  if (!gp_patrol_recorder_start (recorder, start, &error))
+    return fail (error);
+  /* The id first, so that whoever started the replay knows the patrol. */
+  g_print ("%s\n", gp_patrol_recorder_get_id (recorder));
+  fflush (stdout);
+
+  for (guint i = 0; i < track->fixes->len; i++)
+    {
+      const GpFix *fix = &g_array_index (track->fixes, GpFix, i);
+      GpFixVerdict verdict;
+
+      if (speed > 0 && i > 0)
+        g_usleep ((gulong) ((fix->time - g_array_index (track->fixes, GpFix, i - 1).time) / speed));
+      verdict = gp_patrol_recorder_add_fix (recorder, fix);
+      if (verdict == GP_FIX_KEPT || verdict == GP_FIX_USED)
+        kept++;
+      else
+        dropped++;
+    }
+  if (!gp_patrol_recorder_finish (recorder, end, &error))
+    return fail (error);
+
+  g_printerr (_("%u positions used, %u dropped (inaccurate, jumps, out of order), %u items of the file skipped; "
+                "%.0f m, %u of %u checkpoints\n"),
+              kept, dropped, track->skipped, gp_patrol_recorder_get_distance (recorder),
+              gp_patrol_recorder_get_n_reached (recorder), gp_route_get_n_checkpoints (GP_ROUTE (route)));
+  return GP_CTL_OK;
+}
+
+static int
+cmd_patrol (GpCtl  *ctl,
+            int     argc,
+            char  **argv)
+{
+  g_autofree char *actor = NULL;
+  g_autofree char *at_text = NULL;
+  double speed = 0;
+  GOptionEntry entries[] = {
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Who walked it (default: your user name)"), "USER" },
+    { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed,
+      N_("Play the track in its own time, this many times faster (default: as fast as it reads)"), "X" },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("When it is finished (finish; default: now)"), "ISO8601" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+
+  if (!parse_options ("patrol", "replay ROUTE-ID FILE | finish PATROL-ID",
+                      _("Record a patrol from a GPX or NMEA file, or finish one left running."), entries,
+                      &argc, &argv))
+    return GP_CTL_USAGE;
+  if (argc >= 2 && g_str_equal (argv[1], "replay"))
+    return cmd_patrol_replay (ctl, argc, argv, actor, speed);
+  if (argc == 3 && g_str_equal (argv[1], "finish"))
+    {
+      g_autoptr(GpPatrolRecorder) recorder = NULL;
+      g_autoptr(GDateTime) at = NULL;
+      GpStore *store = ctl_store (ctl, &error);
+
+      if (!parse_time (at_text, &at, &error))
+        return usage_error ("patrol", error->message);
+      if (store == NULL || (recorder = gp_patrol_recorder_recover (store, argv[2], &error)) == NULL)
+        return fail (error);
+      if (!gp_patrol_recorder_finish (recorder, g_date_time_to_unix (at) * G_USEC_PER_SEC, &error))
+        return fail (error);
+      g_print ("%s\t%.0f m\t%u\n", argv[2], gp_patrol_recorder_get_distance (recorder),
+               gp_patrol_recorder_get_n_reached (recorder));
+      return GP_CTL_OK;
+    }
+  return usage_error ("patrol", _("patrol needs “replay ROUTE-ID FILE” or “finish PATROL-ID”"));
+}
+
+static int
+cmd_visit (GpCtl  *ctl,
+           int     argc,
+           char  **argv)
+{
+  g_autofree char *note = NULL;
+  g_autofree char *actor = NULL;
+  g_autofree char *at_text = NULL;
+  GOptionEntry entries[] = {
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("What was found, what they need"), "T" },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Who visited (default: your user name)"), "USER" },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("When (default: now)"), "ISO8601" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) at = NULL;
+  g_autoptr(GpDocument) household = NULL;
+  g_autoptr(GpVisit) visit = NULL;
+  GpStore *store;
+
+  if (!parse_options ("visit", "HOUSEHOLD-ID", _("Record a visit to a household (入户走访)."), entries, &argc, &argv))
+    return GP_CTL_USAGE;
+  if (argc != 2)
+    return usage_error ("visit", _("visit needs one HOUSEHOLD-ID"));
+  if (!parse_time (at_text, &at, &error))
+    return usage_error ("visit", error->message);
+  store = ctl_store (ctl, &error);
+  if (store == NULL)
+    return fail (error);
+  household = gp_store_load (store, argv[1], NULL);
+  if (household == NULL || !GP_IS_HOUSEHOLD (household))
+    {
+      g_set_error (&error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND, _("there is no household %s"), argv[1]);
+      return fail (error);
+    }
+  visit = gp_visit_new ();
+  g_object_set (visit, "grid", gp_household_get_grid (GP_HOUSEHOLD (household)), "household", argv[1],
+                "worker", actor ? actor : g_get_user_name (), "at", at, "note", note, NULL);
+  if (!gp_store_save (store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error))
+    return fail (error);
+  g_print ("%s\n", gp_document_get_id (GP_DOCUMENT (visit)));
+  return GP_CTL_OK;
+}
+
 static const Command commands[] = {
   { "demo", "[--households N] [--seed S]", N_("Create the demo grid"), cmd_demo },
   { "import-grid", "FILE", N_("Import a grid package (GeoJSON)"), cmd_import_grid },
@@ -984,6 +1238,8 @@ static const Command commands[] = {
     cmd_basemap },
   { "report", "--category CODE (--lat LAT --lon LON | --building ID)", N_("Report an incident"), cmd_report },
   { "act", "INCIDENT ACTION [--note T] [--photo FILE]…", N_("Take a workflow step on an incident"), cmd_act },
+  { "patrol", "replay ROUTE-ID FILE [--as USER] | finish PATROL-ID", N_("Record a patrol from a track"), cmd_patrol },
+  { "visit", "HOUSEHOLD-ID [--note T] [--as USER] [--at ISO8601]", N_("Record a household visit"), cmd_visit },
 };
 
 static void
