@@ -41,6 +41,7 @@ typedef struct
   GpLocationState state;
   GpFix          *fix;
   char           *message;
+  guint           users;
 } GpLocationPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (GpLocation, gp_location, G_TYPE_OBJECT)
@@ -118,17 +119,28 @@ gp_location_init (GpLocation *self)
 void
 gp_location_start (GpLocation *self)
 {
+  GpLocationPrivate *priv;
+
   g_return_if_fail (GP_IS_LOCATION (self));
 
-  GP_LOCATION_GET_CLASS (self)->start (self);
+  /* Each user (the map on screen, a running patrol) starts and stops it;
+   * the source runs while any of them wants it. */
+  priv = gp_location_get_instance_private (self);
+  if (priv->users++ == 0)
+    GP_LOCATION_GET_CLASS (self)->start (self);
 }
 
 void
 gp_location_stop (GpLocation *self)
 {
+  GpLocationPrivate *priv;
+
   g_return_if_fail (GP_IS_LOCATION (self));
 
-  GP_LOCATION_GET_CLASS (self)->stop (self);
+  priv = gp_location_get_instance_private (self);
+  g_return_if_fail (priv->users > 0);
+  if (--priv->users == 0)
+    GP_LOCATION_GET_CLASS (self)->stop (self);
 }
 
 GpLocationState

@@ -33,6 +33,7 @@ struct _GpOverlayLayer
   gboolean      has_position;
   GpFix         position;
   GArray       *track;           /* GpMercPoint */
+  GHashTable   *reached;         /* checkpoint ids reached on the patrol walked */
 
   gboolean      show_boundary;
   gboolean      show_buildings;
@@ -221,7 +222,8 @@ draw_buildings (GpOverlayLayer *self,
 static void
 draw_routes (cairo_t    *cr,
              const View *view,
-             GArray     *routes)
+             GArray     *routes,
+             GHashTable *reached)
 {
   for (guint r = 0; r < routes->len; r++)
     {
@@ -242,6 +244,7 @@ draw_routes (cairo_t    *cr,
         {
           GpMapCheckpoint *checkpoint = &g_array_index (route->checkpoints, GpMapCheckpoint, c);
           double x, y, radius, lon, lat;
+          gboolean done;
 
           to_screen (view, checkpoint->position, &x, &y);
           if (!visible (view, x, y, 40))
@@ -263,17 +266,22 @@ draw_routes (cairo_t    *cr,
               cairo_stroke (cr);
               cairo_set_dash (cr, NULL, 0, 0);
             }
+          /* Reached on the patrol being walked: filled green. */
+          done = reached != NULL && g_hash_table_contains (reached, checkpoint->id);
           cairo_arc (cr, x, y, view->zoom >= 17 ? 10.0 : 6.0, 0, 2 * G_PI);
-          cairo_set_source_rgb (cr, 1, 1, 1);
+          if (done)
+            set_rgba (cr, 0x26a269, 1.0);
+          else
+            cairo_set_source_rgb (cr, 1, 1, 1);
           cairo_fill_preserve (cr);
           cairo_set_line_width (cr, 2.5);
-          set_rgba (cr, 0x1c71d8, 1.0);
+          set_rgba (cr, done ? 0x1a7f4f : 0x1c71d8, 1.0);
           cairo_stroke (cr);
           if (view->zoom >= 17)
             {
               g_autofree char *number = g_strdup_printf ("%u", c + 1);
 
-              draw_text (cr, number, 11.0, x, y, 0x1a5fb4);
+              draw_text (cr, number, 11.0, x, y, done ? 0xffffff : 0x1a5fb4);
             }
         }
     }
@@ -418,7 +426,7 @@ gp_overlay_layer_snapshot (GtkWidget   *widget,
       if (self->show_buildings)
         draw_buildings (self, cr, &view);
       if (self->show_routes)
-        draw_routes (cr, &view, gp_map_data_get_routes (self->data));
+        draw_routes (cr, &view, gp_map_data_get_routes (self->data), self->reached);
     }
   if (self->show_track)
     draw_track (cr, &view, self->track);
@@ -457,6 +465,7 @@ gp_overlay_layer_dispose (GObject *object)
   g_clear_object (&self->data);
   g_clear_pointer (&self->clusters, g_array_unref);
   g_clear_pointer (&self->track, g_array_unref);
+  g_clear_pointer (&self->reached, g_hash_table_unref);
   g_clear_pointer (&self->selected_building, g_free);
 
   G_OBJECT_CLASS (gp_overlay_layer_parent_class)->dispose (object);
@@ -540,6 +549,26 @@ gp_overlay_layer_set_track (GpOverlayLayer *self,
 
           g_array_append_val (self->track, merc);
         }
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * gp_overlay_layer_set_reached:
+ * @ids: (nullable): checkpoints reached on the patrol being walked
+ */
+void
+gp_overlay_layer_set_reached (GpOverlayLayer     *self,
+                              const char * const *ids)
+{
+  g_return_if_fail (GP_IS_OVERLAY_LAYER (self));
+
+  g_clear_pointer (&self->reached, g_hash_table_unref);
+  if (ids != NULL)
+    {
+      self->reached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; ids[i] != NULL; i++)
+        g_hash_table_add (self->reached, g_strdup (ids[i]));
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -28,6 +28,8 @@ void                 gp_overlay_layer_set_position          (GpOverlayLayer  *se
                                                              const GpFix     *fix);
 void                 gp_overlay_layer_set_track             (GpOverlayLayer  *self,
                                                              GArray          *points);
+void                 gp_overlay_layer_set_reached           (GpOverlayLayer  *self,
+                                                             const char * const *ids);
 void                 gp_overlay_layer_set_selected_building (GpOverlayLayer  *self,
                                                              const char      *building_id);
 void                 gp_overlay_layer_set_layers            (GpOverlayLayer  *self,

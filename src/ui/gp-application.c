@@ -1,6 +1,6 @@
 /* gp-application.c
  *
- * gridpatrol [--demo] [--data-dir DIR]
+ * gridpatrol [--demo] [--data-dir DIR] [--location-replay FILE [--replay-speed X]]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,7 @@
 #include "gp-application.h"
 #include "gp-context.h"
 #include "gp-geoclue-location.h"
+#include "gp-replay-location.h"
 #include "gp-preferences-window.h"
 #include "gp-store.h"
 #include "gp-window.h"
@@ -24,6 +25,8 @@ struct _GpApplication
   GpContext      *context;
   char           *data_dir;
   gboolean        demo;
+  char           *replay_file;     /* positions from a recorded track, not GeoClue */
+  double          replay_speed;
 };
 
 G_DEFINE_FINAL_TYPE (GpApplication, gp_application, ADW_TYPE_APPLICATION)
@@ -34,6 +37,7 @@ gp_application_handle_local_options (GApplication *application,
 {
   GpApplication *self = GP_APPLICATION (application);
   const char *data_dir = NULL;
+  const char *replay = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -44,6 +48,10 @@ gp_application_handle_local_options (GApplication *application,
   self->demo = g_variant_dict_contains (options, "demo");
   if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
     self->data_dir = g_strdup (data_dir);
+  if (g_variant_dict_lookup (options, "location-replay", "^&ay", &replay))
+    self->replay_file = g_strdup (replay);
+  if (!g_variant_dict_lookup (options, "replay-speed", "d", &self->replay_speed) || self->replay_speed <= 0)
+    self->replay_speed = 1.0;
 
   return -1;
 }
@@ -122,7 +130,16 @@ gp_application_startup (GApplication *application)
 
   settings = g_settings_new (APPLICATION_ID);
   self->context = gp_context_new (settings);
-  location = gp_geoclue_location_new (APPLICATION_ID);
+  if (self->replay_file != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      location = gp_replay_location_new_for_file (self->replay_file, self->replay_speed, &error);
+      if (location == NULL)
+        g_printerr ("gridpatrol: %s: %s\n", self->replay_file, error->message);
+    }
+  if (location == NULL)
+    location = gp_geoclue_location_new (APPLICATION_ID);
   gp_context_set_location (self->context, location);
   if (self->data_dir == NULL)
     self->data_dir = gp_store_dup_default_dir ();
@@ -161,6 +178,7 @@ gp_application_finalize (GObject *object)
   GpApplication *self = (GpApplication *) object;
 
   g_free (self->data_dir);
+  g_free (self->replay_file);
 
   G_OBJECT_CLASS (gp_application_parent_class)->finalize (object);
 }
@@ -186,6 +204,10 @@ gp_application_init (GpApplication *self)
       N_("Open the demo grid, generating it if needed"), NULL },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Keep the grid data in DIR instead of the usual place"), N_("DIR") },
+    { "location-replay", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Take positions from a recorded track (GPX or NMEA) instead of the device"), N_("FILE") },
+    { "replay-speed", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
+      N_("Play the recorded track this many times faster (default 1)"), N_("X") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Print the version and exit"), NULL },
     { NULL }

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "gp-context.h"
+#include "gp-patrol-recorder.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-store.h"
@@ -28,6 +29,7 @@ struct _GpContext
   char         *error;
   gboolean      loading;
   GCancellable *cancellable;
+  GpPatrolRecorder *recorder;   /* the patrol being walked, if any */
 };
 
 G_DEFINE_FINAL_TYPE (GpContext, gp_context, G_TYPE_OBJECT)
@@ -38,6 +40,7 @@ enum {
   PROP_STORE,
   PROP_GRID,
   PROP_LOCATION,
+  PROP_RECORDER,
   PROP_LOADING,
   PROP_ERROR,
   N_PROPS
@@ -146,6 +149,7 @@ gp_context_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->grid);
   g_clear_object (&self->location);
+  g_clear_object (&self->recorder);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -183,6 +187,9 @@ gp_context_get_property (GObject    *object,
       break;
     case PROP_LOCATION:
       g_value_set_object (value, self->location);
+      break;
+    case PROP_RECORDER:
+      g_value_set_object (value, self->recorder);
       break;
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
@@ -243,6 +250,9 @@ gp_context_class_init (GpContextClass *klass)
   properties[PROP_LOCATION] =
     g_param_spec_object ("location", NULL, NULL, GP_TYPE_LOCATION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RECORDER] =
+    g_param_spec_object ("recorder", NULL, NULL, GP_TYPE_PATROL_RECORDER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -331,6 +341,26 @@ gp_context_dup_role (GpContext *self)
   g_return_val_if_fail (GP_IS_CONTEXT (self), NULL);
 
   return g_settings_get_string (self->settings, "role");
+}
+
+/* The patrol being walked: the patrol page starts and ends it, the map
+ * draws its track and checkpoints. */
+GpPatrolRecorder *
+gp_context_get_recorder (GpContext *self)
+{
+  g_return_val_if_fail (GP_IS_CONTEXT (self), NULL);
+
+  return self->recorder;
+}
+
+void
+gp_context_set_recorder (GpContext        *self,
+                         GpPatrolRecorder *recorder)
+{
+  g_return_if_fail (GP_IS_CONTEXT (self));
+
+  if (g_set_object (&self->recorder, recorder))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDER]);
 }
 
 /* Where the worker is: GeoClue in the app, a replayed track in demos and tests. */

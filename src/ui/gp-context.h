@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "gp-location.h"
+#include "gp-patrol-recorder.h"
 #include "gp-types.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,9 @@ GpGrid     *gp_context_get_grid       (GpContext            *self);
 char       *gp_context_dup_user_name  (GpContext            *self) G_GNUC_WARN_UNUSED_RESULT;
 char       *gp_context_dup_role       (GpContext            *self) G_GNUC_WARN_UNUSED_RESULT;
 GpLocation *gp_context_get_location   (GpContext            *self);
+GpPatrolRecorder *gp_context_get_recorder (GpContext      *self);
+void        gp_context_set_recorder   (GpContext            *self,
+                                       GpPatrolRecorder     *recorder);
 void        gp_context_set_location   (GpContext            *self,
                                        GpLocation           *location);
 gboolean    gp_context_get_loading    (GpContext            *self);

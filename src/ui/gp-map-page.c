@@ -41,6 +41,8 @@ struct _GpMapPage
   GpContext          *context;
   GpStore            *store;          /* the context's, while watched */
   GpLocation         *location;       /* the context's, while watched */
+  GpPatrolRecorder   *recorder;       /* the context's, while watched */
+  gboolean            using_location; /* started it, while on screen */
   GCancellable       *cancellable;    /* loads for the current grid */
   char               *grid_code;
 
@@ -82,6 +84,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void load_data       (GpMapPage *self);
+static void use_location    (GpMapPage *self,
+                             gboolean   use);
 static void render_basemap  (GpMapPage *self);
 
 /* Messages over the map. */
@@ -649,6 +653,71 @@ on_map_long_pressed (GtkGestureLongPress *gesture,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.report-here", "(dd)", lat, lon);
 }
 
+/* The patrol being walked: its track and the checkpoints reached. */
+
+static void
+update_patrol (GpMapPage *self)
+{
+  GArray *track;
+  g_autoptr(GArray) points = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) reached = NULL;
+  GpRoute *route;
+
+  if (self->recorder == NULL)
+    {
+      gp_overlay_layer_set_track (self->overlay_layer, NULL);
+      gp_overlay_layer_set_reached (self->overlay_layer, NULL);
+      return;
+    }
+  track = gp_patrol_recorder_get_track (self->recorder);
+  points = g_array_sized_new (FALSE, FALSE, sizeof (GpGeoPoint), track->len + 1);
+  for (guint i = 0; i < track->len; i++)
+    {
+      GpFix *fix = &g_array_index (track, GpFix, i);
+      GpGeoPoint point = { fix->longitude, fix->latitude };
+
+      g_array_append_val (points, point);
+    }
+  /* Up to where the worker is now. */
+  if (gp_patrol_recorder_get_last_fix (self->recorder) != NULL)
+    {
+      const GpFix *fix = gp_patrol_recorder_get_last_fix (self->recorder);
+      GpGeoPoint point = { fix->longitude, fix->latitude };
+
+      g_array_append_val (points, point);
+    }
+  gp_overlay_layer_set_track (self->overlay_layer, points);
+
+  builder = g_strv_builder_new ();
+  route = gp_patrol_recorder_get_route (self->recorder);
+  for (guint i = 0; route != NULL && i < gp_route_get_n_checkpoints (route); i++)
+    {
+      GpCheckpoint checkpoint;
+
+      if (gp_route_get_checkpoint (route, i, &checkpoint) &&
+          gp_patrol_recorder_is_reached (self->recorder, checkpoint.id))
+        g_strv_builder_add (builder, checkpoint.id);
+    }
+  reached = g_strv_builder_end (builder);
+  gp_overlay_layer_set_reached (self->overlay_layer, (const char * const *) reached);
+}
+
+static void
+watch_recorder (GpMapPage *self)
+{
+  GpPatrolRecorder *recorder = gp_context_get_recorder (self->context);
+
+  if (self->recorder == recorder)
+    return;
+  if (self->recorder != NULL)
+    g_signal_handlers_disconnect_by_func (self->recorder, update_patrol, self);
+  g_set_object (&self->recorder, recorder);
+  if (recorder != NULL)
+    g_signal_connect_object (recorder, "changed", G_CALLBACK (update_patrol), self, G_CONNECT_SWAPPED);
+  update_patrol (self);
+}
+
 /* Location. */
 
 static void
@@ -673,7 +742,7 @@ watch_location (GpMapPage *self)
   if (self->location != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->location, update_position, self);
-      gp_location_stop (self->location);
+      use_location (self, FALSE);
     }
   g_set_object (&self->location, location);
   if (location == NULL)
@@ -681,20 +750,31 @@ watch_location (GpMapPage *self)
 
   g_signal_connect_object (location, "notify::fix", G_CALLBACK (update_position), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (location, "notify::state", G_CALLBACK (update_position), self, G_CONNECT_SWAPPED);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gp_location_start (location);
+  use_location (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
   update_position (self);
 }
 
 /* The position is asked for while the map is on screen, not otherwise. */
+static void
+use_location (GpMapPage *self,
+              gboolean   use)
+{
+  if (self->location == NULL || self->using_location == use)
+    return;
+  self->using_location = use;
+  if (use)
+    gp_location_start (self->location);
+  else
+    gp_location_stop (self->location);
+}
+
 static void
 gp_map_page_map (GtkWidget *widget)
 {
   GpMapPage *self = GP_MAP_PAGE (widget);
 
   GTK_WIDGET_CLASS (gp_map_page_parent_class)->map (widget);
-  if (self->location != NULL)
-    gp_location_start (self->location);
+  use_location (self, TRUE);
 }
 
 static void
@@ -702,8 +782,7 @@ gp_map_page_unmap (GtkWidget *widget)
 {
   GpMapPage *self = GP_MAP_PAGE (widget);
 
-  if (self->location != NULL)
-    gp_location_stop (self->location);
+  use_location (self, FALSE);
   GTK_WIDGET_CLASS (gp_map_page_parent_class)->unmap (widget);
 }
 
@@ -725,8 +804,7 @@ centre_on_me (GSimpleAction *action,
   if (gp_location_get_state (self->location) != GP_LOCATION_STATE_FIX ||
       (fix = gp_location_get_fix (self->location)) == NULL)
     {
-      if (gp_location_get_state (self->location) == GP_LOCATION_STATE_STOPPED)
-        gp_location_start (self->location);
+      use_location (self, TRUE);
       show_message (self, gp_location_state_describe (gp_location_get_state (self->location)), 4);
       return;
     }
@@ -871,9 +949,12 @@ gp_map_page_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->context, "notify::location", G_CALLBACK (watch_location), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::recorder", G_CALLBACK (watch_recorder), self,
+                           G_CONNECT_SWAPPED);
 
   on_layers_changed (self);
   watch_location (self);
+  watch_recorder (self);
   on_grid_changed (self);
 }
 
@@ -896,9 +977,12 @@ gp_map_page_dispose (GObject *object)
   if (self->location != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->location, update_position, self);
-      gp_location_stop (self->location);
+      use_location (self, FALSE);
     }
   g_clear_object (&self->location);
+  if (self->recorder != NULL)
+    g_signal_handlers_disconnect_by_func (self->recorder, update_patrol, self);
+  g_clear_object (&self->recorder);
   g_clear_object (&self->actions);
   if (self->context != NULL)
     {
