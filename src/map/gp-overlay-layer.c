@@ -573,6 +573,24 @@ gp_overlay_layer_set_reached (GpOverlayLayer     *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* How many checkpoints are drawn as reached. */
+guint
+gp_overlay_layer_get_n_reached (GpOverlayLayer *self)
+{
+  g_return_val_if_fail (GP_IS_OVERLAY_LAYER (self), 0);
+
+  return self->reached ? g_hash_table_size (self->reached) : 0;
+}
+
+/* How many points the drawn track has. */
+guint
+gp_overlay_layer_get_n_track_points (GpOverlayLayer *self)
+{
+  g_return_val_if_fail (GP_IS_OVERLAY_LAYER (self), 0);
+
+  return self->track ? self->track->len : 0;
+}
+
 void
 gp_overlay_layer_set_selected_building (GpOverlayLayer *self,
                                         const char     *building_id)

@@ -30,6 +30,8 @@ void                 gp_overlay_layer_set_track             (GpOverlayLayer  *se
                                                              GArray          *points);
 void                 gp_overlay_layer_set_reached           (GpOverlayLayer  *self,
                                                              const char * const *ids);
+guint                gp_overlay_layer_get_n_reached         (GpOverlayLayer  *self);
+guint                gp_overlay_layer_get_n_track_points    (GpOverlayLayer  *self);
 void                 gp_overlay_layer_set_selected_building (GpOverlayLayer  *self,
                                                              const char      *building_id);
 void                 gp_overlay_layer_set_layers            (GpOverlayLayer  *self,

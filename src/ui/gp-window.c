@@ -16,6 +16,8 @@
 #include "gp-documents.h"
 #include "gp-incidents-page.h"
 #include "gp-map-page.h"
+#include "gp-patrol-page.h"
+#include "gp-visit-dialog.h"
 #include "gp-report-window.h"
 #include "gp-store.h"
 
@@ -42,7 +44,7 @@ struct _GpWindow
   AdwViewSwitcherBar   *switcher_bar;
   AdwViewStack         *view_stack;
   AdwBin               *map_bin;
-  AdwStatusPage        *patrol_status;
+  AdwBin               *patrol_bin;
   AdwBin               *incidents_bin;
   GpIncidentsPage      *incidents_page;
   AdwStatusPage        *area_status;
@@ -58,29 +60,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static int
-count (GpStore    *store,
-       const char *type,
-       const char *grid)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 n = gp_store_count (store, type, grid, &error);
-
-  if (n < 0)
-    g_warning ("Cannot count %s documents: %s", type, error->message);
-  return (int) CLAMP (n, 0, G_MAXINT);
-}
-
-/* The pages this version does not have yet say so, with the real numbers
- * of what the grid already holds. */
+/* The grid's name in the header; the area review, not in this version,
+ * says so. */
 static void
 update_grid_pages (GpWindow *self,
                    GpGrid   *grid)
 {
-  GpStore *store = gp_context_get_store (self->context);
-  const char *code = gp_grid_get_code (grid);
-  int routes = count (store, "route", code);
-  g_autofree char *text = NULL;
   g_autofree char *subtitle = NULL;
 
   adw_view_switcher_title_set_title (self->switcher_title, gp_grid_get_name (grid));
@@ -92,15 +77,6 @@ update_grid_pages (GpWindow *self,
     subtitle = g_strdup_printf ("%s %s", gp_grid_get_street (grid) ?: "",
                                 gp_grid_get_community (grid) ?: "");
   adw_view_switcher_title_set_subtitle (self->switcher_title, g_strstrip (subtitle));
-
-  text = g_strdup_printf (ngettext ("Recording patrols is not in this version yet. "
-                                    "The grid's %d patrol route is on this device.",
-                                    "Recording patrols is not in this version yet. "
-                                    "The grid's %d patrol routes are on this device.",
-                                    routes),
-                          routes);
-  adw_status_page_set_description (self->patrol_status, text);
-  g_clear_pointer (&text, g_free);
 
   adw_status_page_set_description (self->area_status,
                                    _("The area review for grid leaders — open and overdue cases, "
@@ -314,6 +290,21 @@ report_here_action (GtkWidget  *widget,
   gp_window_report (GP_WINDOW (widget), latitude, longitude);
 }
 
+/* A household visit from a building's sheet on the map. */
+static void
+visit_building_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  GpWindow *self = GP_WINDOW (widget);
+  GpPatrolRecorder *recorder = gp_context_get_recorder (self->context);
+  GpVisitDialog *dialog = gp_visit_dialog_new (GTK_WINDOW (self), self->context,
+                                               g_variant_get_string (parameter, NULL),
+                                               recorder ? gp_patrol_recorder_get_id (recorder) : NULL);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* An incident from the map or elsewhere, on the incidents page. */
 static void
 show_incident_action (GtkWidget  *widget,
@@ -337,6 +328,7 @@ gp_window_constructed (GObject *object)
   adw_bin_set_child (self->map_bin, gp_map_page_new (self->context));
   self->incidents_page = GP_INCIDENTS_PAGE (gp_incidents_page_new (self->context));
   adw_bin_set_child (self->incidents_bin, GTK_WIDGET (self->incidents_page));
+  adw_bin_set_child (self->patrol_bin, gp_patrol_page_new (self->context));
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
@@ -434,7 +426,7 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, map_bin);
-  gtk_widget_class_bind_template_child (widget_class, GpWindow, patrol_status);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, patrol_bin);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, incidents_bin);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, area_status);
 
@@ -443,6 +435,7 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.report", NULL, report_action);
   gtk_widget_class_install_action (widget_class, "win.report-here", "(dd)", report_here_action);
   gtk_widget_class_install_action (widget_class, "win.show-incident", "s", show_incident_action);
+  gtk_widget_class_install_action (widget_class, "win.visit-building", "s", visit_building_action);
 }
 
 static void

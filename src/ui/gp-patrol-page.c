@@ -1,0 +1,822 @@
+/* gp-patrol-page.c
+ *
+ * The patrol, on the phone: pick a route (or a free patrol) and start;
+ * while it runs, how many checkpoints are reached, the next one with its
+ * distance and direction, the time and distance so far, big buttons to
+ * pause and finish, and household visits on the way. The position is
+ * used only while a patrol runs (DOMAIN.md §7). Between patrols: the
+ * households not visited in the last N days, and past patrols with what
+ * each covered. A patrol left running when the app stopped comes back
+ * paused, to resume or finish.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-patrol-page"
+
+#include "config.h"
+
+#include "gp-patrol-page.h"
+#include "gp-documents.h"
+#include "gp-json.h"
+#include "gp-privacy.h"
+#include "gp-store.h"
+#include "gp-visit-dialog.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+struct _GpPatrolPage
+{
+  AdwBin            parent_instance;
+
+  GpContext        *context;
+  GpStore          *store;
+  GpPatrolRecorder *recorder;
+  GpLocation       *location;        /* used while the patrol runs */
+  gboolean          using_location;
+  GPtrArray        *routes;          /* GpRoute, as in route_row after "free patrol" */
+  GPtrArray        *rows;            /* rows added in code, to remove on refresh */
+  GPtrArray        *checkpoint_rows;
+  guint             tick_id;
+  guint             reload_id;
+  GCancellable     *cancellable;
+
+  GtkStack         *stack;
+  AdwComboRow      *route_row;
+  GtkButton        *start_button;
+  AdwPreferencesGroup *coverage_group;
+  AdwPreferencesGroup *history_group;
+  GtkLabel         *progress_label;
+  GtkLabel         *route_label;
+  GtkProgressBar   *progress_bar;
+  AdwActionRow     *next_row;
+  AdwActionRow     *time_row;
+  AdwActionRow     *distance_row;
+  AdwActionRow     *position_row;
+  GtkButton        *pause_button;
+  AdwPreferencesGroup *checkpoints_group;
+};
+
+G_DEFINE_FINAL_TYPE (GpPatrolPage, gp_patrol_page, ADW_TYPE_BIN)
+
+static void reload_summaries (GpPatrolPage *self);
+
+static gint64
+now_us (void)
+{
+  return g_get_real_time ();
+}
+
+static char *
+format_distance (double metres)
+{
+  if (metres < 1000)
+    return g_strdup_printf (_("%.0f m"), metres);
+  return g_strdup_printf (_("%.2f km"), metres / 1000);
+}
+
+static char *
+format_duration (gint64 us)
+{
+  gint64 minutes = us / G_USEC_PER_SEC / 60;
+
+  if (minutes < 60)
+    return g_strdup_printf (_("%d min"), (int) minutes);
+  return g_strdup_printf (_("%d h %d min"), (int) (minutes / 60), (int) (minutes % 60));
+}
+
+static const char *
+compass (double bearing)
+{
+  const char *names[] = { N_("north"), N_("northeast"), N_("east"), N_("southeast"), N_("south"),
+                          N_("southwest"), N_("west"), N_("northwest") };
+
+  return _(names[(int) floor (fmod (bearing + 22.5, 360.0) / 45.0) % 8]);
+}
+
+/* While running. */
+
+static void
+update_time (GpPatrolPage *self)
+{
+  g_autofree char *time = NULL;
+
+  if (self->recorder == NULL)
+    return;
+  time = format_duration (gp_patrol_recorder_get_elapsed (self->recorder, now_us ()));
+  adw_action_row_set_subtitle (self->time_row, time);
+}
+
+static gboolean
+on_tick (gpointer data)
+{
+  update_time (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_position_row (GpPatrolPage *self)
+{
+  GpLocation *location = gp_context_get_location (self->context);
+  GpLocationState state = location ? gp_location_get_state (location) : GP_LOCATION_STATE_OFF;
+
+  if (state == GP_LOCATION_STATE_FIX)
+    {
+      g_autofree char *text = g_strdup_printf (_("Found, ±%.0f m"), gp_location_get_fix (location)->accuracy);
+
+      adw_action_row_set_subtitle (self->position_row, text);
+    }
+  else
+    adw_action_row_set_subtitle (self->position_row, gp_location_state_describe (state));
+}
+
+static void
+clear_rows (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (rows, 0);
+}
+
+static void
+update_running (GpPatrolPage *self)
+{
+  GpRoute *route;
+  guint total, reached;
+  g_autofree char *progress = NULL;
+  g_autofree char *distance = NULL;
+  GpCheckpoint next;
+  double next_distance, bearing;
+  gboolean paused;
+
+  if (self->recorder == NULL)
+    return;
+  route = gp_patrol_recorder_get_route (self->recorder);
+  total = route ? gp_route_get_n_checkpoints (route) : 0;
+  reached = gp_patrol_recorder_get_n_reached (self->recorder);
+  paused = g_strcmp0 (gp_patrol_recorder_get_status (self->recorder), GP_PATROL_PAUSED) == 0;
+
+  if (route != NULL)
+    {
+      /* Translators: checkpoints reached of all, as in “3 / 10” */
+      progress = g_strdup_printf (_("%u / %u"), reached, total);
+      gtk_label_set_text (self->progress_label, progress);
+      gtk_progress_bar_set_fraction (self->progress_bar, total ? (double) reached / total : 0);
+    }
+  else
+    {
+      distance = format_distance (gp_patrol_recorder_get_distance (self->recorder));
+      gtk_label_set_text (self->progress_label, distance);
+      g_clear_pointer (&distance, g_free);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), route != NULL);
+  {
+    g_autofree char *line = route ? g_strdup_printf (paused ? _("%s · checkpoints reached · paused")
+                                                            : _("%s · checkpoints reached"),
+                                                     gp_route_get_name (route))
+                                  : g_strdup (paused ? _("Free patrol · paused") : _("Free patrol"));
+
+    gtk_label_set_text (self->route_label, line);
+  }
+
+  if (gp_patrol_recorder_get_next (self->recorder, &next, &next_distance, &bearing))
+    {
+      g_autofree char *where = next_distance >= 0 ? format_distance (next_distance) : NULL;
+      g_autofree char *text = where ? g_strdup_printf (_("%s · %s to the %s"), next.name ? next.name : next.id,
+                                                       where, compass (bearing))
+                                    : g_strdup (next.name ? next.name : next.id);
+
+      adw_action_row_set_subtitle (self->next_row, text);
+    }
+  else
+    adw_action_row_set_subtitle (self->next_row, route ? _("All reached") : _("None: a free patrol"));
+  distance = format_distance (gp_patrol_recorder_get_distance (self->recorder));
+  adw_action_row_set_subtitle (self->distance_row, distance);
+  update_time (self);
+  update_position_row (self);
+  gtk_button_set_label (self->pause_button, paused ? _("Resume") : _("Pause"));
+
+  clear_rows (self->checkpoint_rows);
+  for (guint i = 0; i < total; i++)
+    {
+      GpCheckpoint checkpoint;
+      GtkWidget *row;
+      GtkWidget *icon;
+
+      if (!gp_route_get_checkpoint (route, i, &checkpoint))
+        continue;
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), checkpoint.name ? checkpoint.name : checkpoint.id);
+      icon = gtk_image_new_from_icon_name (gp_patrol_recorder_is_reached (self->recorder, checkpoint.id)
+                                           ? "emblem-ok-symbolic" : "radio-symbolic");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), gp_patrol_recorder_is_reached (self->recorder, checkpoint.id)
+                                                         ? _("Reached") : _("Not yet"));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_preferences_group_add (self->checkpoints_group, row);
+      g_ptr_array_add (self->checkpoint_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->checkpoints_group), total > 0);
+}
+
+static void
+on_fix (GpPatrolPage *self)
+{
+  GpLocation *location = gp_context_get_location (self->context);
+
+  update_position_row (self);
+  if (self->recorder != NULL && location != NULL && gp_location_get_state (location) == GP_LOCATION_STATE_FIX)
+    gp_patrol_recorder_add_fix (self->recorder, gp_location_get_fix (location));
+}
+
+/* The position is asked for while the patrol runs, not otherwise. */
+static void
+use_location (GpPatrolPage *self,
+              gboolean      use)
+{
+  GpLocation *location = gp_context_get_location (self->context);
+
+  if (self->using_location == use)
+    return;
+  if (use && location != NULL)
+    {
+      g_set_object (&self->location, location);
+      g_signal_connect_object (location, "notify::fix", G_CALLBACK (on_fix), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (location, "notify::state", G_CALLBACK (update_position_row), self,
+                               G_CONNECT_SWAPPED);
+      gp_location_start (location);
+      self->using_location = TRUE;
+    }
+  else if (!use && self->location != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->location, self);
+      gp_location_stop (self->location);
+      g_clear_object (&self->location);
+      self->using_location = FALSE;
+    }
+}
+
+static void
+set_recorder (GpPatrolPage     *self,
+              GpPatrolRecorder *recorder)
+{
+  if (self->recorder != NULL)
+    g_signal_handlers_disconnect_by_data (self->recorder, self);
+  g_set_object (&self->recorder, recorder);
+  gp_context_set_recorder (self->context, recorder);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (recorder == NULL)
+    {
+      use_location (self, FALSE);
+      gtk_stack_set_visible_child_name (self->stack, "idle");
+      return;
+    }
+  g_signal_connect_object (recorder, "changed", G_CALLBACK (update_running), self, G_CONNECT_SWAPPED);
+  use_location (self, g_strcmp0 (gp_patrol_recorder_get_status (recorder), GP_PATROL_RUNNING) == 0);
+  self->tick_id = g_timeout_add_seconds (1, on_tick, self);
+  update_running (self);
+  gtk_stack_set_visible_child_name (self->stack, "running");
+}
+
+/* Actions. */
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  GpPatrolPage *self = GP_PATROL_PAGE (widget);
+  GpGrid *grid = gp_context_get_grid (self->context);
+  guint index = adw_combo_row_get_selected (self->route_row);
+  GpRoute *route = index >= 1 && index - 1 < self->routes->len ? g_ptr_array_index (self->routes, index - 1) : NULL;
+  g_autofree char *worker = gp_context_dup_user_name (self->context);
+  g_autoptr(GpPatrolRecorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->recorder != NULL || grid == NULL || self->store == NULL)
+    return;
+  recorder = gp_patrol_recorder_new (self->store, gp_grid_get_code (grid), route, worker);
+  gp_patrol_recorder_set_async (recorder, TRUE);
+  if (!gp_patrol_recorder_start (recorder, now_us (), &error))
+    {
+      g_warning ("The patrol cannot start: %s", error->message);
+      return;
+    }
+  set_recorder (self, recorder);
+}
+
+static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  GpPatrolPage *self = GP_PATROL_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->recorder == NULL)
+    return;
+  if (g_strcmp0 (gp_patrol_recorder_get_status (self->recorder), GP_PATROL_RUNNING) == 0)
+    {
+      gp_patrol_recorder_pause (self->recorder, now_us (), &error);
+      use_location (self, FALSE);
+    }
+  else
+    {
+      gp_patrol_recorder_resume (self->recorder, now_us (), &error);
+      use_location (self, TRUE);
+    }
+  if (error != NULL)
+    g_warning ("The patrol cannot be paused or resumed: %s", error->message);
+  update_running (self);
+}
+
+static void
+finish_now (GpPatrolPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->recorder == NULL)
+    return;
+  if (!gp_patrol_recorder_finish (self->recorder, now_us (), &error))
+    {
+      g_warning ("The patrol cannot be finished: %s", error->message);
+      return;
+    }
+  set_recorder (self, NULL);
+  reload_summaries (self);
+}
+
+static void
+on_finish_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    GpPatrolPage     *self)
+{
+  if (g_strcmp0 (response, "finish") == 0)
+    finish_now (self);
+}
+
+static void
+finish_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  GpPatrolPage *self = GP_PATROL_PAGE (widget);
+  GtkWidget *dialog;
+  GpRoute *route;
+  guint missing;
+  g_autofree char *body = NULL;
+
+  if (self->recorder == NULL)
+    return;
+  route = gp_patrol_recorder_get_route (self->recorder);
+  missing = route ? gp_route_get_n_checkpoints (route) - gp_patrol_recorder_get_n_reached (self->recorder) : 0;
+  body = missing > 0 ? g_strdup_printf (ngettext ("%u checkpoint is not reached yet; it will count as missed.",
+                                                  "%u checkpoints are not reached yet; they will count as missed.",
+                                                  missing), missing)
+                     : g_strdup (_("The track stops being recorded."));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Finish the Patrol?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Go On"), "finish", _("_Finish"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "finish", ADW_RESPONSE_DESTRUCTIVE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_finish_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+visit_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  GpPatrolPage *self = GP_PATROL_PAGE (widget);
+  GpVisitDialog *dialog;
+  const char *building = NULL;
+  GpRoute *route;
+  GpCheckpoint next;
+  double distance, bearing;
+
+  /* Start from the building of the checkpoint the worker is heading for. */
+  route = self->recorder ? gp_patrol_recorder_get_route (self->recorder) : NULL;
+  if (route != NULL && gp_patrol_recorder_get_next (self->recorder, &next, &distance, &bearing))
+    building = next.building;
+  dialog = gp_visit_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->context, building,
+                                self->recorder ? gp_patrol_recorder_get_id (self->recorder) : NULL);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (reload_summaries), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Between patrols: coverage and history, read in a worker thread. */
+
+typedef struct
+{
+  GPtrArray *history;    /* char *: title \n subtitle */
+  GPtrArray *coverage;   /* char *: building \n household… */
+  guint      not_visited;
+  int        days;
+} Summaries;
+
+static void
+summaries_free (Summaries *summaries)
+{
+  g_clear_pointer (&summaries->history, g_ptr_array_unref);
+  g_clear_pointer (&summaries->coverage, g_ptr_array_unref);
+  g_free (summaries);
+}
+
+static void
+free_string (gpointer string)
+{
+  g_string_free (string, TRUE);
+}
+
+static int
+newest_patrol_first (gconstpointer a,
+                     gconstpointer b)
+{
+  g_autoptr(GDateTime) x = gp_patrol_dup_started_at (*(GpPatrol **) a);
+  g_autoptr(GDateTime) y = gp_patrol_dup_started_at (*(GpPatrol **) b);
+
+  return x && y ? g_date_time_compare (y, x) : 0;
+}
+
+static void
+summaries_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GpStore *store = g_object_get_data (G_OBJECT (task), "gp-store");
+  const char *grid = task_data;
+  int days = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "gp-days"));
+  Summaries *summaries = g_new0 (Summaries, 1);
+  g_autoptr(GPtrArray) patrols = gp_store_load_all (store, "patrol", grid, NULL);
+  g_autoptr(GPtrArray) visits = gp_store_load_all (store, "visit", grid, NULL);
+  g_autoptr(GPtrArray) incidents = gp_store_load_all (store, "incident", grid, NULL);
+  g_autoptr(GPtrArray) households = gp_store_load_all (store, "household", grid, NULL);
+  g_autoptr(GPtrArray) buildings = gp_store_load_all (store, "building", grid, NULL);
+  g_autoptr(GPtrArray) routes = gp_store_load_all (store, "route", grid, NULL);
+  g_autoptr(GHashTable) last_visit = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GHashTable) by_building = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, free_string);
+  gint64 since = g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
+
+  summaries->days = days;
+  summaries->history = g_ptr_array_new_with_free_func (g_free);
+  summaries->coverage = g_ptr_array_new_with_free_func (g_free);
+
+  /* Past patrols, newest first, the last fifty. */
+  if (patrols != NULL)
+    g_ptr_array_sort (patrols, newest_patrol_first);
+  for (guint i = 0; patrols != NULL && i < patrols->len && summaries->history->len < 50; i++)
+    {
+      GpPatrol *patrol = g_ptr_array_index (patrols, i);
+      g_autoptr(GDateTime) started = gp_patrol_dup_started_at (patrol);
+      g_autoptr(GDateTime) ended = gp_patrol_dup_ended_at (patrol);
+      g_autoptr(GDateTime) local = started ? g_date_time_to_local (started) : NULL;
+      g_autofree char *when = local ? g_date_time_format (local, C_("patrol time", "%b %-d, %H:%M")) : g_strdup ("");
+      g_autofree char *distance = format_distance (gp_patrol_get_distance_m (patrol));
+      g_autofree char *duration = started && ended ? format_duration (g_date_time_difference (ended, started))
+                                                   : g_strdup (_("not finished"));
+      JsonArray *reached = gp_document_get_array_member (GP_DOCUMENT (patrol), "checkpoints");
+      const char *route_name = _("Free patrol");
+      guint total = 0, n_visits = 0, n_incidents = 0;
+      g_autofree char *counts = NULL;
+
+      if (g_strcmp0 (gp_patrol_get_status (patrol), GP_PATROL_FINISHED) != 0)
+        continue;
+      for (guint r = 0; routes != NULL && r < routes->len; r++)
+        if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (routes, r)), gp_patrol_get_route (patrol)) == 0)
+          {
+            route_name = gp_route_get_name (g_ptr_array_index (routes, r));
+            total = gp_route_get_n_checkpoints (g_ptr_array_index (routes, r));
+          }
+      for (guint v = 0; visits != NULL && v < visits->len; v++)
+        n_visits += g_strcmp0 (gp_visit_get_patrol (g_ptr_array_index (visits, v)),
+                               gp_document_get_id (GP_DOCUMENT (patrol))) == 0;
+      for (guint n = 0; incidents != NULL && started && ended && n < incidents->len; n++)
+        {
+          GpIncident *incident = g_ptr_array_index (incidents, n);
+          g_autoptr(GDateTime) at = gp_incident_dup_reported_at (incident);
+
+          n_incidents += at != NULL && g_strcmp0 (gp_incident_get_reporter (incident), gp_patrol_get_worker (patrol)) == 0 &&
+                         g_date_time_compare (at, started) >= 0 && g_date_time_compare (at, ended) <= 0;
+        }
+      counts = total > 0
+               ? g_strdup_printf (_("%s · %s · %u of %u checkpoints · %u visits · %u incidents"), duration, distance,
+                                  reached ? json_array_get_length (reached) : 0, total, n_visits, n_incidents)
+               : g_strdup_printf (_("%s · %s · %u visits · %u incidents"), duration, distance, n_visits, n_incidents);
+      g_ptr_array_add (summaries->history, g_strdup_printf ("%s · %s\n%s", when, route_name, counts));
+    }
+
+  /* Households not visited in N days, by building. */
+  for (guint v = 0; visits != NULL && v < visits->len; v++)
+    {
+      GpVisit *visit = g_ptr_array_index (visits, v);
+      g_autoptr(GDateTime) at = gp_visit_dup_at (visit);
+      gint64 *last = g_hash_table_lookup (last_visit, gp_visit_get_household (visit));
+
+      if (at == NULL || gp_visit_get_household (visit) == NULL)
+        continue;
+      if (last == NULL)
+        {
+          last = g_new0 (gint64, 1);
+          g_hash_table_insert (last_visit, (gpointer) gp_visit_get_household (visit), last);
+        }
+      *last = MAX (*last, g_date_time_to_unix (at));
+    }
+  for (guint i = 0; households != NULL && i < households->len; i++)
+    {
+      GpHousehold *household = g_ptr_array_index (households, i);
+      gint64 *last = g_hash_table_lookup (last_visit, gp_document_get_id (GP_DOCUMENT (household)));
+      GString *line;
+      g_autofree char *head = NULL;
+
+      if (last != NULL && *last >= since)
+        continue;
+      summaries->not_visited++;
+      line = g_hash_table_lookup (by_building, gp_household_get_building (household));
+      if (line == NULL)
+        {
+          line = g_string_new (NULL);
+          g_hash_table_insert (by_building, (gpointer) gp_household_get_building (household), line);
+        }
+      head = gp_privacy_mask_name (gp_household_get_head (household));
+      g_string_append_c (line, '\n');
+      g_string_append_printf (line, _("Unit %d, room %s · %s"), gp_household_get_unit (household),
+                              gp_household_get_room (household), head ? head : "—");
+    }
+  for (guint b = 0; buildings != NULL && b < buildings->len; b++)
+    {
+      GpBuilding *building = g_ptr_array_index (buildings, b);
+      GString *line = g_hash_table_lookup (by_building, gp_document_get_id (GP_DOCUMENT (building)));
+
+      if (line != NULL)
+        g_ptr_array_add (summaries->coverage, g_strdup_printf ("%s%s", gp_building_get_name (building), line->str));
+    }
+  g_task_return_pointer (task, summaries, (GDestroyNotify) summaries_free);
+}
+
+static void
+on_summaries (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GpPatrolPage *self = GP_PATROL_PAGE (source);
+  Summaries *summaries = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autofree char *title = NULL;
+
+  if (summaries == NULL)
+    return;
+  clear_rows (self->rows);
+
+  title = g_strdup_printf (ngettext ("%u Household Not Visited in %d Days", "%u Households Not Visited in %d Days",
+                                     summaries->not_visited), summaries->not_visited, summaries->days);
+  adw_preferences_group_set_title (self->coverage_group, title);
+  for (guint i = 0; i < summaries->coverage->len; i++)
+    {
+      g_auto(GStrv) lines = g_strsplit (g_ptr_array_index (summaries->coverage, i), "\n", -1);
+      GtkWidget *row = adw_expander_row_new ();
+      g_autofree char *count = g_strdup_printf (ngettext ("%u household", "%u households",
+                                                          g_strv_length (lines) - 1), g_strv_length (lines) - 1);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), lines[0]);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), count);
+      for (guint l = 1; lines[l] != NULL; l++)
+        {
+          GtkWidget *household = adw_action_row_new ();
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (household), lines[l]);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), household);
+        }
+      adw_preferences_group_add (self->coverage_group, row);
+      g_ptr_array_add (self->rows, row);
+    }
+
+  for (guint i = 0; i < summaries->history->len; i++)
+    {
+      g_auto(GStrv) lines = g_strsplit (g_ptr_array_index (summaries->history, i), "\n", 2);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), lines[0]);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), lines[1]);
+      adw_preferences_group_add (self->history_group, row);
+      g_ptr_array_add (self->rows, row);
+    }
+  if (summaries->history->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No patrol has been finished yet"));
+      adw_preferences_group_add (self->history_group, row);
+      g_ptr_array_add (self->rows, row);
+    }
+  summaries_free (summaries);
+}
+
+static void
+reload_summaries (GpPatrolPage *self)
+{
+  GpGrid *grid = gp_context_get_grid (self->context);
+  g_autoptr(GTask) task = NULL;
+  int days = g_settings_get_int (gp_context_get_settings (self->context), "coverage-days");
+
+  if (self->store == NULL || grid == NULL)
+    return;
+  task = g_task_new (self, self->cancellable, on_summaries, NULL);
+  g_task_set_task_data (task, g_strdup (gp_grid_get_code (grid)), g_free);
+  g_object_set_data_full (G_OBJECT (task), "gp-store", g_object_ref (self->store), g_object_unref);
+  g_object_set_data (G_OBJECT (task), "gp-days", GINT_TO_POINTER (days));
+  g_task_run_in_thread (task, summaries_thread);
+}
+
+static gboolean
+on_reload_timeout (gpointer data)
+{
+  GpPatrolPage *self = data;
+
+  self->reload_id = 0;
+  reload_summaries (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_documents_changed (GpPatrolPage *self)
+{
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  self->reload_id = g_timeout_add (800, on_reload_timeout, self);
+}
+
+/* The grid: its routes, and a patrol left unfinished. */
+static void
+on_grid_changed (GpPatrolPage *self)
+{
+  GpGrid *grid = gp_context_get_grid (self->context);
+  GpStore *store = gp_context_get_store (self->context);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) patrols = NULL;
+  g_autofree char *worker = gp_context_dup_user_name (self->context);
+
+  if (store != self->store)
+    {
+      if (self->store != NULL)
+        g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+      g_set_object (&self->store, store);
+      if (store != NULL)
+        g_signal_connect_object (store, "documents-changed", G_CALLBACK (on_documents_changed), self,
+                                 G_CONNECT_SWAPPED);
+    }
+  set_recorder (self, NULL);
+  g_clear_pointer (&self->routes, g_ptr_array_unref);
+  if (store == NULL || grid == NULL)
+    return;
+
+  self->routes = gp_store_load_all (store, "route", gp_grid_get_code (grid), NULL);
+  if (self->routes == NULL)
+    self->routes = g_ptr_array_new_with_free_func (g_object_unref);
+  gtk_string_list_append (names, _("Free patrol, no route"));
+  for (guint i = 0; i < self->routes->len; i++)
+    gtk_string_list_append (names, gp_route_get_name (g_ptr_array_index (self->routes, i)));
+  adw_combo_row_set_model (self->route_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->route_row, self->routes->len > 0 ? 1 : 0);
+
+  /* A patrol of this worker the app did not get to finish: back, paused. */
+  patrols = gp_store_load_all (store, "patrol", gp_grid_get_code (grid), NULL);
+  for (guint i = 0; patrols != NULL && i < patrols->len; i++)
+    {
+      GpPatrol *patrol = g_ptr_array_index (patrols, i);
+
+      if (g_strcmp0 (gp_patrol_get_status (patrol), GP_PATROL_FINISHED) != 0 &&
+          g_strcmp0 (gp_patrol_get_worker (patrol), worker) == 0)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GpPatrolRecorder) recorder =
+            gp_patrol_recorder_recover (store, gp_document_get_id (GP_DOCUMENT (patrol)), &error);
+
+          if (recorder != NULL)
+            {
+              gp_patrol_recorder_set_async (recorder, TRUE);
+              set_recorder (self, recorder);
+            }
+          break;
+        }
+    }
+  reload_summaries (self);
+}
+
+GpPatrolRecorder *
+gp_patrol_page_get_recorder (GpPatrolPage *self)
+{
+  g_return_val_if_fail (GP_IS_PATROL_PAGE (self), NULL);
+
+  return self->recorder;
+}
+
+void
+gp_patrol_page_set_route (GpPatrolPage *self,
+                          const char   *route_id)
+{
+  g_return_if_fail (GP_IS_PATROL_PAGE (self));
+
+  for (guint i = 0; self->routes != NULL && i < self->routes->len; i++)
+    if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->routes, i)), route_id) == 0)
+      adw_combo_row_set_selected (self->route_row, i + 1);
+}
+
+static void
+gp_patrol_page_dispose (GObject *object)
+{
+  GpPatrolPage *self = (GpPatrolPage *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  use_location (self, FALSE);
+  if (self->recorder != NULL)
+    g_signal_handlers_disconnect_by_data (self->recorder, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+  if (self->context != NULL)
+    g_signal_handlers_disconnect_by_data (self->context, self);
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_PATROL_PAGE);
+
+  G_OBJECT_CLASS (gp_patrol_page_parent_class)->dispose (object);
+}
+
+static void
+gp_patrol_page_finalize (GObject *object)
+{
+  GpPatrolPage *self = (GpPatrolPage *) object;
+
+  g_clear_object (&self->recorder);
+  g_clear_object (&self->store);
+  g_clear_object (&self->context);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->routes, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->checkpoint_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (gp_patrol_page_parent_class)->finalize (object);
+}
+
+static void
+gp_patrol_page_class_init (GpPatrolPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gp_patrol_page_dispose;
+  object_class->finalize = gp_patrol_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-patrol-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, route_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, coverage_group);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, history_group);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, route_label);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, next_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, time_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, distance_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, position_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, GpPatrolPage, checkpoints_group);
+  gtk_widget_class_install_action (widget_class, "patrol.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "patrol.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "patrol.finish", NULL, finish_action);
+  gtk_widget_class_install_action (widget_class, "patrol.visit", NULL, visit_action);
+}
+
+static void
+gp_patrol_page_init (GpPatrolPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_ptr_array_new ();
+  self->checkpoint_rows = g_ptr_array_new ();
+}
+
+GtkWidget *
+gp_patrol_page_new (GpContext *context)
+{
+  GpPatrolPage *self = g_object_new (GP_TYPE_PATROL_PAGE, NULL);
+
+  self->context = g_object_ref (context);
+  g_signal_connect_object (context, "notify::store", G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "notify::grid", G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
+  on_grid_changed (self);
+  return GTK_WIDGET (self);
+}
+
+/* Ends the patrol without asking, for tests. */
+void
+gp_patrol_page_finish (GpPatrolPage *self)
+{
+  g_return_if_fail (GP_IS_PATROL_PAGE (self));
+
+  finish_now (self);
+}

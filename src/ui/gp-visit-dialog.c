@@ -1,0 +1,309 @@
+/* gp-visit-dialog.c
+ *
+ * A visit: which household (a building, then its households, residents'
+ * names masked), a note of what was found and needed, and the tags seen.
+ * Saved in the store's thread; the patrol walked, if any, is noted.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-visit-dialog"
+
+#include "config.h"
+
+#include "gp-visit-dialog.h"
+#include "gp-documents.h"
+#include "gp-privacy.h"
+#include "gp-store.h"
+
+#include <glib/gi18n.h>
+
+struct _GpVisitDialog
+{
+  AdwWindow      parent_instance;
+
+  GpContext     *context;
+  char          *patrol_id;
+  GPtrArray     *buildings;    /* GpBuilding */
+  GPtrArray     *households;   /* GpHousehold, of the chosen building */
+  char          *message;
+  gboolean       busy;
+
+  AdwComboRow   *building_row;
+  AdwComboRow   *household_row;
+  AdwEntryRow   *note_row;
+  GtkLabel      *message_label;
+  GtkButton     *save_button;
+};
+
+G_DEFINE_FINAL_TYPE (GpVisitDialog, gp_visit_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_message (GpVisitDialog *self,
+             const char    *message)
+{
+  g_free (self->message);
+  self->message = g_strdup (message);
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+static int
+by_room (gconstpointer a,
+         gconstpointer b)
+{
+  GpHousehold *x = *(GpHousehold **) a, *y = *(GpHousehold **) b;
+
+  if (gp_household_get_unit (x) != gp_household_get_unit (y))
+    return gp_household_get_unit (x) - gp_household_get_unit (y);
+  return g_strcmp0 (gp_household_get_room (x), gp_household_get_room (y));
+}
+
+static void
+on_building_selected (GpVisitDialog *self)
+{
+  guint index = adw_combo_row_get_selected (self->building_row);
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  GpBuilding *building;
+
+  g_clear_pointer (&self->households, g_ptr_array_unref);
+  if (index >= self->buildings->len)
+    return;
+  building = g_ptr_array_index (self->buildings, index);
+  /* A building's households: one indexed read of a few dozen documents. */
+  self->households = gp_store_load_by (gp_context_get_store (self->context), "household", GP_STORE_REF_BUILDING,
+                                       gp_document_get_id (GP_DOCUMENT (building)), NULL);
+  if (self->households == NULL)
+    self->households = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_sort (self->households, by_room);
+  for (guint i = 0; i < self->households->len; i++)
+    {
+      GpHousehold *household = g_ptr_array_index (self->households, i);
+      g_autofree char *head = gp_privacy_mask_name (gp_household_get_head (household));
+      g_autofree char *label = g_strdup_printf (_("Unit %d, room %s · %s"), gp_household_get_unit (household),
+                                                gp_household_get_room (household), head ? head : "—");
+
+      gtk_string_list_append (labels, label);
+    }
+  adw_combo_row_set_model (self->household_row, G_LIST_MODEL (labels));
+}
+
+/* Chooses a household by id; FALSE if it is not one of the grid's. */
+gboolean
+gp_visit_dialog_choose (GpVisitDialog *self,
+                        const char    *household_id)
+{
+  g_autoptr(GpDocument) household = NULL;
+
+  g_return_val_if_fail (GP_IS_VISIT_DIALOG (self), FALSE);
+
+  household = gp_store_load (gp_context_get_store (self->context), household_id, NULL);
+  if (household == NULL || !GP_IS_HOUSEHOLD (household))
+    return FALSE;
+  for (guint i = 0; i < self->buildings->len; i++)
+    if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->buildings, i)),
+                   gp_household_get_building (GP_HOUSEHOLD (household))) == 0)
+      adw_combo_row_set_selected (self->building_row, i);
+  for (guint i = 0; self->households != NULL && i < self->households->len; i++)
+    if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->households, i)), household_id) == 0)
+      {
+        adw_combo_row_set_selected (self->household_row, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+gp_visit_dialog_set_note (GpVisitDialog *self,
+                          const char    *note)
+{
+  g_return_if_fail (GP_IS_VISIT_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->note_row), note ? note : "");
+}
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GpVisitDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->busy = FALSE;
+  if (!gp_store_save_all_finish (GP_STORE (source), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The visit cannot be saved: %s"), error->message);
+
+      set_message (self, message);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), TRUE);
+      return;
+    }
+  g_signal_emit (self, signals[SAVED], 0);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+void
+gp_visit_dialog_save (GpVisitDialog *self)
+{
+  g_autoptr(GpVisit) visit = NULL;
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *worker = NULL;
+  g_autoptr(GError) error = NULL;
+  guint index;
+  GpHousehold *household;
+  const char *note;
+
+  g_return_if_fail (GP_IS_VISIT_DIALOG (self));
+
+  if (self->busy)
+    return;
+  index = adw_combo_row_get_selected (self->household_row);
+  if (self->households == NULL || index >= self->households->len)
+    {
+      set_message (self, _("Choose the household first"));
+      return;
+    }
+  household = g_ptr_array_index (self->households, index);
+  worker = gp_context_dup_user_name (self->context);
+  note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
+  visit = gp_visit_new ();
+  g_object_set (visit, "grid", gp_household_get_grid (household),
+                "household", gp_document_get_id (GP_DOCUMENT (household)), "worker", worker, "at", now,
+                "note", note && *note ? note : NULL, "patrol", self->patrol_id, NULL);
+  if (!gp_document_validate (GP_DOCUMENT (visit), &error))
+    {
+      set_message (self, error->message);
+      return;
+    }
+  self->busy = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
+  g_ptr_array_add (documents, g_object_ref (visit));
+  gp_store_save_all_async (gp_context_get_store (self->context), documents, GP_STORE_PUT_NONE, NULL, on_saved,
+                           g_object_ref (self));
+}
+
+const char *
+gp_visit_dialog_get_message (GpVisitDialog *self)
+{
+  g_return_val_if_fail (GP_IS_VISIT_DIALOG (self), NULL);
+
+  return self->message;
+}
+
+static void
+gp_visit_dialog_finalize (GObject *object)
+{
+  GpVisitDialog *self = (GpVisitDialog *) object;
+
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->buildings, g_ptr_array_unref);
+  g_clear_pointer (&self->households, g_ptr_array_unref);
+  g_free (self->patrol_id);
+  g_free (self->message);
+
+  G_OBJECT_CLASS (gp_visit_dialog_parent_class)->finalize (object);
+}
+
+static void
+gp_visit_dialog_class_init (GpVisitDialogClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gp_visit_dialog_finalize;
+
+  /**
+   * GpVisitDialog::saved:
+   *
+   * The visit was saved.
+   */
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                 G_TYPE_NONE, 0);
+}
+
+static void
+gp_visit_dialog_init (GpVisitDialog *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Household Visit"));
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (self), 420, 420);
+
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "window.close");
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+  self->save_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Save")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->save_button), "suggested-action");
+  g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (gp_visit_dialog_save), self);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->save_button));
+  gtk_box_append (GTK_BOX (box), header);
+
+  self->building_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->building_row), _("Building"));
+  self->household_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->household_row), _("Household"));
+  self->note_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->note_row), _("What Was Found, What They Need"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->building_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->household_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->note_row));
+  self->message_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->message_label, TRUE);
+  gtk_label_set_xalign (self->message_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), FALSE);
+
+  gtk_widget_set_margin_start (content, 12);
+  gtk_widget_set_margin_end (content, 12);
+  gtk_widget_set_margin_top (content, 12);
+  gtk_box_append (GTK_BOX (content), group);
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->message_label));
+  adw_clamp_set_child (ADW_CLAMP (clamp), content);
+  gtk_box_append (GTK_BOX (box), clamp);
+  adw_window_set_content (ADW_WINDOW (self), box);
+}
+
+/**
+ * gp_visit_dialog_new:
+ * @building_id: (nullable): the building to start from
+ * @patrol_id: (nullable): the patrol being walked
+ */
+GpVisitDialog *
+gp_visit_dialog_new (GtkWindow  *parent,
+                     GpContext  *context,
+                     const char *building_id,
+                     const char *patrol_id)
+{
+  GpVisitDialog *self = g_object_new (GP_TYPE_VISIT_DIALOG, "transient-for", parent, NULL);
+  GpGrid *grid = gp_context_get_grid (context);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  self->context = g_object_ref (context);
+  self->patrol_id = g_strdup (patrol_id);
+  self->buildings = gp_store_load_all (gp_context_get_store (context), "building",
+                                       grid ? gp_grid_get_code (grid) : NULL, NULL);
+  if (self->buildings == NULL)
+    self->buildings = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->buildings->len; i++)
+    gtk_string_list_append (names, gp_building_get_name (g_ptr_array_index (self->buildings, i)));
+  adw_combo_row_set_model (self->building_row, G_LIST_MODEL (names));
+  g_signal_connect_object (self->building_row, "notify::selected", G_CALLBACK (on_building_selected), self,
+                           G_CONNECT_SWAPPED);
+  for (guint i = 0; building_id != NULL && i < self->buildings->len; i++)
+    if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->buildings, i)), building_id) == 0)
+      adw_combo_row_set_selected (self->building_row, i);
+  on_building_selected (self);
+  return self;
+}

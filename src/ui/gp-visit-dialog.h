@@ -1,0 +1,27 @@
+/* gp-visit-dialog.h — recording a household visit (入户走访).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "gp-context.h"
+
+G_BEGIN_DECLS
+
+#define GP_TYPE_VISIT_DIALOG (gp_visit_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (GpVisitDialog, gp_visit_dialog, GP, VISIT_DIALOG, AdwWindow)
+
+GpVisitDialog *gp_visit_dialog_new          (GtkWindow     *parent,
+                                             GpContext     *context,
+                                             const char    *building_id,
+                                             const char    *patrol_id);
+gboolean       gp_visit_dialog_choose       (GpVisitDialog *self,
+                                             const char    *household_id);
+void           gp_visit_dialog_set_note     (GpVisitDialog *self,
+                                             const char    *note);
+void           gp_visit_dialog_save         (GpVisitDialog *self);
+const char    *gp_visit_dialog_get_message  (GpVisitDialog *self);
+
+G_END_DECLS

@@ -1,0 +1,269 @@
+/* test-patrol-ui.c — a patrol walked in the app at 360×720 under Xvfb, the
+ * positions replayed from a GPX walk through the demo grid.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-context.h"
+#include "gp-demo.h"
+#include "gp-documents.h"
+#include "gp-map-page.h"
+#include "gp-patrol-page.h"
+#include "gp-replay-location.h"
+#include "gp-store.h"
+#include "gp-test-ui.h"
+#include "gp-test-util.h"
+#include "gp-test-walk.h"
+#include "gp-visit-dialog.h"
+#include "gp-window.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+typedef struct
+{
+  char       *dir;
+  GSettings  *settings;
+  GpContext  *context;
+  GpStore    *store;
+  GpRoute    *route;
+  GpLocation *location;
+  double      walk_length;
+  GtkWidget  *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *keys[] = { "current-grid", "user-name", "role" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) routes = NULL;
+  g_autoptr(GArray) walk = NULL;
+  g_autofree char *gpx = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->settings = g_settings_new (APPLICATION_ID);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (fixture->settings, keys[i]);
+  g_settings_set_string (fixture->settings, "user-name", "wang");
+  fixture->dir = gp_test_make_dir ();
+  fixture->store = gp_test_open_store (fixture->dir);
+  g_assert_true (gp_demo_install (fixture->store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  routes = gp_store_load_all (fixture->store, "route", GP_DEMO_GRID_CODE, &error);
+  fixture->route = g_object_ref (g_ptr_array_index (routes, 0));
+
+  /* The walk, replayed fifty times faster than walked. */
+  walk = gp_test_walk_route (fixture->route, 1.4, g_get_real_time (), 1);
+  fixture->walk_length = gp_test_walk_length (walk);
+  gpx = gp_test_walk_gpx (walk);
+  path = g_build_filename (fixture->dir, "walk.gpx", NULL);
+  g_assert_true (g_file_set_contents (path, gpx, -1, NULL));
+  fixture->location = gp_replay_location_new_for_file (path, 50, &error);
+  g_assert_no_error (error);
+
+  fixture->context = gp_context_new (fixture->settings);
+  gp_context_set_location (fixture->context, fixture->location);
+  gp_context_set_store (fixture->context, fixture->store);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->context);
+  g_clear_object (&fixture->location);
+  g_clear_object (&fixture->route);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->settings);
+  gp_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static gboolean
+is_ready (gpointer data)
+{
+  Fixture *fixture = data;
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (fixture->window, GP_TYPE_WINDOW, "stack"));
+
+  return gtk_widget_get_mapped (fixture->window) && gtk_widget_get_width (fixture->window) > 0 &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (stack), "main") == 0;
+}
+
+static GtkWidget *
+child (Fixture    *fixture,
+       const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (fixture->window, GP_TYPE_WINDOW, name));
+}
+
+static void
+save_png (GtkWidget  *window,
+          const char *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  const char *renderer = g_getenv ("GSK_RENDERER");
+  g_autofree char *file = g_strdup_printf ("%s%s%s", name, renderer ? "-" : "", renderer ? renderer : "");
+
+  for (guint i = 0; i < 100 && texture == NULL; i++)
+    {
+      gp_test_wait_frames (window, 1);
+      texture = gp_test_render (window);
+    }
+  gp_test_save_png (texture, file);
+}
+
+static gboolean
+replay_done (gpointer data)
+{
+  GpReplayLocation *location = data;
+
+  return gp_replay_location_get_played (location) == gp_replay_location_get_n_fixes (location);
+}
+
+static gboolean
+halfway (gpointer data)
+{
+  GpReplayLocation *location = data;
+
+  return gp_replay_location_get_played (location) >= gp_replay_location_get_n_fixes (location) / 2;
+}
+
+static gboolean
+visit_gone (gpointer data)
+{
+  return *(GpVisitDialog **) data == NULL;
+}
+
+/* Start on the patrol page, walk with the map on screen showing the track
+ * and checkpoints turning reached, visit a household on the way, finish:
+ * the patrol is recorded with its distance and checkpoints. */
+static void
+test_walk (Fixture       *fixture,
+           gconstpointer  data)
+{
+  GpPatrolPage *page;
+  GpMapPage *map;
+  GpPatrolRecorder *recorder;
+  GpVisitDialog *visit;
+  AdwViewStack *stack;
+  g_autofree char *patrol_id = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GpDocument) patrol = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
+  guint total = gp_route_get_n_checkpoints (fixture->route);
+  int frame_x, frame_y;
+
+  fixture->window = GTK_WIDGET (gp_window_new (NULL, fixture->context));
+  /* The patrol page first: the map would start the position before the
+   * patrol, and the walk with it. */
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (child (fixture, "view_stack")), "patrol");
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 720);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (gp_test_wait_until (is_ready, fixture, 20000));
+  frame_x = gtk_widget_get_width (fixture->window) - 360;
+  frame_y = gtk_widget_get_height (fixture->window) - 720;
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360 - frame_x, 720 - frame_y);
+  gp_test_wait_frames (fixture->window, 5);
+
+  stack = ADW_VIEW_STACK (child (fixture, "view_stack"));
+  page = GP_PATROL_PAGE (adw_bin_get_child (ADW_BIN (child (fixture, "patrol_bin"))));
+  map = GP_MAP_PAGE (adw_bin_get_child (ADW_BIN (child (fixture, "map_bin"))));
+  adw_view_stack_set_visible_child_name (stack, "patrol");
+  gp_test_wait_frames (fixture->window, 5);
+  /* No position is asked for until a patrol starts. */
+  g_assert_cmpuint (gp_replay_location_get_played (GP_REPLAY_LOCATION (fixture->location)), ==, 0);
+  g_assert_null (gp_context_get_recorder (fixture->context));
+  save_png (fixture->window, "patrol-idle-360x720");
+
+  gp_patrol_page_set_route (page, gp_document_get_id (GP_DOCUMENT (fixture->route)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.start", NULL));
+  recorder = gp_patrol_page_get_recorder (page);
+  g_assert_nonnull (recorder);
+  patrol_id = g_strdup (gp_patrol_recorder_get_id (recorder));
+  g_assert_true (gp_context_get_recorder (fixture->context) == recorder);
+
+  /* Half the walk with the patrol page on screen… */
+  g_assert_true (gp_test_wait_until (halfway, fixture->location, 20000));
+  gp_test_wait_frames (fixture->window, 3);
+  text = gp_test_collect_text (GTK_WIDGET (page));
+  g_assert_nonnull (strstr (text, gp_route_get_name (fixture->route)));
+  g_clear_pointer (&text, g_free);
+  save_png (fixture->window, "patrol-running-360x720");
+
+  /* …a household visited on the way… */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.visit", NULL));
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    visit = NULL;
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+        if (GP_IS_VISIT_DIALOG (window))
+          visit = GP_VISIT_DIALOG (window);
+      }
+  }
+  g_assert_nonnull (visit);
+  g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
+  g_assert_true (gp_visit_dialog_choose (visit, "household:610103003003-05-1-101"));
+  gp_visit_dialog_set_note (visit, "独居老人，送去米面");
+  gp_visit_dialog_save (visit);
+  g_assert_true (gp_test_wait_until (visit_gone, &visit, 10000));
+
+  /* …and the rest with the map on screen: the track and green checkpoints. */
+  adw_view_stack_set_visible_child_name (stack, "map");
+  g_assert_true (gp_test_wait_until (replay_done, fixture->location, 30000));
+  gp_test_wait_for_map (map);
+  g_assert_cmpuint (gp_patrol_recorder_get_n_reached (recorder), ==, total);
+  g_assert_cmpuint (gp_overlay_layer_get_n_reached (gp_map_page_get_overlay_layer (map)), ==, total);
+  g_assert_cmpuint (gp_overlay_layer_get_n_track_points (gp_map_page_get_overlay_layer (map)), >, 20);
+  save_png (fixture->window, "patrol-map-360x720");
+
+  /* Finished: the record, the history, nothing more recorded. */
+  adw_view_stack_set_visible_child_name (stack, "patrol");
+  gp_patrol_page_finish (page);
+  g_assert_null (gp_context_get_recorder (fixture->context));
+  g_assert_cmpuint (gp_overlay_layer_get_n_track_points (gp_map_page_get_overlay_layer (map)), ==, 0);
+  patrol = gp_store_load (fixture->store, patrol_id, NULL);
+  g_assert_cmpstr (gp_patrol_get_status (GP_PATROL (patrol)), ==, GP_PATROL_FINISHED);
+  g_test_message ("walked %.1f m, recorded %.1f m", fixture->walk_length, gp_patrol_get_distance_m (GP_PATROL (patrol)));
+  g_assert_cmpfloat (fabs (gp_patrol_get_distance_m (GP_PATROL (patrol)) - fixture->walk_length) / fixture->walk_length,
+                     <, 0.005);
+  visits = gp_store_load_all (fixture->store, "visit", GP_DEMO_GRID_CODE, NULL);
+  g_assert_cmpuint (visits->len, ==, 1);
+  g_assert_cmpstr (gp_visit_get_patrol (g_ptr_array_index (visits, 0)), ==, patrol_id);
+
+  for (guint i = 0; i < 100; i++)
+    gp_test_wait_frames (fixture->window, 1);
+  text = gp_test_collect_text (GTK_WIDGET (page));
+  g_assert_nonnull (strstr (text, gp_route_get_name (fixture->route)));   /* in the history */
+  save_png (fixture->window, "patrol-finished-360x720");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("GP_TEST_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  gp_test_load_app_style ();
+
+  g_test_add ("/ui/patrol/walk", Fixture, NULL, fixture_set_up, test_walk, fixture_tear_down);
+
+  return g_test_run ();
+}
