@@ -240,6 +240,9 @@ test_walk (Fixture       *fixture,
   visits = gp_store_load_all (fixture->store, "visit", GP_DEMO_GRID_CODE, NULL);
   g_assert_cmpuint (visits->len, ==, 1);
   g_assert_cmpstr (gp_visit_get_patrol (g_ptr_array_index (visits, 0)), ==, patrol_id);
+  /* With its building, for the building's sheet on the map. */
+  g_assert_cmpstr (gp_document_get_string_member (g_ptr_array_index (visits, 0), "building"), ==,
+                   "building:610103003003-05");
 
   for (guint i = 0; i < 100; i++)
     gp_test_wait_frames (fixture->window, 1);

@@ -1222,6 +1222,9 @@ cmd_visit (GpCtl  *ctl,
   visit = gp_visit_new ();
   g_object_set (visit, "grid", gp_household_get_grid (GP_HOUSEHOLD (household)), "household", argv[1],
                 "worker", actor ? actor : g_get_user_name (), "at", at, "note", note, NULL);
+  gp_document_set_member (GP_DOCUMENT (visit), "building",
+                          json_node_init_string (json_node_alloc (),
+                                                 gp_household_get_building (GP_HOUSEHOLD (household))));
   if (!gp_store_save (store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error))
     return fail (error);
   g_print ("%s\n", gp_document_get_id (GP_DOCUMENT (visit)));

@@ -254,6 +254,15 @@ add_last_visit (GpBuildingSheet *self,
     }
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Last Visit"));
+  {
+    GtkWidget *visit = gtk_button_new_with_mnemonic (_("_Visit"));
+
+    gtk_widget_set_valign (visit, GTK_ALIGN_CENTER);
+    gtk_widget_set_tooltip_text (visit, _("Record a household visit in this building"));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (visit), "win.visit-building");
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (visit), "s", building_id);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), visit);
+  }
   if (last == NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("No visit has been recorded in this building"));
   else

@@ -178,6 +178,9 @@ gp_visit_dialog_save (GpVisitDialog *self)
   g_object_set (visit, "grid", gp_household_get_grid (household),
                 "household", gp_document_get_id (GP_DOCUMENT (household)), "worker", worker, "at", now,
                 "note", note && *note ? note : NULL, "patrol", self->patrol_id, NULL);
+  /* The building too, so that a building's sheet finds its last visit. */
+  gp_document_set_member (GP_DOCUMENT (visit), "building",
+                          json_node_init_string (json_node_alloc (), gp_household_get_building (household)));
   if (!gp_document_validate (GP_DOCUMENT (visit), &error))
     {
       set_message (self, error->message);
