@@ -10,6 +10,7 @@
 #include "gp-documents.h"
 #include "gp-map-page.h"
 #include "gp-patrol-page.h"
+#include "gp-preferences-window.h"
 #include "gp-replay-location.h"
 #include "gp-store.h"
 #include "gp-test-ui.h"
@@ -40,7 +41,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  const char *keys[] = { "current-grid", "user-name", "role" };
+  const char *keys[] = { "current-grid", "user-name", "role", "location-replay-file" };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) routes = NULL;
   g_autoptr(GArray) walk = NULL;
@@ -251,6 +252,68 @@ test_walk (Fixture       *fixture,
   save_png (fixture->window, "patrol-finished-360x720");
 }
 
+static gboolean
+preferences_done (gpointer data)
+{
+  return !gp_preferences_window_get_busy (data);
+}
+
+/* Preferences → You: a recorded walk can stand in for the device's
+ * position; a file with no usable position in it is refused in words on
+ * the same page and the choice stays as it was. */
+static void
+test_preferences_track (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *garbage = g_build_filename (fixture->dir, "garbage.nmea", NULL);
+  g_autofree char *walk = g_build_filename (fixture->dir, "walk.gpx", NULL);
+  g_autoptr(GFile) garbage_file = g_file_new_for_path (garbage);
+  g_autoptr(GFile) walk_file = g_file_new_for_path (walk);
+  g_autofree char *chosen = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *refused = g_strdup_printf (_("This track cannot be used: %s"), "");
+  g_autofree char *chosen_text = g_strdup_printf (_("The recorded walk %s"), "walk.gpx");
+  GpPreferencesWindow *preferences;
+  const char *message;
+
+  g_assert_true (g_file_set_contents (garbage,
+                                      "$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*00\n"
+                                      "not a sentence at all\n",
+                                      -1, NULL));
+
+  preferences = GP_PREFERENCES_WINDOW (gp_preferences_window_new (fixture->context));
+  gtk_window_set_default_size (GTK_WINDOW (preferences), 360, 720);
+  gtk_window_present (GTK_WINDOW (preferences));
+
+  /* Garbage: refused, said on the page, the device stays the source. */
+  gp_preferences_window_use_track (preferences, garbage_file);
+  g_assert_true (gp_test_wait_until (preferences_done, preferences, 10000));
+  message = gp_preferences_window_get_last_message (preferences);
+  g_assert_nonnull (message);
+  g_assert_true (g_str_has_prefix (message, refused));
+  text = gp_test_collect_text (GTK_WIDGET (preferences));
+  g_assert_nonnull (strstr (text, message));
+  g_assert_nonnull (strstr (text, _("This device")));
+  chosen = g_settings_get_string (fixture->settings, "location-replay-file");
+  g_assert_cmpstr (chosen, ==, "");
+  save_png (GTK_WIDGET (preferences), "preferences-track-refused-360x720");
+
+  /* A real walk: chosen, and the page says which. */
+  gp_preferences_window_use_track (preferences, walk_file);
+  g_assert_true (gp_test_wait_until (preferences_done, preferences, 10000));
+  g_assert_null (gp_preferences_window_get_last_message (preferences));
+  g_clear_pointer (&chosen, g_free);
+  chosen = g_settings_get_string (fixture->settings, "location-replay-file");
+  g_assert_cmpstr (chosen, ==, walk);
+  g_clear_pointer (&text, g_free);
+  gp_test_wait_frames (GTK_WIDGET (preferences), 2);
+  text = gp_test_collect_text (GTK_WIDGET (preferences));
+  g_assert_nonnull (strstr (text, chosen_text));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_settings_reset (fixture->settings, "location-replay-file");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +330,8 @@ main (int   argc,
   gp_test_load_app_style ();
 
   g_test_add ("/ui/patrol/walk", Fixture, NULL, fixture_set_up, test_walk, fixture_tear_down);
+  g_test_add ("/ui/patrol/preferences-track", Fixture, NULL, fixture_set_up, test_preferences_track,
+              fixture_tear_down);
 
   return g_test_run ();
 }

@@ -111,6 +111,27 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+choose_location (GpApplication *self)
+{
+  GSettings *settings = gp_context_get_settings (self->context);
+  g_autofree char *file = g_settings_get_string (settings, "location-replay-file");
+  g_autoptr(GpLocation) location = NULL;
+
+  if (*file != '\0')
+    {
+      g_autoptr(GError) error = NULL;
+
+      location = gp_replay_location_new_for_file (file, g_settings_get_double (settings, "location-replay-speed"),
+                                                  &error);
+      if (location == NULL)
+        g_message ("The recorded track is not used: %s", error->message);
+    }
+  if (location == NULL)
+    location = gp_geoclue_location_new (APPLICATION_ID);
+  gp_context_set_location (self->context, location);
+}
+
+static void
 gp_application_startup (GApplication *application)
 {
   GpApplication *self = GP_APPLICATION (application);
@@ -137,10 +158,17 @@ gp_application_startup (GApplication *application)
       location = gp_replay_location_new_for_file (self->replay_file, self->replay_speed, &error);
       if (location == NULL)
         g_printerr ("gridpatrol: %s: %s\n", self->replay_file, error->message);
+      gp_context_set_location (self->context, location);
     }
-  if (location == NULL)
-    location = gp_geoclue_location_new (APPLICATION_ID);
-  gp_context_set_location (self->context, location);
+  else
+    {
+      /* The device's position, or the recorded track chosen in preferences. */
+      g_signal_connect_object (settings, "changed::location-replay-file", G_CALLBACK (choose_location), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (settings, "changed::location-replay-speed", G_CALLBACK (choose_location), self,
+                               G_CONNECT_SWAPPED);
+      choose_location (self);
+    }
   if (self->data_dir == NULL)
     self->data_dir = gp_store_dup_default_dir ();
   gp_context_open_store (self->context, self->data_dir);

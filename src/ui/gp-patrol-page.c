@@ -261,6 +261,16 @@ use_location (GpPatrolPage *self,
     }
 }
 
+/* The location source was swapped (preferences): keep using the new one. */
+static void
+on_location_changed (GpPatrolPage *self)
+{
+  if (!self->using_location)
+    return;
+  use_location (self, FALSE);
+  use_location (self, TRUE);
+}
+
 static void
 set_recorder (GpPatrolPage     *self,
               GpPatrolRecorder *recorder)
@@ -808,6 +818,7 @@ gp_patrol_page_new (GpContext *context)
   self->context = g_object_ref (context);
   g_signal_connect_object (context, "notify::store", G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::grid", G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "notify::location", G_CALLBACK (on_location_changed), self, G_CONNECT_SWAPPED);
   on_grid_changed (self);
   return GTK_WIDGET (self);
 }

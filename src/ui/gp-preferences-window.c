@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "gp-preferences-window.h"
+#include "gp-track-reader.h"
 #include "gp-mbtiles.h"
 
 #include <glib/gi18n.h>
@@ -33,8 +34,12 @@ struct _GpPreferencesWindow
   GtkCheckButton       *file_check;
   GtkCheckButton       *online_check;
   GtkLabel             *message_label;
+  GtkLabel             *track_message_label;
   AdwEntryRow          *user_row;
   AdwComboRow          *role_row;
+  AdwActionRow         *track_row;
+  GtkButton            *device_button;
+  GtkButton            *track_button;
   GtkButton            *choose_button;
   AdwEntryRow          *url_row;
 };
@@ -50,15 +55,23 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-tell (GpPreferencesWindow *self,
-      const char          *message)
+tell_in (GpPreferencesWindow *self,
+         GtkLabel            *label,
+         const char          *message)
 {
   g_free (self->last_message);
   self->last_message = g_strdup (message);
   /* Said in full under the choices (a toast would cut the reason short),
    * until the next choice. */
-  gtk_label_set_text (self->message_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  gtk_label_set_text (label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+}
+
+static void
+tell (GpPreferencesWindow *self,
+      const char          *message)
+{
+  tell_in (self, self->message_label, message);
 }
 
 /* The rows show what the settings say. */
@@ -361,6 +374,136 @@ selected_to_role (const GValue       *value,
   return g_variant_new_string (roles[MIN (selected, G_N_ELEMENTS (roles) - 2)]);
 }
 
+/* Where positions come from: the device, or a recorded walk checked off
+ * the main loop before it is used. */
+
+static void
+show_track (GpPreferencesWindow *self)
+{
+  GSettings *settings = gp_context_get_settings (self->context);
+  g_autofree char *file = g_settings_get_string (settings, "location-replay-file");
+
+  if (*file == '\0')
+    adw_action_row_set_subtitle (self->track_row, _("This device"));
+  else
+    {
+      g_autofree char *name = g_path_get_basename (file);
+      g_autofree char *text = g_strdup_printf (_("The recorded walk %s"), name);
+
+      adw_action_row_set_subtitle (self->track_row, text);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->device_button), *file != '\0');
+}
+
+static void
+track_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr(GpTrack) track = gp_track_read_file (task_data, &error);
+
+  if (track == NULL)
+    g_task_return_error (task, error);
+  else if (track->fixes->len == 0)
+    g_task_return_new_error (task, GP_TRACK_ERROR, GP_TRACK_ERROR_FAILED, _("it has no position in it"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_track_checked (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GpPreferencesWindow *self = GP_PREFERENCES_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+
+  self->busy = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("This track cannot be used: %s"), error->message);
+      tell_in (self, self->track_message_label, message);
+      return;
+    }
+  tell_in (self, self->track_message_label, NULL);
+  g_settings_set_string (gp_context_get_settings (self->context), "location-replay-file",
+                         g_task_get_task_data (G_TASK (result)));
+}
+
+/**
+ * gp_preferences_window_use_track:
+ *
+ * Checks a GPX or NMEA file off the main loop and, if it has positions,
+ * plays it instead of the device's position.
+ */
+void
+gp_preferences_window_use_track (GpPreferencesWindow *self,
+                                 GFile               *file)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = g_file_get_path (file);
+
+  g_return_if_fail (GP_IS_PREFERENCES_WINDOW (self));
+
+  if (path == NULL)
+    {
+      tell_in (self, self->track_message_label, _("This file cannot be used: it is not on this device"));
+      return;
+    }
+  self->busy = TRUE;
+  task = g_task_new (self, self->cancellable, on_track_checked, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&path), g_free);
+  g_task_run_in_thread (task, track_thread);
+}
+
+static void
+on_track_chooser_response (GtkNativeDialog     *dialog,
+                           int                  response,
+                           GpPreferencesWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (file != NULL)
+    gp_preferences_window_use_track (self, file);
+  g_object_unref (dialog);
+}
+
+static void
+on_track_clicked (GpPreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  chooser = gtk_file_chooser_native_new (_("Choose a Recorded Walk"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Tracks (GPX, NMEA)"));
+  gtk_file_filter_add_pattern (filter, "*.gpx");
+  gtk_file_filter_add_pattern (filter, "*.nmea");
+  gtk_file_filter_add_pattern (filter, "*.nma");
+  gtk_file_filter_add_pattern (filter, "*.log");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_track_chooser_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_device_clicked (GpPreferencesWindow *self)
+{
+  tell_in (self, self->track_message_label, NULL);
+  g_settings_set_string (gp_context_get_settings (self->context), "location-replay-file", "");
+}
+
 static void
 on_user_changed (GpPreferencesWindow *self)
 {
@@ -396,6 +539,12 @@ gp_preferences_window_constructed (GObject *object)
   g_signal_connect_object (self->user_row, "changed", G_CALLBACK (on_user_changed), self, G_CONNECT_SWAPPED);
   g_settings_bind_with_mapping (settings, "role", self->role_row, "selected", G_SETTINGS_BIND_DEFAULT,
                                 role_to_selected, selected_to_role, NULL, NULL);
+  g_signal_connect_object (settings, "changed::location-replay-file", G_CALLBACK (show_track), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->track_button, "clicked", G_CALLBACK (on_track_clicked), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->device_button, "clicked", G_CALLBACK (on_device_clicked), self,
+                           G_CONNECT_SWAPPED);
+  show_track (self);
 }
 
 static void
@@ -469,8 +618,12 @@ gp_preferences_window_class_init (GpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, choose_button);
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, url_row);
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, track_message_label);
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, user_row);
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, role_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, track_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, device_button);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, track_button);
 }
 
 static void

@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (GpPreferencesWindow, gp_preferences_window, GP, PREFERENCE
 GtkWidget  *gp_preferences_window_new              (GpContext           *context);
 void        gp_preferences_window_use_file         (GpPreferencesWindow *self,
                                                     GFile               *file);
+void        gp_preferences_window_use_track        (GpPreferencesWindow *self,
+                                                    GFile               *file);
 gboolean    gp_preferences_window_use_online_url   (GpPreferencesWindow *self,
                                                     const char          *url);
 const char *gp_preferences_window_get_last_message (GpPreferencesWindow *self);
