@@ -7,6 +7,7 @@
 #include "gp-test-ui.h"
 #include "gp-basemap.h"
 #include "gp-test-util.h"
+#include "gp-worker.h"
 
 #include <adwaita.h>
 #include <math.h>
@@ -242,4 +243,20 @@ gp_test_wait_for_map (GpMapPage *page)
                gp_map_page_get_message (page) ? gp_map_page_get_message (page) : "none");
     }
   gp_test_wait_frames (GTK_WIDGET (page), 2);
+}
+
+/* Lets everything started in the background finish, its results handed
+ * back on the main loop included, before a test removes its files. */
+void
+gp_test_settle (void)
+{
+  gboolean again = TRUE;
+
+  while (again)
+    {
+      g_assert_true (gp_worker_wait_all (60000));
+      again = FALSE;
+      while (g_main_context_iteration (NULL, FALSE))
+        again = TRUE;
+    }
 }

@@ -31,5 +31,6 @@ guint       gp_test_count_colour  (GdkTexture *texture,
                                    guint       tolerance);
 char       *gp_test_collect_text  (GtkWidget  *widget) G_GNUC_WARN_UNUSED_RESULT;
 void        gp_test_wait_for_map  (GpMapPage  *page);
+void        gp_test_settle        (void);
 
 G_END_DECLS

@@ -104,6 +104,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  /* Nothing left running in the background on the test's files. */
+  gp_test_settle ();
   g_clear_object (&fixture->context);
   g_clear_object (&fixture->location);
   g_clear_object (&fixture->store);

@@ -118,6 +118,8 @@ fixture_tear_down (Fixture       *fixture,
 {
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
+  /* Nothing left running in the background on the test's files. */
+  gp_test_settle ();
   g_clear_object (&fixture->context);
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->settings);

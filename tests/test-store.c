@@ -11,6 +11,7 @@
 #include "gp-store.h"
 #include "gp-store-private.h"
 #include "gp-test-util.h"
+#include "gp-worker.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -868,6 +869,55 @@ test_save_all_is_one_transaction (Fixture       *fixture,
   g_assert_null (gp_document_get_rev (GP_DOCUMENT (good)));
 }
 
+static void
+slow_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  /* Until cancelled, or a while. */
+  for (guint i = 0; i < 500 && !g_cancellable_is_cancelled (cancellable); i++)
+    g_usleep (10000);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The app waits for its workers before it exits: the count follows the
+ * work started and finished, asynchronous saves included, and a cancelled
+ * worker is waited for only until it stops. */
+static void
+test_worker_wait (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autoptr(GpStore) store = gp_test_open_store (dir);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, NULL, NULL);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpVisit) visit = gp_visit_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GpDocument) saved = NULL;
+
+  g_assert_true (gp_worker_wait_all (1000));
+  g_assert_cmpuint (gp_worker_get_busy (), ==, 0);
+
+  gp_worker_run (task, slow_thread);
+  g_assert_cmpuint (gp_worker_get_busy (), ==, 1);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (gp_worker_wait_all (30000));
+  g_assert_cmpuint (gp_worker_get_busy (), ==, 0);
+
+  /* A save asked for just before quitting is on disk after the wait. */
+  g_object_set (visit, "grid", "610103003003", "household", "household:x", "worker", "wang", "at", now, NULL);
+  g_ptr_array_add (documents, g_object_ref (visit));
+  gp_store_save_all_async (store, documents, GP_STORE_PUT_NONE, NULL, NULL, NULL);
+  g_assert_true (gp_worker_wait_all (30000));
+  g_assert_cmpuint (gp_worker_get_busy (), ==, 0);
+  saved = gp_store_load (store, gp_document_get_id (GP_DOCUMENT (visit)), NULL);
+  g_assert_nonnull (saved);
+
+  g_clear_object (&store);
+  gp_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -875,6 +925,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/revision/ids", test_revision_ids);
+  g_test_add_func ("/store/worker/wait", test_worker_wait);
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/store/open/settings", test_open_settings);

@@ -48,6 +48,8 @@ fixture_tear_down (Fixture       *fixture,
 {
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
+  /* Nothing left running in the background on the test's files. */
+  gp_test_settle ();
   g_clear_object (&fixture->context);
   gp_test_remove_dir (fixture->dir);
   g_free (fixture->dir);

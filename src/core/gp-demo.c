@@ -21,6 +21,7 @@
 #include "gp-geo.h"
 #include "gp-json.h"
 #include "gp-store.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -883,7 +884,7 @@ gp_demo_install_async (GpStore             *store,
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, gp_demo_install_async);
   g_task_set_task_data (task, data, g_free);
-  g_task_run_in_thread (task, install_thread);
+  gp_worker_run (task, install_thread);
 }
 
 gboolean

@@ -16,6 +16,7 @@
 #include "gp-geo.h"
 #include "gp-incidents.h"
 #include "gp-json.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -251,7 +252,7 @@ gp_incident_items_load_async (GpStore             *store,
 
   g_task_set_source_tag (task, gp_incident_items_load_async);
   g_task_set_task_data (task, g_strdup (grid_code), g_free);
-  g_task_run_in_thread (task, load_thread);
+  gp_worker_run (task, load_thread);
 }
 
 GPtrArray *

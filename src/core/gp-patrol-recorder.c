@@ -26,6 +26,7 @@
 #include "gp-patrol-recorder.h"
 #include "gp-geo.h"
 #include "gp-json.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -303,7 +304,7 @@ gp_patrol_recorder_flush (GpPatrolRecorder  *self,
       job->fixes = g_steal_pointer (&self->pending);
       self->pending = g_array_new (FALSE, TRUE, sizeof (GpFix));
       g_task_set_task_data (task, job, (GDestroyNotify) flush_job_free);
-      g_task_run_in_thread (task, flush_thread);
+      gp_worker_run (task, flush_thread);
       return TRUE;
     }
   if (!gp_store_append_track (self->store, gp_patrol_recorder_get_id (self), self->pending, error))

@@ -23,6 +23,7 @@
 #include "gp-json.h"
 #include "gp-location.h"
 #include "gp-revision.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -211,7 +212,7 @@ gp_store_open_async (const char          *dir,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, gp_store_open_async);
   g_task_set_task_data (task, g_strdup (dir), g_free);
-  g_task_run_in_thread (task, open_thread);
+  gp_worker_run (task, open_thread);
 }
 
 GpStore *
@@ -580,14 +581,15 @@ write_pool_func (gpointer data,
   GError *error = NULL;
   char **revs;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  revs = run_save (self, save, &error);
-  if (revs == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, revs, (GDestroyNotify) g_strfreev);
+  if (!g_task_return_error_if_cancelled (task))
+    {
+      revs = run_save (self, save, &error);
+      if (revs == NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, revs, (GDestroyNotify) g_strfreev);
+    }
+  gp_worker_release ();
 }
 
 /**
@@ -634,6 +636,7 @@ gp_store_save_all_async (GpStore             *self,
 
   if (self->write_pool == NULL)
     self->write_pool = g_thread_pool_new (write_pool_func, NULL, 1, FALSE, NULL);
+  gp_worker_hold ();
   g_thread_pool_push (self->write_pool, g_steal_pointer (&task), NULL);
 }
 

@@ -25,6 +25,7 @@
 #include "gp-mbtiles.h"
 #include "gp-store.h"
 #include "gp-tile.h"
+#include "gp-worker.h"
 
 #include <cairo.h>
 #include <glib/gi18n-lib.h>
@@ -921,7 +922,7 @@ gp_basemap_render_async (GpStore             *store,
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, gp_basemap_render_async);
   g_task_set_task_data (task, data, (GDestroyNotify) render_data_free);
-  g_task_run_in_thread (task, render_thread);
+  gp_worker_run (task, render_thread);
 }
 
 gboolean

@@ -20,6 +20,7 @@
 
 #include "gp-tile-source.h"
 #include "gp-tile.h"
+#include "gp-worker.h"
 
 struct _GpTileSource
 {
@@ -123,7 +124,7 @@ gp_tile_source_fill_tile_async (ShumateMapSource    *map_source,
   inner = g_task_new (self, cancellable, on_tile_read, g_steal_pointer (&outer));
   g_task_set_source_tag (inner, read_tile_thread);
   g_task_set_task_data (inner, request, g_free);
-  g_task_run_in_thread (inner, read_tile_thread);
+  gp_worker_run (inner, read_tile_thread);
 }
 
 static gboolean

@@ -15,6 +15,7 @@
 #include "gp-preferences-window.h"
 #include "gp-store.h"
 #include "gp-window.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 
@@ -194,7 +195,14 @@ static void
 gp_application_shutdown (GApplication *application)
 {
   GpApplication *self = GP_APPLICATION (application);
+  GList *windows;
 
+  /* Closing the windows cancels what their pages started; then wait for
+   * the workers, so that a save is finished and nothing draws or decodes
+   * while the process exits. */
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
+    gtk_window_destroy (windows->data);
+  gp_worker_wait_all (10000);
   g_clear_object (&self->context);
 
   G_APPLICATION_CLASS (gp_application_parent_class)->shutdown (application);

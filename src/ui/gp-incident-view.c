@@ -18,6 +18,7 @@
 #include "gp-incidents.h"
 #include "gp-json.h"
 #include "gp-store.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 
@@ -433,7 +434,7 @@ gp_incident_view_reload (GpIncidentView *self)
   g_task_set_source_tag (task, gp_incident_view_reload);
   g_task_set_task_data (task, g_strdup (self->incident_id), g_free);
   g_object_set_data_full (G_OBJECT (task), "gp-store", g_object_ref (store), g_object_unref);
-  g_task_run_in_thread (task, load_thread);
+  gp_worker_run (task, load_thread);
 }
 
 void

@@ -20,6 +20,7 @@
 #include "gp-documents.h"
 #include "gp-incident-item.h"
 #include "gp-store.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 
@@ -274,7 +275,7 @@ request_thumbnail (GpIncidentsPage *self,
   job->name = g_strdup (gp_incident_item_get_thumbnail (item));
   task = g_task_new (self, self->cancellable, on_thumbnail, picture);
   g_task_set_task_data (task, job, (GDestroyNotify) thumb_job_free);
-  g_task_run_in_thread (task, thumb_thread);
+  gp_worker_run (task, thumb_thread);
 }
 
 /* Rows. */

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "gp-photo-picker.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 
@@ -208,7 +209,7 @@ process_next (GpPhotoPicker *self)
   task = g_task_new (self, self->cancellable, on_processed, NULL);
   g_task_set_source_tag (task, process_next);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, process_thread);
+  gp_worker_run (task, process_thread);
 }
 
 static void

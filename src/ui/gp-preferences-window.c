@@ -15,6 +15,7 @@
 #include "gp-preferences-window.h"
 #include "gp-track-reader.h"
 #include "gp-mbtiles.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -174,7 +175,7 @@ gp_preferences_window_use_file (GpPreferencesWindow *self,
   task = g_task_new (self, self->cancellable, on_file_checked, NULL);
   g_task_set_source_tag (task, gp_preferences_window_use_file);
   g_task_set_task_data (task, g_steal_pointer (&path), g_free);
-  g_task_run_in_thread (task, check_thread);
+  gp_worker_run (task, check_thread);
 }
 
 #if GTK_CHECK_VERSION (4, 10, 0)
@@ -459,7 +460,7 @@ gp_preferences_window_use_track (GpPreferencesWindow *self,
   self->busy = TRUE;
   task = g_task_new (self, self->cancellable, on_track_checked, NULL);
   g_task_set_task_data (task, g_steal_pointer (&path), g_free);
-  g_task_run_in_thread (task, track_thread);
+  gp_worker_run (task, track_thread);
 }
 
 static void

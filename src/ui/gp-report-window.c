@@ -27,6 +27,7 @@
 #include "gp-json.h"
 #include "gp-privacy.h"
 #include "gp-store.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 
@@ -189,7 +190,7 @@ save_draft_now (GpReportWindow *self)
   task = g_task_new (NULL, NULL, on_saved, NULL);
   g_task_set_source_tag (task, save_draft_now);
   g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
-  g_task_run_in_thread (task, save_thread);
+  gp_worker_run (task, save_thread);
 }
 
 static gboolean
@@ -970,7 +971,7 @@ find_duplicates (GpReportWindow *self)
   task = g_task_new (self, self->cancellable, on_duplicates_found, NULL);
   g_task_set_source_tag (task, find_duplicates);
   g_task_set_task_data (task, query, (GDestroyNotify) duplicate_query_free);
-  g_task_run_in_thread (task, duplicates_thread);
+  gp_worker_run (task, duplicates_thread);
 }
 
 /* Sending. */
@@ -1012,7 +1013,7 @@ finish (GpReportWindow *self,
     g_application_hold (g_application_get_default ());
   task = g_task_new (NULL, NULL, on_saved, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
-  g_task_run_in_thread (task, save_thread);
+  gp_worker_run (task, save_thread);
 
   self->ready = FALSE;   /* nothing more to keep */
   g_signal_emit (self, signals[REPORTED], 0, incident_id);
@@ -1143,7 +1144,7 @@ add_to_case (GpReportWindow *self,
   task = g_task_new (self, NULL, on_comment_saved, g_object_ref (self));
   g_task_set_task_data (task, g_strdup (incident_id), g_free);
   g_object_set_data_full (G_OBJECT (task), "gp-event", g_object_ref (event), g_object_unref);
-  g_task_run_in_thread (task, act_thread);
+  gp_worker_run (task, act_thread);
 }
 
 static void
@@ -1362,7 +1363,7 @@ gp_report_window_constructed (GObject *object)
   task = g_task_new (self, self->cancellable, on_loaded, NULL);
   g_task_set_source_tag (task, gp_report_window_constructed);
   g_task_set_task_data (task, g_strdup (grid ? gp_grid_get_code (grid) : NULL), g_free);
-  g_task_run_in_thread (task, load_thread);
+  gp_worker_run (task, load_thread);
 }
 
 static gboolean

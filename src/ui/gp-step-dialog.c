@@ -16,6 +16,7 @@
 #include "gp-geo.h"
 #include "gp-incidents.h"
 #include "gp-json.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 
@@ -203,7 +204,7 @@ gp_step_dialog_done (GpStepDialog *self)
   g_task_set_source_tag (task, gp_step_dialog_done);
   g_task_set_task_data (task, g_object_ref (event), g_object_unref);
   g_object_set_data_full (G_OBJECT (task), "gp-store", g_object_ref (store), g_object_unref);
-  g_task_run_in_thread (task, act_thread);
+  gp_worker_run (task, act_thread);
 }
 
 static void
