@@ -275,6 +275,74 @@ test_grid_without_geometry (Fixture       *fixture,
   g_assert_cmpfloat (centre.lon, ==, 108.95);
 }
 
+static void
+add_visit (GpStore     *store,
+           GpHousehold *household,
+           GDateTime   *at)
+{
+  g_autoptr(GpVisit) visit = gp_visit_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (visit, "grid", GP_DEMO_GRID_CODE, "household", gp_document_get_id (GP_DOCUMENT (household)),
+                "worker", "wang", "at", at, NULL);
+  g_assert_true (gp_store_save (store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+}
+
+/* Coverage: each building knows how many of its households were not
+ * visited in the period, whatever the period; an old visit does not
+ * count, the newest of several visits does, and a visit to a household
+ * that is not in the grid changes nothing. */
+static void
+test_visits_due (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) households = gp_store_load_all (fixture->store, "household", GP_DEMO_GRID_CODE, &error);
+  g_autoptr(GpMapData) before_visits = NULL;
+  g_autoptr(GpMapData) map = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) last_week = g_date_time_add_days (now, -7);
+  g_autoptr(GDateTime) last_quarter = g_date_time_add_days (now, -90);
+  g_autoptr(GpVisit) stray = gp_visit_new ();
+  gint64 now_s = g_date_time_to_unix (now);
+  GpHousehold *first = g_ptr_array_index (households, 0);
+  const GpMapBuilding *building;
+  guint in_building = 0;
+
+  g_assert_no_error (error);
+  before_visits = gp_map_data_load (fixture->store, GP_DEMO_GRID_CODE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gp_map_data_count_due (before_visits, gp_visit_due_before (30, now_s)), ==, 420);
+
+  /* Ten households last week; one of them also a quarter ago; five only
+   * a quarter ago; one visit to a household nobody knows. */
+  for (guint i = 0; i < 10; i++)
+    add_visit (fixture->store, g_ptr_array_index (households, i), last_week);
+  add_visit (fixture->store, first, last_quarter);
+  for (guint i = 10; i < 15; i++)
+    add_visit (fixture->store, g_ptr_array_index (households, i), last_quarter);
+  g_object_set (stray, "grid", GP_DEMO_GRID_CODE, "household", "household:nobody", "worker", "wang",
+                "at", last_week, NULL);
+  g_assert_true (gp_store_save (fixture->store, GP_DOCUMENT (stray), GP_STORE_PUT_NONE, &error));
+
+  map = gp_map_data_load (fixture->store, GP_DEMO_GRID_CODE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gp_map_data_count_due (map, gp_visit_due_before (30, now_s)), ==, 410);
+  g_assert_cmpuint (gp_map_data_count_due (map, gp_visit_due_before (100, now_s)), ==, 405);
+  g_assert_cmpuint (gp_map_data_count_due (map, gp_visit_due_before (3, now_s)), ==, 420);
+
+  /* The first household's building counts it as visited. */
+  building = gp_map_data_find_building (map, gp_household_get_building (first));
+  g_assert_nonnull (building);
+  for (guint i = 0; i < households->len; i++)
+    in_building += g_strcmp0 (gp_household_get_building (g_ptr_array_index (households, i)),
+                              building->id) == 0;
+  g_assert_cmpuint (building->last_visits->len, ==, in_building);
+  g_assert_cmpuint (gp_map_building_count_due (building, gp_visit_due_before (3, now_s)), ==, in_building);
+  g_assert_cmpuint (gp_map_building_count_due (building, gp_visit_due_before (30, now_s)), <, in_building);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -282,6 +350,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/map/data/visits-due", test_visits_due);
   ADD ("/map/data/demo-grid", test_demo_grid);
   ADD ("/map/data/building-hit", test_building_hit);
   ADD ("/map/data/markers-and-state", test_markers_and_state);

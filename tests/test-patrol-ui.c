@@ -78,6 +78,8 @@ fixture_tear_down (Fixture       *fixture,
 {
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
+  /* Nothing left running in the background on the test's files. */
+  gp_test_settle ();
   g_clear_object (&fixture->context);
   g_clear_object (&fixture->location);
   g_clear_object (&fixture->route);
@@ -134,6 +136,16 @@ halfway (gpointer data)
   GpReplayLocation *location = data;
 
   return gp_replay_location_get_played (location) >= gp_replay_location_get_n_fixes (location) / 2;
+}
+
+static gboolean
+visit_counted (gpointer data)
+{
+  GpMapData *map_data = gp_overlay_layer_get_data (gp_map_page_get_overlay_layer (data));
+  const GpMapBuilding *building = map_data ? gp_map_data_find_building (map_data, "building:610103003003-05") : NULL;
+  gint64 before = gp_visit_due_before (30, g_get_real_time () / G_USEC_PER_SEC);
+
+  return building != NULL && gp_map_building_count_due (building, before) == building->last_visits->len - 1;
 }
 
 static gboolean
@@ -250,6 +262,31 @@ test_walk (Fixture       *fixture,
   text = gp_test_collect_text (GTK_WIDGET (page));
   g_assert_nonnull (strstr (text, gp_route_get_name (fixture->route)));   /* in the history */
   save_png (fixture->window, "patrol-finished-360x720");
+
+  /* Coverage on the map: the visited household no longer counts as due,
+   * and the buildings due a visit are drawn in orange. */
+  g_assert_true (gp_test_wait_until (visit_counted, map, 10000));
+  {
+    g_autoptr(GdkTexture) before = NULL;
+    g_autoptr(GdkTexture) after = NULL;
+    g_auto(GStrv) layers = NULL;
+    guint orange_before, orange_after;
+
+    adw_view_stack_set_visible_child_name (stack, "map");
+    gp_test_wait_for_map (map);
+    before = gp_test_render (fixture->window);
+    orange_before = gp_test_count_colour (before, 0, 0, 360, 720, 0xe66100, 24);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "win.show-visits-due", NULL));
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "map");
+    layers = g_settings_get_strv (fixture->settings, "map-layers");
+    g_assert_true (g_strv_contains ((const char * const *) layers, "visits"));
+    gp_test_wait_frames (fixture->window, 3);
+    after = gp_test_render (fixture->window);
+    orange_after = gp_test_count_colour (after, 0, 0, 360, 720, 0xe66100, 24);
+    g_test_message ("orange pixels: %u without the coverage layer, %u with it", orange_before, orange_after);
+    g_assert_cmpuint (orange_after, >, orange_before + 500);
+    save_png (fixture->window, "patrol-coverage-map-360x720");
+  }
 }
 
 static gboolean

@@ -143,3 +143,57 @@ gp_visit_get_patrol (GpVisit *self)
 
   return gp_document_get_string_member (GP_DOCUMENT (self), "patrol");
 }
+
+/**
+ * gp_visit_last_times:
+ * @visits: (element-type GpVisit): visits in any order
+ *
+ * When each household was last visited: a table from household id to a
+ * #gint64 of UNIX seconds. Visits without a household or a time are left
+ * out; a household never visited is not in the table.
+ *
+ * Returns: (transfer full): the table
+ */
+GHashTable *
+gp_visit_last_times (GPtrArray *visits)
+{
+  GHashTable *last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_return_val_if_fail (visits != NULL, last);
+
+  for (guint i = 0; i < visits->len; i++)
+    {
+      GpVisit *visit = g_ptr_array_index (visits, i);
+      const char *household = gp_visit_get_household (visit);
+      g_autoptr(GDateTime) at = gp_visit_dup_at (visit);
+      gint64 *known;
+
+      if (household == NULL || at == NULL)
+        continue;
+      known = g_hash_table_lookup (last, household);
+      if (known == NULL)
+        {
+          known = g_new (gint64, 1);
+          *known = G_MININT64;
+          g_hash_table_insert (last, g_strdup (household), known);
+        }
+      *known = MAX (*known, g_date_time_to_unix (at));
+    }
+  return last;
+}
+
+/**
+ * gp_visit_due_before:
+ * @days: the coverage period, in days
+ * @now: UNIX seconds
+ *
+ * A household whose last visit is before the returned time (UNIX seconds),
+ * or that was never visited, is due a visit: it was not visited in the last
+ * @days days.
+ */
+gint64
+gp_visit_due_before (int    days,
+                     gint64 now)
+{
+  return now - (gint64) MAX (days, 0) * 86400;
+}

@@ -18,6 +18,7 @@
 #include "gp-documents.h"
 #include "gp-json.h"
 #include "gp-store.h"
+#include "gp-worker.h"
 
 #include <math.h>
 #include <string.h>
@@ -45,6 +46,7 @@ clear_building (GpMapBuilding *building)
   g_free (building->id);
   g_free (building->name);
   g_clear_pointer (&building->ring, g_array_unref);
+  g_clear_pointer (&building->last_visits, g_array_unref);
 }
 
 static void
@@ -176,6 +178,49 @@ load_buildings (GpMapData *self,
       GpMapBuilding *building = &g_array_index (self->buildings, GpMapBuilding, i);
 
       g_hash_table_insert (self->building_index, building->id, GUINT_TO_POINTER (i + 1));
+    }
+}
+
+static int
+compare_times (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Each building's households by when they were last visited, for the
+ * coverage layer: counting those due is then a binary search. */
+static void
+load_visits (GpMapData *self,
+             GPtrArray *households,
+             GPtrArray *visits)
+{
+  g_autoptr(GHashTable) last = gp_visit_last_times (visits);
+
+  for (guint i = 0; i < households->len; i++)
+    {
+      GpHousehold *household = g_ptr_array_index (households, i);
+      const char *building_id = gp_household_get_building (household);
+      gpointer found = building_id ? g_hash_table_lookup (self->building_index, building_id) : NULL;
+      gint64 *known = g_hash_table_lookup (last, gp_document_get_id (GP_DOCUMENT (household)));
+      gint64 when = known ? *known : G_MININT64;
+      GpMapBuilding *building;
+
+      if (found == NULL)
+        continue;
+      building = &g_array_index (self->buildings, GpMapBuilding, GPOINTER_TO_UINT (found) - 1);
+      if (building->last_visits == NULL)
+        building->last_visits = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_append_val (building->last_visits, when);
+    }
+  for (guint i = 0; i < self->buildings->len; i++)
+    {
+      GpMapBuilding *building = &g_array_index (self->buildings, GpMapBuilding, i);
+
+      if (building->last_visits != NULL)
+        g_array_sort (building->last_visits, compare_times);
     }
 }
 
@@ -355,6 +400,8 @@ gp_map_data_load (GpStore     *store,
   g_autoptr(GPtrArray) routes = NULL;
   g_autoptr(GPtrArray) incidents = NULL;
   g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) households = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
   g_autoptr(GArray) boundary = NULL;
 
   g_return_val_if_fail (GP_IS_STORE (store), NULL);
@@ -376,10 +423,13 @@ gp_map_data_load (GpStore     *store,
   if ((buildings = gp_store_load_all (store, "building", grid_code, error)) == NULL ||
       (routes = gp_store_load_all (store, "route", grid_code, error)) == NULL ||
       (incidents = gp_store_load_all (store, "incident", grid_code, error)) == NULL ||
-      (events = gp_store_load_all (store, "event", grid_code, error)) == NULL)
+      (events = gp_store_load_all (store, "event", grid_code, error)) == NULL ||
+      (households = gp_store_load_all (store, "household", grid_code, error)) == NULL ||
+      (visits = gp_store_load_all (store, "visit", grid_code, error)) == NULL)
     return NULL;
 
   load_buildings (self, buildings);
+  load_visits (self, households, visits);
   load_routes (self, routes);
   load_incidents (self, store, incidents, events);
   find_centre (self, GP_GRID (grid));
@@ -417,7 +467,7 @@ gp_map_data_load_async (GpStore             *store,
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, gp_map_data_load_async);
   g_task_set_task_data (task, g_strdup (grid_code), g_free);
-  g_task_run_in_thread (task, load_thread);
+  gp_worker_run (task, load_thread);
 }
 
 GpMapData *
@@ -756,4 +806,54 @@ gp_map_clusters_find (GArray      *clusters,
         }
     }
   return best;
+}
+
+/**
+ * gp_map_building_count_due:
+ * @before: UNIX seconds, from gp_visit_due_before()
+ *
+ * How many of the building's households were last visited before @before,
+ * or never: those due a visit.
+ */
+guint
+gp_map_building_count_due (const GpMapBuilding *building,
+                           gint64               before)
+{
+  guint low = 0, high;
+
+  g_return_val_if_fail (building != NULL, 0);
+
+  if (building->last_visits == NULL)
+    return 0;
+  /* The first household visited at or after @before. */
+  high = building->last_visits->len;
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (g_array_index (building->last_visits, gint64, middle) < before)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  return low;
+}
+
+/**
+ * gp_map_data_count_due:
+ *
+ * Households of the grid's buildings due a visit (see
+ * gp_map_building_count_due()).
+ */
+guint
+gp_map_data_count_due (GpMapData *self,
+                       gint64     before)
+{
+  guint count = 0;
+
+  g_return_val_if_fail (GP_IS_MAP_DATA (self), 0);
+
+  for (guint i = 0; i < self->buildings->len; i++)
+    count += gp_map_building_count_due (&g_array_index (self->buildings, GpMapBuilding, i), before);
+  return count;
 }

@@ -27,6 +27,8 @@ typedef struct
   GArray *ring;            /* GpMercPoint, closed */
   double  min_x, min_y, max_x, max_y;
   guint   open_incidents;
+  GArray *last_visits;     /* gint64 UNIX seconds per household, oldest
+                            * first; G_MININT64 for never visited */
 } GpMapBuilding;
 
 typedef struct
@@ -101,6 +103,10 @@ const GpMapBuilding  *gp_map_data_building_at    (GpMapData           *self,
                                                   GpMercPoint          point);
 const GpMapBuilding  *gp_map_data_find_building  (GpMapData           *self,
                                                   const char          *id);
+guint                 gp_map_building_count_due  (const GpMapBuilding *building,
+                                                  gint64               before);
+guint                 gp_map_data_count_due      (GpMapData           *self,
+                                                  gint64               before);
 GArray               *gp_map_data_cluster        (GpMapData           *self,
                                                   double               zoom,
                                                   double               cell_px) G_GNUC_WARN_UNUSED_RESULT;

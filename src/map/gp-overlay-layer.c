@@ -17,6 +17,7 @@
 
 #include "gp-overlay-layer.h"
 #include "gp-tile.h"
+#include "gp-visit.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -41,6 +42,8 @@ struct _GpOverlayLayer
   gboolean      show_incidents;
   gboolean      show_track;
   gboolean      show_position;
+  gboolean      show_visits;
+  int           coverage_days;
 };
 
 G_DEFINE_FINAL_TYPE (GpOverlayLayer, gp_overlay_layer, SHUMATE_TYPE_LAYER)
@@ -216,6 +219,47 @@ draw_buildings (GpOverlayLayer *self,
           cairo_stroke_preserve (cr);
         }
       cairo_new_path (cr);
+    }
+}
+
+/* Coverage: buildings with households not visited in N days are outlined
+ * in orange, with how many are due on a badge once the map is close enough
+ * for the badges not to crowd each other. */
+static void
+draw_visits_due (GpOverlayLayer *self,
+                 cairo_t        *cr,
+                 const View     *view)
+{
+  GArray *buildings = gp_map_data_get_buildings (self->data);
+  gint64 before = gp_visit_due_before (self->coverage_days, g_get_real_time () / G_USEC_PER_SEC);
+
+  for (guint i = 0; i < buildings->len; i++)
+    {
+      GpMapBuilding *building = &g_array_index (buildings, GpMapBuilding, i);
+      guint due = gp_map_building_count_due (building, before);
+      g_autofree char *count = NULL;
+      double x, y;
+
+      if (due == 0 || !box_visible (view, building->min_x, building->min_y, building->max_x, building->max_y))
+        continue;
+
+      trace (cr, view, building->ring, TRUE);
+      cairo_set_line_width (cr, 2.5);
+      set_rgba (cr, 0xe66100, 0.95);
+      cairo_stroke (cr);
+      if (view->zoom < 16.0)
+        continue;
+
+      /* On the building's north-east corner, clear of its name. */
+      to_screen (view, (GpMercPoint) { building->max_x, building->min_y }, &x, &y);
+      count = g_strdup_printf ("%u", due);
+      cairo_arc (cr, x, y, due > 99 ? 13.0 : 11.0, 0, 2 * G_PI);
+      set_rgba (cr, 0xe66100, 1.0);
+      cairo_fill_preserve (cr);
+      cairo_set_line_width (cr, 2.0);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_stroke (cr);
+      draw_text (cr, count, due > 99 ? 10.0 : 11.0, x, y, 0xffffff);
     }
 }
 
@@ -425,6 +469,8 @@ gp_overlay_layer_snapshot (GtkWidget   *widget,
         draw_boundary (cr, &view, gp_map_data_get_boundary (self->data));
       if (self->show_buildings)
         draw_buildings (self, cr, &view);
+      if (self->show_visits && self->coverage_days > 0)
+        draw_visits_due (self, cr, &view);
       if (self->show_routes)
         draw_routes (cr, &view, gp_map_data_get_routes (self->data), self->reached);
     }
@@ -607,7 +653,7 @@ gp_overlay_layer_set_selected_building (GpOverlayLayer *self,
 /**
  * gp_overlay_layer_set_layers:
  * @layers: the names of the overlays to show: "boundary", "buildings",
- *   "routes", "incidents", "track", "position"
+ *   "routes", "incidents", "track", "position", "visits"
  */
 void
 gp_overlay_layer_set_layers (GpOverlayLayer     *self,
@@ -621,6 +667,23 @@ gp_overlay_layer_set_layers (GpOverlayLayer     *self,
   self->show_incidents = g_strv_contains (layers, "incidents");
   self->show_track = g_strv_contains (layers, "track");
   self->show_position = g_strv_contains (layers, "position");
+  self->show_visits = g_strv_contains (layers, "visits");
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * gp_overlay_layer_set_coverage_days:
+ * @days: households not visited in this many days are due a visit
+ */
+void
+gp_overlay_layer_set_coverage_days (GpOverlayLayer *self,
+                                    int             days)
+{
+  g_return_if_fail (GP_IS_OVERLAY_LAYER (self));
+
+  if (self->coverage_days == days)
+    return;
+  self->coverage_days = days;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -36,6 +36,8 @@ void                 gp_overlay_layer_set_selected_building (GpOverlayLayer  *se
                                                              const char      *building_id);
 void                 gp_overlay_layer_set_layers            (GpOverlayLayer  *self,
                                                              const char * const *layers);
+void                 gp_overlay_layer_set_coverage_days     (GpOverlayLayer  *self,
+                                                             int              days);
 
 GpMercPoint          gp_overlay_layer_to_merc               (GpOverlayLayer  *self,
                                                              double           x,

@@ -464,33 +464,6 @@ add_case (GpStore     *store,
   return TRUE;
 }
 
-/* Household id → the time of its last visit (UNIX seconds). */
-static GHashTable *
-last_visit_times (GPtrArray *visits)
-{
-  GHashTable *last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  for (guint i = 0; i < visits->len; i++)
-    {
-      JsonObject *visit = g_ptr_array_index (visits, i);
-      const char *household = gp_json_get_string (visit, "household");
-      g_autoptr(GDateTime) at = gp_json_parse_time (gp_json_get_string (visit, "at"));
-      gint64 *known;
-
-      if (household == NULL || at == NULL)
-        continue;
-      known = g_hash_table_lookup (last, household);
-      if (known == NULL)
-        {
-          known = g_new0 (gint64, 1);
-          *known = G_MININT64;
-          g_hash_table_insert (last, g_strdup (household), known);
-        }
-      *known = MAX (*known, g_date_time_to_unix (at));
-    }
-  return last;
-}
-
 /* A patrol's checkpoints, reached (with times) and missed, by its route. */
 static void
 add_patrol_checkpoints (GpStore    *store,
@@ -572,12 +545,12 @@ cmd_list (GpCtl  *ctl,
     return usage_error ("list", _("--not-visited-days is for households"));
   if (g_str_equal (type, "household"))
     {
-      g_autoptr(GPtrArray) visits = gp_store_list (store, "visit", grid, &error);
-      gint64 since = g_get_real_time () / G_USEC_PER_SEC - (gint64) MAX (not_visited_days, 0) * 86400;
+      g_autoptr(GPtrArray) visits = gp_store_load_all (store, "visit", grid, &error);
+      gint64 since = gp_visit_due_before (not_visited_days, g_get_real_time () / G_USEC_PER_SEC);
 
       if (visits == NULL)
         return fail (error);
-      last_visits = last_visit_times (visits);
+      last_visits = gp_visit_last_times (visits);
       if (not_visited_days >= 0)
         {
           GPtrArray *kept = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);

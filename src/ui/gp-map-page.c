@@ -22,6 +22,7 @@
 #include "gp-overlay-layer.h"
 #include "gp-store.h"
 #include "gp-tile-source.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -31,7 +32,7 @@
 #define MAX_ZOOM 19
 
 static const char * const layer_names[] = {
-  "boundary", "buildings", "routes", "incidents", "track", "position", NULL
+  "boundary", "buildings", "routes", "incidents", "track", "position", "visits", NULL
 };
 
 struct _GpMapPage
@@ -260,7 +261,7 @@ open_mbtiles_async (GpMapPage           *self,
 
   g_task_set_source_tag (task, open_mbtiles_async);
   g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, open_thread);
+  gp_worker_run (task, open_thread);
 }
 
 static void
@@ -508,7 +509,8 @@ on_documents_changed (GpStore    *store,
       if (g_str_has_prefix (ids[i], "grid:") || g_str_has_prefix (ids[i], "building:") ||
           g_str_has_prefix (ids[i], "lane:") || g_str_has_prefix (ids[i], "component:"))
         geometry = TRUE;
-      if (!g_str_has_prefix (ids[i], "household:") && !g_str_has_prefix (ids[i], "policy:"))
+      /* Households and visits count for the coverage layer. */
+      if (!g_str_has_prefix (ids[i], "policy:"))
         overlay = TRUE;
     }
 
@@ -859,6 +861,14 @@ on_layer_change_state (GSimpleAction *action,
 }
 
 static void
+on_coverage_days_changed (GpMapPage *self)
+{
+  gp_overlay_layer_set_coverage_days (self->overlay_layer,
+                                      g_settings_get_int (gp_context_get_settings (self->context),
+                                                          "coverage-days"));
+}
+
+static void
 on_layers_changed (GpMapPage *self)
 {
   g_auto(GStrv) layers = g_settings_get_strv (gp_context_get_settings (self->context), "map-layers");
@@ -952,7 +962,11 @@ gp_map_page_constructed (GObject *object)
   g_signal_connect_object (self->context, "notify::recorder", G_CALLBACK (watch_recorder), self,
                            G_CONNECT_SWAPPED);
 
+  g_signal_connect_object (settings, "changed::coverage-days", G_CALLBACK (on_coverage_days_changed), self,
+                           G_CONNECT_SWAPPED);
+
   on_layers_changed (self);
+  on_coverage_days_changed (self);
   watch_location (self);
   watch_recorder (self);
   on_grid_changed (self);

@@ -21,6 +21,7 @@
 #include "gp-privacy.h"
 #include "gp-store.h"
 #include "gp-visit-dialog.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -468,9 +469,9 @@ summaries_thread (GTask        *task,
   g_autoptr(GPtrArray) households = gp_store_load_all (store, "household", grid, NULL);
   g_autoptr(GPtrArray) buildings = gp_store_load_all (store, "building", grid, NULL);
   g_autoptr(GPtrArray) routes = gp_store_load_all (store, "route", grid, NULL);
-  g_autoptr(GHashTable) last_visit = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GHashTable) last_visit = NULL;
   g_autoptr(GHashTable) by_building = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, free_string);
-  gint64 since = g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
+  gint64 since = gp_visit_due_before (days, g_get_real_time () / G_USEC_PER_SEC);
 
   summaries->days = days;
   summaries->history = g_ptr_array_new_with_free_func (g_free);
@@ -521,21 +522,9 @@ summaries_thread (GTask        *task,
     }
 
   /* Households not visited in N days, by building. */
-  for (guint v = 0; visits != NULL && v < visits->len; v++)
-    {
-      GpVisit *visit = g_ptr_array_index (visits, v);
-      g_autoptr(GDateTime) at = gp_visit_dup_at (visit);
-      gint64 *last = g_hash_table_lookup (last_visit, gp_visit_get_household (visit));
-
-      if (at == NULL || gp_visit_get_household (visit) == NULL)
-        continue;
-      if (last == NULL)
-        {
-          last = g_new0 (gint64, 1);
-          g_hash_table_insert (last_visit, (gpointer) gp_visit_get_household (visit), last);
-        }
-      *last = MAX (*last, g_date_time_to_unix (at));
-    }
+  if (visits == NULL)
+    visits = g_ptr_array_new ();
+  last_visit = gp_visit_last_times (visits);
   for (guint i = 0; households != NULL && i < households->len; i++)
     {
       GpHousehold *household = g_ptr_array_index (households, i);
@@ -581,9 +570,11 @@ on_summaries (GObject      *source,
     return;
   clear_rows (self->rows);
 
-  title = g_strdup_printf (ngettext ("%u Household Not Visited in %d Days", "%u Households Not Visited in %d Days",
+  /* The title stays short: it shares the line with the map button. */
+  adw_preferences_group_set_title (self->coverage_group, _("Visits Due"));
+  title = g_strdup_printf (ngettext ("%u household not visited in %d days", "%u households not visited in %d days",
                                      summaries->not_visited), summaries->not_visited, summaries->days);
-  adw_preferences_group_set_title (self->coverage_group, title);
+  adw_preferences_group_set_description (self->coverage_group, title);
   for (guint i = 0; i < summaries->coverage->len; i++)
     {
       g_auto(GStrv) lines = g_strsplit (g_ptr_array_index (summaries->coverage, i), "\n", -1);
@@ -638,7 +629,7 @@ reload_summaries (GpPatrolPage *self)
   g_task_set_task_data (task, g_strdup (gp_grid_get_code (grid)), g_free);
   g_object_set_data_full (G_OBJECT (task), "gp-store", g_object_ref (self->store), g_object_unref);
   g_object_set_data (G_OBJECT (task), "gp-days", GINT_TO_POINTER (days));
-  g_task_run_in_thread (task, summaries_thread);
+  gp_worker_run (task, summaries_thread);
 }
 
 static gboolean

@@ -305,6 +305,29 @@ visit_building_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Coverage from the patrol page: the households due a visit, on the map. */
+static void
+show_visits_due_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  GpWindow *self = GP_WINDOW (widget);
+  GSettings *settings = gp_context_get_settings (self->context);
+  g_auto(GStrv) layers = g_settings_get_strv (settings, "map-layers");
+
+  if (!g_strv_contains ((const char * const *) layers, "visits"))
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) changed = NULL;
+
+      g_strv_builder_addv (builder, (const char **) layers);
+      g_strv_builder_add (builder, "visits");
+      changed = g_strv_builder_end (builder);
+      g_settings_set_strv (settings, "map-layers", (const char * const *) changed);
+    }
+  adw_view_stack_set_visible_child_name (self->view_stack, "map");
+}
+
 /* An incident from the map or elsewhere, on the incidents page. */
 static void
 show_incident_action (GtkWidget  *widget,
@@ -436,6 +459,7 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.report-here", "(dd)", report_here_action);
   gtk_widget_class_install_action (widget_class, "win.show-incident", "s", show_incident_action);
   gtk_widget_class_install_action (widget_class, "win.visit-building", "s", visit_building_action);
+  gtk_widget_class_install_action (widget_class, "win.show-visits-due", NULL, show_visits_due_action);
 }
 
 static void
