@@ -228,6 +228,10 @@ test_walk (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
   g_assert_true (gp_visit_dialog_choose (visit, "household:610103003003-05-1-101"));
   gp_visit_dialog_set_note (visit, "独居老人，送去米面");
+  gp_visit_dialog_set_tags (visit, (const char *[]) { "needs_help", "policy_explained", NULL });
+  gtk_window_set_default_size (GTK_WINDOW (visit), 360, 720);
+  gp_test_wait_frames (GTK_WIDGET (visit), 5);
+  save_png (GTK_WIDGET (visit), "visit-dialog-360x720");
   gp_visit_dialog_save (visit);
   g_assert_true (gp_test_wait_until (visit_gone, &visit, 10000));
 
@@ -253,6 +257,14 @@ test_walk (Fixture       *fixture,
   visits = gp_store_load_all (fixture->store, "visit", GP_DEMO_GRID_CODE, NULL);
   g_assert_cmpuint (visits->len, ==, 1);
   g_assert_cmpstr (gp_visit_get_patrol (g_ptr_array_index (visits, 0)), ==, patrol_id);
+  {
+    g_auto(GStrv) tags = gp_visit_dup_tags (g_ptr_array_index (visits, 0));
+
+    g_assert_nonnull (tags);
+    g_assert_cmpuint (g_strv_length (tags), ==, 2);
+    g_assert_cmpstr (tags[0], ==, "needs_help");
+    g_assert_cmpstr (tags[1], ==, "policy_explained");
+  }
   /* With its building, for the building's sheet on the map. */
   g_assert_cmpstr (gp_document_get_string_member (g_ptr_array_index (visits, 0), "building"), ==,
                    "building:610103003003-05");

@@ -484,8 +484,22 @@ test_visits (Fixture       *fixture,
 
   g_clear_object (&fixture->store);
   visit = ctl_out (fixture, 0, NULL, "visit", "household:610103003003-01-1-101", "--note", "独居老人，身体好",
-                   "--as", "wang", NULL);
+                   "--tag", "all_well", "--tag", "policy_explained", "--as", "wang", NULL);
   g_assert_true (g_str_has_prefix (visit, "visit:"));
+  g_strchomp (visit);
+  {
+    g_autofree char *shown = ctl_out (fixture, 0, NULL, "show", visit, "--json", NULL);
+    g_autoptr(JsonNode) shown_node = json_from_string (shown, NULL);
+    JsonArray *tags = gp_json_get_array (json_node_get_object (shown_node), "tags");
+
+    g_assert_nonnull (tags);
+    g_assert_cmpuint (json_array_get_length (tags), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (tags, 0), ==, "all_well");
+    g_assert_cmpstr (json_array_get_string_element (tags, 1), ==, "policy_explained");
+  }
+  /* A tag nobody knows is wrong usage, and nothing is recorded. */
+  g_free (ctl_out (fixture, 2, &err, "visit", "household:610103003003-01-1-103", "--tag", "happy", NULL));
+  g_assert_nonnull (strstr (err, "“happy” is not a visit tag"));
   old = ctl_out (fixture, 0, NULL, "visit", "household:610103003003-01-1-102", "--at", long_ago_text, NULL);
   g_clear_pointer (&err, g_free);
   g_free (ctl_out (fixture, 1, &err, "visit", "household:nobody", NULL));
@@ -503,6 +517,14 @@ test_visits (Fixture       *fixture,
       if (g_str_equal (gp_json_get_string (household, "_id"), "household:610103003003-01-1-102"))
         g_assert_nonnull (gp_json_get_string (household, "last_visit"));
     }
+
+  /* Two visits: the refused ones left nothing behind. */
+  {
+    g_autofree char *visits = ctl_out (fixture, 0, NULL, "list", "visits", "--json", NULL);
+    g_autoptr(JsonNode) visits_node = json_from_string (visits, NULL);
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (visits_node)), ==, 2);
+  }
 }
 
 int

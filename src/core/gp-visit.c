@@ -144,6 +144,71 @@ gp_visit_get_patrol (GpVisit *self)
   return gp_document_get_string_member (GP_DOCUMENT (self), "patrol");
 }
 
+/* What a worker notes at a door, in the order offered. */
+static const struct
+{
+  const char *id;
+  const char *label;
+} visit_tags[] = {
+  { "all_well", N_("All well") },
+  { "nobody_home", N_("Nobody home") },
+  { "needs_help", N_("Needs help") },
+  { "safety_hazard", N_("Safety hazard") },
+  { "dispute", N_("Dispute") },
+  { "request", N_("Has a request") },
+  { "residents_changed", N_("Residents changed") },
+  { "policy_explained", N_("Policy explained") },
+};
+
+/**
+ * gp_visit_list_tags:
+ *
+ * Returns: (transfer none): the ids of the tags a visit can carry, %NULL-terminated
+ */
+const char * const *
+gp_visit_list_tags (void)
+{
+  static const char *ids[G_N_ELEMENTS (visit_tags) + 1];
+
+  if (ids[0] == NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (visit_tags); i++)
+      ids[i] = visit_tags[i].id;
+  return ids;
+}
+
+/**
+ * gp_visit_tag_label:
+ *
+ * Returns: the tag in words; an unknown tag (from the centre, say) as it is
+ */
+const char *
+gp_visit_tag_label (const char *tag)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (visit_tags); i++)
+    if (g_strcmp0 (tag, visit_tags[i].id) == 0)
+      return _(visit_tags[i].label);
+  return tag;
+}
+
+/* The visit's tags in words, "All well, Policy explained"; empty if none. */
+char *
+gp_visit_format_tags (GpVisit *self)
+{
+  g_auto(GStrv) tags = NULL;
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (GP_IS_VISIT (self), g_string_free (text, FALSE));
+
+  tags = gp_visit_dup_tags (self);
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append (text, C_("list of tags", ", "));
+      g_string_append (text, gp_visit_tag_label (tags[i]));
+    }
+  return g_string_free (text, FALSE);
+}
+
 /**
  * gp_visit_last_times:
  * @visits: (element-type GpVisit): visits in any order

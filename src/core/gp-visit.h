@@ -21,6 +21,10 @@ const char  *gp_visit_get_note      (GpVisit *self);
 char       **gp_visit_dup_tags      (GpVisit *self) G_GNUC_WARN_UNUSED_RESULT;
 const char  *gp_visit_get_patrol    (GpVisit *self);
 
+const char * const *gp_visit_list_tags (void);
+const char  *gp_visit_tag_label     (const char *tag);
+char        *gp_visit_format_tags   (GpVisit    *self) G_GNUC_WARN_UNUSED_RESULT;
+
 GHashTable  *gp_visit_last_times    (GPtrArray *visits) G_GNUC_WARN_UNUSED_RESULT;
 gint64       gp_visit_due_before    (int        days,
                                      gint64     now);

@@ -87,7 +87,7 @@ parse_options (const char    *command,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *parameter = g_strdup_printf ("%s %s", command, synopsis);
+  g_autofree char *parameter = g_strdup (synopsis);
 
   context = g_option_context_new (parameter);
   g_option_context_set_summary (context, summary);
@@ -1165,8 +1165,12 @@ cmd_visit (GpCtl  *ctl,
   g_autofree char *note = NULL;
   g_autofree char *actor = NULL;
   g_autofree char *at_text = NULL;
+  g_auto(GStrv) tags = NULL;
   GOptionEntry entries[] = {
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("What was found, what they need"), "T" },
+    { "tag", 0, 0, G_OPTION_ARG_STRING_ARRAY, &tags,
+      N_("What was seen, again for more: all_well, nobody_home, needs_help, safety_hazard, dispute, request, "
+         "residents_changed, policy_explained"), "TAG" },
     { "as", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Who visited (default: your user name)"), "USER" },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("When (default: now)"), "ISO8601" },
     { NULL }
@@ -1183,6 +1187,14 @@ cmd_visit (GpCtl  *ctl,
     return usage_error ("visit", _("visit needs one HOUSEHOLD-ID"));
   if (!parse_time (at_text, &at, &error))
     return usage_error ("visit", error->message);
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    if (!g_strv_contains (gp_visit_list_tags (), tags[i]))
+      {
+        g_autofree char *known = g_strjoinv (", ", (char **) gp_visit_list_tags ());
+        g_autofree char *message = g_strdup_printf (_("“%s” is not a visit tag; the tags are %s"), tags[i], known);
+
+        return usage_error ("visit", message);
+      }
   store = ctl_store (ctl, &error);
   if (store == NULL)
     return fail (error);
@@ -1194,7 +1206,8 @@ cmd_visit (GpCtl  *ctl,
     }
   visit = gp_visit_new ();
   g_object_set (visit, "grid", gp_household_get_grid (GP_HOUSEHOLD (household)), "household", argv[1],
-                "worker", actor ? actor : g_get_user_name (), "at", at, "note", note, NULL);
+                "worker", actor ? actor : g_get_user_name (), "at", at, "note", note,
+                "tags", tags, NULL);
   gp_document_set_member (GP_DOCUMENT (visit), "building",
                           json_node_init_string (json_node_alloc (),
                                                  gp_household_get_building (GP_HOUSEHOLD (household))));
@@ -1215,7 +1228,8 @@ static const Command commands[] = {
   { "report", "--category CODE (--lat LAT --lon LON | --building ID)", N_("Report an incident"), cmd_report },
   { "act", "INCIDENT ACTION [--note T] [--photo FILE]…", N_("Take a workflow step on an incident"), cmd_act },
   { "patrol", "replay ROUTE-ID FILE [--as USER] | finish PATROL-ID", N_("Record a patrol from a track"), cmd_patrol },
-  { "visit", "HOUSEHOLD-ID [--note T] [--as USER] [--at ISO8601]", N_("Record a household visit"), cmd_visit },
+  { "visit", "HOUSEHOLD-ID [--note T] [--tag TAG]… [--as USER] [--at ISO8601]", N_("Record a household visit"),
+    cmd_visit },
 };
 
 static void

@@ -268,9 +268,20 @@ add_last_visit (GpBuildingSheet *self,
   else
     {
       g_autofree char *when = format_time (g_date_time_to_unix (last_at));
-      g_autofree char *subtitle = g_strjoin (" · ", when, gp_visit_get_worker (last),
-                                             gp_visit_get_note (last) ? gp_visit_get_note (last) : "",
-                                             NULL);
+      g_autofree char *tags = gp_visit_format_tags (last);
+      g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
+      g_auto(GStrv) strv = NULL;
+      g_autofree char *subtitle = NULL;
+
+      g_strv_builder_add (parts, when);
+      if (gp_visit_get_worker (last) != NULL)
+        g_strv_builder_add (parts, gp_visit_get_worker (last));
+      if (*tags != '\0')
+        g_strv_builder_add (parts, tags);
+      if (gp_visit_get_note (last) != NULL)
+        g_strv_builder_add (parts, gp_visit_get_note (last));
+      strv = g_strv_builder_end (parts);
+      subtitle = g_strjoinv (" · ", strv);
 
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
     }

@@ -1,7 +1,8 @@
 /* gp-visit-dialog.c
  *
  * A visit: which household (a building, then its households, residents'
- * names masked), a note of what was found and needed, and the tags seen.
+ * names masked), a note of what was found and needed, and tags for what
+ * was seen (all well, needs help, a hazard…).
  * Saved in the store's thread; the patrol walked, if any, is noted.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -31,6 +32,8 @@ struct _GpVisitDialog
   AdwComboRow   *building_row;
   AdwComboRow   *household_row;
   AdwEntryRow   *note_row;
+  GtkFlowBox    *tags_box;
+  GPtrArray     *tag_buttons;  /* GtkToggleButton, in gp_visit_list_tags() order */
   GtkLabel      *message_label;
   GtkButton     *save_button;
 };
@@ -128,6 +131,32 @@ gp_visit_dialog_set_note (GpVisitDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->note_row), note ? note : "");
 }
 
+/* Ticks the given tags and unticks the rest. */
+void
+gp_visit_dialog_set_tags (GpVisitDialog      *self,
+                          const char * const *tags)
+{
+  const char * const *ids = gp_visit_list_tags ();
+
+  g_return_if_fail (GP_IS_VISIT_DIALOG (self));
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    gtk_toggle_button_set_active (g_ptr_array_index (self->tag_buttons, i),
+                                  tags != NULL && g_strv_contains (tags, ids[i]));
+}
+
+static GStrv
+dup_chosen_tags (GpVisitDialog *self)
+{
+  const char * const *ids = gp_visit_list_tags ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (gtk_toggle_button_get_active (g_ptr_array_index (self->tag_buttons, i)))
+      g_strv_builder_add (builder, ids[i]);
+  return g_strv_builder_end (builder);
+}
+
 static void
 on_saved (GObject      *source,
           GAsyncResult *result,
@@ -157,6 +186,7 @@ gp_visit_dialog_save (GpVisitDialog *self)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *worker = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) tags = NULL;
   guint index;
   GpHousehold *household;
   const char *note;
@@ -174,10 +204,12 @@ gp_visit_dialog_save (GpVisitDialog *self)
   household = g_ptr_array_index (self->households, index);
   worker = gp_context_dup_user_name (self->context);
   note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
+  tags = dup_chosen_tags (self);
   visit = gp_visit_new ();
   g_object_set (visit, "grid", gp_household_get_grid (household),
                 "household", gp_document_get_id (GP_DOCUMENT (household)), "worker", worker, "at", now,
-                "note", note && *note ? note : NULL, "patrol", self->patrol_id, NULL);
+                "note", note && *note ? note : NULL, "patrol", self->patrol_id,
+                "tags", tags[0] != NULL ? tags : NULL, NULL);
   /* The building too, so that a building's sheet finds its last visit. */
   gp_document_set_member (GP_DOCUMENT (visit), "building",
                           json_node_init_string (json_node_alloc (), gp_household_get_building (household)));
@@ -209,6 +241,7 @@ gp_visit_dialog_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->buildings, g_ptr_array_unref);
   g_clear_pointer (&self->households, g_ptr_array_unref);
+  g_clear_pointer (&self->tag_buttons, g_ptr_array_unref);
   g_free (self->patrol_id);
   g_free (self->message);
 
@@ -237,11 +270,14 @@ gp_visit_dialog_init (GpVisitDialog *self)
   GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *tags_group = adw_preferences_group_new ();
   GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  const char * const *tag_ids = gp_visit_list_tags ();
 
   gtk_window_set_title (GTK_WINDOW (self), _("Household Visit"));
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (self), 420, 420);
+  gtk_window_set_default_size (GTK_WINDOW (self), 420, 560);
 
   adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
   adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
@@ -262,6 +298,32 @@ gp_visit_dialog_init (GpVisitDialog *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->building_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->household_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->note_row));
+  /* Tags: what was seen at the door, a tap each. */
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (tags_group), _("What You Saw"));
+  self->tags_box = GTK_FLOW_BOX (gtk_flow_box_new ());
+  gtk_flow_box_set_selection_mode (self->tags_box, GTK_SELECTION_NONE);
+  /* Two a line at least: the Chinese labels are four characters and fit
+   * three; longer ones wrap inside their button. */
+  gtk_flow_box_set_min_children_per_line (self->tags_box, 2);
+  gtk_flow_box_set_max_children_per_line (self->tags_box, 4);
+  gtk_flow_box_set_homogeneous (self->tags_box, TRUE);
+  gtk_flow_box_set_column_spacing (self->tags_box, 6);
+  gtk_flow_box_set_row_spacing (self->tags_box, 6);
+  self->tag_buttons = g_ptr_array_new ();
+  for (guint i = 0; tag_ids[i] != NULL; i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new ();
+      GtkWidget *label = gtk_label_new (gp_visit_tag_label (tag_ids[i]));
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      gtk_button_set_child (GTK_BUTTON (button), label);
+
+      gtk_widget_add_css_class (button, "gp-tag-toggle");
+      gtk_flow_box_append (self->tags_box, button);
+      g_ptr_array_add (self->tag_buttons, button);
+    }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (tags_group), GTK_WIDGET (self->tags_box));
   self->message_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->message_label, TRUE);
   gtk_label_set_xalign (self->message_label, 0);
@@ -271,10 +333,15 @@ gp_visit_dialog_init (GpVisitDialog *self)
   gtk_widget_set_margin_start (content, 12);
   gtk_widget_set_margin_end (content, 12);
   gtk_widget_set_margin_top (content, 12);
+  gtk_widget_set_margin_bottom (content, 12);
   gtk_box_append (GTK_BOX (content), group);
+  gtk_box_append (GTK_BOX (content), tags_group);
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->message_label));
   adw_clamp_set_child (ADW_CLAMP (clamp), content);
-  gtk_box_append (GTK_BOX (box), clamp);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
   adw_window_set_content (ADW_WINDOW (self), box);
 }
 

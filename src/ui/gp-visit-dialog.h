@@ -21,6 +21,8 @@ gboolean       gp_visit_dialog_choose       (GpVisitDialog *self,
                                              const char    *household_id);
 void           gp_visit_dialog_set_note     (GpVisitDialog *self,
                                              const char    *note);
+void           gp_visit_dialog_set_tags     (GpVisitDialog      *self,
+                                             const char * const *tags);
 void           gp_visit_dialog_save         (GpVisitDialog *self);
 const char    *gp_visit_dialog_get_message  (GpVisitDialog *self);
 
