@@ -1,0 +1,542 @@
+/* gp-couch.c
+ *
+ * One libsoup session per server, logged in with CouchDB's `_session`
+ * cookie and logged in again, once, when the server answers 401 (the
+ * cookie expired). Requests are synchronous and meant for a worker thread;
+ * a client is used by one thread at a time. Every reply is read with a
+ * size limit and checked before anything trusts it: a reply that is not
+ * JSON, is cut short or is too big is an error in words, never a crash.
+ * TLS certificates are verified; plain http:// is refused except to this
+ * machine (a server on loopback, as in the tests) unless allowed
+ * explicitly. The password is kept in memory only and never logged.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-couch"
+
+#include "config.h"
+
+#include "gp-couch.h"
+#include "gp-json.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#define DEFAULT_TIMEOUT_S 30
+
+struct _GpCouch
+{
+  GObject      parent_instance;
+
+  char        *url;          /* without a trailing slash */
+  SoupSession *session;
+  char        *name;
+  char        *password;
+  char        *user;
+  GStrv        roles;
+  guint        n_logins;
+  guint        n_requests;
+};
+
+G_DEFINE_FINAL_TYPE (GpCouch, gp_couch, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (gp-couch-error-quark, gp_couch_error)
+
+static void
+gp_couch_finalize (GObject *object)
+{
+  GpCouch *self = (GpCouch *) object;
+
+  g_free (self->url);
+  g_clear_object (&self->session);
+  g_free (self->name);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  g_free (self->user);
+  g_strfreev (self->roles);
+
+  G_OBJECT_CLASS (gp_couch_parent_class)->finalize (object);
+}
+
+static void
+gp_couch_class_init (GpCouchClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gp_couch_finalize;
+}
+
+static void
+gp_couch_init (GpCouch *self)
+{
+}
+
+static gboolean
+is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * gp_couch_new:
+ * @url: the server, `https://centre.example.org:6984` (a path is kept: a
+ *   server behind a reverse proxy at `/couch` works)
+ * @allow_insecure: allow plain http:// to another machine
+ */
+GpCouch *
+gp_couch_new (const char  *url,
+              gboolean     allow_insecure,
+              GError     **error)
+{
+  g_autoptr(GpCouch) self = NULL;
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || scheme == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0) ||
+      g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    {
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_URL,
+                   _("“%s” is not the address of a grid centre; it looks like https://centre.example.org"), url);
+      return NULL;
+    }
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !allow_insecure && !is_loopback (g_uri_get_host (uri)))
+    {
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_INSECURE,
+                   _("The address starts with http://, which sends passwords and residents’ data unprotected; "
+                     "use https://"));
+      return NULL;
+    }
+
+  self = g_object_new (GP_TYPE_COUCH, NULL);
+  self->url = g_strdup (url);
+  while (g_str_has_suffix (self->url, "/"))
+    self->url[strlen (self->url) - 1] = '\0';
+  self->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT_S,
+                                                 "idle-timeout", DEFAULT_TIMEOUT_S,
+                                                 "user-agent", "GridPatrol/" PACKAGE_VERSION " ",
+                                                 NULL);
+  soup_session_add_feature_by_type (self->session, SOUP_TYPE_COOKIE_JAR);
+  return g_steal_pointer (&self);
+}
+
+const char *
+gp_couch_get_url (GpCouch *self)
+{
+  g_return_val_if_fail (GP_IS_COUCH (self), NULL);
+
+  return self->url;
+}
+
+/* Seconds to wait for a connection or a reply before giving up. */
+void
+gp_couch_set_timeout (GpCouch *self,
+                      guint    seconds)
+{
+  g_return_if_fail (GP_IS_COUCH (self));
+
+  soup_session_set_timeout (self->session, seconds);
+  soup_session_set_idle_timeout (self->session, seconds);
+}
+
+void
+gp_couch_set_credentials (GpCouch    *self,
+                          const char *name,
+                          const char *password)
+{
+  g_return_if_fail (GP_IS_COUCH (self));
+
+  g_free (self->name);
+  self->name = g_strdup (name);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  self->password = g_strdup (password);
+}
+
+const char *
+gp_couch_get_user (GpCouch *self)
+{
+  g_return_val_if_fail (GP_IS_COUCH (self), NULL);
+
+  return self->user;
+}
+
+const char * const *
+gp_couch_get_roles (GpCouch *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (GP_IS_COUCH (self), none);
+
+  return self->roles ? (const char * const *) self->roles : none;
+}
+
+guint
+gp_couch_get_n_logins (GpCouch *self)
+{
+  g_return_val_if_fail (GP_IS_COUCH (self), 0);
+
+  return self->n_logins;
+}
+
+/* Requests sent, logins and retries included: what a sync cost. */
+guint
+gp_couch_get_n_requests (GpCouch *self)
+{
+  g_return_val_if_fail (GP_IS_COUCH (self), 0);
+
+  return self->n_requests;
+}
+
+/* A document id as one path segment; `_design/` and `_local/` keep their slash. */
+char *
+gp_couch_escape_id (const char *id)
+{
+  const char *prefixes[] = { "_design/", "_local/" };
+
+  g_return_val_if_fail (id != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_str_has_prefix (id, prefixes[i]))
+      {
+        g_autofree char *rest = g_uri_escape_string (id + strlen (prefixes[i]), NULL, FALSE);
+
+        return g_strconcat (prefixes[i], rest, NULL);
+      }
+  return g_uri_escape_string (id, NULL, FALSE);
+}
+
+/* A failure to talk to the server at all, in words. */
+static void
+set_transport_error (GError     **error,
+                     GError      *cause)
+{
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_error_copy (cause));
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_TIMEOUT, _("The grid centre did not answer in time"));
+  else if (cause->domain == G_TLS_ERROR)
+    g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_TLS,
+                 _("The grid centre’s certificate cannot be trusted: %s"), cause->message);
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+           g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+           g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+    g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY, _("The grid centre’s reply was cut short"));
+  else
+    g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNREACHABLE,
+                 _("The grid centre cannot be reached: %s"), cause->message);
+}
+
+/* The whole reply body, up to GP_COUCH_MAX_REPLY. */
+static GBytes *
+read_reply (SoupMessage   *message,
+            GInputStream  *stream,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  goffset announced = -1;
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    announced = soup_message_headers_get_content_length (headers);
+  if (announced > GP_COUCH_MAX_REPLY)
+    {
+      g_autofree char *size = g_strdup_printf ("%" G_GOFFSET_FORMAT, announced);
+
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+                   _("The grid centre’s reply is too large (%s bytes)"), size);
+      return NULL;
+    }
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) chunk = g_input_stream_read_bytes (stream, 65536, cancellable, &local_error);
+
+      if (chunk == NULL)
+        {
+          set_transport_error (error, local_error);
+          return NULL;
+        }
+      if (g_bytes_get_size (chunk) == 0)
+        break;
+      if (body->len + g_bytes_get_size (chunk) > GP_COUCH_MAX_REPLY)
+        {
+          g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+                       _("The grid centre’s reply is too large (over %d MB)"), GP_COUCH_MAX_REPLY / (1024 * 1024));
+          return NULL;
+        }
+      g_byte_array_append (body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+    }
+  if (announced >= 0 && (goffset) body->len != announced)
+    {
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY, _("The grid centre’s reply was cut short"));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&body));
+}
+
+static JsonNode *
+parse_reply (GBytes   *body,
+             guint     status,
+             GError  **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
+  if (length == 0 || !json_parser_load_from_data (parser, data, (gssize) length, &local_error) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+                   _("The grid centre’s reply is not JSON (HTTP %u)"), status);
+      return NULL;
+    }
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+/* An HTTP error status with CouchDB's {"error", "reason"}, in words. */
+static void
+set_status_error (GError    **error,
+                  guint       status,
+                  JsonNode   *reply)
+{
+  JsonObject *object = reply && JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
+  const char *reason = gp_json_get_string (object, "reason");
+  const char *kind = gp_json_get_string (object, "error");
+  const char *said = reason ? reason : kind ? kind : "";
+
+  switch (status)
+    {
+    case SOUP_STATUS_UNAUTHORIZED:
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED,
+                   _("The grid centre needs you to log in: %s"), said);
+      break;
+    case SOUP_STATUS_FORBIDDEN:
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_FORBIDDEN, _("The grid centre refused: %s"), said);
+      break;
+    case SOUP_STATUS_NOT_FOUND:
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_NOT_FOUND, _("Not found on the grid centre: %s"), said);
+      break;
+    case SOUP_STATUS_CONFLICT:
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_CONFLICT, _("Changed meanwhile on the grid centre: %s"),
+                   said);
+      break;
+    default:
+      if (status >= 500)
+        g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_SERVER, _("The grid centre failed (HTTP %u): %s"), status,
+                     said);
+      else
+        g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REQUEST,
+                     _("The grid centre did not accept the request (HTTP %u): %s"), status, said);
+    }
+}
+
+static JsonNode *
+send_once (GpCouch       *self,
+           const char    *method,
+           const char    *path,
+           GBytes        *body,
+           guint         *status,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autofree char *url = g_strconcat (self->url, path, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  guint code;
+
+  *status = 0;
+  if (message == NULL)
+    {
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_URL, _("“%s” is not a valid address"), url);
+      return NULL;
+    }
+  soup_message_headers_append (soup_message_get_request_headers (message), "Accept", "application/json");
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, "application/json", body);
+
+  self->n_requests++;
+  stream = soup_session_send (self->session, message, cancellable, &local_error);
+  if (stream == NULL)
+    {
+      set_transport_error (error, local_error);
+      return NULL;
+    }
+  code = soup_message_get_status (message);
+  *status = code;
+  reply = read_reply (message, stream, cancellable, error);
+  if (reply == NULL)
+    return NULL;
+  g_input_stream_close (stream, NULL, NULL);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (code))
+    return parse_reply (reply, code, error);
+  /* An error's body is a courtesy: read it when it is JSON. */
+  node = g_bytes_get_size (reply) > 0 ? parse_reply (reply, code, NULL) : NULL;
+  set_status_error (error, code, node);
+  return NULL;
+}
+
+static gboolean
+read_login (GpCouch   *self,
+            JsonNode  *reply,
+            GError   **error)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
+  JsonArray *roles = gp_json_get_array (object, "roles");
+  const char *name = gp_json_get_string (object, "name");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  /* CouchDB 3 answers {"ok": true, "name": …, "roles": […]}. */
+  if (name == NULL || roles == NULL)
+    {
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+                   _("The grid centre’s answer to logging in is not a CouchDB server’s"));
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (roles); i++)
+    {
+      JsonNode *role = json_array_get_element (roles, i);
+
+      if (!gp_json_node_is_string (role))
+        {
+          g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+                       _("The grid centre’s answer to logging in is not a CouchDB server’s"));
+          return FALSE;
+        }
+      g_strv_builder_add (builder, json_node_get_string (role));
+    }
+  g_free (self->user);
+  self->user = g_strdup (name);
+  g_strfreev (self->roles);
+  self->roles = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+/**
+ * gp_couch_login:
+ *
+ * Logs in with the credentials given: the session cookie is kept for the
+ * requests that follow, and the user's name and roles are known.
+ */
+gboolean
+gp_couch_login (GpCouch       *self,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) request = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = NULL;
+  guint status;
+
+  g_return_val_if_fail (GP_IS_COUCH (self), FALSE);
+
+  if (self->name == NULL || self->password == NULL)
+    {
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED, _("Enter your user name and password"));
+      return FALSE;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, self->name);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, self->password);
+  json_builder_end_object (builder);
+  request = json_builder_get_root (builder);
+  /* The password is in these bytes only while the request is sent. */
+  text = json_to_string (request, FALSE);
+  body = g_bytes_new (text, strlen (text));
+  memset (text, 0, strlen (text));
+
+  reply = send_once (self, "POST", "/_session", body, &status, cancellable, &local_error);
+  if (reply == NULL)
+    {
+      if (status == SOUP_STATUS_UNAUTHORIZED)
+        g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED,
+                     _("The user name or password is wrong"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!read_login (self, reply, error))
+    return FALSE;
+  self->n_logins++;
+  g_debug ("Logged in to %s as %s", self->url, self->user);
+  return TRUE;
+}
+
+/**
+ * gp_couch_request:
+ * @path: from the server's root, escaped, with its query: `/db/_changes?since=0`
+ * @body: (nullable): JSON to send
+ * @status: (out) (optional): the HTTP status, 0 when there was no answer
+ *
+ * Sends one request and reads its JSON reply. When the server answers 401
+ * and there are credentials, logs in again and sends it once more.
+ *
+ * Returns: (transfer full): the reply, or %NULL with @error set
+ */
+JsonNode *
+gp_couch_request (GpCouch       *self,
+                  const char    *method,
+                  const char    *path,
+                  JsonNode      *body,
+                  guint         *status,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *reply;
+  guint code = 0;
+
+  g_return_val_if_fail (GP_IS_COUCH (self), NULL);
+  g_return_val_if_fail (method != NULL && path != NULL && path[0] == '/', NULL);
+
+  if (body != NULL)
+    {
+      char *text = json_to_string (body, FALSE);
+
+      bytes = g_bytes_new_take (text, strlen (text));
+    }
+
+  reply = send_once (self, method, path, bytes, &code, cancellable, &local_error);
+  if (reply == NULL && code == SOUP_STATUS_UNAUTHORIZED && self->password != NULL)
+    {
+      g_clear_error (&local_error);
+      if (!gp_couch_login (self, cancellable, &local_error))
+        {
+          if (status != NULL)
+            *status = SOUP_STATUS_UNAUTHORIZED;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      reply = send_once (self, method, path, bytes, &code, cancellable, &local_error);
+    }
+  if (status != NULL)
+    *status = code;
+  if (reply == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return reply;
+}

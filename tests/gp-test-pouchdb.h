@@ -1,0 +1,32 @@
+/* gp-test-pouchdb.h — a real PouchDB Server on 127.0.0.1 for the sync tests.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "gp-couch.h"
+
+G_BEGIN_DECLS
+
+#define GP_TEST_POUCHDB_ADMIN          "admin"
+#define GP_TEST_POUCHDB_ADMIN_PASSWORD "admin-secret"
+
+typedef struct _GpTestPouchdb GpTestPouchdb;
+
+GpTestPouchdb *gp_test_pouchdb_start     (void);
+void           gp_test_pouchdb_stop      (GpTestPouchdb *server);
+const char    *gp_test_pouchdb_get_url   (GpTestPouchdb *server);
+GpCouch       *gp_test_pouchdb_get_admin (GpTestPouchdb *server);
+JsonNode      *gp_test_pouchdb_admin     (GpTestPouchdb *server,
+                                          const char    *method,
+                                          const char    *path,
+                                          const char    *json);
+void           gp_test_pouchdb_add_user  (GpTestPouchdb *server,
+                                          const char    *name,
+                                          const char    *password,
+                                          const char    *role,
+                                          ...) G_GNUC_NULL_TERMINATED;
+
+guint16        gp_test_free_port         (void);
+
+G_END_DECLS
