@@ -92,6 +92,13 @@ static const char * const migrations[] = {
   "  accuracy REAL NOT NULL DEFAULT 0,"
   "  PRIMARY KEY (patrol, time)"
   ") WITHOUT ROWID;",
+
+  /* 5 — CouchDB's local documents (`_local/…`): replication checkpoints.
+   * Not revisioned, not in the change feed, never replicated. */
+  "CREATE TABLE local_docs ("
+  "  id   TEXT PRIMARY KEY,"
+  "  body TEXT NOT NULL"
+  ") WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GP_STORE_SCHEMA_VERSION);

@@ -789,3 +789,80 @@ gp_store_drop_track (GpStore     *self,
   g_rec_mutex_unlock (&self->writer->lock);
   return ok;
 }
+
+/**
+ * gp_store_get_local:
+ * @id: `_local/…`
+ *
+ * Returns: (transfer full) (nullable): the local document, or %NULL with
+ *   %GP_STORE_ERROR_NOT_FOUND
+ */
+JsonObject *
+gp_store_get_local (GpStore     *self,
+                    const char  *id,
+                    GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  gboolean row = FALSE;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  g_rec_mutex_lock (&self->reader->lock);
+  stmt = gp_db_prepare (self->reader, "SELECT body FROM local_docs WHERE id = ?1", &local_error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+      if (gp_db_step (self->reader, stmt, &row, &local_error) && row)
+        text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  node = text ? json_from_string (text, NULL) : NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND, _("There is no local document %s"), id);
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* Writes a local document in a transaction of its own, replacing it. */
+gboolean
+gp_store_put_local (GpStore     *self,
+                    const char  *id,
+                    JsonObject  *body,
+                    GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL && body != NULL, FALSE);
+
+  node = json_node_init_object (json_node_alloc (), body);
+  text = json_to_string (node, FALSE);
+  g_rec_mutex_lock (&self->writer->lock);
+  stmt = gp_db_prepare (self->writer, "INSERT OR REPLACE INTO local_docs (id, body) VALUES (?1, ?2)", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+      ok = gp_db_step_done (self->writer, stmt, error);
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&self->writer->lock);
+  return ok;
+}

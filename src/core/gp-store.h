@@ -76,7 +76,7 @@ typedef struct
   gboolean deleted;
 } GpStoreChange;
 
-#define GP_STORE_SCHEMA_VERSION 4
+#define GP_STORE_SCHEMA_VERSION 5
 #define GP_STORE_FILE_NAME      "gridpatrol.db"
 
 #define GP_TYPE_STORE (gp_store_get_type ())
@@ -145,6 +145,15 @@ GPtrArray   *gp_store_changes               (GpStore              *self,
                                              guint                 limit,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 void         gp_store_change_free           (GpStoreChange        *change);
+
+/* Local documents (`_local/…`), as CouchDB's: no revisions, not replicated. */
+JsonObject  *gp_store_get_local             (GpStore              *self,
+                                             const char           *id,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean     gp_store_put_local             (GpStore              *self,
+                                             const char           *id,
+                                             JsonObject           *body,
+                                             GError              **error);
 
 /* Attachments: bytes live in files named by their digest beside the database. */
 GBytes      *gp_store_read_attachment       (GpStore              *self,

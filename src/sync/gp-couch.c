@@ -346,12 +346,17 @@ set_status_error (GError    **error,
     }
 }
 
-static JsonNode *
+/* One request; the reply's bytes when it succeeded, else @error in words
+ * (with the server's reason when it gave one). */
+static GBytes *
 send_once (GpCouch       *self,
            const char    *method,
            const char    *path,
+           const char    *accept,
+           const char    *content_type,
            GBytes        *body,
            guint         *status,
+           char         **reply_type,
            GCancellable  *cancellable,
            GError       **error)
 {
@@ -369,9 +374,9 @@ send_once (GpCouch       *self,
       g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_URL, _("“%s” is not a valid address"), url);
       return NULL;
     }
-  soup_message_headers_append (soup_message_get_request_headers (message), "Accept", "application/json");
+  soup_message_headers_append (soup_message_get_request_headers (message), "Accept", accept);
   if (body != NULL)
-    soup_message_set_request_body_from_bytes (message, "application/json", body);
+    soup_message_set_request_body_from_bytes (message, content_type, body);
 
   self->n_requests++;
   stream = soup_session_send (self->session, message, cancellable, &local_error);
@@ -388,11 +393,54 @@ send_once (GpCouch       *self,
   g_input_stream_close (stream, NULL, NULL);
 
   if (SOUP_STATUS_IS_SUCCESSFUL (code))
-    return parse_reply (reply, code, error);
+    {
+      if (reply_type != NULL)
+        *reply_type = g_strdup (soup_message_headers_get_content_type (soup_message_get_response_headers (message),
+                                                                        NULL));
+      return g_steal_pointer (&reply);
+    }
   /* An error's body is a courtesy: read it when it is JSON. */
   node = g_bytes_get_size (reply) > 0 ? parse_reply (reply, code, NULL) : NULL;
   set_status_error (error, code, node);
   return NULL;
+}
+
+/* send_once(), logging in again once when the session has expired. */
+static GBytes *
+send (GpCouch       *self,
+      const char    *method,
+      const char    *path,
+      const char    *accept,
+      const char    *content_type,
+      GBytes        *body,
+      guint         *status,
+      char         **reply_type,
+      GCancellable  *cancellable,
+      GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GBytes *reply;
+  guint code = 0;
+
+  reply = send_once (self, method, path, accept, content_type, body, &code, reply_type, cancellable, &local_error);
+  if (reply == NULL && code == SOUP_STATUS_UNAUTHORIZED && self->password != NULL)
+    {
+      g_clear_error (&local_error);
+      if (!gp_couch_login (self, cancellable, &local_error))
+        {
+          if (status != NULL)
+            *status = SOUP_STATUS_UNAUTHORIZED;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      reply = send_once (self, method, path, accept, content_type, body, &code, reply_type, cancellable,
+                         &local_error);
+    }
+  if (status != NULL)
+    *status = code;
+  if (reply == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return reply;
 }
 
 static gboolean
@@ -446,6 +494,7 @@ gp_couch_login (GpCouch       *self,
   g_autoptr(JsonNode) request = NULL;
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *text = NULL;
   guint status;
@@ -469,7 +518,9 @@ gp_couch_login (GpCouch       *self,
   body = g_bytes_new (text, strlen (text));
   memset (text, 0, strlen (text));
 
-  reply = send_once (self, "POST", "/_session", body, &status, cancellable, &local_error);
+  bytes = send_once (self, "POST", "/_session", "application/json", "application/json", body, &status, NULL,
+                     cancellable, &local_error);
+  reply = bytes ? parse_reply (bytes, status, &local_error) : NULL;
   if (reply == NULL)
     {
       if (status == SOUP_STATUS_UNAUTHORIZED)
@@ -507,12 +558,8 @@ gp_couch_request (GpCouch       *self,
                   GError       **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *reply;
-  guint code = 0;
 
   g_return_val_if_fail (GP_IS_COUCH (self), NULL);
-  g_return_val_if_fail (method != NULL && path != NULL && path[0] == '/', NULL);
 
   if (body != NULL)
     {
@@ -520,23 +567,55 @@ gp_couch_request (GpCouch       *self,
 
       bytes = g_bytes_new_take (text, strlen (text));
     }
+  return gp_couch_request_bytes (self, method, path, "application/json", bytes, status, cancellable, error);
+}
 
-  reply = send_once (self, method, path, bytes, &code, cancellable, &local_error);
-  if (reply == NULL && code == SOUP_STATUS_UNAUTHORIZED && self->password != NULL)
-    {
-      g_clear_error (&local_error);
-      if (!gp_couch_login (self, cancellable, &local_error))
-        {
-          if (status != NULL)
-            *status = SOUP_STATUS_UNAUTHORIZED;
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      reply = send_once (self, method, path, bytes, &code, cancellable, &local_error);
-    }
+/**
+ * gp_couch_request_bytes:
+ * @content_type: what @body is (`multipart/related; boundary=…`)
+ *
+ * As gp_couch_request(), with a body of any type.
+ */
+JsonNode *
+gp_couch_request_bytes (GpCouch       *self,
+                        const char    *method,
+                        const char    *path,
+                        const char    *content_type,
+                        GBytes        *body,
+                        guint         *status,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GBytes) reply = NULL;
+  guint code = 0;
+
+  g_return_val_if_fail (GP_IS_COUCH (self), NULL);
+  g_return_val_if_fail (method != NULL && path != NULL && path[0] == '/', NULL);
+
+  reply = send (self, method, path, "application/json", content_type, body, &code, NULL, cancellable, error);
   if (status != NULL)
     *status = code;
-  if (reply == NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return reply;
+  return reply ? parse_reply (reply, code, error) : NULL;
+}
+
+/**
+ * gp_couch_get_bytes:
+ * @content_type: (out) (optional): the reply's type
+ *
+ * GETs something that is not JSON — an attachment's bytes — up to
+ * %GP_COUCH_MAX_REPLY.
+ */
+GBytes *
+gp_couch_get_bytes (GpCouch       *self,
+                    const char    *path,
+                    char         **content_type,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  guint code = 0;
+
+  g_return_val_if_fail (GP_IS_COUCH (self), NULL);
+  g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
+
+  return send (self, "GET", path, "*/*", NULL, NULL, &code, content_type, cancellable, error);
 }

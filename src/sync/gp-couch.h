@@ -61,6 +61,20 @@ JsonNode            *gp_couch_request         (GpCouch       *self,
                                                GCancellable  *cancellable,
                                                GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 
+JsonNode            *gp_couch_request_bytes   (GpCouch       *self,
+                                               const char    *method,
+                                               const char    *path,
+                                               const char    *content_type,
+                                               GBytes        *body,
+                                               guint         *status,
+                                               GCancellable  *cancellable,
+                                               GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+GBytes              *gp_couch_get_bytes       (GpCouch       *self,
+                                               const char    *path,
+                                               char         **content_type,
+                                               GCancellable  *cancellable,
+                                               GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+
 char                *gp_couch_escape_id       (const char    *id) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

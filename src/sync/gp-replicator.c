@@ -1,0 +1,864 @@
+/* gp-replicator.c
+ *
+ * CouchDB's replication protocol (docs.couchdb.org, "Replication
+ * Protocol"), one direction at a time, between the store and one grid
+ * database of the centre.
+ *
+ * Each direction is a replication with its own id — a digest of this
+ * store's replica id, the direction and the database's address — and its
+ * checkpoint in `_local/<id>` on both sides. It starts from the last
+ * checkpoint both sides agree on and goes in batches: read the source's
+ * change feed; ask the target which leaf revisions it lacks (`_revs_diff`
+ * when the target is the centre, the store itself when it is the store);
+ * copy those revisions with their history (`new_edits: false`), so that
+ * both sides keep the same revision trees and pick the same winner; then
+ * record the checkpoint. A failure anywhere leaves the last checkpoint, and
+ * the next run continues from there; copying a revision twice does nothing.
+ *
+ * Attachments (photos) travel as binary, never base64, and only when the
+ * target lacks them: pushed as parts of a `multipart/related` `PUT
+ * ?new_edits=false` when the centre has no ancestor holding them, pulled
+ * with `GET /db/doc/name?rev=…` when the store has no file with their
+ * digest. Revisions arrive as stubs (`_bulk_get`, or `open_revs` from a
+ * server without it).
+ *
+ * Writes the centre refuses (its `validate_doc_update`) are counted and
+ * listed with the reason; they do not stop the rest.
+ *
+ * Runs synchronously: call it from a worker thread.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-replicator"
+
+#include "config.h"
+
+#include "gp-replicator.h"
+#include "gp-attachment.h"
+#include "gp-json.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#define REPLICA_ID     "_local/gridpatrol-replica"
+#define HISTORY_LENGTH 10
+
+typedef struct
+{
+  GpStore                *store;
+  GpCouch                *couch;
+  char                   *db_path;        /* "/gridpatrol-610103003003" */
+  GpReplicationDirection  direction;
+  char                   *checkpoint_id;  /* "_local/<replication id>" */
+  char                   *session_id;
+  GpReplicationStats     *stats;
+  GCancellable           *cancellable;
+  JsonObject             *remote_checkpoint;
+} Replication;
+
+char *
+gp_replication_database_name (const char *grid_code)
+{
+  g_autofree char *lower = NULL;
+
+  g_return_val_if_fail (grid_code != NULL, NULL);
+
+  lower = g_ascii_strdown (grid_code, -1);
+  return g_strconcat ("gridpatrol-", lower, NULL);
+}
+
+void
+gp_replication_stats_clear (GpReplicationStats *stats)
+{
+  g_clear_pointer (&stats->refused, g_ptr_array_unref);
+  memset (stats, 0, sizeof *stats);
+}
+
+static void
+refuse (Replication *r,
+        const char  *id,
+        const char  *rev,
+        const char  *reason)
+{
+  if (r->stats->refused == NULL)
+    r->stats->refused = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (r->stats->refused, g_strdup_printf ("%s %s: %s", id, rev ? rev : "", reason ? reason : ""));
+  g_debug ("Refused: %s %s: %s", id, rev ? rev : "", reason ? reason : "");
+}
+
+static void
+set_bad_reply (GError     **error,
+               const char  *what)
+{
+  g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+               _("The grid centre’s reply to %s is not what the replication protocol says"), what);
+}
+
+/* This store's lasting identity among the replicas, made once. */
+static char *
+dup_replica_id (GpStore  *store,
+                GError  **error)
+{
+  g_autoptr(JsonObject) replica = gp_store_get_local (store, REPLICA_ID, NULL);
+  const char *uuid = gp_json_get_string (replica, "uuid");
+
+  if (uuid != NULL)
+    return g_strdup (uuid);
+  g_clear_pointer (&replica, json_object_unref);
+  replica = json_object_new ();
+  {
+    g_autofree char *fresh = g_uuid_string_random ();
+
+    json_object_set_string_member (replica, "uuid", fresh);
+  }
+  if (!gp_store_put_local (store, REPLICA_ID, replica, error))
+    return NULL;
+  return g_strdup (gp_json_get_string (replica, "uuid"));
+}
+
+/* The checkpoint both sides agree on: the same session, or the newest
+ * session in both histories. NULL: from the start. */
+static JsonNode *
+agreed_since (JsonObject *local,
+              JsonObject *remote)
+{
+  JsonArray *local_history = gp_json_get_array (local, "history");
+  JsonArray *remote_history = gp_json_get_array (remote, "history");
+
+  if (local == NULL || remote == NULL)
+    return NULL;
+  if (g_strcmp0 (gp_json_get_string (local, "session_id"), gp_json_get_string (remote, "session_id")) == 0 &&
+      gp_json_get_string (local, "session_id") != NULL && json_object_has_member (local, "source_last_seq"))
+    return json_node_copy (json_object_get_member (local, "source_last_seq"));
+  for (guint i = 0; local_history != NULL && i < json_array_get_length (local_history); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (local_history, i);
+      const char *session = gp_json_get_string (entry, "session_id");
+
+      for (guint j = 0; session != NULL && remote_history != NULL && j < json_array_get_length (remote_history); j++)
+        if (g_strcmp0 (session, gp_json_get_string (json_array_get_object_element (remote_history, j),
+                                                    "session_id")) == 0 &&
+            json_object_has_member (entry, "recorded_seq"))
+          return json_node_copy (json_object_get_member (entry, "recorded_seq"));
+    }
+  return NULL;
+}
+
+static JsonObject *
+get_remote_checkpoint (Replication  *r,
+                       GError      **error)
+{
+  g_autofree char *path = g_strconcat (r->db_path, "/", r->checkpoint_id, NULL);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) reply = gp_couch_request (r->couch, "GET", path, NULL, NULL, r->cancellable, &local_error);
+
+  if (reply == NULL)
+    {
+      if (g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_NOT_FOUND))
+        return NULL;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (reply))
+    {
+      set_bad_reply (error, "a checkpoint");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (reply));
+}
+
+/* Records @seq on both sides: the centre first, then the store. */
+static gboolean
+save_checkpoint (Replication  *r,
+                 JsonNode     *seq,
+                 GError      **error)
+{
+  g_autoptr(JsonObject) local = gp_store_get_local (r->store, r->checkpoint_id, NULL);
+  g_autoptr(JsonObject) checkpoint = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *path = g_strconcat (r->db_path, "/", r->checkpoint_id, NULL);
+  JsonArray *old_history = gp_json_get_array (local, "history");
+  JsonArray *history = json_array_new ();
+  JsonObject *entry = json_object_new ();
+  const char *remote_rev = gp_json_get_string (r->remote_checkpoint, "_rev");
+
+  json_object_set_string_member (entry, "session_id", r->session_id);
+  json_object_set_member (entry, "recorded_seq", json_node_copy (seq));
+  json_array_add_object_element (history, entry);
+  for (guint i = 0; old_history != NULL && i < json_array_get_length (old_history) && i < HISTORY_LENGTH - 1; i++)
+    {
+      JsonObject *old = json_array_get_object_element (old_history, i);
+
+      if (g_strcmp0 (gp_json_get_string (old, "session_id"), r->session_id) != 0)
+        json_array_add_object_element (history, json_object_ref (old));
+    }
+  json_object_set_string_member (checkpoint, "session_id", r->session_id);
+  json_object_set_member (checkpoint, "source_last_seq", json_node_copy (seq));
+  json_object_set_int_member (checkpoint, "replication_id_version", 3);
+  json_object_set_array_member (checkpoint, "history", history);
+
+  /* The centre's copy carries its _rev. */
+  {
+    g_autoptr(JsonObject) remote = json_object_new ();
+    JsonObjectIter iter;
+    const char *name;
+    JsonNode *value;
+
+    json_object_iter_init (&iter, checkpoint);
+    while (json_object_iter_next (&iter, &name, &value))
+      json_object_set_member (remote, name, json_node_copy (value));
+    json_object_set_string_member (remote, "_id", r->checkpoint_id);
+    if (remote_rev != NULL)
+      json_object_set_string_member (remote, "_rev", remote_rev);
+    node = json_node_init_object (json_node_alloc (), remote);
+    reply = gp_couch_request (r->couch, "PUT", path, node, NULL, r->cancellable, error);
+    if (reply == NULL)
+      return FALSE;
+    if (JSON_NODE_HOLDS_OBJECT (reply) && gp_json_get_string (json_node_get_object (reply), "rev") != NULL)
+      {
+        json_object_set_string_member (remote, "_rev", gp_json_get_string (json_node_get_object (reply), "rev"));
+        g_clear_pointer (&r->remote_checkpoint, json_object_unref);
+        r->remote_checkpoint = json_object_ref (remote);
+      }
+  }
+  return gp_store_put_local (r->store, r->checkpoint_id, checkpoint, error);
+}
+
+/* ---- push ---- */
+
+static void
+append_part_head (GByteArray *body,
+                  const char *boundary,
+                  const char *headers)
+{
+  g_autofree char *head = g_strdup_printf ("\r\n--%s\r\n%s\r\n", boundary, headers);
+
+  g_byte_array_append (body, (const guint8 *) head, strlen (head));
+}
+
+/* One revision with the attachments the centre lacks, as a multipart PUT. */
+static gboolean
+put_multipart (Replication  *r,
+               JsonObject   *doc,
+               GPtrArray    *names,
+               GError      **error)
+{
+  g_autofree char *boundary = g_uuid_string_random ();
+  g_autofree char *content_type = g_strdup_printf ("multipart/related; boundary=\"%s\"", boundary);
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *escaped = gp_couch_escape_id (gp_json_get_string (doc, "_id"));
+  g_autofree char *path = g_strconcat (r->db_path, "/", escaped, "?new_edits=false", NULL);
+  JsonObject *attachments = gp_json_get_object (doc, "_attachments");
+
+  /* The document first, each attachment sent marked "follows". */
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      JsonObject *stub = gp_json_get_object (attachments, name);
+      GBytes *data = gp_store_read_attachment (r->store, gp_json_get_string (stub, "digest"), error);
+
+      if (data == NULL)
+        return FALSE;
+      g_ptr_array_add (parts, data);
+      json_object_remove_member (stub, "stub");
+      json_object_set_boolean_member (stub, "follows", TRUE);
+      json_object_set_int_member (stub, "length", (gint64) g_bytes_get_size (data));
+    }
+  node = json_node_init_object (json_node_alloc (), doc);
+  json = json_to_string (node, FALSE);
+  append_part_head (body, boundary, "Content-Type: application/json\r\n");
+  g_byte_array_append (body, (const guint8 *) json, strlen (json));
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      JsonObject *stub = gp_json_get_object (attachments, name);
+      GBytes *data = g_ptr_array_index (parts, i);
+      g_autofree char *quoted = g_strescape (name, NULL);
+      g_autofree char *headers =
+        g_strdup_printf ("Content-Disposition: attachment; filename=\"%s\"\r\nContent-Type: %s\r\n"
+                         "Content-Length: %" G_GSIZE_FORMAT "\r\n",
+                         quoted, gp_json_get_string (stub, "content_type") ? gp_json_get_string (stub, "content_type")
+                                                                           : "application/octet-stream",
+                         g_bytes_get_size (data));
+
+      append_part_head (body, boundary, headers);
+      g_byte_array_append (body, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+      r->stats->attachments++;
+      r->stats->attachment_bytes += g_bytes_get_size (data);
+    }
+  {
+    g_autofree char *end = g_strdup_printf ("\r\n--%s--\r\n", boundary);
+
+    g_byte_array_append (body, (const guint8 *) end, strlen (end));
+  }
+
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&body));
+  reply = gp_couch_request_bytes (r->couch, "PUT", path, content_type, bytes, NULL, r->cancellable, &local_error);
+  if (reply == NULL)
+    {
+      if (g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_FORBIDDEN) ||
+          g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED))
+        {
+          refuse (r, gp_json_get_string (doc, "_id"), gp_json_get_string (doc, "_rev"), local_error->message);
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  r->stats->revisions_written++;
+  return TRUE;
+}
+
+static guint
+revision_pos (const char *rev)
+{
+  return rev ? (guint) g_ascii_strtoull (rev, NULL, 10) : 0;
+}
+
+static gboolean
+push_batch (Replication  *r,
+            GPtrArray    *changes,
+            GError      **error)
+{
+  g_autoptr(JsonObject) ask = json_object_new ();
+  g_autoptr(JsonNode) ask_node = NULL;
+  g_autoptr(JsonNode) diff = NULL;
+  g_autoptr(JsonArray) bulk = json_array_new ();
+  g_autofree char *diff_path = g_strconcat (r->db_path, "/_revs_diff", NULL);
+  JsonObjectIter iter;
+  const char *id;
+  JsonNode *value;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      GpStoreChange *change = g_ptr_array_index (changes, i);
+      g_auto(GStrv) leaves = gp_store_get_leaves (r->store, change->id, error);
+      JsonArray *revs = json_array_new ();
+
+      if (leaves == NULL)
+        {
+          json_array_unref (revs);
+          return FALSE;
+        }
+      for (guint j = 0; leaves[j] != NULL; j++)
+        json_array_add_string_element (revs, leaves[j]);
+      json_object_set_array_member (ask, change->id, revs);
+    }
+  ask_node = json_node_init_object (json_node_alloc (), ask);
+  diff = gp_couch_request (r->couch, "POST", diff_path, ask_node, NULL, r->cancellable, error);
+  if (diff == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (diff))
+    {
+      set_bad_reply (error, "_revs_diff");
+      return FALSE;
+    }
+
+  json_object_iter_init (&iter, json_node_get_object (diff));
+  while (json_object_iter_next (&iter, &id, &value))
+    {
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (value) ? json_node_get_object (value) : NULL;
+      JsonArray *missing = gp_json_get_array (entry, "missing");
+      JsonArray *ancestors = gp_json_get_array (entry, "possible_ancestors");
+      guint ancestor_pos = 0;
+
+      if (missing == NULL)
+        {
+          set_bad_reply (error, "_revs_diff");
+          return FALSE;
+        }
+      for (guint i = 0; ancestors != NULL && i < json_array_get_length (ancestors); i++)
+        {
+          JsonNode *ancestor = json_array_get_element (ancestors, i);
+
+          if (gp_json_node_is_string (ancestor))
+            ancestor_pos = MAX (ancestor_pos, revision_pos (json_node_get_string (ancestor)));
+        }
+
+      for (guint i = 0; i < json_array_get_length (missing); i++)
+        {
+          JsonNode *rev_node = json_array_get_element (missing, i);
+          g_autoptr(JsonObject) doc = NULL;
+          g_autoptr(GPtrArray) to_send = g_ptr_array_new ();
+          JsonObject *attachments;
+          JsonObjectIter atts;
+          const char *name;
+          JsonNode *info;
+
+          if (!gp_json_node_is_string (rev_node))
+            {
+              set_bad_reply (error, "_revs_diff");
+              return FALSE;
+            }
+          doc = gp_store_get_revision (r->store, id, json_node_get_string (rev_node), GP_STORE_GET_REVISIONS, error);
+          if (doc == NULL)
+            return FALSE;
+          /* Attachments added after every revision the centre has. */
+          attachments = gp_json_get_object (doc, "_attachments");
+          if (attachments != NULL)
+            {
+              json_object_iter_init (&atts, attachments);
+              while (json_object_iter_next (&atts, &name, &info))
+                {
+                  gint64 revpos = 0;
+
+                  if (JSON_NODE_HOLDS_OBJECT (info) && gp_json_get_int (json_node_get_object (info), "revpos", &revpos) &&
+                      (guint) revpos <= ancestor_pos)
+                    continue;
+                  g_ptr_array_add (to_send, (gpointer) name);
+                }
+            }
+          if (to_send->len > 0)
+            {
+              if (!put_multipart (r, doc, to_send, error))
+                return FALSE;
+            }
+          else
+            json_array_add_object_element (bulk, json_object_ref (doc));
+        }
+    }
+
+  if (json_array_get_length (bulk) > 0)
+    {
+      g_autoptr(JsonObject) request = json_object_new ();
+      g_autoptr(JsonNode) request_node = NULL;
+      g_autoptr(JsonNode) reply = NULL;
+      g_autofree char *bulk_path = g_strconcat (r->db_path, "/_bulk_docs", NULL);
+      guint sent = json_array_get_length (bulk);
+      guint refused = 0;
+
+      json_object_set_array_member (request, "docs", json_array_ref (bulk));
+      json_object_set_boolean_member (request, "new_edits", FALSE);
+      request_node = json_node_init_object (json_node_alloc (), request);
+      reply = gp_couch_request (r->couch, "POST", bulk_path, request_node, NULL, r->cancellable, error);
+      if (reply == NULL)
+        return FALSE;
+      if (!JSON_NODE_HOLDS_ARRAY (reply))
+        {
+          set_bad_reply (error, "_bulk_docs");
+          return FALSE;
+        }
+      /* With new_edits false, only failures are listed. */
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (reply)); i++)
+        {
+          JsonNode *item = json_array_get_element (json_node_get_array (reply), i);
+          JsonObject *result = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+
+          if (gp_json_get_string (result, "error") != NULL)
+            {
+              refuse (r, gp_json_get_string (result, "id"), gp_json_get_string (result, "rev"),
+                      gp_json_get_string (result, "reason") ? gp_json_get_string (result, "reason")
+                                                            : gp_json_get_string (result, "error"));
+              refused++;
+            }
+        }
+      r->stats->revisions_written += sent - MIN (refused, sent);
+    }
+  return TRUE;
+}
+
+static gboolean
+push (Replication  *r,
+      JsonNode     *since_node,
+      GError      **error)
+{
+  gint64 since = since_node && JSON_NODE_HOLDS_VALUE (since_node) &&
+                 json_node_get_value_type (since_node) == G_TYPE_INT64 ? json_node_get_int (since_node) : 0;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) changes = gp_store_changes (r->store, since, GP_REPLICATION_BATCH, error);
+      g_autoptr(JsonNode) seq = NULL;
+
+      if (changes == NULL)
+        return FALSE;
+      if (changes->len == 0)
+        return TRUE;
+      if (g_cancellable_set_error_if_cancelled (r->cancellable, error))
+        return FALSE;
+      r->stats->changes_read += changes->len;
+      r->stats->batches++;
+      if (!push_batch (r, changes, error))
+        return FALSE;
+      since = ((GpStoreChange *) g_ptr_array_index (changes, changes->len - 1))->seq;
+      seq = json_node_init_int (json_node_alloc (), since);
+      if (!save_checkpoint (r, seq, error))
+        return FALSE;
+    }
+}
+
+/* ---- pull ---- */
+
+/* The attachments of @doc whose bytes the store lacks, fetched as binary. */
+static GPtrArray *
+fetch_attachments (Replication  *r,
+                   JsonObject   *doc,
+                   GError      **error)
+{
+  g_autoptr(GPtrArray) fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_attachment_unref);
+  JsonObject *attachments = gp_json_get_object (doc, "_attachments");
+  const char *id = gp_json_get_string (doc, "_id");
+  const char *rev = gp_json_get_string (doc, "_rev");
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (attachments == NULL)
+    return g_steal_pointer (&fetched);
+  json_object_iter_init (&iter, attachments);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      JsonObject *stub = JSON_NODE_HOLDS_OBJECT (value) ? json_node_get_object (value) : NULL;
+      const char *digest = gp_json_get_string (stub, "digest");
+      g_autofree char *escaped_id = NULL;
+      g_autofree char *escaped_name = NULL;
+      g_autofree char *escaped_rev = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *content_type = NULL;
+      g_autofree char *computed = NULL;
+      g_autoptr(GBytes) data = NULL;
+      GpAttachment *attachment;
+      gint64 revpos = 0;
+
+      if (digest == NULL)
+        {
+          set_bad_reply (error, "a document’s attachments");
+          return NULL;
+        }
+      if (gp_store_has_blob (r->store, digest))
+        continue;
+      escaped_id = gp_couch_escape_id (id);
+      escaped_name = g_uri_escape_string (name, NULL, FALSE);
+      escaped_rev = g_uri_escape_string (rev, NULL, FALSE);
+      path = g_strdup_printf ("%s/%s/%s?rev=%s", r->db_path, escaped_id, escaped_name, escaped_rev);
+      data = gp_couch_get_bytes (r->couch, path, &content_type, r->cancellable, error);
+      if (data == NULL)
+        return NULL;
+      computed = gp_attachment_compute_digest (data);
+      if (g_strcmp0 (computed, digest) != 0)
+        {
+          g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+                       _("The grid centre sent attachment “%s” of %s with bytes that do not match its digest"),
+                       name, id);
+          return NULL;
+        }
+      attachment = gp_attachment_new (name, gp_json_get_string (stub, "content_type") ? gp_json_get_string (stub, "content_type")
+                                                                                         : content_type,
+                                      data);
+      if (gp_json_get_int (stub, "revpos", &revpos) && revpos > 0)
+        attachment->revpos = (guint) revpos;
+      g_ptr_array_add (fetched, attachment);
+      r->stats->attachments++;
+      r->stats->attachment_bytes += g_bytes_get_size (data);
+    }
+  return g_steal_pointer (&fetched);
+}
+
+static gboolean
+store_revision (Replication  *r,
+                JsonObject   *doc,
+                GError      **error)
+{
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *id = gp_json_get_string (doc, "_id");
+
+  if (id == NULL || gp_json_get_string (doc, "_rev") == NULL)
+    {
+      set_bad_reply (error, "_bulk_get");
+      return FALSE;
+    }
+  attachments = fetch_attachments (r, doc, error);
+  if (attachments == NULL)
+    return FALSE;
+  if (!gp_store_put_revision (r->store, doc, attachments, &local_error))
+    {
+      /* A document this version cannot keep is reported, not fatal. */
+      if (g_error_matches (local_error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID))
+        {
+          refuse (r, id, gp_json_get_string (doc, "_rev"), local_error->message);
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  r->stats->revisions_written++;
+  return TRUE;
+}
+
+/* The revisions, with their history and attachment stubs: `_bulk_get`, or
+ * one `open_revs` request per document from a server without it. */
+static gboolean
+fetch_revisions (Replication  *r,
+                 JsonArray    *wanted,
+                 GError      **error)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr(JsonNode) request_node = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = g_strconcat (r->db_path, "/_bulk_get?revs=true&attachments=false", NULL);
+  JsonArray *results;
+  guint status = 0;
+
+  json_object_set_array_member (request, "docs", json_array_ref (wanted));
+  request_node = json_node_init_object (json_node_alloc (), request);
+  reply = gp_couch_request (r->couch, "POST", path, request_node, &status, r->cancellable, &local_error);
+  if (reply == NULL && (status == 400 || status == 404 || status == 405 || status == 501))
+    {
+      /* No _bulk_get: open_revs, one document at a time. */
+      g_clear_error (&local_error);
+      for (guint i = 0; i < json_array_get_length (wanted); i++)
+        {
+          JsonObject *want = json_array_get_object_element (wanted, i);
+          g_autofree char *escaped = gp_couch_escape_id (gp_json_get_string (want, "id"));
+          g_autofree char *revs = g_strdup_printf ("[\"%s\"]", gp_json_get_string (want, "rev"));
+          g_autofree char *escaped_revs = g_uri_escape_string (revs, NULL, FALSE);
+          g_autofree char *open_path = g_strdup_printf ("%s/%s?revs=true&open_revs=%s", r->db_path, escaped,
+                                                        escaped_revs);
+          g_autoptr(JsonNode) found = gp_couch_request (r->couch, "GET", open_path, NULL, NULL, r->cancellable, error);
+
+          if (found == NULL)
+            return FALSE;
+          if (!JSON_NODE_HOLDS_ARRAY (found))
+            {
+              set_bad_reply (error, "open_revs");
+              return FALSE;
+            }
+          for (guint j = 0; j < json_array_get_length (json_node_get_array (found)); j++)
+            {
+              JsonNode *item = json_array_get_element (json_node_get_array (found), j);
+              JsonObject *doc = JSON_NODE_HOLDS_OBJECT (item)
+                                ? gp_json_get_object (json_node_get_object (item), "ok") : NULL;
+
+              if (doc != NULL && !store_revision (r, doc, error))
+                return FALSE;
+            }
+        }
+      return TRUE;
+    }
+  if (reply == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  results = JSON_NODE_HOLDS_OBJECT (reply) ? gp_json_get_array (json_node_get_object (reply), "results") : NULL;
+  if (results == NULL)
+    {
+      set_bad_reply (error, "_bulk_get");
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *item = json_array_get_element (results, i);
+      JsonArray *docs = JSON_NODE_HOLDS_OBJECT (item) ? gp_json_get_array (json_node_get_object (item), "docs") : NULL;
+
+      if (docs == NULL)
+        {
+          set_bad_reply (error, "_bulk_get");
+          return FALSE;
+        }
+      for (guint j = 0; j < json_array_get_length (docs); j++)
+        {
+          JsonNode *entry = json_array_get_element (docs, j);
+          JsonObject *doc = JSON_NODE_HOLDS_OBJECT (entry) ? gp_json_get_object (json_node_get_object (entry), "ok")
+                                                           : NULL;
+
+          if (doc == NULL)
+            {
+              /* A revision the centre could not give: listed, not fatal. */
+              refuse (r, JSON_NODE_HOLDS_OBJECT (item) ? gp_json_get_string (json_node_get_object (item), "id") : "?",
+                      NULL, _("the grid centre could not give this revision"));
+              continue;
+            }
+          if (!store_revision (r, doc, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static char *
+seq_to_query (JsonNode *seq)
+{
+  g_autofree char *text = NULL;
+
+  if (seq == NULL)
+    return g_strdup ("0");
+  if (JSON_NODE_HOLDS_VALUE (seq) && json_node_get_value_type (seq) == G_TYPE_STRING)
+    text = g_strdup (json_node_get_string (seq));
+  else
+    text = json_to_string (seq, FALSE);
+  return g_uri_escape_string (text, NULL, FALSE);
+}
+
+static gboolean
+pull (Replication  *r,
+      JsonNode     *since_node,
+      GError      **error)
+{
+  g_autoptr(JsonNode) since = since_node ? json_node_copy (since_node) : NULL;
+
+  for (;;)
+    {
+      g_autofree char *since_text = seq_to_query (since);
+      g_autofree char *path = g_strdup_printf ("%s/_changes?style=all_docs&since=%s&limit=%d", r->db_path,
+                                               since_text, GP_REPLICATION_BATCH);
+      g_autoptr(JsonNode) reply = NULL;
+      g_autoptr(JsonArray) wanted = json_array_new ();
+      JsonArray *results;
+      JsonNode *last_seq;
+
+      if (g_cancellable_set_error_if_cancelled (r->cancellable, error))
+        return FALSE;
+      reply = gp_couch_request (r->couch, "GET", path, NULL, NULL, r->cancellable, error);
+      if (reply == NULL)
+        return FALSE;
+      results = JSON_NODE_HOLDS_OBJECT (reply) ? gp_json_get_array (json_node_get_object (reply), "results") : NULL;
+      last_seq = JSON_NODE_HOLDS_OBJECT (reply) ? json_object_get_member (json_node_get_object (reply), "last_seq")
+                                                : NULL;
+      if (results == NULL || last_seq == NULL)
+        {
+          set_bad_reply (error, "_changes");
+          return FALSE;
+        }
+      if (json_array_get_length (results) == 0)
+        return TRUE;
+      r->stats->changes_read += json_array_get_length (results);
+      r->stats->batches++;
+
+      /* The leaf revisions the store does not have. */
+      for (guint i = 0; i < json_array_get_length (results); i++)
+        {
+          JsonNode *item = json_array_get_element (results, i);
+          JsonObject *change = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+          const char *id = gp_json_get_string (change, "id");
+          JsonArray *revs = gp_json_get_array (change, "changes");
+
+          if (id == NULL || revs == NULL)
+            {
+              set_bad_reply (error, "_changes");
+              return FALSE;
+            }
+          /* The centre's rules travel in its design document, not to phones. */
+          if (g_str_has_prefix (id, "_design/"))
+            continue;
+          for (guint j = 0; j < json_array_get_length (revs); j++)
+            {
+              JsonNode *rev_item = json_array_get_element (revs, j);
+              const char *rev = JSON_NODE_HOLDS_OBJECT (rev_item)
+                                ? gp_json_get_string (json_node_get_object (rev_item), "rev") : NULL;
+              g_autoptr(JsonObject) have = NULL;
+              g_autoptr(GError) local_error = NULL;
+
+              if (rev == NULL)
+                {
+                  set_bad_reply (error, "_changes");
+                  return FALSE;
+                }
+              have = gp_store_get_revision (r->store, id, rev, GP_STORE_GET_NONE, &local_error);
+              if (have == NULL)
+                {
+                  JsonObject *want;
+
+                  if (!g_error_matches (local_error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND))
+                    {
+                      g_propagate_error (error, g_steal_pointer (&local_error));
+                      return FALSE;
+                    }
+                  want = json_object_new ();
+                  json_object_set_string_member (want, "id", id);
+                  json_object_set_string_member (want, "rev", rev);
+                  json_array_add_object_element (wanted, want);
+                }
+            }
+        }
+      if (json_array_get_length (wanted) > 0 && !fetch_revisions (r, wanted, error))
+        return FALSE;
+
+      g_clear_pointer (&since, json_node_unref);
+      since = json_node_copy (last_seq);
+      if (!save_checkpoint (r, since, error))
+        return FALSE;
+      if (json_array_get_length (results) < GP_REPLICATION_BATCH)
+        return TRUE;
+    }
+}
+
+/**
+ * gp_replicate:
+ * @database: the grid's database on the centre, see gp_replication_database_name()
+ * @stats: (out caller-allocates): what was done; clear it with gp_replication_stats_clear()
+ *
+ * Replicates one way, from the last checkpoint, to the end of the source's
+ * change feed. Blocks: call it from a worker thread.
+ */
+gboolean
+gp_replicate (GpStore                 *store,
+              GpCouch                 *couch,
+              const char              *database,
+              GpReplicationDirection   direction,
+              GpReplicationStats      *stats,
+              GCancellable            *cancellable,
+              GError                 **error)
+{
+  Replication r = { 0 };
+  g_autofree char *replica = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *escaped = NULL;
+  g_autoptr(JsonObject) local = NULL;
+  g_autoptr(JsonNode) since = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (GP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (GP_IS_COUCH (couch), FALSE);
+  g_return_val_if_fail (database != NULL && stats != NULL, FALSE);
+
+  memset (stats, 0, sizeof *stats);
+  replica = dup_replica_id (store, error);
+  if (replica == NULL)
+    return FALSE;
+  escaped = g_uri_escape_string (database, NULL, FALSE);
+  source = g_strdup_printf ("gridpatrol/1\n%s\n%s\n%s/%s", replica,
+                            direction == GP_REPLICATION_PUSH ? "push" : "pull", gp_couch_get_url (couch), database);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_MD5, source, -1);
+
+  r.store = store;
+  r.couch = couch;
+  r.db_path = g_strconcat ("/", escaped, NULL);
+  r.direction = direction;
+  r.checkpoint_id = g_strconcat ("_local/", digest, NULL);
+  r.session_id = g_uuid_string_random ();
+  r.stats = stats;
+  r.cancellable = cancellable;
+
+  local = gp_store_get_local (store, r.checkpoint_id, NULL);
+  r.remote_checkpoint = get_remote_checkpoint (&r, &local_error);
+  if (local_error != NULL)
+    ok = FALSE;
+  else
+    {
+      since = agreed_since (local, r.remote_checkpoint);
+      g_debug ("%s %s%s from %s", direction == GP_REPLICATION_PUSH ? "Pushing to" : "Pulling from", gp_couch_get_url (couch),
+               r.db_path, since ? "a checkpoint" : "the start");
+      ok = direction == GP_REPLICATION_PUSH ? push (&r, since, &local_error) : pull (&r, since, &local_error);
+    }
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  g_free (r.db_path);
+  g_free (r.checkpoint_id);
+  g_free (r.session_id);
+  g_clear_pointer (&r.remote_checkpoint, json_object_unref);
+  return ok;
+}

@@ -1,0 +1,44 @@
+/* gp-replicator.h — CouchDB's replication protocol between the store and a
+ * grid database on the centre.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "gp-couch.h"
+#include "gp-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GP_REPLICATION_PUSH,   /* the store to the centre */
+  GP_REPLICATION_PULL,   /* the centre to the store */
+} GpReplicationDirection;
+
+/* What one replication did. */
+typedef struct
+{
+  guint      changes_read;      /* entries of the source's change feed */
+  guint      revisions_written; /* revisions the target did not have */
+  guint      attachments;       /* attachments moved, as binary */
+  guint64    attachment_bytes;
+  guint      batches;
+  GPtrArray *refused;           /* char *: "id rev: reason", writes the target refused */
+} GpReplicationStats;
+
+#define GP_REPLICATION_BATCH 100
+
+char     *gp_replication_database_name (const char              *grid_code) G_GNUC_WARN_UNUSED_RESULT;
+
+gboolean  gp_replicate                 (GpStore                 *store,
+                                        GpCouch                 *couch,
+                                        const char              *database,
+                                        GpReplicationDirection   direction,
+                                        GpReplicationStats      *stats,
+                                        GCancellable            *cancellable,
+                                        GError                 **error);
+
+void      gp_replication_stats_clear   (GpReplicationStats      *stats);
+
+G_END_DECLS
