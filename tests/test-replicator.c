@@ -15,6 +15,7 @@
 #include "gp-test-util.h"
 
 #include <string.h>
+#include <sys/wait.h>
 
 #define GRID        GP_DEMO_GRID_CODE
 #define ROLE_WORKER "grid:610103003003:worker"
@@ -221,6 +222,355 @@ test_two_phones (Fixture       *fixture,
   g_assert_cmpuint (gp_couch_get_n_requests (wang) - requests, <=, 12);
 }
 
+static char *
+ctl (int          expected,
+     char       **err,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  const char *arg;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, err,
+                               &status, &error));
+  g_assert_no_error (error);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != expected)
+    g_error ("gridpatrolctl exited with %d, not %d: %s", WEXITSTATUS (status), expected, err ? *err : "");
+  return out;
+}
+
+/* gridpatrolctl sync: the grids of the user's roles, both ways, what moved;
+ * a wrong password and an unreachable server fail in words, the store as
+ * it was. */
+static void
+test_ctl_sync (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *password = g_build_filename (fixture->worker_dir, "password", NULL);
+  g_autofree char *wrong = g_build_filename (fixture->worker_dir, "wrong", NULL);
+  g_autofree char *unreachable = g_strdup_printf ("http://127.0.0.1:%u", gp_test_free_port ());
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *url = gp_test_pouchdb_get_url (fixture->server);
+
+  g_clear_object (&fixture->worker);
+  g_assert_true (g_file_set_contents (password, "wang-pw\n", -1, NULL));
+  g_assert_true (g_file_set_contents (wrong, "guess\n", -1, NULL));
+  g_free (ctl (0, NULL, "--data-dir", fixture->worker_dir, "demo", NULL));
+
+  out = ctl (0, NULL, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
+             "--password-file", password, NULL);
+  g_test_message ("%s", out);
+  g_assert_true (g_str_has_prefix (out, GRID ": synced in "));
+  g_assert_nonnull (strstr (out, "  sent: 471 documents, 0 photos"));
+  g_assert_nonnull (strstr (out, "  received: 0 documents, 0 photos"));
+  g_assert_null (strstr (out, "wang-pw"));
+
+  again = ctl (0, NULL, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
+               "--password-file", password, NULL);
+  g_assert_nonnull (strstr (again, "  sent: 0 documents"));
+
+  fixture->worker = gp_test_open_store (fixture->worker_dir);
+  before = gp_test_store_snapshot (fixture->worker);
+  g_clear_object (&fixture->worker);
+  g_free (ctl (1, &err, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
+               "--password-file", wrong, NULL));
+  g_assert_cmpstr (err, ==, "gridpatrolctl: The user name or password is wrong\n");
+  g_clear_pointer (&err, g_free);
+  g_free (ctl (1, &err, "--data-dir", fixture->worker_dir, "sync", "--server", unreachable, "--user", "wang",
+               "--password-file", password, NULL));
+  g_assert_true (g_str_has_prefix (err, "gridpatrolctl: The grid centre cannot be reached"));
+  g_clear_pointer (&err, g_free);
+  g_free (ctl (1, &err, "--data-dir", fixture->worker_dir, "sync", "--server", "http://centre.example.org",
+               "--user", "wang", "--password-file", password, NULL));
+  g_assert_nonnull (strstr (err, "use https://"));
+  fixture->worker = gp_test_open_store (fixture->worker_dir);
+  after = gp_test_store_snapshot (fixture->worker);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* A TCP relay to the server that cuts every connection once the client has
+ * sent a given number of bytes through it — a network lost in the middle
+ * of a batch — and relays faithfully after that. */
+typedef struct
+{
+  GSocket  *listener;
+  guint16   port;
+  guint16   upstream_port;
+  gint64    cut_after;      /* bytes from clients; -1 once cut */
+  gint64    sent;
+  GMutex    lock;
+  GThread  *thread;
+  gboolean  stopping;
+  GPtrArray *sockets;       /* GSocket, to close when cutting */
+} Relay;
+
+typedef struct
+{
+  Relay   *relay;
+  GSocket *from;
+  GSocket *to;
+  gboolean upload;
+} Pipe;
+
+static void
+relay_cut (Relay *relay)
+{
+  for (guint i = 0; i < relay->sockets->len; i++)
+    {
+      g_socket_shutdown (g_ptr_array_index (relay->sockets, i), TRUE, TRUE, NULL);
+      g_socket_close (g_ptr_array_index (relay->sockets, i), NULL);
+    }
+  g_ptr_array_set_size (relay->sockets, 0);
+  relay->cut_after = -1;
+}
+
+static gpointer
+pipe_thread (gpointer data)
+{
+  Pipe *pipe = data;
+  char buffer[16384];
+
+  for (;;)
+    {
+      gssize n = g_socket_receive (pipe->from, buffer, sizeof buffer, NULL, NULL);
+
+      if (n <= 0)
+        break;
+      if (pipe->upload)
+        {
+          gboolean cut = FALSE;
+
+          g_mutex_lock (&pipe->relay->lock);
+          pipe->relay->sent += n;
+          if (pipe->relay->cut_after >= 0 && pipe->relay->sent > pipe->relay->cut_after)
+            {
+              relay_cut (pipe->relay);
+              cut = TRUE;
+            }
+          g_mutex_unlock (&pipe->relay->lock);
+          if (cut)
+            break;
+        }
+      if (g_socket_send (pipe->to, buffer, n, NULL, NULL) != n)
+        break;
+    }
+  g_socket_shutdown (pipe->to, FALSE, TRUE, NULL);
+  g_object_unref (pipe->from);
+  g_object_unref (pipe->to);
+  g_free (pipe);
+  return NULL;
+}
+
+static gpointer
+relay_thread (gpointer data)
+{
+  Relay *relay = data;
+
+  for (;;)
+    {
+      g_autoptr(GSocket) client = g_socket_accept (relay->listener, NULL, NULL);
+      g_autoptr(GSocket) server = NULL;
+      g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, relay->upstream_port);
+      Pipe *up, *down;
+
+      if (client == NULL || relay->stopping)
+        break;
+      server = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+      if (!g_socket_connect (server, address, NULL, NULL))
+        continue;
+      g_mutex_lock (&relay->lock);
+      g_ptr_array_add (relay->sockets, g_object_ref (client));
+      g_ptr_array_add (relay->sockets, g_object_ref (server));
+      g_mutex_unlock (&relay->lock);
+      up = g_new0 (Pipe, 1);
+      *up = (Pipe) { relay, g_object_ref (client), g_object_ref (server), TRUE };
+      down = g_new0 (Pipe, 1);
+      *down = (Pipe) { relay, g_object_ref (server), g_object_ref (client), FALSE };
+      g_thread_unref (g_thread_new ("relay-up", pipe_thread, up));
+      g_thread_unref (g_thread_new ("relay-down", pipe_thread, down));
+    }
+  return NULL;
+}
+
+static Relay *
+relay_start (guint16 upstream_port,
+             gint64  cut_after)
+{
+  Relay *relay = g_new0 (Relay, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  relay->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_true (g_socket_bind (relay->listener, address, TRUE, &error));
+  g_assert_true (g_socket_listen (relay->listener, &error));
+  bound = g_socket_get_local_address (relay->listener, &error);
+  relay->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  relay->upstream_port = upstream_port;
+  relay->cut_after = cut_after;
+  relay->sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_mutex_init (&relay->lock);
+  relay->thread = g_thread_new ("relay", relay_thread, relay);
+  return relay;
+}
+
+static void
+relay_stop (Relay *relay)
+{
+  relay->stopping = TRUE;
+  g_socket_shutdown (relay->listener, TRUE, TRUE, NULL);
+  g_socket_close (relay->listener, NULL);
+  g_thread_join (relay->thread);
+  g_mutex_lock (&relay->lock);
+  relay_cut (relay);
+  g_mutex_unlock (&relay->lock);
+  g_object_unref (relay->listener);
+  g_ptr_array_unref (relay->sockets);
+  g_mutex_clear (&relay->lock);
+  g_free (relay);
+}
+
+static gint64
+server_doc_count (Fixture *fixture)
+{
+  g_autofree char *path = g_strconcat ("/", fixture->database, NULL);
+  g_autoptr(JsonNode) info = gp_test_pouchdb_admin (fixture->server, "GET", path, NULL);
+  gint64 count = -1;
+
+  gp_json_get_int (json_node_get_object (info), "doc_count", &count);
+  return count;
+}
+
+/* The network goes in the middle of a batch: the sync fails in words;
+ * the next one continues from the last checkpoint, and the centre ends
+ * with every document once. */
+static void
+test_resume (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GUri) uri = g_uri_parse (gp_test_pouchdb_get_url (fixture->server), G_URI_FLAGS_NONE, NULL);
+  Relay *relay = relay_start ((guint16) g_uri_get_port (uri), 150 * 1024);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", relay->port);
+  g_autoptr(GpCouch) wang = gp_couch_new (url, FALSE, NULL);
+  g_autoptr(GpCouch) li = login (fixture, "li", "li-pw");
+  g_autoptr(GError) error = NULL;
+  GpReplicationStats stats = { 0 };
+  guint first_batches;
+
+  g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  gp_couch_set_credentials (wang, "wang", "wang-pw");
+  g_assert_true (gp_couch_login (wang, NULL, &error));
+
+  g_assert_false (gp_replicate (fixture->worker, wang, fixture->database, GP_REPLICATION_PUSH, &stats, NULL, &error));
+  g_test_message ("cut after %u batches: %s", stats.batches, error->message);
+  g_assert_true (error->domain == GP_COUCH_ERROR);
+  g_assert_cmpuint (stats.batches, >=, 2);
+  first_batches = stats.batches;
+  g_clear_error (&error);
+  gp_replication_stats_clear (&stats);
+  g_assert_cmpint (server_doc_count (fixture), <, 471);
+
+  /* The network is back. */
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  g_assert_cmpuint (stats.changes_read, <=, 471 - (first_batches - 1) * GP_REPLICATION_BATCH);
+  gp_replication_stats_clear (&stats);
+  g_assert_cmpint (server_doc_count (fixture), ==, 471);
+
+  replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
+  g_assert_cmpuint (stats.revisions_written, ==, 471);
+  gp_replication_stats_clear (&stats);
+  g_assert_cmpint (gp_store_count (fixture->leader, "household", GRID, NULL), ==, 420);
+  relay_stop (relay);
+}
+
+/* Both phones edit the same household offline: after syncing, both stores
+ * and the centre keep both edits as leaves and agree on the winner. */
+static void
+test_conflict (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GpCouch) wang = login (fixture, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = login (fixture, "li", "li-pw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) on_server = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *path = NULL;
+  const char *id = "household:610103003003-01-1-101";
+  GpReplicationStats stats = { 0 };
+
+  g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  gp_replication_stats_clear (&stats);
+  replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
+  gp_replication_stats_clear (&stats);
+
+  /* Offline, each changes the phone number. */
+  {
+    GpStore *stores[] = { fixture->worker, fixture->leader };
+    const char *phones[] = { "13800000001", "13900000002" };
+
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(JsonObject) doc = gp_store_get (stores[i], id, GP_STORE_GET_NONE, &error);
+        g_autofree char *rev = NULL;
+
+        g_assert_no_error (error);
+        json_object_set_string_member (doc, "phone", phones[i]);
+        rev = gp_store_put (stores[i], doc, NULL, GP_STORE_PUT_NONE, &error);
+        g_assert_no_error (error);
+      }
+  }
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  gp_replication_stats_clear (&stats);
+  replicate (fixture, fixture->leader, li, GP_REPLICATION_PUSH, &stats);
+  g_assert_cmpuint (stats.revisions_written, ==, 1);
+  gp_replication_stats_clear (&stats);
+  replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
+  g_assert_cmpuint (stats.conflicts, ==, 1);
+  gp_replication_stats_clear (&stats);
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PULL, &stats);
+  g_assert_cmpuint (stats.conflicts, ==, 1);
+  gp_replication_stats_clear (&stats);
+
+  /* The same winner on both phones as on the centre, the loser a conflict. */
+  path = g_strdup_printf ("/%s/%s?conflicts=true", fixture->database, "household%3A610103003003-01-1-101");
+  reply = gp_test_pouchdb_admin (fixture->server, "GET", path, NULL);
+  on_server = json_object_ref (json_node_get_object (reply));
+  {
+    GpStore *stores[] = { fixture->worker, fixture->leader };
+
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(JsonObject) winner = gp_store_get (stores[i], id, GP_STORE_GET_CONFLICTS, &error);
+        JsonArray *conflicts = gp_json_get_array (winner, "_conflicts");
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (gp_json_get_string (winner, "_rev"), ==, gp_json_get_string (on_server, "_rev"));
+        g_assert_cmpstr (gp_json_get_string (winner, "phone"), ==, gp_json_get_string (on_server, "phone"));
+        g_assert_nonnull (conflicts);
+        g_assert_cmpuint (json_array_get_length (conflicts), ==, 1);
+        g_assert_cmpstr (json_array_get_string_element (conflicts, 0), ==,
+                         json_array_get_string_element (gp_json_get_array (on_server, "_conflicts"), 0));
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,6 +578,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/sync/replicator/two-phones", Fixture, NULL, fixture_set_up, test_two_phones, fixture_tear_down);
+  g_test_add ("/sync/replicator/resume", Fixture, NULL, fixture_set_up, test_resume, fixture_tear_down);
+  g_test_add ("/sync/replicator/conflict", Fixture, NULL, fixture_set_up, test_conflict, fixture_tear_down);
+  g_test_add ("/sync/replicator/ctl-sync", Fixture, NULL, fixture_set_up, test_ctl_sync, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -590,6 +590,12 @@ store_revision (Replication  *r,
       return FALSE;
     }
   r->stats->revisions_written++;
+  {
+    g_auto(GStrv) conflicts = gp_store_get_conflicts (r->store, id, NULL);
+
+    if (conflicts != NULL && conflicts[0] != NULL)
+      r->stats->conflicts++;
+  }
   return TRUE;
 }
 

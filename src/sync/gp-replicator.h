@@ -24,6 +24,7 @@ typedef struct
   guint      attachments;       /* attachments moved, as binary */
   guint64    attachment_bytes;
   guint      batches;
+  guint      conflicts;         /* documents received that now have conflicting leaves */
   GPtrArray *refused;           /* char *: "id rev: reason", writes the target refused */
 } GpReplicationStats;
 

@@ -20,6 +20,7 @@
 #include "gp-package.h"
 #include "gp-patrol-recorder.h"
 #include "gp-privacy.h"
+#include "gp-replicator.h"
 #include "gp-store.h"
 #include "gp-track-reader.h"
 
@@ -1217,6 +1218,140 @@ cmd_visit (GpCtl  *ctl,
   return GP_CTL_OK;
 }
 
+/* sync: one full sync of each grid with the centre, both ways. */
+static char *
+read_password_file (const char  *path,
+                    GError     **error)
+{
+  g_autofree char *contents = NULL;
+  char *end;
+
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  end = strchr (contents, '\n');
+  if (end != NULL)
+    *end = '\0';
+  if (*contents == '\0')
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s holds no password"), path);
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
+}
+
+static void
+print_direction (const char         *label,
+                 GpReplicationStats *stats)
+{
+  g_autofree char *bytes = g_format_size (stats->attachment_bytes);
+
+  /* Translators: "sent: 12 documents, 3 photos (750 kB)" */
+  g_print (_("  %s: %u documents, %u photos (%s)\n"), label, stats->revisions_written, stats->attachments, bytes);
+  for (guint i = 0; stats->refused != NULL && i < stats->refused->len; i++)
+    g_print (_("    refused: %s\n"), (const char *) g_ptr_array_index (stats->refused, i));
+}
+
+static int
+cmd_sync (GpCtl  *ctl,
+          int     argc,
+          char  **argv)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *password_file = NULL;
+  g_auto(GStrv) grids = NULL;
+  gboolean allow_http = FALSE;
+  GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The grid centre, https://…"), "URL" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("Your user name on the grid centre"), "NAME" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      N_("A file whose first line is your password"), "FILE" },
+    { "grid", 0, 0, G_OPTION_ARG_STRING_ARRAY, &grids,
+      N_("A grid to sync, again for more (default: every grid of your roles)"), "CODE" },
+    { "allow-http", 0, 0, G_OPTION_ARG_NONE, &allow_http,
+      N_("Allow a plain http:// server on another machine (passwords travel unprotected)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpCouch) couch = NULL;
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *password = NULL;
+  GpStore *store;
+  gboolean failed = FALSE;
+
+  if (!parse_options ("sync", "--server URL --user NAME --password-file FILE [--grid CODE]…",
+                      _("Sync with the grid centre: send what is new here, receive what is new there."), entries,
+                      &argc, &argv))
+    return GP_CTL_USAGE;
+  if (argc != 1 || server == NULL || user == NULL || password_file == NULL)
+    return usage_error ("sync", _("sync needs --server, --user and --password-file"));
+  password = read_password_file (password_file, &error);
+  if (password == NULL)
+    return fail (error);
+  couch = gp_couch_new (server, allow_http, &error);
+  if (couch == NULL)
+    return fail (error);
+  gp_couch_set_credentials (couch, user, password);
+  if (!gp_couch_login (couch, NULL, &error))
+    return fail (error);
+
+  /* The grids: as asked, or those of the user's roles, "grid:<code>:<role>". */
+  for (guint i = 0; grids != NULL && grids[i] != NULL; i++)
+    g_ptr_array_add (codes, g_strdup (grids[i]));
+  if (codes->len == 0)
+    {
+      const char * const *roles = gp_couch_get_roles (couch);
+
+      for (guint i = 0; roles[i] != NULL; i++)
+        {
+          g_auto(GStrv) parts = g_strsplit (roles[i], ":", 3);
+
+          if (g_strv_length (parts) == 3 && g_str_equal (parts[0], "grid") &&
+              !g_ptr_array_find_with_equal_func (codes, parts[1], g_str_equal, NULL))
+            g_ptr_array_add (codes, g_strdup (parts[1]));
+        }
+    }
+  if (codes->len == 0)
+    {
+      g_set_error (&error, GP_COUCH_ERROR, GP_COUCH_ERROR_FORBIDDEN,
+                   _("%s has no grid on this grid centre; name one with --grid"), user);
+      return fail (error);
+    }
+
+  store = ctl_store (ctl, &error);
+  if (store == NULL)
+    return fail (error);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const char *code = g_ptr_array_index (codes, i);
+      g_autofree char *database = gp_replication_database_name (code);
+      GpReplicationStats sent = { 0 }, received = { 0 };
+      g_autoptr(GTimer) timer = g_timer_new ();
+      guint requests = gp_couch_get_n_requests (couch);
+
+      if (!gp_replicate (store, couch, database, GP_REPLICATION_PUSH, &sent, NULL, &error) ||
+          !gp_replicate (store, couch, database, GP_REPLICATION_PULL, &received, NULL, &error))
+        {
+          g_printerr ("gridpatrolctl: %s: %s\n", code, error->message);
+          g_clear_error (&error);
+          failed = TRUE;
+        }
+      else
+        {
+          g_print (_("%s: synced in %.1f s, %u requests\n"), code, g_timer_elapsed (timer, NULL),
+                   gp_couch_get_n_requests (couch) - requests);
+          print_direction (_("sent"), &sent);
+          print_direction (_("received"), &received);
+          if (received.conflicts > 0)
+            g_print (_("  conflicts: %u documents have edits that disagree; a leader settles them\n"),
+                     received.conflicts);
+        }
+      gp_replication_stats_clear (&sent);
+      gp_replication_stats_clear (&received);
+    }
+  return failed ? GP_CTL_FAILED : GP_CTL_OK;
+}
+
 static const Command commands[] = {
   { "demo", "[--households N] [--seed S]", N_("Create the demo grid"), cmd_demo },
   { "import-grid", "FILE", N_("Import a grid package (GeoJSON)"), cmd_import_grid },
@@ -1230,6 +1365,8 @@ static const Command commands[] = {
   { "patrol", "replay ROUTE-ID FILE [--as USER] | finish PATROL-ID", N_("Record a patrol from a track"), cmd_patrol },
   { "visit", "HOUSEHOLD-ID [--note T] [--tag TAG]… [--as USER] [--at ISO8601]", N_("Record a household visit"),
     cmd_visit },
+  { "sync", "--server URL --user NAME --password-file FILE [--grid CODE]…", N_("Sync with the grid centre"),
+    cmd_sync },
 };
 
 static void
