@@ -453,7 +453,18 @@ push_batch (Replication  *r,
 
           if (gp_json_get_string (result, "error") != NULL)
             {
-              refuse (r, gp_json_get_string (result, "id"), gp_json_get_string (result, "rev"),
+              const char *failed_id = gp_json_get_string (result, "id");
+              const char *failed_rev = gp_json_get_string (result, "rev");
+
+              /* Servers leave the revision out: it is the one sent. */
+              for (guint j = 0; failed_rev == NULL && j < sent; j++)
+                {
+                  JsonObject *doc = json_array_get_object_element (bulk, j);
+
+                  if (g_strcmp0 (gp_json_get_string (doc, "_id"), failed_id) == 0)
+                    failed_rev = gp_json_get_string (doc, "_rev");
+                }
+              refuse (r, failed_id, failed_rev,
                       gp_json_get_string (result, "reason") ? gp_json_get_string (result, "reason")
                                                             : gp_json_get_string (result, "error"));
               refused++;

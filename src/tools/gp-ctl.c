@@ -13,6 +13,7 @@
 #include "gp-ctl.h"
 #include "gp-basemap.h"
 #include "gp-categories.h"
+#include "gp-centre.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-incidents.h"
@@ -1352,6 +1353,114 @@ cmd_sync (GpCtl  *ctl,
   return failed ? GP_CTL_FAILED : GP_CTL_OK;
 }
 
+/* centre setup: the grid's database, rules and users on the centre. */
+static gboolean
+add_users (GArray      *users,
+           char       **specs,
+           const char  *role,
+           GError     **error)
+{
+  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
+    {
+      char *colon = strchr (specs[i], ':');
+      GpCentreUser user = { specs[i], NULL, role };
+
+      if (colon == NULL || colon == specs[i] || colon[1] == '\0')
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("“%s” is not NAME:PASSWORD"), specs[i]);
+          return FALSE;
+        }
+      *colon = '\0';
+      user.password = colon + 1;
+      g_array_append_val (users, user);
+    }
+  return TRUE;
+}
+
+static int
+cmd_centre (GpCtl  *ctl,
+            int     argc,
+            char  **argv)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *admin_name = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *grid = NULL;
+  g_auto(GStrv) workers = NULL;
+  g_auto(GStrv) leaders = NULL;
+  g_auto(GStrv) centres = NULL;
+  gboolean from_data_dir = FALSE;
+  gboolean allow_http = FALSE;
+  GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The grid centre, https://…"), "URL" },
+    { "admin", 0, 0, G_OPTION_ARG_STRING, &admin_name, N_("The server’s administrator"), "NAME" },
+    { "admin-password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      N_("A file whose first line is the administrator’s password"), "FILE" },
+    { "grid", 0, 0, G_OPTION_ARG_STRING, &grid, N_("The grid’s code"), "CODE" },
+    { "worker", 0, 0, G_OPTION_ARG_STRING_ARRAY, &workers, N_("A grid worker’s account, again for more"),
+      "NAME:PASSWORD" },
+    { "leader", 0, 0, G_OPTION_ARG_STRING_ARRAY, &leaders, N_("A grid leader’s account, again for more"),
+      "NAME:PASSWORD" },
+    { "centre-user", 0, 0, G_OPTION_ARG_STRING_ARRAY, &centres, N_("A grid centre staff account, again for more"),
+      "NAME:PASSWORD" },
+    { "from-data-dir", 0, 0, G_OPTION_ARG_NONE, &from_data_dir,
+      N_("Upload the grid package (grid, policy, buildings, households, routes…) from --data-dir"), NULL },
+    { "allow-http", 0, 0, G_OPTION_ARG_NONE, &allow_http,
+      N_("Allow a plain http:// server on another machine (passwords travel unprotected)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpCouch) admin = NULL;
+  g_autoptr(GArray) users = g_array_new (FALSE, TRUE, sizeof (GpCentreUser));
+  g_autofree char *password = NULL;
+  GpCentreSetup result;
+  GpStore *store = NULL;
+
+  if (!parse_options ("centre", "setup --server URL --admin NAME --admin-password-file FILE --grid CODE",
+                      _("Set up a grid’s database on the grid centre: its members, its write rules, its users "
+                        "and, with --from-data-dir, its grid package. Again brings it up to date."),
+                      entries, &argc, &argv))
+    return GP_CTL_USAGE;
+  if (argc != 2 || !g_str_equal (argv[1], "setup"))
+    return usage_error ("centre", _("centre has one command: setup"));
+  if (server == NULL || admin_name == NULL || password_file == NULL || grid == NULL)
+    return usage_error ("centre", _("centre setup needs --server, --admin, --admin-password-file and --grid"));
+  if (!add_users (users, workers, "worker", &error) || !add_users (users, leaders, "leader", &error) ||
+      !add_users (users, centres, "centre", &error))
+    return usage_error ("centre", error->message);
+
+  password = read_password_file (password_file, &error);
+  if (password == NULL)
+    return fail (error);
+  if (from_data_dir)
+    {
+      store = ctl_store (ctl, &error);
+      if (store == NULL)
+        return fail (error);
+    }
+  admin = gp_couch_new (server, allow_http, &error);
+  if (admin == NULL)
+    return fail (error);
+  gp_couch_set_credentials (admin, admin_name, password);
+  if (!gp_couch_login (admin, NULL, &error))
+    return fail (error);
+  if (!gp_centre_setup (admin, grid, (GpCentreUser *) users->data, users->len, store, &result, NULL, &error))
+    return fail (error);
+
+  {
+    g_autofree char *database = gp_replication_database_name (grid);
+
+    g_print (result.created ? _("%s: created, with its members and rules\n")
+                            : _("%s: already there; members and rules brought up to date\n"), database);
+  }
+  g_print (ngettext ("%u user set up\n", "%u users set up\n", result.users), result.users);
+  if (from_data_dir)
+    g_print (ngettext ("%u document of the grid package uploaded\n", "%u documents of the grid package uploaded\n",
+                       result.documents), result.documents);
+  return GP_CTL_OK;
+}
+
 static const Command commands[] = {
   { "demo", "[--households N] [--seed S]", N_("Create the demo grid"), cmd_demo },
   { "import-grid", "FILE", N_("Import a grid package (GeoJSON)"), cmd_import_grid },
@@ -1365,6 +1474,8 @@ static const Command commands[] = {
   { "patrol", "replay ROUTE-ID FILE [--as USER] | finish PATROL-ID", N_("Record a patrol from a track"), cmd_patrol },
   { "visit", "HOUSEHOLD-ID [--note T] [--tag TAG]… [--as USER] [--at ISO8601]", N_("Record a household visit"),
     cmd_visit },
+  { "centre", "setup --server URL --admin NAME --admin-password-file FILE --grid CODE…",
+    N_("Set up a grid on the grid centre"), cmd_centre },
   { "sync", "--server URL --user NAME --password-file FILE [--grid CODE]…", N_("Sync with the grid centre"),
     cmd_sync },
 };
