@@ -116,6 +116,50 @@ dup_replica_id (GpStore  *store,
   return g_strdup (gp_json_get_string (replica, "uuid"));
 }
 
+/* "_local/<replication id>": this replica, the direction, the database. */
+static char *
+checkpoint_id_for (const char             *replica,
+                   GpReplicationDirection  direction,
+                   const char             *url,
+                   const char             *database)
+{
+  g_autofree char *source = g_strdup_printf ("gridpatrol/1\n%s\n%s\n%s/%s", replica,
+                                             direction == GP_REPLICATION_PUSH ? "push" : "pull", url, database);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_MD5, source, -1);
+
+  return g_strconcat ("_local/", digest, NULL);
+}
+
+/**
+ * gp_replication_get_pushed_seq:
+ * @url: the centre, as given to gp_couch_new()
+ *
+ * Returns: the store's sequence up to which everything was pushed to
+ *   @database; 0 before the first push
+ */
+gint64
+gp_replication_get_pushed_seq (GpStore    *store,
+                               const char *url,
+                               const char *database)
+{
+  g_autoptr(JsonObject) replica = gp_store_get_local (store, REPLICA_ID, NULL);
+  const char *uuid = gp_json_get_string (replica, "uuid");
+  g_autofree char *id = NULL;
+  g_autoptr(JsonObject) checkpoint = NULL;
+  g_autofree char *trimmed = NULL;
+  gint64 seq = 0;
+
+  if (uuid == NULL)
+    return 0;
+  trimmed = g_strdup (url);
+  while (g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+  id = checkpoint_id_for (uuid, GP_REPLICATION_PUSH, trimmed, database);
+  checkpoint = gp_store_get_local (store, id, NULL);
+  gp_json_get_int (checkpoint, "source_last_seq", &seq);
+  return seq;
+}
+
 /* The checkpoint both sides agree on: the same session, or the newest
  * session in both histories. NULL: from the start. */
 static JsonNode *
@@ -829,8 +873,6 @@ gp_replicate (GpStore                 *store,
 {
   Replication r = { 0 };
   g_autofree char *replica = NULL;
-  g_autofree char *source = NULL;
-  g_autofree char *digest = NULL;
   g_autofree char *escaped = NULL;
   g_autoptr(JsonObject) local = NULL;
   g_autoptr(JsonNode) since = NULL;
@@ -846,15 +888,12 @@ gp_replicate (GpStore                 *store,
   if (replica == NULL)
     return FALSE;
   escaped = g_uri_escape_string (database, NULL, FALSE);
-  source = g_strdup_printf ("gridpatrol/1\n%s\n%s\n%s/%s", replica,
-                            direction == GP_REPLICATION_PUSH ? "push" : "pull", gp_couch_get_url (couch), database);
-  digest = g_compute_checksum_for_string (G_CHECKSUM_MD5, source, -1);
 
   r.store = store;
   r.couch = couch;
   r.db_path = g_strconcat ("/", escaped, NULL);
   r.direction = direction;
-  r.checkpoint_id = g_strconcat ("_local/", digest, NULL);
+  r.checkpoint_id = checkpoint_id_for (replica, direction, gp_couch_get_url (couch), database);
   r.session_id = g_uuid_string_random ();
   r.stats = stats;
   r.cancellable = cancellable;

@@ -40,6 +40,10 @@ gboolean  gp_replicate                 (GpStore                 *store,
                                         GCancellable            *cancellable,
                                         GError                 **error);
 
+gint64    gp_replication_get_pushed_seq (GpStore               *store,
+                                        const char            *url,
+                                        const char            *database);
+
 void      gp_replication_stats_clear   (GpReplicationStats      *stats);
 
 G_END_DECLS

@@ -1,0 +1,640 @@
+/* gp-sync-manager.c
+ *
+ * Decides when to sync and tells the UI how it went. A sync is a push and
+ * a pull of each of the user's grid databases, run in a worker thread with
+ * its own client (logging in again costs one request); never two at once —
+ * asking while one runs runs another right after. It syncs when asked,
+ * when the account or grids are set, a few seconds after a local change,
+ * every few minutes while online, and when the network comes back. After a
+ * failure it waits, doubling the wait each time up to a quarter of an hour,
+ * with some jitter so that a street's phones do not all call at once; a
+ * wrong password waits for a new one instead.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-sync-manager"
+
+#include "config.h"
+
+#include "gp-sync-manager.h"
+#include "gp-replicator.h"
+#include "gp-worker.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+struct _GpSyncManager
+{
+  GObject          parent_instance;
+
+  GpStore         *store;
+  GNetworkMonitor *monitor;
+  char            *url;
+  char            *user;
+  char            *password;
+  gboolean         allow_http;
+  GStrv            grids;
+  GStrv            roles;
+
+  GpSyncState      state;
+  char            *message;
+  gint64           last_success;
+  guint            step;
+  guint            n_steps;
+  guint            pending;
+  GStrv            refused;
+
+  gboolean         running;
+  gboolean         again;
+  guint            failures;
+  guint            retry_delay;    /* seconds; 0 when no retry is waiting */
+  guint            n_runs;
+  guint            change_delay_ms;
+  guint            change_id;
+  guint            retry_id;
+  guint            period_id;
+  GCancellable    *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (GpSyncManager, gp_sync_manager, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_MESSAGE,
+  PROP_LAST_SUCCESS,
+  PROP_STEP,
+  PROP_PENDING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* What a run needs, copied so that the thread shares nothing. */
+typedef struct
+{
+  GpStore  *store;
+  char     *url;
+  char     *user;
+  char     *password;
+  gboolean  allow_http;
+  GStrv     grids;
+  GStrv     roles;           /* out: from the login */
+  GStrv     refused;         /* out */
+  guint     sent;
+  guint     received;
+  gboolean  unauthorized;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_clear_object (&run->store);
+  g_free (run->url);
+  g_free (run->user);
+  if (run->password != NULL)
+    memset (run->password, 0, strlen (run->password));
+  g_free (run->password);
+  g_strfreev (run->grids);
+  g_strfreev (run->roles);
+  g_strfreev (run->refused);
+  g_free (run);
+}
+
+static void
+set_state (GpSyncManager *self,
+           GpSyncState    state,
+           const char    *message)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  if (g_strcmp0 (self->message, message) != 0)
+    {
+      g_free (self->message);
+      self->message = g_strdup (message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+is_set_up (GpSyncManager *self)
+{
+  return self->url != NULL && self->user != NULL && self->password != NULL;
+}
+
+static gboolean
+is_online (GpSyncManager *self)
+{
+  return g_network_monitor_get_network_available (self->monitor);
+}
+
+/* Local changes the centre does not have yet, over the grids. */
+static void
+update_pending (GpSyncManager *self)
+{
+  guint pending = 0;
+
+  if (is_set_up (self))
+    {
+      gint64 pushed = G_MAXINT64;
+
+      for (guint i = 0; self->grids != NULL && self->grids[i] != NULL; i++)
+        {
+          g_autofree char *database = gp_replication_database_name (self->grids[i]);
+
+          pushed = MIN (pushed, gp_replication_get_pushed_seq (self->store, self->url, database));
+        }
+      if (pushed != G_MAXINT64)
+        {
+          g_autoptr(GPtrArray) changes = gp_store_changes (self->store, pushed, 0, NULL);
+
+          pending = changes ? changes->len : 0;
+        }
+    }
+  if (self->pending != pending)
+    {
+      self->pending = pending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+    }
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Run *run = task_data;
+  g_autoptr(GpCouch) couch = NULL;
+  g_autoptr(GStrvBuilder) refused = g_strv_builder_new ();
+  GError *error = NULL;
+
+  couch = gp_couch_new (run->url, run->allow_http, &error);
+  if (couch != NULL)
+    gp_couch_set_credentials (couch, run->user, run->password);
+  if (couch == NULL || !gp_couch_login (couch, cancellable, &error))
+    {
+      run->unauthorized = g_error_matches (error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED);
+      g_task_return_error (task, error);
+      return;
+    }
+  run->roles = g_strdupv ((char **) gp_couch_get_roles (couch));
+
+  for (guint i = 0; run->grids != NULL && run->grids[i] != NULL; i++)
+    {
+      g_autofree char *database = gp_replication_database_name (run->grids[i]);
+      GpReplicationStats sent = { 0 }, received = { 0 };
+      gboolean ok;
+
+      ok = gp_replicate (run->store, couch, database, GP_REPLICATION_PUSH, &sent, cancellable, &error) &&
+           gp_replicate (run->store, couch, database, GP_REPLICATION_PULL, &received, cancellable, &error);
+      run->sent += sent.revisions_written;
+      run->received += received.revisions_written;
+      for (guint j = 0; sent.refused != NULL && j < sent.refused->len; j++)
+        g_strv_builder_add (refused, g_ptr_array_index (sent.refused, j));
+      gp_replication_stats_clear (&sent);
+      gp_replication_stats_clear (&received);
+      if (!ok)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  run->refused = g_strv_builder_end (refused);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void schedule_retry (GpSyncManager *self);
+static void start_run (GpSyncManager *self);
+
+static void
+on_run_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GpSyncManager *self = GP_SYNC_MANAGER (source);
+  Run *run = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->running = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("Sync failed: %s", error->message);
+      self->failures++;
+      if (!is_online (self) && error->domain == GP_COUCH_ERROR &&
+          (error->code == GP_COUCH_ERROR_UNREACHABLE || error->code == GP_COUCH_ERROR_TIMEOUT))
+        set_state (self, GP_SYNC_OFFLINE, error->message);
+      else
+        set_state (self, GP_SYNC_ERROR, error->message);
+      /* A wrong password does not get better by waiting. */
+      if (!run->unauthorized)
+        schedule_retry (self);
+    }
+  else
+    {
+      self->failures = 0;
+      self->last_success = g_get_real_time () / G_USEC_PER_SEC;
+      g_strfreev (self->roles);
+      self->roles = g_steal_pointer (&run->roles);
+      g_strfreev (self->refused);
+      self->refused = g_steal_pointer (&run->refused);
+      g_debug ("Synced: %u sent, %u received", run->sent, run->received);
+      set_state (self, GP_SYNC_IDLE, NULL);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
+    }
+  self->step = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+  update_pending (self);
+
+  if (self->again)
+    {
+      self->again = FALSE;
+      start_run (self);
+    }
+}
+
+static void
+start_run (GpSyncManager *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Run *run;
+
+  if (!is_set_up (self))
+    {
+      set_state (self, GP_SYNC_NOT_SET_UP, NULL);
+      return;
+    }
+  if (self->running)
+    {
+      self->again = TRUE;
+      return;
+    }
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->change_id, g_source_remove);
+  self->retry_delay = 0;
+
+  run = g_new0 (Run, 1);
+  run->store = g_object_ref (self->store);
+  run->url = g_strdup (self->url);
+  run->user = g_strdup (self->user);
+  run->password = g_strdup (self->password);
+  run->allow_http = self->allow_http;
+  run->grids = g_strdupv (self->grids);
+
+  self->running = TRUE;
+  self->n_runs++;
+  self->n_steps = self->grids ? g_strv_length (self->grids) : 0;
+  self->step = 1;
+  set_state (self, GP_SYNC_SYNCING, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+
+  task = g_task_new (self, self->cancellable, on_run_done, NULL);
+  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+  gp_worker_run (task, sync_thread);
+}
+
+static gboolean
+on_timer (gpointer data)
+{
+  GpSyncManager *self = data;
+
+  self->retry_id = 0;
+  self->change_id = 0;
+  start_run (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (GpSyncManager *self)
+{
+  double delay = GP_SYNC_RETRY_FIRST_S * exp2 (MIN (self->failures, 16) - 1);
+
+  delay = MIN (delay, GP_SYNC_RETRY_MAX_S) * g_random_double_range (0.8, 1.2);
+  self->retry_delay = MAX (1, (guint) delay);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_id = g_timeout_add_seconds (self->retry_delay, on_timer, self);
+}
+
+static gboolean
+on_period (gpointer data)
+{
+  GpSyncManager *self = data;
+
+  if (is_online (self) && !self->running && self->state != GP_SYNC_ERROR)
+    start_run (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_documents_changed (GpSyncManager *self)
+{
+  update_pending (self);
+  if (!is_set_up (self) || self->state == GP_SYNC_ERROR)
+    return;
+  /* Edits come in bursts: wait for a pause. */
+  g_clear_handle_id (&self->change_id, g_source_remove);
+  self->change_id = g_timeout_add (self->change_delay_ms, on_timer, self);
+}
+
+static void
+on_network_changed (GpSyncManager *self,
+                    gboolean       available)
+{
+  if (!is_set_up (self))
+    return;
+  if (!available)
+    {
+      if (!self->running)
+        set_state (self, GP_SYNC_OFFLINE, _("No network: changes wait on this phone"));
+      return;
+    }
+  if (self->state == GP_SYNC_OFFLINE || self->state == GP_SYNC_ERROR)
+    start_run (self);
+}
+
+static void
+gp_sync_manager_dispose (GObject *object)
+{
+  GpSyncManager *self = (GpSyncManager *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->change_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->period_id, g_source_remove);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->store);
+  g_clear_object (&self->monitor);
+
+  G_OBJECT_CLASS (gp_sync_manager_parent_class)->dispose (object);
+}
+
+static void
+gp_sync_manager_finalize (GObject *object)
+{
+  GpSyncManager *self = (GpSyncManager *) object;
+
+  g_free (self->url);
+  g_free (self->user);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  g_strfreev (self->grids);
+  g_strfreev (self->roles);
+  g_strfreev (self->refused);
+  g_free (self->message);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (gp_sync_manager_parent_class)->finalize (object);
+}
+
+static void
+gp_sync_manager_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  GpSyncManager *self = GP_SYNC_MANAGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_MESSAGE:
+      g_value_set_string (value, self->message);
+      break;
+    case PROP_LAST_SUCCESS:
+      g_value_set_int64 (value, self->last_success);
+      break;
+    case PROP_STEP:
+      g_value_set_uint (value, self->step);
+      break;
+    case PROP_PENDING:
+      g_value_set_uint (value, self->pending);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gp_sync_manager_class_init (GpSyncManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gp_sync_manager_dispose;
+  object_class->finalize = gp_sync_manager_finalize;
+  object_class->get_property = gp_sync_manager_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, GP_SYNC_NOT_SET_UP, GP_SYNC_ERROR, GP_SYNC_NOT_SET_UP,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MESSAGE] =
+    g_param_spec_string ("message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_SUCCESS] =
+    g_param_spec_int64 ("last-success", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STEP] =
+    g_param_spec_uint ("step", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PENDING] =
+    g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gp_sync_manager_init (GpSyncManager *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->change_delay_ms = GP_SYNC_CHANGE_DELAY_MS;
+}
+
+/**
+ * gp_sync_manager_new:
+ * @monitor: (nullable): the network monitor; the default one when %NULL
+ */
+GpSyncManager *
+gp_sync_manager_new (GpStore         *store,
+                     GNetworkMonitor *monitor)
+{
+  GpSyncManager *self;
+
+  g_return_val_if_fail (GP_IS_STORE (store), NULL);
+
+  self = g_object_new (GP_TYPE_SYNC_MANAGER, NULL);
+  self->store = g_object_ref (store);
+  self->monitor = g_object_ref (monitor ? monitor : g_network_monitor_get_default ());
+  g_signal_connect_swapped (self->store, "documents-changed", G_CALLBACK (on_documents_changed), self);
+  g_signal_connect_swapped (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self);
+  self->period_id = g_timeout_add_seconds (GP_SYNC_PERIOD_S, on_period, self);
+  return self;
+}
+
+/**
+ * gp_sync_manager_set_account:
+ * @url: (nullable): the centre; %NULL to stop syncing
+ *
+ * The password is kept in memory only; the app keeps it with libsecret.
+ * Setting an account syncs at once.
+ */
+void
+gp_sync_manager_set_account (GpSyncManager *self,
+                             const char    *url,
+                             const char    *user,
+                             const char    *password,
+                             gboolean       allow_http)
+{
+  g_return_if_fail (GP_IS_SYNC_MANAGER (self));
+
+  g_free (self->url);
+  self->url = g_strdup (url);
+  g_free (self->user);
+  self->user = g_strdup (user);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  self->password = g_strdup (password);
+  self->allow_http = allow_http;
+  self->failures = 0;
+  if (!is_set_up (self))
+    {
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      set_state (self, GP_SYNC_NOT_SET_UP, NULL);
+      return;
+    }
+  start_run (self);
+}
+
+void
+gp_sync_manager_set_grids (GpSyncManager      *self,
+                           const char * const *grid_codes)
+{
+  g_return_if_fail (GP_IS_SYNC_MANAGER (self));
+
+  g_strfreev (self->grids);
+  self->grids = g_strdupv ((char **) grid_codes);
+  update_pending (self);
+}
+
+/* How long after a local change to sync; shorter in tests. */
+void
+gp_sync_manager_set_change_delay (GpSyncManager *self,
+                                  guint          milliseconds)
+{
+  g_return_if_fail (GP_IS_SYNC_MANAGER (self));
+
+  self->change_delay_ms = milliseconds;
+}
+
+/* "Sync now": at once, or right after the sync that is running. */
+void
+gp_sync_manager_sync_now (GpSyncManager *self)
+{
+  g_return_if_fail (GP_IS_SYNC_MANAGER (self));
+
+  self->failures = 0;
+  start_run (self);
+}
+
+GpSyncState
+gp_sync_manager_get_state (GpSyncManager *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), GP_SYNC_NOT_SET_UP);
+
+  return self->state;
+}
+
+/* Why the last sync failed, in words; NULL when it did not. */
+const char *
+gp_sync_manager_get_message (GpSyncManager *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), NULL);
+
+  return self->message;
+}
+
+/* UNIX seconds of the last sync that went through; 0 for never. */
+gint64
+gp_sync_manager_get_last_success (GpSyncManager *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), 0);
+
+  return self->last_success;
+}
+
+guint
+gp_sync_manager_get_step (GpSyncManager *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), 0);
+
+  return self->step;
+}
+
+guint
+gp_sync_manager_get_n_steps (GpSyncManager *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), 0);
+
+  return self->n_steps;
+}
+
+/* Local changes the centre does not have yet. */
+guint
+gp_sync_manager_get_pending (GpSyncManager *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), 0);
+
+  return self->pending;
+}
+
+/* What the centre refused in the last sync: "id rev: reason". */
+const char * const *
+gp_sync_manager_get_refused (GpSyncManager *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), none);
+
+  return self->refused ? (const char * const *) self->refused : none;
+}
+
+/* Seconds until the next try after a failure; 0 when none waits. */
+guint
+gp_sync_manager_get_retry_delay (GpSyncManager *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), 0);
+
+  return self->retry_id != 0 ? self->retry_delay : 0;
+}
+
+guint
+gp_sync_manager_get_n_runs (GpSyncManager *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), 0);
+
+  return self->n_runs;
+}
+
+/* The user's roles on the centre, from the last login. */
+const char * const *
+gp_sync_manager_get_roles (GpSyncManager *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), none);
+
+  return self->roles ? (const char * const *) self->roles : none;
+}

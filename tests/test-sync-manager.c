@@ -1,0 +1,195 @@
+/* test-sync-manager.c — when the app syncs and what it says, against a
+ * real PouchDB Server.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-demo.h"
+#include "gp-documents.h"
+#include "gp-json.h"
+#include "gp-replicator.h"
+#include "gp-sync-manager.h"
+#include "gp-test-pouchdb.h"
+#include "gp-test-util.h"
+#include "gp-worker.h"
+
+#include <string.h>
+
+#define GRID GP_DEMO_GRID_CODE
+
+typedef struct
+{
+  GpTestPouchdb *server;
+  char          *dir;
+  GpStore       *store;
+  char          *database;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = gp_test_pouchdb_start ();
+  fixture->database = gp_replication_database_name (GRID);
+  path = g_strconcat ("/", fixture->database, NULL);
+  reply = gp_test_pouchdb_admin (fixture->server, "PUT", path, NULL);
+  gp_test_pouchdb_add_user (fixture->server, "wang", "wang-pw", "grid:" GRID ":worker", NULL);
+  fixture->dir = gp_test_make_dir ();
+  fixture->store = gp_test_open_store (fixture->dir);
+  g_assert_true (gp_demo_install (fixture->store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_assert_true (gp_worker_wait_all (60000));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&fixture->store);
+  gp_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->database);
+  gp_test_pouchdb_stop (fixture->server);
+}
+
+static gint64
+server_doc_count (Fixture *fixture)
+{
+  g_autofree char *path = g_strconcat ("/", fixture->database, NULL);
+  g_autoptr(JsonNode) info = gp_test_pouchdb_admin (fixture->server, "GET", path, NULL);
+  gint64 count = -1;
+
+  gp_json_get_int (json_node_get_object (info), "doc_count", &count);
+  return count;
+}
+
+typedef struct
+{
+  GpSyncManager *manager;
+  guint          runs;
+} Wait;
+
+static gboolean
+settled (gpointer data)
+{
+  Wait *wait = data;
+  GpSyncState state = gp_sync_manager_get_state (wait->manager);
+
+  return gp_sync_manager_get_n_runs (wait->manager) >= wait->runs && state != GP_SYNC_SYNCING;
+}
+
+static void
+wait_for_runs (GpSyncManager *manager,
+               guint          runs)
+{
+  Wait wait = { manager, runs };
+
+  g_assert_true (gp_test_wait_until (settled, &wait, 60000));
+}
+
+/* Set up: it syncs at once; a change syncs a moment later; asking while
+ * a sync runs runs one more after it, never two together. */
+static void
+test_sync (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GpSyncManager) manager = gp_sync_manager_new (fixture->store, NULL);
+  const char *grids[] = { GRID, NULL };
+  g_autoptr(GpVisit) visit = gp_visit_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (gp_sync_manager_get_state (manager), ==, GP_SYNC_NOT_SET_UP);
+  gp_sync_manager_set_grids (manager, grids);
+  gp_sync_manager_set_change_delay (manager, 200);
+  gp_sync_manager_set_account (manager, gp_test_pouchdb_get_url (fixture->server), "wang", "wang-pw", FALSE);
+  g_assert_cmpint (gp_sync_manager_get_state (manager), ==, GP_SYNC_SYNCING);
+  wait_for_runs (manager, 1);
+  g_assert_cmpint (gp_sync_manager_get_state (manager), ==, GP_SYNC_IDLE);
+  g_assert_null (gp_sync_manager_get_message (manager));
+  g_assert_cmpint (gp_sync_manager_get_last_success (manager), >, 0);
+  g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 0);
+  g_assert_true (g_strv_contains (gp_sync_manager_get_roles (manager), "grid:" GRID ":worker"));
+  g_assert_cmpint (server_doc_count (fixture), ==, 471);
+
+  /* A visit: pending at once, on the centre a moment later. */
+  g_object_set (visit, "grid", GRID, "household", "household:610103003003-01-1-101", "worker", "wang", "at", now,
+                NULL);
+  g_assert_true (gp_store_save (fixture->store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 1);
+  wait_for_runs (manager, 2);
+  g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 0);
+  g_assert_cmpint (server_doc_count (fixture), ==, 472);
+
+  /* "Sync now" twice in a row: the second waits for the first. */
+  gp_sync_manager_sync_now (manager);
+  gp_sync_manager_sync_now (manager);
+  g_assert_cmpuint (gp_sync_manager_get_n_runs (manager), ==, 3);
+  g_assert_cmpuint (gp_worker_get_busy (), <=, 1);
+  wait_for_runs (manager, 4);
+  g_assert_cmpint (gp_sync_manager_get_state (manager), ==, GP_SYNC_IDLE);
+}
+
+/* A wrong password is said, and not tried again by itself. */
+static void
+test_bad_password (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GpSyncManager) manager = gp_sync_manager_new (fixture->store, NULL);
+  const char *grids[] = { GRID, NULL };
+
+  gp_sync_manager_set_grids (manager, grids);
+  gp_sync_manager_set_account (manager, gp_test_pouchdb_get_url (fixture->server), "wang", "guess", FALSE);
+  wait_for_runs (manager, 1);
+  g_assert_cmpint (gp_sync_manager_get_state (manager), ==, GP_SYNC_ERROR);
+  g_assert_cmpstr (gp_sync_manager_get_message (manager), ==, "The user name or password is wrong");
+  g_assert_cmpuint (gp_sync_manager_get_retry_delay (manager), ==, 0);
+  g_assert_cmpint (gp_sync_manager_get_last_success (manager), ==, 0);
+  g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 471);
+  g_assert_cmpint (server_doc_count (fixture), ==, 0);
+}
+
+/* A centre that cannot be reached: said in words, tried again after a
+ * wait of about ten seconds. */
+static void
+test_unreachable (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GpSyncManager) manager = gp_sync_manager_new (fixture->store, NULL);
+  const char *grids[] = { GRID, NULL };
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", gp_test_free_port ());
+  GpSyncState state;
+  guint delay;
+
+  gp_sync_manager_set_grids (manager, grids);
+  gp_sync_manager_set_account (manager, url, "wang", "wang-pw", FALSE);
+  wait_for_runs (manager, 1);
+  state = gp_sync_manager_get_state (manager);
+  g_assert_true (state == GP_SYNC_ERROR || state == GP_SYNC_OFFLINE);
+  g_assert_true (g_str_has_prefix (gp_sync_manager_get_message (manager), "The grid centre cannot be reached"));
+  delay = gp_sync_manager_get_retry_delay (manager);
+  g_test_message ("retry in %u s", delay);
+  g_assert_cmpuint (delay, >=, 8);
+  g_assert_cmpuint (delay, <=, 12);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/sync/manager/sync", Fixture, NULL, fixture_set_up, test_sync, fixture_tear_down);
+  g_test_add ("/sync/manager/bad-password", Fixture, NULL, fixture_set_up, test_bad_password, fixture_tear_down);
+  g_test_add ("/sync/manager/unreachable", Fixture, NULL, fixture_set_up, test_unreachable, fixture_tear_down);
+
+  return g_test_run ();
+}
