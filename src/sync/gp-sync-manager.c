@@ -194,6 +194,17 @@ sync_thread (GTask        *task,
 
       ok = gp_replicate (run->store, couch, database, GP_REPLICATION_PUSH, &sent, cancellable, &error) &&
            gp_replicate (run->store, couch, database, GP_REPLICATION_PULL, &received, cancellable, &error);
+      /* What came down is in the store's change feed too: one more push,
+       * which finds it all on the centre, moves the checkpoint past it so
+       * that it does not count as waiting to be sent. */
+      if (ok && received.revisions_written > 0)
+        {
+          GpReplicationStats again = { 0 };
+
+          ok = gp_replicate (run->store, couch, database, GP_REPLICATION_PUSH, &again, cancellable, &error);
+          sent.revisions_written += again.revisions_written;
+          gp_replication_stats_clear (&again);
+        }
       run->sent += sent.revisions_written;
       run->received += received.revisions_written;
       for (guint j = 0; sent.refused != NULL && j < sent.refused->len; j++)

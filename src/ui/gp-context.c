@@ -14,9 +14,14 @@
 #include "gp-patrol-recorder.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
+#include "gp-secret.h"
 #include "gp-store.h"
+#include "gp-worker.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
 struct _GpContext
 {
@@ -30,6 +35,7 @@ struct _GpContext
   gboolean      loading;
   GCancellable *cancellable;
   GpPatrolRecorder *recorder;   /* the patrol being walked, if any */
+  GpSyncManager *sync;          /* with the store */
 };
 
 G_DEFINE_FINAL_TYPE (GpContext, gp_context, G_TYPE_OBJECT)
@@ -41,6 +47,7 @@ enum {
   PROP_GRID,
   PROP_LOCATION,
   PROP_RECORDER,
+  PROP_SYNC,
   PROP_LOADING,
   PROP_ERROR,
   N_PROPS
@@ -150,6 +157,7 @@ gp_context_dispose (GObject *object)
   g_clear_object (&self->grid);
   g_clear_object (&self->location);
   g_clear_object (&self->recorder);
+  g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -190,6 +198,9 @@ gp_context_get_property (GObject    *object,
       break;
     case PROP_RECORDER:
       g_value_set_object (value, self->recorder);
+      break;
+    case PROP_SYNC:
+      g_value_set_object (value, self->sync);
       break;
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
@@ -253,6 +264,9 @@ gp_context_class_init (GpContextClass *klass)
   properties[PROP_RECORDER] =
     g_param_spec_object ("recorder", NULL, NULL, GP_TYPE_PATROL_RECORDER,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SYNC] =
+    g_param_spec_object ("sync", NULL, NULL, GP_TYPE_SYNC_MANAGER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -293,6 +307,40 @@ gp_context_get_store (GpContext *self)
   return self->store;
 }
 
+static void
+on_password_found (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GpContext) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = gp_secret_lookup_finish (result, &error);
+  g_autofree char *server = g_settings_get_string (self->settings, "sync-server");
+  g_autofree char *user = g_settings_get_string (self->settings, "sync-user");
+
+  if (self->sync == NULL)
+    return;
+  if (password == NULL)
+    {
+      /* No keyring, or the password was forgotten: log in again. */
+      g_message ("No password kept for %s at %s%s%s", user, server, error ? ": " : "", error ? error->message : "");
+      return;
+    }
+  gp_sync_manager_set_account (self->sync, server, user, password,
+                               g_settings_get_boolean (self->settings, "sync-allow-http"));
+}
+
+static void
+resume_account (GpContext *self)
+{
+  g_autofree char *server = g_settings_get_string (self->settings, "sync-server");
+  g_autofree char *user = g_settings_get_string (self->settings, "sync-user");
+
+  if (*server == '\0' || *user == '\0')
+    return;
+  gp_secret_lookup (server, user, self->cancellable, on_password_found, g_object_ref (self));
+}
+
 void
 gp_context_set_store (GpContext *self,
                       GpStore   *store)
@@ -309,8 +357,29 @@ gp_context_set_store (GpContext *self,
   if (store != NULL)
     g_signal_connect_object (store, "documents-changed", G_CALLBACK (on_documents_changed), self, 0);
 
+  /* Sync goes with the store: set up again from the account kept. */
+  g_clear_object (&self->sync);
+  if (store != NULL)
+    {
+      g_auto(GStrv) grids = g_settings_get_strv (self->settings, "sync-grids");
+
+      self->sync = gp_sync_manager_new (store, NULL);
+      gp_sync_manager_set_grids (self->sync, (const char * const *) grids);
+      resume_account (self);
+    }
+
   choose_grid (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+/* The sync manager of the store; %NULL while there is no store. */
+GpSyncManager *
+gp_context_get_sync (GpContext *self)
+{
+  g_return_val_if_fail (GP_IS_CONTEXT (self), NULL);
+
+  return self->sync;
 }
 
 GpGrid *
@@ -480,4 +549,240 @@ gp_context_install_demo_finish (GpContext     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* A folder and everything in it; a folder that is not there is fine. */
+static gboolean
+remove_tree (GFile   *folder,
+             GError **error)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  children = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &local_error);
+  if (children == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  for (;;)
+    {
+      GFileInfo *info;
+      GFile *child;
+
+      if (!g_file_enumerator_iterate (children, &info, &child, NULL, error))
+        return FALSE;
+      if (info == NULL)
+        break;
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        {
+          if (!remove_tree (child, error))
+            return FALSE;
+        }
+      else if (!g_file_delete (child, NULL, error))
+        return FALSE;
+    }
+  return g_file_delete (folder, NULL, error);
+}
+
+/* Logging in: checked with the centre in a worker thread; the account is
+ * kept (the password with libsecret) and sync starts. */
+static void
+log_in_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GStrv account = task_data;   /* server, user, password, allow_http */
+  g_autoptr(GpCouch) couch = NULL;
+  GError *error = NULL;
+
+  couch = gp_couch_new (account[0], g_str_equal (account[3], "1"), &error);
+  if (couch != NULL)
+    gp_couch_set_credentials (couch, account[1], account[2]);
+  if (couch == NULL || !gp_couch_login (couch, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_strdupv ((char **) gp_couch_get_roles (couch)), (GDestroyNotify) g_strfreev);
+}
+
+static void
+free_account (GStrv account)
+{
+  if (account != NULL && account[0] != NULL && account[1] != NULL && account[2] != NULL)
+    memset (account[2], 0, strlen (account[2]));
+  g_strfreev (account);
+}
+
+void
+gp_context_log_in_async (GpContext           *self,
+                         const char          *server,
+                         const char          *user,
+                         const char          *password,
+                         gboolean             allow_http,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  char **account;
+
+  g_return_if_fail (GP_IS_CONTEXT (self));
+
+  account = g_new0 (char *, 5);
+  account[0] = g_strstrip (g_strdup (server ? server : ""));
+  account[1] = g_strstrip (g_strdup (user ? user : ""));
+  account[2] = g_strdup (password ? password : "");
+  account[3] = g_strdup (allow_http ? "1" : "0");
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_context_log_in_async);
+  g_task_set_task_data (task, account, (GDestroyNotify) free_account);
+  gp_worker_run (task, log_in_thread);
+}
+
+static void
+on_password_stored (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gp_secret_store_finish (result, &error))
+    g_message ("The password is not kept: %s", error->message);
+}
+
+/**
+ * gp_context_log_in_finish:
+ *
+ * Returns: whether the centre took the name and password and the user has
+ *   a grid there; the account is then kept and sync has started
+ */
+gboolean
+gp_context_log_in_finish (GpContext     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  GStrv account = g_task_get_task_data (G_TASK (result));
+  g_auto(GStrv) roles = NULL;
+  g_autoptr(GStrvBuilder) grids_builder = g_strv_builder_new ();
+  g_auto(GStrv) grids = NULL;
+  const char *role = GP_ROLE_WORKER;
+  g_autofree char *current = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  roles = g_task_propagate_pointer (G_TASK (result), error);
+  if (roles == NULL)
+    return FALSE;
+  for (guint i = 0; roles[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (roles[i], ":", 3);
+
+      if (g_str_equal (roles[i], "centre"))
+        role = GP_ROLE_CENTRE;
+      if (g_strv_length (parts) != 3 || !g_str_equal (parts[0], "grid"))
+        continue;
+      g_strv_builder_add (grids_builder, parts[1]);
+      if (g_str_equal (parts[2], GP_ROLE_LEADER) && !g_str_equal (role, GP_ROLE_CENTRE))
+        role = GP_ROLE_LEADER;
+    }
+  grids = g_strv_builder_end (grids_builder);
+  if (grids[0] == NULL)
+    {
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_FORBIDDEN,
+                   _("%s has no grid on this grid centre; ask the centre to add you to yours"), account[1]);
+      return FALSE;
+    }
+
+  g_settings_set_string (self->settings, "sync-server", account[0]);
+  g_settings_set_string (self->settings, "sync-user", account[1]);
+  g_settings_set_strv (self->settings, "sync-grids", (const char * const *) grids);
+  g_settings_set_boolean (self->settings, "sync-allow-http", g_str_equal (account[3], "1"));
+  g_settings_set_string (self->settings, "user-name", account[1]);
+  g_settings_set_string (self->settings, "role", role);
+  current = g_settings_get_string (self->settings, "current-grid");
+  if (!g_strv_contains ((const char * const *) grids, current))
+    g_settings_set_string (self->settings, "current-grid", grids[0]);
+  gp_secret_store (account[0], account[1], account[2], NULL, on_password_stored, NULL);
+
+  if (self->sync != NULL)
+    {
+      gp_sync_manager_set_grids (self->sync, (const char * const *) grids);
+      gp_sync_manager_set_account (self->sync, account[0], account[1], account[2], g_str_equal (account[3], "1"));
+    }
+  return TRUE;
+}
+
+/* Local changes the centre does not have yet: what logging out would lose. */
+guint
+gp_context_get_unsent (GpContext *self)
+{
+  g_return_val_if_fail (GP_IS_CONTEXT (self), 0);
+
+  return self->sync ? gp_sync_manager_get_pending (self->sync) : 0;
+}
+
+/**
+ * gp_context_log_out:
+ *
+ * Forgets the account and its password and wipes this phone's copy of the
+ * grids: the store, photos, drafts and basemaps. Ask first: changes not
+ * yet on the centre are lost.
+ */
+gboolean
+gp_context_log_out (GpContext  *self,
+                    GError    **error)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *dir = NULL;
+  const char *files[] = { GP_STORE_FILE_NAME, GP_STORE_FILE_NAME "-wal", GP_STORE_FILE_NAME "-shm" };
+  const char *folders[] = { "attachments", "basemaps", "drafts" };
+
+  g_return_val_if_fail (GP_IS_CONTEXT (self), FALSE);
+
+  server = g_settings_get_string (self->settings, "sync-server");
+  user = g_settings_get_string (self->settings, "sync-user");
+  if (*server != '\0' && *user != '\0')
+    gp_secret_clear (server, user);
+  g_settings_reset (self->settings, "sync-server");
+  g_settings_reset (self->settings, "sync-user");
+  g_settings_reset (self->settings, "sync-grids");
+  g_settings_reset (self->settings, "sync-allow-http");
+  g_settings_reset (self->settings, "current-grid");
+
+  if (self->store == NULL)
+    return TRUE;
+  dir = g_strdup (gp_store_get_dir (self->store));
+  g_clear_object (&self->recorder);
+  gp_context_set_store (self, NULL);
+  /* Whatever still holds the store finishes first. */
+  gp_worker_wait_all (30000);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        {
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), _("%s cannot be removed: %s"), path,
+                       g_strerror (errno));
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, folders[i], NULL);
+      g_autoptr(GFile) folder = g_file_new_for_path (path);
+
+      if (!remove_tree (folder, error))
+        return FALSE;
+    }
+  gp_context_open_store (self, dir);
+  return TRUE;
 }

@@ -8,6 +8,7 @@
 
 #include "gp-location.h"
 #include "gp-patrol-recorder.h"
+#include "gp-sync-manager.h"
 #include "gp-types.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,21 @@ void        gp_context_set_recorder   (GpContext            *self,
                                        GpPatrolRecorder     *recorder);
 void        gp_context_set_location   (GpContext            *self,
                                        GpLocation           *location);
+GpSyncManager *gp_context_get_sync   (GpContext            *self);
+void        gp_context_log_in_async   (GpContext            *self,
+                                       const char           *server,
+                                       const char           *user,
+                                       const char           *password,
+                                       gboolean              allow_http,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean    gp_context_log_in_finish  (GpContext            *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+guint       gp_context_get_unsent     (GpContext            *self);
+gboolean    gp_context_log_out        (GpContext            *self,
+                                       GError              **error);
 gboolean    gp_context_get_loading    (GpContext            *self);
 const char *gp_context_get_error      (GpContext            *self);
 void        gp_context_open_store     (GpContext            *self,

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "gp-window.h"
+#include "gp-sync-dialog.h"
 #include "gp-context.h"
 #include "gp-documents.h"
 #include "gp-incidents-page.h"
@@ -48,6 +49,7 @@ struct _GpWindow
   AdwBin               *incidents_bin;
   GpIncidentsPage      *incidents_page;
   AdwStatusPage        *area_status;
+  GtkButton            *sync_button;
 };
 
 G_DEFINE_FINAL_TYPE (GpWindow, gp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -201,39 +203,43 @@ open_demo_action (GtkWidget  *widget,
   gp_window_open_demo (GP_WINDOW (widget));
 }
 
+/* The grid centre: logging in, or how sync goes. */
 static void
-on_connect_response (AdwMessageDialog *dialog,
-                     const char       *response,
-                     GpWindow         *self)
-{
-  if (g_strcmp0 (response, "demo") == 0)
-    gp_window_open_demo (self);
-}
-
-/* Connecting comes with sync; until then the button says so plainly. */
-static void
-connect_centre_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
+show_sync_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
 {
   GpWindow *self = GP_WINDOW (widget);
-  GtkWidget *dialog;
+  GpSyncDialog *dialog = gp_sync_dialog_new (GTK_WINDOW (self), self->context);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Connecting to a Grid Centre"),
-                                   _("Connecting to the street grid centre comes with "
-                                     "synchronisation, which this version of GridPatrol does not "
-                                     "have yet. Until then, what you record stays on this device. "
-                                     "You can explore the demo grid meanwhile."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "close", _("_Close"),
-                                    "demo", _("_Open the Demo Grid"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "demo",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_connect_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The header's sync button: its icon and tooltip say how sync goes. */
+static void
+update_sync_button (GpWindow *self)
+{
+  GpSyncManager *sync = gp_context_get_sync (self->context);
+  g_autofree char *text = gp_sync_describe (sync);
+  g_autofree char *tooltip = NULL;
+
+  if (sync != NULL && gp_sync_manager_get_pending (sync) > 0 &&
+      gp_sync_manager_get_state (sync) != GP_SYNC_NOT_SET_UP)
+    tooltip = g_strdup_printf (ngettext ("%s · %u change waits on this phone", "%s · %u changes wait on this phone",
+                                         gp_sync_manager_get_pending (sync)),
+                               text, gp_sync_manager_get_pending (sync));
+  gtk_button_set_icon_name (self->sync_button, gp_sync_icon_name (sync));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), tooltip ? tooltip : text);
+}
+
+static void
+on_sync_changed (GpWindow *self)
+{
+  GpSyncManager *sync = gp_context_get_sync (self->context);
+
+  if (sync != NULL)
+    g_signal_connect_object (sync, "notify", G_CALLBACK (update_sync_button), self, G_CONNECT_SWAPPED);
+  update_sync_button (self);
 }
 
 static void
@@ -365,9 +371,12 @@ gp_window_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->context, "notify::grid", G_CALLBACK (on_context_changed),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::sync", G_CALLBACK (on_sync_changed),
+                           self, G_CONNECT_SWAPPED);
 
   watch_store (self);
   update_view (self);
+  on_sync_changed (self);
 }
 
 static void
@@ -441,6 +450,7 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, loading_status);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, error_status);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, demo_button);
@@ -454,7 +464,8 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpWindow, area_status);
 
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
-  gtk_widget_class_install_action (widget_class, "win.connect-centre", NULL, connect_centre_action);
+  gtk_widget_class_install_action (widget_class, "win.connect-centre", NULL, show_sync_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
   gtk_widget_class_install_action (widget_class, "win.report", NULL, report_action);
   gtk_widget_class_install_action (widget_class, "win.report-here", "(dd)", report_here_action);
   gtk_widget_class_install_action (widget_class, "win.show-incident", "s", show_incident_action);

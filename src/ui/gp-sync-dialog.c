@@ -1,0 +1,438 @@
+/* gp-sync-dialog.c
+ *
+ * The grid centre, on one page: logging in (server, user name, password)
+ * while there is no account; then how sync goes — up to date, syncing,
+ * offline or the error in words, when it last went through, how many
+ * changes wait on the phone, what the centre refused — with Sync Now and
+ * Log Out (which warns about unsent changes and wipes the phone's copy).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-sync-dialog"
+
+#include "config.h"
+
+#include "gp-sync-dialog.h"
+#include "gp-couch.h"
+
+#include <glib/gi18n.h>
+
+struct _GpSyncDialog
+{
+  AdwWindow      parent_instance;
+
+  GpContext     *context;
+  GpSyncManager *sync;
+  GCancellable  *cancellable;
+  char          *message;
+  gboolean       busy;
+
+  GtkStack      *stack;
+  AdwEntryRow   *server_row;
+  AdwEntryRow   *user_row;
+  AdwPasswordEntryRow *password_row;
+  GtkButton     *log_in_button;
+  GtkLabel      *message_label;
+  AdwActionRow  *state_row;
+  AdwActionRow  *last_row;
+  AdwActionRow  *pending_row;
+  AdwActionRow  *account_row;
+  AdwPreferencesGroup *refused_group;
+  GPtrArray     *refused_rows;
+};
+
+G_DEFINE_FINAL_TYPE (GpSyncDialog, gp_sync_dialog, ADW_TYPE_WINDOW)
+
+/* The state in words, for the header's tooltip and this page. */
+char *
+gp_sync_describe (GpSyncManager *sync)
+{
+  if (sync == NULL)
+    return g_strdup (_("Not connected to a grid centre"));
+  switch (gp_sync_manager_get_state (sync))
+    {
+    case GP_SYNC_NOT_SET_UP:
+      return g_strdup (_("Not connected to a grid centre"));
+    case GP_SYNC_IDLE:
+      return g_strdup (_("Up to date with the grid centre"));
+    case GP_SYNC_SYNCING:
+      return g_strdup_printf (_("Syncing grid %u of %u…"), MAX (1, gp_sync_manager_get_step (sync)),
+                              MAX (1, gp_sync_manager_get_n_steps (sync)));
+    case GP_SYNC_OFFLINE:
+      return g_strdup (_("Offline: changes wait on this phone"));
+    case GP_SYNC_ERROR:
+    default:
+      return g_strdup (gp_sync_manager_get_message (sync) ? gp_sync_manager_get_message (sync)
+                                                          : _("The last sync failed"));
+    }
+}
+
+const char *
+gp_sync_icon_name (GpSyncManager *sync)
+{
+  switch (sync ? gp_sync_manager_get_state (sync) : GP_SYNC_NOT_SET_UP)
+    {
+    case GP_SYNC_IDLE:
+      return "emblem-default-symbolic";
+    case GP_SYNC_SYNCING:
+      return "emblem-synchronizing-symbolic";
+    case GP_SYNC_OFFLINE:
+      return "network-offline-symbolic";
+    case GP_SYNC_ERROR:
+      return "dialog-warning-symbolic";
+    case GP_SYNC_NOT_SET_UP:
+    default:
+      return "network-server-symbolic";
+    }
+}
+
+static void
+set_message (GpSyncDialog *self,
+             const char   *message)
+{
+  g_free (self->message);
+  self->message = g_strdup (message);
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+static void
+update (GpSyncDialog *self)
+{
+  GSettings *settings = gp_context_get_settings (self->context);
+  g_autofree char *server = g_settings_get_string (settings, "sync-server");
+  g_autofree char *user = g_settings_get_string (settings, "sync-user");
+  g_autofree char *state = gp_sync_describe (self->sync);
+  g_autofree char *account = NULL;
+  g_autofree char *pending = NULL;
+  g_autofree char *last = NULL;
+  const char * const *refused;
+  gint64 when;
+
+  if (*server == '\0' || self->sync == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "log-in");
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "status");
+  adw_action_row_set_subtitle (self->state_row, state);
+  when = gp_sync_manager_get_last_success (self->sync);
+  if (when > 0)
+    {
+      g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (when);
+
+      last = g_date_time_format (time, C_("last sync", "%b %-d, %H:%M"));
+    }
+  adw_action_row_set_subtitle (self->last_row, last ? last : _("Not yet"));
+  pending = g_strdup_printf (ngettext ("%u change not yet on the grid centre", "%u changes not yet on the grid centre",
+                                       gp_sync_manager_get_pending (self->sync)),
+                             gp_sync_manager_get_pending (self->sync));
+  adw_action_row_set_subtitle (self->pending_row, pending);
+  /* Translators: user name at the grid centre's address */
+  account = g_strdup_printf (_("%s at %s"), user, server);
+  adw_action_row_set_subtitle (self->account_row, account);
+
+  for (guint i = 0; i < self->refused_rows->len; i++)
+    adw_preferences_group_remove (self->refused_group, g_ptr_array_index (self->refused_rows, i));
+  g_ptr_array_set_size (self->refused_rows, 0);
+  refused = gp_sync_manager_get_refused (self->sync);
+  for (guint i = 0; refused[i] != NULL; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      const char *colon = strstr (refused[i], ": ");
+      g_autofree char *what = colon ? g_strndup (refused[i], colon - refused[i]) : g_strdup (refused[i]);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), colon ? colon + 2 : refused[i]);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), what);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_group_add (self->refused_group, row);
+      g_ptr_array_add (self->refused_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->refused_group), refused[0] != NULL);
+}
+
+static void
+on_logged_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GpSyncDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->busy = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->log_in_button), TRUE);
+  if (!gp_context_log_in_finish (GP_CONTEXT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_message (self, error->message);
+      return;
+    }
+  set_message (self, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  update (self);
+}
+
+/* Logs in with what the rows say; the result shows on the page. */
+void
+gp_sync_dialog_log_in (GpSyncDialog *self)
+{
+  const char *server;
+  const char *user;
+  const char *password;
+
+  g_return_if_fail (GP_IS_SYNC_DIALOG (self));
+
+  if (self->busy)
+    return;
+  server = gtk_editable_get_text (GTK_EDITABLE (self->server_row));
+  user = gtk_editable_get_text (GTK_EDITABLE (self->user_row));
+  password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  if (*server == '\0' || *user == '\0' || *password == '\0')
+    {
+      set_message (self, _("Enter the grid centre’s address, your user name and your password"));
+      return;
+    }
+  self->busy = TRUE;
+  set_message (self, NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->log_in_button), FALSE);
+  gp_context_log_in_async (self->context, server, user, password, FALSE, self->cancellable, on_logged_in,
+                           g_object_ref (self));
+}
+
+void
+gp_sync_dialog_set_account (GpSyncDialog *self,
+                            const char   *server,
+                            const char   *user,
+                            const char   *password)
+{
+  g_return_if_fail (GP_IS_SYNC_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server ? server : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->user_row), user ? user : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), password ? password : "");
+}
+
+const char *
+gp_sync_dialog_get_message (GpSyncDialog *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_DIALOG (self), NULL);
+
+  return self->message;
+}
+
+gboolean
+gp_sync_dialog_get_busy (GpSyncDialog *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_DIALOG (self), FALSE);
+
+  return self->busy;
+}
+
+static void
+on_sync_now (GpSyncDialog *self)
+{
+  if (self->sync != NULL)
+    gp_sync_manager_sync_now (self->sync);
+}
+
+static void
+on_log_out_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     GpSyncDialog     *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "log-out") != 0)
+    return;
+  if (!gp_context_log_out (self->context, &error))
+    {
+      set_message (self, error->message);
+      return;
+    }
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+on_log_out (GpSyncDialog *self)
+{
+  guint unsent = gp_context_get_unsent (self->context);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  body = unsent > 0
+         ? g_strdup_printf (ngettext ("%u change on this phone has not reached the grid centre and will be lost. "
+                                      "This phone’s copy of the grid is wiped.",
+                                      "%u changes on this phone have not reached the grid centre and will be lost. "
+                                      "This phone’s copy of the grid is wiped.", unsent), unsent)
+         : g_strdup (_("Everything on this phone is on the grid centre. This phone’s copy of the grid is wiped."));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Log Out?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "log-out", _("_Log Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "log-out", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_log_out_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+status_row (const char    *title,
+            AdwActionRow **row)
+{
+  *row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (*row), title);
+  gtk_widget_add_css_class (GTK_WIDGET (*row), "property");
+  return GTK_WIDGET (*row);
+}
+
+static GtkWidget *
+pill (const char *label,
+      const char *style)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_add_css_class (button, style);
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  return button;
+}
+
+static void
+gp_sync_dialog_dispose (GObject *object)
+{
+  GpSyncDialog *self = (GpSyncDialog *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync, self);
+  g_clear_object (&self->sync);
+
+  G_OBJECT_CLASS (gp_sync_dialog_parent_class)->dispose (object);
+}
+
+static void
+gp_sync_dialog_finalize (GObject *object)
+{
+  GpSyncDialog *self = (GpSyncDialog *) object;
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->refused_rows, g_ptr_array_unref);
+  g_free (self->message);
+
+  G_OBJECT_CLASS (gp_sync_dialog_parent_class)->finalize (object);
+}
+
+static void
+gp_sync_dialog_class_init (GpSyncDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gp_sync_dialog_dispose;
+  object_class->finalize = gp_sync_dialog_finalize;
+}
+
+static void
+gp_sync_dialog_init (GpSyncDialog *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *log_in = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *status = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *account_group = adw_preferences_group_new ();
+  GtkWidget *status_group = adw_preferences_group_new ();
+  GtkWidget *sync_now = pill (_("_Sync Now"), "suggested-action");
+  GtkWidget *log_out = pill (_("_Log Out…"), "destructive-action");
+
+  self->cancellable = g_cancellable_new ();
+  self->refused_rows = g_ptr_array_new ();
+  gtk_window_set_title (GTK_WINDOW (self), _("Grid Centre"));
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (self), 420, 560);
+  gtk_box_append (GTK_BOX (box), header);
+
+  /* Logging in. */
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (account_group), _("Connect to a Grid Centre"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (account_group),
+                                         _("Your account comes from the street grid centre. Reports, steps and "
+                                           "visits then go to the centre whenever there is a network."));
+  self->server_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->server_row), _("Grid Centre Address"));
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), "https://");
+  self->user_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->user_row), _("User Name"));
+  self->password_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row), _("Password"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (account_group), GTK_WIDGET (self->server_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (account_group), GTK_WIDGET (self->user_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (account_group), GTK_WIDGET (self->password_row));
+  self->log_in_button = GTK_BUTTON (pill (_("_Log In"), "suggested-action"));
+  g_signal_connect_swapped (self->log_in_button, "clicked", G_CALLBACK (gp_sync_dialog_log_in), self);
+  g_signal_connect_swapped (self->password_row, "entry-activated", G_CALLBACK (gp_sync_dialog_log_in), self);
+  self->message_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->message_label, TRUE);
+  gtk_label_set_xalign (self->message_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), FALSE);
+  gtk_box_append (GTK_BOX (log_in), account_group);
+  gtk_box_append (GTK_BOX (log_in), GTK_WIDGET (self->message_label));
+  gtk_box_append (GTK_BOX (log_in), GTK_WIDGET (self->log_in_button));
+
+  /* How sync goes. */
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (status_group), status_row (_("Status"), &self->state_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (status_group), status_row (_("Last Synced"), &self->last_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (status_group),
+                             status_row (_("On This Phone Only"), &self->pending_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (status_group), status_row (_("Account"), &self->account_row));
+  self->refused_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->refused_group, _("Refused by the Grid Centre"));
+  adw_preferences_group_set_description (self->refused_group,
+                                         _("These changes stay on this phone; the centre’s rules do not allow them."));
+  g_signal_connect_swapped (sync_now, "clicked", G_CALLBACK (on_sync_now), self);
+  g_signal_connect_swapped (log_out, "clicked", G_CALLBACK (on_log_out), self);
+  gtk_box_append (GTK_BOX (status), status_group);
+  gtk_box_append (GTK_BOX (status), sync_now);
+  gtk_box_append (GTK_BOX (status), GTK_WIDGET (self->refused_group));
+  gtk_box_append (GTK_BOX (status), log_out);
+
+  self->stack = GTK_STACK (gtk_stack_new ());
+  gtk_stack_add_named (self->stack, log_in, "log-in");
+  gtk_stack_add_named (self->stack, status, "status");
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->stack));
+  gtk_widget_set_margin_start (content, 12);
+  gtk_widget_set_margin_end (content, 12);
+  gtk_widget_set_margin_top (content, 18);
+  gtk_widget_set_margin_bottom (content, 18);
+  adw_clamp_set_child (ADW_CLAMP (clamp), content);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  adw_window_set_content (ADW_WINDOW (self), box);
+}
+
+static void
+on_sync_changed (GpSyncDialog *self)
+{
+  if (self->sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync, self);
+  g_set_object (&self->sync, gp_context_get_sync (self->context));
+  if (self->sync != NULL)
+    g_signal_connect_object (self->sync, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
+}
+
+GpSyncDialog *
+gp_sync_dialog_new (GtkWindow *parent,
+                    GpContext *context)
+{
+  GpSyncDialog *self = g_object_new (GP_TYPE_SYNC_DIALOG, "transient-for", parent, NULL);
+
+  self->context = g_object_ref (context);
+  g_signal_connect_object (context, "notify::sync", G_CALLBACK (on_sync_changed), self, G_CONNECT_SWAPPED);
+  on_sync_changed (self);
+  return self;
+}

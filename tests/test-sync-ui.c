@@ -1,0 +1,236 @@
+/* test-sync-ui.c — a phone connects to a grid centre (a real PouchDB Server
+ * set up with the demo grid), at 360×720 under Xvfb: a wrong password is
+ * said, the right one brings the grid to the phone, the header tells how
+ * sync goes, and logging out wipes the phone's copy.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-centre.h"
+#include "gp-context.h"
+#include "gp-demo.h"
+#include "gp-store.h"
+#include "gp-sync-dialog.h"
+#include "gp-test-pouchdb.h"
+#include "gp-test-ui.h"
+#include "gp-test-util.h"
+#include "gp-window.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#define GRID GP_DEMO_GRID_CODE
+
+typedef struct
+{
+  GpTestPouchdb *server;
+  char          *centre_dir;
+  char          *dir;
+  GSettings     *settings;
+  GpContext     *context;
+  GtkWidget     *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *keys[] = { "current-grid", "user-name", "role", "sync-server", "sync-user", "sync-grids",
+                         "sync-allow-http" };
+  g_autoptr(GpStore) centre = NULL;
+  g_autoptr(GError) error = NULL;
+  GpCentreUser users[] = { { "wang", "wang-pw", "worker" } };
+  GpCentreSetup result;
+
+  fixture->server = gp_test_pouchdb_start ();
+  fixture->centre_dir = gp_test_make_dir ();
+  centre = gp_test_open_store (fixture->centre_dir);
+  g_assert_true (gp_demo_install (centre, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  g_assert_true (gp_centre_setup (gp_test_pouchdb_get_admin (fixture->server), GRID, users, G_N_ELEMENTS (users),
+                                  centre, &result, NULL, &error));
+  g_assert_no_error (error);
+
+  fixture->settings = g_settings_new (APPLICATION_ID);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (fixture->settings, keys[i]);
+  fixture->dir = gp_test_make_dir ();
+  fixture->context = gp_context_new (fixture->settings);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+  gp_test_settle ();
+  g_clear_object (&fixture->context);
+  g_clear_object (&fixture->settings);
+  gp_test_remove_dir (fixture->dir);
+  gp_test_remove_dir (fixture->centre_dir);
+  g_free (fixture->dir);
+  g_free (fixture->centre_dir);
+  gp_test_pouchdb_stop (fixture->server);
+}
+
+static const char *
+page (Fixture *fixture)
+{
+  return gtk_stack_get_visible_child_name (
+    GTK_STACK (gtk_widget_get_template_child (fixture->window, GP_TYPE_WINDOW, "stack")));
+}
+
+static gboolean
+on_page (gpointer data)
+{
+  gpointer *args = data;
+
+  return gtk_widget_get_mapped (((Fixture *) args[0])->window) && g_strcmp0 (page (args[0]), args[1]) == 0;
+}
+
+static void
+wait_for_page (Fixture    *fixture,
+               const char *name)
+{
+  gpointer args[] = { fixture, (gpointer) name };
+
+  if (!gp_test_wait_until (on_page, args, 60000))
+    g_error ("the window shows “%s”, not “%s”", page (fixture), name);
+  gp_test_wait_frames (fixture->window, 3);
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !gp_sync_dialog_get_busy (data);
+}
+
+static gboolean
+synced (gpointer data)
+{
+  GpSyncManager *sync = gp_context_get_sync (data);
+
+  return sync != NULL && gp_sync_manager_get_state (sync) == GP_SYNC_IDLE && gp_context_get_grid (data) != NULL;
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  const char *renderer = g_getenv ("GSK_RENDERER");
+  g_autofree char *file = g_strdup_printf ("%s%s%s", name, renderer ? "-" : "", renderer ? renderer : "");
+
+  for (guint i = 0; i < 100 && texture == NULL; i++)
+    {
+      gp_test_wait_frames (widget, 1);
+      texture = gp_test_render (widget);
+    }
+  gp_test_save_png (texture, file);
+}
+
+static GpSyncDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (GP_IS_SYNC_DIALOG (window))
+        return GP_SYNC_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+test_connect (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GpSyncDialog *dialog;
+  g_autofree char *user = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *tooltip;
+
+  gp_context_open_store (fixture->context, fixture->dir);
+  fixture->window = GTK_WIDGET (gp_window_new (NULL, fixture->context));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 720);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  wait_for_page (fixture, "welcome");
+
+  /* "Connect to a Grid Centre": the log-in page. */
+  g_assert_true (gtk_widget_activate_action (fixture->window, "win.connect-centre", NULL));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 720);
+
+  /* A wrong password: said on the page, nothing kept. */
+  gp_sync_dialog_set_account (dialog, gp_test_pouchdb_get_url (fixture->server), "wang", "guess");
+  gp_sync_dialog_log_in (dialog);
+  g_assert_true (gp_test_wait_until (not_busy, dialog, 30000));
+  g_assert_cmpstr (gp_sync_dialog_get_message (dialog), ==, _("The user name or password is wrong"));
+  text = g_settings_get_string (fixture->settings, "sync-server");
+  g_assert_cmpstr (text, ==, "");
+  save_png (GTK_WIDGET (dialog), "sync-login-refused-360x720");
+
+  /* The right one: the grid comes down and the app opens on it. */
+  gp_sync_dialog_set_account (dialog, gp_test_pouchdb_get_url (fixture->server), "wang", "wang-pw");
+  gp_sync_dialog_log_in (dialog);
+  g_assert_true (gp_test_wait_until (not_busy, dialog, 30000));
+  g_assert_null (gp_sync_dialog_get_message (dialog));
+  g_assert_true (gp_test_wait_until (synced, fixture->context, 60000));
+  g_assert_cmpint (gp_store_count (gp_context_get_store (fixture->context), "household", GRID, NULL), ==, 420);
+  user = g_settings_get_string (fixture->settings, "user-name");
+  role = g_settings_get_string (fixture->settings, "role");
+  g_assert_cmpstr (user, ==, "wang");
+  g_assert_cmpstr (role, ==, "worker");
+  gp_test_wait_frames (GTK_WIDGET (dialog), 3);
+  g_clear_pointer (&text, g_free);
+  text = gp_test_collect_text (GTK_WIDGET (dialog));
+  g_assert_nonnull (strstr (text, _("Up to date with the grid centre")));
+  save_png (GTK_WIDGET (dialog), "sync-status-360x720");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  wait_for_page (fixture, "main");
+  tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (gtk_widget_get_template_child (fixture->window, GP_TYPE_WINDOW,
+                                                                                    "sync_button")));
+  g_assert_cmpstr (tooltip, ==, _("Up to date with the grid centre"));
+  save_png (fixture->window, "sync-main-360x720");
+
+  /* Logging out forgets the account and wipes the phone's copy. */
+  g_assert_cmpuint (gp_context_get_unsent (fixture->context), ==, 0);
+  g_assert_true (gp_context_log_out (fixture->context, &error));
+  g_assert_no_error (error);
+  wait_for_page (fixture, "welcome");
+  g_clear_pointer (&text, g_free);
+  text = g_settings_get_string (fixture->settings, "sync-server");
+  g_assert_cmpstr (text, ==, "");
+  g_assert_cmpint (gp_store_count (gp_context_get_store (fixture->context), "household", NULL, NULL), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("GP_TEST_LOCALEDIR");
+
+  g_setenv ("GP_SECRET_BACKEND", "memory", TRUE);
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  gp_test_load_app_style ();
+
+  g_test_add ("/ui/sync/connect", Fixture, NULL, fixture_set_up, test_connect, fixture_tear_down);
+
+  return g_test_run ();
+}
