@@ -8,6 +8,7 @@
 #include "gp-attachment.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
+#include "gp-incident-item.h"
 #include "gp-json.h"
 #include "gp-replicator.h"
 #include "gp-test-photo.h"
@@ -132,6 +133,29 @@ assert_same_document (GpStore    *a,
   g_assert_true (json_node_equal (xn, yn));
 }
 
+/* The incident list's "not sent" mark, from the push checkpoint. */
+static void
+assert_sent (Fixture    *fixture,
+             GpStore    *store,
+             const char *incident_id,
+             gboolean    sent)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = gp_incident_items_load (store, GRID, g_get_real_time () / G_USEC_PER_SEC, &error);
+  gint64 seq = gp_replication_get_pushed_seq (store, gp_test_pouchdb_get_url (fixture->server), fixture->database);
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  gp_incident_items_mark_sent (items, store, seq);
+  for (guint i = 0; i < items->len; i++)
+    if (g_str_equal (gp_incident_item_get_id (g_ptr_array_index (items, i)), incident_id))
+      {
+        g_assert_cmpint (gp_incident_item_is_sent (g_ptr_array_index (items, i)), ==, sent);
+        found = TRUE;
+      }
+  g_assert_true (found);
+}
+
 /* The worker's phone sends the grid and a report with a photo; the leader's
  * phone receives them, byte for byte, registers the case, and the worker
  * receives that. Nothing goes twice, and a sync with nothing new costs a
@@ -156,8 +180,12 @@ test_two_phones (Fixture       *fixture,
   g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
   incident_id = report_with_photo (fixture->worker);
 
+  /* Before any push the report is not sent. */
+  assert_sent (fixture, fixture->worker, incident_id, FALSE);
+
   /* The worker pushes everything: 472 documents, one photo. */
   replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  assert_sent (fixture, fixture->worker, incident_id, TRUE);
   g_assert_cmpuint (stats.changes_read, ==, 472);
   g_assert_cmpuint (stats.revisions_written, ==, 472);
   g_assert_cmpuint (stats.attachments, ==, 1);

@@ -38,6 +38,7 @@ struct _GpIncidentItem
   gboolean   has_position;
   double     latitude;
   double     longitude;
+  gboolean   sent;
 };
 
 G_DEFINE_FINAL_TYPE (GpIncidentItem, gp_incident_item, G_TYPE_OBJECT)
@@ -108,14 +109,44 @@ gp_incident_item_is_open (GpIncidentItem *self)
   return self->state != GP_STATE_VOID && self->state != GP_STATE_CLOSED;
 }
 
-/* Whether the grid centre has it. Nothing is sent before synchronisation
- * with a centre is set up, so every incident on the device is unsent. */
+/* Whether the grid centre has it as it is here (see
+ * gp_incident_items_mark_sent()). */
 gboolean
 gp_incident_item_is_sent (GpIncidentItem *self)
 {
   g_return_val_if_fail (GP_IS_INCIDENT_ITEM (self), FALSE);
 
-  return FALSE;
+  return self->sent;
+}
+
+/**
+ * gp_incident_items_mark_sent:
+ * @sent_seq: the store's sequence up to which everything reached the centre;
+ *   -1 when the phone syncs with no centre
+ *
+ * An incident is sent when it has not changed in the store since: the
+ * change feed after @sent_seq lists what the centre does not have yet.
+ */
+void
+gp_incident_items_mark_sent (GPtrArray *items,
+                             GpStore   *store,
+                             gint64     sent_seq)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GHashTable) unsent = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_if_fail (items != NULL && GP_IS_STORE (store));
+
+  if (sent_seq >= 0)
+    changes = gp_store_changes (store, sent_seq, 0, NULL);
+  for (guint i = 0; changes != NULL && i < changes->len; i++)
+    g_hash_table_add (unsent, ((GpStoreChange *) g_ptr_array_index (changes, i))->id);
+  for (guint i = 0; i < items->len; i++)
+    {
+      GpIncidentItem *item = g_ptr_array_index (items, i);
+
+      item->sent = changes != NULL && !g_hash_table_contains (unsent, item->id);
+    }
 }
 
 static int
@@ -232,18 +263,27 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   GError *error = NULL;
+  gint64 sent_seq = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "sent-seq")) - 1;
   GPtrArray *items = gp_incident_items_load (source_object, task_data, g_get_real_time () / G_USEC_PER_SEC,
                                              &error);
 
   if (items == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+    {
+      gp_incident_items_mark_sent (items, source_object, sent_seq);
+      g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+    }
 }
 
+/**
+ * gp_incident_items_load_async:
+ * @sent_seq: for gp_incident_items_mark_sent()
+ */
 void
 gp_incident_items_load_async (GpStore             *store,
                               const char          *grid_code,
+                              gint64               sent_seq,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
@@ -251,6 +291,7 @@ gp_incident_items_load_async (GpStore             *store,
   g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, gp_incident_items_load_async);
+  g_object_set_data (G_OBJECT (task), "sent-seq", GSIZE_TO_POINTER ((gsize) (sent_seq + 1)));
   g_task_set_task_data (task, g_strdup (grid_code), g_free);
   gp_worker_run (task, load_thread);
 }

@@ -35,8 +35,12 @@ GPtrArray  *gp_incident_items_load              (GpStore        *store,
                                                  const char     *grid_code,
                                                  gint64          now,
                                                  GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+void        gp_incident_items_mark_sent         (GPtrArray      *items,
+                                                 GpStore        *store,
+                                                 gint64          sent_seq);
 void        gp_incident_items_load_async        (GpStore        *store,
                                                  const char     *grid_code,
+                                                 gint64          sent_seq,
                                                  GCancellable   *cancellable,
                                                  GAsyncReadyCallback callback,
                                                  gpointer        user_data);

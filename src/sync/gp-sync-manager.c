@@ -611,6 +611,26 @@ gp_sync_manager_get_pending (GpSyncManager *self)
   return self->pending;
 }
 
+/* The store's sequence up to which everything reached the centre, for
+ * every grid; -1 when there is no centre. */
+gint64
+gp_sync_manager_get_sent_seq (GpSyncManager *self)
+{
+  gint64 sent = G_MAXINT64;
+
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), -1);
+
+  if (!is_set_up (self) || self->grids == NULL || self->grids[0] == NULL)
+    return -1;
+  for (guint i = 0; self->grids[i] != NULL; i++)
+    {
+      g_autofree char *database = gp_replication_database_name (self->grids[i]);
+
+      sent = MIN (sent, gp_replication_get_pushed_seq (self->store, self->url, database));
+    }
+  return sent;
+}
+
 /* What the centre refused in the last sync: "id rev: reason". */
 const char * const *
 gp_sync_manager_get_refused (GpSyncManager *self)

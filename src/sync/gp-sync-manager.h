@@ -46,6 +46,7 @@ gint64              gp_sync_manager_get_last_success (GpSyncManager      *self);
 guint               gp_sync_manager_get_step         (GpSyncManager      *self);
 guint               gp_sync_manager_get_n_steps      (GpSyncManager      *self);
 guint               gp_sync_manager_get_pending      (GpSyncManager      *self);
+gint64              gp_sync_manager_get_sent_seq     (GpSyncManager      *self);
 const char * const *gp_sync_manager_get_refused      (GpSyncManager      *self);
 guint               gp_sync_manager_get_retry_delay  (GpSyncManager      *self);
 guint               gp_sync_manager_get_n_runs       (GpSyncManager      *self);

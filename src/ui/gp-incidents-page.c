@@ -425,8 +425,10 @@ gp_incidents_page_reload (GpIncidentsPage *self)
     return;
   self->loading = TRUE;
   update_stack (self);
-  gp_incident_items_load_async (self->store, gp_grid_get_code (grid), self->cancellable, on_loaded,
-                                g_object_ref (self));
+  gp_incident_items_load_async (self->store, gp_grid_get_code (grid),
+                                gp_context_get_sync (self->context)
+                                ? gp_sync_manager_get_sent_seq (gp_context_get_sync (self->context)) : -1,
+                                self->cancellable, on_loaded, g_object_ref (self));
 }
 
 static gboolean
@@ -437,6 +439,23 @@ on_reload_timeout (gpointer data)
   self->reload_id = 0;
   gp_incidents_page_reload (self);
   return G_SOURCE_REMOVE;
+}
+
+/* After a sync the "not sent" marks change: read the list again. */
+static void
+on_synced (GpIncidentsPage *self)
+{
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  self->reload_id = g_timeout_add (RELOAD_DELAY_MS, on_reload_timeout, self);
+}
+
+static void
+on_sync_changed (GpIncidentsPage *self)
+{
+  GpSyncManager *sync = gp_context_get_sync (self->context);
+
+  if (sync != NULL)
+    g_signal_connect_object (sync, "notify::last-success", G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -655,6 +674,8 @@ gp_incidents_page_new (GpContext *context)
 
   g_signal_connect_object (context, "notify::store", G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::grid", G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "notify::sync", G_CALLBACK (on_sync_changed), self, G_CONNECT_SWAPPED);
+  on_sync_changed (self);
   on_context_changed (self);
   return GTK_WIDGET (self);
 }
