@@ -37,6 +37,8 @@ struct _GpCouch
   GStrv        roles;
   guint        n_logins;
   guint        n_requests;
+  guint64      bytes_sent;
+  guint64      bytes_received;
 };
 
 G_DEFINE_FINAL_TYPE (GpCouch, gp_couch, G_TYPE_OBJECT)
@@ -198,6 +200,23 @@ gp_couch_get_n_requests (GpCouch *self)
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
   return self->n_requests;
+}
+
+/* Bodies sent and received (headers not counted), for measuring. */
+guint64
+gp_couch_get_bytes_sent (GpCouch *self)
+{
+  g_return_val_if_fail (GP_IS_COUCH (self), 0);
+
+  return self->bytes_sent;
+}
+
+guint64
+gp_couch_get_bytes_received (GpCouch *self)
+{
+  g_return_val_if_fail (GP_IS_COUCH (self), 0);
+
+  return self->bytes_received;
 }
 
 /* A document id as one path segment; `_design/` and `_local/` keep their slash. */
@@ -379,6 +398,8 @@ send_once (GpCouch       *self,
     soup_message_set_request_body_from_bytes (message, content_type, body);
 
   self->n_requests++;
+  if (body != NULL)
+    self->bytes_sent += g_bytes_get_size (body);
   stream = soup_session_send (self->session, message, cancellable, &local_error);
   if (stream == NULL)
     {
@@ -391,6 +412,7 @@ send_once (GpCouch       *self,
   if (reply == NULL)
     return NULL;
   g_input_stream_close (stream, NULL, NULL);
+  self->bytes_received += g_bytes_get_size (reply);
 
   if (SOUP_STATUS_IS_SUCCESSFUL (code))
     {

@@ -52,6 +52,8 @@ const char          *gp_couch_get_user        (GpCouch       *self);
 const char * const  *gp_couch_get_roles       (GpCouch       *self);
 guint                gp_couch_get_n_logins    (GpCouch       *self);
 guint                gp_couch_get_n_requests  (GpCouch       *self);
+guint64              gp_couch_get_bytes_sent  (GpCouch       *self);
+guint64              gp_couch_get_bytes_received (GpCouch    *self);
 
 JsonNode            *gp_couch_request         (GpCouch       *self,
                                                const char    *method,

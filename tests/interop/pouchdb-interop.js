@@ -7,6 +7,10 @@
  *     its history, and each attachment's digest and bytes (md5). Prints
  *     "ok N" or the first difference, and fails.
  *
+ *   node pouchdb-interop.js bench URL COPY-URL
+ *     times PouchDB's own replicator as the reference for bench-sync: URL
+ *     into memory, then memory out to COPY-URL; prints JSON.
+ *
  *   node pouchdb-interop.js write URL BASE-HOUSEHOLD-ID
  *     replicates URL in, then writes with PouchDB: a new incident with a
  *     photo attachment, and an edit of the household; replicates them out
@@ -80,8 +84,19 @@ async function write(url, householdId) {
   }));
 }
 
+async function bench(url, copyUrl) {
+  const local = new PouchDB('interop-bench-' + Date.now(), { adapter: 'memory' });
+  let start = Date.now();
+  const pulled = await local.replicate.from(new PouchDB(url), { batch_size: 100 });
+  const pullMs = Date.now() - start;
+  start = Date.now();
+  const pushed = await local.replicate.to(new PouchDB(copyUrl), { batch_size: 100 });
+  const pushMs = Date.now() - start;
+  console.log(JSON.stringify({ pull_ms: pullMs, pulled: pulled.docs_written, push_ms: pushMs, pushed: pushed.docs_written }));
+}
+
 const [command, url, arg] = process.argv.slice(2);
-(command === 'read' ? read(url, arg) : write(url, arg)).catch((error) => {
+(command === 'read' ? read(url, arg) : command === 'bench' ? bench(url, arg) : write(url, arg)).catch((error) => {
   console.error(error.message || String(error));
   process.exit(1);
 });

@@ -1,0 +1,245 @@
+/* bench-sync.c — what sync costs, against a real PouchDB Server on this
+ * machine, with PouchDB's own replicator as the reference:
+ *
+ * - push and pull of 2,000 incidents with 8,000 events and 2,000 photos
+ *   of about 250 KB;
+ * - bytes sent and received against the payload;
+ * - requests and time of a sync with no change, and with one new
+ *   incident, on a database of 100,000 documents.
+ *
+ * Run with `build-aux/dev bench`; numbers go in README.md.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "gp-attachment.h"
+#include "gp-demo.h"
+#include "gp-documents.h"
+#include "gp-replicator.h"
+#include "gp-test-pouchdb.h"
+#include "gp-test-util.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#define GRID        GP_DEMO_GRID_CODE
+#define PHOTO_BYTES (250 * 1024)
+
+static char *
+run_node (const char *command,
+          const char *url,
+          const char *arg)
+{
+  const char *server = g_getenv ("GP_POUCHDB_SERVER");
+  g_autofree char *bin = g_path_get_dirname (server);
+  g_autofree char *modules = g_path_get_dirname (bin);
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "interop", "pouchdb-interop.js", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "NODE_PATH", modules, TRUE);
+  const char *argv[] = { node, script, command, url, arg, NULL };
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  return out;
+}
+
+/* @n incidents, each with @events steps and, when @photos, a photo. */
+static guint64
+add_incidents (GpStore  *store,
+               guint     n,
+               guint     events,
+               gboolean  photos,
+               GRand    *rand)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *actions[] = { GP_ACTION_REGISTER, GP_ACTION_DISPATCH, GP_ACTION_ACCEPT, GP_ACTION_START };
+  guint64 payload = 0;
+
+  for (guint i = 0; i < n; i += 100)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GError) error = NULL;
+
+      for (guint j = i; j < MIN (n, i + 100); j++)
+        {
+          GpIncident *incident = gp_incident_new ();
+          g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.94 + j * 1e-6, 34.258 });
+
+          g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
+                        "reported-at", now, "description", "暴露垃圾", NULL);
+          gp_document_set_geometry (GP_DOCUMENT (incident), point);
+          if (photos)
+            {
+              guint8 *bytes = g_malloc (PHOTO_BYTES);
+              g_autoptr(GBytes) data = NULL;
+              g_autoptr(GpAttachment) photo = NULL;
+
+              for (guint k = 0; k < PHOTO_BYTES / 4; k++)
+                ((guint32 *) bytes)[k] = g_rand_int (rand);
+              data = g_bytes_new_take (bytes, PHOTO_BYTES);
+              photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", data);
+              gp_document_add_attachment (GP_DOCUMENT (incident), photo);
+              payload += PHOTO_BYTES;
+            }
+          g_ptr_array_add (batch, incident);
+          for (guint e = 0; e < events; e++)
+            {
+              GpEvent *event = gp_event_new (gp_document_get_id (GP_DOCUMENT (incident)));
+
+              g_object_set (event, "grid", GRID, "action", actions[e % G_N_ELEMENTS (actions)], "actor", "li",
+                            "role", GP_ROLE_LEADER, "at", now, "level", "B", "target", "市政养护所", NULL);
+              g_ptr_array_add (batch, event);
+            }
+        }
+      g_assert_true (gp_store_save_all (store, batch, GP_STORE_PUT_NONE, &error));
+      g_assert_no_error (error);
+    }
+  return payload;
+}
+
+static void
+create_database (GpTestPouchdb *server,
+                 const char    *name)
+{
+  g_autofree char *path = g_strconcat ("/", name, NULL);
+  g_autoptr(JsonNode) reply = gp_test_pouchdb_admin (server, "PUT", path, NULL);
+}
+
+typedef struct
+{
+  double  seconds;
+  guint   requests;
+  guint64 sent;
+  guint64 received;
+} Cost;
+
+static Cost
+replicate (GpStore                *store,
+           GpCouch                *couch,
+           const char             *database,
+           GpReplicationDirection  direction,
+           GpReplicationStats     *stats)
+{
+  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autoptr(GError) error = NULL;
+  guint requests = gp_couch_get_n_requests (couch);
+  guint64 sent = gp_couch_get_bytes_sent (couch), received = gp_couch_get_bytes_received (couch);
+  Cost cost;
+
+  g_assert_true (gp_replicate (store, couch, database, direction, stats, NULL, &error));
+  g_assert_no_error (error);
+  cost.seconds = g_timer_elapsed (timer, NULL);
+  cost.requests = gp_couch_get_n_requests (couch) - requests;
+  cost.sent = gp_couch_get_bytes_sent (couch) - sent;
+  cost.received = gp_couch_get_bytes_received (couch) - received;
+  return cost;
+}
+
+static void
+bench_photos (GpTestPouchdb *server)
+{
+  g_autofree char *dir_a = gp_test_make_dir ();
+  g_autofree char *dir_b = gp_test_make_dir ();
+  g_autoptr(GpStore) a = gp_test_open_store (dir_a);
+  g_autoptr(GpStore) b = gp_test_open_store (dir_b);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) base = g_uri_parse (gp_test_pouchdb_get_url (server), G_URI_FLAGS_NONE, NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *reference = NULL;
+  GpCouch *couch = gp_test_pouchdb_get_admin (server);
+  GpReplicationStats stats = { 0 };
+  guint64 payload;
+  Cost push, pull;
+
+  create_database (server, "gridpatrol-bench");
+  create_database (server, "gridpatrol-bench-copy");
+  payload = add_incidents (a, 2000, 4, TRUE, rand);
+
+  push = replicate (a, couch, "gridpatrol-bench", GP_REPLICATION_PUSH, &stats);
+  g_assert_cmpuint (stats.revisions_written, ==, 10000);
+  g_print ("push of 2,000 incidents, 8,000 events, 2,000 photos (%.0f MB): %.1f s, %u requests, "
+           "%.1f MB sent (%.3f of the photos' bytes), %.2f MB received\n",
+           payload / 1e6, push.seconds, push.requests, push.sent / 1e6, (double) push.sent / payload,
+           push.received / 1e6);
+  gp_replication_stats_clear (&stats);
+
+  pull = replicate (b, couch, "gridpatrol-bench", GP_REPLICATION_PULL, &stats);
+  g_assert_cmpuint (stats.revisions_written, ==, 10000);
+  g_assert_cmpuint (stats.attachments, ==, 2000);
+  g_print ("pull of the same into an empty store: %.1f s, %u requests, %.2f MB sent, %.1f MB received "
+           "(%.3f of the photos' bytes)\n",
+           pull.seconds, pull.requests, pull.sent / 1e6, pull.received / 1e6, (double) pull.received / payload);
+  gp_replication_stats_clear (&stats);
+
+  url = g_strdup_printf ("http://%s:%s@127.0.0.1:%d/gridpatrol-bench", GP_TEST_POUCHDB_ADMIN,
+                         GP_TEST_POUCHDB_ADMIN_PASSWORD, g_uri_get_port (base));
+  copy = g_strdup_printf ("http://%s:%s@127.0.0.1:%d/gridpatrol-bench-copy", GP_TEST_POUCHDB_ADMIN,
+                          GP_TEST_POUCHDB_ADMIN_PASSWORD, g_uri_get_port (base));
+  reference = run_node ("bench", url, copy);
+  g_print ("PouchDB 7.3.1's replicator, the same data: %s", reference);
+
+  g_clear_object (&a);
+  g_clear_object (&b);
+  gp_test_remove_dir (dir_a);
+  gp_test_remove_dir (dir_b);
+}
+
+static void
+bench_big_database (GpTestPouchdb *server)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autoptr(GpStore) store = gp_test_open_store (dir);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  GpCouch *couch = gp_test_pouchdb_get_admin (server);
+  GpReplicationStats stats = { 0 };
+  Cost push, quiet_push, quiet_pull, one_push, one_pull;
+
+  create_database (server, "gridpatrol-bench100k");
+  add_incidents (store, 20000, 4, FALSE, rand);
+  push = replicate (store, couch, "gridpatrol-bench100k", GP_REPLICATION_PUSH, &stats);
+  g_assert_cmpuint (stats.revisions_written, ==, 100000);
+  gp_replication_stats_clear (&stats);
+  g_print ("first push of 100,000 documents: %.1f s, %u requests\n", push.seconds, push.requests);
+  /* The pull checkpoint catches up once. */
+  replicate (store, couch, "gridpatrol-bench100k", GP_REPLICATION_PULL, &stats);
+  gp_replication_stats_clear (&stats);
+
+  quiet_push = replicate (store, couch, "gridpatrol-bench100k", GP_REPLICATION_PUSH, &stats);
+  gp_replication_stats_clear (&stats);
+  quiet_pull = replicate (store, couch, "gridpatrol-bench100k", GP_REPLICATION_PULL, &stats);
+  gp_replication_stats_clear (&stats);
+  g_print ("sync with no change on 100,000 documents: %u requests, %.0f ms (push %u, pull %u)\n",
+           quiet_push.requests + quiet_pull.requests, (quiet_push.seconds + quiet_pull.seconds) * 1000,
+           quiet_push.requests, quiet_pull.requests);
+
+  add_incidents (store, 1, 0, FALSE, rand);
+  one_push = replicate (store, couch, "gridpatrol-bench100k", GP_REPLICATION_PUSH, &stats);
+  g_assert_cmpuint (stats.revisions_written, ==, 1);
+  gp_replication_stats_clear (&stats);
+  one_pull = replicate (store, couch, "gridpatrol-bench100k", GP_REPLICATION_PULL, &stats);
+  gp_replication_stats_clear (&stats);
+  g_print ("sync with one new incident on 100,000 documents: %u requests, %.0f ms\n",
+           one_push.requests + one_pull.requests, (one_push.seconds + one_pull.seconds) * 1000);
+
+  g_clear_object (&store);
+  gp_test_remove_dir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  GpTestPouchdb *server;
+
+  g_test_init (&argc, &argv, NULL);
+  server = gp_test_pouchdb_start ();
+  bench_photos (server);
+  bench_big_database (server);
+  gp_test_pouchdb_stop (server);
+  return 0;
+}
