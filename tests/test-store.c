@@ -918,6 +918,68 @@ test_worker_wait (void)
   gp_test_remove_dir (dir);
 }
 
+/* Edits made apart that disagree are listed, and settled by keeping one:
+ * its content wins on top of the old winner and the other leaves get
+ * tombstones; either version can be kept. */
+static void
+test_resolve_conflict (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *branches[] = { "ffffffffffffffffffffffffffffffff", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" };
+  const char *ids[] = { "note:keep-loser", "note:keep-winner" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (ids); k++)
+    {
+      g_autofree char *rev1 = put (fixture->store, ids[k], NULL, "base");
+      g_autofree char *rev2 = put (fixture->store, ids[k], rev1, "edited here");
+      const char *hash1 = strchr (rev1, '-') + 1;
+      const char *history[] = { branches[k], hash1, NULL };
+      g_autoptr(GPtrArray) conflicted = NULL;
+      g_autoptr(GPtrArray) settled = NULL;
+      g_autoptr(JsonObject) winner = NULL;
+      g_autoptr(JsonObject) after = NULL;
+      g_auto(GStrv) conflicts = NULL;
+      g_auto(GStrv) left = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *loser;
+      const char *keep;
+      const char *expected;
+
+      /* The other phone's edit arrives: two live leaves. */
+      put_branch (fixture->store, ids[k], 2, history, FALSE, "edited there");
+      conflicted = gp_store_list_conflicted (fixture->store, "note", NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (conflicted->len, ==, 1);
+      g_assert_cmpstr (gp_json_get_string (g_ptr_array_index (conflicted, 0), "_id"), ==, ids[k]);
+      winner = gp_store_get (fixture->store, ids[k], GP_STORE_GET_NONE, &error);
+      conflicts = gp_store_get_conflicts (fixture->store, ids[k], &error);
+      g_assert_cmpuint (g_strv_length (conflicts), ==, 1);
+      loser = conflicts[0];
+
+      /* Keep the losing edit, then the winning one. */
+      keep = k == 0 ? loser : gp_json_get_string (winner, "_rev");
+      expected = k == 0 ? (g_str_equal (gp_json_get_string (winner, "name"), "edited here") ? "edited there"
+                                                                                             : "edited here")
+                        : gp_json_get_string (winner, "name");
+      g_assert_true (gp_store_resolve_conflict (fixture->store, ids[k], keep, &error));
+      g_assert_no_error (error);
+      after = gp_store_get (fixture->store, ids[k], GP_STORE_GET_NONE, &error);
+      g_assert_cmpstr (gp_json_get_string (after, "name"), ==, expected);
+      left = gp_store_get_conflicts (fixture->store, ids[k], &error);
+      g_assert_cmpuint (g_strv_length (left), ==, 0);
+      settled = gp_store_list_conflicted (fixture->store, "note", NULL, &error);
+      g_assert_cmpuint (settled->len, ==, 0);
+    }
+
+  /* A version that is not there is refused. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (gp_store_resolve_conflict (fixture->store, ids[0], "9-0123", &error));
+    g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -934,6 +996,7 @@ main (int   argc,
   ADD ("/store/revision/tombstones", test_tombstones);
   ADD ("/store/revision/winner", test_winner);
   ADD ("/store/revision/replicated-twice", test_put_revision_idempotent);
+  ADD ("/store/revision/resolve-conflict", test_resolve_conflict);
   ADD ("/store/bad-input", test_bad_input);
   ADD ("/store/changes", test_change_feed);
   ADD ("/store/attachments/digest-dedupe-stubs", test_attachments);

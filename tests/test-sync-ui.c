@@ -10,6 +10,7 @@
 #include "gp-centre.h"
 #include "gp-context.h"
 #include "gp-demo.h"
+#include "gp-json.h"
 #include "gp-store.h"
 #include "gp-sync-dialog.h"
 #include "gp-test-pouchdb.h"
@@ -203,8 +204,87 @@ test_connect (Fixture       *fixture,
   g_assert_cmpstr (tooltip, ==, _("Up to date with the grid centre"));
   save_png (fixture->window, "sync-main-360x720");
 
-  /* Logging out forgets the account and wipes the phone's copy. */
-  g_assert_cmpuint (gp_context_get_unsent (fixture->context), ==, 0);
+  /* A household edited on another phone meanwhile: a leader sees it on
+   * the Grid Centre page and keeps one version. */
+  {
+    GpStore *store = gp_context_get_store (fixture->context);
+    const char *id = "household:610103003003-01-1-101";
+    g_autoptr(JsonObject) base = gp_store_get (store, id, GP_STORE_GET_REVISIONS, &error);
+    g_autoptr(JsonObject) mine = gp_store_get (store, id, GP_STORE_GET_NONE, &error);
+    g_autoptr(JsonObject) theirs = json_object_new ();
+    g_autoptr(JsonObject) revisions = json_object_new ();
+    JsonArray *ids = json_array_new ();
+    const char *hash = strchr (gp_json_get_string (base, "_rev"), '-') + 1;
+    g_autofree char *rev = NULL;
+    GpSyncDialog *settle_page;
+    AdwMessageDialog *question = NULL;
+    GListModel *toplevels;
+    JsonObjectIter iter;
+    const char *member;
+    JsonNode *value;
+
+    json_object_iter_init (&iter, mine);
+    while (json_object_iter_next (&iter, &member, &value))
+      json_object_set_member (theirs, member, json_node_copy (value));
+    json_object_set_string_member (mine, "phone", "13800000001");
+    rev = gp_store_put (store, mine, NULL, GP_STORE_PUT_NONE, &error);
+    g_assert_no_error (error);
+    json_array_add_string_element (ids, "0123456789abcdef0123456789abcdef");
+    json_array_add_string_element (ids, hash);
+    json_object_set_int_member (revisions, "start", 2);
+    json_object_set_array_member (revisions, "ids", ids);
+    json_object_set_string_member (theirs, "_rev", "2-0123456789abcdef0123456789abcdef");
+    json_object_set_object_member (theirs, "_revisions", g_steal_pointer (&revisions));
+    json_object_set_string_member (theirs, "phone", "13900000002");
+    g_assert_true (gp_store_put_revision (store, theirs, NULL, &error));
+    g_assert_no_error (error);
+
+    g_settings_set_string (fixture->settings, "role", "leader");
+    settle_page = gp_sync_dialog_new (GTK_WINDOW (fixture->window), fixture->context);
+    gtk_window_set_default_size (GTK_WINDOW (settle_page), 360, 720);
+    gtk_window_present (GTK_WINDOW (settle_page));
+    g_assert_cmpuint (gp_sync_dialog_get_n_conflicts (settle_page), ==, 1);
+    save_png (GTK_WIDGET (settle_page), "sync-conflicts-360x720");
+    gp_sync_dialog_settle (settle_page, id);
+    toplevels = gtk_window_get_toplevels ();
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (window))
+          question = ADW_MESSAGE_DIALOG (window);
+      }
+    g_assert_nonnull (question);
+    /* Both versions, phone numbers masked. */
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "138****0001"));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "139****0002"));
+    g_assert_null (strstr (adw_message_dialog_get_body (question), "13800000001"));
+    gtk_window_present (GTK_WINDOW (question));
+    g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, question, 10000));
+    gp_test_wait_frames (GTK_WIDGET (question), 10);
+    save_png (GTK_WIDGET (question), "sync-settle-360x720");
+    {
+      g_autofree char *keep = g_strconcat ("keep:", "2-0123456789abcdef0123456789abcdef", NULL);
+
+      adw_message_dialog_response (question, keep);
+    }
+    gtk_window_destroy (GTK_WINDOW (question));
+    g_assert_cmpuint (gp_sync_dialog_get_n_conflicts (settle_page), ==, 0);
+    {
+      g_autoptr(JsonObject) settled = gp_store_get (store, id, GP_STORE_GET_CONFLICTS, &error);
+
+      g_assert_cmpstr (gp_json_get_string (settled, "phone"), ==, "13900000002");
+      g_assert_null (gp_json_get_array (settled, "_conflicts"));
+    }
+    gtk_window_destroy (GTK_WINDOW (settle_page));
+  }
+
+  /* Logging out forgets the account and wipes the phone's copy; the
+   * settled household has not reached the centre yet, which the warning
+   * counts. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (gp_context_get_unsent (fixture->context), ==, 1);
   g_assert_true (gp_context_log_out (fixture->context, &error));
   g_assert_no_error (error);
   wait_for_page (fixture, "welcome");

@@ -504,6 +504,47 @@ gp_store_list (GpStore     *self,
 }
 
 /**
+ * gp_store_list_conflicted:
+ * @grid: (nullable): only this grid's
+ *
+ * The live documents of a type with more than one live leaf — edits made
+ * apart that disagree — as CouchDB would list them with `_conflicts`.
+ *
+ * Returns: (transfer full) (element-type JsonObject): the winners
+ */
+GPtrArray *
+gp_store_list_conflicted (GpStore     *self,
+                          const char  *type,
+                          const char  *grid,
+                          GError     **error)
+{
+  GpDbStmt *stmt;
+  GPtrArray *docs = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (type != NULL, NULL);
+
+  g_rec_mutex_lock (&self->reader->lock);
+  stmt = gp_db_prepare (self->reader,
+                        "SELECT doc_id, id, rev, body FROM docs "
+                        "WHERE type = ?1 AND (?2 IS NULL OR grid = ?2) AND deleted = 0 "
+                        "AND (SELECT count (*) FROM revs WHERE revs.doc_id = docs.doc_id "
+                        "     AND revs.leaf = 1 AND revs.deleted = 0) > 1 "
+                        "ORDER BY id",
+                        error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, type, -1, SQLITE_TRANSIENT);
+      if (grid != NULL)
+        sqlite3_bind_text (stmt, 2, grid, -1, SQLITE_TRANSIENT);
+      docs = read_documents (self, stmt, error);
+    }
+  g_rec_mutex_unlock (&self->reader->lock);
+
+  return docs;
+}
+
+/**
  * gp_store_list_by:
  * @type: a document type
  * @ref: which reference to follow

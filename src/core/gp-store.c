@@ -866,3 +866,62 @@ gp_store_put_local (GpStore     *self,
   g_rec_mutex_unlock (&self->writer->lock);
   return ok;
 }
+
+/**
+ * gp_store_resolve_conflict:
+ * @keep_rev: the leaf whose content stays
+ *
+ * Settles edits that disagree as CouchDB's clients do: the kept leaf's
+ * content becomes a new revision on top of the winner, and every other live
+ * leaf gets a tombstone, so that each replica, once synced, has one live
+ * leaf. The new revision is written first: interrupted, the conflict is
+ * still there to settle, nothing is lost.
+ */
+gboolean
+gp_store_resolve_conflict (GpStore     *self,
+                           const char  *id,
+                           const char  *keep_rev,
+                           GError     **error)
+{
+  g_autoptr(JsonObject) winner = NULL;
+  g_autoptr(JsonObject) kept = NULL;
+  g_auto(GStrv) conflicts = NULL;
+  g_autofree char *new_rev = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL && keep_rev != NULL, FALSE);
+
+  winner = gp_store_get (self, id, GP_STORE_GET_NONE, error);
+  if (winner == NULL)
+    return FALSE;
+  conflicts = gp_store_get_conflicts (self, id, error);
+  if (conflicts == NULL)
+    return FALSE;
+  if (g_strcmp0 (gp_json_get_string (winner, "_rev"), keep_rev) != 0 &&
+      !g_strv_contains ((const char * const *) conflicts, keep_rev))
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND, _("%s has no version %s to keep"), id, keep_rev);
+      return FALSE;
+    }
+
+  if (g_strcmp0 (gp_json_get_string (winner, "_rev"), keep_rev) != 0)
+    {
+      kept = gp_store_get_revision (self, id, keep_rev, GP_STORE_GET_NONE, error);
+      if (kept == NULL)
+        return FALSE;
+      json_object_set_string_member (kept, "_rev", gp_json_get_string (winner, "_rev"));
+      new_rev = gp_store_put (self, kept, NULL, GP_STORE_PUT_NONE, error);
+      if (new_rev == NULL)
+        return FALSE;
+    }
+  /* The winner's branch goes on (with the kept content on top of it when
+   * that came from another leaf); every other live leaf ends. */
+  for (guint i = 0; conflicts[i] != NULL; i++)
+    {
+      g_autofree char *tombstone = gp_store_delete (self, id, conflicts[i], error);
+
+      if (tombstone == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}

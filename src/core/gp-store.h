@@ -131,6 +131,10 @@ GPtrArray   *gp_store_list                  (GpStore              *self,
                                              const char           *type,
                                              const char           *grid,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray   *gp_store_list_conflicted       (GpStore              *self,
+                                             const char           *type,
+                                             const char           *grid,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray   *gp_store_list_by               (GpStore              *self,
                                              const char           *type,
                                              GpStoreRef            ref,
@@ -145,6 +149,11 @@ GPtrArray   *gp_store_changes               (GpStore              *self,
                                              guint                 limit,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 void         gp_store_change_free           (GpStoreChange        *change);
+
+gboolean     gp_store_resolve_conflict      (GpStore              *self,
+                                             const char           *id,
+                                             const char           *keep_rev,
+                                             GError              **error);
 
 /* Local documents (`_local/…`), as CouchDB's: no revisions, not replicated. */
 JsonObject  *gp_store_get_local             (GpStore              *self,

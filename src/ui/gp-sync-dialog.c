@@ -14,6 +14,9 @@
 
 #include "gp-sync-dialog.h"
 #include "gp-couch.h"
+#include "gp-documents.h"
+#include "gp-json.h"
+#include "gp-privacy.h"
 
 #include <glib/gi18n.h>
 
@@ -39,6 +42,8 @@ struct _GpSyncDialog
   AdwActionRow  *account_row;
   AdwPreferencesGroup *refused_group;
   GPtrArray     *refused_rows;
+  AdwPreferencesGroup *conflicts_group;
+  GPtrArray     *conflict_rows;
 };
 
 G_DEFINE_FINAL_TYPE (GpSyncDialog, gp_sync_dialog, ADW_TYPE_WINDOW)
@@ -96,6 +101,240 @@ set_message (GpSyncDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
 }
 
+/* Conflicts: households and routes edited apart, for a leader to settle. */
+
+static char *
+describe_value (const char *member,
+                JsonNode   *value)
+{
+  g_autofree char *text = NULL;
+
+  if (value == NULL)
+    return g_strdup (_("(none)"));
+  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+    text = g_strdup (json_node_get_string (value));
+  else
+    text = json_to_string (value, FALSE);
+  /* Residents' details stay masked here too. */
+  if (g_str_equal (member, "phone"))
+    return gp_privacy_mask_phone (text);
+  if (g_str_equal (member, "head") || g_str_equal (member, "name_of_head"))
+    return gp_privacy_mask_name (text);
+  if (g_str_equal (member, "id_number"))
+    return gp_privacy_mask_id_number (text);
+  return g_steal_pointer (&text);
+}
+
+/* What one version says where the versions differ. */
+static char *
+describe_version (JsonObject *version,
+                  GPtrArray  *others)
+{
+  GString *text = g_string_new (NULL);
+  g_autoptr(GHashTable) members = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GList) names = NULL;
+
+  for (guint i = 0; i < others->len; i++)
+    {
+      g_autoptr(GList) list = json_object_get_members (g_ptr_array_index (others, i));
+
+      for (GList *l = list; l != NULL; l = l->next)
+        g_hash_table_add (members, l->data);
+    }
+  names = g_hash_table_get_keys (members);
+  names = g_list_sort (names, (GCompareFunc) g_strcmp0);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *member = l->data;
+      JsonNode *mine = json_object_get_member (version, member);
+      gboolean differs = FALSE;
+      g_autofree char *value = NULL;
+
+      if (member[0] == '_')
+        continue;
+      for (guint i = 0; i < others->len; i++)
+        {
+          JsonNode *theirs = json_object_get_member (g_ptr_array_index (others, i), member);
+
+          differs |= mine == NULL || theirs == NULL ? mine != theirs : !json_node_equal (mine, theirs);
+        }
+      if (!differs)
+        continue;
+      value = describe_value (member, mine);
+      g_string_append_printf (text, "%s%s: %s", text->len ? "\n" : "", member, value);
+    }
+  return g_string_free (text, FALSE);
+}
+
+typedef struct
+{
+  GpSyncDialog *self;
+  char         *id;
+} Settle;
+
+static void update (GpSyncDialog *self);
+
+static void
+on_settle_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          data)
+{
+  Settle *settle = data;
+  g_autoptr(GError) error = NULL;
+  GpStore *store = gp_context_get_store (settle->self->context);
+
+  if (g_str_has_prefix (response, "keep:") && store != NULL)
+    {
+      if (!gp_store_resolve_conflict (store, settle->id, response + strlen ("keep:"), &error))
+        set_message (settle->self, error->message);
+      update (settle->self);
+    }
+}
+
+static void
+free_settle (gpointer  data,
+             GClosure *closure)
+{
+  Settle *settle = data;
+
+  g_object_unref (settle->self);
+  g_free (settle->id);
+  g_free (settle);
+}
+
+/* Shows the versions side by side, each with its own "Keep" answer. */
+void
+gp_sync_dialog_settle (GpSyncDialog *self,
+                       const char   *id)
+{
+  GpStore *store = gp_context_get_store (self->context);
+  g_autoptr(JsonObject) winner = NULL;
+  g_auto(GStrv) conflicts = NULL;
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *dialog;
+  Settle *settle;
+
+  g_return_if_fail (GP_IS_SYNC_DIALOG (self));
+
+  if (store == NULL || (winner = gp_store_get (store, id, GP_STORE_GET_NONE, NULL)) == NULL ||
+      (conflicts = gp_store_get_conflicts (store, id, NULL)) == NULL)
+    return;
+  g_ptr_array_add (versions, json_object_ref (winner));
+  for (guint i = 0; conflicts[i] != NULL; i++)
+    {
+      JsonObject *version = gp_store_get_revision (store, id, conflicts[i], GP_STORE_GET_NONE, NULL);
+
+      if (version != NULL)
+        g_ptr_array_add (versions, version);
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Which Version Is Right?"), NULL);
+  for (guint i = 0; i < versions->len; i++)
+    {
+      g_autoptr(GPtrArray) others = g_ptr_array_new ();
+      g_autofree char *described = NULL;
+      g_autofree char *response = g_strconcat ("keep:", gp_json_get_string (g_ptr_array_index (versions, i), "_rev"),
+                                               NULL);
+      g_autofree char *label = g_strdup_printf (_("Keep Version %u"), i + 1);
+
+      for (guint j = 0; j < versions->len; j++)
+        if (j != i)
+          g_ptr_array_add (others, g_ptr_array_index (versions, j));
+      described = describe_version (g_ptr_array_index (versions, i), others);
+      g_string_append_printf (body, "%s%s\n%s", body->len ? "\n\n" : "", label, described);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), response, label);
+    }
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body->str);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  settle = g_new0 (Settle, 1);
+  settle->self = g_object_ref (self);
+  settle->id = g_strdup (id);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_settle_response), settle, free_settle, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_settle_clicked (GtkButton *button,
+                   gpointer   data)
+{
+  gp_sync_dialog_settle (data, g_object_get_data (G_OBJECT (button), "gp-id"));
+}
+
+static void
+add_conflict_row (GpSyncDialog *self,
+                  const char   *id,
+                  const char   *title,
+                  const char   *kind)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Settle…"));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), kind);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (button), "gp-id", g_strdup (id), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_settle_clicked), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_preferences_group_add (self->conflicts_group, row);
+  g_ptr_array_add (self->conflict_rows, row);
+}
+
+/* Leaders and the centre see the conflicts of their grid. */
+static void
+update_conflicts (GpSyncDialog *self)
+{
+  GpStore *store = gp_context_get_store (self->context);
+  GpGrid *grid = gp_context_get_grid (self->context);
+  g_autofree char *role = gp_context_dup_role (self->context);
+  g_autoptr(GPtrArray) households = NULL;
+  g_autoptr(GPtrArray) routes = NULL;
+
+  for (guint i = 0; i < self->conflict_rows->len; i++)
+    adw_preferences_group_remove (self->conflicts_group, g_ptr_array_index (self->conflict_rows, i));
+  g_ptr_array_set_size (self->conflict_rows, 0);
+  if (store != NULL && grid != NULL && !g_str_equal (role, GP_ROLE_WORKER))
+    {
+      households = gp_store_list_conflicted (store, "household", gp_grid_get_code (grid), NULL);
+      routes = gp_store_list_conflicted (store, "route", gp_grid_get_code (grid), NULL);
+    }
+  for (guint i = 0; households != NULL && i < households->len; i++)
+    {
+      JsonObject *doc = g_ptr_array_index (households, i);
+      g_autoptr(GpDocument) household = gp_store_load (store, gp_json_get_string (doc, "_id"), NULL);
+      g_autoptr(GpDocument) building = NULL;
+      g_autofree char *address = NULL;
+
+      if (household == NULL || !GP_IS_HOUSEHOLD (household))
+        continue;
+      building = gp_store_load (store, gp_household_get_building (GP_HOUSEHOLD (household)), NULL);
+      address = gp_household_format_address (GP_HOUSEHOLD (household),
+                                             building && GP_IS_BUILDING (building)
+                                             ? gp_building_get_name (GP_BUILDING (building)) : NULL);
+      add_conflict_row (self, gp_json_get_string (doc, "_id"), address, _("Household"));
+    }
+  for (guint i = 0; routes != NULL && i < routes->len; i++)
+    {
+      JsonObject *doc = g_ptr_array_index (routes, i);
+
+      add_conflict_row (self, gp_json_get_string (doc, "_id"),
+                        gp_json_get_string (doc, "name") ? gp_json_get_string (doc, "name")
+                                                          : gp_json_get_string (doc, "_id"),
+                        _("Patrol route"));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), self->conflict_rows->len > 0);
+}
+
+guint
+gp_sync_dialog_get_n_conflicts (GpSyncDialog *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_DIALOG (self), 0);
+
+  return self->conflict_rows->len;
+}
+
 static void
 update (GpSyncDialog *self)
 {
@@ -149,6 +388,7 @@ update (GpSyncDialog *self)
       g_ptr_array_add (self->refused_rows, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->refused_group), refused[0] != NULL);
+  update_conflicts (self);
 }
 
 static void
@@ -318,6 +558,7 @@ gp_sync_dialog_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->refused_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->conflict_rows, g_ptr_array_unref);
   g_free (self->message);
 
   G_OBJECT_CLASS (gp_sync_dialog_parent_class)->finalize (object);
@@ -349,6 +590,7 @@ gp_sync_dialog_init (GpSyncDialog *self)
 
   self->cancellable = g_cancellable_new ();
   self->refused_rows = g_ptr_array_new ();
+  self->conflict_rows = g_ptr_array_new ();
   gtk_window_set_title (GTK_WINDOW (self), _("Grid Centre"));
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (self), 420, 560);
@@ -391,10 +633,17 @@ gp_sync_dialog_init (GpSyncDialog *self)
   adw_preferences_group_set_title (self->refused_group, _("Refused by the Grid Centre"));
   adw_preferences_group_set_description (self->refused_group,
                                          _("These changes stay on this phone; the centre’s rules do not allow them."));
+  self->conflicts_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->conflicts_group, _("Edits That Disagree"));
+  adw_preferences_group_set_description (self->conflicts_group,
+                                         _("Changed on two phones before either reached the centre. Choose the "
+                                           "version that is right; the choice goes to everyone with the next sync."));
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), FALSE);
   g_signal_connect_swapped (sync_now, "clicked", G_CALLBACK (on_sync_now), self);
   g_signal_connect_swapped (log_out, "clicked", G_CALLBACK (on_log_out), self);
   gtk_box_append (GTK_BOX (status), status_group);
   gtk_box_append (GTK_BOX (status), sync_now);
+  gtk_box_append (GTK_BOX (status), GTK_WIDGET (self->conflicts_group));
   gtk_box_append (GTK_BOX (status), GTK_WIDGET (self->refused_group));
   gtk_box_append (GTK_BOX (status), log_out);
 

@@ -23,6 +23,9 @@ void          gp_sync_dialog_set_account (GpSyncDialog  *self,
 void          gp_sync_dialog_log_in      (GpSyncDialog  *self);
 const char   *gp_sync_dialog_get_message (GpSyncDialog  *self);
 gboolean      gp_sync_dialog_get_busy    (GpSyncDialog  *self);
+guint         gp_sync_dialog_get_n_conflicts (GpSyncDialog *self);
+void          gp_sync_dialog_settle      (GpSyncDialog  *self,
+                                          const char    *id);
 
 char         *gp_sync_describe           (GpSyncManager *sync) G_GNUC_WARN_UNUSED_RESULT;
 const char   *gp_sync_icon_name          (GpSyncManager *sync);
