@@ -6,11 +6,13 @@
  */
 #include "config.h"
 
+#include "gp-attachment.h"
 #include "gp-centre.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-json.h"
 #include "gp-replicator.h"
+#include "gp-test-photo.h"
 #include "gp-test-pouchdb.h"
 #include "gp-test-util.h"
 
@@ -166,6 +168,10 @@ step (GpStore    *store,
   g_object_set (event, "grid", GRID, "action", action, "actor", actor, "role", role, "at", now, NULL);
   if (g_str_equal (action, GP_ACTION_REGISTER))
     g_object_set (event, "level", "B", NULL);
+  else if (g_str_equal (action, GP_ACTION_DISPATCH))
+    g_object_set (event, "target", "市政养护所", NULL);
+  else if (g_str_equal (action, GP_ACTION_COMMENT))
+    g_object_set (event, "note", "已通知物业", NULL);
   g_assert_true (gp_store_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&event);
@@ -205,6 +211,13 @@ test_rules (Fixture       *fixture,
    * building and verifies his own report as if he were the leader. */
   g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
                 "reported-at", now, "description", "暴露垃圾", "building", building_id, NULL);
+  {
+    g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (1000, 750);
+    g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
+    g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", jpeg);
+
+    gp_document_add_attachment (GP_DOCUMENT (incident), photo);
+  }
   g_assert_true (gp_store_save (fixture->worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
   g_object_set (forged, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "zhao",
                 "reported-at", now, "description", "暴露垃圾", "building", building_id, NULL);
@@ -263,6 +276,71 @@ test_rules (Fixture       *fixture,
                                  "Workflow steps are never changed once written."));
     gp_replication_stats_clear (&sent);
     gp_replication_stats_clear (&received);
+  }
+
+  /* Offline on both phones: wang visits a household and comments on the
+   * case, li dispatches it; after syncing, both phones hold the same
+   * documents at the same revisions — but for what the centre refused,
+   * which stays on wang's phone — and the same photo bytes. */
+  {
+    g_autoptr(GpVisit) visit = gp_visit_new ();
+    g_autoptr(GpEvent) comment = step (fixture->worker, gp_document_get_id (GP_DOCUMENT (incident)),
+                                       GP_ACTION_COMMENT, "wang", GP_ROLE_WORKER);
+    g_autoptr(GpEvent) dispatched = NULL;
+    g_autoptr(GPtrArray) worker_changes = NULL;
+    g_autoptr(GPtrArray) leader_changes = NULL;
+    g_autoptr(GHashTable) leader_revs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    const char *diverging[] = { building_id, gp_document_get_id (GP_DOCUMENT (forged)),
+                                gp_document_get_id (GP_DOCUMENT (claimed)),
+                                gp_document_get_id (GP_DOCUMENT (registered)), NULL };
+    guint compared = 0;
+
+    g_object_set (visit, "grid", GRID, "household", "household:610103003003-01-1-101", "worker", "wang", "at", now,
+                  "note", "身体好", NULL);
+    g_assert_true (gp_store_save (fixture->worker, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error));
+    dispatched = step (fixture->leader, gp_document_get_id (GP_DOCUMENT (incident)), GP_ACTION_DISPATCH, "li",
+                       GP_ROLE_LEADER);
+    for (guint round = 0; round < 2; round++)
+      {
+        sync_both_ways (fixture, fixture->worker, wang, &sent, &received);
+        gp_replication_stats_clear (&sent);
+        gp_replication_stats_clear (&received);
+        sync_both_ways (fixture, fixture->leader, li, &sent, &received);
+        gp_replication_stats_clear (&sent);
+        gp_replication_stats_clear (&received);
+      }
+
+    worker_changes = gp_store_changes (fixture->worker, 0, 0, &error);
+    leader_changes = gp_store_changes (fixture->leader, 0, 0, &error);
+    for (guint i = 0; i < leader_changes->len; i++)
+      {
+        GpStoreChange *change = g_ptr_array_index (leader_changes, i);
+
+        g_hash_table_insert (leader_revs, g_strdup (change->id), g_strdup (change->rev));
+      }
+    for (guint i = 0; i < worker_changes->len; i++)
+      {
+        GpStoreChange *change = g_ptr_array_index (worker_changes, i);
+
+        if (g_strv_contains (diverging, change->id))
+          continue;
+        g_assert_cmpstr (g_hash_table_lookup (leader_revs, change->id), ==, change->rev);
+        compared++;
+      }
+    g_test_message ("%u documents the same on both phones", compared);
+    /* The grid but the refused building, the report, its comment and dispatch, the visit. */
+    g_assert_cmpuint (compared, ==, 470 + 4);
+    {
+      g_autoptr(JsonObject) doc = gp_store_get (fixture->leader, gp_document_get_id (GP_DOCUMENT (incident)),
+                                                GP_STORE_GET_NONE, &error);
+      const char *digest = gp_json_get_string (gp_json_get_object (gp_json_get_object (doc, "_attachments"),
+                                                                   "photo-1.jpg"), "digest");
+      g_autoptr(GBytes) here = gp_store_read_attachment (fixture->worker, digest, &error);
+      g_autoptr(GBytes) there = gp_store_read_attachment (fixture->leader, digest, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (here, there));
+    }
   }
 
   /* Nobody logged in writes nothing. */
