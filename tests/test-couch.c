@@ -383,6 +383,83 @@ test_malformed_replies (void)
   liar_stop (liar);
 }
 
+/* A server with a certificate nobody vouches for: refused as TLS, in
+ * words, before anything is sent. */
+typedef struct
+{
+  GSocketListener *listener;
+  GTlsCertificate *certificate;
+  GThread         *thread;
+  gboolean         request_seen;
+} TlsServer;
+
+static gpointer
+tls_thread (gpointer data)
+{
+  TlsServer *server = data;
+  g_autoptr(GSocketConnection) connection = g_socket_listener_accept (server->listener, NULL, NULL, NULL);
+  g_autoptr(GIOStream) tls = NULL;
+  char buffer[256];
+
+  if (connection == NULL)
+    return NULL;
+  tls = g_tls_server_connection_new (G_IO_STREAM (connection), server->certificate, NULL);
+  if (tls == NULL || !g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, NULL))
+    return NULL;
+  /* Reached only if the client trusted the certificate. */
+  server->request_seen = g_input_stream_read (g_io_stream_get_input_stream (tls), buffer, sizeof buffer, NULL,
+                                              NULL) > 0;
+  return NULL;
+}
+
+static void
+test_untrusted_certificate (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                         "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GpCouch) couch = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *url = NULL;
+  TlsServer server = { 0 };
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  server.certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  server.listener = g_socket_listener_new ();
+  g_socket_listener_add_address (server.listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                 &effective, &error);
+  g_assert_no_error (error);
+  server.thread = g_thread_new ("tls", tls_thread, &server);
+
+  url = g_strdup_printf ("https://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
+  couch = gp_couch_new (url, FALSE, &error);
+  g_assert_no_error (error);
+  gp_couch_set_timeout (couch, 10);
+  gp_couch_set_credentials (couch, "wang", "wang-pw");
+  g_assert_false (gp_couch_login (couch, NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_TLS);
+  g_assert_true (g_str_has_prefix (error->message, "The grid centre’s certificate cannot be trusted"));
+
+  g_socket_listener_close (server.listener);
+  g_thread_join (server.thread);
+  /* The password never left: no request reached the server. */
+  g_assert_false (server.request_seen);
+  g_object_unref (server.listener);
+  g_object_unref (server.certificate);
+  gp_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +469,7 @@ main (int   argc,
   g_test_add_func ("/sync/couch/url", test_url);
   g_test_add_func ("/sync/couch/unreachable", test_unreachable);
   g_test_add_func ("/sync/couch/malformed-replies", test_malformed_replies);
+  g_test_add_func ("/sync/couch/untrusted-certificate", test_untrusted_certificate);
   g_test_add ("/sync/couch/login", Fixture, NULL, fixture_set_up, test_login, fixture_tear_down);
   g_test_add ("/sync/couch/relogin", Fixture, NULL, fixture_set_up, test_relogin, fixture_tear_down);
   g_test_add ("/sync/couch/refusals", Fixture, NULL, fixture_set_up, test_refusals, fixture_tear_down);

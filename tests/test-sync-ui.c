@@ -109,6 +109,17 @@ not_busy (gpointer data)
   return !gp_sync_dialog_get_busy (data);
 }
 
+static GpContext *current_context;
+
+static gboolean
+run_done (gpointer data)
+{
+  GpSyncManager *sync = gp_context_get_sync (current_context);
+
+  return gp_sync_manager_get_n_runs (sync) >= GPOINTER_TO_UINT (data) &&
+         gp_sync_manager_get_state (sync) != GP_SYNC_SYNCING;
+}
+
 static gboolean
 synced (gpointer data)
 {
@@ -159,6 +170,7 @@ test_connect (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   const char *tooltip;
 
+  current_context = fixture->context;
   gp_context_open_store (fixture->context, fixture->dir);
   fixture->window = GTK_WIDGET (gp_window_new (NULL, fixture->context));
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 720);
@@ -203,6 +215,45 @@ test_connect (Fixture       *fixture,
                                                                                     "sync_button")));
   g_assert_cmpstr (tooltip, ==, _("Up to date with the grid centre"));
   save_png (fixture->window, "sync-main-360x720");
+
+  /* A write the centre's rules refuse is listed on the Grid Centre page
+   * with the rule's reason, and stays on the phone. */
+  {
+    GpStore *store = gp_context_get_store (fixture->context);
+    g_autoptr(JsonObject) building = gp_store_get (store, "building:610103003003-01", GP_STORE_GET_NONE, &error);
+    g_autofree char *rev = NULL;
+    g_autofree char *page_text = NULL;
+    GpSyncDialog *refused_page;
+    guint runs = gp_sync_manager_get_n_runs (gp_context_get_sync (fixture->context));
+
+    json_object_set_string_member (building, "name", "王的楼");
+    rev = gp_store_put (store, building, NULL, GP_STORE_PUT_NONE, &error);
+    g_assert_no_error (error);
+    gp_sync_manager_sync_now (gp_context_get_sync (fixture->context));
+    g_assert_true (gp_test_wait_until (run_done, GUINT_TO_POINTER (runs + 1), 60000));
+    refused_page = gp_sync_dialog_new (GTK_WINDOW (fixture->window), fixture->context);
+    gtk_window_set_default_size (GTK_WINDOW (refused_page), 360, 720);
+    gtk_window_present (GTK_WINDOW (refused_page));
+    gp_test_wait_frames (GTK_WIDGET (refused_page), 3);
+    page_text = gp_test_collect_text (GTK_WIDGET (refused_page));
+    g_assert_nonnull (strstr (page_text, _("Refused by the Grid Centre")));
+    g_assert_nonnull (strstr (page_text, "Only the grid centre changes the building documents."));
+    save_png (GTK_WIDGET (refused_page), "sync-refused-360x720");
+    gtk_window_destroy (GTK_WINDOW (refused_page));
+    /* Still listed after the next sync, which does not send it again. */
+    gp_sync_manager_sync_now (gp_context_get_sync (fixture->context));
+    g_assert_true (gp_test_wait_until (run_done, GUINT_TO_POINTER (runs + 2), 60000));
+    {
+      const char * const *refused = gp_sync_manager_get_refused (gp_context_get_sync (fixture->context));
+
+      g_assert_nonnull (refused[0]);
+      g_assert_true (g_str_has_prefix (refused[0], "building:610103003003-01 "));
+      g_assert_null (refused[1]);
+    }
+    g_clear_pointer (&building, json_object_unref);
+    building = gp_store_get (store, "building:610103003003-01", GP_STORE_GET_NONE, &error);
+    g_assert_cmpstr (gp_json_get_string (building, "name"), ==, "王的楼");
+  }
 
   /* A household edited on another phone meanwhile: a leader sees it on
    * the Grid Centre page and keeps one version. */

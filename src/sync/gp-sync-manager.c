@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "gp-sync-manager.h"
+#include "gp-json.h"
 #include "gp-replicator.h"
 #include "gp-worker.h"
 
@@ -221,6 +222,72 @@ sync_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+#define REFUSED_ID "_local/gridpatrol-refused"
+
+/* "id rev: reason" → its id and rev. */
+static gboolean
+split_refusal (const char  *line,
+               char       **id,
+               char       **rev)
+{
+  const char *space = strchr (line, ' ');
+  const char *colon = strstr (line, ": ");
+
+  if (space == NULL || colon == NULL || colon < space)
+    return FALSE;
+  *id = g_strndup (line, space - line);
+  *rev = g_strndup (space + 1, colon - space - 1);
+  return TRUE;
+}
+
+/* What the centre refused stays listed — across syncs and restarts — while
+ * the phone still has that refused version: the refused writes are not
+ * sent again, and the user should not lose sight of them. */
+static void
+remember_refused (GpSyncManager *self,
+                  GStrv          fresh)
+{
+  g_autoptr(JsonObject) kept = gp_store_get_local (self->store, REFUSED_ID, NULL);
+  JsonArray *old = gp_json_get_array (kept, "refused");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonObject) save = json_object_new ();
+  JsonArray *lines = json_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; fresh != NULL && fresh[i] != NULL; i++)
+    {
+      g_autofree char *rev = NULL;
+      char *id = NULL;
+
+      if (split_refusal (fresh[i], &id, &rev))
+        g_hash_table_add (ids, id);
+      g_strv_builder_add (builder, fresh[i]);
+      json_array_add_string_element (lines, fresh[i]);
+    }
+  for (guint i = 0; old != NULL && i < json_array_get_length (old); i++)
+    {
+      const char *line = json_array_get_string_element (old, i);
+      g_autofree char *id = NULL;
+      g_autofree char *rev = NULL;
+      g_autoptr(JsonObject) current = NULL;
+
+      if (line == NULL || !split_refusal (line, &id, &rev) || g_hash_table_contains (ids, id))
+        continue;
+      current = gp_store_get (self->store, id, GP_STORE_GET_NONE, NULL);
+      if (current == NULL || g_strcmp0 (gp_json_get_string (current, "_rev"), rev) != 0)
+        continue;
+      g_hash_table_add (ids, g_steal_pointer (&id));
+      g_strv_builder_add (builder, line);
+      json_array_add_string_element (lines, line);
+    }
+  json_object_set_array_member (save, "refused", lines);
+  if (!gp_store_put_local (self->store, REFUSED_ID, save, &error))
+    g_debug ("The refused writes are not remembered: %s", error->message);
+  g_strfreev (self->refused);
+  self->refused = g_strv_builder_end (builder);
+}
+
 static void schedule_retry (GpSyncManager *self);
 static void start_run (GpSyncManager *self);
 
@@ -255,8 +322,7 @@ on_run_done (GObject      *source,
       self->last_success = g_get_real_time () / G_USEC_PER_SEC;
       g_strfreev (self->roles);
       self->roles = g_steal_pointer (&run->roles);
-      g_strfreev (self->refused);
-      self->refused = g_steal_pointer (&run->refused);
+      remember_refused (self, run->refused);
       g_debug ("Synced: %u sent, %u received", run->sent, run->received);
       set_state (self, GP_SYNC_IDLE, NULL);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
@@ -491,6 +557,7 @@ gp_sync_manager_new (GpStore         *store,
   g_signal_connect_swapped (self->store, "documents-changed", G_CALLBACK (on_documents_changed), self);
   g_signal_connect_swapped (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self);
   self->period_id = g_timeout_add_seconds (GP_SYNC_PERIOD_S, on_period, self);
+  remember_refused (self, NULL);
   return self;
 }
 
