@@ -599,6 +599,83 @@ test_conflict (Fixture       *fixture,
   }
 }
 
+/* `gridpatrolctl sync` killed in the middle (as a phone's battery dies),
+ * then run again: the centre ends with every document once, the store as
+ * it was, and the second run starts from the last checkpoint. */
+static void
+test_killed_mid_sync (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *password = g_build_filename (fixture->worker_dir, "password", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) first = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *url = gp_test_pouchdb_get_url (fixture->server);
+  gint64 total;
+
+  g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  /* Enough to take a few seconds: 600 reports with 4 steps each. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    for (guint i = 0; i < 600; i += 50)
+      {
+        g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+
+        for (guint j = 0; j < 50; j++)
+          {
+            GpIncident *incident = gp_incident_new ();
+
+            g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter",
+                          "wang", "reported-at", now, "description", "暴露垃圾", NULL);
+            g_ptr_array_add (batch, incident);
+            for (guint e = 0; e < 4; e++)
+              {
+                GpEvent *event = gp_event_new (gp_document_get_id (GP_DOCUMENT (incident)));
+
+                g_object_set (event, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role",
+                              GP_ROLE_WORKER, "at", now, "note", "跟进", NULL);
+                g_ptr_array_add (batch, event);
+              }
+          }
+        g_assert_true (gp_store_save_all (fixture->worker, batch, GP_STORE_PUT_NONE, &error));
+      }
+  }
+  total = 471 + 3000;
+  before = gp_test_store_snapshot (fixture->worker);
+  g_clear_object (&fixture->worker);
+  g_assert_true (g_file_set_contents (password, "wang-pw\n", -1, NULL));
+
+  first = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                            g_getenv ("GRIDPATROLCTL"), "--data-dir", fixture->worker_dir, "sync", "--server", url,
+                            "--user", "wang", "--password-file", password, NULL);
+  g_assert_no_error (error);
+  g_usleep (1200 * 1000);
+  g_subprocess_force_exit (first);
+  g_subprocess_wait (first, NULL, NULL);
+  g_test_message ("first run %s; the centre has %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " documents",
+                  g_subprocess_get_if_signaled (first) ? "killed" : "finished", server_doc_count (fixture), total);
+
+  /* Started again: it finishes, and nothing is there twice. */
+  out = ctl (0, NULL, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
+             "--password-file", password, NULL);
+  g_test_message ("%s", out);
+  g_assert_cmpint (server_doc_count (fixture), ==, total);
+  fixture->worker = gp_test_open_store (fixture->worker_dir);
+  after = gp_test_store_snapshot (fixture->worker);
+  g_assert_cmpstr (before, ==, after);
+  {
+    GpReplicationStats stats = { 0 };
+    g_autoptr(GpCouch) li = login (fixture, "li", "li-pw");
+
+    replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
+    g_assert_cmpuint (stats.revisions_written, ==, total);
+    gp_replication_stats_clear (&stats);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -608,6 +685,8 @@ main (int   argc,
   g_test_add ("/sync/replicator/two-phones", Fixture, NULL, fixture_set_up, test_two_phones, fixture_tear_down);
   g_test_add ("/sync/replicator/resume", Fixture, NULL, fixture_set_up, test_resume, fixture_tear_down);
   g_test_add ("/sync/replicator/conflict", Fixture, NULL, fixture_set_up, test_conflict, fixture_tear_down);
+  g_test_add ("/sync/replicator/killed-mid-sync", Fixture, NULL, fixture_set_up, test_killed_mid_sync,
+              fixture_tear_down);
   g_test_add ("/sync/replicator/ctl-sync", Fixture, NULL, fixture_set_up, test_ctl_sync, fixture_tear_down);
 
   return g_test_run ();

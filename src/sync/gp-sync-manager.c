@@ -422,6 +422,40 @@ on_documents_changed (GpSyncManager *self)
 }
 
 static void
+on_reachable (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GpSyncManager) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (source), result, &error))
+    {
+      g_debug ("The network is back, the grid centre not yet: %s", error->message);
+      return;
+    }
+  if (is_set_up (self))
+    start_run (self);
+}
+
+/* The network is back: sync once the centre can be reached. */
+static void
+check_reachable (GpSyncManager *self)
+{
+  g_autoptr(GNetworkAddress) address = NULL;
+  g_autoptr(GError) error = NULL;
+
+  address = G_NETWORK_ADDRESS (g_network_address_parse_uri (self->url, 443, &error));
+  if (address == NULL)
+    {
+      start_run (self);
+      return;
+    }
+  g_network_monitor_can_reach_async (self->monitor, G_SOCKET_CONNECTABLE (address), self->cancellable, on_reachable,
+                                     g_object_ref (self));
+}
+
+static void
 on_network_changed (GpSyncManager *self,
                     gboolean       available)
 {
@@ -434,7 +468,7 @@ on_network_changed (GpSyncManager *self,
       return;
     }
   if (self->state == GP_SYNC_OFFLINE || self->state == GP_SYNC_ERROR)
-    start_run (self);
+    check_reachable (self);
 }
 
 static void
