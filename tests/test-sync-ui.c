@@ -234,10 +234,12 @@ test_connect (Fixture       *fixture,
     refused_page = gp_sync_dialog_new (GTK_WINDOW (fixture->window), fixture->context);
     gtk_window_set_default_size (GTK_WINDOW (refused_page), 360, 720);
     gtk_window_present (GTK_WINDOW (refused_page));
+    g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, refused_page, 10000));
     gp_test_wait_frames (GTK_WIDGET (refused_page), 3);
     page_text = gp_test_collect_text (GTK_WIDGET (refused_page));
     g_assert_nonnull (strstr (page_text, _("Refused by the Grid Centre")));
     g_assert_nonnull (strstr (page_text, "Only the grid centre changes the building documents."));
+    gp_test_wait_frames (GTK_WIDGET (refused_page), 10);
     save_png (GTK_WIDGET (refused_page), "sync-refused-360x720");
     gtk_window_destroy (GTK_WINDOW (refused_page));
     /* Still listed after the next sync, which does not send it again. */

@@ -30,7 +30,8 @@ struct _GpSyncDialog
   char          *message;
   gboolean       busy;
 
-  GtkStack      *stack;
+  GtkWidget     *log_in_page;
+  GtkWidget     *status_page;
   AdwEntryRow   *server_row;
   AdwEntryRow   *user_row;
   AdwPasswordEntryRow *password_row;
@@ -335,6 +336,31 @@ gp_sync_dialog_get_n_conflicts (GpSyncDialog *self)
   return self->conflict_rows->len;
 }
 
+/* "building:610103003003-01 2-8ed0…" → "Building · 1号楼": what a person
+ * recognises, and short enough for a phone. */
+static char *
+describe_refused (GpSyncDialog *self,
+                  const char   *line)
+{
+  const struct { const char *prefix; const char *label; } kinds[] = {
+    { "grid:", N_("Grid") }, { "policy:", N_("Grading scheme") }, { "building:", N_("Building") },
+    { "household:", N_("Household") }, { "lane:", N_("Lane") }, { "component:", N_("City component") },
+    { "route:", N_("Patrol route") }, { "patrol:", N_("Patrol") }, { "incident:", N_("Incident report") },
+    { "event:", N_("Workflow step") }, { "visit:", N_("Household visit") },
+  };
+  GpStore *store = gp_context_get_store (self->context);
+  const char *space = strchr (line, ' ');
+  g_autofree char *id = space ? g_strndup (line, space - line) : g_strdup (line);
+  g_autoptr(JsonObject) doc = store ? gp_store_get (store, id, GP_STORE_GET_NONE, NULL) : NULL;
+  const char *name = gp_json_get_string (doc, "name") ? gp_json_get_string (doc, "name")
+                                                       : gp_json_get_string (doc, "description");
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_has_prefix (id, kinds[i].prefix))
+      return name ? g_strdup_printf ("%s · %s", _(kinds[i].label), name) : g_strdup (_(kinds[i].label));
+  return g_steal_pointer (&id);
+}
+
 static void
 update (GpSyncDialog *self)
 {
@@ -350,10 +376,12 @@ update (GpSyncDialog *self)
 
   if (*server == '\0' || self->sync == NULL)
     {
-      gtk_stack_set_visible_child_name (self->stack, "log-in");
+      gtk_widget_set_visible (self->status_page, FALSE);
+      gtk_widget_set_visible (self->log_in_page, TRUE);
       return;
     }
-  gtk_stack_set_visible_child_name (self->stack, "status");
+  gtk_widget_set_visible (self->log_in_page, FALSE);
+  gtk_widget_set_visible (self->status_page, TRUE);
   adw_action_row_set_subtitle (self->state_row, state);
   when = gp_sync_manager_get_last_success (self->sync);
   if (when > 0)
@@ -377,13 +405,33 @@ update (GpSyncDialog *self)
   refused = gp_sync_manager_get_refused (self->sync);
   for (guint i = 0; refused[i] != NULL; i++)
     {
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = adw_preferences_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
       const char *colon = strstr (refused[i], ": ");
-      g_autofree char *what = colon ? g_strndup (refused[i], colon - refused[i]) : g_strdup (refused[i]);
+      g_autofree char *what = describe_refused (self, refused[i]);
+      GtkWidget *reason = gtk_label_new (colon ? colon + 2 : refused[i]);
+      GtkWidget *subject = gtk_label_new (what);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), colon ? colon + 2 : refused[i]);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), what);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      /* The reason can be long, in two languages: it wraps, whatever the
+       * width it asks for. */
+      for (GtkWidget *label = reason; label != NULL; label = label == reason ? subject : NULL)
+        {
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+          gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_widget_set_hexpand (label, TRUE);
+        }
+      gtk_widget_add_css_class (subject, "dim-label");
+      gtk_widget_add_css_class (subject, "caption");
+      gtk_box_append (GTK_BOX (box), reason);
+      gtk_box_append (GTK_BOX (box), subject);
+      gtk_widget_set_margin_start (box, 12);
+      gtk_widget_set_margin_end (box, 12);
+      gtk_widget_set_margin_top (box, 10);
+      gtk_widget_set_margin_bottom (box, 10);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       adw_preferences_group_add (self->refused_group, row);
       g_ptr_array_add (self->refused_rows, row);
     }
@@ -647,10 +695,12 @@ gp_sync_dialog_init (GpSyncDialog *self)
   gtk_box_append (GTK_BOX (status), GTK_WIDGET (self->refused_group));
   gtk_box_append (GTK_BOX (status), log_out);
 
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_add_named (self->stack, log_in, "log-in");
-  gtk_stack_add_named (self->stack, status, "status");
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->stack));
+  /* One page or the other, each sized for itself. */
+  self->log_in_page = log_in;
+  self->status_page = status;
+  gtk_widget_set_visible (status, FALSE);
+  gtk_box_append (GTK_BOX (content), log_in);
+  gtk_box_append (GTK_BOX (content), status);
   gtk_widget_set_margin_start (content, 12);
   gtk_widget_set_margin_end (content, 12);
   gtk_widget_set_margin_top (content, 18);
