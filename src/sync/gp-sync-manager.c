@@ -165,6 +165,34 @@ update_pending (GpSyncManager *self)
     }
 }
 
+typedef struct
+{
+  GpSyncManager *self;
+  guint          step;
+} Step;
+
+static gboolean
+set_step (gpointer data)
+{
+  Step *step = data;
+
+  if (step->self->running && step->self->step != step->step)
+    {
+      step->self->step = step->step;
+      g_object_notify_by_pspec (G_OBJECT (step->self), properties[PROP_STEP]);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+free_step (gpointer data)
+{
+  Step *step = data;
+
+  g_object_unref (step->self);
+  g_free (step);
+}
+
 static void
 sync_thread (GTask        *task,
              gpointer      source_object,
@@ -191,7 +219,13 @@ sync_thread (GTask        *task,
     {
       g_autofree char *database = gp_replication_database_name (run->grids[i]);
       GpReplicationStats sent = { 0 }, received = { 0 };
+      Step *step = g_new0 (Step, 1);
       gboolean ok;
+
+      /* "Syncing grid n of m", told on the main loop. */
+      step->self = g_object_ref (source_object);
+      step->step = i + 1;
+      g_idle_add_full (G_PRIORITY_DEFAULT, set_step, step, free_step);
 
       ok = gp_replicate (run->store, couch, database, GP_REPLICATION_PUSH, &sent, cancellable, &error) &&
            gp_replicate (run->store, couch, database, GP_REPLICATION_PULL, &received, cancellable, &error);
