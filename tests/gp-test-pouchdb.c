@@ -13,6 +13,7 @@
 #include "gp-test-util.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 
 struct _GpTestPouchdb
 {
@@ -208,4 +209,31 @@ gp_test_pouchdb_stop (GpTestPouchdb *server)
   g_free (server->dir);
   g_free (server->url);
   g_free (server);
+}
+
+/* Runs tests/interop/pouchdb-interop.js in Node with the PouchDB that came
+ * with PouchDB Server; fails the test when it fails. */
+char *
+gp_test_run_pouchdb_js (const char *command,
+                        const char *url,
+                        const char *arg)
+{
+  const char *server = g_getenv ("GP_POUCHDB_SERVER");
+  g_autofree char *bin = g_path_get_dirname (server);
+  g_autofree char *modules = g_path_get_dirname (bin);
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "interop", "pouchdb-interop.js", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "NODE_PATH", modules, TRUE);
+  const char *argv[] = { node, script, command, url, arg, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_nonnull (node);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("PouchDB (%s) failed: %s%s", command, out, err);
+  return out;
 }

@@ -28,5 +28,8 @@ void           gp_test_pouchdb_add_user  (GpTestPouchdb *server,
                                           ...) G_GNUC_NULL_TERMINATED;
 
 guint16        gp_test_free_port         (void);
+char          *gp_test_run_pouchdb_js    (const char    *command,
+                                          const char    *url,
+                                          const char    *arg) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include "gp-test-util.h"
+
+#include <sys/wait.h>
 #include "gp-json.h"
 
 #include <gio/gio.h>
@@ -119,4 +121,33 @@ gp_test_wait_until (gboolean (*condition) (gpointer data),
   if (!expired)
     g_source_remove (deadline);
   return condition (data);
+}
+
+/* Runs gridpatrolctl (GRIDPATROLCTL) with the arguments given, up to
+ * NULL; fails the test unless it exits with @expected. Returns its
+ * standard output; @err, if given, gets its standard error. */
+char *
+gp_test_ctl (int    expected,
+             char **err,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  const char *arg;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, err,
+                               &status, &error));
+  g_assert_no_error (error);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != expected)
+    g_error ("gridpatrolctl exited with %d, not %d: %s", WEXITSTATUS (status), expected, err ? *err : "");
+  return out;
 }

@@ -12,6 +12,9 @@ char    *gp_test_make_dir        (void) G_GNUC_WARN_UNUSED_RESULT;
 void     gp_test_remove_dir      (const char *path);
 GpStore *gp_test_open_store      (const char *dir);
 char    *gp_test_store_snapshot  (GpStore    *store) G_GNUC_WARN_UNUSED_RESULT;
+char    *gp_test_ctl             (int         expected,
+                                  char      **err,
+                                  ...) G_GNUC_NULL_TERMINATED G_GNUC_WARN_UNUSED_RESULT;
 gboolean gp_test_wait_until      (gboolean  (*condition) (gpointer data),
                                   gpointer    data,
                                   guint       timeout_ms);

@@ -17,7 +17,6 @@
 #include "gp-test-util.h"
 
 #include <string.h>
-#include <sys/wait.h>
 
 #define GRID GP_DEMO_GRID_CODE
 
@@ -32,31 +31,6 @@ typedef struct
   GpStore       *leader;
 } Fixture;
 
-static char *
-ctl (int    expected,
-     char **err,
-     ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  const char *arg;
-  int status = 0;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, err,
-                               &status, &error));
-  g_assert_no_error (error);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != expected)
-    g_error ("gridpatrolctl exited with %d, not %d: %s", WEXITSTATUS (status), expected, err ? *err : "");
-  return out;
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -76,15 +50,15 @@ fixture_set_up (Fixture       *fixture,
    * only brings it up to date. */
   password = g_build_filename (fixture->centre_dir, "admin-password", NULL);
   g_assert_true (g_file_set_contents (password, GP_TEST_POUCHDB_ADMIN_PASSWORD "\n", -1, NULL));
-  g_free (ctl (0, NULL, "--data-dir", fixture->centre_dir, "demo", NULL));
-  out = ctl (0, NULL, "--data-dir", fixture->centre_dir, "centre", "setup",
+  g_free (gp_test_ctl (0, NULL, "--data-dir", fixture->centre_dir, "demo", NULL));
+  out = gp_test_ctl (0, NULL, "--data-dir", fixture->centre_dir, "centre", "setup",
              "--server", gp_test_pouchdb_get_url (fixture->server), "--admin", GP_TEST_POUCHDB_ADMIN,
              "--admin-password-file", password, "--grid", GRID, "--worker", "wang:wang-pw",
              "--worker", "zhao:zhao-pw", "--leader", "li:li-pw", "--from-data-dir", NULL);
   g_assert_cmpstr (out, ==, "gridpatrol-610103003003: created, with its members and rules\n"
                             "3 users set up\n"
                             "471 documents of the grid package uploaded\n");
-  again = ctl (0, NULL, "--data-dir", fixture->centre_dir, "centre", "setup",
+  again = gp_test_ctl (0, NULL, "--data-dir", fixture->centre_dir, "centre", "setup",
                "--server", gp_test_pouchdb_get_url (fixture->server), "--admin", GP_TEST_POUCHDB_ADMIN,
                "--admin-password-file", password, "--grid", GRID, "--worker", "wang:wang-pw", NULL);
   g_assert_true (g_str_has_prefix (again, "gridpatrol-610103003003: already there"));

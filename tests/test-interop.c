@@ -15,37 +15,9 @@
 #include "gp-test-util.h"
 
 #include <string.h>
-#include <sys/wait.h>
 
 #define GRID      GP_DEMO_GRID_CODE
 #define HOUSEHOLD "household:610103003003-01-1-101"
-
-/* Runs tests/interop/pouchdb-interop.js with the PouchDB that came with
- * PouchDB Server. */
-static char *
-run_node (const char *command,
-          const char *url,
-          const char *arg)
-{
-  const char *server = g_getenv ("GP_POUCHDB_SERVER");
-  g_autofree char *bin = g_path_get_dirname (server);
-  g_autofree char *modules = g_path_get_dirname (bin);
-  g_autofree char *node = g_find_program_in_path ("node");
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "interop", "pouchdb-interop.js", NULL);
-  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "NODE_PATH", modules, TRUE);
-  const char *argv[] = { node, script, command, url, arg, NULL };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  int status = 0;
-
-  g_assert_nonnull (node);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
-  g_assert_no_error (error);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    g_error ("PouchDB (%s) failed: %s%s", command, out, err);
-  return out;
-}
 
 static void
 add_expected (JsonArray  *expected,
@@ -150,11 +122,11 @@ test_interop (void)
   expected_node = json_node_init_array (json_node_alloc (), expected);
   expected_json = json_to_string (expected_node, TRUE);
   g_assert_true (g_file_set_contents (expected_path, expected_json, -1, NULL));
-  read = run_node ("read", url, expected_path);
+  read = gp_test_run_pouchdb_js ("read", url, expected_path);
   g_assert_cmpstr (read, ==, "ok 4\n");
 
   /* PouchDB writes; the app pulls exactly that. */
-  written = run_node ("write", url, HOUSEHOLD);
+  written = gp_test_run_pouchdb_js ("write", url, HOUSEHOLD);
   wrote = json_from_string (written, &error);
   g_assert_no_error (error);
   g_assert_true (gp_replicate (store, gp_test_pouchdb_get_admin (server), database, GP_REPLICATION_PULL, &stats,

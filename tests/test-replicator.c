@@ -16,7 +16,6 @@
 #include "gp-test-util.h"
 
 #include <string.h>
-#include <sys/wait.h>
 
 #define GRID        GP_DEMO_GRID_CODE
 #define ROLE_WORKER "grid:610103003003:worker"
@@ -250,31 +249,6 @@ test_two_phones (Fixture       *fixture,
   g_assert_cmpuint (gp_couch_get_n_requests (wang) - requests, <=, 12);
 }
 
-static char *
-ctl (int          expected,
-     char       **err,
-     ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  const char *arg;
-  int status = 0;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, err,
-                               &status, &error));
-  g_assert_no_error (error);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != expected)
-    g_error ("gridpatrolctl exited with %d, not %d: %s", WEXITSTATUS (status), expected, err ? *err : "");
-  return out;
-}
 
 /* gridpatrolctl sync: the grids of the user's roles, both ways, what moved;
  * a wrong password and an unreachable server fail in words, the store as
@@ -297,9 +271,9 @@ test_ctl_sync (Fixture       *fixture,
   g_clear_object (&fixture->worker);
   g_assert_true (g_file_set_contents (password, "wang-pw\n", -1, NULL));
   g_assert_true (g_file_set_contents (wrong, "guess\n", -1, NULL));
-  g_free (ctl (0, NULL, "--data-dir", fixture->worker_dir, "demo", NULL));
+  g_free (gp_test_ctl (0, NULL, "--data-dir", fixture->worker_dir, "demo", NULL));
 
-  out = ctl (0, NULL, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
+  out = gp_test_ctl (0, NULL, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
              "--password-file", password, NULL);
   g_test_message ("%s", out);
   g_assert_true (g_str_has_prefix (out, GRID ": synced in "));
@@ -307,22 +281,22 @@ test_ctl_sync (Fixture       *fixture,
   g_assert_nonnull (strstr (out, "  received: 0 documents, 0 photos"));
   g_assert_null (strstr (out, "wang-pw"));
 
-  again = ctl (0, NULL, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
+  again = gp_test_ctl (0, NULL, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
                "--password-file", password, NULL);
   g_assert_nonnull (strstr (again, "  sent: 0 documents"));
 
   fixture->worker = gp_test_open_store (fixture->worker_dir);
   before = gp_test_store_snapshot (fixture->worker);
   g_clear_object (&fixture->worker);
-  g_free (ctl (1, &err, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
+  g_free (gp_test_ctl (1, &err, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
                "--password-file", wrong, NULL));
   g_assert_cmpstr (err, ==, "gridpatrolctl: The user name or password is wrong\n");
   g_clear_pointer (&err, g_free);
-  g_free (ctl (1, &err, "--data-dir", fixture->worker_dir, "sync", "--server", unreachable, "--user", "wang",
+  g_free (gp_test_ctl (1, &err, "--data-dir", fixture->worker_dir, "sync", "--server", unreachable, "--user", "wang",
                "--password-file", password, NULL));
   g_assert_true (g_str_has_prefix (err, "gridpatrolctl: The grid centre cannot be reached"));
   g_clear_pointer (&err, g_free);
-  g_free (ctl (1, &err, "--data-dir", fixture->worker_dir, "sync", "--server", "http://centre.example.org",
+  g_free (gp_test_ctl (1, &err, "--data-dir", fixture->worker_dir, "sync", "--server", "http://centre.example.org",
                "--user", "wang", "--password-file", password, NULL));
   g_assert_nonnull (strstr (err, "use https://"));
   fixture->worker = gp_test_open_store (fixture->worker_dir);
@@ -659,7 +633,7 @@ test_killed_mid_sync (Fixture       *fixture,
                   g_subprocess_get_if_signaled (first) ? "killed" : "finished", server_doc_count (fixture), total);
 
   /* Started again: it finishes, and nothing is there twice. */
-  out = ctl (0, NULL, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
+  out = gp_test_ctl (0, NULL, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
              "--password-file", password, NULL);
   g_test_message ("%s", out);
   g_assert_cmpint (server_doc_count (fixture), ==, total);

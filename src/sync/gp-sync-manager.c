@@ -139,24 +139,14 @@ is_online (GpSyncManager *self)
 static void
 update_pending (GpSyncManager *self)
 {
+  gint64 sent = gp_sync_manager_get_sent_seq (self);
   guint pending = 0;
 
-  if (is_set_up (self))
+  if (sent >= 0)
     {
-      gint64 pushed = G_MAXINT64;
+      g_autoptr(GPtrArray) changes = gp_store_changes (self->store, sent, 0, NULL);
 
-      for (guint i = 0; self->grids != NULL && self->grids[i] != NULL; i++)
-        {
-          g_autofree char *database = gp_replication_database_name (self->grids[i]);
-
-          pushed = MIN (pushed, gp_replication_get_pushed_seq (self->store, self->url, database));
-        }
-      if (pushed != G_MAXINT64)
-        {
-          g_autoptr(GPtrArray) changes = gp_store_changes (self->store, pushed, 0, NULL);
-
-          pending = changes ? changes->len : 0;
-        }
+      pending = changes ? changes->len : 0;
     }
   if (self->pending != pending)
     {

@@ -21,30 +21,9 @@
 #include "gp-test-util.h"
 
 #include <string.h>
-#include <sys/wait.h>
 
 #define GRID        GP_DEMO_GRID_CODE
 #define PHOTO_BYTES (250 * 1024)
-
-static char *
-run_node (const char *command,
-          const char *url,
-          const char *arg)
-{
-  const char *server = g_getenv ("GP_POUCHDB_SERVER");
-  g_autofree char *bin = g_path_get_dirname (server);
-  g_autofree char *modules = g_path_get_dirname (bin);
-  g_autofree char *node = g_find_program_in_path ("node");
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "interop", "pouchdb-interop.js", NULL);
-  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "NODE_PATH", modules, TRUE);
-  const char *argv[] = { node, script, command, url, arg, NULL };
-  char *out = NULL;
-  int status = 0;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, NULL));
-  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
-  return out;
-}
 
 /* @n incidents, each with @events steps and, when @photos, a photo. */
 static guint64
@@ -180,7 +159,7 @@ bench_photos (GpTestPouchdb *server)
                          GP_TEST_POUCHDB_ADMIN_PASSWORD, g_uri_get_port (base));
   copy = g_strdup_printf ("http://%s:%s@127.0.0.1:%d/gridpatrol-bench-copy", GP_TEST_POUCHDB_ADMIN,
                           GP_TEST_POUCHDB_ADMIN_PASSWORD, g_uri_get_port (base));
-  reference = run_node ("bench", url, copy);
+  reference = gp_test_run_pouchdb_js ("bench", url, copy);
   g_print ("PouchDB 7.3.1's replicator, the same data: %s", reference);
 
   g_clear_object (&a);
