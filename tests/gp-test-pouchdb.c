@@ -136,6 +136,22 @@ gp_test_pouchdb_get_admin (GpTestPouchdb *server)
   return server->admin;
 }
 
+/* A client logged in as @name; fails the test if the server refuses. */
+GpCouch *
+gp_test_pouchdb_login (GpTestPouchdb *server,
+                       const char    *name,
+                       const char    *password)
+{
+  g_autoptr(GError) error = NULL;
+  GpCouch *couch = gp_couch_new (server->url, FALSE, &error);
+
+  g_assert_no_error (error);
+  gp_couch_set_credentials (couch, name, password);
+  g_assert_true (gp_couch_login (couch, NULL, &error));
+  g_assert_no_error (error);
+  return couch;
+}
+
 /* A request as the admin; fails the test when the server refuses. */
 JsonNode *
 gp_test_pouchdb_admin (GpTestPouchdb *server,

@@ -17,6 +17,9 @@ GpTestPouchdb *gp_test_pouchdb_start     (void);
 void           gp_test_pouchdb_stop      (GpTestPouchdb *server);
 const char    *gp_test_pouchdb_get_url   (GpTestPouchdb *server);
 GpCouch       *gp_test_pouchdb_get_admin (GpTestPouchdb *server);
+GpCouch       *gp_test_pouchdb_login     (GpTestPouchdb *server,
+                                          const char    *name,
+                                          const char    *password) G_GNUC_WARN_UNUSED_RESULT;
 JsonNode      *gp_test_pouchdb_admin     (GpTestPouchdb *server,
                                           const char    *method,
                                           const char    *path,

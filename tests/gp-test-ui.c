@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include "gp-test-ui.h"
+#include <locale.h>
+#include <glib/gi18n.h>
 #include "gp-basemap.h"
 #include "gp-test-util.h"
 #include "gp-worker.h"
@@ -259,4 +261,22 @@ gp_test_settle (void)
       while (g_main_context_iteration (NULL, FALSE))
         again = TRUE;
     }
+}
+
+/* A UI test's start: the translations the build made (for the Chinese
+ * runs), GTK and libadwaita under the test harness, the app's style. */
+void
+gp_test_ui_init (int    *argc,
+                 char ***argv)
+{
+  const char *localedir = g_getenv ("GP_TEST_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  gp_test_load_app_style ();
 }

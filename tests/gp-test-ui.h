@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+void        gp_test_ui_init       (int        *argc,
+                                   char     ***argv);
 void        gp_test_load_app_style (void);
 void        gp_test_wait_frames   (GtkWidget  *widget,
                                    guint       frames);

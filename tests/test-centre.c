@@ -83,20 +83,6 @@ fixture_tear_down (Fixture       *fixture,
   gp_test_pouchdb_stop (fixture->server);
 }
 
-static GpCouch *
-login (Fixture    *fixture,
-       const char *name,
-       const char *password)
-{
-  g_autoptr(GError) error = NULL;
-  GpCouch *couch = gp_couch_new (gp_test_pouchdb_get_url (fixture->server), FALSE, &error);
-
-  gp_couch_set_credentials (couch, name, password);
-  g_assert_true (gp_couch_login (couch, NULL, &error));
-  g_assert_no_error (error);
-  return couch;
-}
-
 static void
 sync_both_ways (Fixture            *fixture,
                 GpStore            *store,
@@ -158,8 +144,8 @@ static void
 test_rules (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(GpCouch) wang = login (fixture, "wang", "wang-pw");
-  g_autoptr(GpCouch) li = login (fixture, "li", "li-pw");
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
   g_autoptr(GError) error = NULL;
   g_autoptr(GpIncident) incident = gp_incident_new ();
   g_autoptr(GpIncident) forged = gp_incident_new ();

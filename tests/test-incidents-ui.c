@@ -564,16 +564,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("GP_TEST_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  if (localedir != NULL)
-    bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  gp_test_load_app_style ();
+  gp_test_ui_init (&argc, &argv);
 
   g_test_add ("/ui/incidents/report", Fixture, NULL, fixture_set_up, test_report, fixture_tear_down);
   g_test_add ("/ui/incidents/report-refused-and-duplicates", Fixture, NULL, fixture_set_up,

@@ -64,21 +64,6 @@ fixture_tear_down (Fixture       *fixture,
   gp_test_pouchdb_stop (fixture->server);
 }
 
-static GpCouch *
-login (Fixture    *fixture,
-       const char *name,
-       const char *password)
-{
-  g_autoptr(GError) error = NULL;
-  GpCouch *couch = gp_couch_new (gp_test_pouchdb_get_url (fixture->server), FALSE, &error);
-
-  g_assert_no_error (error);
-  gp_couch_set_credentials (couch, name, password);
-  g_assert_true (gp_couch_login (couch, NULL, &error));
-  g_assert_no_error (error);
-  return couch;
-}
-
 static void
 replicate (Fixture                *fixture,
            GpStore                *store,
@@ -163,8 +148,8 @@ static void
 test_two_phones (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(GpCouch) wang = login (fixture, "wang", "wang-pw");
-  g_autoptr(GpCouch) li = login (fixture, "li", "li-pw");
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
   g_autoptr(GError) error = NULL;
   g_autofree char *incident_id = NULL;
   g_autoptr(GpEvent) event = NULL;
@@ -470,7 +455,7 @@ test_resume (Fixture       *fixture,
   Relay *relay = relay_start ((guint16) g_uri_get_port (uri), 150 * 1024);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", relay->port);
   g_autoptr(GpCouch) wang = gp_couch_new (url, FALSE, NULL);
-  g_autoptr(GpCouch) li = login (fixture, "li", "li-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
   g_autoptr(GError) error = NULL;
   GpReplicationStats stats = { 0 };
   guint first_batches;
@@ -507,8 +492,8 @@ static void
 test_conflict (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GpCouch) wang = login (fixture, "wang", "wang-pw");
-  g_autoptr(GpCouch) li = login (fixture, "li", "li-pw");
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) on_server = NULL;
   g_autoptr(JsonNode) reply = NULL;
@@ -642,7 +627,7 @@ test_killed_mid_sync (Fixture       *fixture,
   g_assert_cmpstr (before, ==, after);
   {
     GpReplicationStats stats = { 0 };
-    g_autoptr(GpCouch) li = login (fixture, "li", "li-pw");
+    g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
 
     replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
     g_assert_cmpuint (stats.revisions_written, ==, total);
