@@ -91,6 +91,19 @@ gp_event_validate (GpDocument  *document,
       !gp_document_check_choice (document, "satisfaction", satisfactions, error))
     return FALSE;
 
+  {
+    JsonObject *body = gp_document_get_body (document);
+    JsonNode *resolved = body ? json_object_get_member (body, "resolved") : NULL;
+
+    if (resolved != NULL && (!JSON_NODE_HOLDS_VALUE (resolved) ||
+                             json_node_get_value_type (resolved) != G_TYPE_BOOLEAN))
+      {
+        g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                     _("“%s” must be true or false"), "resolved");
+        return FALSE;
+      }
+  }
+
   /* event:<incident uuid>:<event uuid>, so an incident's events sort together. */
   prefix = g_strconcat ("event:", incident + strlen ("incident:"), ":", NULL);
   if (!g_str_has_prefix (gp_document_get_id (document), prefix))
@@ -269,6 +282,27 @@ gp_event_get_satisfaction (GpEvent *self)
   g_return_val_if_fail (GP_IS_EVENT (self), NULL);
 
   return gp_document_get_string_member (GP_DOCUMENT (self), "satisfaction");
+}
+
+/**
+ * gp_event_get_resolved:
+ *
+ * At a callback, whether the resident says the problem was solved. A
+ * callback without the answer counts as solved unless the resident was
+ * not satisfied.
+ */
+gboolean
+gp_event_get_resolved (GpEvent *self)
+{
+  JsonObject *body;
+
+  g_return_val_if_fail (GP_IS_EVENT (self), FALSE);
+
+  body = gp_document_get_body (GP_DOCUMENT (self));
+  if (body != NULL && json_object_has_member (body, "resolved") &&
+      JSON_NODE_HOLDS_VALUE (json_object_get_member (body, "resolved")))
+    return json_object_get_boolean_member (body, "resolved");
+  return g_strcmp0 (gp_event_get_satisfaction (self), GP_UNSATISFIED) != 0;
 }
 
 const char *

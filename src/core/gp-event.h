@@ -25,6 +25,7 @@ const char  *gp_event_get_target       (GpEvent *self);
 const char  *gp_event_get_level        (GpEvent *self);
 const char  *gp_event_get_result       (GpEvent *self);
 const char  *gp_event_get_satisfaction (GpEvent *self);
+gboolean     gp_event_get_resolved     (GpEvent *self);
 const char  *gp_event_get_category     (GpEvent *self);
 const char  *gp_event_get_grade        (GpEvent *self);
 const char  *gp_event_get_urgency      (GpEvent *self);

@@ -99,6 +99,46 @@ static const char * const migrations[] = {
   "  id   TEXT PRIMARY KEY,"
   "  body TEXT NOT NULL"
   ") WITHOUT ROWID;",
+
+  /* 6 — where each case stands, folded from its events: the area's
+   * figures are queries on this table (gp-case-index.c). Derived: it is
+   * brought up to date from the change feed before it is read, and can be
+   * dropped and rebuilt at any time. Times are UNIX seconds, 0 for not. */
+  "CREATE TABLE cases ("
+  "  incident      TEXT PRIMARY KEY NOT NULL,"
+  "  grid          TEXT NOT NULL,"
+  "  category      TEXT,"
+  "  source        TEXT,"
+  "  reporter      TEXT,"
+  "  handler       TEXT,"               /* who first marked it handled */
+  "  owner         TEXT,"
+  "  level         TEXT,"
+  "  state         TEXT NOT NULL,"
+  "  round         INTEGER NOT NULL,"
+  "  lat           REAL,"
+  "  lon           REAL,"
+  "  title         TEXT,"
+  "  reported_at   INTEGER NOT NULL,"
+  "  response_due  INTEGER NOT NULL,"
+  "  responded_at  INTEGER NOT NULL,"
+  "  registered_at INTEGER NOT NULL,"
+  "  handled_at    INTEGER NOT NULL,"   /* the first time */
+  "  closed_at     INTEGER NOT NULL,"   /* closed out, not voided */
+  "  evaluated_at  INTEGER NOT NULL,"   /* the first callback */
+  "  satisfaction  TEXT,"               /* at the first callback */
+  "  resolved      INTEGER NOT NULL,"
+  "  clock         TEXT,"
+  "  allowed       INTEGER NOT NULL,"   /* seconds of the clock; -1 no limit */
+  "  used_before   INTEGER NOT NULL,"   /* used in spans that ended */
+  "  running_since INTEGER NOT NULL,"
+  "  deadline      INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX cases_by_reported ON cases (grid, reported_at);"
+  "CREATE INDEX cases_by_closed ON cases (grid, closed_at) WHERE closed_at > 0;"
+  "CREATE INDEX cases_by_evaluated ON cases (grid, evaluated_at) WHERE evaluated_at > 0;"
+  "CREATE INDEX cases_by_deadline ON cases (grid, deadline) WHERE deadline > 0;"
+  "CREATE INDEX cases_by_state ON cases (grid, state);"
+  "INSERT INTO meta (key, value) VALUES ('cases_seq', 0);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GP_STORE_SCHEMA_VERSION);

@@ -71,6 +71,7 @@ struct _GpStore
   GpDb         *reader;
   GThreadPool  *write_pool;
   GMainContext *context;
+  GMutex        cases_lock;   /* one update of the case index at a time */
 };
 
 /* What one transaction did, for after it commits or rolls back. */

@@ -53,6 +53,7 @@ gp_store_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->dir, g_free);
   g_clear_pointer (&self->blob_dir, g_free);
+  g_mutex_clear (&self->cases_lock);
 
   G_OBJECT_CLASS (gp_store_parent_class)->finalize (object);
 }
@@ -81,6 +82,7 @@ gp_store_class_init (GpStoreClass *klass)
 static void
 gp_store_init (GpStore *self)
 {
+  g_mutex_init (&self->cases_lock);
 }
 
 /* Opening. */

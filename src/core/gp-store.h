@@ -76,7 +76,7 @@ typedef struct
   gboolean deleted;
 } GpStoreChange;
 
-#define GP_STORE_SCHEMA_VERSION 5
+#define GP_STORE_SCHEMA_VERSION 6
 #define GP_STORE_FILE_NAME      "gridpatrol.db"
 
 #define GP_TYPE_STORE (gp_store_get_type ())

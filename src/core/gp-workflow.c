@@ -527,7 +527,15 @@ apply (GpCase     *self,
   else if (g_str_equal (action, GP_ACTION_SUSPEND))
     *suspended_from = before;
   else if (g_str_equal (action, GP_ACTION_CALLBACK))
-    set_str (&self->satisfaction, gp_event_get_satisfaction (event));
+    {
+      set_str (&self->satisfaction, gp_event_get_satisfaction (event));
+      if (self->evaluated_at == 0)
+        {
+          self->evaluated_at = at;
+          set_str (&self->first_satisfaction, gp_event_get_satisfaction (event));
+          self->first_resolved = gp_event_get_resolved (event);
+        }
+    }
 
   if ((g_str_equal (action, GP_ACTION_REGISTER) || g_str_equal (action, GP_ACTION_VOID) ||
        g_str_equal (action, GP_ACTION_SELF_HANDLE)) && self->responded_at == 0)
@@ -542,7 +550,14 @@ apply (GpCase     *self,
       self->clock_started = self->reported_at;
     }
   if (after == GP_STATE_HANDLED)
-    self->handled_at = at;
+    {
+      self->handled_at = at;
+      if (self->first_handled_at == 0)
+        {
+          self->first_handled_at = at;
+          set_str (&self->first_handler, gp_event_get_actor (event));
+        }
+    }
   if (after == GP_STATE_CLOSED || after == GP_STATE_VOID)
     self->closed_at = at;
   if (before == GP_STATE_CLOSED)
@@ -581,11 +596,18 @@ compute_clock (GpCase   *self,
 
   self->allowed = gp_policy_get_allowance (policy, self->level, self->urgency, &self->clock);
   self->used = 0;
+  self->used_before = 0;
+  self->running_since = 0;
   for (guint i = 0; i < spans->len; i++)
     {
       Span *span = &g_array_index (spans, Span, i);
+      gint64 part = gp_policy_clock_between (policy, self->clock, span->from, span->to ? span->to : now);
 
-      self->used += gp_policy_clock_between (policy, self->clock, span->from, span->to ? span->to : now);
+      self->used += part;
+      if (span->to != 0)
+        self->used_before += part;
+      else
+        self->running_since = span->from;
     }
 
   self->deadline = 0;
@@ -718,6 +740,8 @@ gp_case_free (GpCase *self)
   g_free (self->category);
   g_free (self->owner);
   g_free (self->satisfaction);
+  g_free (self->first_handler);
+  g_free (self->first_satisfaction);
   g_clear_pointer (&self->timeline, g_ptr_array_unref);
   g_free (self);
 }

@@ -80,6 +80,15 @@ typedef struct
   GpWarning  warning;
   gboolean   overdue;         /* handling went past the deadline */
   char      *satisfaction;    /* the last callback */
+  /* For the area's figures: a reopened case counts against its first
+   * handler and its first callback. */
+  char      *first_handler;   /* who first marked it handled */
+  gint64     first_handled_at;
+  gint64     evaluated_at;    /* the first callback */
+  char      *first_satisfaction;
+  gboolean   first_resolved;
+  gint64     used_before;     /* clock used in the spans that ended */
+  gint64     running_since;   /* the running span's start; 0 when stopped */
 
   GPtrArray *timeline;        /* GpTimelineEntry, in time order */
 } GpCase;

@@ -22,11 +22,13 @@
 #include "gp-patrol-recorder.h"
 #include "gp-privacy.h"
 #include "gp-replicator.h"
+#include "gp-stats.h"
 #include "gp-store.h"
 #include "gp-track-reader.h"
 
 #include <glib/gi18n-lib.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -942,6 +944,7 @@ cmd_act (GpCtl  *ctl,
   g_autofree char *level = NULL;
   g_autofree char *result = NULL;
   g_autofree char *satisfaction = NULL;
+  g_autofree char *resolved = NULL;
   g_autofree char *grade = NULL;
   g_autofree char *urgency = NULL;
   g_autofree char *category = NULL;
@@ -958,6 +961,8 @@ cmd_act (GpCtl  *ctl,
     { "result", 0, 0, G_OPTION_ARG_STRING, &result, N_("pass or fail (verify; default pass)"), "R" },
     { "satisfaction", 0, 0, G_OPTION_ARG_STRING, &satisfaction,
       N_("satisfied, basically_satisfied or unsatisfied (callback; default satisfied)"), "S" },
+    { "resolved", 0, 0, G_OPTION_ARG_STRING, &resolved,
+      N_("yes or no: does the resident call the problem solved (callback)"), "YES|NO" },
     { "grade", 0, 0, G_OPTION_ARG_STRING, &grade, N_("The level it is registered at (register)"), "G" },
     { "urgency", 0, 0, G_OPTION_ARG_STRING, &urgency, N_("The urgency it is registered at (register)"), "U" },
     { "category", 0, 0, G_OPTION_ARG_STRING, &category, N_("The category it is registered under (register)"),
@@ -1001,6 +1006,8 @@ cmd_act (GpCtl  *ctl,
     return usage_error ("act", _("--role must be worker, leader or centre"));
   if (!parse_time (at_text, &at, &error))
     return usage_error ("act", error->message);
+  if (resolved != NULL && !g_str_equal (resolved, "yes") && !g_str_equal (resolved, "no"))
+    return usage_error ("act", _("--resolved must be yes or no"));
 
   store = ctl_store (ctl, &error);
   if (store == NULL)
@@ -1028,6 +1035,12 @@ cmd_act (GpCtl  *ctl,
                 "actor", actor ? actor : g_get_user_name (), "role", role ? role : GP_ROLE_WORKER, "at", at,
                 "note", note, "reason", reason, "target", target, "level", level, "result", result,
                 "satisfaction", satisfaction, "grade", grade, "urgency", urgency, "category", category, NULL);
+  if (resolved != NULL)
+    {
+      g_autoptr(JsonNode) answer = json_node_init_boolean (json_node_alloc (), g_str_equal (resolved, "yes"));
+
+      gp_document_set_member (GP_DOCUMENT (event), "resolved", answer);
+    }
   if (lat != G_MAXDOUBLE && lon != G_MAXDOUBLE)
     {
       GpGeoPoint where = { lon, lat };
@@ -1461,6 +1474,169 @@ cmd_centre (GpCtl  *ctl,
   return GP_CTL_OK;
 }
 
+
+/* stats, summary */
+
+static gboolean
+parse_date (const char  *text,
+            GDate       *date,
+            GError     **error)
+{
+  int year, month, day;
+  char tail;
+
+  if (sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &tail) != 3 ||
+      !g_date_valid_dmy (day, month, year))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is not a date such as 2026-11-23"), text);
+      return FALSE;
+    }
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, day, month, year);
+  return TRUE;
+}
+
+/* The calendar's time zone: the grid's grading scheme's, else China's. */
+static int
+area_utc_offset (GpStore     *store,
+                 char       **grids)
+{
+  g_autoptr(GpPolicy) policy = gp_incidents_load_policy (store, grids && grids[0] ? grids[0] : NULL, NULL);
+
+  return policy ? gp_policy_get_utc_offset (policy) : 8 * 3600;
+}
+
+static void
+today_at (gint64  now,
+          int     utc_offset,
+          GDate  *date)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (utc_offset);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, zone);
+
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
+                  g_date_time_get_year (local));
+}
+
+static char *
+format_rate (const GpRate *rate)
+{
+  double value = gp_rate_value (rate);
+
+  if (isnan (value))
+    return g_strdup_printf ("–  (%g / %" G_GINT64_FORMAT ")", rate->numerator, rate->denominator);
+  return g_strdup_printf ("%.1f %%  (%g / %" G_GINT64_FORMAT ")", 100 * value, rate->numerator,
+                          rate->denominator);
+}
+
+static int
+cmd_stats (GpCtl  *ctl,
+           int     argc,
+           char  **argv)
+{
+  g_auto(GStrv) grids = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  g_autofree char *worker = NULL;
+  g_autofree char *at_text = NULL;
+  gboolean json = FALSE;
+  int hot_spot_min = 0, not_visited_days = 0;
+  GOptionEntry entries[] = {
+    { "grid", 0, 0, G_OPTION_ARG_STRING_ARRAY, &grids, N_("A grid; again for more (default: every grid)"), "CODE" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("The first day (default: the 1st of this month)"), "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("The last day (default: today)"), "DATE" },
+    { "worker", 0, 0, G_OPTION_ARG_STRING, &worker, N_("Only this worker’s figures"), "USER" },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("Read the clocks at this time (default: now)"), "ISO8601" },
+    { "hot-spot-min", 0, 0, G_OPTION_ARG_INT, &hot_spot_min,
+      N_("Incidents in a 50 m cell that make a hot spot (default 3)"), "N" },
+    { "not-visited-days", 0, 0, G_OPTION_ARG_INT, &not_visited_days,
+      N_("Count households not visited in N days (default 30)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the figures as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) at = NULL;
+  g_autoptr(GpStats) stats = NULL;
+  GpStatsQuery query = { 0 };
+  GDate first, last;
+  GpStore *store;
+  int offset;
+
+  if (!parse_options ("stats", "[--grid CODE]… [--from DATE] [--to DATE] [--json]",
+                      _("The area’s figures for a period: cases by state, category, source and worker, "
+                        "the rates with their counts, the overdue board, the to-do and hot spots."),
+                      entries, &argc, &argv))
+    return GP_CTL_USAGE;
+  if (argc != 1)
+    return usage_error ("stats", _("stats takes no arguments besides its options"));
+  if (hot_spot_min < 0 || not_visited_days < 0)
+    return usage_error ("stats", _("counts cannot be negative"));
+  if (!parse_time (at_text, &at, &error) ||
+      (from_text != NULL && !parse_date (from_text, &first, &error)) ||
+      (to_text != NULL && !parse_date (to_text, &last, &error)))
+    return usage_error ("stats", error->message);
+
+  store = ctl_store (ctl, &error);
+  if (store == NULL)
+    return fail (error);
+  offset = area_utc_offset (store, grids);
+  if (to_text == NULL)
+    today_at (g_date_time_to_unix (at), offset, &last);
+  if (from_text == NULL)
+    {
+      first = last;
+      g_date_set_day (&first, 1);
+    }
+  if (g_date_compare (&first, &last) > 0)
+    return usage_error ("stats", _("--from is after --to"));
+
+  query.grids = (const char * const *) grids;
+  query.worker = worker;
+  query.hot_spot_min = hot_spot_min;
+  query.not_visited_days = not_visited_days;
+  gp_period_bounds (GP_PERIOD_DAY, &first, offset, &query.from, NULL);
+  gp_period_bounds (GP_PERIOD_DAY, &last, offset, NULL, &query.to);
+  stats = gp_stats_compute (store, &query, g_date_time_to_unix (at), &error);
+  if (stats == NULL)
+    return fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonObject) object = gp_stats_to_json (stats, offset);
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+      print_json_node (node);
+      return GP_CTL_OK;
+    }
+
+  {
+    char from_day[16], to_day[16];
+
+    g_date_strftime (from_day, sizeof from_day, "%Y-%m-%d", &first);
+    g_date_strftime (to_day, sizeof to_day, "%Y-%m-%d", &last);
+    g_print (_("Period: %s to %s\n"), from_day, to_day);
+  }
+  g_print (_("Reported: %lld\n"), (long long) stats->reported);
+  for (guint i = 0; i < GP_N_STATES; i++)
+    if (stats->by_state[i] > 0)
+      g_print ("  %-24s %" G_GINT64_FORMAT "\n", gp_state_label (i), stats->by_state[i]);
+  for (guint i = 0; i < GP_N_RATES; i++)
+    {
+      g_autofree char *rate = format_rate (&stats->rates[i]);
+
+      g_print ("%-24s %s\n", gp_rate_kind_label (i), rate);
+    }
+  g_print (_("Overdue or nearly: %u\n"), stats->overdue->len);
+  g_print (_("To do: %u\n"), stats->todo->len);
+  g_print (_("Hot spots (%u or more in 50 m): %u\n"), stats->hot_spot_min, stats->hot_spots->len);
+  g_print (_("Households not visited in %u days: %lld of %lld\n"), stats->not_visited_days,
+           (long long) stats->not_visited, (long long) stats->households);
+  return GP_CTL_OK;
+}
+
 static const Command commands[] = {
   { "demo", "[--households N] [--seed S]", N_("Create the demo grid"), cmd_demo },
   { "import-grid", "FILE", N_("Import a grid package (GeoJSON)"), cmd_import_grid },
@@ -1474,6 +1650,7 @@ static const Command commands[] = {
   { "patrol", "replay ROUTE-ID FILE [--as USER] | finish PATROL-ID", N_("Record a patrol from a track"), cmd_patrol },
   { "visit", "HOUSEHOLD-ID [--note T] [--tag TAG]… [--as USER] [--at ISO8601]", N_("Record a household visit"),
     cmd_visit },
+  { "stats", "[--grid CODE]… [--from DATE] [--to DATE] [--json]", N_("The area’s figures and rates"), cmd_stats },
   { "centre", "setup --server URL --admin NAME --admin-password-file FILE --grid CODE…",
     N_("Set up a grid on the grid centre"), cmd_centre },
   { "sync", "--server URL --user NAME --password-file FILE [--grid CODE]…", N_("Sync with the grid centre"),

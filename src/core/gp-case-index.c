@@ -1,0 +1,455 @@
+/* gp-case-index.c
+ *
+ * The area's figures — rates, the overdue board, the to-do, hot spots —
+ * would need every incident and every event folded if they were read from
+ * the documents. Instead each case's fold is kept as a row of the `cases`
+ * table, the way CouchDB keeps a view: before the table is read, the
+ * change feed since the last update names the incidents whose documents
+ * or events changed, and only those are folded again. A new grading scheme
+ * or grid changes deadlines everywhere, so it refolds every case.
+ *
+ * The rows keep what does not move with the clock (the clock used in
+ * spans that ended, when the running one started); readers add the time
+ * since with the grid's policy.
+ *
+ * Everything here is synchronous and meant for a worker thread.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "gp-case-index"
+
+#include "config.h"
+
+#include "gp-case-index.h"
+#include "gp-store-private.h"
+#include "gp-documents.h"
+#include "gp-geo.h"
+#include "gp-incidents.h"
+#include "gp-json.h"
+
+#include <string.h>
+
+/* Folded cases written in one transaction. */
+#define BATCH 500
+
+typedef struct
+{
+  char   *incident;
+  gboolean gone;           /* deleted, or not in the store */
+  char   *grid;
+  char   *category;
+  char   *source;
+  char   *reporter;
+  char   *handler;
+  char   *owner;
+  char   *level;
+  const char *state;
+  int     round;
+  gboolean has_position;
+  double  lat, lon;
+  char   *title;
+  gint64  reported_at, response_due, responded_at, registered_at;
+  gint64  handled_at, closed_at, evaluated_at;
+  char   *satisfaction;
+  gboolean resolved;
+  const char *clock;
+  gint64  allowed, used_before, running_since, deadline;
+} Row;
+
+static void
+row_free (Row *row)
+{
+  g_free (row->incident);
+  g_free (row->grid);
+  g_free (row->category);
+  g_free (row->source);
+  g_free (row->reporter);
+  g_free (row->handler);
+  g_free (row->owner);
+  g_free (row->level);
+  g_free (row->title);
+  g_free (row->satisfaction);
+  g_free (row);
+}
+
+static gint64
+read_meta_seq (GpStore  *self,
+               GError  **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  gboolean have_row = FALSE;
+  gint64 seq = 0;
+
+  stmt = gp_db_prepare (self->reader, "SELECT value FROM meta WHERE key = 'cases_seq'", error);
+  if (stmt == NULL || !gp_db_step (self->reader, stmt, &have_row, error))
+    return -1;
+  if (have_row)
+    seq = sqlite3_column_int64 (stmt, 0);
+  return seq;
+}
+
+/* The incident a document belongs to, from its id: "incident:U" itself,
+ * "event:U:V" to incident:U. */
+static char *
+incident_of (const char *id)
+{
+  const char *colon;
+
+  if (g_str_has_prefix (id, "incident:"))
+    return g_strdup (id);
+  if (!g_str_has_prefix (id, "event:"))
+    return NULL;
+  id += strlen ("event:");
+  colon = strchr (id, ':');
+  if (colon == NULL)
+    return NULL;
+  return g_strdup_printf ("incident:%.*s", (int) (colon - id), id);
+}
+
+/* What changed since @since: the incidents to fold again, and whether a
+ * grading scheme or a grid changed, which asks for all of them. */
+static gboolean
+read_changes (GpStore     *self,
+              gint64       since,
+              GHashTable  *incidents,
+              gboolean    *everything,
+              gint64      *last_seq,
+              GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  gboolean have_row = FALSE;
+
+  *last_seq = since;
+  stmt = gp_db_prepare (self->reader, "SELECT seq, id FROM docs WHERE seq > ?1 ORDER BY seq", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, since);
+  while (gp_db_step (self->reader, stmt, &have_row, error))
+    {
+      const char *id;
+      char *incident;
+
+      if (!have_row)
+        return TRUE;
+      *last_seq = sqlite3_column_int64 (stmt, 0);
+      id = (const char *) sqlite3_column_text (stmt, 1);
+      if (g_str_has_prefix (id, "policy:") || g_str_has_prefix (id, "grid:"))
+        *everything = TRUE;
+      else if ((incident = incident_of (id)) != NULL)
+        g_hash_table_add (incidents, incident);
+    }
+  return FALSE;
+}
+
+static gboolean
+read_all_incidents (GpStore     *self,
+                    GHashTable  *incidents,
+                    GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  gboolean have_row = FALSE;
+
+  stmt = gp_db_prepare (self->reader, "SELECT id FROM docs WHERE type = 'incident' AND deleted = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  while (gp_db_step (self->reader, stmt, &have_row, error))
+    {
+      if (!have_row)
+        return TRUE;
+      g_hash_table_add (incidents, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    }
+  return FALSE;
+}
+
+static void
+unref_policy (gpointer policy)
+{
+  if (policy != NULL)
+    g_object_unref (policy);
+}
+
+static GpPolicy *
+policy_for (GpStore    *self,
+            GHashTable *policies,
+            const char *grid)
+{
+  GpPolicy *policy;
+
+  if (g_hash_table_lookup_extended (policies, grid, NULL, (gpointer *) &policy))
+    return policy;
+  policy = gp_incidents_load_policy (self, grid, NULL);
+  if (policy == NULL)
+    g_message ("Grid %s has no grading scheme: its cases are left out of the area's figures", grid);
+  g_hash_table_insert (policies, g_strdup (grid), policy);
+  return policy;
+}
+
+static Row *
+fold (GpStore    *self,
+      GHashTable *policies,
+      const char *incident_id)
+{
+  g_autoptr(GpDocument) document = gp_store_load (self, incident_id, NULL);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GpCase) c = NULL;
+  GpIncident *incident;
+  GpPolicy *policy;
+  JsonObject *geometry;
+  GpGeoPoint point;
+  Row *row = g_new0 (Row, 1);
+  const char *description;
+
+  row->incident = g_strdup (incident_id);
+  if (document == NULL || !GP_IS_INCIDENT (document) || gp_incident_get_grid (GP_INCIDENT (document)) == NULL)
+    {
+      row->gone = TRUE;
+      return row;
+    }
+  incident = GP_INCIDENT (document);
+  policy = policy_for (self, policies, gp_incident_get_grid (incident));
+  events = gp_store_load_by (self, "event", GP_STORE_REF_INCIDENT, incident_id, NULL);
+  if (policy == NULL || events == NULL)
+    {
+      row->gone = TRUE;
+      return row;
+    }
+  c = gp_case_fold (incident, events, policy, g_get_real_time () / G_USEC_PER_SEC);
+
+  row->grid = g_strdup (gp_incident_get_grid (incident));
+  row->category = g_strdup (c->category);
+  row->source = g_strdup (gp_incident_get_source (incident));
+  row->reporter = g_strdup (gp_incident_get_reporter (incident));
+  row->handler = g_strdup (c->first_handler);
+  row->owner = g_strdup (c->owner);
+  row->level = g_strdup (c->level);
+  row->state = gp_state_to_string (c->state);
+  row->round = c->round;
+  geometry = gp_document_get_geometry (document);
+  if (geometry != NULL && g_strcmp0 (gp_json_get_string (geometry, "type"), "Point") == 0 &&
+      gp_geo_position_parse (json_object_get_member (geometry, "coordinates"), &point, NULL))
+    {
+      row->has_position = TRUE;
+      row->lat = point.lat;
+      row->lon = point.lon;
+    }
+  description = gp_incident_get_description (incident);
+  row->title = g_strdup (description && *description ? description : NULL);
+  row->reported_at = c->reported_at;
+  row->response_due = c->response_due;
+  row->responded_at = c->responded_at;
+  row->registered_at = c->clock_started;
+  row->handled_at = c->first_handled_at;
+  row->closed_at = c->state == GP_STATE_CLOSED ? c->closed_at : 0;
+  row->evaluated_at = c->evaluated_at;
+  row->satisfaction = g_strdup (c->first_satisfaction);
+  row->resolved = c->evaluated_at != 0 && c->first_resolved;
+  row->clock = c->clock;
+  row->allowed = c->allowed;
+  row->used_before = c->used_before;
+  row->running_since = c->running_since;
+  row->deadline = c->deadline;
+  return row;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           column,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, column, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+static gboolean
+write_rows (GpStore    *self,
+            GPtrArray  *rows,
+            gboolean    clear,
+            gint64      last_seq,
+            GError    **error)
+{
+  gboolean ok;
+
+  g_rec_mutex_lock (&self->writer->lock);
+  ok = gp_db_exec (self->writer, "BEGIN IMMEDIATE", error);
+  if (ok && clear)
+    ok = gp_db_exec (self->writer, "DELETE FROM cases", error);
+  for (guint i = 0; ok && i < rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (rows, i);
+      g_autoptr(GpDbStmt) stmt = NULL;
+
+      if (row->gone)
+        {
+          stmt = gp_db_prepare (self->writer, "DELETE FROM cases WHERE incident = ?1", error);
+          if ((ok = stmt != NULL))
+            {
+              sqlite3_bind_text (stmt, 1, row->incident, -1, SQLITE_TRANSIENT);
+              ok = gp_db_step_done (self->writer, stmt, error);
+            }
+          continue;
+        }
+      stmt = gp_db_prepare (self->writer,
+                            "INSERT OR REPLACE INTO cases (incident, grid, category, source, reporter, handler, owner,"
+                            " level, state, round, lat, lon, title, reported_at, response_due, responded_at,"
+                            " registered_at, handled_at, closed_at, evaluated_at, satisfaction, resolved, clock,"
+                            " allowed, used_before, running_since, deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                            " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
+                            " ?25, ?26, ?27)", error);
+      if (!(ok = stmt != NULL))
+        break;
+      bind_text (stmt, 1, row->incident);
+      bind_text (stmt, 2, row->grid);
+      bind_text (stmt, 3, row->category);
+      bind_text (stmt, 4, row->source);
+      bind_text (stmt, 5, row->reporter);
+      bind_text (stmt, 6, row->handler);
+      bind_text (stmt, 7, row->owner);
+      bind_text (stmt, 8, row->level);
+      bind_text (stmt, 9, row->state);
+      sqlite3_bind_int (stmt, 10, row->round);
+      if (row->has_position)
+        {
+          sqlite3_bind_double (stmt, 11, row->lat);
+          sqlite3_bind_double (stmt, 12, row->lon);
+        }
+      bind_text (stmt, 13, row->title);
+      sqlite3_bind_int64 (stmt, 14, row->reported_at);
+      sqlite3_bind_int64 (stmt, 15, row->response_due);
+      sqlite3_bind_int64 (stmt, 16, row->responded_at);
+      sqlite3_bind_int64 (stmt, 17, row->registered_at);
+      sqlite3_bind_int64 (stmt, 18, row->handled_at);
+      sqlite3_bind_int64 (stmt, 19, row->closed_at);
+      sqlite3_bind_int64 (stmt, 20, row->evaluated_at);
+      bind_text (stmt, 21, row->satisfaction);
+      sqlite3_bind_int (stmt, 22, row->resolved);
+      bind_text (stmt, 23, row->clock);
+      sqlite3_bind_int64 (stmt, 24, row->allowed);
+      sqlite3_bind_int64 (stmt, 25, row->used_before);
+      sqlite3_bind_int64 (stmt, 26, row->running_since);
+      sqlite3_bind_int64 (stmt, 27, row->deadline);
+      ok = gp_db_step_done (self->writer, stmt, error);
+    }
+  if (ok && last_seq >= 0)
+    {
+      g_autoptr(GpDbStmt) stmt = gp_db_prepare (self->writer, "UPDATE meta SET value = ?1 WHERE key = 'cases_seq'",
+                                                error);
+
+      if ((ok = stmt != NULL))
+        {
+          sqlite3_bind_int64 (stmt, 1, last_seq);
+          ok = gp_db_step_done (self->writer, stmt, error);
+        }
+    }
+  if (ok)
+    ok = gp_db_exec (self->writer, "COMMIT", error);
+  if (!ok)
+    gp_db_exec (self->writer, "ROLLBACK", NULL);
+  g_rec_mutex_unlock (&self->writer->lock);
+  return ok;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+/**
+ * gp_case_index_update:
+ * @n_folded: (out) (optional): how many cases were folded again
+ *
+ * Brings the case table up to date with the documents: folds again the
+ * incidents whose documents or events changed since the last update, all
+ * of them after a change of grading scheme or grid. One update runs at a
+ * time; a second caller waits and then finds little to do.
+ */
+gboolean
+gp_case_index_update (GpStore  *self,
+                      guint    *n_folded,
+                      GError  **error)
+{
+  g_autoptr(GHashTable) incidents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_policy);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+  gboolean everything = FALSE, ok;
+  gint64 since, last_seq = 0;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+
+  locker = g_mutex_locker_new (&self->cases_lock);
+  if (n_folded != NULL)
+    *n_folded = 0;
+
+  g_rec_mutex_lock (&self->reader->lock);
+  since = read_meta_seq (self, error);
+  ok = since >= 0 && read_changes (self, since, incidents, &everything, &last_seq, error);
+  everything = everything || since == 0;
+  if (ok && everything)
+    {
+      g_hash_table_remove_all (incidents);
+      ok = read_all_incidents (self, incidents, error);
+    }
+  g_rec_mutex_unlock (&self->reader->lock);
+  if (!ok)
+    return FALSE;
+  if (last_seq == since && !everything)
+    return TRUE;
+
+  /* In id order: an incident's events sit together in the index. */
+  ids = g_ptr_array_new_full (g_hash_table_size (incidents), g_free);
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, incidents);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      {
+        g_ptr_array_add (ids, key);
+        g_hash_table_iter_steal (&iter);
+      }
+  }
+  g_ptr_array_sort (ids, compare_strings);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_ptr_array_add (rows, fold (self, policies, g_ptr_array_index (ids, i)));
+      if (rows->len == BATCH && i + 1 < ids->len)
+        {
+          if (!write_rows (self, rows, everything && i + 1 == BATCH, -1, error))
+            return FALSE;
+          g_ptr_array_set_size (rows, 0);
+        }
+    }
+  if (!write_rows (self, rows, everything && ids->len <= BATCH, last_seq, error))
+    return FALSE;
+  if (n_folded != NULL)
+    *n_folded = ids->len;
+  g_debug ("Folded %u cases again, up to sequence %" G_GINT64_FORMAT, ids->len, last_seq);
+  return TRUE;
+}
+
+/**
+ * gp_case_index_rebuild:
+ *
+ * Drops the case table's rows and folds every case again.
+ */
+gboolean
+gp_case_index_rebuild (GpStore  *self,
+                       GError  **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+
+  g_mutex_lock (&self->cases_lock);
+  g_rec_mutex_lock (&self->writer->lock);
+  ok = gp_db_exec (self->writer, "UPDATE meta SET value = 0 WHERE key = 'cases_seq'", error);
+  g_rec_mutex_unlock (&self->writer->lock);
+  g_mutex_unlock (&self->cases_lock);
+  return ok && gp_case_index_update (self, NULL, error);
+}

@@ -1,0 +1,602 @@
+/* test-stats.c — the area's figures on a hand-built grid with known answers.
+ *
+ * Twelve cases over three weeks around the National Day holiday of 2026
+ * (1–7 October off, Saturday 10 October worked), each built to land in a
+ * known place: answered late, closed across the holiday, suspended,
+ * reopened after an unsatisfied callback, voided, overdue, nearly due,
+ * waiting for the leader. The figures are read through `gridpatrolctl
+ * stats --json`, as a leader's script would, and the case table is checked
+ * to follow new events and a rebuilt store.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "gp-case-index.h"
+#include "gp-documents.h"
+#include "gp-geo.h"
+#include "gp-json.h"
+#include "gp-stats.h"
+#include "gp-test-util.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char grid_json[] =
+  "{\"_id\":\"grid:G1\",\"type\":\"grid\",\"code\":\"G1\",\"name\":\"第一网格\",\"city\":\"西安市\","
+  "\"policy\":\"policy:abcd\",\"households\":3}";
+
+static const char policy_json[] =
+  "{\"_id\":\"policy:abcd\",\"type\":\"policy\",\"name\":\"abcd\",\"title\":\"A–D\","
+  "\"default_level\":\"B\",\"response_minutes\":10,"
+  "\"levels\":["
+  " {\"code\":\"A\",\"label\":\"A\",\"deadlines\":[{\"amount\":1,\"unit\":\"working_days\"}]},"
+  " {\"code\":\"B\",\"label\":\"B\",\"deadlines\":[{\"amount\":3,\"unit\":\"working_days\"}]},"
+  " {\"code\":\"C\",\"label\":\"C\",\"deadlines\":[{\"amount\":5,\"unit\":\"working_days\"}]},"
+  " {\"code\":\"D\",\"label\":\"D\",\"deadlines\":[{\"amount\":30,\"unit\":\"calendar_days\"}]}],"
+  "\"escalation\":[\"A\",\"B\",\"C\",\"D\"],"
+  "\"warning\":{\"yellow\":0.8},\"working_hours\":{\"start\":\"08:30\",\"end\":\"17:30\"},"
+  "\"calendar\":{\"weekend\":[6,7],"
+  " \"holidays\":[{\"name\":\"国庆节\",\"from\":\"2026-10-01\",\"to\":\"2026-10-07\"}],"
+  " \"workdays\":[\"2026-10-10\"]}}";
+
+static const char route_json[] =
+  "{\"_id\":\"route:G1-1\",\"type\":\"route\",\"grid\":\"G1\",\"name\":\"一号线\","
+  "\"checkpoints\":[{\"ref\":\"building:G1-01\"},{\"ref\":\"building:G1-02\"},{\"ref\":\"building:G1-03\"},"
+  "{\"ref\":\"building:G1-04\"}]}";
+
+static const char patrol_json[] =
+  "{\"_id\":\"patrol:p1\",\"type\":\"patrol\",\"grid\":\"G1\",\"route\":\"route:G1-1\",\"worker\":\"wang\","
+  "\"status\":\"finished\",\"started_at\":\"2026-10-08T09:00:00+08:00\",\"ended_at\":\"2026-10-08T10:00:00+08:00\","
+  "\"distance_m\":2500,\"checkpoints\":[{\"id\":\"building:G1-01\",\"at\":\"2026-10-08T09:10:00+08:00\"},"
+  "{\"id\":\"building:G1-02\",\"at\":\"2026-10-08T09:20:00+08:00\"},"
+  "{\"id\":\"building:G1-03\",\"at\":\"2026-10-08T09:30:00+08:00\"}]}";
+
+/* One step: the action, when (China time, the day is 2026-MM-DD), who. */
+typedef struct
+{
+  const char *action;
+  const char *at;       /* "09-28 09:05" */
+  const char *actor;
+  const char *choice;   /* verify's result, callback's satisfaction */
+} Step;
+
+typedef struct
+{
+  const char *name;
+  const char *reported; /* "09-28 09:00" */
+  const char *level;
+  const char *reporter;
+  gboolean    at_spot;  /* in the hot spot */
+  Step        steps[12];
+} CaseSpec;
+
+#define HANDLE(day, dispatched, worker, handled) \
+  { "register", day " " dispatched, "li", NULL }, { "dispatch", day " " dispatched, "li", NULL }, \
+  { "accept", day " " dispatched, worker, NULL }, { "start", day " " dispatched, worker, NULL }, \
+  { "handled", handled, worker, NULL }
+
+static const CaseSpec cases[] = {
+  /* 1: answered in time, closed within the week, satisfied. */
+  { "prompt", "09-28 09:00", "B", "wang", TRUE,
+    { HANDLE ("09-28", "09:05", "wang", "09-29 10:00"), { "verify", "09-29 11:00", "li", "pass" },
+      { "callback", "09-29 15:00", "li", "satisfied" }, { "close", "09-29 16:00", "li", NULL } } },
+  /* 2: registered after 30 minutes; level A due 09-29 10:30, handled on
+   * the 30th: late; the callback and close-out come after the holiday. */
+  { "late", "09-28 10:00", "A", "zhao", TRUE,
+    { HANDLE ("09-28", "10:30", "zhao", "09-30 16:00"), { "verify", "09-30 17:00", "li", "pass" },
+      { "callback", "10-09 10:00", "li", "basically_satisfied" }, { "close", "10-09 11:00", "li", NULL } } },
+  /* 3: level C, five working days across the holiday: due 10-13 09:05;
+   * closed on the 12th, twelve calendar days on, in time. */
+  { "holiday", "09-30 09:00", "C", "wang", FALSE,
+    { HANDLE ("09-30", "09:05", "wang", "10-12 16:00"), { "verify", "10-12 16:30", "li", "pass" },
+      { "callback", "10-12 16:40", "li", "satisfied" }, { "close", "10-12 17:00", "li", NULL } } },
+  /* 4: level A suspended for three days: 6 h 55 min used, in time. */
+  { "suspended", "10-05 09:00", "A", "wang", TRUE,
+    { { "register", "10-05 09:05", "li", NULL }, { "dispatch", "10-05 09:05", "li", NULL },
+      { "accept", "10-05 09:10", "wang", NULL }, { "start", "10-05 09:10", "wang", NULL },
+      { "suspend", "10-05 10:00", "li", NULL }, { "resume", "10-08 09:00", "li", NULL },
+      { "handled", "10-08 15:00", "wang", NULL }, { "verify", "10-08 15:10", "li", "pass" },
+      { "callback", "10-08 15:20", "li", "satisfied" }, { "close", "10-08 16:00", "li", NULL } } },
+  /* 5: handled by wang, the resident unsatisfied; handled again by zhao. */
+  { "reopened", "10-05 10:00", "B", "wang", FALSE,
+    { HANDLE ("10-05", "10:05", "wang", "10-06 10:00"), { "verify", "10-06 11:00", "li", "pass" },
+      { "callback", "10-06 14:00", "li", "unsatisfied" }, { "handled", "10-08 10:00", "zhao", NULL },
+      { "verify", "10-08 11:00", "li", "pass" }, { "callback", "10-08 14:00", "li", "satisfied" },
+      { "close", "10-08 15:00", "li", NULL } } },
+  /* 6: a duplicate, voided in time. */
+  { "voided", "10-06 09:00", "B", "zhao", FALSE,
+    { { "void", "10-06 09:03", "li", NULL } } },
+  /* 7: level A started on the 8th and left: red on the 9th. */
+  { "overdue", "10-08 09:00", "A", "zhao", FALSE,
+    { { "register", "10-08 09:05", "li", NULL }, { "dispatch", "10-08 09:05", "li", NULL },
+      { "accept", "10-08 09:10", "wang", NULL }, { "start", "10-08 09:10", "wang", NULL } } },
+  /* 8: level A registered on the 9th: yellow at 16:00 (7 h 30 of 9 h). */
+  { "nearly", "10-09 08:00", "A", "zhao", FALSE,
+    { { "register", "10-09 08:05", "li", NULL } } },
+  /* 9: not registered: over its ten minutes at 16:00. */
+  { "unregistered", "10-09 15:00", "B", "zhao", FALSE, { { NULL } } },
+  /* 10–12: waiting for the leader. */
+  { "to-verify", "10-09 09:00", "A", "wang", FALSE,
+    { HANDLE ("10-09", "09:05", "zhao", "10-09 11:00") } },
+  { "to-call", "10-09 09:10", "A", "wang", FALSE,
+    { HANDLE ("10-09", "09:15", "zhao", "10-09 11:00"), { "verify", "10-09 11:30", "li", "pass" } } },
+  { "to-close", "10-09 09:20", "A", "wang", FALSE,
+    { HANDLE ("10-09", "09:25", "zhao", "10-09 11:00"), { "verify", "10-09 11:30", "li", "pass" },
+      { "callback", "10-09 12:00", "li", "satisfied" } } },
+};
+
+typedef struct
+{
+  char       *dir;
+  GHashTable *ids;     /* case name → incident id */
+} Fixture;
+
+static GDateTime *
+day_time (const char *text)
+{
+  g_autofree char *iso = g_strdup_printf ("2026-%.5sT%s:00+08:00", text, text + 6);
+  GDateTime *time = g_date_time_new_from_iso8601 (iso, NULL);
+
+  g_assert_nonnull (time);
+  return time;
+}
+
+static void
+put_json (GpStore    *store,
+          const char *text)
+{
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rev = NULL;
+
+  g_assert_nonnull (node);
+  rev = gp_store_put (store, json_node_get_object (node), NULL, GP_STORE_PUT_NONE, &error);
+  g_assert_no_error (error);
+}
+
+/* Where a case is reported: the hot spot's cell centre, a few metres off,
+ * or spread 300 m apart. */
+static void
+place (GpIncident *incident,
+       guint       index,
+       gboolean    at_spot)
+{
+  gint64 x, y;
+  double lat, lon;
+  GpGeoPoint point;
+  g_autoptr(JsonObject) geometry = NULL;
+
+  gp_stats_cell_of (34.2600, 108.9400, &x, &y);
+  gp_stats_cell_centre (x, y, &lat, &lon);
+  point.lat = at_spot ? lat + 0.00002 * (index % 3) : lat + 0.003 * (index + 1);
+  point.lon = at_spot ? lon - 0.00002 * (index % 2) : lon;
+  geometry = gp_geo_point_new (point);
+  gp_document_set_geometry (GP_DOCUMENT (incident), geometry);
+}
+
+static void
+add_case (GpStore        *store,
+          const CaseSpec *spec,
+          guint           index,
+          GHashTable     *ids)
+{
+  g_autoptr(GpIncident) incident = gp_incident_new ();
+  g_autoptr(GDateTime) reported = day_time (spec->reported);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  const char *id;
+
+  g_object_set (incident, "grid", "G1", "source", index % 2 ? GP_SOURCE_RESIDENT : GP_SOURCE_PATROL,
+                "category", index < 6 ? "06010" : "01001", "reporter", spec->reporter, "reported-at", reported,
+                "description", spec->name, "grade", spec->level, NULL);
+  place (incident, index, spec->at_spot);
+  id = gp_document_get_id (GP_DOCUMENT (incident));
+  g_hash_table_insert (ids, g_strdup (spec->name), g_strdup (id));
+  g_ptr_array_add (documents, g_object_ref (incident));
+
+  for (guint i = 0; i < G_N_ELEMENTS (spec->steps) && spec->steps[i].action != NULL; i++)
+    {
+      const Step *s = &spec->steps[i];
+      GpEvent *event = gp_event_new (id);
+      g_autoptr(GDateTime) at = day_time (s->at);
+      /* Steps at the same minute keep their order. */
+      g_autoptr(GDateTime) ordered = g_date_time_add_seconds (at, i);
+      gboolean worker = g_str_equal (s->actor, "wang") || g_str_equal (s->actor, "zhao");
+
+      g_object_set (event, "grid", "G1", "action", s->action, "actor", s->actor,
+                    "role", worker ? GP_ROLE_WORKER : GP_ROLE_LEADER, "at", ordered, NULL);
+      if (g_str_equal (s->action, GP_ACTION_VOID) || g_str_equal (s->action, GP_ACTION_SUSPEND))
+        g_object_set (event, "reason", "重复上报", NULL);
+      if (g_str_equal (s->action, GP_ACTION_DISPATCH))
+        g_object_set (event, "target", spec->steps[i + 1].actor, NULL);
+      if (g_str_equal (s->action, GP_ACTION_HANDLED))
+        g_object_set (event, "note", "已清理", NULL);
+      if (g_str_equal (s->action, GP_ACTION_VERIFY))
+        g_object_set (event, "result", s->choice, NULL);
+      if (g_str_equal (s->action, GP_ACTION_CALLBACK))
+        g_object_set (event, "satisfaction", s->choice, NULL);
+      g_ptr_array_add (documents, event);
+    }
+  g_assert_true (gp_store_save_all (store, documents, GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GpStore) store = NULL;
+
+  fixture->dir = gp_test_make_dir ();
+  fixture->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  store = gp_test_open_store (fixture->dir);
+  put_json (store, policy_json);
+  put_json (store, grid_json);
+  put_json (store, route_json);
+  put_json (store, patrol_json);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    add_case (store, &cases[i], i, fixture->ids);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gp_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_hash_table_unref (fixture->ids);
+}
+
+/* `gridpatrolctl stats --json` for a period, the clocks read at @at. */
+static JsonObject *
+stats (Fixture    *fixture,
+       const char *from,
+       const char *to,
+       const char *at,
+       ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, fixture->dir);
+  g_ptr_array_add (argv, "stats");
+  g_ptr_array_add (argv, "--json");
+  g_ptr_array_add (argv, "--from");
+  g_ptr_array_add (argv, (gpointer) from);
+  g_ptr_array_add (argv, "--to");
+  g_ptr_array_add (argv, (gpointer) to);
+  g_ptr_array_add (argv, "--at");
+  g_ptr_array_add (argv, (gpointer) at);
+  va_start (args, at);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("gridpatrolctl stats failed: %s", err);
+  node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static void
+assert_rate (JsonObject *figures,
+             const char *name,
+             double      numerator,
+             gint64      denominator)
+{
+  JsonObject *rate = json_object_get_object_member (json_object_get_object_member (figures, "rates"), name);
+
+  g_assert_nonnull (rate);
+  g_test_message ("%s: %g / %" G_GINT64_FORMAT, name, json_object_get_double_member (rate, "numerator"),
+                  json_object_get_int_member (rate, "denominator"));
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (rate, "numerator"), numerator, 1e-9);
+  g_assert_cmpint (json_object_get_int_member (rate, "denominator"), ==, denominator);
+  if (denominator > 0)
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (rate, "value"),
+                                    round (numerator / denominator * 10000) / 10000, 1e-9);
+  else
+    g_assert_true (json_object_get_null_member (rate, "value"));
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+
+  for (guint i = 0; parts[i + 1] != NULL; i++)
+    object = json_object_get_object_member (object, parts[i]);
+  return json_object_get_int_member (object, parts[g_strv_length (parts) - 1]);
+}
+
+static void
+test_first_week (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(JsonObject) week = stats (fixture, "2026-09-28", "2026-10-04", "2026-10-09T16:00:00+08:00", NULL);
+
+  g_assert_cmpint (member_int (week, "reported"), ==, 3);
+  g_assert_cmpint (member_int (week, "by_state.closed"), ==, 3);
+  /* "late" was registered after 30 minutes. */
+  assert_rate (week, "response", 2, 3);
+  /* "prompt" closed in the week; "late" was due on the 29th and closed on
+   * 9 October: due here, not closed here. "holiday" is due after it. */
+  assert_rate (week, "closed", 1, 2);
+  assert_rate (week, "closed_on_time", 1, 2);
+  /* Only "prompt" had its callback this week. */
+  assert_rate (week, "resolved", 1, 1);
+  assert_rate (week, "satisfaction", 1, 1);
+}
+
+static void
+test_second_week (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(JsonObject) week = stats (fixture, "2026-10-05", "2026-10-11", "2026-10-09T16:00:00+08:00", NULL);
+  JsonArray *workers = json_object_get_array_member (week, "workers");
+  JsonArray *sources = json_object_get_array_member (week, "by_source");
+
+  g_assert_cmpint (member_int (week, "reported"), ==, 9);
+  g_assert_cmpint (member_int (week, "by_state.void"), ==, 1);
+  g_assert_cmpint (member_int (week, "by_state.reported"), ==, 1);
+  g_assert_cmpint (json_array_get_length (sources), ==, 2);
+  /* "unregistered" is past its ten minutes. */
+  assert_rate (week, "response", 8, 9);
+  /* Closed here: "late" (late), "suspended" (in time: the clock paused),
+   * "reopened" (in time). Due and open: "overdue". */
+  assert_rate (week, "closed", 3, 4);
+  assert_rate (week, "closed_on_time", 2, 4);
+  /* First callbacks here: "late" basically satisfied, "suspended" and
+   * "to-close" satisfied, "reopened" unsatisfied — its second callback,
+   * satisfied, does not count. */
+  assert_rate (week, "resolved", 3, 4);
+  assert_rate (week, "satisfaction", 2.9, 4);
+  g_assert_cmpint (member_int (week, "evaluations.unsatisfied"), ==, 1);
+
+  /* "reopened" counts as handled by wang, who handled it first. */
+  g_assert_cmpint (json_array_get_length (workers), ==, 2);
+  {
+    JsonObject *wang = json_array_get_object_element (workers, 0);
+    JsonObject *zhao = json_array_get_object_element (workers, 1);
+
+    g_assert_cmpstr (json_object_get_string_member (wang, "worker"), ==, "wang");
+    g_assert_cmpint (json_object_get_int_member (wang, "handled"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (wang, "reported"), ==, 5);
+    g_assert_cmpint (json_object_get_int_member (wang, "patrols"), ==, 1);
+    g_assert_cmpfloat (json_object_get_double_member (wang, "distance_m"), ==, 2500);
+    g_assert_cmpint (json_object_get_int_member (wang, "checkpoints_reached"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (wang, "checkpoints_planned"), ==, 4);
+    g_assert_cmpstr (json_object_get_string_member (zhao, "worker"), ==, "zhao");
+    g_assert_cmpint (json_object_get_int_member (zhao, "handled"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (zhao, "patrols"), ==, 0);
+  }
+}
+
+static void
+test_third_week (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(JsonObject) week = stats (fixture, "2026-10-12", "2026-10-18", "2026-10-19T09:00:00+08:00", NULL);
+
+  g_assert_cmpint (member_int (week, "reported"), ==, 0);
+  /* "holiday": reported 30 September, closed 12 October, in time. */
+  assert_rate (week, "closed", 1, 1);
+  assert_rate (week, "closed_on_time", 1, 1);
+  assert_rate (week, "response", 0, 0);
+  assert_rate (week, "satisfaction", 1, 1);
+}
+
+static const char *
+board_name (Fixture    *fixture,
+            JsonObject *entry)
+{
+  GHashTableIter iter;
+  gpointer name, id;
+
+  g_hash_table_iter_init (&iter, fixture->ids);
+  while (g_hash_table_iter_next (&iter, &name, &id))
+    if (g_str_equal (id, json_object_get_string_member (entry, "incident")))
+      return name;
+  return NULL;
+}
+
+static void
+test_board (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(JsonObject) now = stats (fixture, "2026-10-05", "2026-10-11", "2026-10-09T16:00:00+08:00", NULL);
+  JsonArray *overdue = json_object_get_array_member (now, "overdue");
+  JsonArray *todo = json_object_get_array_member (now, "todo");
+  const char * const board[][2] = {
+    { "overdue", "red" }, { "unregistered", "red" }, { "nearly", "yellow" },
+  };
+  const char * const waiting[][2] = {
+    { "unregistered", "reported" }, { "to-verify", "handled" }, { "to-call", "callback" },
+    { "to-close", "satisfied" },
+  };
+
+  /* Red first, most over first; then yellow. */
+  g_assert_cmpint (json_array_get_length (overdue), ==, G_N_ELEMENTS (board));
+  for (guint i = 0; i < G_N_ELEMENTS (board); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (overdue, i);
+
+      g_assert_cmpstr (board_name (fixture, entry), ==, board[i][0]);
+      g_assert_cmpstr (json_object_get_string_member (entry, "warning"), ==, board[i][1]);
+    }
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (overdue, 0), "deadline"), ==,
+                   "2026-10-09T09:05:00+08:00");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (overdue, 1), "deadline"), ==,
+                   "2026-10-09T15:10:00+08:00");
+
+  /* The leader's to-do, in the order of the workflow. */
+  g_assert_cmpint (json_array_get_length (todo), ==, G_N_ELEMENTS (waiting));
+  for (guint i = 0; i < G_N_ELEMENTS (waiting); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (todo, i);
+
+      g_assert_cmpstr (board_name (fixture, entry), ==, waiting[i][0]);
+      g_assert_cmpstr (json_object_get_string_member (entry, "state"), ==, waiting[i][1]);
+    }
+
+  /* A worker's own: the cases given to them to handle. */
+  {
+    g_autoptr(JsonObject) wang = stats (fixture, "2026-10-05", "2026-10-11", "2026-10-09T16:00:00+08:00",
+                                        "--worker", "wang", NULL);
+    JsonArray *own = json_object_get_array_member (wang, "todo");
+
+    g_assert_cmpint (json_array_get_length (own), ==, 1);
+    g_assert_cmpstr (board_name (fixture, json_array_get_object_element (own, 0)), ==, "overdue");
+    /* Five reported by wang, and "overdue", given to wang. */
+    g_assert_cmpint (member_int (wang, "reported"), ==, 6);
+  }
+}
+
+static void
+test_hot_spots (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(JsonObject) fortnight = stats (fixture, "2026-09-28", "2026-10-11", "2026-10-19T09:00:00+08:00", NULL);
+  g_autoptr(JsonObject) stricter = stats (fixture, "2026-09-28", "2026-10-11", "2026-10-19T09:00:00+08:00",
+                                          "--hot-spot-min", "4", NULL);
+  g_autoptr(JsonObject) week = stats (fixture, "2026-09-28", "2026-10-04", "2026-10-19T09:00:00+08:00", NULL);
+  JsonArray *spots = json_object_get_array_member (fortnight, "hot_spots");
+  JsonObject *spot;
+  gint64 x, y, sx, sy;
+
+  g_assert_cmpint (json_array_get_length (spots), ==, 1);
+  spot = json_array_get_object_element (spots, 0);
+  g_assert_cmpint (json_object_get_int_member (spot, "count"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (spot, "category"), ==, "06010");
+  gp_stats_cell_of (34.2600, 108.9400, &x, &y);
+  gp_stats_cell_of (json_object_get_double_member (spot, "lat"), json_object_get_double_member (spot, "lon"), &sx, &sy);
+  g_assert_cmpint (sx, ==, x);
+  g_assert_cmpint (sy, ==, y);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (stricter, "hot_spots")), ==, 0);
+  /* Two of the three were in the first week. */
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (week, "hot_spots")), ==, 0);
+}
+
+/* Cells are about 50 m on a side at any latitude. */
+static void
+test_cells (void)
+{
+  const double latitudes[] = { 18.25, 34.26, 45.75 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (latitudes); i++)
+    {
+      gint64 x, y, x2, y2;
+      double lat, lon, lat2, lon2;
+
+      gp_stats_cell_of (latitudes[i], 108.94, &x, &y);
+      gp_stats_cell_centre (x, y, &lat, &lon);
+      gp_stats_cell_centre (x, y + 1, &lat2, &lon2);
+      g_assert_cmpfloat_with_epsilon ((lat2 - lat) * 111320.0, 50.0, 0.01);
+      gp_stats_cell_centre (x + 1, y, &lat2, &lon2);
+      g_assert_cmpfloat_with_epsilon (lat2, lat, 1e-12);
+      g_assert_cmpfloat_with_epsilon ((lon2 - lon) * 111320.0 * cos (lat * G_PI / 180), 50.0, 0.01);
+      gp_stats_cell_of (lat, lon, &x2, &y2);
+      g_assert_cmpint (x2, ==, x);
+      g_assert_cmpint (y2, ==, y);
+    }
+}
+
+/* The case table follows new events and deletions, and a dropped table
+ * comes back the same. */
+static void
+test_index_follows (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpEvent) event = gp_event_new (g_hash_table_lookup (fixture->ids, "unregistered"));
+  g_autoptr(GDateTime) at = day_time ("10-09 15:05");
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *snapshot = NULL;
+  guint folded = 0;
+
+  g_assert_true (gp_case_index_update (store, &folded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (folded, ==, G_N_ELEMENTS (cases));
+  g_assert_true (gp_case_index_update (store, &folded, &error));
+  g_assert_cmpuint (folded, ==, 0);
+
+  g_object_set (event, "grid", "G1", "action", GP_ACTION_REGISTER, "actor", "li", "role", GP_ROLE_LEADER,
+                "at", at, NULL);
+  g_assert_true (gp_store_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_true (gp_case_index_update (store, &folded, &error));
+  g_assert_cmpuint (folded, ==, 1);
+  g_clear_object (&store);
+
+  before = stats (fixture, "2026-10-05", "2026-10-11", "2026-10-09T16:00:00+08:00", NULL);
+  /* Registered within its ten minutes now. */
+  assert_rate (before, "response", 9, 9);
+  g_assert_cmpint (member_int (before, "by_state.registered"), ==, 2);
+
+  store = gp_test_open_store (fixture->dir);
+  snapshot = gp_test_store_snapshot (store);
+  g_assert_true (gp_case_index_rebuild (store, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *again = gp_test_store_snapshot (store);
+
+    /* Rebuilding touches no document. */
+    g_assert_cmpstr (again, ==, snapshot);
+  }
+  g_clear_object (&store);
+  after = stats (fixture, "2026-10-05", "2026-10-11", "2026-10-09T16:00:00+08:00", NULL);
+  g_assert_true (json_object_equal (before, after));
+}
+
+/* Wrong dates are refused in words; the store is not touched. */
+static void
+test_bad_input (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+
+  out = gp_test_ctl (2, &err, "--data-dir", fixture->dir, "stats", "--from", "2026-02-30", NULL);
+  g_assert_nonnull (strstr (err, "2026-02-30"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = gp_test_ctl (2, &err, "--data-dir", fixture->dir, "stats", "--from", "2026-10-09", "--to", "2026-10-01",
+                     NULL);
+  g_assert_nonnull (strstr (err, "--from"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/stats/cells", test_cells);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/stats/first-week", test_first_week);
+  ADD ("/stats/second-week", test_second_week);
+  ADD ("/stats/third-week", test_third_week);
+  ADD ("/stats/board", test_board);
+  ADD ("/stats/hot-spots", test_hot_spots);
+  ADD ("/stats/index-follows", test_index_follows);
+  ADD ("/stats/bad-input", test_bad_input);
+#undef ADD
+
+  return g_test_run ();
+}
