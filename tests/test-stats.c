@@ -20,7 +20,10 @@
 #include "gp-stats.h"
 #include "gp-test-util.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char grid_json[] =
@@ -581,6 +584,200 @@ test_bad_input (Fixture       *fixture,
   g_assert_nonnull (strstr (err, "--from"));
 }
 
+/* Runs a command, failing the test with its stderr when it fails. */
+static char *
+run (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                               &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+  return out;
+}
+
+/* The share of a page's pixels that are not white. */
+static double
+inked (const char *png)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) page = gdk_pixbuf_new_from_file (png, &error);
+  const guint8 *pixels;
+  int stride, channels;
+  guint64 ink = 0;
+
+  g_assert_no_error (error);
+  pixels = gdk_pixbuf_read_pixels (page);
+  stride = gdk_pixbuf_get_rowstride (page);
+  channels = gdk_pixbuf_get_n_channels (page);
+  for (int y = 0; y < gdk_pixbuf_get_height (page); y++)
+    for (int x = 0; x < gdk_pixbuf_get_width (page); x++)
+      {
+        const guint8 *p = pixels + y * stride + x * channels;
+
+        ink += p[0] < 200 || p[1] < 200 || p[2] < 200;
+      }
+  return (double) ink / (gdk_pixbuf_get_width (page) * gdk_pixbuf_get_height (page));
+}
+
+static guint
+count_pages (const char *pdf)
+{
+  const char *argv[] = { "pdfinfo", pdf, NULL };
+  g_autofree char *info = run (argv);
+  const char *pages = strstr (info, "Pages:");
+
+  g_assert_nonnull (pages);
+  return (guint) g_ascii_strtoull (pages + strlen ("Pages:") + strspn (pages + 6, " "), NULL, 10);
+}
+
+/* The weekly summary: a PDF whose pages all carry ink, and a CSV whose
+ * columns add up to the figures. */
+static void
+test_summary (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *pdf = g_build_filename (fixture->dir, "week.pdf", NULL);
+  g_autofree char *csv = g_build_filename (fixture->dir, "week.csv", NULL);
+  g_autofree char *prefix = g_build_filename (fixture->dir, "page", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) week = stats (fixture, "2026-10-05", "2026-10-11", "2026-10-09T16:00:00+08:00", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) header = NULL;
+  const char *columns[] = { "counts_reported", "counts_response_due", "counts_responded_in_time",
+                            "counts_due_to_close", "counts_closed", "counts_closed_on_time", "counts_evaluated" };
+  const int expected[] = { 9, 9, 8, 4, 3, 2, 4 };
+  int sums[G_N_ELEMENTS (columns)] = { 0 };
+  int index[G_N_ELEMENTS (columns)];
+  guint pages;
+
+  out = gp_test_ctl (0, NULL, "--data-dir", fixture->dir, "summary", "--period", "week", "--date", "2026-10-07",
+                     "--at", "2026-10-09T16:00:00+08:00", "--out", pdf, "--csv", csv, NULL);
+  g_assert_nonnull (strstr (out, "week.pdf"));
+
+  /* The CSV: a BOM, CRLF lines, one row a case reported, due, closed or
+   * evaluated in the week — "late" was reported the week before. */
+  g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (text, "\xef\xbb\xbfincident,grid,category,category_label,"));
+  lines = g_strsplit (text + 3, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 10 + 1);
+  g_assert_cmpstr (lines[11], ==, "");
+  header = g_strsplit (lines[0], ",", -1);
+  g_assert_cmpuint (g_strv_length (header), ==, 24);
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    {
+      index[c] = -1;
+      for (guint i = 0; header[i] != NULL; i++)
+        if (g_str_equal (header[i], columns[c]))
+          index[c] = i;
+      g_assert_cmpint (index[c], >=, 0);
+    }
+  for (guint r = 1; r <= 10; r++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[r], ",", -1);
+
+      g_assert_cmpuint (g_strv_length (cells), ==, 24);
+      g_assert_true (g_str_has_prefix (cells[0], "incident:"));
+      g_assert_cmpstr (cells[1], ==, "G1");
+      for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+        sums[c] += atoi (cells[index[c]]);
+    }
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    g_assert_cmpint (sums[c], ==, expected[c]);
+  g_assert_cmpint (sums[0], ==, member_int (week, "reported"));
+  /* No description reaches the file. */
+  g_assert_null (strstr (text, "unregistered"));
+
+  /* The PDF: A4 pages, each with something on it. */
+  pages = count_pages (pdf);
+  g_assert_cmpuint (pages, >=, 1);
+  {
+    const char *argv[] = { "pdftoppm", "-r", "60", "-png", pdf, prefix, NULL };
+    g_autofree char *ignored = run (argv);
+  }
+  for (guint p = 1; p <= pages; p++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%u.png", prefix, p);
+      double ink = inked (name);
+
+      g_test_message ("page %u: %.1f%% inked", p, 100 * ink);
+      g_assert_cmpfloat (ink, >, 0.01);
+      if (g_getenv ("G_TEST_BUILDDIR") != NULL)
+        {
+          g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+          g_autofree char *base = g_strdup_printf ("summary-week-%u.png", p);
+          g_autofree char *copy = g_build_filename (dir, base, NULL);
+          g_autofree char *bytes = NULL;
+          gsize length = 0;
+
+          g_mkdir_with_parents (dir, 0755);
+          g_assert_true (g_file_get_contents (name, &bytes, &length, NULL));
+          g_assert_true (g_file_set_contents (copy, bytes, length, NULL));
+        }
+    }
+}
+
+/* Every period draws; a month runs from its 1st. */
+static void
+test_summary_periods (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char * const periods[] = { "day", "month" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.pdf", periods[i]);
+      g_autofree char *pdf = g_build_filename (fixture->dir, name, NULL);
+      g_autofree char *out = gp_test_ctl (0, NULL, "--data-dir", fixture->dir, "summary", "--period", periods[i],
+                                          "--date", "2026-10-09", "--at", "2026-10-09T16:00:00+08:00",
+                                          "--out", pdf, NULL);
+
+      g_assert_cmpuint (count_pages (pdf), >=, 1);
+    }
+}
+
+/* A summary that cannot be written says where, leaves no partial file and
+ * changes nothing in the store; a wrong period is refused. */
+static void
+test_summary_errors (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *pdf = g_build_filename (fixture->dir, "kept.pdf", NULL);
+  g_autofree char *csv = g_build_filename (fixture->dir, "missing", "week.csv", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  g_autofree char *missing_dir = g_build_filename (fixture->dir, "missing", NULL);
+
+  g_assert_true (gp_case_index_update (store, NULL, NULL));
+  before = gp_test_store_snapshot (store);
+  g_clear_object (&store);
+
+  out = gp_test_ctl (1, &err, "--data-dir", fixture->dir, "summary", "--period", "week", "--date", "2026-10-07",
+                     "--out", pdf, "--csv", csv, NULL);
+  g_assert_nonnull (strstr (err, "week.csv"));
+  g_assert_false (g_file_test (missing_dir, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  out = gp_test_ctl (2, &err, "--data-dir", fixture->dir, "summary", "--period", "year", "--out", pdf, NULL);
+  g_assert_nonnull (strstr (err, "--period"));
+
+  store = gp_test_open_store (fixture->dir);
+  after = gp_test_store_snapshot (store);
+  g_assert_cmpstr (after, ==, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -596,6 +793,9 @@ main (int   argc,
   ADD ("/stats/hot-spots", test_hot_spots);
   ADD ("/stats/index-follows", test_index_follows);
   ADD ("/stats/bad-input", test_bad_input);
+  ADD ("/stats/summary", test_summary);
+  ADD ("/stats/summary-periods", test_summary_periods);
+  ADD ("/stats/summary-errors", test_summary_errors);
 #undef ADD
 
   return g_test_run ();

@@ -23,6 +23,7 @@
 #include "gp-privacy.h"
 #include "gp-replicator.h"
 #include "gp-stats.h"
+#include "gp-summary.h"
 #include "gp-store.h"
 #include "gp-track-reader.h"
 
@@ -1637,6 +1638,61 @@ cmd_stats (GpCtl  *ctl,
   return GP_CTL_OK;
 }
 
+static int
+cmd_summary (GpCtl  *ctl,
+             int     argc,
+             char  **argv)
+{
+  g_auto(GStrv) grids = NULL;
+  g_autofree char *period_text = NULL;
+  g_autofree char *date_text = NULL;
+  g_autofree char *at_text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *csv = NULL;
+  GOptionEntry entries[] = {
+    { "period", 0, 0, G_OPTION_ARG_STRING, &period_text,
+      N_("day (daily bulletin), week (weekly summary) or month (monthly analysis)"), "PERIOD" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date_text, N_("A day of the period (default: today)"), "DATE" },
+    { "grid", 0, 0, G_OPTION_ARG_STRING_ARRAY, &grids, N_("A grid; again for more (default: every grid)"), "CODE" },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("Read the clocks at this time (default: now)"), "ISO8601" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The PDF file to write"), "FILE" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Also write the cases behind the figures as CSV"), "FILE" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) at = NULL;
+  GpSummaryRequest request = { 0 };
+  GpStore *store;
+
+  if (!parse_options ("summary", "--period day|week|month [--date DATE] --out FILE.pdf [--csv FILE.csv]",
+                      _("Write the daily bulletin, weekly summary or monthly analysis as PDF, and the cases "
+                        "behind it as CSV."),
+                      entries, &argc, &argv))
+    return GP_CTL_USAGE;
+  if (argc != 1)
+    return usage_error ("summary", _("summary takes no arguments besides its options"));
+  if (period_text == NULL || !gp_period_parse (period_text, &request.period))
+    return usage_error ("summary", _("--period must be day, week or month"));
+  if (out == NULL)
+    return usage_error ("summary", _("summary needs --out FILE.pdf"));
+  if (!parse_time (at_text, &at, &error) || (date_text != NULL && !parse_date (date_text, &request.date, &error)))
+    return usage_error ("summary", error->message);
+
+  store = ctl_store (ctl, &error);
+  if (store == NULL)
+    return fail (error);
+  if (date_text == NULL)
+    today_at (g_date_time_to_unix (at), area_utc_offset (store, grids), &request.date);
+  request.grids = (const char * const *) grids;
+  request.now = g_date_time_to_unix (at);
+  if (!gp_summary_write (store, &request, out, csv, &error))
+    return fail (error);
+  g_print ("%s\n", out);
+  if (csv != NULL)
+    g_print ("%s\n", csv);
+  return GP_CTL_OK;
+}
+
 static const Command commands[] = {
   { "demo", "[--households N] [--seed S]", N_("Create the demo grid"), cmd_demo },
   { "import-grid", "FILE", N_("Import a grid package (GeoJSON)"), cmd_import_grid },
@@ -1651,6 +1707,8 @@ static const Command commands[] = {
   { "visit", "HOUSEHOLD-ID [--note T] [--tag TAG]… [--as USER] [--at ISO8601]", N_("Record a household visit"),
     cmd_visit },
   { "stats", "[--grid CODE]… [--from DATE] [--to DATE] [--json]", N_("The area’s figures and rates"), cmd_stats },
+  { "summary", "--period day|week|month [--date DATE] --out FILE.pdf [--csv FILE.csv]",
+    N_("Write the daily, weekly or monthly summary"), cmd_summary },
   { "centre", "setup --server URL --admin NAME --admin-password-file FILE --grid CODE…",
     N_("Set up a grid on the grid centre"), cmd_centre },
   { "sync", "--server URL --user NAME --password-file FILE [--grid CODE]…", N_("Sync with the grid centre"),
