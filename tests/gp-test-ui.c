@@ -280,3 +280,54 @@ gp_test_ui_init (int    *argc,
   adw_init ();
   gp_test_load_app_style ();
 }
+
+/* Saves what a widget shows, under a name that carries the renderer
+ * (GSK_RENDERER) when one is forced. */
+void
+gp_test_save_widget_png (GtkWidget  *widget,
+                         const char *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  const char *renderer = g_getenv ("GSK_RENDERER");
+  g_autofree char *file = g_strdup_printf ("%s%s%s", name, renderer ? "-" : "", renderer ? renderer : "");
+
+  for (guint i = 0; i < 100 && texture == NULL; i++)
+    {
+      gp_test_wait_frames (widget, 1);
+      texture = gp_test_render (widget);
+    }
+  g_assert_nonnull (texture);
+  gp_test_save_png (texture, file);
+}
+
+static gboolean
+is_mapped_any (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+is_phone_sized (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) == GP_TEST_PHONE_WIDTH &&
+         gtk_widget_get_height (data) == GP_TEST_PHONE_HEIGHT;
+}
+
+/* Presents a window with exactly a phone's 360×720 inside whatever frame
+ * the toolkit keeps around it. */
+void
+gp_test_present_phone (GtkWindow *window)
+{
+  int width, height;
+
+  gtk_window_set_default_size (window, GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
+  gtk_window_present (window);
+  g_assert_true (gp_test_wait_until (is_mapped_any, window, 10000));
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  if (width != GP_TEST_PHONE_WIDTH || height != GP_TEST_PHONE_HEIGHT)
+    gtk_window_set_default_size (window, 2 * GP_TEST_PHONE_WIDTH - width, 2 * GP_TEST_PHONE_HEIGHT - height);
+  if (!gp_test_wait_until (is_phone_sized, window, 10000))
+    g_error ("the window is %d×%d, not %d×%d", gtk_widget_get_width (GTK_WIDGET (window)),
+             gtk_widget_get_height (GTK_WIDGET (window)), GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
+}

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+#define GP_TEST_PHONE_WIDTH  360
+#define GP_TEST_PHONE_HEIGHT 720
+
 void        gp_test_ui_init       (int        *argc,
                                    char     ***argv);
 void        gp_test_load_app_style (void);
@@ -34,5 +37,8 @@ guint       gp_test_count_colour  (GdkTexture *texture,
 char       *gp_test_collect_text  (GtkWidget  *widget) G_GNUC_WARN_UNUSED_RESULT;
 void        gp_test_wait_for_map  (GpMapPage  *page);
 void        gp_test_settle        (void);
+void        gp_test_save_widget_png (GtkWidget *widget,
+                                     const char *name);
+void        gp_test_present_phone (GtkWindow  *window);
 
 G_END_DECLS

@@ -26,8 +26,6 @@
 #include <locale.h>
 #include <string.h>
 
-#define WIDTH  360
-#define HEIGHT 720
 
 /* A position source the test moves by hand. */
 
@@ -128,59 +126,10 @@ write_photo (Fixture    *fixture,
   return g_steal_pointer (&path);
 }
 
-static void
-save_png (GtkWidget  *window,
-          const char *name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  const char *renderer = g_getenv ("GSK_RENDERER");
-  g_autofree char *file = g_strdup_printf ("%s%s%s", name, renderer ? "-" : "", renderer ? renderer : "");
-
-  for (guint i = 0; i < 100 && texture == NULL; i++)
-    {
-      gp_test_wait_frames (window, 1);
-      texture = gp_test_render (window);
-    }
-  g_assert_nonnull (texture);
-  gp_test_save_png (texture, file);
-}
-
 static gboolean
 report_ready (gpointer data)
 {
   return gp_report_window_get_ready (data) && !gp_report_window_get_busy (data);
-}
-
-static gboolean
-is_mapped_any (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
-is_phone_sized (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) == WIDTH &&
-         gtk_widget_get_height (data) == HEIGHT;
-}
-
-/* Presents a window with exactly a phone's 360×720 inside whatever frame
- * the toolkit keeps around it. */
-static void
-present_phone_sized (GtkWindow *window)
-{
-  int width, height;
-
-  gtk_window_set_default_size (window, WIDTH, HEIGHT);
-  gtk_window_present (window);
-  g_assert_true (gp_test_wait_until (is_mapped_any, window, 10000));
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  if (width != WIDTH || height != HEIGHT)
-    gtk_window_set_default_size (window, 2 * WIDTH - width, 2 * HEIGHT - height);
-  if (!gp_test_wait_until (is_phone_sized, window, 10000))
-    g_error ("the window is %d×%d, not %d×%d", gtk_widget_get_width (GTK_WIDGET (window)),
-             gtk_widget_get_height (GTK_WIDGET (window)), WIDTH, HEIGHT);
 }
 
 static GpReportWindow *
@@ -188,7 +137,7 @@ open_report (Fixture *fixture)
 {
   GpReportWindow *report = gp_report_window_new (NULL, fixture->context);
 
-  present_phone_sized (GTK_WINDOW (report));
+  gp_test_present_phone (GTK_WINDOW (report));
   g_assert_true (gp_test_wait_until (report_ready, report, 10000));
   return report;
 }
@@ -284,7 +233,7 @@ test_report (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (report), GP_TYPE_REPORT_WINDOW,
                                                                       "text_row")),
                          "楼前垃圾堆放三天");
-  save_png (GTK_WIDGET (report), g_getenv ("LANGUAGE") ? "report-zh_CN-360x720" : "report-360x720");
+  gp_test_save_widget_png (GTK_WIDGET (report), g_getenv ("LANGUAGE") ? "report-zh_CN-360x720" : "report-360x720");
 
   /* Closed half-way: kept on disk, and back on the next opening. */
   gtk_window_close (GTK_WINDOW (report));
@@ -368,7 +317,7 @@ test_report_refused_and_duplicates (Fixture       *fixture,
   gp_report_window_set_category (report, "06010");
   g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gp_report_window_get_n_duplicates, report, 10000));
   g_assert_cmpuint (gp_report_window_get_n_duplicates (report), ==, 1);
-  save_png (GTK_WIDGET (report), "report-duplicate-360x720");
+  gp_test_save_widget_png (GTK_WIDGET (report), "report-duplicate-360x720");
 
   /* A different category: nothing to add to. */
   gp_report_window_set_category (report, "09006");
@@ -474,7 +423,7 @@ test_list_and_case (Fixture       *fixture,
 
   gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  present_phone_sized (GTK_WINDOW (window));
+  gp_test_present_phone (GTK_WINDOW (window));
   g_assert_true (gp_test_wait_until (page_loaded, page, 10000));
 
   /* Open ones, newest first. */
@@ -490,7 +439,7 @@ test_list_and_case (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "楼前垃圾"));
   g_assert_nonnull (strstr (text, "暴露垃圾 · 5号楼"));
   g_assert_nonnull (strstr (text, _("not sent")));
-  save_png (window, "incidents-360x720");
+  gp_test_save_widget_png (window, "incidents-360x720");
 
   /* Filters. */
   g_assert_cmpuint (count_with (page, GP_INCIDENT_FILTER_OPEN | GP_INCIDENT_FILTER_MINE, NULL), ==, 1);
@@ -506,7 +455,7 @@ test_list_and_case (Fixture       *fixture,
   actions = gp_incident_view_dup_actions (view);
   assert_actions (actions, "self_handle comment");
   g_clear_pointer (&actions, g_strfreev);
-  save_png (window, "incident-360x720");
+  gp_test_save_widget_png (window, "incident-360x720");
 
   /* The leader (chosen in preferences) registers it, then voids it
    * without a reason: refused. */
@@ -546,7 +495,7 @@ test_list_and_case (Fixture       *fixture,
 
     g_assert_nonnull (strstr (gp_step_dialog_get_message (dialog), needs));
   }
-  save_png (GTK_WIDGET (dialog), "step-refused-360x720");
+  gp_test_save_widget_png (GTK_WIDGET (dialog), "step-refused-360x720");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_cmpint (gp_store_count (fixture->store, "event", GP_DEMO_GRID_CODE, NULL), ==, 1);
 
@@ -556,7 +505,7 @@ test_list_and_case (Fixture       *fixture,
   text = gp_test_collect_text (GTK_WIDGET (view));
   g_assert_nonnull (strstr (text, "已核实，社区处理"));
   g_assert_nonnull (strstr (text, gp_state_label (GP_STATE_REGISTERED)));
-  save_png (window, g_getenv ("LANGUAGE") ? "incident-zh_CN-360x720" : "incident-registered-360x720");
+  gp_test_save_widget_png (window, g_getenv ("LANGUAGE") ? "incident-zh_CN-360x720" : "incident-registered-360x720");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

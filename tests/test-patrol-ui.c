@@ -106,22 +106,6 @@ child (Fixture    *fixture,
   return GTK_WIDGET (gtk_widget_get_template_child (fixture->window, GP_TYPE_WINDOW, name));
 }
 
-static void
-save_png (GtkWidget  *window,
-          const char *name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  const char *renderer = g_getenv ("GSK_RENDERER");
-  g_autofree char *file = g_strdup_printf ("%s%s%s", name, renderer ? "-" : "", renderer ? renderer : "");
-
-  for (guint i = 0; i < 100 && texture == NULL; i++)
-    {
-      gp_test_wait_frames (window, 1);
-      texture = gp_test_render (window);
-    }
-  gp_test_save_png (texture, file);
-}
-
 static gboolean
 replay_done (gpointer data)
 {
@@ -193,7 +177,7 @@ test_walk (Fixture       *fixture,
   /* No position is asked for until a patrol starts. */
   g_assert_cmpuint (gp_replay_location_get_played (GP_REPLAY_LOCATION (fixture->location)), ==, 0);
   g_assert_null (gp_context_get_recorder (fixture->context));
-  save_png (fixture->window, "patrol-idle-360x720");
+  gp_test_save_widget_png (fixture->window, "patrol-idle-360x720");
 
   gp_patrol_page_set_route (page, gp_document_get_id (GP_DOCUMENT (fixture->route)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.start", NULL));
@@ -208,7 +192,7 @@ test_walk (Fixture       *fixture,
   text = gp_test_collect_text (GTK_WIDGET (page));
   g_assert_nonnull (strstr (text, gp_route_get_name (fixture->route)));
   g_clear_pointer (&text, g_free);
-  save_png (fixture->window, "patrol-running-360x720");
+  gp_test_save_widget_png (fixture->window, "patrol-running-360x720");
 
   /* …a household visited on the way… */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.visit", NULL));
@@ -231,7 +215,7 @@ test_walk (Fixture       *fixture,
   gp_visit_dialog_set_tags (visit, (const char *[]) { "needs_help", "policy_explained", NULL });
   gtk_window_set_default_size (GTK_WINDOW (visit), 360, 720);
   gp_test_wait_frames (GTK_WIDGET (visit), 5);
-  save_png (GTK_WIDGET (visit), "visit-dialog-360x720");
+  gp_test_save_widget_png (GTK_WIDGET (visit), "visit-dialog-360x720");
   gp_visit_dialog_save (visit);
   g_assert_true (gp_test_wait_until (visit_gone, &visit, 10000));
 
@@ -242,7 +226,7 @@ test_walk (Fixture       *fixture,
   g_assert_cmpuint (gp_patrol_recorder_get_n_reached (recorder), ==, total);
   g_assert_cmpuint (gp_overlay_layer_get_n_reached (gp_map_page_get_overlay_layer (map)), ==, total);
   g_assert_cmpuint (gp_overlay_layer_get_n_track_points (gp_map_page_get_overlay_layer (map)), >, 20);
-  save_png (fixture->window, "patrol-map-360x720");
+  gp_test_save_widget_png (fixture->window, "patrol-map-360x720");
 
   /* Finished: the record, the history, nothing more recorded. */
   adw_view_stack_set_visible_child_name (stack, "patrol");
@@ -273,7 +257,7 @@ test_walk (Fixture       *fixture,
     gp_test_wait_frames (fixture->window, 1);
   text = gp_test_collect_text (GTK_WIDGET (page));
   g_assert_nonnull (strstr (text, gp_route_get_name (fixture->route)));   /* in the history */
-  save_png (fixture->window, "patrol-finished-360x720");
+  gp_test_save_widget_png (fixture->window, "patrol-finished-360x720");
 
   /* Coverage on the map: the visited household no longer counts as due,
    * and the buildings due a visit are drawn in orange. */
@@ -297,7 +281,7 @@ test_walk (Fixture       *fixture,
     orange_after = gp_test_count_colour (after, 0, 0, 360, 720, 0xe66100, 24);
     g_test_message ("orange pixels: %u without the coverage layer, %u with it", orange_before, orange_after);
     g_assert_cmpuint (orange_after, >, orange_before + 500);
-    save_png (fixture->window, "patrol-coverage-map-360x720");
+    gp_test_save_widget_png (fixture->window, "patrol-coverage-map-360x720");
   }
 }
 
@@ -345,7 +329,7 @@ test_preferences_track (Fixture       *fixture,
   g_assert_nonnull (strstr (text, _("This device")));
   chosen = g_settings_get_string (fixture->settings, "location-replay-file");
   g_assert_cmpstr (chosen, ==, "");
-  save_png (GTK_WIDGET (preferences), "preferences-track-refused-360x720");
+  gp_test_save_widget_png (GTK_WIDGET (preferences), "preferences-track-refused-360x720");
 
   /* A real walk: chosen, and the page says which. */
   gp_preferences_window_use_track (preferences, walk_file);

@@ -128,22 +128,6 @@ synced (gpointer data)
   return sync != NULL && gp_sync_manager_get_state (sync) == GP_SYNC_IDLE && gp_context_get_grid (data) != NULL;
 }
 
-static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  const char *renderer = g_getenv ("GSK_RENDERER");
-  g_autofree char *file = g_strdup_printf ("%s%s%s", name, renderer ? "-" : "", renderer ? renderer : "");
-
-  for (guint i = 0; i < 100 && texture == NULL; i++)
-    {
-      gp_test_wait_frames (widget, 1);
-      texture = gp_test_render (widget);
-    }
-  gp_test_save_png (texture, file);
-}
-
 static GpSyncDialog *
 find_dialog (void)
 {
@@ -190,7 +174,7 @@ test_connect (Fixture       *fixture,
   g_assert_cmpstr (gp_sync_dialog_get_message (dialog), ==, _("The user name or password is wrong"));
   text = g_settings_get_string (fixture->settings, "sync-server");
   g_assert_cmpstr (text, ==, "");
-  save_png (GTK_WIDGET (dialog), "sync-login-refused-360x720");
+  gp_test_save_widget_png (GTK_WIDGET (dialog), "sync-login-refused-360x720");
 
   /* The right one: the grid comes down and the app opens on it. */
   gp_sync_dialog_set_account (dialog, gp_test_pouchdb_get_url (fixture->server), "wang", "wang-pw");
@@ -207,14 +191,14 @@ test_connect (Fixture       *fixture,
   g_clear_pointer (&text, g_free);
   text = gp_test_collect_text (GTK_WIDGET (dialog));
   g_assert_nonnull (strstr (text, _("Up to date with the grid centre")));
-  save_png (GTK_WIDGET (dialog), "sync-status-360x720");
+  gp_test_save_widget_png (GTK_WIDGET (dialog), "sync-status-360x720");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   wait_for_page (fixture, "main");
   tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (gtk_widget_get_template_child (fixture->window, GP_TYPE_WINDOW,
                                                                                     "sync_button")));
   g_assert_cmpstr (tooltip, ==, _("Up to date with the grid centre"));
-  save_png (fixture->window, "sync-main-360x720");
+  gp_test_save_widget_png (fixture->window, "sync-main-360x720");
 
   /* A write the centre's rules refuse is listed on the Grid Centre page
    * with the rule's reason, and stays on the phone. */
@@ -240,7 +224,7 @@ test_connect (Fixture       *fixture,
     g_assert_nonnull (strstr (page_text, _("Refused by the Grid Centre")));
     g_assert_nonnull (strstr (page_text, "Only the grid centre changes the building documents."));
     gp_test_wait_frames (GTK_WIDGET (refused_page), 10);
-    save_png (GTK_WIDGET (refused_page), "sync-refused-360x720");
+    gp_test_save_widget_png (GTK_WIDGET (refused_page), "sync-refused-360x720");
     gtk_window_destroy (GTK_WINDOW (refused_page));
     /* Still listed after the next sync, which does not send it again. */
     gp_sync_manager_sync_now (gp_context_get_sync (fixture->context));
@@ -297,7 +281,7 @@ test_connect (Fixture       *fixture,
     gtk_window_set_default_size (GTK_WINDOW (settle_page), 360, 720);
     gtk_window_present (GTK_WINDOW (settle_page));
     g_assert_cmpuint (gp_sync_dialog_get_n_conflicts (settle_page), ==, 1);
-    save_png (GTK_WIDGET (settle_page), "sync-conflicts-360x720");
+    gp_test_save_widget_png (GTK_WIDGET (settle_page), "sync-conflicts-360x720");
     gp_sync_dialog_settle (settle_page, id);
     toplevels = gtk_window_get_toplevels ();
     for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
@@ -315,7 +299,7 @@ test_connect (Fixture       *fixture,
     gtk_window_present (GTK_WINDOW (question));
     g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, question, 10000));
     gp_test_wait_frames (GTK_WIDGET (question), 10);
-    save_png (GTK_WIDGET (question), "sync-settle-360x720");
+    gp_test_save_widget_png (GTK_WIDGET (question), "sync-settle-360x720");
     {
       g_autofree char *keep = g_strconcat ("keep:", "2-0123456789abcdef0123456789abcdef", NULL);
 

@@ -746,6 +746,30 @@ gp_case_free (GpCase *self)
   g_free (self);
 }
 
+/* A time in a case, in the device's time zone. */
+char *
+gp_format_case_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
+
+  /* Translators: a date and time in a case, as in “11月22日 09:30” */
+  return g_date_time_format (time, C_("case time", "%b %-d, %H:%M"));
+}
+
+/* A time span as lists show it: days and hours, or hours and minutes. */
+char *
+gp_format_span (gint64 seconds)
+{
+  gint64 days = seconds / 86400, hours = (seconds % 86400) / 3600, minutes = (seconds % 3600) / 60;
+
+  if (days > 0)
+    /* Translators: a time span, as in “2 天 3 小时” */
+    return g_strdup_printf (_("%d d %d h"), (int) days, (int) hours);
+  if (hours > 0)
+    return g_strdup_printf (_("%d h %d min"), (int) hours, (int) minutes);
+  return g_strdup_printf (_("%d min"), (int) MAX (minutes, 1));
+}
+
 /* Not void and not closed out. */
 gboolean
 gp_case_is_open (const GpCase *self)

@@ -119,6 +119,8 @@ const char  *gp_state_label            (GpState       state);
 const char  *gp_warning_to_string      (GpWarning     warning);
 const char  *gp_action_label           (const char   *action);
 const char  *gp_role_label             (const char   *role);
+char        *gp_format_case_time       (gint64        unix_time) G_GNUC_WARN_UNUSED_RESULT;
+char        *gp_format_span            (gint64        seconds) G_GNUC_WARN_UNUSED_RESULT;
 int          gp_event_compare          (GpEvent      *a,
                                         GpEvent      *b);
 

@@ -17,6 +17,7 @@
 
 #include "gp-overlay-layer.h"
 #include "gp-tile.h"
+#include "gp-stats.h"
 #include "gp-visit.h"
 
 #include <math.h>
@@ -43,7 +44,9 @@ struct _GpOverlayLayer
   gboolean      show_track;
   gboolean      show_position;
   gboolean      show_visits;
+  gboolean      show_hot_spots;
   int           coverage_days;
+  GArray       *hot_spots;       /* GpMapHotSpot */
 };
 
 G_DEFINE_FINAL_TYPE (GpOverlayLayer, gp_overlay_layer, SHUMATE_TYPE_LAYER)
@@ -263,6 +266,52 @@ draw_visits_due (GpOverlayLayer *self,
     }
 }
 
+/* Each hot spot's 50 m cell, red, with its count from zoom 15. */
+static void
+draw_hot_spots (GpOverlayLayer *self,
+                cairo_t        *cr,
+                const View     *view)
+{
+  for (guint i = 0; i < self->hot_spots->len; i++)
+    {
+      const GpMapHotSpot *spot = &g_array_index (self->hot_spots, GpMapHotSpot, i);
+      double lat, lon, next_lat, next_lon, half_lat, half_lon, x0, y0, x1, y1, x, y;
+      GpMercPoint a, b, centre;
+      gint64 cx, cy;
+      g_autofree char *count = NULL;
+
+      /* The cell's centre and its half sizes, from its neighbours in the
+       * same row and column (columns are narrower towards the poles). */
+      gp_stats_cell_of (spot->lat, spot->lon, &cx, &cy);
+      gp_stats_cell_centre (cx, cy, &lat, &lon);
+      gp_stats_cell_centre (cx + 1, cy, &next_lat, &next_lon);
+      half_lon = (next_lon - lon) / 2;
+      gp_stats_cell_centre (cx, cy + 1, &next_lat, &next_lon);
+      half_lat = (next_lat - lat) / 2;
+      gp_tile_project (lon - half_lon, lat - half_lat, &a.x, &a.y);
+      gp_tile_project (lon + half_lon, lat + half_lat, &b.x, &b.y);
+      if (!box_visible (view, MIN (a.x, b.x), MIN (a.y, b.y), MAX (a.x, b.x), MAX (a.y, b.y)))
+        continue;
+      to_screen (view, a, &x0, &y0);
+      to_screen (view, b, &x1, &y1);
+      cairo_rectangle (cr, MIN (x0, x1), MIN (y0, y1), MAX (fabs (x1 - x0), 6), MAX (fabs (y1 - y0), 6));
+      set_rgba (cr, 0xc01c28, 0.28);
+      cairo_fill_preserve (cr);
+      cairo_set_line_width (cr, 2.0);
+      set_rgba (cr, 0xc01c28, 0.9);
+      cairo_stroke (cr);
+      if (view->zoom < 15.0)
+        continue;
+      gp_tile_project (lon, lat, &centre.x, &centre.y);
+      to_screen (view, centre, &x, &y);
+      count = g_strdup_printf ("%u", spot->count);
+      cairo_arc (cr, x, y, spot->count > 99 ? 13.0 : 11.0, 0, 2 * G_PI);
+      set_rgba (cr, 0xc01c28, 1.0);
+      cairo_fill (cr);
+      draw_text (cr, count, spot->count > 99 ? 10.0 : 11.0, x, y, 0xffffff);
+    }
+}
+
 static void
 draw_routes (cairo_t    *cr,
              const View *view,
@@ -456,7 +505,7 @@ gp_overlay_layer_snapshot (GtkWidget   *widget,
 
   get_view (self, &view);
   if (view.width <= 0 || view.height <= 0 ||
-      (self->data == NULL && !self->has_position && self->track == NULL))
+      (self->data == NULL && !self->has_position && self->track == NULL && self->hot_spots == NULL))
     return;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, view.width, view.height));
@@ -474,6 +523,8 @@ gp_overlay_layer_snapshot (GtkWidget   *widget,
       if (self->show_routes)
         draw_routes (cr, &view, gp_map_data_get_routes (self->data), self->reached);
     }
+  if (self->show_hot_spots && self->hot_spots != NULL)
+    draw_hot_spots (self, cr, &view);
   if (self->show_track)
     draw_track (cr, &view, self->track);
   if (self->data != NULL && self->show_incidents)
@@ -511,6 +562,7 @@ gp_overlay_layer_dispose (GObject *object)
   g_clear_object (&self->data);
   g_clear_pointer (&self->clusters, g_array_unref);
   g_clear_pointer (&self->track, g_array_unref);
+  g_clear_pointer (&self->hot_spots, g_array_unref);
   g_clear_pointer (&self->reached, g_hash_table_unref);
   g_clear_pointer (&self->selected_building, g_free);
 
@@ -653,7 +705,7 @@ gp_overlay_layer_set_selected_building (GpOverlayLayer *self,
 /**
  * gp_overlay_layer_set_layers:
  * @layers: the names of the overlays to show: "boundary", "buildings",
- *   "routes", "incidents", "track", "position", "visits"
+ *   "routes", "incidents", "track", "position", "visits", "hotspots"
  */
 void
 gp_overlay_layer_set_layers (GpOverlayLayer     *self,
@@ -668,7 +720,32 @@ gp_overlay_layer_set_layers (GpOverlayLayer     *self,
   self->show_track = g_strv_contains (layers, "track");
   self->show_position = g_strv_contains (layers, "position");
   self->show_visits = g_strv_contains (layers, "visits");
+  self->show_hot_spots = g_strv_contains (layers, "hotspots");
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * gp_overlay_layer_set_hot_spots:
+ * @spots: (nullable) (element-type GpMapHotSpot): the area review's hot spots
+ */
+void
+gp_overlay_layer_set_hot_spots (GpOverlayLayer *self,
+                                GArray         *spots)
+{
+  g_return_if_fail (GP_IS_OVERLAY_LAYER (self));
+
+  g_clear_pointer (&self->hot_spots, g_array_unref);
+  if (spots != NULL)
+    self->hot_spots = g_array_ref (spots);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+gp_overlay_layer_get_n_hot_spots (GpOverlayLayer *self)
+{
+  g_return_val_if_fail (GP_IS_OVERLAY_LAYER (self), 0);
+
+  return self->hot_spots ? self->hot_spots->len : 0;
 }
 
 /**

@@ -16,6 +16,14 @@ G_BEGIN_DECLS
 /* How far from a marker a tap still hits it: a fingertip. */
 #define GP_OVERLAY_TAP_PX      24.0
 
+/* A hot spot of the area review: a 50 m cell with its incidents. */
+typedef struct
+{
+  double lat;
+  double lon;
+  guint  count;
+} GpMapHotSpot;
+
 #define GP_TYPE_OVERLAY_LAYER (gp_overlay_layer_get_type ())
 
 G_DECLARE_FINAL_TYPE (GpOverlayLayer, gp_overlay_layer, GP, OVERLAY_LAYER, ShumateLayer)
@@ -36,6 +44,9 @@ void                 gp_overlay_layer_set_selected_building (GpOverlayLayer  *se
                                                              const char      *building_id);
 void                 gp_overlay_layer_set_layers            (GpOverlayLayer  *self,
                                                              const char * const *layers);
+void                 gp_overlay_layer_set_hot_spots         (GpOverlayLayer  *self,
+                                                             GArray          *spots);
+guint                gp_overlay_layer_get_n_hot_spots       (GpOverlayLayer  *self);
 void                 gp_overlay_layer_set_coverage_days     (GpOverlayLayer  *self,
                                                              int              days);
 

@@ -134,28 +134,6 @@ load_thread (GTask        *task,
   g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
 }
 
-static char *
-format_time (gint64 unix_time)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
-
-  /* Translators: a date and time in a case, as in “11月22日 09:30” */
-  return g_date_time_format (time, C_("case time", "%b %-d, %H:%M"));
-}
-
-static char *
-format_span (gint64 seconds)
-{
-  gint64 days = seconds / 86400, hours = (seconds % 86400) / 3600, minutes = (seconds % 3600) / 60;
-
-  if (days > 0)
-    /* Translators: a time span, as in “2 天 3 小时” */
-    return g_strdup_printf (_("%d d %d h"), (int) days, (int) hours);
-  if (hours > 0)
-    return g_strdup_printf (_("%d h %d min"), (int) hours, (int) minutes);
-  return g_strdup_printf (_("%d min"), (int) MAX (minutes, 1));
-}
-
 static void
 add_row (GpIncidentView      *self,
          AdwPreferencesGroup *group,
@@ -236,7 +214,7 @@ show_case (GpIncidentView *self)
   g_autofree char *actor = gp_context_dup_user_name (self->context);
   g_auto(GStrv) actions = gp_case_dup_actions (c, self->incident, self->policy, role, actor);
   JsonObject *level = gp_policy_get_level (self->policy, c->level);
-  g_autofree char *reported = format_time (c->reported_at);
+  g_autofree char *reported = gp_format_case_time (c->reported_at);
   g_autofree char *reported_line = NULL;
   g_autofree char *clock = NULL;
   const char *description = gp_incident_get_description (self->incident);
@@ -249,7 +227,7 @@ show_case (GpIncidentView *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->clock_label), "gp-warning-red");
   if (c->state == GP_STATE_REPORTED)
     {
-      g_autofree char *span = format_span (ABS (c->response_due - now));
+      g_autofree char *span = gp_format_span (ABS (c->response_due - now));
 
       clock = now <= c->response_due ? g_strdup_printf (_("To be registered within %s"), span)
                                      : g_strdup_printf (_("Not registered: %s over the first-response time"), span);
@@ -257,8 +235,8 @@ show_case (GpIncidentView *self)
   else if (c->deadline != 0 && gp_case_is_open (c) && c->state != GP_STATE_HANDLED &&
            c->state != GP_STATE_CALLBACK && c->state != GP_STATE_SATISFIED)
     {
-      g_autofree char *due = format_time (c->deadline);
-      g_autofree char *span = format_span (ABS (c->deadline - now));
+      g_autofree char *due = gp_format_case_time (c->deadline);
+      g_autofree char *span = gp_format_span (ABS (c->deadline - now));
 
       if (c->state == GP_STATE_SUSPENDED)
         clock = g_strdup_printf (_("Suspended: the clock is paused (due %s if resumed now)"), due);
@@ -334,7 +312,7 @@ show_case (GpIncidentView *self)
       GpTimelineEntry *entry = g_ptr_array_index (c->timeline, i);
       GpEvent *event = entry->event;
       g_autoptr(GDateTime) at = gp_event_dup_at (event);
-      g_autofree char *when = format_time (at ? g_date_time_to_unix (at) : 0);
+      g_autofree char *when = gp_format_case_time (at ? g_date_time_to_unix (at) : 0);
       g_autoptr(GString) subtitle = g_string_new (NULL);
       const char *said = gp_event_get_note (event) ? gp_event_get_note (event) : gp_event_get_reason (event);
       guint photos = gp_incidents_count_photos (GP_DOCUMENT (event));

@@ -32,7 +32,7 @@
 #define MAX_ZOOM 19
 
 static const char * const layer_names[] = {
-  "boundary", "buildings", "routes", "incidents", "track", "position", "visits", NULL
+  "boundary", "buildings", "routes", "incidents", "track", "position", "visits", "hotspots", NULL
 };
 
 struct _GpMapPage
@@ -883,6 +883,31 @@ on_layers_changed (GpMapPage *self)
                                  g_variant_new_boolean (g_strv_contains ((const char * const *) layers,
                                                                          layer_names[i])));
     }
+}
+
+/**
+ * gp_map_page_set_hot_spots:
+ * @spots: (nullable) (element-type GpMapHotSpot): from the area review
+ */
+void
+gp_map_page_set_hot_spots (GpMapPage *self,
+                           GArray    *spots)
+{
+  g_return_if_fail (GP_IS_MAP_PAGE (self));
+
+  gp_overlay_layer_set_hot_spots (self->overlay_layer, spots);
+}
+
+/* Centres the map on a place, close enough to see its buildings. */
+void
+gp_map_page_centre_on (GpMapPage *self,
+                       double     latitude,
+                       double     longitude)
+{
+  g_return_if_fail (GP_IS_MAP_PAGE (self));
+
+  shumate_viewport_set_zoom_level (self->viewport, MAX (shumate_viewport_get_zoom_level (self->viewport), 17));
+  shumate_map_center_on (self->map, latitude, longitude);
 }
 
 static const GActionEntry actions[] = {

@@ -41,6 +41,8 @@ struct _GpStepDialog
   AdwComboRow    *urgency_row;
   AdwComboRow    *result_row;
   AdwComboRow    *satisfaction_row;
+  AdwActionRow   *resolved_row;
+  GtkSwitch      *resolved_switch;
   AdwEntryRow    *target_row;
   AdwPreferencesGroup *note_group;
   AdwEntryRow    *note_row;
@@ -114,8 +116,14 @@ build_event (GpStepDialog *self)
   if (is (self, GP_ACTION_VERIFY))
     g_object_set (event, "result", results[MIN (adw_combo_row_get_selected (self->result_row), 1)], NULL);
   if (is (self, GP_ACTION_CALLBACK))
-    g_object_set (event, "satisfaction", satisfactions[MIN (adw_combo_row_get_selected (self->satisfaction_row), 2)],
-                  NULL);
+    {
+      g_autoptr(JsonNode) resolved = json_node_init_boolean (json_node_alloc (),
+                                                             gtk_switch_get_active (self->resolved_switch));
+
+      g_object_set (event, "satisfaction", satisfactions[MIN (adw_combo_row_get_selected (self->satisfaction_row), 2)],
+                    NULL);
+      gp_document_set_member (GP_DOCUMENT (event), "resolved", resolved);
+    }
   for (guint i = 0; i < photos->len; i++)
     gp_incidents_add_photo (GP_DOCUMENT (event), g_ptr_array_index (photos, i));
   /* Where the step was taken, when the position is known. */
@@ -225,6 +233,13 @@ labels_of (JsonArray *array)
   return G_LIST_MODEL (list);
 }
 
+/* Not satisfied usually means not solved; the leader can still say otherwise. */
+static void
+on_satisfaction_changed (GpStepDialog *self)
+{
+  gtk_switch_set_active (self->resolved_switch, adw_combo_row_get_selected (self->satisfaction_row) != 2);
+}
+
 /* Shows the fields this step needs and nothing else. */
 static void
 set_up (GpStepDialog *self)
@@ -293,6 +308,8 @@ set_up (GpStepDialog *self)
       gtk_string_list_append (model, _("Basically satisfied"));
       gtk_string_list_append (model, _("Not satisfied"));
       adw_combo_row_set_model (self->satisfaction_row, G_LIST_MODEL (model));
+      g_signal_connect_object (self->satisfaction_row, "notify::selected", G_CALLBACK (on_satisfaction_changed),
+                               self, G_CONNECT_SWAPPED);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->level_row), escalate || register_);
@@ -300,6 +317,7 @@ set_up (GpStepDialog *self)
                           register_ && urgencies != NULL && json_array_get_length (urgencies) > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->result_row), verify);
   gtk_widget_set_visible (GTK_WIDGET (self->satisfaction_row), callback);
+  gtk_widget_set_visible (GTK_WIDGET (self->resolved_row), callback);
   gtk_widget_set_visible (GTK_WIDGET (self->target_row), targeted);
   gtk_widget_set_visible (GTK_WIDGET (self->choice_group), escalate || register_ || verify || callback || targeted);
   gtk_widget_set_visible (GTK_WIDGET (self->photo_group), photos);
@@ -428,6 +446,8 @@ gp_step_dialog_class_init (GpStepDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, urgency_row);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, result_row);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, satisfaction_row);
+  gtk_widget_class_bind_template_child (widget_class, GpStepDialog, resolved_row);
+  gtk_widget_class_bind_template_child (widget_class, GpStepDialog, resolved_switch);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, target_row);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, note_group);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, note_row);

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "gp-window.h"
+#include "gp-area-page.h"
 #include "gp-sync-dialog.h"
 #include "gp-context.h"
 #include "gp-documents.h"
@@ -48,7 +49,9 @@ struct _GpWindow
   AdwBin               *patrol_bin;
   AdwBin               *incidents_bin;
   GpIncidentsPage      *incidents_page;
-  AdwStatusPage        *area_status;
+  AdwBin               *area_bin;
+  GpAreaPage           *area_page;
+  GpMapPage            *map_page;
   GtkButton            *sync_button;
 };
 
@@ -62,8 +65,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The grid's name in the header; the area review, not in this version,
- * says so. */
+/* The grid's name in the header. */
 static void
 update_grid_pages (GpWindow *self,
                    GpGrid   *grid)
@@ -79,10 +81,6 @@ update_grid_pages (GpWindow *self,
     subtitle = g_strdup_printf ("%s %s", gp_grid_get_street (grid) ?: "",
                                 gp_grid_get_community (grid) ?: "");
   adw_view_switcher_title_set_subtitle (self->switcher_title, g_strstrip (subtitle));
-
-  adw_status_page_set_description (self->area_status,
-                                   _("The area review for grid leaders — open and overdue cases, "
-                                     "the rates, summaries — is not in this version yet."));
 }
 
 static void
@@ -313,24 +311,32 @@ visit_building_action (GtkWidget  *widget,
 
 /* Coverage from the patrol page: the households due a visit, on the map. */
 static void
-show_visits_due_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
+add_map_layer (GpWindow   *self,
+               const char *layer)
 {
-  GpWindow *self = GP_WINDOW (widget);
   GSettings *settings = gp_context_get_settings (self->context);
   g_auto(GStrv) layers = g_settings_get_strv (settings, "map-layers");
 
-  if (!g_strv_contains ((const char * const *) layers, "visits"))
+  if (!g_strv_contains ((const char * const *) layers, layer))
     {
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
       g_auto(GStrv) changed = NULL;
 
       g_strv_builder_addv (builder, (const char **) layers);
-      g_strv_builder_add (builder, "visits");
+      g_strv_builder_add (builder, layer);
       changed = g_strv_builder_end (builder);
       g_settings_set_strv (settings, "map-layers", (const char * const *) changed);
     }
+}
+
+static void
+show_visits_due_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  GpWindow *self = GP_WINDOW (widget);
+
+  add_map_layer (self, "visits");
   adw_view_stack_set_visible_child_name (self->view_stack, "map");
 }
 
@@ -346,6 +352,41 @@ show_incident_action (GtkWidget  *widget,
   gp_incidents_page_show (self->incidents_page, g_variant_get_string (parameter, NULL));
 }
 
+/* The area review's hot spots, drawn on the map. */
+static void
+on_area_loaded (GpWindow *self)
+{
+  GpStats *stats = gp_area_page_get_stats (self->area_page);
+  g_autoptr(GArray) spots = g_array_new (FALSE, FALSE, sizeof (GpMapHotSpot));
+
+  for (guint i = 0; stats != NULL && i < stats->hot_spots->len; i++)
+    {
+      GpHotSpot *spot = g_ptr_array_index (stats->hot_spots, i);
+      GpMapHotSpot shown = { spot->lat, spot->lon, spot->count };
+
+      g_array_append_val (spots, shown);
+    }
+  gp_map_page_set_hot_spots (self->map_page, spots);
+}
+
+static void
+show_hot_spots_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  GpWindow *self = GP_WINDOW (widget);
+
+  add_map_layer (self, "hotspots");
+  adw_view_stack_set_visible_child_name (self->view_stack, "map");
+  if (parameter != NULL)
+    {
+      double lat, lon;
+
+      g_variant_get (parameter, "(dd)", &lat, &lon);
+      gp_map_page_centre_on (self->map_page, lat, lon);
+    }
+}
+
 static void
 gp_window_constructed (GObject *object)
 {
@@ -354,7 +395,11 @@ gp_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (gp_window_parent_class)->constructed (object);
 
-  adw_bin_set_child (self->map_bin, gp_map_page_new (self->context));
+  self->map_page = GP_MAP_PAGE (gp_map_page_new (self->context));
+  adw_bin_set_child (self->map_bin, GTK_WIDGET (self->map_page));
+  self->area_page = GP_AREA_PAGE (gp_area_page_new (self->context));
+  adw_bin_set_child (self->area_bin, GTK_WIDGET (self->area_page));
+  g_signal_connect_object (self->area_page, "loaded", G_CALLBACK (on_area_loaded), self, G_CONNECT_SWAPPED);
   self->incidents_page = GP_INCIDENTS_PAGE (gp_incidents_page_new (self->context));
   adw_bin_set_child (self->incidents_bin, GTK_WIDGET (self->incidents_page));
   adw_bin_set_child (self->patrol_bin, gp_patrol_page_new (self->context));
@@ -461,7 +506,7 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpWindow, map_bin);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, patrol_bin);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, incidents_bin);
-  gtk_widget_class_bind_template_child (widget_class, GpWindow, area_status);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, area_bin);
 
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.connect-centre", NULL, show_sync_action);
@@ -471,6 +516,8 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-incident", "s", show_incident_action);
   gtk_widget_class_install_action (widget_class, "win.visit-building", "s", visit_building_action);
   gtk_widget_class_install_action (widget_class, "win.show-visits-due", NULL, show_visits_due_action);
+  gtk_widget_class_install_action (widget_class, "win.show-hot-spots", NULL, show_hot_spots_action);
+  gtk_widget_class_install_action (widget_class, "win.show-hot-spot", "(dd)", show_hot_spots_action);
 }
 
 static void
