@@ -6,6 +6,9 @@
 
 #include "gp-test-util.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include <sys/wait.h>
 #include "gp-json.h"
 
@@ -150,4 +153,30 @@ gp_test_ctl (int    expected,
   if (!WIFEXITED (status) || WEXITSTATUS (status) != expected)
     g_error ("gridpatrolctl exited with %d, not %d: %s", WEXITSTATUS (status), expected, err ? *err : "");
   return out;
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Benchmarks: prints the median, 95th percentile and worst of @n timings. */
+void
+gp_test_bench_report (const char *what,
+                      double     *ms,
+                      guint       n)
+{
+  qsort (ms, n, sizeof *ms, compare_doubles);
+  printf ("%-56s median %9.2f ms   p95 %9.2f ms   max %9.2f ms  (n=%u)\n",
+          what, ms[n / 2], ms[n * 95 / 100], ms[n - 1], n);
+}
+
+double
+gp_test_now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
 }

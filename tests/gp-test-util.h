@@ -19,4 +19,9 @@ gboolean gp_test_wait_until      (gboolean  (*condition) (gpointer data),
                                   gpointer    data,
                                   guint       timeout_ms);
 
+void     gp_test_bench_report    (const char *what,
+                                  double     *ms,
+                                  guint       n);
+double   gp_test_now_ms          (void);
+
 G_END_DECLS

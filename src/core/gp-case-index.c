@@ -31,7 +31,7 @@
 #include <string.h>
 
 /* Folded cases written in one transaction. */
-#define BATCH 500
+#define BATCH 2000
 
 typedef struct
 {

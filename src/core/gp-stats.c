@@ -325,7 +325,8 @@ prepare (Ctx         *ctx,
 #define REPORTED_IN       "(reported_at >= :from AND reported_at < :to)"
 #define RESPONSE_DUE      "(responded_at > 0 OR response_due <= :now)"
 #define RESPONDED_IN_TIME "(responded_at > 0 AND responded_at <= response_due)"
-#define CLOSED_IN         "(state = 'closed' AND closed_at >= :from AND closed_at < :to)"
+/* "+state": the planner takes closed_at's index, not the state's. */
+#define CLOSED_IN         "(+state = 'closed' AND closed_at >= :from AND closed_at < :to)"
 #define DEADLINE_PASSED   "(deadline >= :from AND deadline < min (:to, :now) AND (closed_at = 0 OR closed_at >= :to))"
 #define DUE_TO_CLOSE      "(state != 'void' AND (" CLOSED_IN " OR " DEADLINE_PASSED "))"
 #define ON_TIME           "(allowed < 0 OR used_before <= allowed)"
@@ -599,7 +600,8 @@ compute_board (Ctx      *ctx,
   stmt = prepare (ctx,
                   "SELECT incident, title, category, grid, level, owner, reporter, state, reported_at,"
                   " response_due, clock, allowed, used_before, running_since, deadline, lat, lon"
-                  " FROM cases WHERE %G AND state NOT IN ('void', 'closed') AND %W",
+                  " FROM cases WHERE %G AND state IN ('reported', 'registered', 'dispatched', 'accepted',"
+                  " 'in_progress', 'suspended', 'handled', 'callback', 'satisfied') AND %W",
                   "grid", CASE_WORKER, error);
   if (stmt == NULL)
     return FALSE;

@@ -37,6 +37,7 @@
 
 /* Cases a board shows before "and N more". */
 #define BOARD_ROWS 30
+#define HOT_SPOT_ROWS 10
 
 typedef enum
 {
@@ -59,6 +60,7 @@ struct _GpAreaPage
   guint                reload_id;
   gboolean             loading;
   gboolean             reload_again;
+  gboolean             stale;           /* the store changed while hidden */
   char                *message;         /* the last save or failure, for tests */
   GPtrArray           *rows;            /* (group, row) pairs added in code */
 
@@ -553,7 +555,7 @@ show_hot_spots (GpAreaPage *self)
     add_to (self, self->hot_spots_group, new_row (_("Most Frequent Problems"), frequent->str));
   adw_preferences_group_set_description (self->hot_spots_group, rule);
   gtk_widget_set_sensitive (GTK_WIDGET (self->hot_spots_button), stats->hot_spots->len > 0);
-  for (guint i = 0; i < stats->hot_spots->len; i++)
+  for (guint i = 0; i < MIN (stats->hot_spots->len, HOT_SPOT_ROWS); i++)
     {
       GpHotSpot *spot = g_ptr_array_index (stats->hot_spots, i);
       g_autofree char *title = g_strdup_printf (ngettext ("%u incident · %s", "%u incidents · %s", spot->count),
@@ -566,6 +568,12 @@ show_hot_spots (GpAreaPage *self)
       gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "(dd)", spot->lat, spot->lon);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
       add_to (self, self->hot_spots_group, row);
+    }
+  if (stats->hot_spots->len > HOT_SPOT_ROWS)
+    {
+      g_autofree char *more = g_strdup_printf (_("And %u more"), stats->hot_spots->len - HOT_SPOT_ROWS);
+
+      add_to (self, self->hot_spots_group, new_row (more, _("The map shows them all.")));
     }
   if (stats->hot_spots->len == 0)
     add_to (self, self->hot_spots_group, new_row (_("No Hot Spot in the Period"), NULL));
@@ -633,6 +641,7 @@ reload (GpAreaPage *self)
 
   if (self->store == NULL || gp_context_get_grid (self->context) == NULL)
     return;
+  self->stale = FALSE;
   if (self->loading)
     {
       self->reload_again = TRUE;
@@ -692,11 +701,27 @@ on_reload_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Figures follow the store while they are on screen; hidden, they wait
+ * to be shown again, sparing the phone's battery. */
 static void
 on_documents_changed (GpAreaPage *self)
 {
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
   g_clear_handle_id (&self->reload_id, g_source_remove);
   self->reload_id = g_timeout_add (800, on_reload_timeout, self);
+}
+
+static void
+on_map (GpAreaPage *self)
+{
+  if (!self->stale)
+    return;
+  self->stale = FALSE;
+  reload (self);
 }
 
 static void
@@ -1126,6 +1151,7 @@ gp_area_page_new (GpContext *context)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->to_calendar, "day-selected", G_CALLBACK (on_day_selected), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   g_signal_connect_object (context, "notify::store", G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::grid", G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gp_context_get_settings (context), "changed::role", G_CALLBACK (on_grid_changed), self,

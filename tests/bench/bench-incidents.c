@@ -28,30 +28,6 @@
 #define INCIDENTS 10000
 #define EVENTS_EACH 4
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-report (const char *what,
-        double     *ms,
-        guint       n)
-{
-  qsort (ms, n, sizeof *ms, compare_doubles);
-  printf ("%-56s median %8.1f ms   max %8.1f ms  (n=%u)\n", what, ms[n / 2], ms[n - 1], n);
-}
-
-static double
-now_ms (void)
-{
-  return g_get_monotonic_time () / 1000.0;
-}
-
 /* Three photos from the camera to a saved incident: intake (decode, turn,
  * scale, encode) of each, then one transaction with the attachments. */
 static void
@@ -79,7 +55,7 @@ bench_report (GpStore    *store,
       g_autoptr(GpIncident) incident = NULL;
       g_autoptr(GDateTime) at = g_date_time_new_now_utc ();
       g_autoptr(GError) error = NULL;
-      double start = now_ms (), step;
+      double start = gp_test_now_ms (), step;
 
       draft->grid = g_strdup (GP_DEMO_GRID_CODE);
       draft->category = g_strdup ("06010");
@@ -91,26 +67,26 @@ bench_report (GpStore    *store,
         {
           GpPhoto *photo;
 
-          step = now_ms ();
+          step = gp_test_now_ms ();
           photo = gp_photo_process_file (paths[i], NULL, &error);
           g_assert_no_error (error);
-          intake[n_intake++] = now_ms () - step;
+          intake[n_intake++] = gp_test_now_ms () - step;
           if (round == 0)
             out_bytes += g_bytes_get_size (photo->jpeg);
           g_ptr_array_add (draft->photos, photo);
         }
-      step = now_ms ();
+      step = gp_test_now_ms ();
       incident = gp_report_draft_to_incident (draft, "wang", at, &error);
       g_assert_no_error (error);
       g_assert_true (gp_incidents_report (store, incident, &error));
-      save[round] = now_ms () - step;
-      total[round] = now_ms () - start;
+      save[round] = gp_test_now_ms () - step;
+      total[round] = gp_test_now_ms () - start;
     }
 
   printf ("three photos of 12 MP: %.1f MB from the camera, %.0f KB kept\n", in_bytes / 1e6, out_bytes / 1024.0);
-  report ("photo intake, one 12 MP photo (worker thread)", intake, n_intake);
-  report ("save the incident with three photos (store thread)", save, 5);
-  report ("report with three 12 MP photos, end to end", total, 5);
+  gp_test_bench_report ("photo intake, one 12 MP photo (worker thread)", intake, n_intake);
+  gp_test_bench_report ("save the incident with three photos (store thread)", save, 5);
+  gp_test_bench_report ("report with three 12 MP photos, end to end", total, 5);
 }
 
 /* A grid's worth of years: 10,000 incidents, 40,000 events. */
@@ -169,22 +145,22 @@ bench_list (GpStore   *store,
   for (guint i = 0; i < G_N_ELEMENTS (load); i++)
     {
       g_autoptr(GError) error = NULL;
-      double start = now_ms ();
+      double start = gp_test_now_ms ();
       g_autoptr(GPtrArray) items = gp_incident_items_load (store, GP_DEMO_GRID_CODE, g_get_real_time () / G_USEC_PER_SEC,
                                                            &error);
 
       g_assert_no_error (error);
       g_assert_cmpuint (items->len, ==, INCIDENTS + 5);
-      load[i] = now_ms () - start;
+      load[i] = gp_test_now_ms () - start;
     }
-  report ("fold and load 10,005 incidents, 40,000 events (thread)", load, G_N_ELEMENTS (load));
+  gp_test_bench_report ("fold and load 10,005 incidents, 40,000 events (thread)", load, G_N_ELEMENTS (load));
 
   /* The page as the user opens it: from nothing to the list drawn. */
   for (guint i = 0; i < G_N_ELEMENTS (open); i++)
     {
       GtkWidget *window = gtk_window_new ();
       GtkWidget *page;
-      double start = now_ms ();
+      double start = gp_test_now_ms ();
 
       page = gp_incidents_page_new (context);
       gtk_window_set_child (GTK_WINDOW (window), page);
@@ -192,11 +168,11 @@ bench_list (GpStore   *store,
       gtk_window_present (GTK_WINDOW (window));
       g_assert_true (gp_test_wait_until (page_loaded, page, 60000));
       gp_test_wait_frames (window, 1);
-      open[i] = now_ms () - start;
+      open[i] = gp_test_now_ms () - start;
       g_assert_cmpuint (g_list_model_get_n_items (gp_incidents_page_get_model (GP_INCIDENTS_PAGE (page))), >, 0);
       gtk_window_destroy (GTK_WINDOW (window));
     }
-  report ("open the incident list with 10,005 incidents, drawn", open, G_N_ELEMENTS (open));
+  gp_test_bench_report ("open the incident list with 10,005 incidents, drawn", open, G_N_ELEMENTS (open));
 }
 
 int
@@ -217,10 +193,10 @@ main (int   argc,
   bench_report (store, dir);
 
   {
-    double start = now_ms ();
+    double start = gp_test_now_ms ();
 
     make_incidents (store);
-    printf ("(made 10,000 incidents and 40,000 events in %.1f s)\n", (now_ms () - start) / 1000);
+    printf ("(made 10,000 incidents and 40,000 events in %.1f s)\n", (gp_test_now_ms () - start) / 1000);
   }
   settings = g_settings_new (APPLICATION_ID);
   context = gp_context_new (settings);

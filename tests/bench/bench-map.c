@@ -30,31 +30,6 @@
 #define BUILDINGS    500
 #define INCIDENTS    5000
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-report (const char *what,
-        double     *ms,
-        guint       n)
-{
-  qsort (ms, n, sizeof *ms, compare_doubles);
-  printf ("%-52s median %8.2f ms   p95 %8.2f ms   max %8.2f ms  (n=%u)\n",
-          what, ms[n / 2], ms[n * 95 / 100], ms[n - 1], n);
-}
-
-static double
-now_ms (void)
-{
-  return g_get_monotonic_time () / 1000.0;
-}
-
 static gint64
 file_size (const char *path)
 {
@@ -84,26 +59,26 @@ bench_basemap (GpStore    *store,
       double start;
 
       g_unlink (path);
-      start = now_ms ();
+      start = gp_test_now_ms ();
       g_assert_true (gp_basemap_render (store, grid_code, path, GP_BASEMAP_MIN_ZOOM, GP_BASEMAP_MAX_ZOOM,
                                         NULL, NULL, NULL, &stats, &error));
-      full[i] = now_ms () - start;
+      full[i] = gp_test_now_ms () - start;
       tiles_per_s += stats.rendered / (full[i] / 1000.0) / rounds;
 
-      start = now_ms ();
+      start = gp_test_now_ms ();
       g_assert_true (gp_basemap_render (store, grid_code, path, GP_BASEMAP_MIN_ZOOM, GP_BASEMAP_MAX_ZOOM,
                                         NULL, NULL, NULL, &stats, &error));
-      again[i] = now_ms () - start;
+      again[i] = gp_test_now_ms () - start;
       g_assert_cmpuint (stats.rendered, ==, 0);
     }
 
   printf ("%s: %u tiles at zoom 14-19, %.2f MB, %.0f tiles/s\n", label, stats.total,
           file_size (path) / 1e6, tiles_per_s);
   what = g_strdup_printf ("%s: whole basemap from nothing", label);
-  report (what, full, rounds);
+  gp_test_bench_report (what, full, rounds);
   g_free (what);
   what = g_strdup_printf ("%s: again, nothing changed", label);
-  report (what, again, rounds);
+  gp_test_bench_report (what, again, rounds);
 }
 
 /* A large grid: a 25 × 20 lattice of buildings 30 m apart, and 5,000
@@ -206,14 +181,14 @@ frame_ms (Scene *scene)
 
   /* Let the map lay itself out for the new view first: not part of the drawing. */
   gp_test_wait_frames (scene->window, 1);
-  start = now_ms ();
+  start = gp_test_now_ms ();
   snapshot = gtk_snapshot_new ();
   GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (scene->window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, 360, 720));
-  return now_ms () - start;
+  return gp_test_now_ms () - start;
 }
 
 static guint
@@ -237,16 +212,16 @@ bench_overlay (GpStore *store)
 
   for (guint i = 0; i < G_N_ELEMENTS (load); i++)
     {
-      double start = now_ms ();
+      double start = gp_test_now_ms ();
 
       g_clear_object (&data);
       data = gp_map_data_load (store, BIG_GRID, &error);
       g_assert_no_error (error);
-      load[i] = now_ms () - start;
+      load[i] = gp_test_now_ms () - start;
     }
   g_assert_cmpuint (gp_map_data_get_buildings (data)->len, ==, BUILDINGS);
   g_assert_cmpuint (gp_map_data_get_incidents (data)->len, ==, INCIDENTS);
-  report ("load the map's data: 500 buildings, 5,000 incidents", load, G_N_ELEMENTS (load));
+  gp_test_bench_report ("load the map's data: 500 buildings, 5,000 incidents", load, G_N_ELEMENTS (load));
 
   scene.window = gtk_window_new ();
   gtk_window_set_decorated (GTK_WINDOW (scene.window), FALSE);
@@ -279,7 +254,7 @@ bench_overlay (GpStore *store)
         }
       what = g_strdup_printf ("  zoom %.1f, panning (%u clusters or markers)", zooms[z],
                               count_clusters (data, zooms[z]));
-      report (what, pan, G_N_ELEMENTS (pan));
+      gp_test_bench_report (what, pan, G_N_ELEMENTS (pan));
 
       /* Zooming: every quarter step regroups the markers. */
       for (guint i = 0; i < G_N_ELEMENTS (regroup); i++)
@@ -289,7 +264,7 @@ bench_overlay (GpStore *store)
         }
       g_free (what);
       what = g_strdup_printf ("  zoom %.1f, first frame after a zoom step", zooms[z]);
-      report (what, regroup, G_N_ELEMENTS (regroup));
+      gp_test_bench_report (what, regroup, G_N_ELEMENTS (regroup));
     }
 
   gtk_window_destroy (GTK_WINDOW (scene.window));

@@ -18,29 +18,6 @@
 
 #define ROUNDS 200
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-report (const char *what,
-        double     *ms,
-        guint       n)
-{
-  double total = 0;
-
-  qsort (ms, n, sizeof *ms, compare_doubles);
-  for (guint i = 0; i < n; i++)
-    total += ms[i];
-  printf ("%-46s median %7.3f ms   p95 %7.3f ms   max %7.3f ms   mean %7.3f ms  (n=%u)\n",
-          what, ms[n / 2], ms[n * 95 / 100], ms[n - 1], total / n, n);
-}
-
 static GpHousehold *
 make_household (guint i)
 {
@@ -70,7 +47,7 @@ bench_single_saves (GpStore *store)
         g_error ("%s", error->message);
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
-  report ("save one household (new, fsync)", ms, ROUNDS);
+  gp_test_bench_report ("save one household (new, fsync)", ms, ROUNDS);
 
   for (guint i = 0; i < ROUNDS; i++)
     {
@@ -85,7 +62,7 @@ bench_single_saves (GpStore *store)
         g_error ("%s", error->message);
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
-  report ("edit one household (new revision, fsync)", ms, ROUNDS);
+  gp_test_bench_report ("edit one household (new revision, fsync)", ms, ROUNDS);
 }
 
 static void
@@ -117,7 +94,7 @@ bench_photo (GpStore *store)
         g_error ("%s", error->message);
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
-  report ("save an incident with a 350 KB photo", ms, G_N_ELEMENTS (ms));
+  gp_test_bench_report ("save an incident with a 350 KB photo", ms, G_N_ELEMENTS (ms));
 }
 
 typedef struct
@@ -166,7 +143,7 @@ bench_async (GpStore *store)
     }
   if (!gp_test_wait_until (all_saved, &state, 120000))
     g_error ("async saves did not finish");
-  report ("main loop's share of an async save", ms, ROUNDS);
+  gp_test_bench_report ("main loop's share of an async save", ms, ROUNDS);
 }
 
 static void
@@ -190,7 +167,7 @@ bench_demo_and_lists (GpStore *store)
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
       g_assert_cmpuint (households->len, ==, 420);
     }
-  report ("load the 420 households of a grid", ms, G_N_ELEMENTS (ms));
+  gp_test_bench_report ("load the 420 households of a grid", ms, G_N_ELEMENTS (ms));
 
   for (guint i = 0; i < G_N_ELEMENTS (ms); i++)
     {
@@ -198,7 +175,7 @@ bench_demo_and_lists (GpStore *store)
       g_assert_cmpint (gp_store_count (store, "household", GP_DEMO_GRID_CODE, NULL), ==, 420);
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
-  report ("count the households of a grid", ms, G_N_ELEMENTS (ms));
+  gp_test_bench_report ("count the households of a grid", ms, G_N_ELEMENTS (ms));
 }
 
 int
