@@ -764,7 +764,18 @@ on_grid_changed (GpAreaPage *self)
   g_clear_object (&self->categories);
   g_clear_pointer (&self->grid_codes, g_strfreev);
   if (store == NULL)
-    return;
+    {
+      /* Logged out: nothing of the last figures stays on screen or map. */
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      set_loading (self, FALSE);
+      self->reload_again = FALSE;
+      g_clear_pointer (&self->stats, gp_stats_free);
+      show_stats (self);
+      g_signal_emit (self, signals[LOADED], 0);
+      return;
+    }
   self->categories = gp_categories_load (store);
 
   grids = gp_store_list (store, "grid", NULL, NULL);
