@@ -83,6 +83,10 @@ struct _GpAreaPage
   AdwPreferencesGroup *hot_spots_group;
   GtkButton           *hot_spots_button;
   AdwPreferencesGroup *summaries_group;
+  AdwActionRow        *daily_row;
+  AdwActionRow        *weekly_row;
+  AdwActionRow        *monthly_row;
+  GDate                summary_date;    /* the last day shown: its day, week, month */
 };
 
 G_DEFINE_FINAL_TYPE (GpAreaPage, gp_area_page, ADW_TYPE_BIN)
@@ -223,6 +227,28 @@ chosen_grids (GpAreaPage *self)
   else if (grid != NULL)
     single[0] = gp_grid_get_code (grid);
   return g_strdupv ((char **) single);
+}
+
+/* The days of the day, week or month that holds @date. */
+static char *
+describe_period (GpPeriod     period,
+                 const GDate *date)
+{
+  GDate first = *date, last;
+  char from[16], to[16];
+
+  if (period == GP_PERIOD_WEEK)
+    g_date_subtract_days (&first, g_date_get_weekday (date) - G_DATE_MONDAY);
+  else if (period == GP_PERIOD_MONTH)
+    g_date_set_day (&first, 1);
+  last = first;
+  if (period == GP_PERIOD_WEEK)
+    g_date_add_days (&last, 6);
+  else if (period == GP_PERIOD_MONTH)
+    g_date_set_day (&last, g_date_get_days_in_month (g_date_get_month (&first), g_date_get_year (&first)));
+  g_date_strftime (from, sizeof from, "%Y-%m-%d", &first);
+  g_date_strftime (to, sizeof to, "%Y-%m-%d", &last);
+  return period == GP_PERIOD_DAY ? g_strdup (from) : g_strdup_printf (_("%s to %s"), from, to);
 }
 
 /* Loading. */
@@ -669,6 +695,17 @@ reload (GpAreaPage *self)
 
   g_date_strftime (from, sizeof from, "%Y-%m-%d", &first);
   g_date_strftime (to, sizeof to, "%Y-%m-%d", &last);
+  self->summary_date = last;
+  {
+    AdwActionRow *rows[] = { self->daily_row, self->weekly_row, self->monthly_row };
+
+    for (GpPeriod period = GP_PERIOD_DAY; period <= GP_PERIOD_MONTH; period++)
+      {
+        g_autofree char *span = describe_period (period, &last);
+
+        adw_action_row_set_subtitle (rows[period], span);
+      }
+  }
   gtk_menu_button_set_label (self->from_button, from);
   gtk_menu_button_set_label (self->to_button, to);
   if (g_date_compare (&first, &last) == 0)
@@ -910,7 +947,8 @@ on_saved (GObject      *source,
  * gp_area_page_save_summary:
  * @path: the PDF; its CSV goes beside it, with ".csv" for ".pdf"
  *
- * Writes a summary of this day, week or month for the grids shown.
+ * Writes a summary of the day, week or month that holds the last day shown,
+ * for the grids shown.
  */
 void
 gp_area_page_save_summary (GpAreaPage *self,
@@ -925,15 +963,13 @@ gp_area_page_save_summary (GpAreaPage *self,
   g_return_if_fail (GP_IS_AREA_PAGE (self));
   g_return_if_fail (path != NULL);
 
-  if (self->store == NULL)
+  if (self->store == NULL || !g_date_valid (&self->summary_date))
     return;
   save = g_new0 (Save, 1);
   save->store = g_object_ref (self->store);
   save->grids = chosen_grids (self);
   save->request.period = period;
-  g_date_clear (&save->request.date, 1);
-  g_date_set_dmy (&save->request.date, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
+  save->request.date = self->summary_date;
   save->request.grids = (const char * const *) save->grids;
   save->request.now = g_date_time_to_unix (now);
   save->pdf = g_str_has_suffix (path, ".pdf") ? g_strdup (path) : g_strconcat (path, ".pdf", NULL);
@@ -974,17 +1010,14 @@ save_summary_action (GtkWidget  *widget,
 {
   GpAreaPage *self = GP_AREA_PAGE (widget);
   GpPeriod period = GP_PERIOD_WEEK;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
   GtkFileChooserNative *chooser;
-  GDate today;
 
+  if (!g_date_valid (&self->summary_date))
+    return;
   gp_period_parse (g_variant_get_string (parameter, NULL), &period);
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
-  name = gp_summary_file_name (period, &today, "pdf");
+  name = gp_summary_file_name (period, &self->summary_date, "pdf");
 
   chooser = gtk_file_chooser_native_new (gp_summary_title (period), GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
@@ -1136,6 +1169,9 @@ gp_area_page_class_init (GpAreaPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpAreaPage, hot_spots_group);
   gtk_widget_class_bind_template_child (widget_class, GpAreaPage, hot_spots_button);
   gtk_widget_class_bind_template_child (widget_class, GpAreaPage, summaries_group);
+  gtk_widget_class_bind_template_child (widget_class, GpAreaPage, daily_row);
+  gtk_widget_class_bind_template_child (widget_class, GpAreaPage, weekly_row);
+  gtk_widget_class_bind_template_child (widget_class, GpAreaPage, monthly_row);
   gtk_widget_class_install_action (widget_class, "area.explain-rate", "u", explain_rate_action);
   gtk_widget_class_install_action (widget_class, "area.step", "(ss)", step_action);
   gtk_widget_class_install_action (widget_class, "area.save-summary", "s", save_summary_action);
@@ -1147,6 +1183,7 @@ gp_area_page_init (GpAreaPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_date_clear (&self->summary_date, 1);
 }
 
 GtkWidget *
