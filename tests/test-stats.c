@@ -567,6 +567,85 @@ test_index_follows (Fixture       *fixture,
   g_assert_true (json_object_equal (before, after));
 }
 
+/* Figures computed again in the same process are the same: the queries
+ * built at run time (with their grids) are cached and found again. */
+static void
+test_in_process (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  const char *grids[] = { "G1", "G2", NULL };
+  GpStatsQuery query = { 0 };
+  g_autoptr(GDateTime) now = day_time ("10-09 16:00");
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  query.grids = grids;
+  query.from = g_date_time_to_unix (day_time ("10-05 00:00"));
+  query.to = g_date_time_to_unix (day_time ("10-12 00:00"));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GpStats) stats = gp_stats_compute (store, &query, g_date_time_to_unix (now), &error);
+      g_autoptr(JsonObject) json = NULL;
+
+      g_assert_no_error (error);
+      json = gp_stats_to_json (stats, 8 * 3600);
+      if (first == NULL)
+        first = g_steal_pointer (&json);
+      else
+        g_assert_true (json_object_equal (first, json));
+      /* Other grids in between: other statements. */
+      grids[1] = i % 2 ? "G2" : "G3";
+    }
+  g_assert_cmpint (json_object_get_int_member (first, "reported"), ==, 9);
+}
+
+/* A suspended case's deadline moves with the clock: it is not "past its
+ * deadline" however long it stays suspended, and the board shows it
+ * paused. */
+static void
+test_suspended_not_due (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  g_autoptr(GpIncident) incident = gp_incident_new ();
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) reported = g_date_time_add_hours (now, -2);
+  const char *steps[] = { GP_ACTION_REGISTER, GP_ACTION_DISPATCH, GP_ACTION_SUSPEND, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpStats) stats = NULL;
+  GpStatsQuery query = { 0 };
+  const char * const grids[] = { "G1", NULL };
+
+  g_object_set (incident, "grid", "G1", "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
+                "reported-at", reported, "grade", "B", NULL);
+  g_ptr_array_add (documents, g_object_ref (incident));
+  for (guint i = 0; steps[i] != NULL; i++)
+    {
+      GpEvent *event = gp_event_new (gp_document_get_id (GP_DOCUMENT (incident)));
+      g_autoptr(GDateTime) at = g_date_time_add_minutes (reported, 5 + 10 * i);
+
+      g_object_set (event, "grid", "G1", "action", steps[i], "actor", "li", "role", GP_ROLE_LEADER, "at", at,
+                    "target", "wang", "reason", "等待管线单位", NULL);
+      g_ptr_array_add (documents, event);
+    }
+  g_assert_true (gp_store_save_all (store, documents, GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+
+  /* Thirty days on, still suspended. */
+  query.grids = grids;
+  query.from = g_date_time_to_unix (reported);
+  query.to = query.from + 31 * 86400;
+  stats = gp_stats_compute (store, &query, query.from + 30 * 86400, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats->rates[GP_RATE_CLOSED].denominator, ==, 0);
+  for (guint i = 0; i < stats->overdue->len; i++)
+    g_assert_cmpstr (((GpBoardCase *) g_ptr_array_index (stats->overdue, i))->incident, !=,
+                     gp_document_get_id (GP_DOCUMENT (incident)));
+}
+
 /* Wrong dates are refused in words; the store is not touched. */
 static void
 test_bad_input (Fixture       *fixture,
@@ -793,6 +872,8 @@ main (int   argc,
   ADD ("/stats/hot-spots", test_hot_spots);
   ADD ("/stats/index-follows", test_index_follows);
   ADD ("/stats/bad-input", test_bad_input);
+  ADD ("/stats/in-process", test_in_process);
+  ADD ("/stats/suspended-not-due", test_suspended_not_due);
   ADD ("/stats/summary", test_summary);
   ADD ("/stats/summary-periods", test_summary_periods);
   ADD ("/stats/summary-errors", test_summary_errors);

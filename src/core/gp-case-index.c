@@ -185,12 +185,28 @@ policy_for (GpStore    *self,
   return policy;
 }
 
-static Row *
-fold (GpStore    *self,
-      GHashTable *policies,
-      const char *incident_id)
+/* A deleted or missing incident, or one whose documents this version
+ * cannot read, is a row to drop; a store that cannot be read stops the
+ * update, so that no case drops out of the figures for a busy moment. */
+static gboolean
+store_failed (GError  **local_error,
+              GError  **error)
 {
-  g_autoptr(GpDocument) document = gp_store_load (self, incident_id, NULL);
+  if (*local_error == NULL || (*local_error)->domain != GP_STORE_ERROR ||
+      (*local_error)->code == GP_STORE_ERROR_NOT_FOUND)
+    return FALSE;
+  g_propagate_error (error, g_steal_pointer (local_error));
+  return TRUE;
+}
+
+static Row *
+fold (GpStore     *self,
+      GHashTable  *policies,
+      const char  *incident_id,
+      GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GpDocument) document = gp_store_load (self, incident_id, &local_error);
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GpCase) c = NULL;
   GpIncident *incident;
@@ -201,14 +217,26 @@ fold (GpStore    *self,
   const char *description;
 
   row->incident = g_strdup (incident_id);
+  if (store_failed (&local_error, error))
+    {
+      row_free (row);
+      return NULL;
+    }
   if (document == NULL || !GP_IS_INCIDENT (document) || gp_incident_get_grid (GP_INCIDENT (document)) == NULL)
     {
       row->gone = TRUE;
       return row;
     }
   incident = GP_INCIDENT (document);
+  events = gp_store_load_by (self, "event", GP_STORE_REF_INCIDENT, incident_id, &local_error);
+  if (store_failed (&local_error, error))
+    {
+      row_free (row);
+      return NULL;
+    }
+  if (events == NULL)
+    g_message ("Incident %s has events this version cannot read: left out of the area's figures", incident_id);
   policy = policy_for (self, policies, gp_incident_get_grid (incident));
-  events = gp_store_load_by (self, "event", GP_STORE_REF_INCIDENT, incident_id, NULL);
   if (policy == NULL || events == NULL)
     {
       row->gone = TRUE;
@@ -248,7 +276,8 @@ fold (GpStore    *self,
   row->allowed = c->allowed;
   row->used_before = c->used_before;
   row->running_since = c->running_since;
-  row->deadline = c->deadline;
+  /* Suspended, the deadline moves with the clock: readers work it out. */
+  row->deadline = c->state == GP_STATE_SUSPENDED ? 0 : c->deadline;
   return row;
 }
 
@@ -358,31 +387,18 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char **) a, *(const char **) b);
 }
 
-/**
- * gp_case_index_update:
- * @n_folded: (out) (optional): how many cases were folded again
- *
- * Brings the case table up to date with the documents: folds again the
- * incidents whose documents or events changed since the last update, all
- * of them after a change of grading scheme or grid. One update runs at a
- * time; a second caller waits and then finds little to do.
- */
-gboolean
-gp_case_index_update (GpStore  *self,
-                      guint    *n_folded,
-                      GError  **error)
+static gboolean
+update_locked (GpStore  *self,
+               guint    *n_folded,
+               GError  **error)
 {
   g_autoptr(GHashTable) incidents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_policy);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   g_autoptr(GPtrArray) ids = NULL;
-  g_autoptr(GMutexLocker) locker = NULL;
   gboolean everything = FALSE, ok;
   gint64 since, last_seq = 0;
 
-  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->cases_lock);
   if (n_folded != NULL)
     *n_folded = 0;
 
@@ -417,7 +433,11 @@ gp_case_index_update (GpStore  *self,
   g_ptr_array_sort (ids, compare_strings);
   for (guint i = 0; i < ids->len; i++)
     {
-      g_ptr_array_add (rows, fold (self, policies, g_ptr_array_index (ids, i)));
+      Row *row = fold (self, policies, g_ptr_array_index (ids, i), error);
+
+      if (row == NULL)
+        return FALSE;
+      g_ptr_array_add (rows, row);
       if (rows->len == BATCH && i + 1 < ids->len)
         {
           if (!write_rows (self, rows, everything && i + 1 == BATCH, -1, error))
@@ -434,6 +454,56 @@ gp_case_index_update (GpStore  *self,
 }
 
 /**
+ * gp_case_index_update:
+ * @n_folded: (out) (optional): how many cases were folded again
+ *
+ * Brings the case table up to date with the documents: folds again the
+ * incidents whose documents or events changed since the last update, all
+ * of them after a change of grading scheme or grid. One update runs at a
+ * time; a second caller waits and then finds little to do.
+ */
+gboolean
+gp_case_index_update (GpStore  *self,
+                      guint    *n_folded,
+                      GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+
+  locker = g_mutex_locker_new (&self->cases_lock);
+  return update_locked (self, n_folded, error);
+}
+
+/**
+ * gp_case_index_begin_read:
+ *
+ * Brings the case table up to date and keeps it so until
+ * gp_case_index_end_read(): no update or rebuild runs in between, so a
+ * reader never sees a table half refolded.
+ */
+gboolean
+gp_case_index_begin_read (GpStore  *self,
+                          GError  **error)
+{
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+
+  g_mutex_lock (&self->cases_lock);
+  if (update_locked (self, NULL, error))
+    return TRUE;
+  g_mutex_unlock (&self->cases_lock);
+  return FALSE;
+}
+
+void
+gp_case_index_end_read (GpStore *self)
+{
+  g_return_if_fail (GP_IS_STORE (self));
+
+  g_mutex_unlock (&self->cases_lock);
+}
+
+/**
  * gp_case_index_rebuild:
  *
  * Drops the case table's rows and folds every case again.
@@ -442,14 +512,14 @@ gboolean
 gp_case_index_rebuild (GpStore  *self,
                        GError  **error)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
   gboolean ok;
 
   g_return_val_if_fail (GP_IS_STORE (self), FALSE);
 
-  g_mutex_lock (&self->cases_lock);
+  locker = g_mutex_locker_new (&self->cases_lock);
   g_rec_mutex_lock (&self->writer->lock);
   ok = gp_db_exec (self->writer, "UPDATE meta SET value = 0 WHERE key = 'cases_seq'", error);
   g_rec_mutex_unlock (&self->writer->lock);
-  g_mutex_unlock (&self->cases_lock);
-  return ok && gp_case_index_update (self, NULL, error);
+  return ok && update_locked (self, NULL, error);
 }

@@ -14,5 +14,8 @@ gboolean gp_case_index_update  (GpStore  *store,
                                 GError  **error);
 gboolean gp_case_index_rebuild (GpStore  *store,
                                 GError  **error);
+gboolean gp_case_index_begin_read (GpStore *store,
+                                   GError **error);
+void     gp_case_index_end_read   (GpStore *store);
 
 G_END_DECLS

@@ -462,13 +462,15 @@ compute_workers (Ctx      *ctx,
                  GpStats  *stats,
                  GError  **error)
 {
-  g_autoptr(GHashTable) workers = g_hash_table_new (g_str_hash, g_str_equal);
+  /* Keyed by each figures' own name, which they free. */
+  g_autoptr(GHashTable) workers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) worker_free);
   g_autoptr(GpDbStmt) handled = NULL;
   g_autoptr(GpDbStmt) patrols = NULL;
   g_autoptr(GPtrArray) reporters = NULL;
   GHashTableIter iter;
   gpointer value;
-  gboolean row = FALSE;
+  gboolean row = FALSE, ok = TRUE;
 
   reporters = count_by (ctx, "reporter", error);
   if (reporters == NULL)
@@ -485,10 +487,10 @@ compute_workers (Ctx      *ctx,
                      " AND handler IS NOT NULL AND %W GROUP BY 1", "grid", "handler = :worker", error);
   if (handled == NULL)
     return FALSE;
-  while (gp_db_step (ctx->store->reader, handled, &row, error) && row)
+  while ((ok = gp_db_step (ctx->store->reader, handled, &row, error)) && row)
     worker_figures (workers, (const char *) sqlite3_column_text (handled, 0))->handled =
       sqlite3_column_int64 (handled, 1);
-  if (row)
+  if (!ok)
     return FALSE;
 
   /* Patrols started in the period, with the checkpoints their routes plan. */
@@ -503,7 +505,7 @@ compute_workers (Ctx      *ctx,
                      "p.grid", "json_extract (p.body, '$.worker') = :worker", error);
   if (patrols == NULL)
     return FALSE;
-  while (gp_db_step (ctx->store->reader, patrols, &row, error) && row)
+  while ((ok = gp_db_step (ctx->store->reader, patrols, &row, error)) && row)
     {
       const char *name = (const char *) sqlite3_column_text (patrols, 0);
       GpWorkerFigures *figures;
@@ -516,12 +518,15 @@ compute_workers (Ctx      *ctx,
       figures->checkpoints_reached += sqlite3_column_int (patrols, 2);
       figures->checkpoints_planned += sqlite3_column_int (patrols, 3);
     }
-  if (row)
+  if (!ok)
     return FALSE;
 
   g_hash_table_iter_init (&iter, workers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (stats->workers, value);
+    {
+      g_ptr_array_add (stats->workers, value);
+      g_hash_table_iter_steal (&iter);
+    }
   g_ptr_array_sort (stats->workers, by_worker_name);
   return TRUE;
 }
@@ -595,7 +600,7 @@ compute_board (Ctx      *ctx,
 {
   g_autoptr(GHashTable) policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_policy);
   g_autoptr(GpDbStmt) stmt = NULL;
-  gboolean row = FALSE;
+  gboolean row = FALSE, ok = TRUE;
 
   stmt = prepare (ctx,
                   "SELECT incident, title, category, grid, level, owner, reporter, state, reported_at,"
@@ -605,7 +610,7 @@ compute_board (Ctx      *ctx,
                   "grid", CASE_WORKER, error);
   if (stmt == NULL)
     return FALSE;
-  while (gp_db_step (ctx->store->reader, stmt, &row, error) && row)
+  while ((ok = gp_db_step (ctx->store->reader, stmt, &row, error)) && row)
     {
       const char *state_name = (const char *) sqlite3_column_text (stmt, 7);
       const char *owner = (const char *) sqlite3_column_text (stmt, 5);
@@ -676,7 +681,7 @@ compute_board (Ctx      *ctx,
       else
         board_case_free (entry);
     }
-  if (row)
+  if (!ok)
     return FALSE;
   g_ptr_array_sort (stats->overdue, board_order);
   g_ptr_array_sort (stats->todo, todo_order);
@@ -719,20 +724,20 @@ compute_hot_spots (Ctx      *ctx,
   g_autoptr(GpDbStmt) stmt = NULL;
   GHashTableIter iter;
   gpointer value;
-  gboolean row = FALSE;
+  gboolean row = FALSE, ok = TRUE;
 
   stmt = prepare (ctx, "SELECT lat, lon, category FROM cases WHERE %G AND " REPORTED_IN
                   " AND lat IS NOT NULL AND state != 'void' AND %W", "grid", CASE_WORKER, error);
   if (stmt == NULL)
     return FALSE;
-  while (gp_db_step (ctx->store->reader, stmt, &row, error) && row)
+  while ((ok = gp_db_step (ctx->store->reader, stmt, &row, error)) && row)
     {
       const char *category = (const char *) sqlite3_column_text (stmt, 2);
       gint64 x, y, key;
       Cell *cell;
 
       gp_stats_cell_of (sqlite3_column_double (stmt, 0), sqlite3_column_double (stmt, 1), &x, &y);
-      key = (y << 32) ^ (x & 0xffffffff);
+      key = (gint64) (((guint64) y << 32) ^ ((guint64) x & 0xffffffff));
       cell = g_hash_table_lookup (cells, &key);
       if (cell == NULL)
         {
@@ -747,7 +752,7 @@ compute_hot_spots (Ctx      *ctx,
         g_hash_table_insert (cell->categories, g_strdup (category),
                              GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (cell->categories, category)) + 1));
     }
-  if (row)
+  if (!ok)
     return FALSE;
 
   g_hash_table_iter_init (&iter, cells);
@@ -844,7 +849,7 @@ gp_stats_compute (GpStore             *store,
   g_return_val_if_fail (GP_IS_STORE (store), NULL);
   g_return_val_if_fail (query != NULL && query->from <= query->to, NULL);
 
-  if (!gp_case_index_update (store, NULL, error))
+  if (!gp_case_index_begin_read (store, error))
     return NULL;
 
   stats->from = query->from;
@@ -866,6 +871,7 @@ gp_stats_compute (GpStore             *store,
        compute_hot_spots (&ctx, stats, error) && compute_households (&ctx, stats, error);
   gp_db_exec (store->reader, ok ? "COMMIT" : "ROLLBACK", NULL);
   g_rec_mutex_unlock (&store->reader->lock);
+  gp_case_index_end_read (store);
 
   return ok ? g_steal_pointer (&stats) : NULL;
 }
@@ -1069,7 +1075,7 @@ gp_stats_list_rows (GpStore             *store,
 
   g_return_val_if_fail (GP_IS_STORE (store), NULL);
 
-  if (!gp_case_index_update (store, NULL, error))
+  if (!gp_case_index_begin_read (store, error))
     return NULL;
 
   g_rec_mutex_lock (&store->reader->lock);
@@ -1110,6 +1116,7 @@ gp_stats_list_rows (GpStore             *store,
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
   g_rec_mutex_unlock (&store->reader->lock);
+  gp_case_index_end_read (store);
 
   if (local_error != NULL)
     {

@@ -233,7 +233,7 @@ gp_db_open (const char  *path,
 
   sqlite3_extended_result_codes (db->handle, TRUE);
   sqlite3_busy_timeout (db->handle, 5000);
-  db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+  db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           finalize_statement);
   g_rec_mutex_init (&db->lock);
 
@@ -259,8 +259,9 @@ gp_db_close (GpDb *db)
   g_free (db);
 }
 
-/* Statements are keyed by their SQL text, which callers pass as string
- * literals, so each is compiled once per connection. */
+/* Statements are keyed by a copy of their SQL text, so each is compiled
+ * once per connection; queries built at run time (the area's figures,
+ * with their grids) are kept the same way. */
 GpDbStmt *
 gp_db_prepare (GpDb        *db,
                const char  *sql,
@@ -279,7 +280,7 @@ gp_db_prepare (GpDb        *db,
       return NULL;
     }
 
-  g_hash_table_insert (db->statements, (gpointer) sql, stmt);
+  g_hash_table_insert (db->statements, g_strdup (sql), stmt);
   return stmt;
 }
 

@@ -59,6 +59,7 @@ struct _GpAreaPage
   GCancellable        *cancellable;
   guint                reload_id;
   gboolean             loading;
+  gboolean             saving;
   gboolean             reload_again;
   gboolean             stale;           /* the store changed while hidden */
   char                *message;         /* the last save or failure, for tests */
@@ -260,6 +261,8 @@ typedef struct
   GStrv        grids;
   char        *worker;
   gint64       now;
+  GDate        first;
+  GDate        last;
 } Load;
 
 static void
@@ -279,7 +282,14 @@ load_thread (GTask        *task,
 {
   Load *load = task_data;
   GError *error = NULL;
-  GpStats *stats = gp_stats_compute (load->store, &load->query, load->now, &error);
+  g_autoptr(GpPolicy) policy = gp_incidents_load_policy (load->store, load->grids[0], NULL);
+  int offset = policy ? gp_policy_get_utc_offset (policy) : 8 * 3600;
+  GpStats *stats;
+
+  /* Days in the calendar's time zone, as the summaries count them. */
+  gp_period_bounds (GP_PERIOD_DAY, &load->first, offset, &load->query.from, NULL);
+  gp_period_bounds (GP_PERIOD_DAY, &load->last, offset, NULL, &load->query.to);
+  stats = gp_stats_compute (load->store, &load->query, load->now, &error);
 
   if (stats == NULL)
     g_task_return_error (task, error);
@@ -623,7 +633,15 @@ set_loading (GpAreaPage *self,
              gboolean    loading)
 {
   self->loading = loading;
-  gtk_spinner_set_spinning (self->spinner, loading);
+  gtk_spinner_set_spinning (self->spinner, self->loading || self->saving);
+}
+
+static void
+set_saving (GpAreaPage *self,
+            gboolean    saving)
+{
+  self->saving = saving;
+  gtk_spinner_set_spinning (self->spinner, self->loading || self->saving);
 }
 
 static void
@@ -682,13 +700,8 @@ reload (GpAreaPage *self)
   if (!is_leader (self))
     load->worker = g_steal_pointer (&user);
   chosen_days (self, &first, &last);
-  {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-    int offset = (int) (g_date_time_get_utc_offset (now) / G_USEC_PER_SEC);
-
-    gp_period_bounds (GP_PERIOD_DAY, &first, offset, &load->query.from, NULL);
-    gp_period_bounds (GP_PERIOD_DAY, &last, offset, NULL, &load->query.to);
-  }
+  load->first = first;
+  load->last = last;
   load->query.grids = (const char * const *) load->grids;
   load->query.worker = load->worker;
   load->query.not_visited_days = g_settings_get_int (gp_context_get_settings (self->context), "coverage-days");
@@ -931,16 +944,14 @@ on_saved (GObject      *source,
   g_autofree char *pdf_name = g_path_get_basename (save->pdf);
   g_autofree char *csv_name = g_path_get_basename (save->csv);
 
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   g_free (self->message);
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    self->message = g_strdup_printf (_("Saved %s and %s."), pdf_name, csv_name);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    self->message = NULL;
-  else
-    self->message = g_strdup (error->message);
-  set_loading (self, FALSE);
-  if (self->message != NULL)
-    adw_preferences_group_set_description (self->summaries_group, self->message);
+  self->message = error == NULL ? g_strdup_printf (_("Saved %s and %s."), pdf_name, csv_name)
+                                : g_strdup (error->message);
+  set_saving (self, FALSE);
+  adw_preferences_group_set_description (self->summaries_group, self->message);
 }
 
 /**
@@ -976,7 +987,10 @@ gp_area_page_save_summary (GpAreaPage *self,
   stem = g_strndup (save->pdf, strlen (save->pdf) - strlen (".pdf"));
   save->csv = g_strconcat (stem, ".csv", NULL);
 
-  set_loading (self, TRUE);
+  if (self->saving)
+    return;
+  set_saving (self, TRUE);
+  g_clear_pointer (&self->message, g_free);
   adw_preferences_group_set_description (self->summaries_group, _("Writing the summary…"));
   task = g_task_new (self, self->cancellable, on_saved, NULL);
   g_task_set_task_data (task, save, (GDestroyNotify) save_free);
@@ -1045,7 +1059,7 @@ gp_area_page_get_loading (GpAreaPage *self)
 {
   g_return_val_if_fail (GP_IS_AREA_PAGE (self), FALSE);
 
-  return self->loading || self->reload_id != 0;
+  return self->loading || self->saving || self->reload_id != 0;
 }
 
 const char *
