@@ -49,6 +49,9 @@ typedef struct
   gboolean has_position;
   double  lat, lon;
   char   *title;
+  char   *building;
+  char   *address;
+  char   *thumbnail;
   gint64  reported_at, response_due, responded_at, registered_at;
   gint64  handled_at, closed_at, evaluated_at;
   char   *satisfaction;
@@ -69,6 +72,9 @@ row_free (Row *row)
   g_free (row->owner);
   g_free (row->level);
   g_free (row->title);
+  g_free (row->building);
+  g_free (row->address);
+  g_free (row->thumbnail);
   g_free (row->satisfaction);
   g_free (row);
 }
@@ -263,6 +269,15 @@ fold (GpStore     *self,
     }
   description = gp_incident_get_description (incident);
   row->title = g_strdup (description && *description ? description : NULL);
+  row->building = g_strdup (gp_incident_get_building (incident));
+  row->address = g_strdup (gp_incident_get_address (incident));
+  {
+    JsonArray *photos = gp_document_get_array_member (document, "photos");
+
+    if (photos != NULL && json_array_get_length (photos) > 0 &&
+        JSON_NODE_HOLDS_OBJECT (json_array_get_element (photos, 0)))
+      row->thumbnail = g_strdup (gp_json_get_string (json_array_get_object_element (photos, 0), "thumbnail"));
+  }
   row->reported_at = c->reported_at;
   row->response_due = c->response_due;
   row->responded_at = c->responded_at;
@@ -324,9 +339,9 @@ write_rows (GpStore    *self,
                             "INSERT OR REPLACE INTO cases (incident, grid, category, source, reporter, handler, owner,"
                             " level, state, round, lat, lon, title, reported_at, response_due, responded_at,"
                             " registered_at, handled_at, closed_at, evaluated_at, satisfaction, resolved, clock,"
-                            " allowed, used_before, running_since, deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                            " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
-                            " ?25, ?26, ?27)", error);
+                            " allowed, used_before, running_since, deadline, building, address, thumbnail) VALUES (?1, ?2,"
+                            " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+                            " ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)", error);
       if (!(ok = stmt != NULL))
         break;
       bind_text (stmt, 1, row->incident);
@@ -359,6 +374,9 @@ write_rows (GpStore    *self,
       sqlite3_bind_int64 (stmt, 25, row->used_before);
       sqlite3_bind_int64 (stmt, 26, row->running_since);
       sqlite3_bind_int64 (stmt, 27, row->deadline);
+      bind_text (stmt, 28, row->building);
+      bind_text (stmt, 29, row->address);
+      bind_text (stmt, 30, row->thumbnail);
       ok = gp_db_step_done (self->writer, stmt, error);
     }
   if (ok && last_seq >= 0)

@@ -1,8 +1,9 @@
 /* gp-incident-item.c
  *
- * Lists load every incident of a grid with one query for the incidents,
- * one for their events and one for the buildings, and fold each case in
- * memory: no query per row. Loading runs in a worker thread.
+ * Lists load every incident of a grid with one query on the case table,
+ * where each case's fold is kept (gp-case-index.c), and one for the
+ * buildings' names: no query per row, no fold unless a case changed.
+ * Loading runs in a worker thread.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +17,7 @@
 #include "gp-geo.h"
 #include "gp-incidents.h"
 #include "gp-json.h"
+#include "gp-stats.h"
 #include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
@@ -149,23 +151,12 @@ gp_incident_items_mark_sent (GPtrArray *items,
     }
 }
 
-static int
-newest_first (gconstpointer a,
-              gconstpointer b)
-{
-  GpIncidentItem *x = *(GpIncidentItem **) a;
-  GpIncidentItem *y = *(GpIncidentItem **) b;
-
-  if (x->reported_at != y->reported_at)
-    return x->reported_at > y->reported_at ? -1 : 1;
-  return g_strcmp0 (x->id, y->id);
-}
-
 /**
  * gp_incident_items_load:
  * @now: UNIX time the cases' clocks are read at
  *
- * Every incident of a grid, newest first, with its case folded at @now.
+ * Every incident of a grid, newest first, where its case stands at @now:
+ * one query on the case table (gp-case-index.c), brought up to date first.
  *
  * Returns: (transfer full) (element-type GpIncidentItem):
  */
@@ -175,84 +166,49 @@ gp_incident_items_load (GpStore     *store,
                         gint64       now,
                         GError     **error)
 {
-  g_autoptr(GPtrArray) incidents = NULL;
-  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
   g_autoptr(GPtrArray) buildings = NULL;
-  g_autoptr(GpPolicy) policy = NULL;
   g_autoptr(GpCategories) categories = NULL;
-  g_autoptr(GHashTable) by_incident = NULL;
   g_autoptr(GHashTable) building_names = NULL;
   GPtrArray *items;
 
   g_return_val_if_fail (GP_IS_STORE (store), NULL);
 
-  policy = gp_incidents_load_policy (store, grid_code, error);
-  if (policy == NULL ||
-      (incidents = gp_store_load_all (store, "incident", grid_code, error)) == NULL ||
-      (events = gp_store_load_all (store, "event", grid_code, error)) == NULL ||
+  if ((cases = gp_stats_list_cases (store, grid_code, now, error)) == NULL ||
       (buildings = gp_store_list (store, "building", grid_code, error)) == NULL)
     return NULL;
   categories = gp_categories_load (store);
 
-  by_incident = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < events->len; i++)
-    {
-      GpEvent *event = g_ptr_array_index (events, i);
-      GPtrArray *list = g_hash_table_lookup (by_incident, gp_event_get_incident (event));
-
-      if (list == NULL)
-        {
-          list = g_ptr_array_new ();
-          g_hash_table_insert (by_incident, (gpointer) gp_event_get_incident (event), list);
-        }
-      g_ptr_array_add (list, event);
-    }
   building_names = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < buildings->len; i++)
     g_hash_table_insert (building_names, (gpointer) gp_json_get_string (g_ptr_array_index (buildings, i), "_id"),
                          (gpointer) gp_json_get_string (g_ptr_array_index (buildings, i), "name"));
 
-  items = g_ptr_array_new_full (incidents->len, g_object_unref);
-  for (guint i = 0; i < incidents->len; i++)
+  items = g_ptr_array_new_full (cases->len, g_object_unref);
+  for (guint i = 0; i < cases->len; i++)
     {
-      GpIncident *incident = g_ptr_array_index (incidents, i);
-      const char *id = gp_document_get_id (GP_DOCUMENT (incident));
-      g_autoptr(GpCase) c = gp_case_fold (incident, g_hash_table_lookup (by_incident, id), policy, now);
+      GpBoardCase *c = g_ptr_array_index (cases, i);
       GpIncidentItem *item = g_object_new (GP_TYPE_INCIDENT_ITEM, NULL);
       const GpCategory *category = gp_categories_lookup (categories, c->category);
-      const char *description = gp_incident_get_description (incident);
-      const char *building = gp_incident_get_building (incident);
-      JsonArray *photos = gp_document_get_array_member (GP_DOCUMENT (incident), "photos");
 
-      item->id = g_strdup (id);
+      item->id = g_strdup (c->incident);
       item->category = g_strdup (c->category);
       item->category_label = g_strdup (category ? category->label : c->category);
-      item->title = g_strdup (description && *description ? description : item->category_label);
-      item->place = g_strdup (building ? g_hash_table_lookup (building_names, building) : NULL);
+      item->title = g_strdup (c->title ? c->title : item->category_label);
+      item->place = g_strdup (c->building ? g_hash_table_lookup (building_names, c->building) : NULL);
       if (item->place == NULL)
-        item->place = g_strdup (gp_incident_get_address (incident));
-      item->reporter = g_strdup (gp_incident_get_reporter (incident));
-      if (photos != NULL && json_array_get_length (photos) > 0)
-        item->thumbnail = g_strdup (gp_json_get_string (json_array_get_object_element (photos, 0), "thumbnail"));
-      {
-        JsonObject *geometry = gp_document_get_geometry (GP_DOCUMENT (incident));
-        GpGeoPoint point;
-
-        if (geometry != NULL && g_strcmp0 (gp_json_get_string (geometry, "type"), "Point") == 0 &&
-            gp_geo_position_parse (json_object_get_member (geometry, "coordinates"), &point, NULL))
-          {
-            item->has_position = TRUE;
-            item->latitude = point.lat;
-            item->longitude = point.lon;
-          }
-      }
+        item->place = g_strdup (c->address);
+      item->reporter = g_strdup (c->reporter);
+      item->thumbnail = g_strdup (c->thumbnail);
+      item->has_position = c->has_position;
+      item->latitude = c->lat;
+      item->longitude = c->lon;
       item->reported_at = c->reported_at;
       item->deadline = c->deadline;
       item->state = c->state;
       item->warning = c->warning;
       g_ptr_array_add (items, item);
     }
-  g_ptr_array_sort (items, newest_first);
   return items;
 }
 

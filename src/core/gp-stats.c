@@ -60,6 +60,9 @@ board_case_free (GpBoardCase *entry)
   g_free (entry->level);
   g_free (entry->owner);
   g_free (entry->reporter);
+  g_free (entry->building);
+  g_free (entry->address);
+  g_free (entry->thumbnail);
   g_free (entry);
 }
 
@@ -75,6 +78,9 @@ board_case_copy (const GpBoardCase *entry)
   copy->level = g_strdup (entry->level);
   copy->owner = g_strdup (entry->owner);
   copy->reporter = g_strdup (entry->reporter);
+  copy->building = g_strdup (entry->building);
+  copy->address = g_strdup (entry->address);
+  copy->thumbnail = g_strdup (entry->thumbnail);
   return copy;
 }
 
@@ -593,6 +599,79 @@ is_todo (const GpStatsQuery *query,
 
 /* The open cases now: the overdue board and the to-do. Their warnings are
  * read at :now, from what the case table keeps of their clocks. */
+#define CASE_COLUMNS \
+  "incident, title, category, grid, level, owner, reporter, state, reported_at, response_due, clock, allowed," \
+  " used_before, running_since, deadline, lat, lon, building, address, thumbnail"
+
+/* One case of a `SELECT CASE_COLUMNS`, its warning read at :now. */
+static GpBoardCase *
+read_case (Ctx          *ctx,
+           GHashTable   *policies,
+           sqlite3_stmt *stmt)
+{
+  const char *state_name = (const char *) sqlite3_column_text (stmt, 7);
+  const char *clock = (const char *) sqlite3_column_text (stmt, 10);
+  gint64 allowed = sqlite3_column_int64 (stmt, 11);
+  gint64 running_since = sqlite3_column_int64 (stmt, 13);
+  GpBoardCase *entry = g_new0 (GpBoardCase, 1);
+  GpPolicy *policy;
+
+#define TEXT(i) g_strdup ((const char *) sqlite3_column_text (stmt, i))
+  entry->incident = TEXT (0);
+  entry->title = TEXT (1);
+  entry->category = TEXT (2);
+  entry->grid = TEXT (3);
+  entry->level = TEXT (4);
+  entry->owner = TEXT (5);
+  entry->reporter = TEXT (6);
+  entry->building = TEXT (17);
+  entry->address = TEXT (18);
+  entry->thumbnail = TEXT (19);
+#undef TEXT
+  entry->state = GP_STATE_REPORTED;
+  for (guint i = 0; i < GP_N_STATES; i++)
+    if (g_strcmp0 (gp_state_to_string (i), state_name) == 0)
+      entry->state = i;
+  entry->reported_at = sqlite3_column_int64 (stmt, 8);
+  entry->has_position = sqlite3_column_type (stmt, 15) != SQLITE_NULL;
+  entry->lat = sqlite3_column_double (stmt, 15);
+  entry->lon = sqlite3_column_double (stmt, 16);
+  entry->warning = GP_WARNING_NONE;
+  entry->deadline = sqlite3_column_int64 (stmt, 14);
+
+  /* The warning as the workflow's fold gives it (gp-workflow.c). */
+  policy = policy_for (ctx, policies, entry->grid);
+  if (policy != NULL && entry->state == GP_STATE_REPORTED)
+    {
+      gint64 due = sqlite3_column_int64 (stmt, 9);
+      gint64 limit = due - entry->reported_at, elapsed = ctx->now - entry->reported_at;
+
+      entry->deadline = due;
+      entry->warning = elapsed >= limit ? GP_WARNING_RED
+                     : elapsed >= gp_policy_get_yellow_threshold (policy) * limit ? GP_WARNING_YELLOW
+                     : GP_WARNING_GREEN;
+    }
+  else if (policy != NULL && allowed > 0 &&
+           (entry->state == GP_STATE_REGISTERED || entry->state == GP_STATE_DISPATCHED ||
+            entry->state == GP_STATE_ACCEPTED || entry->state == GP_STATE_IN_PROGRESS ||
+            entry->state == GP_STATE_SUSPENDED))
+    {
+      gint64 used = sqlite3_column_int64 (stmt, 12);
+
+      if (running_since != 0)
+        used += gp_policy_clock_between (policy, clock, running_since, ctx->now);
+      entry->warning = used >= allowed ? GP_WARNING_RED
+                     : used >= gp_policy_get_yellow_threshold (policy) * allowed ? GP_WARNING_YELLOW
+                     : GP_WARNING_GREEN;
+      entry->paused = entry->state == GP_STATE_SUSPENDED;
+      if (entry->paused)
+        entry->deadline = used < allowed ? gp_policy_clock_add (policy, clock, ctx->now, allowed - used) : 0;
+    }
+  return entry;
+}
+
+/* The open cases now: the overdue board and the to-do. Their warnings are
+ * read at :now, from what the case table keeps of their clocks. */
 static gboolean
 compute_board (Ctx      *ctx,
                GpStats  *stats,
@@ -603,8 +682,7 @@ compute_board (Ctx      *ctx,
   gboolean row = FALSE, ok = TRUE;
 
   stmt = prepare (ctx,
-                  "SELECT incident, title, category, grid, level, owner, reporter, state, reported_at,"
-                  " response_due, clock, allowed, used_before, running_since, deadline, lat, lon"
+                  "SELECT " CASE_COLUMNS
                   " FROM cases WHERE %G AND state IN ('reported', 'registered', 'dispatched', 'accepted',"
                   " 'in_progress', 'suspended', 'handled', 'callback', 'satisfied') AND %W",
                   "grid", CASE_WORKER, error);
@@ -612,69 +690,9 @@ compute_board (Ctx      *ctx,
     return FALSE;
   while ((ok = gp_db_step (ctx->store->reader, stmt, &row, error)) && row)
     {
-      const char *state_name = (const char *) sqlite3_column_text (stmt, 7);
-      const char *owner = (const char *) sqlite3_column_text (stmt, 5);
-      const char *grid = (const char *) sqlite3_column_text (stmt, 3);
-      const char *clock = (const char *) sqlite3_column_text (stmt, 10);
-      gint64 allowed = sqlite3_column_int64 (stmt, 11);
-      gint64 running_since = sqlite3_column_int64 (stmt, 13);
-      GpPolicy *policy = policy_for (ctx, policies, grid);
-      GpState state = GP_STATE_REPORTED;
-      GpBoardCase *entry;
-      gboolean todo;
+      GpBoardCase *entry = read_case (ctx, policies, stmt);
 
-      for (guint i = 0; i < GP_N_STATES; i++)
-        if (g_strcmp0 (gp_state_to_string (i), state_name) == 0)
-          state = i;
-      todo = is_todo (ctx->query, state, owner);
-
-      entry = g_new0 (GpBoardCase, 1);
-      entry->state = state;
-      entry->reported_at = sqlite3_column_int64 (stmt, 8);
-      entry->warning = GP_WARNING_NONE;
-      if (policy != NULL && state == GP_STATE_REPORTED)
-        {
-          gint64 due = sqlite3_column_int64 (stmt, 9);
-          gint64 limit = due - entry->reported_at, elapsed = ctx->now - entry->reported_at;
-
-          entry->deadline = due;
-          entry->warning = elapsed >= limit ? GP_WARNING_RED
-                         : elapsed >= gp_policy_get_yellow_threshold (policy) * limit ? GP_WARNING_YELLOW
-                         : GP_WARNING_GREEN;
-        }
-      else if (policy != NULL && allowed > 0 &&
-               (state == GP_STATE_REGISTERED || state == GP_STATE_DISPATCHED || state == GP_STATE_ACCEPTED ||
-                state == GP_STATE_IN_PROGRESS || state == GP_STATE_SUSPENDED))
-        {
-          gint64 used = sqlite3_column_int64 (stmt, 12);
-
-          if (running_since != 0)
-            used += gp_policy_clock_between (policy, clock, running_since, ctx->now);
-          entry->warning = used >= allowed ? GP_WARNING_RED
-                         : used >= gp_policy_get_yellow_threshold (policy) * allowed ? GP_WARNING_YELLOW
-                         : GP_WARNING_GREEN;
-          entry->paused = state == GP_STATE_SUSPENDED;
-          entry->deadline = sqlite3_column_int64 (stmt, 14);
-          if (entry->paused && used < allowed)
-            entry->deadline = gp_policy_clock_add (policy, clock, ctx->now, allowed - used);
-        }
-
-      if (!todo && entry->warning != GP_WARNING_RED && entry->warning != GP_WARNING_YELLOW)
-        {
-          g_free (entry);
-          continue;
-        }
-      entry->incident = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      entry->title = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      entry->category = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      entry->grid = g_strdup (grid);
-      entry->level = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      entry->owner = g_strdup (owner);
-      entry->reporter = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-      entry->has_position = sqlite3_column_type (stmt, 15) != SQLITE_NULL;
-      entry->lat = sqlite3_column_double (stmt, 15);
-      entry->lon = sqlite3_column_double (stmt, 16);
-      if (todo)
+      if (is_todo (ctx->query, entry->state, entry->owner))
         g_ptr_array_add (stats->todo, board_case_copy (entry));
       if (entry->warning == GP_WARNING_RED || entry->warning == GP_WARNING_YELLOW)
         g_ptr_array_add (stats->overdue, entry);
@@ -1124,4 +1142,57 @@ gp_stats_list_rows (GpStore             *store,
       return NULL;
     }
   return g_steal_pointer (&rows);
+}
+
+void
+gp_board_case_free (GpBoardCase *entry)
+{
+  board_case_free (entry);
+}
+
+/**
+ * gp_stats_list_cases:
+ * @grid: (nullable): a grid; %NULL for every grid
+ * @now: UNIX time the warnings are read at
+ *
+ * Every case of @grid, newest report first, with its state and warning:
+ * what the incident list shows, in one query on the case table.
+ *
+ * Returns: (transfer full) (element-type GpBoardCase):
+ */
+GPtrArray *
+gp_stats_list_cases (GpStore     *store,
+                     const char  *grid,
+                     gint64       now,
+                     GError     **error)
+{
+  g_autoptr(GHashTable) policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_policy);
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) board_case_free);
+  g_autoptr(GpDbStmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *grids[] = { grid, NULL };
+  GpStatsQuery query = { 0 };
+  Ctx ctx = { store, &query, now };
+  gboolean row = FALSE;
+
+  g_return_val_if_fail (GP_IS_STORE (store), NULL);
+
+  query.grids = grids;
+  if (!gp_case_index_begin_read (store, error))
+    return NULL;
+  g_rec_mutex_lock (&store->reader->lock);
+  stmt = prepare (&ctx, "SELECT " CASE_COLUMNS " FROM cases WHERE %G ORDER BY reported_at DESC, incident",
+                  "grid", "1", &local_error);
+  while (stmt != NULL && gp_db_step (store->reader, stmt, &row, &local_error) && row)
+    g_ptr_array_add (cases, read_case (&ctx, policies, stmt));
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&store->reader->lock);
+  gp_case_index_end_read (store);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&cases);
 }

@@ -74,6 +74,9 @@ typedef struct
   char      *level;
   char      *owner;
   char      *reporter;
+  char      *building;       /* the building's id, if the case is at one */
+  char      *address;
+  char      *thumbnail;      /* the first photo's thumbnail attachment */
   GpState    state;
   GpWarning  warning;
   gint64     reported_at;
@@ -161,6 +164,11 @@ GPtrArray   *gp_stats_list_rows      (GpStore            *store,
                                       gint64              now,
                                       GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 void         gp_stats_row_free       (GpStatsRow         *row);
+GPtrArray   *gp_stats_list_cases     (GpStore            *store,
+                                      const char         *grid,
+                                      gint64              now,
+                                      GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_board_case_free      (GpBoardCase        *entry);
 double       gp_rate_value           (const GpRate       *rate);
 const char  *gp_rate_kind_to_string  (GpRateKind          kind);
 const char  *gp_rate_kind_label      (GpRateKind          kind);
