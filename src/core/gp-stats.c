@@ -1144,12 +1144,6 @@ gp_stats_list_rows (GpStore             *store,
   return g_steal_pointer (&rows);
 }
 
-void
-gp_board_case_free (GpBoardCase *entry)
-{
-  board_case_free (entry);
-}
-
 /**
  * gp_stats_list_cases:
  * @grid: (nullable): a grid; %NULL for every grid

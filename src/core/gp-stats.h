@@ -168,7 +168,6 @@ GPtrArray   *gp_stats_list_cases     (GpStore            *store,
                                       const char         *grid,
                                       gint64              now,
                                       GError            **error) G_GNUC_WARN_UNUSED_RESULT;
-void         gp_board_case_free      (GpBoardCase        *entry);
 double       gp_rate_value           (const GpRate       *rate);
 const char  *gp_rate_kind_to_string  (GpRateKind          kind);
 const char  *gp_rate_kind_label      (GpRateKind          kind);
