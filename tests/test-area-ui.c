@@ -21,6 +21,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 typedef struct
@@ -313,6 +314,19 @@ test_leader (Fixture       *fixture,
     g_assert_true (g_str_has_prefix (bytes, "%PDF-"));
   }
   g_assert_nonnull (strstr (gp_area_page_get_message (page), "weekly.pdf"));
+  {
+    /* Its first page, for review, in the language the test runs in. */
+    g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+    g_autofree char *prefix = g_build_filename (dir, g_getenv ("LANGUAGE") ? "area-summary-zh_CN" : "area-summary",
+                                                NULL);
+    const char *argv[] = { "pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "1", "-l", "1", pdf, prefix, NULL };
+    int status = 0;
+
+    g_mkdir_with_parents (dir, 0755);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
