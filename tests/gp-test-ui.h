@@ -40,5 +40,6 @@ void        gp_test_settle        (void);
 void        gp_test_save_widget_png (GtkWidget *widget,
                                      const char *name);
 void        gp_test_present_phone (GtkWindow  *window);
+GtkWindow  *gp_test_find_window   (GType       type);
 
 G_END_DECLS

@@ -4,9 +4,11 @@
  */
 #include "config.h"
 
+
 #include "gp-application.h"
 #include "gp-demo.h"
 #include "gp-store.h"
+#include "gp-test-ui.h"
 #include "gp-test-util.h"
 #include "gp-window.h"
 
@@ -20,27 +22,12 @@ typedef struct
   guint         ticks;
 } Run;
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 /* Drives the running app the way a user would, then quits it. */
 static gboolean
 on_tick (gpointer data)
 {
   Run *run = data;
-  GtkWindow *window = find_toplevel (GP_TYPE_WINDOW);
+  GtkWindow *window = gp_test_find_window (GP_TYPE_WINDOW);
 
   if (++run->ticks > 2000)
     {
@@ -67,7 +54,7 @@ on_tick (gpointer data)
 
   if (run->saw_demo && !run->saw_about)
     {
-      GtkWindow *about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+      GtkWindow *about = gp_test_find_window (ADW_TYPE_ABOUT_WINDOW);
 
       if (about != NULL)
         {

@@ -162,31 +162,16 @@ last_ten_days (GpAreaPage *page)
   wait_loaded (page);
 }
 
-static GtkWindow *
-find_window (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 static gboolean
 step_dialog_shown (gpointer data)
 {
-  return find_window (GP_TYPE_STEP_DIALOG) != NULL;
+  return gp_test_find_window (GP_TYPE_STEP_DIALOG) != NULL;
 }
 
 static gboolean
 step_dialog_gone (gpointer data)
 {
-  return find_window (GP_TYPE_STEP_DIALOG) == NULL;
+  return gp_test_find_window (GP_TYPE_STEP_DIALOG) == NULL;
 }
 
 static GpBoardCase *
@@ -254,7 +239,7 @@ test_leader (Fixture       *fixture,
   /* The formula behind a rate, with its counts. */
   gtk_widget_activate_action (GTK_WIDGET (page), "area.explain-rate", "u", GP_RATE_RESPONSE);
   {
-    GtkWindow *dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+    GtkWindow *dialog = gp_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
 
     g_assert_nonnull (dialog);
     g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "3 ÷ 4 = 75.0%"));
@@ -273,7 +258,7 @@ test_leader (Fixture       *fixture,
   /* Verify from the to-do: the step's dialog, then the case moves on. */
   gtk_widget_activate_action (GTK_WIDGET (page), "area.step", "(ss)", fixture->to_verify, GP_ACTION_VERIFY);
   g_assert_true (gp_test_wait_until (step_dialog_shown, NULL, 10000));
-  gp_step_dialog_done (GP_STEP_DIALOG (find_window (GP_TYPE_STEP_DIALOG)));
+  gp_step_dialog_done (GP_STEP_DIALOG (gp_test_find_window (GP_TYPE_STEP_DIALOG)));
   g_assert_true (gp_test_wait_until (step_dialog_gone, NULL, 10000));
   gp_area_page_reload (page);
   wait_loaded (page);
@@ -283,7 +268,7 @@ test_leader (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (page), "area.step", "(ss)", fixture->to_call, GP_ACTION_CALLBACK);
   g_assert_true (gp_test_wait_until (step_dialog_shown, NULL, 10000));
   {
-    GpStepDialog *dialog = GP_STEP_DIALOG (find_window (GP_TYPE_STEP_DIALOG));
+    GpStepDialog *dialog = GP_STEP_DIALOG (gp_test_find_window (GP_TYPE_STEP_DIALOG));
     GtkSwitch *resolved = GTK_SWITCH (gtk_widget_get_template_child (GTK_WIDGET (dialog), GP_TYPE_STEP_DIALOG,
                                                                      "resolved_switch"));
 

@@ -168,29 +168,6 @@ read_all_incidents (GpStore     *self,
   return FALSE;
 }
 
-static void
-unref_policy (gpointer policy)
-{
-  if (policy != NULL)
-    g_object_unref (policy);
-}
-
-static GpPolicy *
-policy_for (GpStore    *self,
-            GHashTable *policies,
-            const char *grid)
-{
-  GpPolicy *policy;
-
-  if (g_hash_table_lookup_extended (policies, grid, NULL, (gpointer *) &policy))
-    return policy;
-  policy = gp_incidents_load_policy (self, grid, NULL);
-  if (policy == NULL)
-    g_message ("Grid %s has no grading scheme: its cases are left out of the area's figures", grid);
-  g_hash_table_insert (policies, g_strdup (grid), policy);
-  return policy;
-}
-
 /* A deleted or missing incident, or one whose documents this version
  * cannot read, is a row to drop; a store that cannot be read stops the
  * update, so that no case drops out of the figures for a busy moment. */
@@ -242,7 +219,7 @@ fold (GpStore     *self,
     }
   if (events == NULL)
     g_message ("Incident %s has events this version cannot read: left out of the area's figures", incident_id);
-  policy = policy_for (self, policies, gp_incident_get_grid (incident));
+  policy = gp_incidents_cached_policy (policies, self, gp_incident_get_grid (incident));
   if (policy == NULL || events == NULL)
     {
       row->gone = TRUE;
@@ -411,7 +388,7 @@ update_locked (GpStore  *self,
                GError  **error)
 {
   g_autoptr(GHashTable) incidents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_policy);
+  g_autoptr(GHashTable) policies = gp_incidents_policy_cache_new ();
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   g_autoptr(GPtrArray) ids = NULL;
   gboolean everything = FALSE, ok;

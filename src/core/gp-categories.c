@@ -259,6 +259,22 @@ gp_categories_search (GpCategories *self,
   return found;
 }
 
+/**
+ * gp_categories_label:
+ * @self: (nullable): the list
+ * @code: (nullable): a category code
+ *
+ * "暴露垃圾", or the code when it is not in the list.
+ */
+const char *
+gp_categories_label (GpCategories *self,
+                     const char   *code)
+{
+  const GpCategory *category = self != NULL && code != NULL ? gp_categories_lookup (self, code) : NULL;
+
+  return category ? category->label : code ? code : _("Uncategorised");
+}
+
 /* "06010 暴露垃圾", or the code alone when it is not in the list. */
 char *
 gp_categories_describe (GpCategories *self,

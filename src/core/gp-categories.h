@@ -38,6 +38,8 @@ const GpCategory *gp_categories_lookup       (GpCategories *self,
                                               const char   *code);
 GPtrArray        *gp_categories_search       (GpCategories *self,
                                               const char   *text) G_GNUC_WARN_UNUSED_RESULT;
+const char       *gp_categories_label        (GpCategories *self,
+                                              const char   *code);
 char             *gp_categories_describe     (GpCategories *self,
                                               const char   *code) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -189,11 +189,10 @@ gp_incident_items_load (GpStore     *store,
     {
       GpBoardCase *c = g_ptr_array_index (cases, i);
       GpIncidentItem *item = g_object_new (GP_TYPE_INCIDENT_ITEM, NULL);
-      const GpCategory *category = gp_categories_lookup (categories, c->category);
 
       item->id = g_strdup (c->incident);
       item->category = g_strdup (c->category);
-      item->category_label = g_strdup (category ? category->label : c->category);
+      item->category_label = g_strdup (gp_categories_label (categories, c->category));
       item->title = g_strdup (c->title ? c->title : item->category_label);
       item->place = g_strdup (c->building ? g_hash_table_lookup (building_names, c->building) : NULL);
       if (item->place == NULL)

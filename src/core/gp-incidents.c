@@ -57,6 +57,44 @@ gp_incidents_load_policy (GpStore     *store,
   return g_object_ref (g_ptr_array_index (policies, 0));
 }
 
+static void
+unref_policy (gpointer policy)
+{
+  if (policy != NULL)
+    g_object_unref (policy);
+}
+
+/* Grading schemes by grid code, for work over many cases: each looked up
+ * once (gp_incidents_cached_policy()). */
+GHashTable *
+gp_incidents_policy_cache_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_policy);
+}
+
+/**
+ * gp_incidents_cached_policy:
+ * @cache: from gp_incidents_policy_cache_new()
+ *
+ * Returns: (transfer none) (nullable): the grid's grading scheme, %NULL
+ *   when it has none
+ */
+GpPolicy *
+gp_incidents_cached_policy (GHashTable *cache,
+                            GpStore    *store,
+                            const char *grid_code)
+{
+  GpPolicy *policy;
+
+  if (g_hash_table_lookup_extended (cache, grid_code, NULL, (gpointer *) &policy))
+    return policy;
+  policy = gp_incidents_load_policy (store, grid_code, NULL);
+  if (policy == NULL)
+    g_debug ("Grid %s has no grading scheme", grid_code);
+  g_hash_table_insert (cache, g_strdup (grid_code), policy);
+  return policy;
+}
+
 /**
  * gp_incidents_load_case:
  * @incident: (out) (optional): the incident

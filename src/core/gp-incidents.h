@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 GpPolicy *gp_incidents_load_policy   (GpStore          *store,
                                       const char       *grid_code,
                                       GError          **error) G_GNUC_WARN_UNUSED_RESULT;
+GHashTable *gp_incidents_policy_cache_new (void) G_GNUC_WARN_UNUSED_RESULT;
+GpPolicy *gp_incidents_cached_policy (GHashTable       *cache,
+                                      GpStore          *store,
+                                      const char       *grid_code);
 GpCase   *gp_incidents_load_case     (GpStore          *store,
                                       const char       *incident_id,
                                       gint64            now,

@@ -27,6 +27,7 @@
 
 #include "gp-stats.h"
 #include "gp-case-index.h"
+#include "gp-categories.h"
 #include "gp-incidents.h"
 #include "gp-store-private.h"
 
@@ -200,6 +201,32 @@ local_midnight (const GDate *date,
 }
 
 /**
+ * gp_period_days:
+ * @date: a day of the period
+ * @first: (out): its first day
+ * @last: (out): its last day
+ *
+ * The days of the day, its week from Monday, or its month.
+ */
+void
+gp_period_days (GpPeriod     period,
+                const GDate *date,
+                GDate       *first,
+                GDate       *last)
+{
+  *first = *date;
+  if (period == GP_PERIOD_WEEK)
+    g_date_subtract_days (first, g_date_get_weekday (date) - G_DATE_MONDAY);
+  else if (period == GP_PERIOD_MONTH)
+    g_date_set_day (first, 1);
+  *last = *first;
+  if (period == GP_PERIOD_WEEK)
+    g_date_add_days (last, 6);
+  else if (period == GP_PERIOD_MONTH)
+    g_date_set_day (last, g_date_get_days_in_month (g_date_get_month (first), g_date_get_year (first)));
+}
+
+/**
  * gp_period_bounds:
  * @date: a day of the period, in the calendar's time zone
  * @utc_offset: seconds east of UTC
@@ -215,26 +242,10 @@ gp_period_bounds (GpPeriod     period,
                   gint64      *from,
                   gint64      *to)
 {
-  GDate first = *date, last;
+  GDate first, last;
 
-  switch (period)
-    {
-    case GP_PERIOD_WEEK:
-      g_date_subtract_days (&first, g_date_get_weekday (date) - G_DATE_MONDAY);
-      last = first;
-      g_date_add_days (&last, 7);
-      break;
-    case GP_PERIOD_MONTH:
-      g_date_set_day (&first, 1);
-      last = first;
-      g_date_add_months (&last, 1);
-      break;
-    case GP_PERIOD_DAY:
-    default:
-      last = first;
-      g_date_add_days (&last, 1);
-      break;
-    }
+  gp_period_days (period, date, &first, &last);
+  g_date_add_days (&last, 1);
   if (from != NULL)
     *from = local_midnight (&first, utc_offset);
   if (to != NULL)
@@ -537,28 +548,6 @@ compute_workers (Ctx      *ctx,
   return TRUE;
 }
 
-static void
-unref_policy (gpointer policy)
-{
-  if (policy != NULL)
-    g_object_unref (policy);
-}
-
-static GpPolicy *
-policy_for (Ctx        *ctx,
-            GHashTable *policies,
-            const char *grid)
-{
-  GpPolicy *policy;
-
-  if (!g_hash_table_lookup_extended (policies, grid, NULL, (gpointer *) &policy))
-    {
-      policy = gp_incidents_load_policy (ctx->store, grid, NULL);
-      g_hash_table_insert (policies, g_strdup (grid), policy);
-    }
-  return policy;
-}
-
 static int
 board_order (gconstpointer a,
              gconstpointer b)
@@ -640,7 +629,7 @@ read_case (Ctx          *ctx,
   entry->deadline = sqlite3_column_int64 (stmt, 14);
 
   /* The warning as the workflow's fold gives it (gp-workflow.c). */
-  policy = policy_for (ctx, policies, entry->grid);
+  policy = gp_incidents_cached_policy (policies, ctx->store, entry->grid);
   if (policy != NULL && entry->state == GP_STATE_REPORTED)
     {
       gint64 due = sqlite3_column_int64 (stmt, 9);
@@ -677,7 +666,7 @@ compute_board (Ctx      *ctx,
                GpStats  *stats,
                GError  **error)
 {
-  g_autoptr(GHashTable) policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_policy);
+  g_autoptr(GHashTable) policies = gp_incidents_policy_cache_new ();
   g_autoptr(GpDbStmt) stmt = NULL;
   gboolean row = FALSE, ok = TRUE;
 
@@ -1055,6 +1044,24 @@ gp_stats_to_json (const GpStats *self,
   return object;
 }
 
+/* "暴露垃圾 6 · 供水井盖异常 3": the @n most frequent categories. */
+char *
+gp_stats_describe_frequent (const GpStats *self,
+                            GpCategories  *categories,
+                            guint          n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < MIN (self->by_category->len, n); i++)
+    {
+      GpStatsCount *count = g_ptr_array_index (self->by_category, i);
+
+      g_string_append_printf (text, "%s%s %lld", i ? " · " : "", gp_categories_label (categories, count->key),
+                              (long long) count->count);
+    }
+  return g_string_free (text, FALSE);
+}
+
 void
 gp_stats_row_free (GpStatsRow *row)
 {
@@ -1160,7 +1167,7 @@ gp_stats_list_cases (GpStore     *store,
                      gint64       now,
                      GError     **error)
 {
-  g_autoptr(GHashTable) policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_policy);
+  g_autoptr(GHashTable) policies = gp_incidents_policy_cache_new ();
   g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) board_case_free);
   g_autoptr(GpDbStmt) stmt = NULL;
   g_autoptr(GError) local_error = NULL;

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "gp-categories.h"
 #include "gp-store.h"
 #include "gp-workflow.h"
 
@@ -164,6 +165,9 @@ GPtrArray   *gp_stats_list_rows      (GpStore            *store,
                                       gint64              now,
                                       GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 void         gp_stats_row_free       (GpStatsRow         *row);
+char        *gp_stats_describe_frequent (const GpStats   *self,
+                                         GpCategories    *categories,
+                                         guint            n) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray   *gp_stats_list_cases     (GpStore            *store,
                                       const char         *grid,
                                       gint64              now,
@@ -177,6 +181,10 @@ JsonObject  *gp_stats_to_json        (const GpStats      *self,
 gboolean     gp_period_parse         (const char         *text,
                                       GpPeriod           *period);
 const char  *gp_period_to_string     (GpPeriod            period);
+void         gp_period_days          (GpPeriod            period,
+                                      const GDate        *date,
+                                      GDate              *first,
+                                      GDate              *last);
 void         gp_period_bounds        (GpPeriod            period,
                                       const GDate        *date,
                                       int                 utc_offset,

@@ -60,13 +60,10 @@ gp_summary_file_name (GpPeriod     period,
                       const char  *extension)
 {
   static const char * const names[] = { "daily-bulletin", "weekly-summary", "monthly-analysis" };
-  GDate first = *date;
+  GDate first, last;
   char day[16];
 
-  if (period == GP_PERIOD_WEEK)
-    g_date_subtract_days (&first, g_date_get_weekday (date) - G_DATE_MONDAY);
-  else if (period == GP_PERIOD_MONTH)
-    g_date_set_day (&first, 1);
+  gp_period_days (period, date, &first, &last);
   g_date_strftime (day, sizeof day, period == GP_PERIOD_MONTH ? "%Y-%m" : "%Y-%m-%d", &first);
   return g_strdup_printf ("%s-%s.%s", names[period], day, extension);
 }
@@ -293,15 +290,6 @@ typedef struct
   GpPeriod        period;
 } Summary;
 
-static const char *
-category_label (Summary    *summary,
-                const char *code)
-{
-  const GpCategory *category = code ? gp_categories_lookup (summary->categories, code) : NULL;
-
-  return category ? category->label : code ? code : _("Uncategorised");
-}
-
 static void
 add_row (GPtrArray *rows,
          ...)
@@ -374,7 +362,7 @@ draw_cases (Doc     *doc,
     {
       GpStatsCount *count = g_ptr_array_index (stats->by_category, i);
 
-      g_ptr_array_add (labels, g_strdup (category_label (summary, count->key)));
+      g_ptr_array_add (labels, g_strdup (gp_categories_label (summary->categories, count->key)));
       g_array_append_val (values, count->count);
     }
   bars (doc, _("By category (the ten most frequent)"), labels, values, 10);
@@ -427,7 +415,7 @@ draw_board (Doc     *doc,
       g_autofree char *due = entry->deadline ? format_local (entry->deadline, summary->offset, "%m-%d %H:%M")
                                              : g_strdup ("—");
 
-      add_row (rows, warning_label (entry->warning), category_label (summary, entry->category),
+      add_row (rows, warning_label (entry->warning), gp_categories_label (summary->categories, entry->category),
                entry->level ? entry->level : "", gp_state_label (entry->state), due,
                entry->owner ? entry->owner : "", NULL);
     }
@@ -496,20 +484,13 @@ draw_hot_spots (Doc     *doc,
   };
   GpStats *stats = summary->stats;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  g_autoptr(GString) frequent = g_string_new (NULL);
+  g_autofree char *frequent = gp_stats_describe_frequent (stats, summary->categories, 3);
   g_autofree char *rule = NULL;
 
   heading (doc, _("High-Frequency Problems and Hot Spots"));
-  for (guint i = 0; i < MIN (stats->by_category->len, 3); i++)
+  if (*frequent != '\0')
     {
-      GpStatsCount *count = g_ptr_array_index (stats->by_category, i);
-
-      g_string_append_printf (frequent, "%s%s %lld", i ? " · " : "", category_label (summary, count->key),
-                              (long long) count->count);
-    }
-  if (frequent->len > 0)
-    {
-      g_autofree char *line = g_strdup_printf (_("Most frequent: %s"), frequent->str);
+      g_autofree char *line = g_strdup_printf (_("Most frequent: %s"), frequent);
 
       paragraph (doc, line, 9.5);
     }
@@ -523,7 +504,7 @@ draw_hot_spots (Doc     *doc,
       g_autofree char *position = g_strdup_printf ("%.5f, %.5f", spot->lat, spot->lon);
       g_autofree char *count = g_strdup_printf ("%u", spot->count);
 
-      add_row (rows, number, position, count, category_label (summary, spot->category), NULL);
+      add_row (rows, number, position, count, gp_categories_label (summary->categories, spot->category), NULL);
     }
   if (rows->len > 0)
     table (doc, columns, G_N_ELEMENTS (columns), rows);
@@ -666,7 +647,7 @@ write_csv (Summary     *summary,
   for (guint i = 0; i < rows->len; i++)
     {
       GpStatsRow *row = g_ptr_array_index (rows, i);
-      const char *text[] = { row->incident, row->grid, row->category, category_label (summary, row->category),
+      const char *text[] = { row->incident, row->grid, row->category, gp_categories_label (summary->categories, row->category),
                              row->source, row->reporter, row->handler, row->level, row->state };
       gint64 times[] = { row->reported_at, row->response_due, row->responded_at, row->deadline, row->closed_at,
                          row->evaluated_at };

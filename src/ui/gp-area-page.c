@@ -156,9 +156,7 @@ static const char *
 category_label (GpAreaPage *self,
                 const char *code)
 {
-  const GpCategory *category = code && self->categories ? gp_categories_lookup (self->categories, code) : NULL;
-
-  return category ? category->label : code ? code : _("Uncategorised");
+  return gp_categories_label (self->categories, code);
 }
 
 /* The period chosen, as days in the calendar's time zone. */
@@ -176,15 +174,10 @@ chosen_days (GpAreaPage *self,
   switch ((Period) adw_combo_row_get_selected (self->period_row))
     {
     case PERIOD_WEEK:
-      g_date_subtract_days (first, g_date_get_weekday (first) - G_DATE_MONDAY);
-      *last = *first;
-      g_date_add_days (last, 6);
+      gp_period_days (GP_PERIOD_WEEK, last, first, last);
       break;
     case PERIOD_MONTH:
-      g_date_set_day (first, 1);
-      *last = *first;
-      g_date_add_months (last, 1);
-      g_date_subtract_days (last, 1);
+      gp_period_days (GP_PERIOD_MONTH, last, first, last);
       break;
     case PERIOD_CUSTOM:
       {
@@ -235,18 +228,10 @@ static char *
 describe_period (GpPeriod     period,
                  const GDate *date)
 {
-  GDate first = *date, last;
+  GDate first, last;
   char from[16], to[16];
 
-  if (period == GP_PERIOD_WEEK)
-    g_date_subtract_days (&first, g_date_get_weekday (date) - G_DATE_MONDAY);
-  else if (period == GP_PERIOD_MONTH)
-    g_date_set_day (&first, 1);
-  last = first;
-  if (period == GP_PERIOD_WEEK)
-    g_date_add_days (&last, 6);
-  else if (period == GP_PERIOD_MONTH)
-    g_date_set_day (&last, g_date_get_days_in_month (g_date_get_month (&first), g_date_get_year (&first)));
+  gp_period_days (period, date, &first, &last);
   g_date_strftime (from, sizeof from, "%Y-%m-%d", &first);
   g_date_strftime (to, sizeof to, "%Y-%m-%d", &last);
   return period == GP_PERIOD_DAY ? g_strdup (from) : g_strdup_printf (_("%s to %s"), from, to);
@@ -578,17 +563,10 @@ show_hot_spots (GpAreaPage *self)
   GpStats *stats = self->stats;
   g_autofree char *rule = g_strdup_printf (_("Places of about 50 m with %u or more incidents in the period."),
                                            stats->hot_spot_min);
-  g_autoptr(GString) frequent = g_string_new (NULL);
+  g_autofree char *frequent = gp_stats_describe_frequent (stats, self->categories, 3);
 
-  for (guint i = 0; i < MIN (stats->by_category->len, 3); i++)
-    {
-      GpStatsCount *count = g_ptr_array_index (stats->by_category, i);
-
-      g_string_append_printf (frequent, "%s%s %lld", i ? " · " : "", category_label (self, count->key),
-                              (long long) count->count);
-    }
-  if (frequent->len > 0)
-    add_to (self, self->hot_spots_group, new_row (_("Most Frequent Problems"), frequent->str));
+  if (*frequent != '\0')
+    add_to (self, self->hot_spots_group, new_row (_("Most Frequent Problems"), frequent));
   adw_preferences_group_set_description (self->hot_spots_group, rule);
   gtk_widget_set_sensitive (GTK_WIDGET (self->hot_spots_button), stats->hot_spots->len > 0);
   for (guint i = 0; i < MIN (stats->hot_spots->len, HOT_SPOT_ROWS); i++)
