@@ -6,6 +6,8 @@
 
 #include "gp-test-util.h"
 
+#include "gp-clock.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -134,14 +136,13 @@ gp_test_ctl (int    expected,
              char **err,
              ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = gp_test_ctl_argv ();
   g_autoptr(GError) error = NULL;
   char *out = NULL;
   const char *arg;
   int status = 0;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
   va_start (args, err);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
@@ -179,4 +180,48 @@ double
 gp_test_now_ms (void)
 {
   return g_get_monotonic_time () / 1000.0;
+}
+
+/* The instant of gp_test_fix_clock(), handed on to gridpatrolctl. */
+static char *fixed_clock;
+
+/**
+ * gp_test_fix_clock:
+ * @iso8601: an instant with its offset, such as %GP_TEST_NOW
+ *
+ * Stops the app's clock at @iso8601, so that what a test checks does not
+ * depend on the machine's date, hour or time zone.
+ */
+void
+gp_test_fix_clock (const char *iso8601)
+{
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (iso8601, NULL);
+
+  g_assert_nonnull (at);
+  g_free (fixed_clock);
+  fixed_clock = g_strdup (iso8601);
+  gp_clock_set_fixed (g_date_time_to_unix (at) * G_USEC_PER_SEC + g_date_time_get_microsecond (at));
+}
+
+/**
+ * gp_test_ctl_argv:
+ *
+ * The start of a gridpatrolctl command line: the program, and the test's
+ * clock when it is fixed, so that the command reads the same "now".
+ *
+ * Returns: (transfer full): an array to add the arguments to
+ */
+GPtrArray *
+gp_test_ctl_argv (void)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_assert_nonnull (g_getenv ("GRIDPATROLCTL"));
+  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
+  if (fixed_clock != NULL)
+    {
+      g_ptr_array_add (argv, "--now");
+      g_ptr_array_add (argv, fixed_clock);
+    }
+  return argv;
 }

@@ -8,6 +8,10 @@
 
 G_BEGIN_DECLS
 
+/* "Now" in the tests: a Wednesday morning in the grid's calendar, an
+ * ordinary working day clear of weekends and holidays on both sides. */
+#define GP_TEST_NOW "2026-11-25T10:00:00+08:00"
+
 char    *gp_test_make_dir        (void) G_GNUC_WARN_UNUSED_RESULT;
 void     gp_test_remove_dir      (const char *path);
 GpStore *gp_test_open_store      (const char *dir);
@@ -23,5 +27,7 @@ void     gp_test_bench_report    (const char *what,
                                   double     *ms,
                                   guint       n);
 double   gp_test_now_ms          (void);
+void     gp_test_fix_clock       (const char *iso8601);
+GPtrArray *gp_test_ctl_argv      (void) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

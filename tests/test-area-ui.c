@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "gp-area-page.h"
+#include "gp-clock.h"
 #include "gp-context.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
@@ -49,7 +50,7 @@ add_case (Fixture            *fixture,
 {
   g_autoptr(GpIncident) incident = gp_incident_new ();
   g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GDateTime) reported = g_date_time_add_seconds (now, -hours * 3600);
   g_autoptr(JsonObject) point = gp_geo_point_new (fixture->spot);
   g_autoptr(GError) error = NULL;
@@ -150,7 +151,7 @@ wait_loaded (GpAreaPage *page)
 static void
 last_ten_days (GpAreaPage *page)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_at_offset (GP_CLOCK_CHINA_UTC_OFFSET);
   GDate first, last;
 
   g_date_clear (&last, 1);
@@ -392,6 +393,7 @@ main (int   argc,
       char *argv[])
 {
   gp_test_ui_init (&argc, &argv);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/ui/area/leader", Fixture, NULL, fixture_set_up, test_leader, fixture_tear_down);
   g_test_add ("/ui/area/worker", Fixture, NULL, fixture_set_up, test_worker, fixture_tear_down);

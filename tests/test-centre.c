@@ -8,6 +8,7 @@
 
 #include "gp-attachment.h"
 #include "gp-centre.h"
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-json.h"
@@ -122,7 +123,7 @@ step (GpStore    *store,
       const char *role)
 {
   g_autoptr(GpEvent) event = gp_event_new (incident);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GError) error = NULL;
 
   g_object_set (event, "grid", GRID, "action", action, "actor", actor, "role", role, "at", now, NULL);
@@ -151,7 +152,7 @@ test_rules (Fixture       *fixture,
   g_autoptr(GpIncident) forged = gp_incident_new ();
   g_autoptr(GpEvent) claimed = NULL;
   g_autoptr(GpEvent) registered = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(JsonObject) building = NULL;
   g_autoptr(JsonObject) kept = NULL;
   g_autofree char *rev = NULL;
@@ -327,6 +328,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/sync/centre/rules", Fixture, NULL, fixture_set_up, test_rules, fixture_tear_down);
 

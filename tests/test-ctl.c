@@ -31,15 +31,12 @@ static void
 ctl (Run *run,
      ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = gp_test_ctl_argv ();
   g_autoptr(GError) error = NULL;
-  const char *program = g_getenv ("GRIDPATROLCTL");
   const char *arg;
   int wait_status = 0;
   va_list args;
 
-  g_assert_nonnull (program);
-  g_ptr_array_add (argv, (gpointer) program);
   va_start (args, run);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
@@ -346,7 +343,7 @@ act (const char *dir,
      const char *expected_state,
      ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = gp_test_ctl_argv ();
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -354,7 +351,6 @@ act (const char *dir,
   int wait_status = 0;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
   g_ptr_array_add (argv, "--data-dir");
   g_ptr_array_add (argv, (gpointer) dir);
   g_ptr_array_add (argv, "act");
@@ -523,6 +519,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add_func ("/ctl/demo-and-list", test_demo_and_list);
   g_test_add_func ("/ctl/show-export-import", test_show_export_import);

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "gp-clock.h"
 #include "gp-context.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
@@ -93,7 +94,7 @@ fixture_set_up (Fixture       *fixture,
   fix.latitude = fixture->building_centre.lat;
   fix.longitude = fixture->building_centre.lon;
   fix.accuracy = 8;
-  fix.time = g_get_real_time ();
+  fix.time = gp_clock_get_real_time ();
   gp_location_update (fixture->location, GP_LOCATION_STATE_FIX, &fix, NULL);
   gp_context_set_location (fixture->context, fixture->location);
 }
@@ -340,7 +341,7 @@ report_with_ctl (Fixture    *fixture,
                  gint64      ago_s)
 {
   g_autoptr(GpIncident) incident = gp_incident_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GDateTime) at = g_date_time_add_seconds (now, -ago_s);
   g_autoptr(JsonObject) point = gp_geo_point_new (fixture->building_centre);
   g_autoptr(GError) error = NULL;
@@ -514,6 +515,7 @@ main (int   argc,
       char *argv[])
 {
   gp_test_ui_init (&argc, &argv);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/ui/incidents/report", Fixture, NULL, fixture_set_up, test_report, fixture_tear_down);
   g_test_add ("/ui/incidents/report-refused-and-duplicates", Fixture, NULL, fixture_set_up,

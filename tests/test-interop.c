@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "gp-attachment.h"
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-json.h"
@@ -73,7 +74,7 @@ test_interop (void)
                                           GP_TEST_POUCHDB_ADMIN_PASSWORD, g_uri_get_port (base), database);
   g_autoptr(GpIncident) incident = gp_incident_new ();
   g_autoptr(GpEvent) event = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (1200, 900);
   g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
   g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", jpeg);
@@ -168,6 +169,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add_func ("/sync/interop/pouchdb", test_interop);
 

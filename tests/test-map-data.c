@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-json.h"
@@ -161,7 +162,7 @@ test_markers_and_state (Fixture       *fixture,
   g_autofree char *voided = NULL;
   g_autofree char *late = NULL;
   g_autofree char *fresh = NULL;
-  g_autoptr(GDateTime) just_now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) just_now = gp_clock_new_now_utc ();
   g_autoptr(GDateTime) minute_ago = g_date_time_add_seconds (just_now, -60);
   const GpMapBuilding *hit;
   GpGeoPoint centre;
@@ -301,7 +302,7 @@ test_visits_due (Fixture       *fixture,
   g_autoptr(GPtrArray) households = gp_store_load_all (fixture->store, "household", GP_DEMO_GRID_CODE, &error);
   g_autoptr(GpMapData) before_visits = NULL;
   g_autoptr(GpMapData) map = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GDateTime) last_week = g_date_time_add_days (now, -7);
   g_autoptr(GDateTime) last_quarter = g_date_time_add_days (now, -90);
   g_autoptr(GpVisit) stray = gp_visit_new ();
@@ -348,6 +349,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_fix_clock (GP_TEST_NOW);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/map/data/visits-due", test_visits_due);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "gp-basemap.h"
+#include "gp-clock.h"
 #include "gp-context.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
@@ -868,7 +869,7 @@ test_position (Fixture       *fixture,
   fix.latitude = where.lat;
   fix.longitude = where.lon;
   fix.accuracy = 12;
-  fix.time = g_get_real_time ();
+  fix.time = gp_clock_get_real_time ();
   gp_location_update (location, GP_LOCATION_STATE_FIX, &fix, NULL);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "map.centre-on-me", NULL);
@@ -928,6 +929,7 @@ main (int   argc,
   g_log_set_writer_func (count_messages, NULL, NULL);
 
   gtk_test_init (&argc, &argv, NULL);
+  gp_test_fix_clock (GP_TEST_NOW);
   adw_init ();
   gp_test_load_app_style ();
 

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "gp-clock.h"
 #include "gp-context.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
@@ -59,7 +60,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->route = g_object_ref (g_ptr_array_index (routes, 0));
 
   /* The walk, replayed fifty times faster than walked. */
-  walk = gp_test_walk_route (fixture->route, 1.4, g_get_real_time (), 1);
+  walk = gp_test_walk_route (fixture->route, 1.4, gp_clock_get_real_time (), 1);
   fixture->walk_length = gp_test_walk_length (walk);
   gpx = gp_test_walk_gpx (walk);
   path = g_build_filename (fixture->dir, "walk.gpx", NULL);
@@ -127,7 +128,7 @@ visit_counted (gpointer data)
 {
   GpMapData *map_data = gp_overlay_layer_get_data (gp_map_page_get_overlay_layer (data));
   const GpMapBuilding *building = map_data ? gp_map_data_find_building (map_data, "building:610103003003-05") : NULL;
-  gint64 before = gp_visit_due_before (30, g_get_real_time () / G_USEC_PER_SEC);
+  gint64 before = gp_visit_due_before (30, gp_clock_get_now ());
 
   return building != NULL && gp_map_building_count_due (building, before) == building->last_visits->len - 1;
 }
@@ -352,6 +353,7 @@ main (int   argc,
       char *argv[])
 {
   gp_test_ui_init (&argc, &argv);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/ui/patrol/walk", Fixture, NULL, fixture_set_up, test_walk, fixture_tear_down);
   g_test_add ("/ui/patrol/preferences-track", Fixture, NULL, fixture_set_up, test_preferences_track,

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
@@ -326,14 +327,13 @@ ctl_out (Fixture     *fixture,
          char       **err,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = gp_test_ctl_argv ();
   g_autoptr(GError) error = NULL;
   char *out = NULL;
   const char *arg;
   int status = 0;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
   g_ptr_array_add (argv, "--data-dir");
   g_ptr_array_add (argv, fixture->dir);
   va_start (args, err);
@@ -477,7 +477,7 @@ test_visits (Fixture       *fixture,
   g_autofree char *old = NULL;
   g_autofree char *err = NULL;
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GDateTime) long_ago = g_date_time_add_days (now, -45);
   g_autofree char *long_ago_text = g_date_time_format_iso8601 (long_ago);
   JsonArray *households;
@@ -532,6 +532,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/patrol/read-walk", Fixture, NULL, fixture_set_up, test_read_walk, fixture_tear_down);
   g_test_add ("/patrol/bad-nmea", Fixture, NULL, fixture_set_up, test_bad_nmea, fixture_tear_down);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "gp-attachment.h"
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-incident-item.h"
@@ -84,7 +85,7 @@ static char *
 report_with_photo (GpStore *store)
 {
   g_autoptr(GpIncident) incident = gp_incident_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (800, 600);
   g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
   g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", jpeg);
@@ -125,7 +126,7 @@ assert_sent (Fixture    *fixture,
              gboolean    sent)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = gp_incident_items_load (store, GRID, g_get_real_time () / G_USEC_PER_SEC, &error);
+  g_autoptr(GPtrArray) items = gp_incident_items_load (store, GRID, gp_clock_get_now (), &error);
   gint64 seq = gp_replication_get_pushed_seq (store, gp_test_pouchdb_get_url (fixture->server), fixture->database);
   gboolean found = FALSE;
 
@@ -153,7 +154,7 @@ test_two_phones (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *incident_id = NULL;
   g_autoptr(GpEvent) event = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GBytes) sent = NULL;
   g_autoptr(GBytes) received = NULL;
   g_autoptr(JsonObject) incident = NULL;
@@ -577,7 +578,7 @@ test_killed_mid_sync (Fixture       *fixture,
   g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
   /* Enough to take a few seconds: 600 reports with 4 steps each. */
   {
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
 
     for (guint i = 0; i < 600; i += 50)
       {
@@ -640,6 +641,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/sync/replicator/two-phones", Fixture, NULL, fixture_set_up, test_two_phones, fixture_tear_down);
   g_test_add ("/sync/replicator/resume", Fixture, NULL, fixture_set_up, test_resume, fixture_tear_down);

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "gp-case-index.h"
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
 #include "gp-json.h"
@@ -260,7 +261,7 @@ stats (Fixture    *fixture,
        const char *at,
        ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = gp_test_ctl_argv ();
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -269,7 +270,6 @@ stats (Fixture    *fixture,
   va_list args;
   int status = 0;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("GRIDPATROLCTL"));
   g_ptr_array_add (argv, "--data-dir");
   g_ptr_array_add (argv, fixture->dir);
   g_ptr_array_add (argv, "stats");
@@ -611,7 +611,7 @@ test_suspended_not_due (Fixture       *fixture,
   g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
   g_autoptr(GpIncident) incident = gp_incident_new ();
   g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GDateTime) reported = g_date_time_add_hours (now, -2);
   const char *steps[] = { GP_ACTION_REGISTER, GP_ACTION_DISPATCH, GP_ACTION_SUSPEND, NULL };
   g_autoptr(GError) error = NULL;
@@ -862,6 +862,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add_func ("/stats/cells", test_cells);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

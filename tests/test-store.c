@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "gp-attachment.h"
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-json.h"
 #include "gp-revision.h"
@@ -893,7 +894,7 @@ test_worker_wait (void)
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, NULL, NULL);
   g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GpVisit) visit = gp_visit_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GpDocument) saved = NULL;
 
   g_assert_true (gp_worker_wait_all (1000));
@@ -985,6 +986,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add_func ("/store/revision/ids", test_revision_ids);
   g_test_add_func ("/store/worker/wait", test_worker_wait);

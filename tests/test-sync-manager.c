@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-json.h"
@@ -102,7 +103,7 @@ test_sync (Fixture       *fixture,
   g_autoptr(GpSyncManager) manager = gp_sync_manager_new (fixture->store, NULL);
   const char *grids[] = { GRID, NULL };
   g_autoptr(GpVisit) visit = gp_visit_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (gp_sync_manager_get_state (manager), ==, GP_SYNC_NOT_SET_UP);
@@ -186,6 +187,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/sync/manager/sync", Fixture, NULL, fixture_set_up, test_sync, fixture_tear_down);
   g_test_add ("/sync/manager/bad-password", Fixture, NULL, fixture_set_up, test_bad_password, fixture_tear_down);

@@ -22,6 +22,7 @@
 #include "config.h"
 
 #include "gp-case-index.h"
+#include "gp-clock.h"
 #include "gp-store-private.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
@@ -225,7 +226,7 @@ fold (GpStore     *self,
       row->gone = TRUE;
       return row;
     }
-  c = gp_case_fold (incident, events, policy, g_get_real_time () / G_USEC_PER_SEC);
+  c = gp_case_fold (incident, events, policy, gp_clock_get_now ());
 
   row->grid = g_strdup (gp_incident_get_grid (incident));
   row->category = g_strdup (c->category);

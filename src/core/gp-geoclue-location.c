@@ -13,6 +13,8 @@
 
 #include "gp-geoclue-location.h"
 
+#include "gp-clock.h"
+
 #include <geoclue.h>
 #include <math.h>
 
@@ -57,7 +59,7 @@ read_location (GpGeoclueLocation *self)
   timestamp = gclue_location_dup_timestamp (location);
   if (timestamp != NULL && g_variant_is_of_type (timestamp, G_VARIANT_TYPE ("(tt)")))
     g_variant_get (timestamp, "(tt)", &seconds, &microseconds);
-  fix.time = seconds ? (gint64) seconds * G_USEC_PER_SEC + (gint64) microseconds : g_get_real_time ();
+  fix.time = seconds ? (gint64) seconds * G_USEC_PER_SEC + (gint64) microseconds : gp_clock_get_real_time ();
 
   gp_location_update (GP_LOCATION (self), GP_LOCATION_STATE_FIX, &fix, NULL);
 }

@@ -13,6 +13,7 @@
 
 #include "gp-incident-item.h"
 #include "gp-categories.h"
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
 #include "gp-incidents.h"
@@ -219,7 +220,7 @@ load_thread (GTask        *task,
 {
   GError *error = NULL;
   gint64 sent_seq = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "sent-seq")) - 1;
-  GPtrArray *items = gp_incident_items_load (source_object, task_data, g_get_real_time () / G_USEC_PER_SEC,
+  GPtrArray *items = gp_incident_items_load (source_object, task_data, gp_clock_get_now (),
                                              &error);
 
   if (items == NULL)

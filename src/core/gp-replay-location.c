@@ -14,6 +14,8 @@
 
 #include "gp-replay-location.h"
 
+#include "gp-clock.h"
+
 #include <glib/gi18n-lib.h>
 
 struct _GpReplayLocation
@@ -74,7 +76,7 @@ gp_replay_location_start (GpLocation *location)
     }
   if (self->next == 0)
     {
-      self->shift = g_get_real_time () - g_array_index (self->track->fixes, GpFix, 0).time;
+      self->shift = gp_clock_get_real_time () - g_array_index (self->track->fixes, GpFix, 0).time;
       gp_location_update (location, GP_LOCATION_STATE_WAITING, NULL, NULL);
     }
   schedule (self);

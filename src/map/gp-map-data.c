@@ -14,6 +14,7 @@
 
 #include "gp-map-data.h"
 #include "gp-categories.h"
+#include "gp-clock.h"
 #include "gp-incidents.h"
 #include "gp-documents.h"
 #include "gp-json.h"
@@ -311,7 +312,7 @@ load_incidents (GpMapData  *self,
   g_autoptr(GpCategories) categories = gp_categories_load (store);
   g_autoptr(GHashTable) by_incident = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                              (GDestroyNotify) g_ptr_array_unref);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = gp_clock_get_now ();
 
   for (guint i = 0; i < events->len; i++)
     {

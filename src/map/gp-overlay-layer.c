@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "gp-overlay-layer.h"
+#include "gp-clock.h"
 #include "gp-tile.h"
 #include "gp-stats.h"
 #include "gp-visit.h"
@@ -234,7 +235,7 @@ draw_visits_due (GpOverlayLayer *self,
                  const View     *view)
 {
   GArray *buildings = gp_map_data_get_buildings (self->data);
-  gint64 before = gp_visit_due_before (self->coverage_days, g_get_real_time () / G_USEC_PER_SEC);
+  gint64 before = gp_visit_due_before (self->coverage_days, gp_clock_get_now ());
 
   for (guint i = 0; i < buildings->len; i++)
     {

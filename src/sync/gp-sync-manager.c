@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "gp-sync-manager.h"
+#include "gp-clock.h"
 #include "gp-json.h"
 #include "gp-replicator.h"
 #include "gp-worker.h"
@@ -343,7 +344,7 @@ on_run_done (GObject      *source,
   else
     {
       self->failures = 0;
-      self->last_success = g_get_real_time () / G_USEC_PER_SEC;
+      self->last_success = gp_clock_get_now ();
       g_strfreev (self->roles);
       self->roles = g_steal_pointer (&run->roles);
       remember_refused (self, run->refused);

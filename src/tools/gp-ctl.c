@@ -1,6 +1,7 @@
 /* gp-ctl.c — gridpatrolctl.
  *
- * Every command takes --data-dir DIR (before or after the command name).
+ * Every command takes --data-dir DIR and --now TIME (before or after the
+ * command name).
  * Exit status 0 on success, 1 with a one-line message on stderr when the
  * command failed, 2 when it was called wrongly.
  *
@@ -14,6 +15,7 @@
 #include "gp-basemap.h"
 #include "gp-categories.h"
 #include "gp-centre.h"
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-incidents.h"
@@ -449,7 +451,7 @@ add_case (GpStore     *store,
   const char *member;
   JsonNode *value;
 
-  now = gp_incidents_load_case (store, gp_json_get_string (shown, "_id"), g_get_real_time () / G_USEC_PER_SEC,
+  now = gp_incidents_load_case (store, gp_json_get_string (shown, "_id"), gp_clock_get_now (),
                                 NULL, &policy, error);
   if (now == NULL)
     return FALSE;
@@ -551,7 +553,7 @@ cmd_list (GpCtl  *ctl,
   if (g_str_equal (type, "household"))
     {
       g_autoptr(GPtrArray) visits = gp_store_load_all (store, "visit", grid, &error);
-      gint64 since = gp_visit_due_before (not_visited_days, g_get_real_time () / G_USEC_PER_SEC);
+      gint64 since = gp_visit_due_before (not_visited_days, gp_clock_get_now ());
 
       if (visits == NULL)
         return fail (error);
@@ -629,7 +631,7 @@ cmd_list (GpCtl  *ctl,
       if (g_str_equal (type, "incident"))
         {
           g_autoptr(GpCase) now = gp_incidents_load_case (store, gp_json_get_string (doc, "_id"),
-                                                          g_get_real_time () / G_USEC_PER_SEC, NULL, NULL, &error);
+                                                          gp_clock_get_now (), NULL, NULL, &error);
 
           if (now == NULL)
             return fail (error);
@@ -710,11 +712,11 @@ parse_time (const char  *text,
             GDateTime  **time,
             GError     **error)
 {
-  g_autoptr(GTimeZone) china = g_time_zone_new_offset (8 * 3600);
+  g_autoptr(GTimeZone) china = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
 
   if (text == NULL)
     {
-      *time = g_date_time_new_now_utc ();
+      *time = gp_clock_new_now_utc ();
       return TRUE;
     }
   /* A time without a zone is the grid's, China's. */
@@ -1100,7 +1102,7 @@ cmd_patrol_replay (GpCtl  *ctl,
 
   recorder = gp_patrol_recorder_new (store, gp_route_get_grid (GP_ROUTE (route)), GP_ROUTE (route),
                                      actor ? actor : g_get_user_name ());
-  start = track->fixes->len ? g_array_index (track->fixes, GpFix, 0).time : g_get_real_time ();
+  start = track->fixes->len ? g_array_index (track->fixes, GpFix, 0).time : gp_clock_get_real_time ();
   end = track->fixes->len ? g_array_index (track->fixes, GpFix, track->fixes->len - 1).time : start;
   if (!gp_patrol_recorder_start (recorder, start, &error))
     return fail (error);
@@ -1720,7 +1722,7 @@ print_help (void)
 {
   g_autofree char *data_dir = gp_store_dup_default_dir ();
 
-  g_print (_("Usage: gridpatrolctl [--data-dir DIR] COMMAND [OPTIONS…]\n\n"));
+  g_print (_("Usage: gridpatrolctl [--data-dir DIR] [--now TIME] COMMAND [OPTIONS…]\n\n"));
   g_print (_("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -1729,6 +1731,7 @@ print_help (void)
       g_print ("  %-44s %s\n", line, _(commands[i].summary));
     }
   g_print (_("\nEvery command takes --data-dir DIR (default: %s).\n"), data_dir);
+  g_print (_("Every command takes --now TIME to read the clocks at TIME instead of now.\n"));
   g_print (_("Exit status: 0 success, 1 failure, 2 wrong usage.\n"));
 }
 
@@ -1746,7 +1749,7 @@ gp_ctl_main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* --data-dir may come before or after the command name. */
+  /* --data-dir and --now may come before or after the command name. */
   for (int i = 1; i < argc; i++)
     {
       if (g_str_equal (argv[i], "--data-dir"))
@@ -1760,6 +1763,24 @@ gp_ctl_main (int    argc,
         {
           g_free (ctl.data_dir);
           ctl.data_dir = g_strdup (argv[i] + strlen ("--data-dir="));
+        }
+      else if (g_str_equal (argv[i], "--now") || g_str_has_prefix (argv[i], "--now="))
+        {
+          const char *text = argv[i][5] == '=' ? argv[i] + 6 : i + 1 < argc ? argv[++i] : NULL;
+          g_autoptr(GTimeZone) china = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
+          g_autoptr(GDateTime) now = text ? g_date_time_new_from_iso8601 (text, china) : NULL;
+
+          if (now == NULL)
+            {
+              g_autofree char *message = g_strdup_printf (_("--now needs a time such as %s"),
+                                                          "2026-11-25T10:00:00+08:00");
+
+              g_free (ctl.data_dir);
+              return usage_error (NULL, message);
+            }
+          /* Every clock the command reads — deadlines, warnings, "today" —
+           * reads this instant. */
+          gp_clock_set_fixed (g_date_time_to_unix (now) * G_USEC_PER_SEC + g_date_time_get_microsecond (now));
         }
       else
         g_ptr_array_add (rest, argv[i]);

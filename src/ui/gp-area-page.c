@@ -24,6 +24,7 @@
 
 #include "gp-area-page.h"
 #include "gp-categories.h"
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-event.h"
 #include "gp-incidents.h"
@@ -88,6 +89,7 @@ struct _GpAreaPage
   AdwActionRow        *weekly_row;
   AdwActionRow        *monthly_row;
   GDate                summary_date;    /* the last day shown: its day, week, month */
+  int                  utc_offset;      /* the grid's calendar, from its policy */
 };
 
 G_DEFINE_FINAL_TYPE (GpAreaPage, gp_area_page, ADW_TYPE_BIN)
@@ -165,7 +167,7 @@ chosen_days (GpAreaPage *self,
              GDate      *first,
              GDate      *last)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_at_offset (self->utc_offset);
 
   g_date_clear (first, 1);
   g_date_set_dmy (first, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
@@ -248,6 +250,7 @@ typedef struct
   gint64       now;
   GDate        first;
   GDate        last;
+  int          utc_offset;
 } Load;
 
 static void
@@ -268,9 +271,10 @@ load_thread (GTask        *task,
   Load *load = task_data;
   GError *error = NULL;
   g_autoptr(GpPolicy) policy = gp_incidents_load_policy (load->store, load->grids[0], NULL);
-  int offset = policy ? gp_policy_get_utc_offset (policy) : 8 * 3600;
+  int offset = policy ? gp_policy_get_utc_offset (policy) : GP_CLOCK_CHINA_UTC_OFFSET;
   GpStats *stats;
 
+  load->utc_offset = offset;
   /* Days in the calendar's time zone, as the summaries count them. */
   gp_period_bounds (GP_PERIOD_DAY, &load->first, offset, &load->query.from, NULL);
   gp_period_bounds (GP_PERIOD_DAY, &load->last, offset, NULL, &load->query.to);
@@ -288,7 +292,7 @@ describe_board_case (GpAreaPage  *self,
                      gboolean     board)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = gp_clock_get_now ();
 
   if (entry->deadline != 0 && (board || entry->state == GP_STATE_REPORTED))
     {
@@ -630,10 +634,17 @@ on_loaded (GObject      *source,
   GpAreaPage *self = GP_AREA_PAGE (source);
   g_autoptr(GError) error = NULL;
   GpStats *stats = g_task_propagate_pointer (G_TASK (result), &error);
+  Load *load = g_task_get_task_data (G_TASK (result));
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_loading (self, FALSE);
+  /* The days shown were the default calendar's; the grid keeps another. */
+  if (load->utc_offset != self->utc_offset)
+    {
+      self->utc_offset = load->utc_offset;
+      self->reload_again = TRUE;
+    }
   g_clear_pointer (&self->stats, gp_stats_free);
   self->stats = stats;
   if (stats == NULL)
@@ -673,7 +684,7 @@ reload (GpAreaPage *self)
   load = g_new0 (Load, 1);
   load->store = g_object_ref (self->store);
   load->grids = chosen_grids (self);
-  load->now = g_get_real_time () / G_USEC_PER_SEC;
+  load->now = gp_clock_get_now ();
   user = gp_context_dup_user_name (self->context);
   if (!is_leader (self))
     load->worker = g_steal_pointer (&user);
@@ -945,7 +956,6 @@ gp_area_page_save_summary (GpAreaPage *self,
                            const char *path)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stem = NULL;
   Save *save;
 
@@ -960,7 +970,7 @@ gp_area_page_save_summary (GpAreaPage *self,
   save->request.period = period;
   save->request.date = self->summary_date;
   save->request.grids = (const char * const *) save->grids;
-  save->request.now = g_date_time_to_unix (now);
+  save->request.now = gp_clock_get_now ();
   save->pdf = g_str_has_suffix (path, ".pdf") ? g_strdup (path) : g_strconcat (path, ".pdf", NULL);
   stem = g_strndup (save->pdf, strlen (save->pdf) - strlen (".pdf"));
   save->csv = g_strconcat (stem, ".csv", NULL);
@@ -1175,6 +1185,7 @@ gp_area_page_init (GpAreaPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->utc_offset = GP_CLOCK_CHINA_UTC_OFFSET;
   g_date_clear (&self->summary_date, 1);
 }
 

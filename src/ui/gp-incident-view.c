@@ -14,6 +14,7 @@
 
 #include "gp-incident-view.h"
 #include "gp-categories.h"
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-incidents.h"
 #include "gp-json.h"
@@ -111,7 +112,7 @@ load_thread (GTask        *task,
   g_autoptr(GpDocument) building = NULL;
   GError *error = NULL;
 
-  loaded->shown = gp_incidents_load_case (store, id, g_get_real_time () / G_USEC_PER_SEC,
+  loaded->shown = gp_incidents_load_case (store, id, gp_clock_get_now (),
                                           &loaded->incident, &loaded->policy, &error);
   if (loaded->shown == NULL)
     {
@@ -209,7 +210,7 @@ static void
 show_case (GpIncidentView *self)
 {
   GpCase *c = self->shown;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = gp_clock_get_now ();
   g_autofree char *role = gp_context_dup_role (self->context);
   g_autofree char *actor = gp_context_dup_user_name (self->context);
   g_auto(GStrv) actions = gp_case_dup_actions (c, self->incident, self->policy, role, actor);

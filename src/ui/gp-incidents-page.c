@@ -17,6 +17,7 @@
 
 #include "gp-incidents-page.h"
 #include "gp-categories.h"
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-incident-item.h"
 #include "gp-store.h"
@@ -65,13 +66,15 @@ static void update_stack (GpIncidentsPage *self);
 
 /* Filtering. */
 
-/* Today's bounds, worked out once per filtering rather than per row. */
+/* Today's bounds in the grid's calendar (China's, whatever zone the device
+ * is set to), worked out once per filtering rather than per row. */
 static void
 update_today (GpIncidentsPage *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                                          g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr(GDateTime) now = gp_clock_new_now_at_offset (GP_CLOCK_CHINA_UTC_OFFSET);
+  g_autoptr(GDateTime) midnight = g_date_time_add_full (now, 0, 0, 0, -g_date_time_get_hour (now),
+                                                         -g_date_time_get_minute (now),
+                                                         -g_date_time_get_seconds (now));
   g_autoptr(GDateTime) tomorrow = g_date_time_add_days (midnight, 1);
 
   self->today_start = g_date_time_to_unix (midnight);
@@ -283,7 +286,7 @@ request_thumbnail (GpIncidentsPage *self,
 static char *
 age_text (gint64 reported_at)
 {
-  gint64 minutes = MAX (0, (g_get_real_time () / G_USEC_PER_SEC - reported_at) / 60);
+  gint64 minutes = MAX (0, (gp_clock_get_now () - reported_at) / 60);
 
   if (minutes < 60)
     return g_strdup_printf (ngettext ("%d min ago", "%d min ago", minutes), (int) minutes);

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "gp-patrol-page.h"
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-json.h"
 #include "gp-privacy.h"
@@ -65,7 +66,7 @@ static void reload_summaries (GpPatrolPage *self);
 static gint64
 now_us (void)
 {
-  return g_get_real_time ();
+  return gp_clock_get_real_time ();
 }
 
 static char *
@@ -471,7 +472,7 @@ summaries_thread (GTask        *task,
   g_autoptr(GPtrArray) routes = gp_store_load_all (store, "route", grid, NULL);
   g_autoptr(GHashTable) last_visit = NULL;
   g_autoptr(GHashTable) by_building = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, free_string);
-  gint64 since = gp_visit_due_before (days, g_get_real_time () / G_USEC_PER_SEC);
+  gint64 since = gp_visit_due_before (days, gp_clock_get_now ());
 
   summaries->days = days;
   summaries->history = g_ptr_array_new_with_free_func (g_free);

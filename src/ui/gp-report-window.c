@@ -20,6 +20,7 @@
 
 #include "gp-report-window.h"
 #include "gp-categories.h"
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
 #include "gp-incident-item.h"
@@ -871,7 +872,7 @@ duplicates_thread (GTask        *task,
 {
   GpReportWindow *self = source_object;
   DuplicateQuery *query = task_data;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = gp_clock_get_now ();
   g_autoptr(GPtrArray) items = NULL;
   GPtrArray *near = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
@@ -911,7 +912,7 @@ on_duplicates_found (GObject      *source,
   GpReportWindow *self = GP_REPORT_WINDOW (source);
   DuplicateQuery *query = g_task_get_task_data (G_TASK (result));
   g_autoptr(GPtrArray) near = g_task_propagate_pointer (G_TASK (result), NULL);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = gp_clock_get_now ();
 
   if (near == NULL || query->generation != self->duplicates_generation)
     return;
@@ -1051,7 +1052,7 @@ send_action (GtkWidget  *widget,
   GpReportWindow *self = GP_REPORT_WINDOW (widget);
   g_autoptr(GpIncident) incident = NULL;
   g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autofree char *reporter = gp_context_dup_user_name (self->context);
   g_autoptr(GError) error = NULL;
 
@@ -1119,7 +1120,7 @@ add_to_case (GpReportWindow *self,
              const char     *incident_id)
 {
   g_autoptr(GpEvent) event = gp_event_new (incident_id);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autofree char *actor = gp_context_dup_user_name (self->context);
   g_autofree char *role = gp_context_dup_role (self->context);
   g_autoptr(GTask) task = NULL;
@@ -1263,7 +1264,7 @@ on_loaded (GObject      *source,
 
       restored = gp_report_draft_new ();
       restored->grid = g_strdup (grid ? gp_grid_get_code (grid) : NULL);
-      restored->started_at = g_get_real_time () / G_USEC_PER_SEC;
+      restored->started_at = gp_clock_get_now ();
     }
 
   /* The form shows the draft: photos, text, source, level. */

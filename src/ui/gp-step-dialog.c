@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "gp-step-dialog.h"
+#include "gp-clock.h"
 #include "gp-geo.h"
 #include "gp-incidents.h"
 #include "gp-json.h"
@@ -84,7 +85,7 @@ static GpEvent *
 build_event (GpStepDialog *self)
 {
   GpEvent *event = gp_event_new (self->incident_id);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autofree char *actor = gp_context_dup_user_name (self->context);
   g_autofree char *role = gp_context_dup_role (self->context);
   const char *note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
@@ -486,7 +487,7 @@ gp_step_dialog_new (GtkWindow  *parent,
   self->context = g_object_ref (context);
   self->incident_id = g_strdup (incident_id);
   self->action = g_strdup (action);
-  now = gp_incidents_load_case (gp_context_get_store (context), incident_id, g_get_real_time () / G_USEC_PER_SEC,
+  now = gp_incidents_load_case (gp_context_get_store (context), incident_id, gp_clock_get_now (),
                                 &incident, &self->policy, NULL);
   self->level = g_strdup (now ? now->level : NULL);
   self->grid = g_strdup (incident ? gp_incident_get_grid (incident) : NULL);

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "gp-visit-dialog.h"
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-privacy.h"
 #include "gp-store.h"
@@ -183,7 +184,7 @@ gp_visit_dialog_save (GpVisitDialog *self)
 {
   g_autoptr(GpVisit) visit = NULL;
   g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autofree char *worker = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) tags = NULL;

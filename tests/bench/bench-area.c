@@ -13,6 +13,7 @@
 
 #include "gp-area-page.h"
 #include "gp-case-index.h"
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
@@ -101,7 +102,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GpContext) context = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = gp_clock_get_now ();
   double build, month[5], week[5], year[3], change[5], summary[3], open[3], switched[3];
   GpStatsQuery query = { 0 };
   GDate today;
@@ -180,7 +181,7 @@ main (int   argc,
       {
         JsonObject *incident = g_ptr_array_index (open_cases, open_cases->len - 1 - 10 * i);
         g_autoptr(GpEvent) event = gp_event_new (gp_json_get_string (incident, "_id"));
-        g_autoptr(GDateTime) at = g_date_time_new_now_utc ();
+        g_autoptr(GDateTime) at = gp_clock_new_now_utc ();
         g_autoptr(GpStats) stats = NULL;
         double start;
 

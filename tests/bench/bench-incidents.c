@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "gp-case-index.h"
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
@@ -54,7 +55,7 @@ bench_report (GpStore    *store,
     {
       g_autoptr(GpReportDraft) draft = gp_report_draft_new ();
       g_autoptr(GpIncident) incident = NULL;
-      g_autoptr(GDateTime) at = g_date_time_new_now_utc ();
+      g_autoptr(GDateTime) at = gp_clock_new_now_utc ();
       g_autoptr(GError) error = NULL;
       double start = gp_test_now_ms (), step;
 
@@ -156,7 +157,7 @@ bench_list (GpStore   *store,
     {
       g_autoptr(GError) error = NULL;
       double start = gp_test_now_ms ();
-      g_autoptr(GPtrArray) items = gp_incident_items_load (store, GP_DEMO_GRID_CODE, g_get_real_time () / G_USEC_PER_SEC,
+      g_autoptr(GPtrArray) items = gp_incident_items_load (store, GP_DEMO_GRID_CODE, gp_clock_get_now (),
                                                            &error);
 
       g_assert_no_error (error);

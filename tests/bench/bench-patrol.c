@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-patrol-recorder.h"
@@ -47,7 +48,7 @@ main (int   argc,
   g_assert_true (gp_demo_install (store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
   routes = gp_store_load_all (store, "route", GP_DEMO_GRID_CODE, &error);
   route = g_ptr_array_index (routes, 0);
-  walk = gp_test_walk_route (route, 1.4, g_get_real_time (), 19);
+  walk = gp_test_walk_route (route, 1.4, gp_clock_get_real_time (), 19);
   gpx = gp_test_walk_gpx (walk);
   bytes = g_bytes_new (gpx, strlen (gpx));
   printf ("a walk of %u fixes (%.1f h at one a second), %.2f km, GPX %.1f MB\n", walk->len, walk->len / 3600.0,

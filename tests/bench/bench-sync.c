@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "gp-attachment.h"
+#include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-replicator.h"
@@ -33,7 +34,7 @@ add_incidents (GpStore  *store,
                gboolean  photos,
                GRand    *rand)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   const char *actions[] = { GP_ACTION_REGISTER, GP_ACTION_DISPATCH, GP_ACTION_ACCEPT, GP_ACTION_START };
   guint64 payload = 0;
 
