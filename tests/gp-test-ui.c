@@ -276,6 +276,9 @@ gp_test_ui_init (int    *argc,
     bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* A run meant in Chinese that shows English would pass unnoticed. */
+  if (g_str_has_prefix (g_getenv ("LANGUAGE") ?: "", "zh") && g_str_equal (_("Map"), "Map"))
+    g_error ("the Chinese translation is not used: is the zh_CN.UTF-8 locale installed, and LC_ALL set to it?");
   gtk_test_init (argc, argv, NULL);
   adw_init ();
   gp_test_load_app_style ();
@@ -306,30 +309,50 @@ is_mapped_any (gpointer data)
   return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
 }
 
-static gboolean
-is_phone_sized (gpointer data)
+typedef struct
 {
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) == GP_TEST_PHONE_WIDTH &&
-         gtk_widget_get_height (data) == GP_TEST_PHONE_HEIGHT;
+  GtkWidget *window;
+  int        width;
+  int        height;
+} Sized;
+
+static gboolean
+is_sized (gpointer data)
+{
+  Sized *sized = data;
+
+  return gtk_widget_get_mapped (sized->window) && gtk_widget_get_width (sized->window) == sized->width &&
+         gtk_widget_get_height (sized->window) == sized->height;
 }
 
-/* Presents a window with exactly a phone's 360×720 inside whatever frame
- * the toolkit keeps around it. */
+/* Presents a window, or resizes one on screen, with exactly @width×@height
+ * inside whatever frame the toolkit keeps around it. */
+void
+gp_test_present_at (GtkWindow *window,
+                    int        width,
+                    int        height)
+{
+  Sized sized = { GTK_WIDGET (window), width, height };
+  int now_width, now_height;
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_present (window);
+  g_assert_true (gp_test_wait_until (is_mapped_any, window, 10000));
+  if (gp_test_wait_until (is_sized, &sized, 1000))
+    return;
+  now_width = gtk_widget_get_width (GTK_WIDGET (window));
+  now_height = gtk_widget_get_height (GTK_WIDGET (window));
+  gtk_window_set_default_size (window, 2 * width - now_width, 2 * height - now_height);
+  if (!gp_test_wait_until (is_sized, &sized, 10000))
+    g_error ("the window is %d×%d, not %d×%d", gtk_widget_get_width (GTK_WIDGET (window)),
+             gtk_widget_get_height (GTK_WIDGET (window)), width, height);
+}
+
+/* Presents a window with exactly a phone's 360×720. */
 void
 gp_test_present_phone (GtkWindow *window)
 {
-  int width, height;
-
-  gtk_window_set_default_size (window, GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
-  gtk_window_present (window);
-  g_assert_true (gp_test_wait_until (is_mapped_any, window, 10000));
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  if (width != GP_TEST_PHONE_WIDTH || height != GP_TEST_PHONE_HEIGHT)
-    gtk_window_set_default_size (window, 2 * GP_TEST_PHONE_WIDTH - width, 2 * GP_TEST_PHONE_HEIGHT - height);
-  if (!gp_test_wait_until (is_phone_sized, window, 10000))
-    g_error ("the window is %d×%d, not %d×%d", gtk_widget_get_width (GTK_WIDGET (window)),
-             gtk_widget_get_height (GTK_WIDGET (window)), GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
+  gp_test_present_at (window, GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
 }
 
 /* The first mapped toplevel of @type, or NULL. */
@@ -346,4 +369,151 @@ gp_test_find_window (GType type)
         return window;
     }
   return NULL;
+}
+
+static AdwDialog *
+find_dialog_in (GtkWidget *widget,
+                GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
+    return ADW_DIALOG (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwDialog *found = find_dialog_in (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The dialog of @type on screen, over a window or floating in one of its
+ * own, or NULL. */
+AdwDialog *
+gp_test_find_dialog (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+      AdwDialog *dialog = find_dialog_in (window, type);
+
+      if (dialog != NULL)
+        return dialog;
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_of_type_shown (gpointer data)
+{
+  return gp_test_find_dialog (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+/* Waits for a dialog of @type to be on screen, and returns it. */
+AdwDialog *
+gp_test_wait_for_dialog (GType type)
+{
+  if (!gp_test_wait_until (dialog_of_type_shown, GSIZE_TO_POINTER (type), 10000))
+    g_error ("no %s came on screen", g_type_name (type));
+  return gp_test_find_dialog (type);
+}
+
+static gboolean
+dialog_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* Shows @dialog over @parent as the app does, and waits until it is on
+ * screen. */
+void
+gp_test_present_dialog (AdwDialog *dialog,
+                        GtkWidget *parent)
+{
+  adw_dialog_present (dialog, parent);
+  g_assert_true (gp_test_wait_until (dialog_mapped, dialog, 10000));
+}
+
+/* Shows @dialog over a window of its own at a phone's size; destroying
+ * the window closes it. */
+GtkWindow *
+gp_test_present_dialog_on_phone (AdwDialog *dialog)
+{
+  GtkWindow *host = GTK_WINDOW (adw_window_new ());
+
+  gp_test_present_phone (host);
+  gp_test_present_dialog (dialog, GTK_WIDGET (host));
+  return host;
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return TRUE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), label) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, label))
+      return TRUE;
+  return FALSE;
+}
+
+/* The button showing @label (with its mnemonic), on screen and enabled. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && has_label (widget, label) &&
+      gtk_widget_is_sensitive (widget) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_closed (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+typedef struct
+{
+  GtkWidget  *dialog;
+  const char *label;
+  GtkWidget  *button;
+} Tap;
+
+static gboolean
+button_shown (gpointer data)
+{
+  Tap *tap = data;
+
+  tap->button = find_button (tap->dialog, tap->label);
+  return tap->button != NULL;
+}
+
+/* Taps the button of @response, as a user would once the dialog has come
+ * up, and waits for the dialog to close. */
+void
+gp_test_alert_respond (AdwAlertDialog *dialog,
+                       const char     *response)
+{
+  g_autoptr(AdwAlertDialog) alive = g_object_ref (dialog);
+  Tap tap = { GTK_WIDGET (dialog), adw_alert_dialog_get_response_label (dialog, response), NULL };
+
+  g_assert_nonnull (tap.label);
+  if (!gp_test_wait_until (button_shown, &tap, 10000))
+    g_error ("the dialog has no button “%s” to tap", tap.label);
+  g_assert_true (gtk_widget_activate (tap.button));
+  g_assert_true (gp_test_wait_until (dialog_closed, alive, 10000));
 }

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "gp-map-page.h"
 
@@ -40,6 +40,16 @@ void        gp_test_settle        (void);
 void        gp_test_save_widget_png (GtkWidget *widget,
                                      const char *name);
 void        gp_test_present_phone (GtkWindow  *window);
+void        gp_test_present_at    (GtkWindow  *window,
+                                   int         width,
+                                   int         height);
 GtkWindow  *gp_test_find_window   (GType       type);
+AdwDialog  *gp_test_find_dialog   (GType       type);
+AdwDialog  *gp_test_wait_for_dialog (GType     type);
+void        gp_test_present_dialog (AdwDialog *dialog,
+                                    GtkWidget *parent);
+GtkWindow  *gp_test_present_dialog_on_phone (AdwDialog *dialog);
+void        gp_test_alert_respond (AdwAlertDialog *dialog,
+                                   const char     *response);
 
 G_END_DECLS

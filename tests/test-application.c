@@ -39,12 +39,11 @@ on_tick (gpointer data)
     {
       GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), GP_TYPE_WINDOW,
                                                                   "stack"));
-      AdwViewSwitcherTitle *title =
-        ADW_VIEW_SWITCHER_TITLE (gtk_widget_get_template_child (GTK_WIDGET (window), GP_TYPE_WINDOW,
-                                                                "switcher_title"));
+      AdwWindowTitle *title =
+        ADW_WINDOW_TITLE (gtk_widget_get_template_child (GTK_WIDGET (window), GP_TYPE_WINDOW, "window_title"));
 
       if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "main") == 0 &&
-          g_strcmp0 (adw_view_switcher_title_get_title (title), "文昌花园网格") == 0)
+          g_strcmp0 (adw_window_title_get_title (title), "文昌花园网格") == 0)
         {
           run->saw_demo = TRUE;
           g_action_group_activate_action (G_ACTION_GROUP (run->application), "about", NULL);
@@ -54,7 +53,7 @@ on_tick (gpointer data)
 
   if (run->saw_demo && !run->saw_about)
     {
-      GtkWindow *about = gp_test_find_window (ADW_TYPE_ABOUT_WINDOW);
+      AdwDialog *about = gp_test_find_dialog (ADW_TYPE_ABOUT_DIALOG);
 
       if (about != NULL)
         {

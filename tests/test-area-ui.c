@@ -166,13 +166,13 @@ last_ten_days (GpAreaPage *page)
 static gboolean
 step_dialog_shown (gpointer data)
 {
-  return gp_test_find_window (GP_TYPE_STEP_DIALOG) != NULL;
+  return gp_test_find_dialog (GP_TYPE_STEP_DIALOG) != NULL;
 }
 
 static gboolean
 step_dialog_gone (gpointer data)
 {
-  return gp_test_find_window (GP_TYPE_STEP_DIALOG) == NULL;
+  return gp_test_find_dialog (GP_TYPE_STEP_DIALOG) == NULL;
 }
 
 static GpBoardCase *
@@ -203,7 +203,7 @@ static void
 test_leader (Fixture       *fixture,
              gconstpointer  data)
 {
-  GtkWidget *window = gtk_window_new ();
+  GtkWidget *window = adw_window_new ();
   GpAreaPage *page = GP_AREA_PAGE (gp_area_page_new (fixture->context));
   GpStats *stats;
   g_autofree char *text = NULL;
@@ -212,7 +212,7 @@ test_leader (Fixture       *fixture,
   GtkScrolledWindow *scroller;
 
   gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (page));
   gp_test_present_phone (GTK_WINDOW (window));
   last_ten_days (page);
   stats = gp_area_page_get_stats (page);
@@ -240,13 +240,13 @@ test_leader (Fixture       *fixture,
   /* The formula behind a rate, with its counts. */
   gtk_widget_activate_action (GTK_WIDGET (page), "area.explain-rate", "u", GP_RATE_RESPONSE);
   {
-    GtkWindow *dialog = gp_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
+    AdwDialog *dialog = gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG);
 
     g_assert_nonnull (dialog);
-    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "3 ÷ 4 = 75.0%"));
-    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+    g_assert_nonnull (strstr (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)), "3 ÷ 4 = 75.0%"));
+    g_assert_nonnull (strstr (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)),
                               gp_rate_kind_formula (GP_RATE_RESPONSE)));
-    gtk_window_destroy (dialog);
+    gp_test_alert_respond (ADW_ALERT_DIALOG (dialog), "close");
   }
 
   /* Further down: the board and the to-do, at a thumb's reach. */
@@ -259,7 +259,7 @@ test_leader (Fixture       *fixture,
   /* Verify from the to-do: the step's dialog, then the case moves on. */
   gtk_widget_activate_action (GTK_WIDGET (page), "area.step", "(ss)", fixture->to_verify, GP_ACTION_VERIFY);
   g_assert_true (gp_test_wait_until (step_dialog_shown, NULL, 10000));
-  gp_step_dialog_done (GP_STEP_DIALOG (gp_test_find_window (GP_TYPE_STEP_DIALOG)));
+  gp_step_dialog_done (GP_STEP_DIALOG (gp_test_find_dialog (GP_TYPE_STEP_DIALOG)));
   g_assert_true (gp_test_wait_until (step_dialog_gone, NULL, 10000));
   gp_area_page_reload (page);
   wait_loaded (page);
@@ -269,7 +269,7 @@ test_leader (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (page), "area.step", "(ss)", fixture->to_call, GP_ACTION_CALLBACK);
   g_assert_true (gp_test_wait_until (step_dialog_shown, NULL, 10000));
   {
-    GpStepDialog *dialog = GP_STEP_DIALOG (gp_test_find_window (GP_TYPE_STEP_DIALOG));
+    GpStepDialog *dialog = GP_STEP_DIALOG (gp_test_find_dialog (GP_TYPE_STEP_DIALOG));
     GtkSwitch *resolved = GTK_SWITCH (gtk_widget_get_template_child (GTK_WIDGET (dialog), GP_TYPE_STEP_DIALOG,
                                                                      "resolved_switch"));
 
@@ -322,7 +322,7 @@ static void
 test_worker (Fixture       *fixture,
              gconstpointer  data)
 {
-  GtkWidget *window = gtk_window_new ();
+  GtkWidget *window = adw_window_new ();
   GpAreaPage *page = GP_AREA_PAGE (gp_area_page_new (fixture->context));
   GpStats *stats;
   g_autofree char *text = NULL;
@@ -330,7 +330,7 @@ test_worker (Fixture       *fixture,
   g_settings_set_string (fixture->settings, "role", GP_ROLE_WORKER);
   g_settings_set_string (fixture->settings, "user-name", "wang");
   gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (page));
   gp_test_present_phone (GTK_WINDOW (window));
   last_ten_days (page);
   stats = gp_area_page_get_stats (page);

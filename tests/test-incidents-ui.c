@@ -13,7 +13,7 @@
 #include "gp-incident-item.h"
 #include "gp-incidents-page.h"
 #include "gp-json.h"
-#include "gp-preferences-window.h"
+#include "gp-preferences-dialog.h"
 #include "gp-report-draft.h"
 #include "gp-report-window.h"
 #include "gp-store.h"
@@ -414,7 +414,7 @@ test_list_and_case (Fixture       *fixture,
 {
   g_autofree char *mine = report_with_ctl (fixture, "06010", "楼前垃圾", "wang", 120);
   g_autofree char *late = report_with_ctl (fixture, "09006", "占道卖菜", "zhao", 3 * 86400);
-  GtkWidget *window = gtk_window_new ();
+  GtkWidget *window = adw_window_new ();
   GpIncidentsPage *page = GP_INCIDENTS_PAGE (gp_incidents_page_new (fixture->context));
   GpIncidentView *view = gp_incidents_page_get_view (page);
   GListModel *model = gp_incidents_page_get_model (page);
@@ -423,7 +423,7 @@ test_list_and_case (Fixture       *fixture,
   GpStepDialog *dialog;
 
   gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (page));
   gp_test_present_phone (GTK_WINDOW (window));
   g_assert_true (gp_test_wait_until (page_loaded, page, 10000));
 
@@ -461,9 +461,9 @@ test_list_and_case (Fixture       *fixture,
   /* The leader (chosen in preferences) registers it, then voids it
    * without a reason: refused. */
   {
-    GtkWidget *preferences = gp_preferences_window_new (fixture->context);
-    GObject *role_row = gtk_widget_get_template_child (preferences, GP_TYPE_PREFERENCES_WINDOW, "role_row");
-    GObject *user_row = gtk_widget_get_template_child (preferences, GP_TYPE_PREFERENCES_WINDOW, "user_row");
+    GtkWidget *preferences = gp_preferences_dialog_new (fixture->context);
+    GObject *role_row = gtk_widget_get_template_child (preferences, GP_TYPE_PREFERENCES_DIALOG, "role_row");
+    GObject *user_row = gtk_widget_get_template_child (preferences, GP_TYPE_PREFERENCES_DIALOG, "user_row");
     g_autofree char *role = NULL;
     g_autofree char *user = NULL;
 
@@ -474,7 +474,7 @@ test_list_and_case (Fixture       *fixture,
     user = g_settings_get_string (fixture->settings, "user-name");
     g_assert_cmpstr (role, ==, "leader");
     g_assert_cmpstr (user, ==, "li");
-    gtk_window_destroy (GTK_WINDOW (preferences));
+    g_object_unref (g_object_ref_sink (preferences));
   }
   gp_incident_view_reload (view);
   g_assert_true (gp_test_wait_until (view_loaded, view, 10000));
@@ -497,7 +497,7 @@ test_list_and_case (Fixture       *fixture,
     g_assert_nonnull (strstr (gp_step_dialog_get_message (dialog), needs));
   }
   gp_test_save_widget_png (GTK_WIDGET (dialog), "step-refused-360x720");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
   g_assert_cmpint (gp_store_count (fixture->store, "event", GP_DEMO_GRID_CODE, NULL), ==, 1);
 
   gp_incident_view_reload (view);

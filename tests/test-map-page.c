@@ -18,7 +18,7 @@
 #include "gp-json.h"
 #include "gp-map-page.h"
 #include "gp-mbtiles.h"
-#include "gp-preferences-window.h"
+#include "gp-preferences-dialog.h"
 #include "gp-privacy.h"
 #include "gp-store.h"
 #include "gp-test-ui.h"
@@ -75,17 +75,17 @@ test_location_init (TestLocation *self)
 /* Messages about tiles, counted from any thread. */
 static gint undecodable_messages;
 
-static GLogWriterOutput
-count_messages (GLogLevelFlags   level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         user_data)
+/* The tile source's own messages: the test framework prints messages
+ * through its log handler, so they are counted there, by domain. */
+static void
+count_messages (const char     *domain,
+                GLogLevelFlags  level,
+                const char     *message,
+                gpointer        user_data)
 {
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
-        strstr (fields[i].value, "cannot be decoded") != NULL)
-      g_atomic_int_inc (&undecodable_messages);
-  return g_log_writer_default (level, fields, n_fields, user_data);
+  if (strstr (message, "cannot be decoded") != NULL)
+    g_atomic_int_inc (&undecodable_messages);
+  g_log_default_handler (domain, level, message, user_data);
 }
 
 typedef struct
@@ -359,19 +359,28 @@ test_basemap_offline (Fixture       *fixture,
   g_assert_cmpuint (gp_test_count_colour (texture, 0, 0, WIDTH, HEIGHT, GP_BASEMAP_BUILDING_FILL, 2), >, 2000);
 }
 
-/* Whether the map has stopped moving since the last call. */
+/* Whether the map has stopped moving, and the sheet rising, since the last
+ * call. */
 static gboolean
 map_still (gpointer data)
 {
   Fixture *fixture = data;
   static GpGeoPoint last;
+  static float last_top;
   GpGeoPoint now = view_centre (fixture);
-  gboolean still = gp_geo_distance (now, last) < 0.01;
+  GpBuildingSheet *sheet = gp_map_page_get_sheet (fixture->page);
+  graphene_rect_t bounds = { 0 };
+  gboolean still;
 
+  if (sheet != NULL && !gtk_widget_compute_bounds (GTK_WIDGET (sheet), fixture->window, &bounds))
+    return FALSE;
+  still = gp_geo_distance (now, last) < 0.01 && sheet != NULL && bounds.origin.y == last_top &&
+          bounds.origin.y + bounds.size.height <= HEIGHT + 1;
   last = now;
+  last_top = bounds.origin.y;
   if (!still)
     gp_test_wait_frames (fixture->window, 1);
-  return still && gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_parent (GTK_WIDGET (gp_map_page_get_sheet (fixture->page)))));
+  return still;
 }
 
 /* A tap on a building: its units and households, tags shown, names and
@@ -620,7 +629,7 @@ write_file (Fixture    *fixture,
 static gboolean
 preferences_done (gpointer data)
 {
-  return !gp_preferences_window_get_busy (data);
+  return !gp_preferences_dialog_get_busy (data);
 }
 
 static gboolean
@@ -650,7 +659,7 @@ test_map_file_preferences (Fixture       *fixture,
   g_autofree char *good_contents = NULL;
   g_autofree char *random_path = NULL;
   g_autoptr(GFile) file = NULL;
-  GpPreferencesWindow *preferences;
+  GpPreferencesDialog *preferences;
   gsize good_length;
   guint8 noise[8192];
   struct { const char *name; const char *expected; char *path; } bad[4] = {
@@ -675,15 +684,14 @@ test_map_file_preferences (Fixture       *fixture,
   bad[2].path = write_file (fixture, bad[2].name, good_contents, good_length / 2);
   bad[3].path = write_file (fixture, bad[3].name, g_bytes_get_data (png, NULL), g_bytes_get_size (png));
 
-  preferences = GP_PREFERENCES_WINDOW (gp_preferences_window_new (fixture->context));
-  gtk_window_set_default_size (GTK_WINDOW (preferences), WIDTH, HEIGHT);
-  gtk_window_present (GTK_WINDOW (preferences));
+  preferences = GP_PREFERENCES_DIALOG (gp_preferences_dialog_new (fixture->context));
+  gp_test_present_dialog (ADW_DIALOG (preferences), fixture->window);
 
   /* The centre's imagery: accepted, and the map shows it over the basemap. */
   file = g_file_new_for_path (good);
-  gp_preferences_window_use_file (preferences, file);
+  gp_preferences_dialog_use_file (preferences, file);
   g_assert_true (gp_test_wait_until (preferences_done, preferences, 10000));
-  g_assert_null (gp_preferences_window_get_last_message (preferences));
+  g_assert_null (gp_preferences_dialog_get_last_message (preferences));
   g_assert_true (gp_test_wait_until (has_extra_layer, fixture, 10000));
   g_assert_true (GP_IS_TILE_SOURCE (gp_map_page_get_extra_source (fixture->page)));
   for (guint i = 0; i < 100 && imagery_pixels (fixture) < 20000; i++)
@@ -698,9 +706,9 @@ test_map_file_preferences (Fixture       *fixture,
       g_autofree char *chosen = NULL;
       const char *message;
 
-      gp_preferences_window_use_file (preferences, bad_file);
+      gp_preferences_dialog_use_file (preferences, bad_file);
       g_assert_true (gp_test_wait_until (preferences_done, preferences, 10000));
-      message = gp_preferences_window_get_last_message (preferences);
+      message = gp_preferences_dialog_get_last_message (preferences);
       g_test_message ("%s: %s", bad[i].name, message);
       g_assert_nonnull (message);
       g_assert_true (g_str_has_prefix (message, "This file cannot be used: "));
@@ -732,7 +740,7 @@ test_map_file_preferences (Fixture       *fixture,
     gp_test_save_png (texture, "preferences-refused-360x720");
   }
   g_assert_cmpuint (imagery_pixels (fixture), >=, 20000);
-  gtk_window_destroy (GTK_WINDOW (preferences));
+  adw_dialog_force_close (ADW_DIALOG (preferences));
 
   /* Back to the grid's own map. */
   g_settings_set_string (fixture->settings, "map-base", "basemap");
@@ -926,9 +934,8 @@ main (int   argc,
   /* No GeoClue: the system bus is not there. */
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/system_bus_socket", TRUE);
   setlocale (LC_ALL, "");
-  g_log_set_writer_func (count_messages, NULL, NULL);
-
   gtk_test_init (&argc, &argv, NULL);
+  g_log_set_handler ("gp-tile-source", G_LOG_LEVEL_MESSAGE, count_messages, NULL);
   gp_test_fix_clock (GP_TEST_NOW);
   adw_init ();
   gp_test_load_app_style ();

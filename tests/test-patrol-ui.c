@@ -11,7 +11,7 @@
 #include "gp-documents.h"
 #include "gp-map-page.h"
 #include "gp-patrol-page.h"
-#include "gp-preferences-window.h"
+#include "gp-preferences-dialog.h"
 #include "gp-replay-location.h"
 #include "gp-store.h"
 #include "gp-test-ui.h"
@@ -197,26 +197,13 @@ test_walk (Fixture       *fixture,
 
   /* …a household visited on the way… */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.visit", NULL));
-  {
-    GListModel *toplevels = gtk_window_get_toplevels ();
-
-    visit = NULL;
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-      {
-        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-        if (GP_IS_VISIT_DIALOG (window))
-          visit = GP_VISIT_DIALOG (window);
-      }
-  }
-  g_assert_nonnull (visit);
+  visit = GP_VISIT_DIALOG (gp_test_wait_for_dialog (GP_TYPE_VISIT_DIALOG));
   g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
   g_assert_true (gp_visit_dialog_choose (visit, "household:610103003003-05-1-101"));
   gp_visit_dialog_set_note (visit, "独居老人，送去米面");
   gp_visit_dialog_set_tags (visit, (const char *[]) { "needs_help", "policy_explained", NULL });
-  gtk_window_set_default_size (GTK_WINDOW (visit), 360, 720);
   gp_test_wait_frames (GTK_WIDGET (visit), 5);
-  gp_test_save_widget_png (GTK_WIDGET (visit), "visit-dialog-360x720");
+  gp_test_save_widget_png (fixture->window, "visit-dialog-360x720");
   gp_visit_dialog_save (visit);
   g_assert_true (gp_test_wait_until (visit_gone, &visit, 10000));
 
@@ -289,7 +276,7 @@ test_walk (Fixture       *fixture,
 static gboolean
 preferences_done (gpointer data)
 {
-  return !gp_preferences_window_get_busy (data);
+  return !gp_preferences_dialog_get_busy (data);
 }
 
 /* Preferences → You: a recorded walk can stand in for the device's
@@ -307,7 +294,7 @@ test_preferences_track (Fixture       *fixture,
   g_autofree char *text = NULL;
   g_autofree char *refused = g_strdup_printf (_("This track cannot be used: %s"), "");
   g_autofree char *chosen_text = g_strdup_printf (_("The recorded walk %s"), "walk.gpx");
-  GpPreferencesWindow *preferences;
+  GpPreferencesDialog *preferences;
   const char *message;
 
   g_assert_true (g_file_set_contents (garbage,
@@ -315,14 +302,13 @@ test_preferences_track (Fixture       *fixture,
                                       "not a sentence at all\n",
                                       -1, NULL));
 
-  preferences = GP_PREFERENCES_WINDOW (gp_preferences_window_new (fixture->context));
-  gtk_window_set_default_size (GTK_WINDOW (preferences), 360, 720);
-  gtk_window_present (GTK_WINDOW (preferences));
+  preferences = GP_PREFERENCES_DIALOG (gp_preferences_dialog_new (fixture->context));
+  gp_test_present_dialog (ADW_DIALOG (preferences), fixture->window);
 
   /* Garbage: refused, said on the page, the device stays the source. */
-  gp_preferences_window_use_track (preferences, garbage_file);
+  gp_preferences_dialog_use_track (preferences, garbage_file);
   g_assert_true (gp_test_wait_until (preferences_done, preferences, 10000));
-  message = gp_preferences_window_get_last_message (preferences);
+  message = gp_preferences_dialog_get_last_message (preferences);
   g_assert_nonnull (message);
   g_assert_true (g_str_has_prefix (message, refused));
   text = gp_test_collect_text (GTK_WIDGET (preferences));
@@ -333,9 +319,9 @@ test_preferences_track (Fixture       *fixture,
   gp_test_save_widget_png (GTK_WIDGET (preferences), "preferences-track-refused-360x720");
 
   /* A real walk: chosen, and the page says which. */
-  gp_preferences_window_use_track (preferences, walk_file);
+  gp_preferences_dialog_use_track (preferences, walk_file);
   g_assert_true (gp_test_wait_until (preferences_done, preferences, 10000));
-  g_assert_null (gp_preferences_window_get_last_message (preferences));
+  g_assert_null (gp_preferences_dialog_get_last_message (preferences));
   g_clear_pointer (&chosen, g_free);
   chosen = g_settings_get_string (fixture->settings, "location-replay-file");
   g_assert_cmpstr (chosen, ==, walk);
@@ -344,7 +330,7 @@ test_preferences_track (Fixture       *fixture,
   text = gp_test_collect_text (GTK_WIDGET (preferences));
   g_assert_nonnull (strstr (text, chosen_text));
 
-  gtk_window_destroy (GTK_WINDOW (preferences));
+  adw_dialog_force_close (ADW_DIALOG (preferences));
   g_settings_reset (fixture->settings, "location-replay-file");
 }
 

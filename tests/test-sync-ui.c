@@ -128,21 +128,6 @@ synced (gpointer data)
   return sync != NULL && gp_sync_manager_get_state (sync) == GP_SYNC_IDLE && gp_context_get_grid (data) != NULL;
 }
 
-static GpSyncDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (GP_IS_SYNC_DIALOG (window))
-        return GP_SYNC_DIALOG (window);
-    }
-  return NULL;
-}
-
 static void
 test_connect (Fixture       *fixture,
               gconstpointer  data)
@@ -163,9 +148,7 @@ test_connect (Fixture       *fixture,
 
   /* "Connect to a Grid Centre": the log-in page. */
   g_assert_true (gtk_widget_activate_action (fixture->window, "win.connect-centre", NULL));
-  dialog = find_dialog ();
-  g_assert_nonnull (dialog);
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 720);
+  dialog = GP_SYNC_DIALOG (gp_test_wait_for_dialog (GP_TYPE_SYNC_DIALOG));
 
   /* A wrong password: said on the page, nothing kept. */
   gp_sync_dialog_set_account (dialog, gp_test_pouchdb_get_url (fixture->server), "wang", "guess");
@@ -174,7 +157,7 @@ test_connect (Fixture       *fixture,
   g_assert_cmpstr (gp_sync_dialog_get_message (dialog), ==, _("The user name or password is wrong"));
   text = g_settings_get_string (fixture->settings, "sync-server");
   g_assert_cmpstr (text, ==, "");
-  gp_test_save_widget_png (GTK_WIDGET (dialog), "sync-login-refused-360x720");
+  gp_test_save_widget_png (fixture->window, "sync-login-refused-360x720");
 
   /* The right one: the grid comes down and the app opens on it. */
   gp_sync_dialog_set_account (dialog, gp_test_pouchdb_get_url (fixture->server), "wang", "wang-pw");
@@ -191,8 +174,8 @@ test_connect (Fixture       *fixture,
   g_clear_pointer (&text, g_free);
   text = gp_test_collect_text (GTK_WIDGET (dialog));
   g_assert_nonnull (strstr (text, _("Up to date with the grid centre")));
-  gp_test_save_widget_png (GTK_WIDGET (dialog), "sync-status-360x720");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  gp_test_save_widget_png (fixture->window, "sync-status-360x720");
+  adw_dialog_force_close (ADW_DIALOG (dialog));
 
   wait_for_page (fixture, "main");
   tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (gtk_widget_get_template_child (fixture->window, GP_TYPE_WINDOW,
@@ -215,17 +198,15 @@ test_connect (Fixture       *fixture,
     g_assert_no_error (error);
     gp_sync_manager_sync_now (gp_context_get_sync (fixture->context));
     g_assert_true (gp_test_wait_until (run_done, GUINT_TO_POINTER (runs + 1), 60000));
-    refused_page = gp_sync_dialog_new (GTK_WINDOW (fixture->window), fixture->context);
-    gtk_window_set_default_size (GTK_WINDOW (refused_page), 360, 720);
-    gtk_window_present (GTK_WINDOW (refused_page));
-    g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, refused_page, 10000));
+    refused_page = gp_sync_dialog_new (fixture->context);
+    gp_test_present_dialog (ADW_DIALOG (refused_page), fixture->window);
     gp_test_wait_frames (GTK_WIDGET (refused_page), 3);
     page_text = gp_test_collect_text (GTK_WIDGET (refused_page));
     g_assert_nonnull (strstr (page_text, _("Refused by the Grid Centre")));
     g_assert_nonnull (strstr (page_text, "Only the grid centre changes the building documents."));
     gp_test_wait_frames (GTK_WIDGET (refused_page), 10);
-    gp_test_save_widget_png (GTK_WIDGET (refused_page), "sync-refused-360x720");
-    gtk_window_destroy (GTK_WINDOW (refused_page));
+    gp_test_save_widget_png (fixture->window, "sync-refused-360x720");
+    adw_dialog_force_close (ADW_DIALOG (refused_page));
     /* Still listed after the next sync, which does not send it again. */
     gp_sync_manager_sync_now (gp_context_get_sync (fixture->context));
     g_assert_true (gp_test_wait_until (run_done, GUINT_TO_POINTER (runs + 2), 60000));
@@ -254,8 +235,7 @@ test_connect (Fixture       *fixture,
     const char *hash = strchr (gp_json_get_string (base, "_rev"), '-') + 1;
     g_autofree char *rev = NULL;
     GpSyncDialog *settle_page;
-    AdwMessageDialog *question = NULL;
-    GListModel *toplevels;
+    AdwAlertDialog *question;
     JsonObjectIter iter;
     const char *member;
     JsonNode *value;
@@ -277,35 +257,23 @@ test_connect (Fixture       *fixture,
     g_assert_no_error (error);
 
     g_settings_set_string (fixture->settings, "role", "leader");
-    settle_page = gp_sync_dialog_new (GTK_WINDOW (fixture->window), fixture->context);
-    gtk_window_set_default_size (GTK_WINDOW (settle_page), 360, 720);
-    gtk_window_present (GTK_WINDOW (settle_page));
+    settle_page = gp_sync_dialog_new (fixture->context);
+    gp_test_present_dialog (ADW_DIALOG (settle_page), fixture->window);
     g_assert_cmpuint (gp_sync_dialog_get_n_conflicts (settle_page), ==, 1);
-    gp_test_save_widget_png (GTK_WIDGET (settle_page), "sync-conflicts-360x720");
+    gp_test_save_widget_png (fixture->window, "sync-conflicts-360x720");
     gp_sync_dialog_settle (settle_page, id);
-    toplevels = gtk_window_get_toplevels ();
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-      {
-        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-        if (ADW_IS_MESSAGE_DIALOG (window))
-          question = ADW_MESSAGE_DIALOG (window);
-      }
-    g_assert_nonnull (question);
+    question = ADW_ALERT_DIALOG (gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG));
     /* Both versions, phone numbers masked. */
-    g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "138****0001"));
-    g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "139****0002"));
-    g_assert_null (strstr (adw_message_dialog_get_body (question), "13800000001"));
-    gtk_window_present (GTK_WINDOW (question));
-    g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, question, 10000));
+    g_assert_nonnull (strstr (adw_alert_dialog_get_body (question), "138****0001"));
+    g_assert_nonnull (strstr (adw_alert_dialog_get_body (question), "139****0002"));
+    g_assert_null (strstr (adw_alert_dialog_get_body (question), "13800000001"));
     gp_test_wait_frames (GTK_WIDGET (question), 10);
-    gp_test_save_widget_png (GTK_WIDGET (question), "sync-settle-360x720");
+    gp_test_save_widget_png (fixture->window, "sync-settle-360x720");
     {
       g_autofree char *keep = g_strconcat ("keep:", "2-0123456789abcdef0123456789abcdef", NULL);
 
-      adw_message_dialog_response (question, keep);
+      gp_test_alert_respond (question, keep);
     }
-    gtk_window_destroy (GTK_WINDOW (question));
     g_assert_cmpuint (gp_sync_dialog_get_n_conflicts (settle_page), ==, 0);
     {
       g_autoptr(JsonObject) settled = gp_store_get (store, id, GP_STORE_GET_CONFLICTS, &error);
@@ -313,7 +281,7 @@ test_connect (Fixture       *fixture,
       g_assert_cmpstr (gp_json_get_string (settled, "phone"), ==, "13900000002");
       g_assert_null (gp_json_get_array (settled, "_conflicts"));
     }
-    gtk_window_destroy (GTK_WINDOW (settle_page));
+    adw_dialog_force_close (ADW_DIALOG (settle_page));
   }
 
   /* Logging out forgets the account and wipes the phone's copy; the

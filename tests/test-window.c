@@ -199,14 +199,13 @@ test_welcome_then_demo_on_phone (Fixture       *fixture,
   wait_for (fixture, "main", 360, 720);
 
   g_assert_cmpint (gp_store_count (store, "household", GP_DEMO_GRID_CODE, NULL), ==, 420);
-  switcher = child (fixture, "switcher_title");
-  g_assert_cmpstr (adw_view_switcher_title_get_title (ADW_VIEW_SWITCHER_TITLE (switcher)), ==,
-                   "文昌花园网格");
-
-  /* On a phone the pages switch at the bottom. */
+  /* On a phone the header names the grid and the pages switch at the
+   * bottom. */
+  switcher = child (fixture, "window_title");
+  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (switcher)), ==, "文昌花园网格");
+  g_assert_true (adw_header_bar_get_title_widget (ADW_HEADER_BAR (child (fixture, "header_bar"))) == switcher);
   bar = child (fixture, "switcher_bar");
   g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (bar)));
-  g_assert_true (adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (switcher)));
 
   /* The map page opens on the grid's own basemap, drawn on the device. */
   page = adw_bin_get_child (ADW_BIN (child (fixture, "map_bin")));
@@ -268,8 +267,8 @@ test_demo_on_desktop (Fixture       *fixture,
   wait_for (fixture, "main", 1280, 800);
 
   /* On a wide window the pages switch in the header. */
-  switcher = child (fixture, "switcher_title");
-  g_assert_false (adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (switcher)));
+  switcher = child (fixture, "switcher");
+  g_assert_true (adw_header_bar_get_title_widget (ADW_HEADER_BAR (child (fixture, "header_bar"))) == switcher);
   g_assert_false (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (child (fixture, "switcher_bar"))));
   gp_test_wait_for_map (GP_MAP_PAGE (adw_bin_get_child (ADW_BIN (child (fixture, "map_bin")))));
   save_png (fixture, "main-1280x800");
@@ -307,53 +306,26 @@ test_store_too_new (Fixture       *fixture,
   save_png (fixture, "error-360x720");
 }
 
-static gboolean
-has_sync_dialog (gpointer data)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (GP_IS_SYNC_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 test_connect_opens_log_in (Fixture       *fixture,
-                       gconstpointer  data)
+                           gconstpointer  data)
 {
   g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
-  GListModel *toplevels;
+  g_autofree char *text = NULL;
+  AdwDialog *dialog;
 
   gp_context_set_store (fixture->context, store);
   open_window (fixture, 360, 720);
   wait_for (fixture, "welcome", 360, 720);
 
-  /* "Connect to a Grid Centre" opens the log-in page. */
+  /* "Connect to a Grid Centre" opens the log-in page, over the window. */
   g_assert_true (gtk_widget_activate (child (fixture, "connect_button")));
-  g_assert_true (gp_test_wait_until (has_sync_dialog, NULL, 10000));
-
-  toplevels = gtk_window_get_toplevels ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (GP_IS_SYNC_DIALOG (window))
-        {
-          g_autofree char *text = NULL;
-
-          gp_test_wait_frames (GTK_WIDGET (window), 2);
-          text = gp_test_collect_text (GTK_WIDGET (window));
-          g_assert_nonnull (strstr (text, "Connect to a Grid Centre"));
-          g_assert_nonnull (strstr (text, "Password"));
-          gtk_window_destroy (GTK_WINDOW (window));
-          break;
-        }
-    }
+  dialog = gp_test_wait_for_dialog (GP_TYPE_SYNC_DIALOG);
+  gp_test_wait_frames (GTK_WIDGET (dialog), 2);
+  text = gp_test_collect_text (GTK_WIDGET (dialog));
+  g_assert_nonnull (strstr (text, "Connect to a Grid Centre"));
+  g_assert_nonnull (strstr (text, "Password"));
+  adw_dialog_force_close (dialog);
 }
 
 static GpReportWindow *

@@ -12,7 +12,7 @@
 #include "gp-context.h"
 #include "gp-geoclue-location.h"
 #include "gp-replay-location.h"
-#include "gp-preferences-window.h"
+#include "gp-preferences-dialog.h"
 #include "gp-store.h"
 #include "gp-window.h"
 #include "gp-worker.h"
@@ -63,10 +63,9 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   GtkApplication *application = user_data;
-  GtkWidget *about;
+  AdwDialog *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (application),
+  about = g_object_new (ADW_TYPE_ABOUT_DIALOG,
                         "application-icon", APPLICATION_ID,
                         "application-name", _("GridPatrol"),
                         "comments", _("Patrol a community grid, report incidents and visit "
@@ -80,7 +79,7 @@ about_action (GSimpleAction *action,
                         /* Translators: your names, one a line */
                         "translator-credits", _("translator-credits"),
                         NULL);
-  gtk_window_present (GTK_WINDOW (about));
+  adw_dialog_present (about, GTK_WIDGET (gtk_application_get_active_window (application)));
 }
 
 static void
@@ -89,12 +88,9 @@ preferences_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   GpApplication *self = user_data;
-  GtkWidget *window = gp_preferences_window_new (self->context);
+  GtkWidget *dialog = gp_preferences_dialog_new (self->context);
 
-  gtk_window_set_transient_for (GTK_WINDOW (window),
-                                gtk_application_get_active_window (GTK_APPLICATION (self)));
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  gtk_window_present (GTK_WINDOW (window));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (self))));
 }
 
 static void

@@ -68,7 +68,7 @@ struct _GpAreaPage
 
   GtkScrolledWindow   *scroller;
   AdwPreferencesGroup *period_group;
-  GtkSpinner          *spinner;
+  AdwSpinner          *spinner;
   AdwComboRow         *period_row;
   AdwActionRow        *from_row;
   AdwActionRow        *to_row;
@@ -615,7 +615,7 @@ set_loading (GpAreaPage *self,
              gboolean    loading)
 {
   self->loading = loading;
-  gtk_spinner_set_spinning (self->spinner, self->loading || self->saving);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->loading || self->saving);
 }
 
 static void
@@ -623,7 +623,7 @@ set_saving (GpAreaPage *self,
             gboolean    saving)
 {
   self->saving = saving;
-  gtk_spinner_set_spinning (self->spinner, self->loading || self->saving);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->loading || self->saving);
 }
 
 static void
@@ -847,7 +847,7 @@ explain_rate_action (GtkWidget  *widget,
 {
   GpAreaPage *self = GP_AREA_PAGE (widget);
   guint kind = g_variant_get_uint32 (parameter);
-  GtkWidget *dialog;
+  AdwDialog *dialog;
   g_autofree char *body = NULL;
   g_autofree char *value = NULL;
   const GpRate *rate;
@@ -867,9 +867,9 @@ explain_rate_action (GtkWidget  *widget,
   else
     body = g_strdup_printf ("%s\n\n%g ÷ %lld = %s", gp_rate_kind_formula (kind), rate->numerator,
                             (long long) rate->denominator, value);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), gp_rate_kind_label (kind), body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  dialog = adw_alert_dialog_new (gp_rate_kind_label (kind), body);
+  adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), "close", _("_Close"));
+  adw_dialog_present (dialog, widget);
 }
 
 static void
@@ -882,8 +882,8 @@ step_action (GtkWidget  *widget,
   GpStepDialog *dialog;
 
   g_variant_get (parameter, "(&s&s)", &incident, &action);
-  dialog = gp_step_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->context, incident, action);
-  gtk_window_present (GTK_WINDOW (dialog));
+  dialog = gp_step_dialog_new (self->context, incident, action);
+  adw_dialog_present (ADW_DIALOG (dialog), widget);
 }
 
 /* Saving a summary: the file chooser, then the PDF and its CSV off the main loop. */
@@ -985,24 +985,26 @@ gp_area_page_save_summary (GpAreaPage *self,
   gp_worker_run (task, save_thread);
 }
 
-static void
-on_chooser_response (GtkNativeDialog *chooser,
-                     int              response,
-                     gpointer         user_data)
+typedef struct
 {
-  GpAreaPage *self = GP_AREA_PAGE (user_data);
+  GpAreaPage *self;
+  GpPeriod    period;
+} Choose;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      GpPeriod period = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "gp-period"));
+static void
+on_file_chosen (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Choose *choose = user_data;
+  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, NULL);
+  g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
-      if (path != NULL)
-        gp_area_page_save_summary (self, period, path);
-    }
-  g_object_unref (chooser);
-  g_object_unref (self);
+  /* Cancelled, or a place that is not a local file: nothing is written. */
+  if (path != NULL)
+    gp_area_page_save_summary (choose->self, choose->period, path);
+  g_object_unref (choose->self);
+  g_free (choose);
 }
 
 static void
@@ -1013,23 +1015,27 @@ save_summary_action (GtkWidget  *widget,
   GpAreaPage *self = GP_AREA_PAGE (widget);
   GpPeriod period = GP_PERIOD_WEEK;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
   g_autofree char *name = NULL;
-  GtkFileChooserNative *chooser;
+  Choose *choose;
 
   if (!g_date_valid (&self->summary_date))
     return;
   gp_period_parse (g_variant_get_string (parameter, NULL), &period);
   name = gp_summary_file_name (period, &self->summary_date, "pdf");
 
-  chooser = gtk_file_chooser_native_new (gp_summary_title (period), GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_file_dialog_set_title (dialog, gp_summary_title (period));
+  gtk_file_dialog_set_accept_label (dialog, _("_Save"));
+  gtk_file_dialog_set_initial_name (dialog, name);
   gtk_file_filter_set_name (filter, _("PDF documents"));
   gtk_file_filter_add_mime_type (filter, "application/pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_set_data (G_OBJECT (chooser), "gp-period", GINT_TO_POINTER (period));
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  g_list_store_append (filters, filter);
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  choose = g_new0 (Choose, 1);
+  choose->self = g_object_ref (self);
+  choose->period = period;
+  gtk_file_dialog_save (dialog, GTK_WINDOW (gtk_widget_get_root (widget)), NULL, on_file_chosen, choose);
 }
 
 /* Accessors, for the window and tests. */

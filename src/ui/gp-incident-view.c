@@ -192,10 +192,9 @@ gp_incident_view_take_step (GpIncidentView *self,
   g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), NULL);
   g_return_val_if_fail (self->incident_id != NULL, NULL);
 
-  dialog = gp_step_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->context,
-                               self->incident_id, action);
+  dialog = gp_step_dialog_new (self->context, self->incident_id, action);
   g_signal_connect_object (dialog, "done", G_CALLBACK (on_step_done), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
   return dialog;
 }
 

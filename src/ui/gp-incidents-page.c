@@ -6,8 +6,9 @@
  * today, and a category class. The list is loaded off the main loop with
  * each case folded (gp_incident_items_load) and again a moment after the
  * store changes; thumbnails are read and decoded in worker threads as rows
- * come into view. On a phone the incident opens over the list (AdwLeaflet),
- * on a wide window beside it.
+ * come into view. On a phone the incident opens over the list, pushed as a
+ * page of an AdwNavigationSplitView (back by button or swipe); on a wide
+ * window it is beside it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -48,7 +49,7 @@ struct _GpIncidentsPage
   gint64              today_end;
   GpIncidentView     *view;
 
-  AdwLeaflet         *leaflet;
+  AdwNavigationSplitView *split_view;
   GtkToggleButton    *open_toggle;
   GtkToggleButton    *mine_toggle;
   GtkToggleButton    *overdue_toggle;
@@ -498,7 +499,7 @@ on_context_changed (GpIncidentsPage *self)
 static void
 update_back (GpIncidentsPage *self)
 {
-  gp_incident_view_set_can_go_back (self->view, adw_leaflet_get_folded (self->leaflet));
+  gp_incident_view_set_can_go_back (self->view, adw_navigation_split_view_get_collapsed (self->split_view));
 }
 
 void
@@ -508,7 +509,7 @@ gp_incidents_page_show (GpIncidentsPage *self,
   g_return_if_fail (GP_IS_INCIDENTS_PAGE (self));
 
   gp_incident_view_show (self->view, incident_id);
-  adw_leaflet_set_visible_child_name (self->leaflet, "case");
+  adw_navigation_split_view_set_show_content (self->split_view, TRUE);
 }
 
 static void
@@ -518,7 +519,7 @@ back_action (GtkWidget  *widget,
 {
   GpIncidentsPage *self = GP_INCIDENTS_PAGE (widget);
 
-  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  adw_navigation_split_view_set_show_content (self->split_view, FALSE);
 }
 
 GListModel *
@@ -613,7 +614,7 @@ gp_incidents_page_class_init (GpIncidentsPageClass *klass)
   object_class->finalize = gp_incidents_page_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-incidents-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, split_view);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, open_toggle);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, mine_toggle);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, overdue_toggle);
@@ -672,7 +673,8 @@ gp_incidents_page_new (GpContext *context)
 
   self->view = GP_INCIDENT_VIEW (gp_incident_view_new (context));
   adw_bin_set_child (self->view_bin, GTK_WIDGET (self->view));
-  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (update_back), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->split_view, "notify::collapsed", G_CALLBACK (update_back), self,
+                           G_CONNECT_SWAPPED);
   update_back (self);
 
   g_signal_connect_object (context, "notify::store", G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);

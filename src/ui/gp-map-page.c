@@ -49,6 +49,8 @@ struct _GpMapPage
 
   ShumateViewport    *viewport;
   ShumateMapLayer    *base_layer;
+  guint               refresh_id;
+  guint               refresh_times;
   ShumateMapLayer    *extra_layer;
   GpOverlayLayer     *overlay_layer;
   GtkWidget          *scale;          /* needs the basemap to measure */
@@ -70,7 +72,7 @@ struct _GpMapPage
   GtkRevealer        *message_revealer;
   GtkLabel           *message_label;
   GtkButton          *locate_button;
-  GtkRevealer        *sheet_revealer;
+  AdwBottomSheet     *bottom_sheet;
   GpBuildingSheet    *sheet;
 };
 
@@ -201,6 +203,34 @@ fit_when_allocated (GpMapPage *self)
 
 /* Layers. */
 
+/* libshumate (1.0.4 and later) puts off asking for a layer's tiles while
+ * the map moves fast, and looks again on the next frame; when that frame
+ * does not come (seen as the window settles after a page switch), a new
+ * layer can stay blank for good. A little later, with the map at rest, a
+ * change of the viewport makes each layer look again, and ask for its
+ * tiles. A timeout, not a tick callback: it must not wait for frames. */
+#define REFRESH_TIMES 3
+
+static gboolean
+on_refresh_timeout (gpointer data)
+{
+  GpMapPage *self = data;
+
+  g_object_notify (G_OBJECT (self->viewport), "zoom-level");
+  if (--self->refresh_times > 0)
+    return G_SOURCE_CONTINUE;
+  self->refresh_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refresh_tiles (GpMapPage *self)
+{
+  self->refresh_times = REFRESH_TIMES;
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add (100, on_refresh_timeout, self);
+}
+
 static void
 set_base_layer (GpMapPage    *self,
                 GpTileSource *source)
@@ -216,6 +246,7 @@ set_base_layer (GpMapPage    *self,
     shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->base_layer));
   self->base_layer = layer;
   gtk_widget_set_visible (self->scale, TRUE);
+  refresh_tiles (self);
 }
 
 static void
@@ -233,6 +264,7 @@ set_extra_layer (GpMapPage        *self,
   self->extra_layer = shumate_map_layer_new (source, self->viewport);
   shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->extra_layer),
                                    SHUMATE_LAYER (self->overlay_layer));
+  refresh_tiles (self);
 }
 
 /* Opening map files reads and checks them, so it happens off the main loop. */
@@ -459,7 +491,7 @@ on_data_loaded (GObject      *source,
     fit_when_allocated (self);
 
   /* An open sheet shows what is there now. */
-  if (gtk_revealer_get_reveal_child (self->sheet_revealer) && gp_building_sheet_get_building (self->sheet))
+  if (adw_bottom_sheet_get_open (self->bottom_sheet) && gp_building_sheet_get_building (self->sheet))
     {
       g_autofree char *building = g_strdup (gp_building_sheet_get_building (self->sheet));
 
@@ -524,9 +556,20 @@ on_documents_changed (GpStore    *store,
 }
 
 static void
+hide_sheet (GpMapPage *self);
+
+/* Dragged down or closed: the building is no longer picked on the map. */
+static void
+on_sheet_open_changed (GpMapPage *self)
+{
+  if (!adw_bottom_sheet_get_open (self->bottom_sheet))
+    gp_overlay_layer_set_selected_building (self->overlay_layer, NULL);
+}
+
+static void
 hide_sheet (GpMapPage *self)
 {
-  gtk_revealer_set_reveal_child (self->sheet_revealer, FALSE);
+  adw_bottom_sheet_set_open (self->bottom_sheet, FALSE);
   gp_overlay_layer_set_selected_building (self->overlay_layer, NULL);
 }
 
@@ -554,6 +597,7 @@ on_grid_changed (GpMapPage *self)
   self->rendering = self->render_again = FALSE;
   g_clear_handle_id (&self->data_reload_id, g_source_remove);
   g_clear_handle_id (&self->basemap_reload_id, g_source_remove);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_pointer (&self->grid_code, g_free);
   hide_sheet (self);
   show_message (self, NULL, 0);
@@ -623,7 +667,7 @@ on_map_released (GtkGestureClick *gesture,
     {
       gp_overlay_layer_set_selected_building (self->overlay_layer, NULL);
       gp_building_sheet_show_incidents (self->sheet, data, cluster);
-      gtk_revealer_set_reveal_child (self->sheet_revealer, TRUE);
+      adw_bottom_sheet_set_open (self->bottom_sheet, TRUE);
       return;
     }
 
@@ -634,7 +678,7 @@ on_map_released (GtkGestureClick *gesture,
 
       gp_overlay_layer_set_selected_building (self->overlay_layer, building->id);
       gp_building_sheet_show_building (self->sheet, self->store, data, building->id);
-      gtk_revealer_set_reveal_child (self->sheet_revealer, TRUE);
+      adw_bottom_sheet_set_open (self->bottom_sheet, TRUE);
       show_above_sheet (self, centre);
       return;
     }
@@ -777,6 +821,7 @@ gp_map_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (gp_map_page_parent_class)->map (widget);
   use_location (self, TRUE);
+  refresh_tiles (self);
 }
 
 static void
@@ -785,6 +830,7 @@ gp_map_page_unmap (GtkWidget *widget)
   GpMapPage *self = GP_MAP_PAGE (widget);
 
   use_location (self, FALSE);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   GTK_WIDGET_CLASS (gp_map_page_parent_class)->unmap (widget);
 }
 
@@ -950,6 +996,8 @@ gp_map_page_constructed (GObject *object)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect_object (click, "released", G_CALLBACK (on_map_released), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self->map), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect_object (self->bottom_sheet, "notify::open", G_CALLBACK (on_sheet_open_changed), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sheet, "close-requested", G_CALLBACK (hide_sheet), self,
                            G_CONNECT_SWAPPED);
   press = gtk_gesture_long_press_new ();
@@ -1006,6 +1054,7 @@ gp_map_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->data_reload_id, g_source_remove);
   g_clear_handle_id (&self->basemap_reload_id, g_source_remove);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->message_timeout_id, g_source_remove);
   if (self->fit_tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick_id);
@@ -1097,7 +1146,7 @@ gp_map_page_class_init (GpMapPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpMapPage, message_revealer);
   gtk_widget_class_bind_template_child (widget_class, GpMapPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, GpMapPage, locate_button);
-  gtk_widget_class_bind_template_child (widget_class, GpMapPage, sheet_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, bottom_sheet);
   gtk_widget_class_bind_template_child (widget_class, GpMapPage, sheet);
 }
 
@@ -1184,5 +1233,5 @@ gp_map_page_get_sheet (GpMapPage *self)
 {
   g_return_val_if_fail (GP_IS_MAP_PAGE (self), NULL);
 
-  return gtk_revealer_get_reveal_child (self->sheet_revealer) ? self->sheet : NULL;
+  return adw_bottom_sheet_get_open (self->bottom_sheet) ? self->sheet : NULL;
 }

@@ -364,7 +364,7 @@ finish_now (GpPatrolPage *self)
 }
 
 static void
-on_finish_response (AdwMessageDialog *dialog,
+on_finish_response (AdwAlertDialog   *dialog,
                     const char       *response,
                     GpPatrolPage     *self)
 {
@@ -378,7 +378,7 @@ finish_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   GpPatrolPage *self = GP_PATROL_PAGE (widget);
-  GtkWidget *dialog;
+  AdwDialog *dialog;
   GpRoute *route;
   guint missing;
   g_autofree char *body = NULL;
@@ -391,11 +391,11 @@ finish_action (GtkWidget  *widget,
                                                   "%u checkpoints are not reached yet; they will count as missed.",
                                                   missing), missing)
                      : g_strdup (_("The track stops being recorded."));
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Finish the Patrol?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Go On"), "finish", _("_Finish"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "finish", ADW_RESPONSE_DESTRUCTIVE);
+  dialog = adw_alert_dialog_new (_("Finish the Patrol?"), body);
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog), "cancel", _("_Go On"), "finish", _("_Finish"), NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "finish", ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_finish_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (dialog, widget);
 }
 
 static void
@@ -414,10 +414,10 @@ visit_action (GtkWidget  *widget,
   route = self->recorder ? gp_patrol_recorder_get_route (self->recorder) : NULL;
   if (route != NULL && gp_patrol_recorder_get_next (self->recorder, &next, &distance, &bearing))
     building = next.building;
-  dialog = gp_visit_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->context, building,
+  dialog = gp_visit_dialog_new (self->context, building,
                                 self->recorder ? gp_patrol_recorder_get_id (self->recorder) : NULL);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (reload_summaries), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), widget);
 }
 
 /* Between patrols: coverage and history, read in a worker thread. */

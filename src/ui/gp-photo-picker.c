@@ -261,8 +261,6 @@ gp_photo_picker_add_photo (GpPhotoPicker *self,
   enqueue (self, job);
 }
 
-#if GTK_CHECK_VERSION (4, 10, 0)
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 static void
 on_dialog_done (GObject      *source,
                 GAsyncResult *result,
@@ -296,53 +294,6 @@ gp_photo_picker_choose (GpPhotoPicker *self)
   gtk_file_dialog_open_multiple (dialog, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->cancellable,
                                  on_dialog_done, g_object_ref (self));
 }
-G_GNUC_END_IGNORE_DEPRECATIONS
-#else
-/* GTK 4.8 (Debian 12): the native chooser, which uses the portal in Flatpak. */
-static void
-on_chooser_response (GtkNativeDialog *dialog,
-                     int              response,
-                     GpPhotoPicker   *self)
-{
-  g_autoptr(GListModel) files = NULL;
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-  for (guint i = 0; files != NULL && i < g_list_model_get_n_items (files); i++)
-    g_ptr_array_add (list, g_list_model_get_item (files, i));
-  if (list->len > 0)
-    gp_photo_picker_add_files (self, (GFile **) list->pdata, list->len);
-  g_object_unref (dialog);
-}
-
-void
-gp_photo_picker_choose (GpPhotoPicker *self)
-{
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
-
-  g_return_if_fail (GP_IS_PHOTO_PICKER (self));
-
-  chooser = gtk_file_chooser_native_new (_("Choose Photos"), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("Photos"));
-  gtk_file_filter_add_mime_type (filter, "image/jpeg");
-  gtk_file_filter_add_mime_type (filter, "image/png");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  if (pictures != NULL)
-    {
-      g_autoptr(GFile) folder = g_file_new_for_path (pictures);
-
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
-    }
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-#endif
 
 static void
 on_add_clicked (GpPhotoPicker *self)

@@ -69,7 +69,7 @@ struct _GpReportWindow
   GtkWidget        *duplicate_rows[8];
 
   AdwToastOverlay  *toast_overlay;
-  AdwLeaflet       *leaflet;
+  AdwNavigationView *navigation;
   GtkButton        *report_button;
   GpPhotoPicker    *photo_picker;
   AdwActionRow     *category_row;
@@ -541,7 +541,7 @@ on_category_activated (AdwActionRow   *row,
                        GpReportWindow *self)
 {
   gp_report_window_set_category (self, g_object_get_data (G_OBJECT (row), "gp-code"));
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  adw_navigation_view_pop_to_tag (self->navigation, "form");
 }
 
 static GtkWidget *
@@ -624,7 +624,7 @@ choose_category_action (GtkWidget  *widget,
 
   gtk_editable_set_text (GTK_EDITABLE (self->category_search), "");
   fill_categories (self);
-  adw_leaflet_set_visible_child_name (self->leaflet, "categories");
+  adw_navigation_view_push_by_tag (self->navigation, "categories");
   gtk_widget_grab_focus (GTK_WIDGET (self->category_search));
 }
 
@@ -651,7 +651,7 @@ on_household_activated (AdwActionRow   *row,
   g_free (self->household_label);
   self->household_label = id ? g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) : NULL;
   draft_changed (self);
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  adw_navigation_view_pop_to_tag (self->navigation, "form");
 }
 
 static int
@@ -704,7 +704,7 @@ choose_household_action (GtkWidget  *widget,
       g_signal_connect_object (row, "activated", G_CALLBACK (on_household_activated), self, 0);
       gtk_list_box_append (self->household_list, row);
     }
-  adw_leaflet_set_visible_child_name (self->leaflet, "households");
+  adw_navigation_view_push_by_tag (self->navigation, "households");
 }
 
 /* Choosing the place. */
@@ -742,7 +742,7 @@ on_place_activated (AdwActionRow   *row,
       self->draft->has_position = FALSE;
       gp_report_window_set_building (self, what);
     }
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  adw_navigation_view_pop_to_tag (self->navigation, "form");
 }
 
 static GtkWidget *
@@ -835,7 +835,7 @@ choose_place_action (GtkWidget  *widget,
       gtk_list_box_append (self->place_list, place_row (self, entry->building->name, distance,
                                                         entry->building->id));
     }
-  adw_leaflet_set_visible_child_name (self->leaflet, "place");
+  adw_navigation_view_push_by_tag (self->navigation, "place");
 }
 
 static void
@@ -843,7 +843,7 @@ back_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  adw_leaflet_navigate (GP_REPORT_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  adw_navigation_view_pop (GP_REPORT_WINDOW (widget)->navigation);
 }
 
 /* Similar cases nearby. */
@@ -1149,7 +1149,7 @@ add_to_case (GpReportWindow *self,
 }
 
 static void
-on_discard_response (AdwMessageDialog *dialog,
+on_discard_response (AdwAlertDialog   *dialog,
                      const char       *response,
                      GpReportWindow   *self)
 {
@@ -1163,21 +1163,21 @@ discard_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   GpReportWindow *self = GP_REPORT_WINDOW (widget);
-  GtkWidget *dialog;
+  AdwDialog *dialog;
 
   if (gp_report_draft_is_empty (self->draft))
     {
       finish (self, NULL);
       return;
     }
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard This Report?"),
-                                   _("The photos and what was entered will be gone."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Keep"),
-                                    "discard", _("_Discard"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                              ADW_RESPONSE_DESTRUCTIVE);
+  dialog = adw_alert_dialog_new (_("Discard This Report?"),
+                                 _("The photos and what was entered will be gone."));
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog), "cancel", _("_Keep"),
+                                  "discard", _("_Discard"), NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "discard",
+                                            ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
 /* Loading. */
@@ -1460,7 +1460,7 @@ gp_report_window_class_init (GpReportWindowClass *klass)
   g_type_ensure (GP_TYPE_PHOTO_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-report-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, navigation);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, report_button);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, photo_picker);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, category_row);

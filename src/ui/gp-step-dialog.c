@@ -23,7 +23,7 @@
 
 struct _GpStepDialog
 {
-  AdwWindow      parent_instance;
+  AdwDialog      parent_instance;
 
   GpContext     *context;
   char          *incident_id;
@@ -52,7 +52,7 @@ struct _GpStepDialog
   GtkLabel       *message_label;
 };
 
-G_DEFINE_FINAL_TYPE (GpStepDialog, gp_step_dialog, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (GpStepDialog, gp_step_dialog, ADW_TYPE_DIALOG)
 
 enum {
   DONE,
@@ -172,7 +172,7 @@ on_acted (GObject      *source,
       return;
     }
   g_signal_emit (self, signals[DONE], 0);
-  gtk_window_destroy (GTK_WINDOW (self));
+  adw_dialog_close (ADW_DIALOG (self));
 }
 
 /**
@@ -214,6 +214,14 @@ gp_step_dialog_done (GpStepDialog *self)
   g_task_set_task_data (task, g_object_ref (event), g_object_unref);
   g_object_set_data_full (G_OBJECT (task), "gp-store", g_object_ref (store), g_object_unref);
   gp_worker_run (task, act_thread);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  adw_dialog_close (ADW_DIALOG (widget));
 }
 
 static void
@@ -456,6 +464,7 @@ gp_step_dialog_class_init (GpStepDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, photo_picker);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, message_label);
   gtk_widget_class_install_action (widget_class, "step.done", NULL, done_action);
+  gtk_widget_class_install_action (widget_class, "step.cancel", NULL, cancel_action);
 }
 
 static void
@@ -472,8 +481,7 @@ gp_step_dialog_init (GpStepDialog *self)
  * case now (a quick fold on the main loop: a handful of events).
  */
 GpStepDialog *
-gp_step_dialog_new (GtkWindow  *parent,
-                    GpContext  *context,
+gp_step_dialog_new (GpContext  *context,
                     const char *incident_id,
                     const char *action)
 {
@@ -483,7 +491,7 @@ gp_step_dialog_new (GtkWindow  *parent,
 
   g_return_val_if_fail (GP_IS_CONTEXT (context), NULL);
 
-  self = g_object_new (GP_TYPE_STEP_DIALOG, "transient-for", parent, NULL);
+  self = g_object_new (GP_TYPE_STEP_DIALOG, NULL);
   self->context = g_object_ref (context);
   self->incident_id = g_strdup (incident_id);
   self->action = g_strdup (action);

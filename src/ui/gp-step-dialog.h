@@ -12,10 +12,9 @@
 G_BEGIN_DECLS
 
 #define GP_TYPE_STEP_DIALOG (gp_step_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (GpStepDialog, gp_step_dialog, GP, STEP_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (GpStepDialog, gp_step_dialog, GP, STEP_DIALOG, AdwDialog)
 
-GpStepDialog  *gp_step_dialog_new              (GtkWindow    *parent,
-                                                GpContext    *context,
+GpStepDialog  *gp_step_dialog_new              (GpContext    *context,
                                                 const char   *incident_id,
                                                 const char   *action);
 void           gp_step_dialog_set_note         (GpStepDialog *self,

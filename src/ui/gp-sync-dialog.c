@@ -22,7 +22,7 @@
 
 struct _GpSyncDialog
 {
-  AdwWindow      parent_instance;
+  AdwDialog      parent_instance;
 
   GpContext     *context;
   GpSyncManager *sync;
@@ -47,7 +47,7 @@ struct _GpSyncDialog
   GPtrArray     *conflict_rows;
 };
 
-G_DEFINE_FINAL_TYPE (GpSyncDialog, gp_sync_dialog, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (GpSyncDialog, gp_sync_dialog, ADW_TYPE_DIALOG)
 
 /* The state in words, for the header's tooltip and this page. */
 char *
@@ -176,7 +176,7 @@ typedef struct
 static void update (GpSyncDialog *self);
 
 static void
-on_settle_response (AdwMessageDialog *dialog,
+on_settle_response (AdwAlertDialog   *dialog,
                     const char       *response,
                     gpointer          data)
 {
@@ -213,7 +213,7 @@ gp_sync_dialog_settle (GpSyncDialog *self,
   g_auto(GStrv) conflicts = NULL;
   g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(GString) body = g_string_new (NULL);
-  GtkWidget *dialog;
+  AdwDialog *dialog;
   Settle *settle;
 
   g_return_if_fail (GP_IS_SYNC_DIALOG (self));
@@ -230,7 +230,7 @@ gp_sync_dialog_settle (GpSyncDialog *self,
         g_ptr_array_add (versions, version);
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Which Version Is Right?"), NULL);
+  dialog = adw_alert_dialog_new (_("Which Version Is Right?"), NULL);
   for (guint i = 0; i < versions->len; i++)
     {
       g_autoptr(GPtrArray) others = g_ptr_array_new ();
@@ -244,16 +244,16 @@ gp_sync_dialog_settle (GpSyncDialog *self,
           g_ptr_array_add (others, g_ptr_array_index (versions, j));
       described = describe_version (g_ptr_array_index (versions, i), others);
       g_string_append_printf (body, "%s%s\n%s", body->len ? "\n\n" : "", label, described);
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), response, label);
+      adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), response, label);
     }
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body->str);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), "cancel", _("_Cancel"));
+  adw_alert_dialog_set_body (ADW_ALERT_DIALOG (dialog), body->str);
+  adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), "cancel");
   settle = g_new0 (Settle, 1);
   settle->self = g_object_ref (self);
   settle->id = g_strdup (id);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_settle_response), settle, free_settle, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
 static void
@@ -524,7 +524,7 @@ on_sync_now (GpSyncDialog *self)
 }
 
 static void
-on_log_out_response (AdwMessageDialog *dialog,
+on_log_out_response (AdwAlertDialog   *dialog,
                      const char       *response,
                      GpSyncDialog     *self)
 {
@@ -537,7 +537,7 @@ on_log_out_response (AdwMessageDialog *dialog,
       set_message (self, error->message);
       return;
     }
-  gtk_window_destroy (GTK_WINDOW (self));
+  adw_dialog_close (ADW_DIALOG (self));
 }
 
 static void
@@ -545,7 +545,7 @@ on_log_out (GpSyncDialog *self)
 {
   guint unsent = gp_context_get_unsent (self->context);
   g_autofree char *body = NULL;
-  GtkWidget *dialog;
+  AdwDialog *dialog;
 
   body = unsent > 0
          ? g_strdup_printf (ngettext ("%u change on this phone has not reached the grid centre and will be lost. "
@@ -553,14 +553,14 @@ on_log_out (GpSyncDialog *self)
                                       "%u changes on this phone have not reached the grid centre and will be lost. "
                                       "This phone’s copy of the grid is wiped.", unsent), unsent)
          : g_strdup (_("Everything on this phone is on the grid centre. This phone’s copy of the grid is wiped."));
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Log Out?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "log-out", _("_Log Out"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "log-out", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = adw_alert_dialog_new (_("Log Out?"), body);
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog), "cancel", _("_Cancel"), "log-out", _("_Log Out"),
+                                  NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "log-out", ADW_RESPONSE_DESTRUCTIVE);
+  adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "cancel");
+  adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_log_out_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
 static GtkWidget *
@@ -639,9 +639,9 @@ gp_sync_dialog_init (GpSyncDialog *self)
   self->cancellable = g_cancellable_new ();
   self->refused_rows = g_ptr_array_new ();
   self->conflict_rows = g_ptr_array_new ();
-  gtk_window_set_title (GTK_WINDOW (self), _("Grid Centre"));
-  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (self), 420, 560);
+  adw_dialog_set_title (ADW_DIALOG (self), _("Grid Centre"));
+  adw_dialog_set_content_width (ADW_DIALOG (self), 420);
+  adw_dialog_set_content_height (ADW_DIALOG (self), 560);
   gtk_box_append (GTK_BOX (box), header);
 
   /* Logging in. */
@@ -710,7 +710,7 @@ gp_sync_dialog_init (GpSyncDialog *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (box), scrolled);
-  adw_window_set_content (ADW_WINDOW (self), box);
+  adw_dialog_set_child (ADW_DIALOG (self), box);
 }
 
 static void
@@ -725,10 +725,9 @@ on_sync_changed (GpSyncDialog *self)
 }
 
 GpSyncDialog *
-gp_sync_dialog_new (GtkWindow *parent,
-                    GpContext *context)
+gp_sync_dialog_new (GpContext *context)
 {
-  GpSyncDialog *self = g_object_new (GP_TYPE_SYNC_DIALOG, "transient-for", parent, NULL);
+  GpSyncDialog *self = g_object_new (GP_TYPE_SYNC_DIALOG, NULL);
 
   self->context = g_object_ref (context);
   g_signal_connect_object (context, "notify::sync", G_CALLBACK (on_sync_changed), self, G_CONNECT_SWAPPED);

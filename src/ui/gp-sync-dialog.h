@@ -12,10 +12,9 @@ G_BEGIN_DECLS
 
 #define GP_TYPE_SYNC_DIALOG (gp_sync_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (GpSyncDialog, gp_sync_dialog, GP, SYNC_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (GpSyncDialog, gp_sync_dialog, GP, SYNC_DIALOG, AdwDialog)
 
-GpSyncDialog *gp_sync_dialog_new         (GtkWindow     *parent,
-                                          GpContext     *context);
+GpSyncDialog *gp_sync_dialog_new         (GpContext     *context);
 void          gp_sync_dialog_set_account (GpSyncDialog  *self,
                                           const char    *server,
                                           const char    *user,

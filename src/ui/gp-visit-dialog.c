@@ -21,7 +21,7 @@
 
 struct _GpVisitDialog
 {
-  AdwWindow      parent_instance;
+  AdwDialog      parent_instance;
 
   GpContext     *context;
   char          *patrol_id;
@@ -39,7 +39,7 @@ struct _GpVisitDialog
   GtkButton     *save_button;
 };
 
-G_DEFINE_FINAL_TYPE (GpVisitDialog, gp_visit_dialog, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (GpVisitDialog, gp_visit_dialog, ADW_TYPE_DIALOG)
 
 enum {
   SAVED,
@@ -176,7 +176,7 @@ on_saved (GObject      *source,
       return;
     }
   g_signal_emit (self, signals[SAVED], 0);
-  gtk_window_destroy (GTK_WINDOW (self));
+  adw_dialog_close (ADW_DIALOG (self));
 }
 
 void
@@ -276,13 +276,13 @@ gp_visit_dialog_init (GpVisitDialog *self)
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   const char * const *tag_ids = gp_visit_list_tags ();
 
-  gtk_window_set_title (GTK_WINDOW (self), _("Household Visit"));
-  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (self), 420, 560);
+  adw_dialog_set_title (ADW_DIALOG (self), _("Household Visit"));
+  adw_dialog_set_content_width (ADW_DIALOG (self), 420);
+  adw_dialog_set_content_height (ADW_DIALOG (self), 560);
 
   adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
   adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "window.close");
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (adw_dialog_close), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
   self->save_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Save")));
   gtk_widget_add_css_class (GTK_WIDGET (self->save_button), "suggested-action");
@@ -343,7 +343,7 @@ gp_visit_dialog_init (GpVisitDialog *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (box), scrolled);
-  adw_window_set_content (ADW_WINDOW (self), box);
+  adw_dialog_set_child (ADW_DIALOG (self), box);
 }
 
 /**
@@ -352,12 +352,11 @@ gp_visit_dialog_init (GpVisitDialog *self)
  * @patrol_id: (nullable): the patrol being walked
  */
 GpVisitDialog *
-gp_visit_dialog_new (GtkWindow  *parent,
-                     GpContext  *context,
+gp_visit_dialog_new (GpContext  *context,
                      const char *building_id,
                      const char *patrol_id)
 {
-  GpVisitDialog *self = g_object_new (GP_TYPE_VISIT_DIALOG, "transient-for", parent, NULL);
+  GpVisitDialog *self = g_object_new (GP_TYPE_VISIT_DIALOG, NULL);
   GpGrid *grid = gp_context_get_grid (context);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
 

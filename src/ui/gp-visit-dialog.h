@@ -11,10 +11,9 @@
 G_BEGIN_DECLS
 
 #define GP_TYPE_VISIT_DIALOG (gp_visit_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (GpVisitDialog, gp_visit_dialog, GP, VISIT_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (GpVisitDialog, gp_visit_dialog, GP, VISIT_DIALOG, AdwDialog)
 
-GpVisitDialog *gp_visit_dialog_new          (GtkWindow     *parent,
-                                             GpContext     *context,
+GpVisitDialog *gp_visit_dialog_new          (GpContext     *context,
                                              const char    *building_id,
                                              const char    *patrol_id);
 gboolean       gp_visit_dialog_choose       (GpVisitDialog *self,

@@ -2,8 +2,8 @@
  *
  * The main window: a welcome page while the store holds no grid, and the
  * four pages of a grid (Map · Patrol · Incidents · Area) once it does, with
- * the view switcher in the header on wide windows and at the bottom on
- * narrow ones (phones).
+ * the view switcher in the header on wide windows and, by a breakpoint, at
+ * the bottom on narrow ones (phones), where the header names the grid.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,7 +42,9 @@ struct _GpWindow
   AdwStatusPage        *error_status;
   GtkButton            *demo_button;
   GtkButton            *connect_button;
-  AdwViewSwitcherTitle *switcher_title;
+  AdwHeaderBar         *header_bar;
+  AdwWindowTitle       *window_title;
+  AdwViewSwitcher      *switcher;
   AdwViewSwitcherBar   *switcher_bar;
   AdwViewStack         *view_stack;
   AdwBin               *map_bin;
@@ -72,7 +74,8 @@ update_grid_pages (GpWindow *self,
 {
   g_autofree char *subtitle = NULL;
 
-  adw_view_switcher_title_set_title (self->switcher_title, gp_grid_get_name (grid));
+  adw_window_title_set_title (self->window_title, gp_grid_get_name (grid));
+  gtk_window_set_title (GTK_WINDOW (self), gp_grid_get_name (grid));
   if (gp_document_get_boolean_member (GP_DOCUMENT (grid), "example"))
     /* Translators: the subtitle of a demo grid: its street and community */
     subtitle = g_strdup_printf (_("Demo · %s %s"), gp_grid_get_street (grid) ?: "",
@@ -80,7 +83,7 @@ update_grid_pages (GpWindow *self,
   else
     subtitle = g_strdup_printf ("%s %s", gp_grid_get_street (grid) ?: "",
                                 gp_grid_get_community (grid) ?: "");
-  adw_view_switcher_title_set_subtitle (self->switcher_title, g_strstrip (subtitle));
+  adw_window_title_set_subtitle (self->window_title, g_strstrip (subtitle));
 }
 
 static void
@@ -208,9 +211,9 @@ show_sync_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   GpWindow *self = GP_WINDOW (widget);
-  GpSyncDialog *dialog = gp_sync_dialog_new (GTK_WINDOW (self), self->context);
+  GpSyncDialog *dialog = gp_sync_dialog_new (self->context);
 
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), widget);
 }
 
 /* The header's sync button: its icon and tooltip say how sync goes. */
@@ -302,11 +305,10 @@ visit_building_action (GtkWidget  *widget,
 {
   GpWindow *self = GP_WINDOW (widget);
   GpPatrolRecorder *recorder = gp_context_get_recorder (self->context);
-  GpVisitDialog *dialog = gp_visit_dialog_new (GTK_WINDOW (self), self->context,
-                                               g_variant_get_string (parameter, NULL),
+  GpVisitDialog *dialog = gp_visit_dialog_new (self->context, g_variant_get_string (parameter, NULL),
                                                recorder ? gp_patrol_recorder_get_id (recorder) : NULL);
 
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), widget);
 }
 
 /* Coverage from the patrol page: the households due a visit, on the map. */
@@ -500,7 +502,9 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpWindow, error_status);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, demo_button);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, connect_button);
-  gtk_widget_class_bind_template_child (widget_class, GpWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, switcher);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, map_bin);

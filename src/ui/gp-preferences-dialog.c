@@ -1,4 +1,4 @@
-/* gp-preferences-window.c
+/* gp-preferences-dialog.c
  *
  * The base map: the grid's own map only, an MBTiles file over it (imagery
  * the centre prepared, say), or online tiles over it where there is
@@ -8,11 +8,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "gp-preferences-window"
+#define G_LOG_DOMAIN "gp-preferences-dialog"
 
 #include "config.h"
 
-#include "gp-preferences-window.h"
+#include "gp-preferences-dialog.h"
 #include "gp-track-reader.h"
 #include "gp-mbtiles.h"
 #include "gp-worker.h"
@@ -20,9 +20,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-struct _GpPreferencesWindow
+struct _GpPreferencesDialog
 {
-  AdwPreferencesWindow  parent_instance;
+  AdwPreferencesDialog  parent_instance;
 
   GpContext            *context;
   GCancellable         *cancellable;
@@ -45,7 +45,7 @@ struct _GpPreferencesWindow
   AdwEntryRow          *url_row;
 };
 
-G_DEFINE_FINAL_TYPE (GpPreferencesWindow, gp_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+G_DEFINE_FINAL_TYPE (GpPreferencesDialog, gp_preferences_dialog, ADW_TYPE_PREFERENCES_DIALOG)
 
 enum {
   PROP_0,
@@ -56,7 +56,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-tell_in (GpPreferencesWindow *self,
+tell_in (GpPreferencesDialog *self,
          GtkLabel            *label,
          const char          *message)
 {
@@ -69,7 +69,7 @@ tell_in (GpPreferencesWindow *self,
 }
 
 static void
-tell (GpPreferencesWindow *self,
+tell (GpPreferencesDialog *self,
       const char          *message)
 {
   tell_in (self, self->message_label, message);
@@ -77,7 +77,7 @@ tell (GpPreferencesWindow *self,
 
 /* The rows show what the settings say. */
 static void
-sync_from_settings (GpPreferencesWindow *self)
+sync_from_settings (GpPreferencesDialog *self)
 {
   GSettings *settings = gp_context_get_settings (self->context);
   g_autofree char *base = g_settings_get_string (settings, "map-base");
@@ -123,7 +123,7 @@ on_file_checked (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  GpPreferencesWindow *self = GP_PREFERENCES_WINDOW (source);
+  GpPreferencesDialog *self = GP_PREFERENCES_DIALOG (source);
   GSettings *settings = gp_context_get_settings (self->context);
   const char *path = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
@@ -150,19 +150,19 @@ on_file_checked (GObject      *source,
 }
 
 /**
- * gp_preferences_window_use_file:
+ * gp_preferences_dialog_use_file:
  *
  * Checks @file off the main loop and, if it is a usable MBTiles file, makes
  * it the base map; otherwise says why and changes nothing.
  */
 void
-gp_preferences_window_use_file (GpPreferencesWindow *self,
+gp_preferences_dialog_use_file (GpPreferencesDialog *self,
                                 GFile               *file)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *path = g_file_get_path (file);
 
-  g_return_if_fail (GP_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (GP_IS_PREFERENCES_DIALOG (self));
 
   if (path == NULL)
     {
@@ -173,29 +173,27 @@ gp_preferences_window_use_file (GpPreferencesWindow *self,
 
   self->busy = TRUE;
   task = g_task_new (self, self->cancellable, on_file_checked, NULL);
-  g_task_set_source_tag (task, gp_preferences_window_use_file);
+  g_task_set_source_tag (task, gp_preferences_dialog_use_file);
   g_task_set_task_data (task, g_steal_pointer (&path), g_free);
   gp_worker_run (task, check_thread);
 }
 
-#if GTK_CHECK_VERSION (4, 10, 0)
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 static void
 on_file_dialog_done (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(GpPreferencesWindow) self = user_data;
+  g_autoptr(GpPreferencesDialog) self = user_data;
   g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
 
   if (file != NULL)
-    gp_preferences_window_use_file (self, file);
+    gp_preferences_dialog_use_file (self, file);
   else
     sync_from_settings (self);
 }
 
 static void
-choose_file (GpPreferencesWindow *self)
+choose_file (GpPreferencesDialog *self)
 {
   g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
@@ -206,47 +204,12 @@ choose_file (GpPreferencesWindow *self)
   g_list_store_append (filters, filter);
   gtk_file_dialog_set_title (dialog, _("Choose a Map File"));
   gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
-  gtk_file_dialog_open (dialog, GTK_WINDOW (self), self->cancellable, on_file_dialog_done,
-                        g_object_ref (self));
-}
-G_GNUC_END_IGNORE_DEPRECATIONS
-#else
-/* GTK 4.8 (Debian 12): the native chooser, which uses the portal in Flatpak. */
-static void
-on_file_chooser_response (GtkNativeDialog     *dialog,
-                          int                  response,
-                          GpPreferencesWindow *self)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  if (file != NULL)
-    gp_preferences_window_use_file (self, file);
-  else
-    sync_from_settings (self);
-  g_object_unref (dialog);
+  gtk_file_dialog_open (dialog, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->cancellable,
+                        on_file_dialog_done, g_object_ref (self));
 }
 
 static void
-choose_file (GpPreferencesWindow *self)
-{
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  chooser = gtk_file_chooser_native_new (_("Choose a Map File"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Map files (MBTiles)"));
-  gtk_file_filter_add_pattern (filter, "*.mbtiles");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_file_chooser_response), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-#endif
-
-static void
-on_choose_clicked (GpPreferencesWindow *self)
+on_choose_clicked (GpPreferencesDialog *self)
 {
   choose_file (self);
 }
@@ -254,18 +217,18 @@ on_choose_clicked (GpPreferencesWindow *self)
 /* Online tiles. */
 
 /**
- * gp_preferences_window_use_online_url:
+ * gp_preferences_dialog_use_online_url:
  *
  * Takes an address of XYZ tiles ("https://…/{z}/{x}/{y}.png") as the base
  * map; refuses one without {z}, {x} and {y} or not on the web.
  */
 gboolean
-gp_preferences_window_use_online_url (GpPreferencesWindow *self,
+gp_preferences_dialog_use_online_url (GpPreferencesDialog *self,
                                       const char          *url)
 {
   GSettings *settings;
 
-  g_return_val_if_fail (GP_IS_PREFERENCES_WINDOW (self), FALSE);
+  g_return_val_if_fail (GP_IS_PREFERENCES_DIALOG (self), FALSE);
 
   if (url == NULL || (!g_str_has_prefix (url, "https://") && !g_str_has_prefix (url, "http://")) ||
       strstr (url, "{z}") == NULL || strstr (url, "{x}") == NULL || strstr (url, "{y}") == NULL)
@@ -286,14 +249,14 @@ gp_preferences_window_use_online_url (GpPreferencesWindow *self,
 }
 
 static void
-on_url_applied (GpPreferencesWindow *self)
+on_url_applied (GpPreferencesDialog *self)
 {
-  gp_preferences_window_use_online_url (self, gtk_editable_get_text (GTK_EDITABLE (self->url_row)));
+  gp_preferences_dialog_use_online_url (self, gtk_editable_get_text (GTK_EDITABLE (self->url_row)));
 }
 
 static void
 on_check_toggled (GtkCheckButton      *check,
-                  GpPreferencesWindow *self)
+                  GpPreferencesDialog *self)
 {
   GSettings *settings = gp_context_get_settings (self->context);
   g_autofree char *file = NULL;
@@ -329,17 +292,17 @@ on_check_toggled (GtkCheckButton      *check,
 
 /* Why the last thing asked was refused, for tests. */
 const char *
-gp_preferences_window_get_last_message (GpPreferencesWindow *self)
+gp_preferences_dialog_get_last_message (GpPreferencesDialog *self)
 {
-  g_return_val_if_fail (GP_IS_PREFERENCES_WINDOW (self), NULL);
+  g_return_val_if_fail (GP_IS_PREFERENCES_DIALOG (self), NULL);
 
   return self->last_message;
 }
 
 gboolean
-gp_preferences_window_get_busy (GpPreferencesWindow *self)
+gp_preferences_dialog_get_busy (GpPreferencesDialog *self)
 {
-  g_return_val_if_fail (GP_IS_PREFERENCES_WINDOW (self), FALSE);
+  g_return_val_if_fail (GP_IS_PREFERENCES_DIALOG (self), FALSE);
 
   return self->busy;
 }
@@ -379,7 +342,7 @@ selected_to_role (const GValue       *value,
  * the main loop before it is used. */
 
 static void
-show_track (GpPreferencesWindow *self)
+show_track (GpPreferencesDialog *self)
 {
   GSettings *settings = gp_context_get_settings (self->context);
   g_autofree char *file = g_settings_get_string (settings, "location-replay-file");
@@ -418,7 +381,7 @@ on_track_checked (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  GpPreferencesWindow *self = GP_PREFERENCES_WINDOW (source);
+  GpPreferencesDialog *self = GP_PREFERENCES_DIALOG (source);
   g_autoptr(GError) error = NULL;
 
   self->busy = FALSE;
@@ -438,19 +401,19 @@ on_track_checked (GObject      *source,
 }
 
 /**
- * gp_preferences_window_use_track:
+ * gp_preferences_dialog_use_track:
  *
  * Checks a GPX or NMEA file off the main loop and, if it has positions,
  * plays it instead of the device's position.
  */
 void
-gp_preferences_window_use_track (GpPreferencesWindow *self,
+gp_preferences_dialog_use_track (GpPreferencesDialog *self,
                                  GFile               *file)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *path = g_file_get_path (file);
 
-  g_return_if_fail (GP_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (GP_IS_PREFERENCES_DIALOG (self));
 
   if (path == NULL)
     {
@@ -464,49 +427,45 @@ gp_preferences_window_use_track (GpPreferencesWindow *self,
 }
 
 static void
-on_track_chooser_response (GtkNativeDialog     *dialog,
-                           int                  response,
-                           GpPreferencesWindow *self)
+on_track_dialog_done (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GpPreferencesDialog) self = user_data;
+  g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   if (file != NULL)
-    gp_preferences_window_use_track (self, file);
-  g_object_unref (dialog);
+    gp_preferences_dialog_use_track (self, file);
 }
 
 static void
-on_track_clicked (GpPreferencesWindow *self)
+on_track_clicked (GpPreferencesDialog *self)
 {
-  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  chooser = gtk_file_chooser_native_new (_("Choose a Recorded Walk"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("Tracks (GPX, NMEA)"));
   gtk_file_filter_add_pattern (filter, "*.gpx");
   gtk_file_filter_add_pattern (filter, "*.nmea");
   gtk_file_filter_add_pattern (filter, "*.nma");
   gtk_file_filter_add_pattern (filter, "*.log");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_track_chooser_response), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  g_list_store_append (filters, filter);
+  gtk_file_dialog_set_title (dialog, _("Choose a Recorded Walk"));
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  gtk_file_dialog_open (dialog, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->cancellable,
+                        on_track_dialog_done, g_object_ref (self));
 }
 
 static void
-on_device_clicked (GpPreferencesWindow *self)
+on_device_clicked (GpPreferencesDialog *self)
 {
   tell_in (self, self->track_message_label, NULL);
   g_settings_set_string (gp_context_get_settings (self->context), "location-replay-file", "");
 }
 
 static void
-on_user_changed (GpPreferencesWindow *self)
+on_user_changed (GpPreferencesDialog *self)
 {
   GSettings *settings = gp_context_get_settings (self->context);
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_row))));
@@ -515,12 +474,12 @@ on_user_changed (GpPreferencesWindow *self)
 }
 
 static void
-gp_preferences_window_constructed (GObject *object)
+gp_preferences_dialog_constructed (GObject *object)
 {
-  GpPreferencesWindow *self = (GpPreferencesWindow *) object;
+  GpPreferencesDialog *self = (GpPreferencesDialog *) object;
   GSettings *settings = gp_context_get_settings (self->context);
 
-  G_OBJECT_CLASS (gp_preferences_window_parent_class)->constructed (object);
+  G_OBJECT_CLASS (gp_preferences_dialog_parent_class)->constructed (object);
 
   sync_from_settings (self);
   g_signal_connect_object (settings, "changed", G_CALLBACK (sync_from_settings), self,
@@ -549,21 +508,21 @@ gp_preferences_window_constructed (GObject *object)
 }
 
 static void
-gp_preferences_window_dispose (GObject *object)
+gp_preferences_dialog_dispose (GObject *object)
 {
-  GpPreferencesWindow *self = (GpPreferencesWindow *) object;
+  GpPreferencesDialog *self = (GpPreferencesDialog *) object;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_PREFERENCES_WINDOW);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_PREFERENCES_DIALOG);
   g_clear_object (&self->context);
   g_clear_pointer (&self->last_message, g_free);
 
-  G_OBJECT_CLASS (gp_preferences_window_parent_class)->dispose (object);
+  G_OBJECT_CLASS (gp_preferences_dialog_parent_class)->dispose (object);
 }
 
 static void
-gp_preferences_window_set_property (GObject      *object,
+gp_preferences_dialog_set_property (GObject      *object,
                                     guint         prop_id,
                                     const GValue *value,
                                     GParamSpec   *pspec)
@@ -571,7 +530,7 @@ gp_preferences_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_CONTEXT:
-      GP_PREFERENCES_WINDOW (object)->context = g_value_dup_object (value);
+      GP_PREFERENCES_DIALOG (object)->context = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -579,7 +538,7 @@ gp_preferences_window_set_property (GObject      *object,
 }
 
 static void
-gp_preferences_window_get_property (GObject    *object,
+gp_preferences_dialog_get_property (GObject    *object,
                                     guint       prop_id,
                                     GValue     *value,
                                     GParamSpec *pspec)
@@ -587,7 +546,7 @@ gp_preferences_window_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CONTEXT:
-      g_value_set_object (value, GP_PREFERENCES_WINDOW (object)->context);
+      g_value_set_object (value, GP_PREFERENCES_DIALOG (object)->context);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -595,15 +554,15 @@ gp_preferences_window_get_property (GObject    *object,
 }
 
 static void
-gp_preferences_window_class_init (GpPreferencesWindowClass *klass)
+gp_preferences_dialog_class_init (GpPreferencesDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = gp_preferences_window_constructed;
-  object_class->dispose = gp_preferences_window_dispose;
-  object_class->get_property = gp_preferences_window_get_property;
-  object_class->set_property = gp_preferences_window_set_property;
+  object_class->constructed = gp_preferences_dialog_constructed;
+  object_class->dispose = gp_preferences_dialog_dispose;
+  object_class->get_property = gp_preferences_dialog_get_property;
+  object_class->set_property = gp_preferences_dialog_set_property;
 
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL, GP_TYPE_CONTEXT,
@@ -611,31 +570,31 @@ gp_preferences_window_class_init (GpPreferencesWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/example/GridPatrol/gp-preferences-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, file_row);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, basemap_check);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, file_check);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, online_check);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, choose_button);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, url_row);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, message_label);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, track_message_label);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, user_row);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, role_row);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, track_row);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, device_button);
-  gtk_widget_class_bind_template_child (widget_class, GpPreferencesWindow, track_button);
+                                               "/org/example/GridPatrol/gp-preferences-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, file_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, basemap_check);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, file_check);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, online_check);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, choose_button);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, url_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, message_label);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, track_message_label);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, user_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, role_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, track_row);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, device_button);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, track_button);
 }
 
 static void
-gp_preferences_window_init (GpPreferencesWindow *self)
+gp_preferences_dialog_init (GpPreferencesDialog *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
-gp_preferences_window_new (GpContext *context)
+gp_preferences_dialog_new (GpContext *context)
 {
-  return g_object_new (GP_TYPE_PREFERENCES_WINDOW, "context", context, NULL);
+  return g_object_new (GP_TYPE_PREFERENCES_DIALOG, "context", context, NULL);
 }
