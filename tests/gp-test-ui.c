@@ -421,6 +421,49 @@ gp_test_wait_for_dialog (GType type)
 }
 
 static gboolean
+dialog_of_type_gone (gpointer data)
+{
+  return gp_test_find_dialog (GPOINTER_TO_SIZE (data)) == NULL;
+}
+
+/* Waits until no dialog of @type is on screen. */
+void
+gp_test_wait_for_no_dialog (GType type)
+{
+  if (!gp_test_wait_until (dialog_of_type_gone, GSIZE_TO_POINTER (type), 10000))
+    g_error ("a %s stayed on screen", g_type_name (type));
+}
+
+static gboolean
+window_of_type_shown (gpointer data)
+{
+  return gp_test_find_window (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static gboolean
+window_of_type_gone (gpointer data)
+{
+  return gp_test_find_window (GPOINTER_TO_SIZE (data)) == NULL;
+}
+
+/* Waits for a window of @type to be on screen, and returns it. */
+GtkWindow *
+gp_test_wait_for_window (GType type)
+{
+  if (!gp_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (type), 10000))
+    g_error ("no %s came on screen", g_type_name (type));
+  return gp_test_find_window (type);
+}
+
+/* Waits until no window of @type is on screen. */
+void
+gp_test_wait_for_no_window (GType type)
+{
+  if (!gp_test_wait_until (window_of_type_gone, GSIZE_TO_POINTER (type), 10000))
+    g_error ("a %s stayed on screen", g_type_name (type));
+}
+
+static gboolean
 dialog_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data);
@@ -502,6 +545,19 @@ button_shown (gpointer data)
   return tap->button != NULL;
 }
 
+/* Taps the button labelled @label (as written, mnemonic and all) inside
+ * @widget once it is on screen and enabled, as a user would. */
+void
+gp_test_tap_button (GtkWidget  *widget,
+                    const char *label)
+{
+  Tap tap = { widget, label, NULL };
+
+  if (!gp_test_wait_until (button_shown, &tap, 10000))
+    g_error ("there is no button “%s” to tap", label);
+  g_assert_true (gtk_widget_activate (tap.button));
+}
+
 /* Taps the button of @response, as a user would once the dialog has come
  * up, and waits for the dialog to close. */
 void
@@ -509,11 +565,9 @@ gp_test_alert_respond (AdwAlertDialog *dialog,
                        const char     *response)
 {
   g_autoptr(AdwAlertDialog) alive = g_object_ref (dialog);
-  Tap tap = { GTK_WIDGET (dialog), adw_alert_dialog_get_response_label (dialog, response), NULL };
+  const char *label = adw_alert_dialog_get_response_label (dialog, response);
 
-  g_assert_nonnull (tap.label);
-  if (!gp_test_wait_until (button_shown, &tap, 10000))
-    g_error ("the dialog has no button “%s” to tap", tap.label);
-  g_assert_true (gtk_widget_activate (tap.button));
+  g_assert_nonnull (label);
+  gp_test_tap_button (GTK_WIDGET (dialog), label);
   g_assert_true (gp_test_wait_until (dialog_closed, alive, 10000));
 }

@@ -46,9 +46,14 @@ void        gp_test_present_at    (GtkWindow  *window,
 GtkWindow  *gp_test_find_window   (GType       type);
 AdwDialog  *gp_test_find_dialog   (GType       type);
 AdwDialog  *gp_test_wait_for_dialog (GType     type);
+void        gp_test_wait_for_no_dialog (GType  type);
+GtkWindow  *gp_test_wait_for_window (GType     type);
+void        gp_test_wait_for_no_window (GType  type);
 void        gp_test_present_dialog (AdwDialog *dialog,
                                     GtkWidget *parent);
 GtkWindow  *gp_test_present_dialog_on_phone (AdwDialog *dialog);
+void        gp_test_tap_button    (GtkWidget  *widget,
+                                   const char *label);
 void        gp_test_alert_respond (AdwAlertDialog *dialog,
                                    const char     *response);
 

@@ -163,18 +163,6 @@ last_ten_days (GpAreaPage *page)
   wait_loaded (page);
 }
 
-static gboolean
-step_dialog_shown (gpointer data)
-{
-  return gp_test_find_dialog (GP_TYPE_STEP_DIALOG) != NULL;
-}
-
-static gboolean
-step_dialog_gone (gpointer data)
-{
-  return gp_test_find_dialog (GP_TYPE_STEP_DIALOG) == NULL;
-}
-
 static GpBoardCase *
 todo_entry (GpAreaPage *page,
             const char *incident)
@@ -258,18 +246,16 @@ test_leader (Fixture       *fixture,
 
   /* Verify from the to-do: the step's dialog, then the case moves on. */
   gtk_widget_activate_action (GTK_WIDGET (page), "area.step", "(ss)", fixture->to_verify, GP_ACTION_VERIFY);
-  g_assert_true (gp_test_wait_until (step_dialog_shown, NULL, 10000));
-  gp_step_dialog_done (GP_STEP_DIALOG (gp_test_find_dialog (GP_TYPE_STEP_DIALOG)));
-  g_assert_true (gp_test_wait_until (step_dialog_gone, NULL, 10000));
+  gp_step_dialog_done (GP_STEP_DIALOG (gp_test_wait_for_dialog (GP_TYPE_STEP_DIALOG)));
+  gp_test_wait_for_no_dialog (GP_TYPE_STEP_DIALOG);
   gp_area_page_reload (page);
   wait_loaded (page);
   g_assert_cmpint (todo_entry (page, fixture->to_verify)->state, ==, GP_STATE_CALLBACK);
 
   /* The callback, with the resident not satisfied: back to the handler. */
   gtk_widget_activate_action (GTK_WIDGET (page), "area.step", "(ss)", fixture->to_call, GP_ACTION_CALLBACK);
-  g_assert_true (gp_test_wait_until (step_dialog_shown, NULL, 10000));
   {
-    GpStepDialog *dialog = GP_STEP_DIALOG (gp_test_find_dialog (GP_TYPE_STEP_DIALOG));
+    GpStepDialog *dialog = GP_STEP_DIALOG (gp_test_wait_for_dialog (GP_TYPE_STEP_DIALOG));
     GtkSwitch *resolved = GTK_SWITCH (gtk_widget_get_template_child (GTK_WIDGET (dialog), GP_TYPE_STEP_DIALOG,
                                                                      "resolved_switch"));
 
@@ -280,7 +266,7 @@ test_leader (Fixture       *fixture,
     gp_test_save_widget_png (GTK_WIDGET (dialog), "area-callback-360x720");
     gp_step_dialog_done (dialog);
   }
-  g_assert_true (gp_test_wait_until (step_dialog_gone, NULL, 10000));
+  gp_test_wait_for_no_dialog (GP_TYPE_STEP_DIALOG);
   gp_area_page_reload (page);
   wait_loaded (page);
   g_assert_null (todo_entry (page, fixture->to_call));

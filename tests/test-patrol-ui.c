@@ -218,7 +218,12 @@ test_walk (Fixture       *fixture,
 
   /* Finished: the record, the history, nothing more recorded. */
   adw_view_stack_set_visible_child_name (stack, "patrol");
-  gp_patrol_page_finish (page);
+  /* "Finish the patrol?" asked: Go On keeps it running, then Finish. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.finish", NULL));
+  gp_test_alert_respond (ADW_ALERT_DIALOG (gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG)), "cancel");
+  g_assert_true (gp_context_get_recorder (fixture->context) == recorder);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.finish", NULL));
+  gp_test_alert_respond (ADW_ALERT_DIALOG (gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG)), "finish");
   g_assert_null (gp_context_get_recorder (fixture->context));
   g_assert_cmpuint (gp_overlay_layer_get_n_track_points (gp_map_page_get_overlay_layer (map)), ==, 0);
   patrol = gp_store_load (fixture->store, patrol_id, NULL);

@@ -290,8 +290,27 @@ test_connect (Fixture       *fixture,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_cmpuint (gp_context_get_unsent (fixture->context), ==, 1);
-  g_assert_true (gp_context_log_out (fixture->context, &error));
-  g_assert_no_error (error);
+  {
+    GpSyncDialog *page = gp_sync_dialog_new (fixture->context);
+    AdwAlertDialog *question;
+    g_autofree char *server = NULL;
+
+    gp_test_present_dialog (ADW_DIALOG (page), fixture->window);
+    /* Asked first, and kept. */
+    gp_test_tap_button (GTK_WIDGET (page), _("_Log Out…"));
+    question = ADW_ALERT_DIALOG (gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG));
+    /* The one settled household that has not reached the centre. */
+    g_assert_nonnull (strstr (adw_alert_dialog_get_body (question), "1 "));
+    gp_test_save_widget_png (fixture->window, "sync-log-out-360x720");
+    gp_test_alert_respond (question, "cancel");
+    server = g_settings_get_string (fixture->settings, "sync-server");
+    g_assert_cmpstr (server, !=, "");
+    /* Then confirmed: the page closes, the welcome page is back. */
+    gp_test_tap_button (GTK_WIDGET (page), _("_Log Out…"));
+    question = ADW_ALERT_DIALOG (gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG));
+    gp_test_alert_respond (question, "log-out");
+    gp_test_wait_for_no_dialog (GP_TYPE_SYNC_DIALOG);
+  }
   wait_for_page (fixture, "welcome");
   g_clear_pointer (&text, g_free);
   text = g_settings_get_string (fixture->settings, "sync-server");

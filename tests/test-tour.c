@@ -182,18 +182,6 @@ leave_dialog (Fixture    *fixture,
   g_assert_true (gp_test_wait_until (dialog_gone, &alive, 10000));
 }
 
-static gboolean
-report_window_shown (gpointer data)
-{
-  return gp_test_find_window (GP_TYPE_REPORT_WINDOW) != NULL;
-}
-
-static gboolean
-report_window_gone (gpointer data)
-{
-  return gp_test_find_window (GP_TYPE_REPORT_WINDOW) == NULL;
-}
-
 static AdwNavigationView *
 report_navigation (GpReportWindow *report)
 {
@@ -216,8 +204,7 @@ tour_report (Fixture *fixture)
   AdwDialog *question;
 
   g_assert_true (gtk_widget_activate_action (fixture->window, "win.report", NULL));
-  g_assert_true (gp_test_wait_until (report_window_shown, NULL, 10000));
-  report = GP_REPORT_WINDOW (gp_test_find_window (GP_TYPE_REPORT_WINDOW));
+  report = GP_REPORT_WINDOW (gp_test_wait_for_window (GP_TYPE_REPORT_WINDOW));
   gp_test_present_phone (GTK_WINDOW (report));
   save (GTK_WIDGET (report), "report", GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
 
@@ -257,7 +244,7 @@ tour_report (Fixture *fixture)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.discard", NULL));
   question = gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG);
   gp_test_alert_respond (ADW_ALERT_DIALOG (question), "discard");
-  g_assert_true (gp_test_wait_until (report_window_gone, NULL, 10000));
+  gp_test_wait_for_no_window (GP_TYPE_REPORT_WINDOW);
 }
 
 static gboolean
