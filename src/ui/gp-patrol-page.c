@@ -814,12 +814,3 @@ gp_patrol_page_new (GpContext *context)
   on_grid_changed (self);
   return GTK_WIDGET (self);
 }
-
-/* Ends the patrol without asking, for tests. */
-void
-gp_patrol_page_finish (GpPatrolPage *self)
-{
-  g_return_if_fail (GP_IS_PATROL_PAGE (self));
-
-  finish_now (self);
-}

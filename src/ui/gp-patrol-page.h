@@ -17,6 +17,5 @@ GtkWidget        *gp_patrol_page_new          (GpContext    *context);
 GpPatrolRecorder *gp_patrol_page_get_recorder (GpPatrolPage *self);
 void              gp_patrol_page_set_route    (GpPatrolPage *self,
                                                const char   *route_id);
-void              gp_patrol_page_finish       (GpPatrolPage *self);
 
 G_END_DECLS

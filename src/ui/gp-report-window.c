@@ -838,14 +838,6 @@ choose_place_action (GtkWidget  *widget,
   adw_navigation_view_push_by_tag (self->navigation, "place");
 }
 
-static void
-back_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  adw_navigation_view_pop (GP_REPORT_WINDOW (widget)->navigation);
-}
-
 /* Similar cases nearby. */
 
 typedef struct
@@ -1481,7 +1473,6 @@ gp_report_window_class_init (GpReportWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "report.discard", NULL, discard_action);
   gtk_widget_class_install_action (widget_class, "report.choose-category", NULL, choose_category_action);
   gtk_widget_class_install_action (widget_class, "report.choose-place", NULL, choose_place_action);
-  gtk_widget_class_install_action (widget_class, "report.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "report.choose-household", NULL, choose_household_action);
 }
 
