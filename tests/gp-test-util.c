@@ -200,7 +200,7 @@ gp_test_fix_clock (const char *iso8601)
   g_assert_nonnull (at);
   g_free (fixed_clock);
   fixed_clock = g_strdup (iso8601);
-  gp_clock_set_fixed (g_date_time_to_unix (at) * G_USEC_PER_SEC + g_date_time_get_microsecond (at));
+  gp_clock_set_fixed (g_date_time_to_unix_usec (at));
 }
 
 /**

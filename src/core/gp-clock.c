@@ -54,10 +54,7 @@ gp_clock_get_now (void)
 GDateTime *
 gp_clock_new_now_utc (void)
 {
-  gint64 usec = gp_clock_get_real_time ();
-  g_autoptr(GDateTime) second = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-
-  return g_date_time_add (second, usec % G_USEC_PER_SEC);
+  return g_date_time_new_from_unix_utc_usec (gp_clock_get_real_time ());
 }
 
 /**

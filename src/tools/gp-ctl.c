@@ -1767,10 +1767,9 @@ gp_ctl_main (int    argc,
       else if (g_str_equal (argv[i], "--now") || g_str_has_prefix (argv[i], "--now="))
         {
           const char *text = argv[i][5] == '=' ? argv[i] + 6 : i + 1 < argc ? argv[++i] : NULL;
-          g_autoptr(GTimeZone) china = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
-          g_autoptr(GDateTime) now = text ? g_date_time_new_from_iso8601 (text, china) : NULL;
+          g_autoptr(GDateTime) now = NULL;
 
-          if (now == NULL)
+          if (text == NULL || !parse_time (text, &now, NULL))
             {
               g_autofree char *message = g_strdup_printf (_("--now needs a time such as %s"),
                                                           "2026-11-25T10:00:00+08:00");
@@ -1780,7 +1779,7 @@ gp_ctl_main (int    argc,
             }
           /* Every clock the command reads — deadlines, warnings, "today" —
            * reads this instant. */
-          gp_clock_set_fixed (g_date_time_to_unix (now) * G_USEC_PER_SEC + g_date_time_get_microsecond (now));
+          gp_clock_set_fixed (g_date_time_to_unix_usec (now));
         }
       else
         g_ptr_array_add (rest, argv[i]);

@@ -555,10 +555,8 @@ on_documents_changed (GpStore    *store,
     }
 }
 
-static void
-hide_sheet (GpMapPage *self);
-
-/* Dragged down or closed: the building is no longer picked on the map. */
+/* Closed, by its button, a drag or a tap elsewhere: the building is no
+ * longer picked on the map. */
 static void
 on_sheet_open_changed (GpMapPage *self)
 {
@@ -570,7 +568,6 @@ static void
 hide_sheet (GpMapPage *self)
 {
   adw_bottom_sheet_set_open (self->bottom_sheet, FALSE);
-  gp_overlay_layer_set_selected_building (self->overlay_layer, NULL);
 }
 
 static void
