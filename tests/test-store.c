@@ -611,6 +611,87 @@ test_attachment_damage (Fixture       *fixture,
   g_assert_true (g_file_test (blob, G_FILE_TEST_EXISTS));
 }
 
+/* What a write killed half way leaves: a file under the digest with the
+ * wrong bytes (zeros, or nothing), and temporary files. Neither is trusted
+ * nor kept. */
+static void
+test_attachment_killed_write (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = g_bytes_new_static ("photo-2", 7);
+  g_autoptr(JsonObject) doc = doc_new ("incident:1", NULL, "x");
+  g_autoptr(GPtrArray) attachments = attachments_of (gp_attachment_new ("a.jpg", "image/jpeg", photo));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rev = NULL;
+  g_autofree char *blob_dir = g_build_filename (fixture->dir, "attachments", "74", NULL);
+  g_autofree char *blob = g_build_filename (blob_dir, "747bee27fa72ee9c700490ddf6cc6d16", NULL);
+  g_autofree char *temp = g_build_filename (blob_dir, ".tmp-747bee27fa72ee9c700490ddf6cc6d16-Ab12Cd", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) read = NULL;
+  gsize length = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (blob_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (blob, "\0\0\0\0\0\0\0", 7, NULL));
+
+  /* Sending the report again stores the right bytes over the zeros. */
+  rev = gp_store_put (fixture->store, doc, attachments, GP_STORE_PUT_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (blob, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, "photo-2", 7);
+  read = gp_store_read_attachment (fixture->store, "md5-dHvuJ/py7pxwBJDd9sxtFg==", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (read, NULL), g_bytes_get_size (read), "photo-2", 7);
+
+  /* An empty file is replaced the same way, for a second document. */
+  g_clear_pointer (&doc, json_object_unref);
+  g_clear_pointer (&rev, g_free);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_set_contents (blob, "", 0, NULL));
+  doc = doc_new ("incident:2", NULL, "y");
+  rev = gp_store_put (fixture->store, doc, attachments, GP_STORE_PUT_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (blob, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, "photo-2", 7);
+
+  /* A temporary file is gone when the store opens next, the photo stays. */
+  g_assert_true (g_file_set_contents (temp, "phot", 4, NULL));
+  g_clear_object (&fixture->store);
+  fixture->store = gp_test_open_store (fixture->dir);
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&read, g_bytes_unref);
+  read = gp_store_read_attachment (fixture->store, "md5-dHvuJ/py7pxwBJDd9sxtFg==", &error);
+  g_assert_no_error (error);
+}
+
+/* Household data is personal information: a folder or database that was
+ * there with wider permissions is the user's alone once the store opens. */
+static void
+test_private_files (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autofree char *db = g_build_filename (dir, GP_STORE_FILE_NAME, NULL);
+  g_autoptr(GpStore) store = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  store = gp_test_open_store (dir);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_object (&store);
+
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (db, 0644), ==, 0);
+  store = gp_test_open_store (dir);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_object (&store);
+  gp_test_remove_dir (dir);
+}
+
 static void
 test_upsert (Fixture       *fixture,
              gconstpointer  data)
@@ -1003,6 +1084,8 @@ main (int   argc,
   ADD ("/store/changes", test_change_feed);
   ADD ("/store/attachments/digest-dedupe-stubs", test_attachments);
   ADD ("/store/attachments/damage-and-garbage", test_attachment_damage);
+  ADD ("/store/attachments/killed-write", test_attachment_killed_write);
+  g_test_add_func ("/store/private-files", test_private_files);
   ADD ("/store/upsert", test_upsert);
   ADD ("/store/query/uses-index", test_typed_queries_use_index);
   ADD ("/store/query/list-by", test_list_by);

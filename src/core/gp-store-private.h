@@ -110,7 +110,14 @@ typedef struct
 void gp_store_rev_row_clear (GpStoreRevRow *row);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GpStoreRevRow, gp_store_rev_row_clear)
 
+/* Temporary files of gp_store_write_file() start with this. */
+#define GP_STORE_TEMP_PREFIX ".tmp-"
+
 gboolean    gp_store_ensure_dir         (const char       *path,
+                                         GError          **error);
+gboolean    gp_store_write_file         (const char       *path,
+                                         const void       *data,
+                                         gsize             size,
                                          GError          **error);
 char       *gp_store_blob_path          (GpStore          *self,
                                          const char       *digest);

@@ -772,20 +772,24 @@ gp_store_read_attachment (GpStore     *self,
 /**
  * gp_store_collect_garbage:
  *
- * Removes blob files no stored revision uses: leftovers of a write that a
- * crash interrupted. Returns how many files went.
+ * Removes the blob files no stored revision uses and the temporary files
+ * of blob writes: leftovers of a write that a crash interrupted. Holds the
+ * database's write lock meanwhile, so that no write of another process is
+ * half done. The store does it when it opens. Returns how many files went.
  */
 guint
 gp_store_collect_garbage (GpStore  *self,
                           GError  **error)
 {
+  g_auto(GpStoreTxn) txn = { 0 };
   g_autoptr(GDir) top = NULL;
   const char *prefix;
   guint removed = 0;
 
   g_return_val_if_fail (GP_IS_STORE (self), 0);
 
-  g_rec_mutex_lock (&self->writer->lock);
+  if (!gp_store_txn_begin (self, &txn, error))
+    return 0;
 
   top = g_dir_open (self->blob_dir, 0, error);
   while (top != NULL && (prefix = g_dir_read_name (top)) != NULL)
@@ -801,6 +805,13 @@ gp_store_collect_garbage (GpStore  *self,
           g_autofree char *base64 = NULL;
           g_autofree char *digest = NULL;
           gboolean valid = strlen (name) == 32;
+
+          if (g_str_has_prefix (name, GP_STORE_TEMP_PREFIX))
+            {
+              if (g_unlink (path) == 0)
+                removed++;
+              continue;
+            }
 
           for (guint i = 0; valid && i < 16; i++)
             {
@@ -820,7 +831,7 @@ gp_store_collect_garbage (GpStore  *self,
         }
     }
 
-  g_rec_mutex_unlock (&self->writer->lock);
+  gp_store_txn_rollback (self, &txn);
 
   return removed;
 }

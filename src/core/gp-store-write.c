@@ -88,17 +88,35 @@ body_from_doc (JsonObject  *doc,
   return gp_json_to_string (body, FALSE);
 }
 
+/* Whether the file at @path holds exactly the bytes of @digest. */
+static gboolean
+blob_file_is_sound (const char *path,
+                    const char *digest)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *actual = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  actual = gp_attachment_compute_digest (bytes);
+  return g_strcmp0 (actual, digest) == 0;
+}
+
 /* Makes sure the bytes of a new attachment are on disk, durably, under
- * their digest. A digest already stored is not written again. */
+ * their digest. A file already there is trusted only when its bytes match
+ * the digest: a write a crash cut short leaves an empty or zero-filled
+ * file, which is replaced. */
 static gboolean
 store_blob (GpStore       *self,
-            GpStoreTxn           *txn,
+            GpStoreTxn    *txn,
             GpAttachment  *attachment,
             GError       **error)
 {
   g_autoptr(GpDbStmt) stmt = NULL;
   g_autofree char *path = gp_store_blob_path (self, attachment->digest);
-  g_autofree char *dir = NULL;
   gsize size;
   const char *data = g_bytes_get_data (attachment->data, &size);
 
@@ -109,17 +127,19 @@ store_blob (GpStore       *self,
       return FALSE;
     }
 
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  if (!blob_file_is_sound (path, attachment->digest))
     {
-      dir = g_path_get_dirname (path);
-      if (!gp_store_ensure_dir (dir, error))
-        return FALSE;
-      if (!g_file_set_contents_full (path, data, size, G_FILE_SET_CONTENTS_DURABLE, 0600, error))
+      gboolean existed = g_file_test (path, G_FILE_TEST_EXISTS);
+
+      if (existed)
+        g_message ("Replacing the damaged file of attachment %s", attachment->digest);
+      if (!gp_store_write_file (path, data, size, error))
         {
           g_prefix_error (error, _("Cannot store attachment “%s”: "), attachment->name);
           return FALSE;
         }
-      g_ptr_array_add (txn->created_files, g_steal_pointer (&path));
+      if (!existed)
+        g_ptr_array_add (txn->created_files, g_steal_pointer (&path));
     }
 
   stmt = gp_db_prepare (self->writer,

@@ -28,6 +28,9 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
 G_DEFINE_FINAL_TYPE (GpStore, gp_store, G_TYPE_OBJECT)
@@ -87,11 +90,17 @@ gp_store_init (GpStore *self)
 
 /* Opening. */
 
+/* A folder of the store, the user's alone (household data is personal
+ * information): made 0700, and made 0700 again when it was there before
+ * with wider permissions. */
 gboolean
 gp_store_ensure_dir (const char  *path,
-                    GError     **error)
+                     GError     **error)
 {
-  if (g_mkdir_with_parents (path, 0700) != 0)
+  GStatBuf st;
+
+  if (g_mkdir_with_parents (path, 0700) != 0 || g_stat (path, &st) != 0 ||
+      ((st.st_mode & 0077) != 0 && g_chmod (path, 0700) != 0))
     {
       int saved_errno = errno;
 
@@ -102,6 +111,124 @@ gp_store_ensure_dir (const char  *path,
   return TRUE;
 }
 
+static gboolean
+set_io_error (GError     **error,
+              const char  *path,
+              int          saved_errno)
+{
+  g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_IO,
+               _("Cannot write %s: %s"), path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Makes the folder entries of @path durable. */
+static gboolean
+sync_parent_dir (const char  *path,
+                 GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved_errno;
+
+  if (fd < 0)
+    return set_io_error (error, dir, errno);
+  if (fsync (fd) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      return set_io_error (error, dir, saved_errno);
+    }
+  close (fd);
+  return TRUE;
+}
+
+/**
+ * gp_store_write_file:
+ *
+ * Writes @data to @path, mode 0600, so that a crash at any moment leaves
+ * either no file or the whole file, never part of one: the bytes go to a
+ * temporary file beside it, are flushed, and the file is renamed into place
+ * and its folder flushed. Garbage collection removes temporary files a
+ * crash left behind.
+ */
+gboolean
+gp_store_write_file (const char  *path,
+                     const void  *data,
+                     gsize        size,
+                     GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *temp = NULL;
+  const guint8 *bytes = data;
+  gsize written = 0;
+  int fd;
+  int saved_errno;
+
+  if (!gp_store_ensure_dir (dir, error))
+    return FALSE;
+
+  temp = g_strdup_printf ("%s/" GP_STORE_TEMP_PREFIX "%s-XXXXXX", dir, base);
+  fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return set_io_error (error, path, errno);
+
+  while (written < size)
+    {
+      gssize n = write (fd, bytes + written, MIN (size - written, (gsize) G_MAXSSIZE));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n == 0)
+        errno = EIO;
+      if (n <= 0)
+        goto failed;
+      written += (gsize) n;
+    }
+  if (fdatasync (fd) != 0)
+    goto failed;
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      goto failed;
+    }
+  fd = -1;
+  if (g_rename (temp, path) != 0)
+    goto failed;
+  return sync_parent_dir (path, error);
+
+failed:
+  saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  g_unlink (temp);
+  return set_io_error (error, path, saved_errno);
+}
+
+/* Makes @path 0600, creating it (empty) when @create and missing. */
+static gboolean
+ensure_private_file (const char  *path,
+                     gboolean     create,
+                     GError     **error)
+{
+  int fd = g_open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
+  struct stat st;
+  int saved_errno;
+
+  if (fd < 0 && errno == ENOENT && !create)
+    return TRUE;
+  if (fd < 0)
+    return set_io_error (error, path, errno);
+  if (fstat (fd, &st) != 0 || ((st.st_mode & 0077) != 0 && fchmod (fd, 0600) != 0))
+    {
+      saved_errno = errno;
+      close (fd);
+      return set_io_error (error, path, saved_errno);
+    }
+  close (fd);
+  return TRUE;
+}
+
 static GpStore *
 store_open (const char    *dir,
             GMainContext  *context,
@@ -109,23 +236,29 @@ store_open (const char    *dir,
 {
   g_autoptr(GpStore) self = g_object_new (GP_TYPE_STORE, NULL);
   g_autofree char *path = g_build_filename (dir, GP_STORE_FILE_NAME, NULL);
-  gboolean existed;
+  static const char * const sidecars[] = { "-wal", "-shm", "-journal" };
   int version;
 
   self->dir = g_strdup (dir);
   self->blob_dir = g_build_filename (dir, "attachments", NULL);
   self->context = g_main_context_ref (context);
 
-  /* Household data is personal information: the folder is the user's alone. */
-  if (!gp_store_ensure_dir (dir, error) || !gp_store_ensure_dir (self->blob_dir, error))
+  /* Household data is personal information: the folder and the database
+   * are the user's alone from the start, whatever was there before. */
+  if (!gp_store_ensure_dir (dir, error) || !gp_store_ensure_dir (self->blob_dir, error) ||
+      !ensure_private_file (path, TRUE, error))
     return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (sidecars); i++)
+    {
+      g_autofree char *sidecar = g_strconcat (path, sidecars[i], NULL);
 
-  existed = g_file_test (path, G_FILE_TEST_EXISTS);
+      if (!ensure_private_file (sidecar, FALSE, error))
+        return NULL;
+    }
+
   self->writer = gp_db_open (path, GP_DB_READ_WRITE, error);
   if (self->writer == NULL)
     return NULL;
-  if (!existed)
-    g_chmod (path, 0600);
 
   /* Look at the version before changing anything in the file. */
   version = gp_db_get_user_version (self->writer, error);
@@ -149,6 +282,16 @@ store_open (const char    *dir,
   self->reader = gp_db_open (path, GP_DB_READ_ONLY, error);
   if (self->reader == NULL)
     return NULL;
+
+  {
+    g_autoptr(GError) gc_error = NULL;
+    guint removed = gp_store_collect_garbage (self, &gc_error);
+
+    if (gc_error != NULL)
+      g_message ("Cannot tidy the attachments of %s: %s", dir, gc_error->message);
+    else if (removed > 0)
+      g_debug ("Removed %u files a crash left in %s", removed, self->blob_dir);
+  }
 
   return g_steal_pointer (&self);
 }
@@ -333,10 +476,11 @@ gp_store_txn_commit (GpStore  *self,
       g_rec_mutex_unlock (&self->writer->lock);
       return FALSE;
     }
-  g_rec_mutex_unlock (&self->writer->lock);
 
-  /* Blobs nobody uses any more go once the database no longer names them;
-   * a crash before this leaves a file that garbage collection removes. */
+  /* Blobs nobody uses any more go once the database no longer names them,
+   * before the lock is let go: a write that follows and needs the same
+   * bytes finds no file and writes it again. A crash before this leaves a
+   * file that garbage collection removes. */
   for (guint i = 0; i < txn->dropped_digests->len; i++)
     {
       g_autofree char *path = gp_store_blob_path (self, g_ptr_array_index (txn->dropped_digests, i));
@@ -344,6 +488,7 @@ gp_store_txn_commit (GpStore  *self,
       if (path != NULL)
         g_unlink (path);
     }
+  g_rec_mutex_unlock (&self->writer->lock);
 
   if (txn->changed_ids->len > 0)
     {
