@@ -246,7 +246,7 @@ liar_thread (gpointer data)
       g_string_free (request, TRUE);
       if (reply == NULL)
         {
-          g_usleep (3 * G_USEC_PER_SEC);
+          g_usleep (G_USEC_PER_SEC * 3 / 2); /* past a 1 s timeout */
           continue;
         }
       g_output_stream_write_all (out, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL, NULL, NULL);
@@ -325,8 +325,8 @@ test_malformed_replies (void)
     { "POST", "/_session", GP_COUCH_ERROR_BAD_REPLY, "The grid centre’s answer to logging in is not a CouchDB server’s" },
     { "POST", "/_session", GP_COUCH_ERROR_BAD_REPLY, "The grid centre’s answer to logging in is not a CouchDB server’s" },
     { "GET", "/db", GP_COUCH_ERROR_BAD_REPLY, "The grid centre’s reply was cut short" },
-    { "GET", "/db", GP_COUCH_ERROR_BAD_REPLY, "The grid centre’s reply is too large (200000000 bytes)" },
-    { "GET", "/db/_changes", GP_COUCH_ERROR_BAD_REPLY, "The grid centre’s reply is too large (over 64 MB)" },
+    { "GET", "/db", GP_COUCH_ERROR_TOO_LARGE, "The grid centre’s reply is too large (200000000 bytes)" },
+    { "GET", "/db/_changes", GP_COUCH_ERROR_TOO_LARGE, "The grid centre’s reply is too large (over 64 MB)" },
     { "GET", "/db", GP_COUCH_ERROR_SERVER, "The grid centre failed (HTTP 502): " },
     { "PUT", "/db/incident%3A1", GP_COUCH_ERROR_FORBIDDEN, "The grid centre refused: only leaders close out" },
     { "GET", "/", GP_COUCH_ERROR_TIMEOUT, "The grid centre did not answer in time" },
@@ -357,6 +357,7 @@ test_malformed_replies (void)
   url = g_strdup_printf ("http://127.0.0.1:%u", liar->port);
   couch = gp_couch_new (url, FALSE, NULL);
   gp_couch_set_credentials (couch, "wang", "wang-pw");
+  gp_couch_set_retries (couch, 0, 0); /* each reply is one request's */
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
@@ -380,6 +381,105 @@ test_malformed_replies (void)
       g_assert_cmpstr (error->message, ==, expected[i].message);
     }
   g_assert_null (gp_couch_get_user (couch));
+  liar_stop (liar);
+}
+
+static GBytes *
+gzip_bytes (const char *text)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+
+  g_assert_true (g_output_stream_write_all (out, text, strlen (text), NULL, NULL, NULL));
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+/* A proxy that compresses: its Content-Length counts the gzip bytes. */
+static GBytes *
+http_gzip_json (const char *body)
+{
+  g_autoptr(GBytes) compressed = gzip_bytes (body);
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                           "Content-Encoding: gzip\r\nContent-Length: %zu\r\n"
+                                           "Connection: close\r\n\r\n",
+                                           g_bytes_get_size (compressed));
+  GByteArray *reply = g_byte_array_new ();
+
+  g_byte_array_append (reply, (const guint8 *) head, strlen (head));
+  g_byte_array_append (reply, g_bytes_get_data (compressed, NULL), g_bytes_get_size (compressed));
+  return g_byte_array_free_to_bytes (reply);
+}
+
+/* Failures on the way are retried within the request; compressed replies
+ * are read by their real length; what is not worth retrying is not. */
+static void
+test_retries (void)
+{
+  g_autoptr(GPtrArray) replies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GString) login = g_string_new ("{\"ok\": true, \"name\": \"wang\", \"roles\": [\"" ROLE_WORKER "\"]}");
+  g_autofree char *url = NULL;
+  g_autoptr(GpCouch) couch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  Liar *liar;
+
+  /* Login: a gateway error, then the answer compressed. */
+  g_ptr_array_add (replies, http ("503 Service Unavailable", "Content-Length: 0\r\n", ""));
+  g_ptr_array_add (replies, http_gzip_json (login->str));
+  /* A GET: cut short, not JSON, a timeout, then the answer compressed. */
+  g_ptr_array_add (replies, http ("200 OK", "Content-Type: application/json\r\nContent-Length: 1000\r\n",
+                                  "{\"db_name\": "));
+  g_ptr_array_add (replies, http_json ("200 OK", "<html>Bad gateway</html>"));
+  g_ptr_array_add (replies, NULL);
+  g_ptr_array_add (replies, http_gzip_json ("{\"db_name\": \"gridpatrol-610103003003\", \"doc_count\": 7}"));
+  /* A refusal is an answer: not repeated. */
+  g_ptr_array_add (replies, http_json ("403 Forbidden", "{\"error\": \"forbidden\", \"reason\": \"not yours\"}"));
+  /* Four failures in a row: the request is given up after three retries. */
+  for (guint i = 0; i < 4; i++)
+    g_ptr_array_add (replies, http ("502 Bad Gateway", "Content-Length: 0\r\n", ""));
+  /* A POST to a database (the server would pick the id) is never repeated. */
+  g_ptr_array_add (replies, http ("500 Internal Server Error", "Content-Length: 0\r\n", ""));
+
+  liar = liar_start (replies);
+  url = g_strdup_printf ("http://127.0.0.1:%u", liar->port);
+  couch = gp_couch_new (url, FALSE, NULL);
+  gp_couch_set_credentials (couch, "wang", "wang-pw");
+  gp_couch_set_retries (couch, 3, 10);
+  gp_couch_set_timeout (couch, 1);
+
+  g_assert_true (gp_couch_login (couch, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (gp_couch_get_user (couch), ==, "wang");
+  g_assert_cmpuint (gp_couch_get_n_retries (couch), ==, 1);
+
+  reply = gp_couch_request (couch, "GET", "/gridpatrol-610103003003", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (reply), "doc_count"), ==, 7);
+  g_assert_cmpuint (gp_couch_get_n_retries (couch), ==, 4);
+  g_clear_pointer (&reply, json_node_unref);
+
+  reply = gp_couch_request (couch, "GET", "/gridpatrol-610103003003/incident%3A1", NULL, NULL, NULL, &error);
+  g_assert_null (reply);
+  g_assert_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_FORBIDDEN);
+  g_assert_cmpuint (gp_couch_get_n_retries (couch), ==, 4);
+  g_clear_error (&error);
+
+  reply = gp_couch_request (couch, "GET", "/gridpatrol-610103003003", NULL, NULL, NULL, &error);
+  g_assert_null (reply);
+  g_assert_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_SERVER);
+  g_assert_cmpuint (gp_couch_get_n_retries (couch), ==, 7);
+  g_clear_error (&error);
+
+  {
+    g_autoptr(JsonNode) body = json_from_string ("{\"type\": \"note\"}", NULL);
+
+    reply = gp_couch_request (couch, "POST", "/gridpatrol-610103003003", body, NULL, NULL, &error);
+    g_assert_null (reply);
+    g_assert_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_SERVER);
+    g_assert_cmpuint (gp_couch_get_n_retries (couch), ==, 7);
+  }
   liar_stop (liar);
 }
 
@@ -469,6 +569,7 @@ main (int   argc,
   g_test_add_func ("/sync/couch/url", test_url);
   g_test_add_func ("/sync/couch/unreachable", test_unreachable);
   g_test_add_func ("/sync/couch/malformed-replies", test_malformed_replies);
+  g_test_add_func ("/sync/couch/retries", test_retries);
   g_test_add_func ("/sync/couch/untrusted-certificate", test_untrusted_certificate);
   g_test_add ("/sync/couch/login", Fixture, NULL, fixture_set_up, test_login, fixture_tear_down);
   g_test_add ("/sync/couch/relogin", Fixture, NULL, fixture_set_up, test_relogin, fixture_tear_down);

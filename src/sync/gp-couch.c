@@ -6,6 +6,9 @@
  * a client is used by one thread at a time. Every reply is read with a
  * size limit and checked before anything trusts it: a reply that is not
  * JSON, is cut short or is too big is an error in words, never a crash.
+ * A request that fails on the way — no answer, an answer cut short or
+ * garbled, a gateway or server error — is sent again a few times with a
+ * short, doubling wait before the failure is given to the caller.
  * TLS certificates are verified; plain http:// is refused except to this
  * machine (a server on loopback, as in the tests) unless allowed
  * explicitly. The password is kept in memory only and never logged.
@@ -23,7 +26,9 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#define DEFAULT_TIMEOUT_S 30
+#define DEFAULT_TIMEOUT_S       30
+#define DEFAULT_RETRIES         3
+#define DEFAULT_RETRY_DELAY_MS  500
 
 struct _GpCouch
 {
@@ -37,6 +42,9 @@ struct _GpCouch
   GStrv        roles;
   guint        n_logins;
   guint        n_requests;
+  guint        n_retries;
+  guint        retries;
+  guint        retry_delay_ms;
   guint64      bytes_sent;
   guint64      bytes_received;
 };
@@ -71,6 +79,8 @@ gp_couch_class_init (GpCouchClass *klass)
 static void
 gp_couch_init (GpCouch *self)
 {
+  self->retries = DEFAULT_RETRIES;
+  self->retry_delay_ms = DEFAULT_RETRY_DELAY_MS;
 }
 
 static gboolean
@@ -150,6 +160,33 @@ gp_couch_set_timeout (GpCouch *self,
 
   soup_session_set_timeout (self->session, seconds);
   soup_session_set_idle_timeout (self->session, seconds);
+}
+
+/**
+ * gp_couch_set_retries:
+ * @retries: how many times a request that failed on the way is sent again
+ * @first_delay_ms: the wait before the first retry; it doubles each time
+ *
+ * By default 3 retries, after 0.5, 1 and 2 s.
+ */
+void
+gp_couch_set_retries (GpCouch *self,
+                      guint    retries,
+                      guint    first_delay_ms)
+{
+  g_return_if_fail (GP_IS_COUCH (self));
+
+  self->retries = retries;
+  self->retry_delay_ms = first_delay_ms;
+}
+
+/* Requests sent again after a failure on the way. */
+guint
+gp_couch_get_n_retries (GpCouch *self)
+{
+  g_return_val_if_fail (GP_IS_COUCH (self), 0);
+
+  return self->n_retries;
 }
 
 void
@@ -266,16 +303,22 @@ read_reply (SoupMessage   *message,
             GError       **error)
 {
   SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+  const char *coding = soup_message_headers_get_one (headers, "Content-Encoding");
   g_autoptr(GByteArray) body = g_byte_array_new ();
   goffset announced = -1;
+  gboolean compressed = coding != NULL && g_ascii_strcasecmp (coding, "identity") != 0;
 
+  /* A compressed reply's Content-Length counts the compressed bytes, and
+   * the session hands over the bytes decompressed: the length then bounds
+   * the reply's size but cannot tell whether it was cut short (the
+   * decompressor does: a cut stream fails to decode). */
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     announced = soup_message_headers_get_content_length (headers);
   if (announced > GP_COUCH_MAX_REPLY)
     {
       g_autofree char *size = g_strdup_printf ("%" G_GOFFSET_FORMAT, announced);
 
-      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_TOO_LARGE,
                    _("The grid centre’s reply is too large (%s bytes)"), size);
       return NULL;
     }
@@ -294,13 +337,13 @@ read_reply (SoupMessage   *message,
         break;
       if (body->len + g_bytes_get_size (chunk) > GP_COUCH_MAX_REPLY)
         {
-          g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+          g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_TOO_LARGE,
                        _("The grid centre’s reply is too large (over %d MB)"), GP_COUCH_MAX_REPLY / (1024 * 1024));
           return NULL;
         }
       g_byte_array_append (body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
     }
-  if (announced >= 0 && (goffset) body->len != announced)
+  if (announced >= 0 && !compressed && (goffset) body->len != announced)
     {
       g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY, _("The grid centre’s reply was cut short"));
       return NULL;
@@ -465,6 +508,116 @@ send (GpCouch       *self,
   return reply;
 }
 
+/* Whether a failed request may go better a moment later: no answer, an
+ * answer cut short or garbled on the way, or a server that is overloaded or
+ * restarting. */
+static gboolean
+is_transient (const GError *error,
+              guint         status)
+{
+  if (error->domain != GP_COUCH_ERROR)
+    return FALSE;
+  switch (error->code)
+    {
+    case GP_COUCH_ERROR_TIMEOUT:
+    case GP_COUCH_ERROR_UNREACHABLE:
+    case GP_COUCH_ERROR_BAD_REPLY:
+    case GP_COUCH_ERROR_SERVER:
+      return TRUE;
+    default:
+      return status == 408 || status == 429;
+    }
+}
+
+/* Every request the app makes is safe to send twice: GETs and the POSTs
+ * to `_revs_diff`, `_bulk_get` and `_session` only read or log in; PUTs,
+ * DELETEs and `_bulk_docs` name the ids and revisions they write, so a
+ * repeat of one that landed is refused as a conflict or changes nothing,
+ * and is never applied twice. Only a POST to a database itself, where the
+ * server picks the new document's id, is not; it is never repeated. */
+static gboolean
+is_safe_to_repeat (const char *method,
+                   const char *path)
+{
+  g_autofree char *resource = g_strndup (path, strcspn (path, "?"));
+
+  return g_strcmp0 (method, "POST") != 0 || strchr (resource + 1, '/') != NULL ||
+         g_str_equal (resource, "/_session");
+}
+
+/* Waits @ms, or less when @cancellable is cancelled. */
+static gboolean
+wait_before_retry (guint          ms,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      g_usleep (MIN (20000, until - g_get_monotonic_time () + 1));
+    }
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+/* send(), or send_once() for a login, and read as JSON when @json is set;
+ * a failure on the way is retried a few times, with a doubling wait,
+ * before it is given up. */
+static GBytes *
+exchange (GpCouch       *self,
+          const char    *method,
+          const char    *path,
+          const char    *accept,
+          const char    *content_type,
+          GBytes        *body,
+          gboolean       login,
+          JsonNode     **json,
+          guint         *status,
+          char         **reply_type,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  guint delay = self->retry_delay_ms;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) reply = NULL;
+      guint code = 0;
+
+      if (login)
+        reply = send_once (self, method, path, accept, content_type, body, &code, reply_type, cancellable,
+                           &local_error);
+      else
+        reply = send (self, method, path, accept, content_type, body, &code, reply_type, cancellable, &local_error);
+      if (reply != NULL && json != NULL)
+        {
+          *json = parse_reply (reply, code, &local_error);
+          if (*json == NULL)
+            g_clear_pointer (&reply, g_bytes_unref);
+        }
+      if (status != NULL)
+        *status = code;
+      if (reply != NULL)
+        return g_steal_pointer (&reply);
+
+      if (attempt >= self->retries || !is_transient (local_error, code) || !is_safe_to_repeat (method, path))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_debug ("Retrying %s %s in %u ms: %s", method, path, delay, local_error->message);
+      if (reply_type != NULL)
+        g_clear_pointer (reply_type, g_free);
+      if (!wait_before_retry (delay, cancellable, error))
+        return NULL;
+      self->n_retries++;
+      delay *= 2;
+    }
+}
+
 static gboolean
 read_login (GpCouch   *self,
             JsonNode  *reply,
@@ -540,9 +693,8 @@ gp_couch_login (GpCouch       *self,
   body = g_bytes_new (text, strlen (text));
   memset (text, 0, strlen (text));
 
-  bytes = send_once (self, "POST", "/_session", "application/json", "application/json", body, &status, NULL,
-                     cancellable, &local_error);
-  reply = bytes ? parse_reply (bytes, status, &local_error) : NULL;
+  bytes = exchange (self, "POST", "/_session", "application/json", "application/json", body, TRUE, &reply, &status,
+                    NULL, cancellable, &local_error);
   if (reply == NULL)
     {
       if (status == SOUP_STATUS_UNAUTHORIZED)
@@ -609,15 +761,17 @@ gp_couch_request_bytes (GpCouch       *self,
                         GError       **error)
 {
   g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
   guint code = 0;
 
   g_return_val_if_fail (GP_IS_COUCH (self), NULL);
   g_return_val_if_fail (method != NULL && path != NULL && path[0] == '/', NULL);
 
-  reply = send (self, method, path, "application/json", content_type, body, &code, NULL, cancellable, error);
+  reply = exchange (self, method, path, "application/json", content_type, body, FALSE, &node, &code, NULL, cancellable,
+                    error);
   if (status != NULL)
     *status = code;
-  return reply ? parse_reply (reply, code, error) : NULL;
+  return reply != NULL ? g_steal_pointer (&node) : NULL;
 }
 
 /**
@@ -639,5 +793,5 @@ gp_couch_get_bytes (GpCouch       *self,
   g_return_val_if_fail (GP_IS_COUCH (self), NULL);
   g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
 
-  return send (self, "GET", path, "*/*", NULL, NULL, &code, content_type, cancellable, error);
+  return exchange (self, "GET", path, "*/*", NULL, NULL, FALSE, NULL, &code, content_type, cancellable, error);
 }

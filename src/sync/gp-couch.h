@@ -25,6 +25,7 @@ typedef enum
   GP_COUCH_ERROR_BAD_REQUEST,
   GP_COUCH_ERROR_SERVER,
   GP_COUCH_ERROR_BAD_REPLY,
+  GP_COUCH_ERROR_TOO_LARGE,
 } GpCouchError;
 
 /* The largest reply read into memory; anything bigger is refused. */
@@ -42,6 +43,10 @@ GpCouch             *gp_couch_new             (const char    *url,
 const char          *gp_couch_get_url         (GpCouch       *self);
 void                 gp_couch_set_timeout     (GpCouch       *self,
                                                guint          seconds);
+void                 gp_couch_set_retries     (GpCouch       *self,
+                                               guint          retries,
+                                               guint          first_delay_ms);
+guint                gp_couch_get_n_retries   (GpCouch       *self);
 void                 gp_couch_set_credentials (GpCouch       *self,
                                                const char    *name,
                                                const char    *password);
