@@ -290,6 +290,166 @@ test_ctl_sync (Fixture       *fixture,
   g_assert_cmpstr (before, ==, after);
 }
 
+/* Writes @doc (a JSON object) as a new document on the centre, as its
+ * admin, past any rules: what a broken or hostile server could hold. */
+static void
+forge_on_centre (Fixture    *fixture,
+                 JsonObject *doc)
+{
+  g_autofree char *escaped = gp_couch_escape_id (gp_json_get_string (doc, "_id"));
+  g_autofree char *path = g_strconcat ("/", fixture->database, "/", escaped, NULL);
+  g_autofree char *json = gp_json_to_string (doc, FALSE);
+  g_autoptr(JsonNode) reply = gp_test_pouchdb_admin (fixture->server, "PUT", path, json);
+}
+
+/* A copy of the report @id as the centre would hold it, with a new id. */
+static JsonObject *
+forgery_of (GpStore    *store,
+            const char *id,
+            const char *new_id)
+{
+  g_autoptr(JsonObject) doc = gp_store_get (store, id, GP_STORE_GET_NONE, NULL);
+  JsonObject *copy = gp_json_object_copy (doc);
+
+  json_object_remove_member (copy, "_rev");
+  json_object_remove_member (copy, "_attachments");
+  json_object_set_string_member (copy, "_id", new_id);
+  return copy;
+}
+
+static gboolean
+listed (GPtrArray  *lines,
+        const char *id)
+{
+  g_autofree char *prefix = g_strconcat (id, " ", NULL);
+
+  for (guint i = 0; lines != NULL && i < lines->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (lines, i), prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* One bad document stops nothing. A photo damaged on the worker's phone
+ * holds back its report, listed; the rest goes. Documents on the centre
+ * that no phone would write — too large to read, larger than their kind
+ * may be, with members of the wrong type, far from the grid, typed other
+ * than their id, of another grid — are skipped and listed by the leader's
+ * phone, which receives everything else, keeps nothing of them, and does
+ * not fetch them again on the next sync. */
+static void
+test_one_bad_document (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *damaged = NULL;
+  g_autofree char *good = NULL;
+  GpReplicationStats stats = { 0 };
+  const char *forged[] = {
+    "incident:too-large-to-read", "incident:too-large", "incident:category-object", "incident:far-away",
+    "building:typed-household", "incident:other-grid",
+  };
+  guint requests;
+
+  g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  damaged = report_with_photo (fixture->worker);
+  good = report_with_photo (fixture->worker);
+
+  /* What a write cut short would have left, had it not been atomic. */
+  {
+    g_autoptr(JsonObject) doc = gp_store_get (fixture->worker, damaged, GP_STORE_GET_NONE, NULL);
+    JsonObject *stub = gp_json_get_object (gp_json_get_object (doc, "_attachments"), "photo-1.jpg");
+    g_autofree char *hex = gp_attachment_digest_to_hex (gp_json_get_string (stub, "digest"));
+    char prefix[3] = { hex[0], hex[1], 0 };
+    g_autofree char *blob = g_build_filename (fixture->worker_dir, "attachments", prefix, hex, NULL);
+    g_autofree char *zeros = g_malloc0 (4096);
+
+    /* Both reports carry the same photo: damaging it damages both. A
+     * second photo for the good one keeps it whole. */
+    g_assert_true (g_file_set_contents (blob, zeros, 4096, NULL));
+  }
+  g_clear_pointer (&good, g_free);
+  {
+    g_autoptr(GpIncident) incident = gp_incident_new ();
+    g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+    g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (640, 480);
+    g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
+    g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", jpeg);
+    g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
+
+    g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
+                  "reported-at", now, "description", "井盖破损", NULL);
+    gp_document_set_geometry (GP_DOCUMENT (incident), point);
+    gp_document_add_attachment (GP_DOCUMENT (incident), photo);
+    g_assert_true (gp_store_save (fixture->worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+    good = g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
+  }
+
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  g_assert_true (listed (stats.held, damaged));
+  g_assert_false (listed (stats.held, good));
+  g_assert_cmpuint (stats.held->len, ==, 2); /* the two reports of the damaged photo */
+  gp_replication_stats_clear (&stats);
+  {
+    g_autofree char *escaped = gp_couch_escape_id (good);
+    g_autofree char *path = g_strconcat ("/", fixture->database, "/", escaped, NULL);
+    g_autoptr(JsonNode) on_centre = gp_test_pouchdb_admin (fixture->server, "GET", path, NULL);
+
+    g_assert_nonnull (on_centre);
+  }
+
+  /* The forgeries. */
+  {
+    g_autoptr(JsonObject) huge = forgery_of (fixture->worker, good, forged[0]);
+    g_autoptr(JsonObject) large = forgery_of (fixture->worker, good, forged[1]);
+    g_autoptr(JsonObject) category = forgery_of (fixture->worker, good, forged[2]);
+    g_autoptr(JsonObject) far = forgery_of (fixture->worker, good, forged[3]);
+    g_autoptr(JsonObject) household = forgery_of (fixture->worker, good, forged[4]);
+    g_autoptr(JsonObject) other = forgery_of (fixture->worker, good, forged[5]);
+    g_autofree char *two_mb = g_strnfill (2 * 1024 * 1024, 'x');
+    g_autofree char *hundred_kb = g_strnfill (100 * 1024, 'x');
+    g_autoptr(JsonObject) far_point = gp_geo_point_new ((GpGeoPoint) { 108.9402, -1 });
+
+    json_object_set_string_member (huge, "description", two_mb);
+    json_object_set_string_member (large, "description", hundred_kb);
+    json_object_set_object_member (category, "category", json_object_new ());
+    json_object_set_object_member (far, "geometry", json_object_ref (far_point));
+    json_object_set_string_member (household, "type", "household");
+    json_object_set_string_member (other, "grid", "610103003999");
+    forge_on_centre (fixture, huge);
+    forge_on_centre (fixture, large);
+    forge_on_centre (fixture, category);
+    forge_on_centre (fixture, far);
+    forge_on_centre (fixture, household);
+    forge_on_centre (fixture, other);
+  }
+
+  /* The leader's phone reads replies of up to 1 MB here. */
+  gp_couch_set_max_reply (li, 1024 * 1024);
+  replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
+  for (guint i = 0; i < stats.skipped->len; i++)
+    g_test_message ("not received: %s", (char *) g_ptr_array_index (stats.skipped, i));
+  g_assert_cmpuint (stats.skipped->len, ==, G_N_ELEMENTS (forged));
+  for (guint i = 0; i < G_N_ELEMENTS (forged); i++)
+    {
+      g_autoptr(JsonObject) kept = gp_store_get (fixture->leader, forged[i], GP_STORE_GET_NONE, NULL);
+
+      g_assert_true (listed (stats.skipped, forged[i]));
+      g_assert_null (kept);
+    }
+  g_assert_cmpint (gp_store_count (fixture->leader, "household", GRID, NULL), ==, 420);
+  assert_same_document (fixture->worker, fixture->leader, good);
+  gp_replication_stats_clear (&stats);
+
+  /* Still listed next time, and not fetched again. */
+  requests = gp_couch_get_n_requests (li);
+  replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
+  g_assert_cmpuint (stats.skipped->len, ==, G_N_ELEMENTS (forged));
+  g_assert_cmpuint (gp_couch_get_n_requests (li) - requests, <=, 3);
+  gp_replication_stats_clear (&stats);
+}
+
 /* A TCP relay to the server that cuts every connection once the client has
  * sent a given number of bytes through it — a network lost in the middle
  * of a batch — and relays faithfully after that. */
@@ -465,6 +625,8 @@ test_resume (Fixture       *fixture,
   gp_couch_set_credentials (wang, "wang", "wang-pw");
   g_assert_true (gp_couch_login (wang, NULL, &error));
 
+  /* Gone for longer than a request's retries. */
+  gp_couch_set_retries (wang, 0, 0);
   g_assert_false (gp_replicate (fixture->worker, wang, fixture->database, GP_REPLICATION_PUSH, &stats, NULL, &error));
   g_test_message ("cut after %u batches: %s", stats.batches, error->message);
   g_assert_true (error->domain == GP_COUCH_ERROR);
@@ -480,11 +642,27 @@ test_resume (Fixture       *fixture,
   gp_replication_stats_clear (&stats);
   g_assert_cmpint (server_doc_count (fixture), ==, 471);
 
-  replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
-  g_assert_cmpuint (stats.revisions_written, ==, 471);
-  gp_replication_stats_clear (&stats);
-  g_assert_cmpint (gp_store_count (fixture->leader, "household", GRID, NULL), ==, 420);
   relay_stop (relay);
+
+  /* A connection lost for a moment is retried within the sync, which
+   * goes through in one run. */
+  {
+    Relay *blip = relay_start ((guint16) g_uri_get_port (uri), 20 * 1024);
+    g_autofree char *blip_url = g_strdup_printf ("http://127.0.0.1:%u", blip->port);
+    g_autoptr(GpCouch) li_blip = gp_couch_new (blip_url, FALSE, NULL);
+
+    gp_couch_set_credentials (li_blip, "li", "li-pw");
+    gp_couch_set_retries (li_blip, 3, 10);
+    g_assert_true (gp_couch_login (li_blip, NULL, &error));
+    g_assert_no_error (error);
+    replicate (fixture, fixture->leader, li_blip, GP_REPLICATION_PULL, &stats);
+    g_assert_cmpuint (stats.revisions_written, ==, 471);
+    g_assert_cmpuint (gp_couch_get_n_retries (li_blip), >=, 1);
+    gp_replication_stats_clear (&stats);
+    relay_stop (blip);
+  }
+  g_assert_cmpint (gp_store_count (fixture->leader, "household", GRID, NULL), ==, 420);
+  (void) li;
 }
 
 /* Both phones edit the same household offline: after syncing, both stores
@@ -644,6 +822,8 @@ main (int   argc,
   gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/sync/replicator/two-phones", Fixture, NULL, fixture_set_up, test_two_phones, fixture_tear_down);
+  g_test_add ("/sync/replicator/one-bad-document", Fixture, NULL, fixture_set_up, test_one_bad_document,
+              fixture_tear_down);
   g_test_add ("/sync/replicator/resume", Fixture, NULL, fixture_set_up, test_resume, fixture_tear_down);
   g_test_add ("/sync/replicator/conflict", Fixture, NULL, fixture_set_up, test_conflict, fixture_tear_down);
   g_test_add ("/sync/replicator/killed-mid-sync", Fixture, NULL, fixture_set_up, test_killed_mid_sync,

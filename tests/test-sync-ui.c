@@ -202,7 +202,7 @@ test_connect (Fixture       *fixture,
     gp_test_present_dialog (ADW_DIALOG (refused_page), fixture->window);
     gp_test_wait_frames (GTK_WIDGET (refused_page), 3);
     page_text = gp_test_collect_text (GTK_WIDGET (refused_page));
-    g_assert_nonnull (strstr (page_text, _("Refused by the Grid Centre")));
+    g_assert_nonnull (strstr (page_text, _("Not Synced")));
     g_assert_nonnull (strstr (page_text, "Only the grid centre changes the building documents."));
     gp_test_wait_frames (GTK_WIDGET (refused_page), 10);
     gp_test_save_widget_png (fixture->window, "sync-refused-360x720");

@@ -106,6 +106,7 @@ gp_building_class_init (GpBuildingClass *klass)
   GpDocumentClass *document_class = GP_DOCUMENT_CLASS (klass);
 
   document_class->type_name = "building";
+  document_class->max_size = GP_DOCUMENT_MAX_SIZE_SHAPE;
   document_class->geometry_type = "Polygon";
   document_class->geometry_required = TRUE;
   document_class->validate = gp_building_validate;

@@ -42,6 +42,7 @@ gp_component_class_init (GpComponentClass *klass)
   GpDocumentClass *document_class = GP_DOCUMENT_CLASS (klass);
 
   document_class->type_name = "component";
+  document_class->max_size = GP_DOCUMENT_MAX_SIZE_SHAPE;
   document_class->geometry_type = "Point";
   document_class->geometry_required = TRUE;
   document_class->validate = gp_component_validate;

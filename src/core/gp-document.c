@@ -183,6 +183,8 @@ gp_document_class_init (GpDocumentClass *klass)
   object_class->get_property = gp_document_get_property;
   object_class->set_property = gp_document_set_property;
 
+  klass->max_size = GP_DOCUMENT_MAX_SIZE;
+
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -647,6 +649,20 @@ wrong_type:
   return FALSE;
 }
 
+/* The largest body a document of @type_name may have; the default for a
+ * type this version does not know. */
+gsize
+gp_document_type_get_max_size (const char *type_name)
+{
+  GType type = gp_document_type_from_name (type_name);
+  g_autoptr(GTypeClass) klass = NULL;
+
+  if (type == G_TYPE_INVALID)
+    return GP_DOCUMENT_MAX_SIZE;
+  klass = g_type_class_ref (type);
+  return GP_DOCUMENT_CLASS (klass)->max_size;
+}
+
 gboolean
 gp_document_validate (GpDocument  *self,
                       GError     **error)
@@ -695,6 +711,12 @@ gp_document_validate (GpDocument  *self,
         }
     }
 
+  if (priv->attachments->len > GP_DOCUMENT_MAX_ATTACHMENTS)
+    {
+      g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_TOO_LARGE,
+                   _("a document may have at most %d attachments"), GP_DOCUMENT_MAX_ATTACHMENTS);
+      return FALSE;
+    }
   for (guint i = 0; i < priv->attachments->len; i++)
     {
       GpAttachment *attachment = g_ptr_array_index (priv->attachments, i);
@@ -706,7 +728,26 @@ gp_document_validate (GpDocument  *self,
                        attachment->name);
           return FALSE;
         }
+      if (attachment->length < 0 || attachment->length > GP_DOCUMENT_MAX_ATTACHMENT)
+        {
+          g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_TOO_LARGE,
+                       _("attachment “%s” is larger than %d MB"), attachment->name,
+                       GP_DOCUMENT_MAX_ATTACHMENT / (1024 * 1024));
+          return FALSE;
+        }
     }
+
+  {
+    g_autofree char *json = gp_json_to_string (priv->body, FALSE);
+
+    if (strlen (json) > klass->max_size)
+      {
+        g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_TOO_LARGE,
+                     _("the document is larger than the %zu KB a document of its kind may be"),
+                     klass->max_size / 1024);
+        return FALSE;
+      }
+  }
 
   if (klass->validate != NULL && !klass->validate (self, error))
     return FALSE;

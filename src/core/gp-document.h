@@ -22,7 +22,20 @@ typedef enum
   GP_DOCUMENT_ERROR_BAD_ID,
   GP_DOCUMENT_ERROR_UNKNOWN_TYPE,
   GP_DOCUMENT_ERROR_GEOMETRY,
+  GP_DOCUMENT_ERROR_TOO_LARGE,
 } GpDocumentError;
+
+/* The largest document body, as JSON, of most types (a report, a step, a
+ * household): a long description is a few KB. Types with geometry or a
+ * track set their own, see GpDocumentClass.max_size. */
+#define GP_DOCUMENT_MAX_SIZE          (64 * 1024)
+/* The largest body of a document with a drawn shape or a recorded track. */
+#define GP_DOCUMENT_MAX_SIZE_SHAPE    (1024 * 1024)
+/* The largest attachment: a photo after intake (≤ 1600 px, re-encoded) is
+ * 0.1–1 MB; eight times the worst of that leaves room and no more. */
+#define GP_DOCUMENT_MAX_ATTACHMENT    (8 * 1024 * 1024)
+/* The most attachments one document may carry. */
+#define GP_DOCUMENT_MAX_ATTACHMENTS   32
 
 /* Flags of a member property, and the flag of members a valid document must have. */
 #define GP_PARAM_MEMBER   (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS)
@@ -41,18 +54,21 @@ struct _GpDocumentClass
   /* The GeoJSON geometry type of the "geometry" member, or NULL for none. */
   const char *geometry_type;
   gboolean    geometry_required;
+  /* The largest body, as JSON; GP_DOCUMENT_MAX_SIZE unless set. */
+  gsize       max_size;
 
   gboolean (*validate) (GpDocument  *self,
                         GError     **error);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 GQuark              gp_document_error_quark          (void);
 
 GType               gp_document_type_from_name       (const char       *type_name);
 const char * const *gp_document_get_type_names       (void);
+gsize               gp_document_type_get_max_size    (const char       *type_name);
 GpDocument         *gp_document_new                  (const char       *type_name,
                                                       const char       *id) G_GNUC_WARN_UNUSED_RESULT;
 GpDocument         *gp_document_new_from_json        (JsonObject       *json,

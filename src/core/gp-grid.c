@@ -34,12 +34,30 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The farthest corner of @bounds from @point, in metres. */
+static double
+farthest_corner (GpGeoPoint         point,
+                 const GpGeoBounds *bounds)
+{
+  GpGeoPoint corners[] = {
+    { bounds->west, bounds->south }, { bounds->west, bounds->north },
+    { bounds->east, bounds->south }, { bounds->east, bounds->north },
+  };
+  double farthest = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (corners); i++)
+    farthest = MAX (farthest, gp_geo_distance (point, corners[i]));
+  return farthest;
+}
+
 static gboolean
 gp_grid_validate (GpDocument  *document,
                   GError     **error)
 {
   JsonNode *centre = json_object_get_member (gp_document_get_body (document), "center");
+  JsonObject *geometry = gp_document_get_geometry (document);
   g_autoptr(GError) local_error = NULL;
+  GpGeoBounds bounds;
   GpGeoPoint point;
 
   /* A grid registered before its boundary is mapped has only a centre. */
@@ -50,6 +68,19 @@ gp_grid_validate (GpDocument  *document,
                    _("“center” must be a position: %s"), local_error->message);
       return FALSE;
     }
+
+  /* One vertex typed wrong makes a boundary across half the country. */
+  if (geometry != NULL && gp_geo_geometry_get_bounds (geometry, &bounds) &&
+      gp_geo_distance ((GpGeoPoint) { bounds.west, bounds.south },
+                       (GpGeoPoint) { bounds.east, bounds.north }) > GP_GRID_MAX_EXTENT_M)
+    {
+      g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_GEOMETRY,
+                   _("the boundary spans more than %.0f km; a grid is far smaller"), GP_GRID_MAX_EXTENT_M / 1000);
+      return FALSE;
+    }
+  if (geometry != NULL && !gp_grid_check_reach (GP_GRID (document), geometry, error))
+    return FALSE;
+
   return gp_document_check_reference (document, "policy", "policy", error);
 }
 
@@ -59,6 +90,7 @@ gp_grid_class_init (GpGridClass *klass)
   GpDocumentClass *document_class = GP_DOCUMENT_CLASS (klass);
 
   document_class->type_name = "grid";
+  document_class->max_size = GP_DOCUMENT_MAX_SIZE_SHAPE;
   document_class->geometry_type = "Polygon";
   document_class->geometry_required = FALSE;   /* see "center" */
   document_class->validate = gp_grid_validate;
@@ -182,4 +214,56 @@ gp_grid_dup_database_name (GpGrid *self)
 
   code = g_ascii_strdown (gp_grid_get_code (self), -1);
   return g_strconcat ("gridpatrol-", code, NULL);
+}
+
+/**
+ * gp_grid_get_center:
+ *
+ * The grid's "center", or the middle of its boundary.
+ *
+ * Returns: %FALSE when the grid has neither
+ */
+gboolean
+gp_grid_get_center (GpGrid     *self,
+                    GpGeoPoint *center)
+{
+  JsonNode *node;
+  JsonObject *geometry;
+
+  g_return_val_if_fail (GP_IS_GRID (self), FALSE);
+
+  node = json_object_get_member (gp_document_get_body (GP_DOCUMENT (self)), "center");
+  if (node != NULL && gp_geo_position_parse (node, center, NULL))
+    return TRUE;
+  geometry = gp_document_get_geometry (GP_DOCUMENT (self));
+  return geometry != NULL && gp_geo_geometry_get_center (geometry, center);
+}
+
+/**
+ * gp_grid_check_reach:
+ * @geometry: a valid GeoJSON geometry of something in the grid
+ *
+ * Whether all of @geometry lies within %GP_GRID_REACH_M of the grid's
+ * centre. A grid with no position yet has no reach to check.
+ */
+gboolean
+gp_grid_check_reach (GpGrid      *self,
+                     JsonObject  *geometry,
+                     GError     **error)
+{
+  GpGeoBounds bounds;
+  GpGeoPoint center;
+
+  g_return_val_if_fail (GP_IS_GRID (self), FALSE);
+  g_return_val_if_fail (geometry != NULL, FALSE);
+
+  if (!gp_grid_get_center (self, &center) || !gp_geo_geometry_get_bounds (geometry, &bounds))
+    return TRUE;
+  if (farthest_corner (center, &bounds) > GP_GRID_REACH_M)
+    {
+      g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_GEOMETRY,
+                   _("it lies more than %.0f km from the grid’s centre"), GP_GRID_REACH_M / 1000);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -42,6 +42,7 @@ gp_lane_class_init (GpLaneClass *klass)
   GpDocumentClass *document_class = GP_DOCUMENT_CLASS (klass);
 
   document_class->type_name = "lane";
+  document_class->max_size = GP_DOCUMENT_MAX_SIZE_SHAPE;
   document_class->geometry_type = "LineString";
   document_class->geometry_required = TRUE;
   document_class->validate = gp_lane_validate;

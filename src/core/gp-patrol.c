@@ -86,6 +86,7 @@ gp_patrol_class_init (GpPatrolClass *klass)
   GpDocumentClass *document_class = GP_DOCUMENT_CLASS (klass);
 
   document_class->type_name = "patrol";
+  document_class->max_size = GP_DOCUMENT_MAX_SIZE_SHAPE;
   document_class->validate = gp_patrol_validate;
 
   properties[PROP_GRID] =

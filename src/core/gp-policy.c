@@ -337,6 +337,7 @@ gp_policy_class_init (GpPolicyClass *klass)
   G_OBJECT_CLASS (klass)->finalize = gp_policy_finalize;
 
   document_class->type_name = "policy";
+  document_class->max_size = GP_DOCUMENT_MAX_SIZE_SHAPE;
   document_class->validate = gp_policy_validate;
 
   properties[PROP_NAME] =

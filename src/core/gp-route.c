@@ -95,6 +95,7 @@ gp_route_class_init (GpRouteClass *klass)
   GpDocumentClass *document_class = GP_DOCUMENT_CLASS (klass);
 
   document_class->type_name = "route";
+  document_class->max_size = GP_DOCUMENT_MAX_SIZE_SHAPE;
   document_class->geometry_type = "LineString";
   document_class->validate = gp_route_validate;
 

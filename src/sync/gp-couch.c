@@ -45,6 +45,7 @@ struct _GpCouch
   guint        n_retries;
   guint        retries;
   guint        retry_delay_ms;
+  gsize        max_reply;
   guint64      bytes_sent;
   guint64      bytes_received;
 };
@@ -80,6 +81,7 @@ static void
 gp_couch_init (GpCouch *self)
 {
   self->retries = DEFAULT_RETRIES;
+  self->max_reply = GP_COUCH_MAX_REPLY;
   self->retry_delay_ms = DEFAULT_RETRY_DELAY_MS;
 }
 
@@ -178,6 +180,16 @@ gp_couch_set_retries (GpCouch *self,
 
   self->retries = retries;
   self->retry_delay_ms = first_delay_ms;
+}
+
+/* The largest reply read, GP_COUCH_MAX_REPLY unless set. */
+void
+gp_couch_set_max_reply (GpCouch *self,
+                        gsize    bytes)
+{
+  g_return_if_fail (GP_IS_COUCH (self));
+
+  self->max_reply = bytes;
 }
 
 /* Requests sent again after a failure on the way. */
@@ -295,9 +307,10 @@ set_transport_error (GError     **error,
                  _("The grid centre cannot be reached: %s"), cause->message);
 }
 
-/* The whole reply body, up to GP_COUCH_MAX_REPLY. */
+/* The whole reply body, up to @max bytes. */
 static GBytes *
-read_reply (SoupMessage   *message,
+read_reply (gsize          max,
+            SoupMessage   *message,
             GInputStream  *stream,
             GCancellable  *cancellable,
             GError       **error)
@@ -314,7 +327,7 @@ read_reply (SoupMessage   *message,
    * decompressor does: a cut stream fails to decode). */
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     announced = soup_message_headers_get_content_length (headers);
-  if (announced > GP_COUCH_MAX_REPLY)
+  if (announced > (goffset) max)
     {
       g_autofree char *size = g_strdup_printf ("%" G_GOFFSET_FORMAT, announced);
 
@@ -335,10 +348,10 @@ read_reply (SoupMessage   *message,
         }
       if (g_bytes_get_size (chunk) == 0)
         break;
-      if (body->len + g_bytes_get_size (chunk) > GP_COUCH_MAX_REPLY)
+      if (body->len + g_bytes_get_size (chunk) > max)
         {
           g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_TOO_LARGE,
-                       _("The grid centre’s reply is too large (over %d MB)"), GP_COUCH_MAX_REPLY / (1024 * 1024));
+                       _("The grid centre’s reply is too large (over %d MB)"), (int) (max / (1024 * 1024)));
           return NULL;
         }
       g_byte_array_append (body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
@@ -451,7 +464,7 @@ send_once (GpCouch       *self,
     }
   code = soup_message_get_status (message);
   *status = code;
-  reply = read_reply (message, stream, cancellable, error);
+  reply = read_reply (self->max_reply, message, stream, cancellable, error);
   if (reply == NULL)
     return NULL;
   g_input_stream_close (stream, NULL, NULL);

@@ -47,6 +47,8 @@ void                 gp_couch_set_retries     (GpCouch       *self,
                                                guint          retries,
                                                guint          first_delay_ms);
 guint                gp_couch_get_n_retries   (GpCouch       *self);
+void                 gp_couch_set_max_reply   (GpCouch       *self,
+                                               gsize          bytes);
 void                 gp_couch_set_credentials (GpCouch       *self,
                                                const char    *name,
                                                const char    *password);

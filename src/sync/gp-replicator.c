@@ -22,8 +22,15 @@
  * digest. Revisions arrive as stubs (`_bulk_get`, or `open_revs` from a
  * server without it).
  *
- * Writes the centre refuses (its `validate_doc_update`) are counted and
- * listed with the reason; they do not stop the rest.
+ * One bad document never stops the rest. Writes the centre refuses (its
+ * `validate_doc_update`) are listed with the reason. A document this phone
+ * cannot send — a photo of it missing or damaged here, or larger than its
+ * kind may be — is held back and listed. A document received that is not
+ * what this phone would write itself (its type and id, its members, its
+ * grid, its size, a position far from the grid) or that is too large to
+ * read is skipped and listed; the skipped revisions are remembered and
+ * asked for again when the centre could not give them, or once a new
+ * version of the app may read them.
  *
  * Runs synchronously: call it from a worker thread.
  *
@@ -35,12 +42,14 @@
 
 #include "gp-replicator.h"
 #include "gp-attachment.h"
+#include "gp-documents.h"
 #include "gp-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
 #define REPLICA_ID     "_local/gridpatrol-replica"
+#define SKIPPED_PREFIX "_local/gridpatrol-skipped/"
 #define HISTORY_LENGTH 10
 
 typedef struct
@@ -54,6 +63,10 @@ typedef struct
   GpReplicationStats     *stats;
   GCancellable           *cancellable;
   JsonObject             *remote_checkpoint;
+  char                   *grid_code;      /* "610103003003", from the database's name */
+  GpGrid                 *grid;           /* (nullable) the grid, when the store has it */
+  JsonArray              *skipped;        /* {"id", "rev", "reason", "retry"}: not received */
+  gboolean                skipped_loaded; /* r->skipped holds the remembered ones too */
 } Replication;
 
 char *
@@ -71,19 +84,62 @@ void
 gp_replication_stats_clear (GpReplicationStats *stats)
 {
   g_clear_pointer (&stats->refused, g_ptr_array_unref);
+  g_clear_pointer (&stats->held, g_ptr_array_unref);
+  g_clear_pointer (&stats->skipped, g_ptr_array_unref);
   memset (stats, 0, sizeof *stats);
 }
 
+/* Adds "id rev: reason" to one of the lists of @stats. */
+static void
+list_document (GPtrArray  **list,
+               const char  *what,
+               const char  *id,
+               const char  *rev,
+               const char  *reason)
+{
+  if (*list == NULL)
+    *list = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (*list, g_strdup_printf ("%s %s: %s", id ? id : "?", rev ? rev : "", reason ? reason : ""));
+  g_debug ("%s: %s %s: %s", what, id ? id : "?", rev ? rev : "", reason ? reason : "");
+}
+
+/* The centre's rules refused a write. */
 static void
 refuse (Replication *r,
         const char  *id,
         const char  *rev,
         const char  *reason)
 {
-  if (r->stats->refused == NULL)
-    r->stats->refused = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (r->stats->refused, g_strdup_printf ("%s %s: %s", id, rev ? rev : "", reason ? reason : ""));
-  g_debug ("Refused: %s %s: %s", id, rev ? rev : "", reason ? reason : "");
+  list_document (&r->stats->refused, "Refused", id, rev, reason);
+}
+
+/* A document this phone cannot send as it is. */
+static void
+hold (Replication *r,
+      const char  *id,
+      const char  *rev,
+      const char  *reason)
+{
+  list_document (&r->stats->held, "Held back", id, rev, reason);
+}
+
+/* A revision received that this phone does not keep. @retry: it may come
+ * right next time (the centre could not give it, or gave it garbled). */
+static void
+skip (Replication *r,
+      const char  *id,
+      const char  *rev,
+      const char  *reason,
+      gboolean     retry)
+{
+  JsonObject *entry = json_object_new ();
+
+  g_debug ("Skipped: %s %s: %s", id ? id : "?", rev ? rev : "", reason ? reason : "");
+  json_object_set_string_member (entry, "id", id ? id : "?");
+  json_object_set_string_member (entry, "rev", rev ? rev : "");
+  json_object_set_string_member (entry, "reason", reason ? reason : "");
+  json_object_set_boolean_member (entry, "retry", retry);
+  json_array_add_object_element (r->skipped, entry);
 }
 
 static void
@@ -226,6 +282,7 @@ save_checkpoint (Replication  *r,
   JsonArray *history = json_array_new ();
   JsonObject *entry = json_object_new ();
   const char *remote_rev = gp_json_get_string (r->remote_checkpoint, "_rev");
+  g_autoptr(GError) local_error = NULL;
 
   json_object_set_string_member (entry, "session_id", r->session_id);
   json_object_set_member (entry, "recorded_seq", json_node_copy (seq));
@@ -256,9 +313,29 @@ save_checkpoint (Replication  *r,
     if (remote_rev != NULL)
       json_object_set_string_member (remote, "_rev", remote_rev);
     node = json_node_init_object (json_node_alloc (), remote);
-    reply = gp_couch_request (r->couch, "PUT", path, node, NULL, r->cancellable, error);
+    reply = gp_couch_request (r->couch, "PUT", path, node, NULL, r->cancellable, &local_error);
+    /* The reply to an earlier try was lost on the way, or another run of
+     * this replication moved it: write over the centre's current copy. */
+    if (reply == NULL && g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_CONFLICT))
+      {
+        g_autoptr(JsonObject) current = NULL;
+
+        g_clear_error (&local_error);
+        current = get_remote_checkpoint (r, error);
+        if (current == NULL)
+          {
+            if (error != NULL && *error == NULL)
+              set_bad_reply (error, "a checkpoint");
+            return FALSE;
+          }
+        json_object_set_string_member (remote, "_rev", gp_json_get_string (current, "_rev"));
+        reply = gp_couch_request (r->couch, "PUT", path, node, NULL, r->cancellable, &local_error);
+      }
     if (reply == NULL)
-      return FALSE;
+      {
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
     if (JSON_NODE_HOLDS_OBJECT (reply) && gp_json_get_string (json_node_get_object (reply), "rev") != NULL)
       {
         json_object_set_string_member (remote, "_rev", gp_json_get_string (json_node_get_object (reply), "rev"));
@@ -306,10 +383,24 @@ put_multipart (Replication  *r,
     {
       const char *name = g_ptr_array_index (names, i);
       JsonObject *stub = gp_json_get_object (attachments, name);
-      GBytes *data = gp_store_read_attachment (r->store, gp_json_get_string (stub, "digest"), error);
+      g_autoptr(GError) read_error = NULL;
+      GBytes *data = gp_store_read_attachment (r->store, gp_json_get_string (stub, "digest"), &read_error);
 
+      if (data == NULL && read_error->domain == GP_STORE_ERROR &&
+          (read_error->code == GP_STORE_ERROR_NOT_FOUND || read_error->code == GP_STORE_ERROR_CORRUPT ||
+           read_error->code == GP_STORE_ERROR_INVALID))
+        {
+          g_autofree char *reason =
+            g_strdup_printf (_("its attachment “%s” is missing or damaged on this phone, so it was not sent"), name);
+
+          hold (r, gp_json_get_string (doc, "_id"), gp_json_get_string (doc, "_rev"), reason);
+          return TRUE;
+        }
       if (data == NULL)
-        return FALSE;
+        {
+          g_propagate_error (error, g_steal_pointer (&read_error));
+          return FALSE;
+        }
       g_ptr_array_add (parts, data);
       json_object_remove_member (stub, "stub");
       json_object_set_boolean_member (stub, "follows", TRUE);
@@ -364,6 +455,34 @@ static guint
 revision_pos (const char *rev)
 {
   return rev ? (guint) g_ascii_strtoull (rev, NULL, 10) : 0;
+}
+
+static gboolean
+is_deleted (JsonObject *doc)
+{
+  JsonNode *node = json_object_get_member (doc, "_deleted");
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+         json_node_get_boolean (node);
+}
+
+/* The size of @doc's body as the centre's rules measure it: without the
+ * members that start with "_". */
+static gsize
+body_size (JsonObject *doc)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *json = NULL;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, doc);
+  while (json_object_iter_next (&iter, &member, &value))
+    if (member[0] != '_')
+      json_object_set_member (body, member, json_node_ref (value));
+  json = gp_json_to_string (body, FALSE);
+  return strlen (json);
 }
 
 static gboolean
@@ -444,6 +563,18 @@ push_batch (Replication  *r,
           doc = gp_store_get_revision (r->store, id, json_node_get_string (rev_node), GP_STORE_GET_REVISIONS, error);
           if (doc == NULL)
             return FALSE;
+          /* Written before this version had limits: no centre takes it,
+           * and in a batch it would sink the others. */
+          if (!is_deleted (doc) &&
+              body_size (doc) > gp_document_type_get_max_size (gp_json_get_string (doc, "type")))
+            {
+              g_autofree char *reason =
+                g_strdup_printf (_("it is larger than the %zu KB a document of its kind may be, so it was not sent"),
+                                 gp_document_type_get_max_size (gp_json_get_string (doc, "type")) / 1024);
+
+              hold (r, id, json_node_get_string (rev_node), reason);
+              continue;
+            }
           /* Attachments added after every revision the centre has. */
           attachments = gp_json_get_object (doc, "_attachments");
           if (attachments != NULL)
@@ -616,6 +747,55 @@ fetch_attachments (Replication  *r,
   return g_steal_pointer (&fetched);
 }
 
+/* Whether a received revision is one this phone would write itself: a
+ * known type with an id of its type, valid members, no larger than its
+ * kind may be, of this database's grid and, with a position, near it. */
+static gboolean
+check_received (Replication  *r,
+                JsonObject   *doc,
+                GError      **error)
+{
+  g_autoptr(GpDocument) document = NULL;
+  JsonObject *geometry;
+  const char *grid;
+
+  if (is_deleted (doc))
+    return TRUE;
+  document = gp_document_new_from_json (doc, error);
+  if (document == NULL || !gp_document_validate (document, error))
+    return FALSE;
+
+  grid = GP_IS_GRID (document) ? gp_grid_get_code (GP_GRID (document)) : gp_json_get_string (doc, "grid");
+  if (grid != NULL && g_ascii_strcasecmp (grid, r->grid_code) != 0)
+    {
+      g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                   _("it belongs to grid %s, not to the grid of this database"), grid);
+      return FALSE;
+    }
+
+  if (r->grid == NULL)
+    {
+      g_autofree char *grid_id = g_strconcat ("grid:", r->grid_code, NULL);
+
+      r->grid = GP_GRID (gp_store_load (r->store, grid_id, NULL));
+    }
+  geometry = gp_document_get_geometry (document);
+  if (geometry != NULL && r->grid != NULL && !GP_IS_GRID (document) &&
+      !gp_grid_check_reach (r->grid, geometry, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* Whether a failure to fetch one document's revision or photos is about
+ * that document alone, not the connection. */
+static gboolean
+is_document_failure (const GError *error)
+{
+  return error->domain == GP_COUCH_ERROR &&
+         (error->code == GP_COUCH_ERROR_BAD_REPLY || error->code == GP_COUCH_ERROR_TOO_LARGE ||
+          error->code == GP_COUCH_ERROR_NOT_FOUND || error->code == GP_COUCH_ERROR_SERVER);
+}
+
 static gboolean
 store_revision (Replication  *r,
                 JsonObject   *doc,
@@ -624,21 +804,36 @@ store_revision (Replication  *r,
   g_autoptr(GPtrArray) attachments = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *id = gp_json_get_string (doc, "_id");
+  const char *rev = gp_json_get_string (doc, "_rev");
 
-  if (id == NULL || gp_json_get_string (doc, "_rev") == NULL)
+  if (id == NULL || rev == NULL)
     {
       set_bad_reply (error, "_bulk_get");
       return FALSE;
     }
-  attachments = fetch_attachments (r, doc, error);
+  if (!check_received (r, doc, &local_error))
+    {
+      skip (r, id, rev, local_error->message, FALSE);
+      return TRUE;
+    }
+  attachments = fetch_attachments (r, doc, &local_error);
   if (attachments == NULL)
-    return FALSE;
+    {
+      if (is_document_failure (local_error))
+        {
+          skip (r, id, rev, local_error->message, !g_error_matches (local_error, GP_COUCH_ERROR,
+                                                                      GP_COUCH_ERROR_TOO_LARGE));
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (!gp_store_put_revision (r->store, doc, attachments, &local_error))
     {
-      /* A document this version cannot keep is reported, not fatal. */
+      /* A document this version cannot keep is listed, not fatal. */
       if (g_error_matches (local_error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID))
         {
-          refuse (r, id, gp_json_get_string (doc, "_rev"), local_error->message);
+          skip (r, id, rev, local_error->message, FALSE);
           return TRUE;
         }
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -672,6 +867,27 @@ fetch_revisions (Replication  *r,
   json_object_set_array_member (request, "docs", json_array_ref (wanted));
   request_node = json_node_init_object (json_node_alloc (), request);
   reply = gp_couch_request (r->couch, "POST", path, request_node, &status, r->cancellable, &local_error);
+  if (reply == NULL && g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_TOO_LARGE))
+    {
+      JsonObject *want = json_array_get_length (wanted) == 1 ? json_array_get_object_element (wanted, 0) : NULL;
+
+      /* One document too large to read is skipped; a batch too large to
+       * read is asked for a document at a time. */
+      if (want != NULL)
+        {
+          skip (r, gp_json_get_string (want, "id"), gp_json_get_string (want, "rev"), local_error->message, FALSE);
+          return TRUE;
+        }
+      for (guint i = 0; i < json_array_get_length (wanted); i++)
+        {
+          g_autoptr(JsonArray) one = json_array_new ();
+
+          json_array_add_element (one, json_node_copy (json_array_get_element (wanted, i)));
+          if (!fetch_revisions (r, one, error))
+            return FALSE;
+        }
+      return TRUE;
+    }
   if (reply == NULL && (status == 400 || status == 404 || status == 405 || status == 501))
     {
       /* No _bulk_get: open_revs, one document at a time. */
@@ -735,9 +951,12 @@ fetch_revisions (Replication  *r,
 
           if (doc == NULL)
             {
-              /* A revision the centre could not give: listed, not fatal. */
-              refuse (r, JSON_NODE_HOLDS_OBJECT (item) ? gp_json_get_string (json_node_get_object (item), "id") : "?",
-                      NULL, _("the grid centre could not give this revision"));
+              JsonObject *failure = JSON_NODE_HOLDS_OBJECT (entry)
+                                    ? gp_json_get_object (json_node_get_object (entry), "error") : NULL;
+
+              /* A revision the centre could not give: listed, asked again. */
+              skip (r, JSON_NODE_HOLDS_OBJECT (item) ? gp_json_get_string (json_node_get_object (item), "id") : "?",
+                    gp_json_get_string (failure, "rev"), _("the grid centre could not give this revision"), TRUE);
               continue;
             }
           if (!store_revision (r, doc, error))
@@ -761,12 +980,94 @@ seq_to_query (JsonNode *seq)
   return g_uri_escape_string (text, NULL, FALSE);
 }
 
+static char *
+skipped_id (Replication *r)
+{
+  return g_strconcat (SKIPPED_PREFIX, r->db_path + 1, NULL);
+}
+
+/* The revisions skipped before, in r->skipped; those that may come right
+ * now — the centre could not give them, or this is a newer version of the
+ * app — are asked for again. */
+static gboolean
+retry_skipped (Replication  *r,
+               GError      **error)
+{
+  g_autofree char *local_id = skipped_id (r);
+  g_autoptr(JsonObject) kept = gp_store_get_local (r->store, local_id, NULL);
+  JsonArray *entries = gp_json_get_array (kept, "revisions");
+  gboolean upgraded = g_strcmp0 (gp_json_get_string (kept, "version"), PACKAGE_VERSION) != 0;
+  g_autoptr(JsonArray) again = json_array_new ();
+
+  r->skipped_loaded = TRUE;
+  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+    {
+      JsonNode *node = json_array_get_element (entries, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = gp_json_get_string (entry, "id");
+      const char *rev = gp_json_get_string (entry, "rev");
+      JsonNode *retry = entry ? json_object_get_member (entry, "retry") : NULL;
+      JsonObject *want;
+
+      if (id == NULL || rev == NULL)
+        continue;
+      json_array_add_object_element (r->skipped, json_object_ref (entry));
+      if (!upgraded && (retry == NULL || !JSON_NODE_HOLDS_VALUE (retry) || !json_node_get_boolean (retry)))
+        continue;
+      want = json_object_new ();
+      json_object_set_string_member (want, "id", id);
+      json_object_set_string_member (want, "rev", rev);
+      json_array_add_object_element (again, want);
+    }
+  if (json_array_get_length (again) == 0)
+    return TRUE;
+  g_debug ("Asking again for %u revisions skipped before", json_array_get_length (again));
+  return fetch_revisions (r, again, error);
+}
+
+/* Remembers what is skipped now — each revision once, the latest reason,
+ * none the store has meanwhile — and lists it in the stats. */
+static void
+save_skipped (Replication *r)
+{
+  g_autofree char *local_id = skipped_id (r);
+  g_autoptr(JsonObject) save = json_object_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *entries = json_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = json_array_get_length (r->skipped); i-- > 0;)
+    {
+      JsonObject *entry = json_array_get_object_element (r->skipped, i);
+      const char *id = gp_json_get_string (entry, "id");
+      const char *rev = gp_json_get_string (entry, "rev");
+      g_autofree char *key = g_strconcat (id, " ", rev, NULL);
+      g_autoptr(JsonObject) have = NULL;
+
+      if (g_hash_table_contains (seen, key))
+        continue;
+      have = gp_store_get_revision (r->store, id, rev, GP_STORE_GET_NONE, NULL);
+      if (have != NULL)
+        continue;
+      list_document (&r->stats->skipped, "Not received", id, rev, gp_json_get_string (entry, "reason"));
+      json_array_add_object_element (entries, json_object_ref (entry));
+      g_hash_table_add (seen, g_steal_pointer (&key));
+    }
+  json_object_set_string_member (save, "version", PACKAGE_VERSION);
+  json_object_set_array_member (save, "revisions", entries);
+  if (!gp_store_put_local (r->store, local_id, save, &error))
+    g_debug ("The skipped revisions are not remembered: %s", error->message);
+}
+
 static gboolean
 pull (Replication  *r,
       JsonNode     *since_node,
       GError      **error)
 {
   g_autoptr(JsonNode) since = since_node ? json_node_copy (since_node) : NULL;
+
+  if (!retry_skipped (r, error))
+    return FALSE;
 
   for (;;)
     {
@@ -897,6 +1198,8 @@ gp_replicate (GpStore                 *store,
   r.session_id = g_uuid_string_random ();
   r.stats = stats;
   r.cancellable = cancellable;
+  r.grid_code = g_strdup (g_str_has_prefix (database, "gridpatrol-") ? database + strlen ("gridpatrol-") : database);
+  r.skipped = json_array_new ();
 
   local = gp_store_get_local (store, r.checkpoint_id, NULL);
   r.remote_checkpoint = get_remote_checkpoint (&r, &local_error);
@@ -909,10 +1212,15 @@ gp_replicate (GpStore                 *store,
                r.db_path, since ? "a checkpoint" : "the start");
       ok = direction == GP_REPLICATION_PUSH ? push (&r, since, &local_error) : pull (&r, since, &local_error);
     }
+  if (r.skipped_loaded)
+    save_skipped (&r);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local_error));
 
   g_free (r.db_path);
+  g_free (r.grid_code);
+  g_clear_object (&r.grid);
+  json_array_unref (r.skipped);
   g_free (r.checkpoint_id);
   g_free (r.session_id);
   g_clear_pointer (&r.remote_checkpoint, json_object_unref);

@@ -25,7 +25,9 @@ typedef struct
   guint64    attachment_bytes;
   guint      batches;
   guint      conflicts;         /* documents received that now have conflicting leaves */
-  GPtrArray *refused;           /* char *: "id rev: reason", writes the target refused */
+  GPtrArray *refused;           /* char *: "id rev: reason", writes the centre refused */
+  GPtrArray *held;              /* char *: "id rev: reason", not sent: damaged here or too large */
+  GPtrArray *skipped;           /* char *: "id rev: reason", not received: too large or not valid */
 } GpReplicationStats;
 
 #define GP_REPLICATION_BATCH 100

@@ -51,6 +51,7 @@ struct _GpSyncManager
   gboolean         again;
   guint            failures;
   guint            retry_delay;    /* seconds; 0 when no retry is waiting */
+  GTimeZone       *zone;           /* of the times told: the grid's calendar */
   guint            n_runs;
   guint            change_delay_ms;
   guint            change_id;
@@ -218,8 +219,22 @@ sync_thread (GTask        *task,
       step->step = i + 1;
       g_idle_add_full (G_PRIORITY_DEFAULT, set_step, step, free_step);
 
-      ok = gp_replicate (run->store, couch, database, GP_REPLICATION_PUSH, &sent, cancellable, &error) &&
-           gp_replicate (run->store, couch, database, GP_REPLICATION_PULL, &received, cancellable, &error);
+      /* What cannot be sent does not keep what can be received away: the
+       * pull runs after a failed push too, unless the centre turned the
+       * user away or the sync was stopped. */
+      ok = gp_replicate (run->store, couch, database, GP_REPLICATION_PUSH, &sent, cancellable, &error);
+      if (ok || (!g_error_matches (error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED) &&
+                 !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+        {
+          g_autoptr(GError) pull_error = NULL;
+
+          if (!gp_replicate (run->store, couch, database, GP_REPLICATION_PULL, &received, cancellable, &pull_error) &&
+              ok)
+            {
+              ok = FALSE;
+              error = g_steal_pointer (&pull_error);
+            }
+        }
       /* What came down is in the store's change feed too: one more push,
        * which finds it all on the centre, moves the checkpoint past it so
        * that it does not count as waiting to be sent. */
@@ -235,10 +250,15 @@ sync_thread (GTask        *task,
       run->received += received.revisions_written;
       for (guint j = 0; sent.refused != NULL && j < sent.refused->len; j++)
         g_strv_builder_add (refused, g_ptr_array_index (sent.refused, j));
+      for (guint j = 0; sent.held != NULL && j < sent.held->len; j++)
+        g_strv_builder_add (refused, g_ptr_array_index (sent.held, j));
+      for (guint j = 0; received.skipped != NULL && j < received.skipped->len; j++)
+        g_strv_builder_add (refused, g_ptr_array_index (received.skipped, j));
       gp_replication_stats_clear (&sent);
       gp_replication_stats_clear (&received);
       if (!ok)
         {
+          run->refused = g_strv_builder_end (refused);
           g_task_return_error (task, error);
           return;
         }
@@ -330,16 +350,30 @@ on_run_done (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      g_autofree char *message = NULL;
+
       g_debug ("Sync failed: %s", error->message);
       self->failures++;
-      if (!is_online (self) && error->domain == GP_COUCH_ERROR &&
-          (error->code == GP_COUCH_ERROR_UNREACHABLE || error->code == GP_COUCH_ERROR_TIMEOUT))
-        set_state (self, GP_SYNC_OFFLINE, error->message);
-      else
-        set_state (self, GP_SYNC_ERROR, error->message);
+      remember_refused (self, run->refused);
       /* A wrong password does not get better by waiting. */
       if (!run->unauthorized)
-        schedule_retry (self);
+        {
+          g_autoptr(GDateTime) utc = NULL;
+          g_autoptr(GDateTime) when = NULL;
+          g_autofree char *time = NULL;
+
+          schedule_retry (self);
+          utc = g_date_time_new_from_unix_utc (gp_clock_get_now () + self->retry_delay);
+          when = g_date_time_to_timezone (utc, self->zone);
+          time = g_date_time_format (when, "%H:%M");
+          /* Translators: the reason a sync failed; the time of the next try */
+          message = g_strdup_printf (_("%s; will try again at %s"), error->message, time);
+        }
+      if (!is_online (self) && error->domain == GP_COUCH_ERROR &&
+          (error->code == GP_COUCH_ERROR_UNREACHABLE || error->code == GP_COUCH_ERROR_TIMEOUT))
+        set_state (self, GP_SYNC_OFFLINE, message ? message : error->message);
+      else
+        set_state (self, GP_SYNC_ERROR, message ? message : error->message);
     }
   else
     {
@@ -529,6 +563,7 @@ gp_sync_manager_finalize (GObject *object)
   g_strfreev (self->roles);
   g_strfreev (self->refused);
   g_free (self->message);
+  g_time_zone_unref (self->zone);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (gp_sync_manager_parent_class)->finalize (object);
@@ -596,6 +631,7 @@ gp_sync_manager_init (GpSyncManager *self)
 {
   self->cancellable = g_cancellable_new ();
   self->change_delay_ms = GP_SYNC_CHANGE_DELAY_MS;
+  self->zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
 }
 
 /**

@@ -1266,6 +1266,10 @@ print_direction (const char         *label,
   g_print (_("  %s: %u documents, %u photos (%s)\n"), label, stats->revisions_written, stats->attachments, bytes);
   for (guint i = 0; stats->refused != NULL && i < stats->refused->len; i++)
     g_print (_("    refused: %s\n"), (const char *) g_ptr_array_index (stats->refused, i));
+  for (guint i = 0; stats->held != NULL && i < stats->held->len; i++)
+    g_print (_("    not sent: %s\n"), (const char *) g_ptr_array_index (stats->held, i));
+  for (guint i = 0; stats->skipped != NULL && i < stats->skipped->len; i++)
+    g_print (_("    not received: %s\n"), (const char *) g_ptr_array_index (stats->skipped, i));
 }
 
 static int
@@ -1346,11 +1350,21 @@ cmd_sync (GpCtl  *ctl,
       g_autoptr(GTimer) timer = g_timer_new ();
       guint requests = gp_couch_get_n_requests (couch);
 
-      if (!gp_replicate (store, couch, database, GP_REPLICATION_PUSH, &sent, NULL, &error) ||
-          !gp_replicate (store, couch, database, GP_REPLICATION_PULL, &received, NULL, &error))
+      g_autoptr(GError) push_error = NULL;
+      g_autoptr(GError) pull_error = NULL;
+
+      /* What cannot be sent does not keep what can be received away. */
+      gp_replicate (store, couch, database, GP_REPLICATION_PUSH, &sent, NULL, &push_error);
+      if (push_error == NULL || !g_error_matches (push_error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED))
+        gp_replicate (store, couch, database, GP_REPLICATION_PULL, &received, NULL, &pull_error);
+      if (push_error != NULL || pull_error != NULL)
         {
-          g_printerr ("gridpatrolctl: %s: %s\n", code, error->message);
-          g_clear_error (&error);
+          if (push_error != NULL)
+            g_printerr (_("gridpatrolctl: %s: sending: %s\n"), code, push_error->message);
+          if (pull_error != NULL)
+            g_printerr (_("gridpatrolctl: %s: receiving: %s\n"), code, pull_error->message);
+          print_direction (_("sent"), &sent);
+          print_direction (_("received"), &received);
           failed = TRUE;
         }
       else

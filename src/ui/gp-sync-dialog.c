@@ -678,9 +678,10 @@ gp_sync_dialog_init (GpSyncDialog *self)
                              status_row (_("On This Phone Only"), &self->pending_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (status_group), status_row (_("Account"), &self->account_row));
   self->refused_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->refused_group, _("Refused by the Grid Centre"));
+  adw_preferences_group_set_title (self->refused_group, _("Not Synced"));
   adw_preferences_group_set_description (self->refused_group,
-                                         _("These changes stay on this phone; the centre’s rules do not allow them."));
+                                         _("These stay where they are; each says why: the centre’s rules do not "
+                                           "allow it, it is damaged on this phone, or it could not be received."));
   self->conflicts_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->conflicts_group, _("Edits That Disagree"));
   adw_preferences_group_set_description (self->conflicts_group,
