@@ -126,13 +126,43 @@ make_exif (int      orientation,
   return tiff;
 }
 
-GBytes *
-gp_test_photo_jpeg (GdkPixbuf *upright,
-                    int        orientation,
-                    gboolean   with_gps)
+/* A GPS block whose last entry, the longitude's hemisphere, is cut off
+ * after its count: its value would lie past the end of the block. */
+static GByteArray *
+make_cut_exif (void)
+{
+  GByteArray *tiff = g_byte_array_new ();
+  const guint32 lat[6] = { 34, 1, 15, 1, 3096, 100 };
+  const guint32 lon[6] = { 108, 1, 56, 1, 2472, 100 };
+
+  g_byte_array_append (tiff, (const guint8 *) "II*\0", 4);
+  put32 (tiff, 8);
+  /* 8: IFD0, one entry, ends at 26 */
+  put16 (tiff, 1);
+  entry (tiff, 0x8825, 4, 1, 74);                 /* GPS IFD */
+  put32 (tiff, 0);
+  for (guint i = 0; i < 6; i++)
+    put32 (tiff, lat[i]);   /* 26 */
+  for (guint i = 0; i < 6; i++)
+    put32 (tiff, lon[i]);   /* 50 */
+  /* 74: GPS IFD, four entries; the block ends inside the last */
+  put16 (tiff, 4);
+  entry (tiff, 2, 5, 3, 26);
+  entry (tiff, 4, 5, 3, 50);
+  entry (tiff, 1, 2, 2, 'N');
+  put16 (tiff, 3);
+  put16 (tiff, 2);
+  put32 (tiff, 2);
+  g_assert_cmpuint (tiff->len, ==, 120);
+  return tiff;
+}
+
+static GBytes *
+jpeg_with_exif (GdkPixbuf  *upright,
+                int         orientation,
+                GByteArray *exif)
 {
   g_autoptr(GdkPixbuf) stored = store_as (upright, orientation);
-  g_autoptr(GByteArray) exif = make_exif (orientation, with_gps);
   g_autoptr(GError) error = NULL;
   g_autofree char *jpeg = NULL;
   GByteArray *out = g_byte_array_new ();
@@ -153,4 +183,22 @@ gp_test_photo_jpeg (GdkPixbuf *upright,
   g_byte_array_append (out, exif->data, exif->len);
   g_byte_array_append (out, (const guint8 *) jpeg + 2, length - 2);
   return g_byte_array_free_to_bytes (out);
+}
+
+GBytes *
+gp_test_photo_jpeg (GdkPixbuf *upright,
+                    int        orientation,
+                    gboolean   with_gps)
+{
+  g_autoptr(GByteArray) exif = make_exif (orientation, with_gps);
+
+  return jpeg_with_exif (upright, orientation, exif);
+}
+
+GBytes *
+gp_test_photo_jpeg_cut_exif (GdkPixbuf *upright)
+{
+  g_autoptr(GByteArray) exif = make_cut_exif ();
+
+  return jpeg_with_exif (upright, 1, exif);
 }

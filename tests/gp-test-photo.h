@@ -22,4 +22,8 @@ GBytes    *gp_test_photo_jpeg     (GdkPixbuf  *upright,
                                    int         orientation,
                                    gboolean    with_gps) G_GNUC_WARN_UNUSED_RESULT;
 
+/* @upright as a JPEG whose EXIF GPS block ends inside its last entry, the
+ * longitude's hemisphere: a reader that trusts it reads past the block. */
+GBytes    *gp_test_photo_jpeg_cut_exif (GdkPixbuf *upright) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -206,6 +206,8 @@ test_mbtiles_refused (void)
   g_autofree char *not_images = g_build_filename (dir, "garbage.mbtiles", NULL);
   g_autofree char *no_tiles = g_build_filename (dir, "no-tiles.mbtiles", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.mbtiles", NULL);
+  g_autofree char *recursive = g_build_filename (dir, "recursive.mbtiles", NULL);
+  g_autofree char *view_of_view = g_build_filename (dir, "view-of-view.mbtiles", NULL);
   struct
   {
     const char *path;
@@ -220,6 +222,8 @@ test_mbtiles_refused (void)
     { vector, GP_MBTILES_ERROR_UNSUPPORTED, "“pbf”" },
     { not_images, GP_MBTILES_ERROR_CORRUPT, "not the PNG or JPEG images" },
     { no_tiles, GP_MBTILES_ERROR_NOT_MBTILES, "no tiles" },
+    { recursive, GP_MBTILES_ERROR_UNSUPPORTED, "a view this app does not read" },
+    { view_of_view, GP_MBTILES_ERROR_UNSUPPORTED, "a view this app does not read" },
   };
   sqlite3 *db = NULL;
 
@@ -250,6 +254,25 @@ test_mbtiles_refused (void)
                     "CREATE TABLE tiles (zoom_level, tile_column, tile_row, tile_data);", NULL, NULL, NULL);
   sqlite3_close (db);
 
+  /* A "tiles" that never ends: 8 KB that once kept the app busy forever. */
+  g_assert_cmpint (sqlite3_open (recursive, &db), ==, SQLITE_OK);
+  sqlite3_exec (db, "CREATE TABLE metadata (name TEXT, value TEXT); INSERT INTO metadata VALUES ('format', 'png');"
+                    "CREATE VIEW tiles AS WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n) "
+                    "SELECT 0 AS zoom_level, 0 AS tile_column, i AS tile_row, x'00' AS tile_data FROM n "
+                    "WHERE i < 0;", NULL, NULL, NULL);
+  sqlite3_close (db);
+
+  /* The spec's layout, but "map" a view of something else. */
+  g_assert_cmpint (sqlite3_open (view_of_view, &db), ==, SQLITE_OK);
+  sqlite3_exec (db, "CREATE TABLE metadata (name TEXT, value TEXT);"
+                    "CREATE TABLE stuff (zoom_level, tile_column, tile_row, tile_id);"
+                    "CREATE TABLE images (tile_id, tile_data);"
+                    "CREATE VIEW map AS SELECT a.* FROM stuff a, stuff b, stuff c, stuff d;"
+                    "CREATE VIEW tiles AS SELECT map.zoom_level AS zoom_level, map.tile_column AS tile_column, "
+                    "map.tile_row AS tile_row, images.tile_data AS tile_data "
+                    "FROM map JOIN images ON images.tile_id = map.tile_id;", NULL, NULL, NULL);
+  sqlite3_close (db);
+
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
@@ -261,6 +284,37 @@ test_mbtiles_refused (void)
       if (strstr (error->message, cases[i].says) == NULL)
         g_error ("“%s” does not say “%s”", error->message, cases[i].says);
     }
+
+  /* The spec's de-duplicated layout opens and reads. */
+  {
+    g_autofree char *views = g_build_filename (dir, "views.mbtiles", NULL);
+    g_autoptr(GpMbtiles) mbtiles = NULL;
+    g_autoptr(GpMbtiles) source = gp_mbtiles_open (good, NULL);
+    g_autoptr(GBytes) tile = NULL;
+    g_autoptr(GError) error = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_nonnull (source);
+    g_assert_cmpint (sqlite3_open (views, &db), ==, SQLITE_OK);
+    sqlite3_exec (db, "CREATE TABLE metadata (name TEXT, value TEXT); INSERT INTO metadata VALUES ('format', 'png');"
+                      "CREATE TABLE map (zoom_level, tile_column, tile_row, tile_id);"
+                      "CREATE TABLE images (tile_id, tile_data);"
+                      "CREATE VIEW tiles AS SELECT map.zoom_level AS zoom_level, map.tile_column AS tile_column, "
+                      "map.tile_row AS tile_row, images.tile_data AS tile_data "
+                      "FROM map JOIN images ON images.tile_id = map.tile_id;"
+                      "INSERT INTO map VALUES (14, 13341, 9906, 'a');", NULL, NULL, NULL);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO images VALUES ('a', ?1)", -1, &stmt, NULL), ==, SQLITE_OK);
+    sqlite3_bind_blob (stmt, 1, "\x89PNG\r\n\x1a\n", 8, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+
+    mbtiles = gp_mbtiles_open (views, &error);
+    g_assert_no_error (error);
+    tile = gp_mbtiles_read_tile (mbtiles, 14, 13341, gp_tile_flip_y (14, 9906), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (tile), ==, 8);
+  }
 
   gp_test_remove_dir (dir);
 }
@@ -506,6 +560,34 @@ test_render_refused (Fixture       *fixture,
                                      NULL, &error));
   g_assert_error (error, GP_BASEMAP_ERROR, GP_BASEMAP_ERROR_NO_GEOMETRY);
   g_assert_false (g_file_test (bare_path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* A shape 15 km out, within the grid's reach, would make a map of
+   * hundreds of thousands of tiles: refused before drawing any. */
+  {
+    g_autoptr(GpComponent) far = GP_COMPONENT (gp_document_new ("component", "component:FAR-1"));
+    g_autoptr(JsonObject) point = gp_geo_point_new (gp_geo_offset ((GpGeoPoint) { 108.9402, 34.2586 }, 15000, 0));
+    g_autoptr(GpMbtiles) before = NULL;
+    gint64 tiles_before;
+
+    g_object_set (far, "grid", GP_DEMO_GRID_CODE, "code", "FAR-1", "kind", "manhole", "name", "远处井盖", NULL);
+    gp_document_set_geometry (GP_DOCUMENT (far), point);
+    g_assert_true (gp_basemap_render (fixture->store, GP_DEMO_GRID_CODE, fixture->path, 14, 15, NULL, NULL, NULL,
+                                      NULL, &error));
+    g_assert_no_error (error);
+    before = gp_mbtiles_open (fixture->path, &error);
+    tiles_before = gp_mbtiles_count_tiles (before);
+    g_clear_object (&before);
+
+    gp_store_save (fixture->store, GP_DOCUMENT (far), GP_STORE_PUT_NONE, &error);
+    g_assert_no_error (error);
+    g_assert_false (gp_basemap_render (fixture->store, GP_DEMO_GRID_CODE, fixture->path, 14, 19, NULL, NULL, NULL,
+                                       NULL, &error));
+    g_assert_error (error, GP_BASEMAP_ERROR, GP_BASEMAP_ERROR_TOO_LARGE);
+    g_clear_error (&error);
+    before = gp_mbtiles_open (fixture->path, &error);
+    g_assert_cmpint (gp_mbtiles_count_tiles (before), ==, tiles_before);
+  }
 }
 
 typedef struct

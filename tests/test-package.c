@@ -186,6 +186,35 @@ static void damage_not_object (JsonObject *p) { json_array_add_int_element (gp_j
 static void damage_missing_room (JsonObject *p) { json_object_remove_member (properties_of (p, index_of_type (p, "household")), "room"); }
 static void damage_missing_grid (JsonObject *p) { json_object_set_string_member (properties_of (p, index_of_type (p, "route")), "grid", "999999"); }
 
+/* One vertex of the grid's boundary typed at longitude −1. */
+static void
+damage_far_vertex (JsonObject *p)
+{
+  JsonObject *grid = feature (p, index_of_type (p, "grid"));
+  JsonArray *ring = json_array_get_array_element (gp_json_get_array (gp_json_get_object (grid, "geometry"),
+                                                                     "coordinates"), 0);
+  g_autoptr(GString) json = g_string_new ("{\"type\":\"Polygon\",\"coordinates\":[[");
+
+  for (guint i = 0; i < json_array_get_length (ring); i++)
+    {
+      JsonArray *point = json_array_get_array_element (ring, i);
+
+      g_string_append_printf (json, "%s[%.7f,%.7f]", i ? "," : "",
+                              i == 1 ? -1.0 : json_array_get_double_element (point, 0),
+                              json_array_get_double_element (point, 1));
+    }
+  g_string_append (json, "]]}");
+  set_json (grid, "geometry", json->str);
+}
+static void damage_far_feature (JsonObject *p) { set_json (feature (p, index_of_type (p, "component")), "geometry", "{\"type\":\"Point\",\"coordinates\":[109.5,34.26]}"); }
+static void
+damage_oversized (JsonObject *p)
+{
+  g_autofree char *note = g_strnfill (100 * 1024, 'x');
+
+  json_object_set_string_member (properties_of (p, index_of_type (p, "household")), "note", note);
+}
+
 static const struct
 {
   const char *name;
@@ -217,6 +246,9 @@ static const struct
   { "no-geometry-member", damage_no_geometry, NULL, GP_PACKAGE_ERROR_BAD_FEATURE, "no “geometry” member", TRUE },
   { "feature-not-object", damage_not_object, NULL, GP_PACKAGE_ERROR_BAD_FEATURE, "not a GeoJSON Feature", TRUE },
   { "missing-member", damage_missing_room, NULL, GP_PACKAGE_ERROR_BAD_FEATURE, "“room” is missing", TRUE },
+  { "far-boundary-vertex", damage_far_vertex, NULL, GP_PACKAGE_ERROR_BAD_FEATURE, "spans more than 10 km", TRUE },
+  { "far-feature", damage_far_feature, NULL, GP_PACKAGE_ERROR_BAD_FEATURE, "more than 20 km from the grid", TRUE },
+  { "oversized", damage_oversized, NULL, GP_PACKAGE_ERROR_BAD_FEATURE, "larger than the 64 KB", TRUE },
 };
 
 static void

@@ -175,6 +175,91 @@ test_bad_gpx (Fixture       *fixture,
   g_assert_error (error, GP_TRACK_ERROR, GP_TRACK_ERROR_UNKNOWN);
 }
 
+/* An NMEA sentence with its true checksum. */
+static void
+append_sentence (GString    *log,
+                 const char *body)
+{
+  guint8 sum = 0;
+
+  for (const char *c = body; *c; c++)
+    sum ^= (guint8) *c;
+  g_string_append_printf (log, "$%s*%02X\r\n", body, sum);
+}
+
+/* Hostile numbers: huge, not a number, infinite, negative, minutes past
+ * 60. None is a position; none overflows or reaches a track. */
+static void
+test_hostile_numbers (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *bad_rmc[] = {
+    "GNRMC,010001.00,A,99999999999999.0,N,10856.4000,E,0.0,0.0,231126,,,A",
+    "GNRMC,010002.00,A,3415.5000,N,1e308,E,0.0,0.0,231126,,,A",
+    "GNRMC,010003.00,A,nan,N,10856.4000,E,0.0,0.0,231126,,,A",
+    "GNRMC,010004.00,A,3415.5000,N,inf,E,0.0,0.0,231126,,,A",
+    "GNRMC,010005.00,A,-3415.5000,N,10856.4000,E,0.0,0.0,231126,,,A",
+    "GNRMC,010006.00,A,3475.0000,N,10856.4000,E,0.0,0.0,231126,,,A",
+    "GNRMC,010007.00,A,9100.0000,N,10856.4000,E,0.0,0.0,231126,,,A",
+    "GNRMC,010008.00,A,3415.5000,N,18100.0000,E,0.0,0.0,231126,,,A",
+  };
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(GpTrack) track = NULL;
+  g_autoptr(GpTrack) gpx_track = NULL;
+  const char *gpx =
+    "<?xml version=\"1.0\"?><gpx version=\"1.1\"><trk><trkseg>"
+    "<trkpt lat=\"nan\" lon=\"108.94\"><time>2026-11-23T01:00:00Z</time></trkpt>"
+    "<trkpt lat=\"34.258\" lon=\"inf\"><time>2026-11-23T01:00:01Z</time></trkpt>"
+    "<trkpt lat=\"34.258\" lon=\"108.94\"><time>2026-11-23T01:00:02Z</time><hdop>nan</hdop></trkpt>"
+    "<trkpt lat=\"34.258\" lon=\"108.94\"><time>2026-11-23T01:00:03Z</time><hdop>-4</hdop></trkpt>"
+    "</trkseg></trk></gpx>";
+
+  append_sentence (log, "GNRMC,010000.00,A,3415.5000,N,10856.4000,E,0.0,0.0,231126,,,A");
+  for (guint i = 0; i < G_N_ELEMENTS (bad_rmc); i++)
+    append_sentence (log, bad_rmc[i]);
+  /* A GGA with a NaN dilution keeps its position, not the NaN. */
+  append_sentence (log, "GNGGA,010009.00,3415.5100,N,10856.4000,E,1,12,nan,410.0,M,-28.0,M,,");
+  track = parse (log->str);
+  g_assert_cmpuint (track->fixes->len, ==, 2);
+  g_assert_cmpuint (track->skipped, ==, G_N_ELEMENTS (bad_rmc));
+  for (guint i = 0; i < track->fixes->len; i++)
+    {
+      const GpFix *fix = &g_array_index (track->fixes, GpFix, i);
+
+      g_assert_true (isfinite (fix->latitude) && isfinite (fix->longitude) && isfinite (fix->accuracy));
+      g_assert_cmpfloat (fix->accuracy, >=, 0);
+    }
+
+  gpx_track = parse (gpx);
+  g_assert_cmpuint (gpx_track->fixes->len, ==, 2);
+  g_assert_cmpuint (gpx_track->skipped, ==, 2);
+  for (guint i = 0; i < gpx_track->fixes->len; i++)
+    {
+      const GpFix *fix = &g_array_index (gpx_track->fixes, GpFix, i);
+
+      g_assert_true (isfinite (fix->accuracy));
+      g_assert_cmpfloat (fix->accuracy, >=, 0);
+    }
+
+  /* The recorder takes no such fix from any source. */
+  {
+    g_autoptr(GpPatrolRecorder) recorder = gp_patrol_recorder_new (fixture->store, GP_DEMO_GRID_CODE, NULL, "wang");
+    gint64 now = t ("2026-11-23T09:00:00+08:00");
+    GpFix bad[] = {
+      { .latitude = NAN, .longitude = 108.94, .time = now + 1 },
+      { .latitude = 34.25, .longitude = INFINITY, .time = now + 2 },
+      { .latitude = 95, .longitude = 108.94, .time = now + 3 },
+      { .latitude = 34.25, .longitude = 108.94, .accuracy = NAN, .time = now + 4 },
+      { .latitude = 34.25, .longitude = 108.94, .accuracy = -1, .time = now + 5 },
+    };
+
+    g_assert_true (gp_patrol_recorder_start (recorder, now, NULL));
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      g_assert_cmpint (gp_patrol_recorder_add_fix (recorder, &bad[i]), ==, GP_FIX_INVALID);
+    g_assert_cmpfloat (gp_patrol_recorder_get_distance (recorder), ==, 0);
+  }
+}
+
 static GpPatrolRecorder *
 record (Fixture *fixture,
         GArray  *fixes)
@@ -537,6 +622,7 @@ main (int   argc,
   g_test_add ("/patrol/read-walk", Fixture, NULL, fixture_set_up, test_read_walk, fixture_tear_down);
   g_test_add ("/patrol/bad-nmea", Fixture, NULL, fixture_set_up, test_bad_nmea, fixture_tear_down);
   g_test_add ("/patrol/bad-gpx", Fixture, NULL, fixture_set_up, test_bad_gpx, fixture_tear_down);
+  g_test_add ("/patrol/hostile-numbers", Fixture, NULL, fixture_set_up, test_hostile_numbers, fixture_tear_down);
   g_test_add ("/patrol/distance-and-checkpoints", Fixture, NULL, fixture_set_up, test_distance_and_checkpoints,
               fixture_tear_down);
   g_test_add ("/patrol/checkpoint-radius", Fixture, NULL, fixture_set_up, test_checkpoint_radius, fixture_tear_down);

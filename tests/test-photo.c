@@ -188,6 +188,21 @@ test_bad_photos (void)
 }
 
 /* From a file, and a file that is not there. */
+/* An EXIF block that ends inside an entry: nothing past it is read, and a
+ * position without its hemisphere is no position. */
+static void
+test_cut_exif (void)
+{
+  g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (640, 480);
+  g_autoptr(GBytes) jpeg = gp_test_photo_jpeg_cut_exif (picture);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpPhoto) photo = gp_photo_process (jpeg, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (photo);
+  g_assert_false (photo->has_position);
+}
+
 static void
 test_file (void)
 {
@@ -222,6 +237,7 @@ main (int   argc,
   g_test_add_func ("/photo/png", test_png);
   g_test_add_func ("/photo/bad", test_bad_photos);
   g_test_add_func ("/photo/file", test_file);
+  g_test_add_func ("/photo/cut-exif", test_cut_exif);
 
   return g_test_run ();
 }

@@ -257,9 +257,16 @@ check_references (GpStore    *store,
                   GError    **error)
 {
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) grids = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
 
   for (guint i = 0; i < documents->len; i++)
-    g_hash_table_add (ids, (gpointer) gp_document_get_id (g_ptr_array_index (documents, i)));
+    {
+      GpDocument *document = g_ptr_array_index (documents, i);
+
+      g_hash_table_add (ids, (gpointer) gp_document_get_id (document));
+      if (GP_IS_GRID (document))
+        g_hash_table_insert (grids, (gpointer) gp_grid_get_code (GP_GRID (document)), g_object_ref (document));
+    }
 
   for (guint i = 0; i < documents->len; i++)
     {
@@ -284,6 +291,25 @@ check_references (GpStore    *store,
             feature_error (error, GP_PACKAGE_ERROR_MISSING_REFERENCE, i, id, message);
             return FALSE;
           }
+
+      /* A shape far from its grid is a typing error, not a place. */
+      if (grid != NULL && gp_document_get_geometry (document) != NULL && !GP_IS_GRID (document))
+        {
+          GpGrid *owner = g_hash_table_lookup (grids, grid);
+          g_autoptr(GError) reach_error = NULL;
+
+          if (owner == NULL)
+            {
+              owner = GP_GRID (gp_store_load (store, grid_id, NULL));
+              if (owner != NULL)
+                g_hash_table_insert (grids, (gpointer) grid, owner);
+            }
+          if (owner != NULL && !gp_grid_check_reach (owner, gp_document_get_geometry (document), &reach_error))
+            {
+              feature_error (error, GP_PACKAGE_ERROR_BAD_FEATURE, i, id, reach_error->message);
+              return FALSE;
+            }
+        }
 
       if (GP_IS_ROUTE (document))
         for (guint c = 0; c < gp_route_get_n_checkpoints (GP_ROUTE (document)); c++)

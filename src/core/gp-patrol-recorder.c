@@ -382,6 +382,10 @@ take_fix (GpPatrolRecorder *self,
   const GpFix *kept = self->track->len ? &g_array_index (self->track, GpFix, self->track->len - 1) : NULL;
   double chord;
 
+  if (!isfinite (fix->latitude) || !isfinite (fix->longitude) || fix->latitude < -90 || fix->latitude > 90 ||
+      fix->longitude < -180 || fix->longitude > 180 || !isfinite (fix->accuracy) || fix->accuracy < 0 ||
+      fix->time <= 0)
+    return GP_FIX_INVALID;
   if (fix->accuracy > GP_PATROL_MAX_ACCURACY_M)
     return GP_FIX_INACCURATE;
   if (self->has_last)

@@ -24,6 +24,7 @@ typedef enum
   GP_FIX_JUMP,           /* an impossible speed from the last point */
   GP_FIX_STALE,          /* not after the last point */
   GP_FIX_NOT_RUNNING,    /* the patrol is paused or finished */
+  GP_FIX_INVALID,        /* not a position on Earth, or a time or accuracy that is not a number */
 } GpFixVerdict;
 
 #define GP_TYPE_PATROL_RECORDER (gp_patrol_recorder_get_type ())

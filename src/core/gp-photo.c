@@ -100,7 +100,7 @@ tiff_value_offset (const Tiff *tiff,
   guint32 offset;
 
   if (size <= 4)
-    return entry + 8;
+    return entry + 8 + size <= tiff->length ? entry + 8 : 0;
   if (!tiff_u32 (tiff, entry + 8, &offset) || offset + size > tiff->length)
     return 0;
   return offset;

@@ -20,6 +20,8 @@
 #include "gp-geo.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,7 +82,7 @@ parse_double (const char *text,
   if (text == NULL || *text == '\0')
     return FALSE;
   *value = g_ascii_strtod (text, &end);
-  return end != NULL && *end == '\0';
+  return end != NULL && *end == '\0' && isfinite (*value);
 }
 
 static void
@@ -166,7 +168,7 @@ gpx_end (GMarkupParseContext  *context,
       double hdop;
 
       /* A rough accuracy: five metres per unit of dilution. */
-      if (parse_double (gpx->text->str, &hdop))
+      if (parse_double (gpx->text->str, &hdop) && hdop >= 0)
         gpx->fix.accuracy = 5.0 * hdop;
     }
   g_clear_pointer (&gpx->element, g_free);
@@ -224,12 +226,18 @@ parse_coordinate (const char *value,
                   double     *degrees)
 {
   double raw;
-  int whole;
+  double whole;
+  double limit = degree_digits == 2 ? 90 : 180;
 
-  if (!parse_double (value, &raw) || hemisphere == NULL || strlen (value) < (gsize) degree_digits + 2)
+  if (!parse_double (value, &raw) || hemisphere == NULL || strlen (value) < (gsize) degree_digits + 2 ||
+      raw < 0 || raw > limit * 100)
     return FALSE;
-  whole = (int) (raw / 100);
+  whole = floor (raw / 100);
+  if (raw - whole * 100 >= 60)
+    return FALSE;
   *degrees = whole + (raw - whole * 100) / 60.0;
+  if (*degrees > limit)
+    return FALSE;
   if (g_str_equal (hemisphere, "S") || g_str_equal (hemisphere, "W"))
     *degrees = -*degrees;
   else if (!g_str_equal (hemisphere, "N") && !g_str_equal (hemisphere, "E"))
@@ -358,7 +366,7 @@ nmea_sentence (Nmea *nmea,
           nmea->track->skipped++;
           return;
         }
-      if (parse_double (f[8], &hdop))
+      if (parse_double (f[8], &hdop) && hdop >= 0)
         fix.accuracy = 5.0 * hdop;
       parse_double (f[9], &fix.altitude);
       fix.time = fix_time (nmea, clock);
@@ -443,8 +451,16 @@ gp_track_read_file (const char  *path,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  GStatBuf st;
   gsize length;
 
+  /* A day of NMEA at one fix a second is about 15 MB. */
+  if (g_stat (path, &st) == 0 && st.st_size > GP_TRACK_MAX_FILE_SIZE)
+    {
+      g_set_error (error, GP_TRACK_ERROR, GP_TRACK_ERROR_FAILED, _("the track file is larger than %d MB"),
+                   GP_TRACK_MAX_FILE_SIZE / (1024 * 1024));
+      return NULL;
+    }
   if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
       g_set_error (error, GP_TRACK_ERROR, GP_TRACK_ERROR_FAILED, _("the track cannot be read: %s"),

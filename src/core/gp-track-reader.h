@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* The largest track file read. */
+#define GP_TRACK_MAX_FILE_SIZE (64 * 1024 * 1024)
+
 #define GP_TRACK_ERROR (gp_track_error_quark ())
 
 typedef enum

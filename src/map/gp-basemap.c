@@ -695,12 +695,26 @@ gp_basemap_render (GpStore            *store,
     return FALSE;
   covered_bounds (features, &bounds);
 
-  for (guint zoom = min_zoom; zoom <= max_zoom; zoom++)
-    {
-      GpTileRange range = gp_tile_range_for_bounds (&bounds, zoom);
+  {
+    guint64 total = 0;
 
-      counts.total += gp_tile_range_count (&range);
-    }
+    for (guint zoom = min_zoom; zoom <= max_zoom; zoom++)
+      {
+        GpTileRange range = gp_tile_range_for_bounds (&bounds, zoom);
+
+        total += gp_tile_range_count (&range);
+      }
+    if (total > GP_BASEMAP_MAX_TILES)
+      {
+        g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, total);
+
+        g_set_error (error, GP_BASEMAP_ERROR, GP_BASEMAP_ERROR_TOO_LARGE,
+                     _("the map of the grid would take %s tiles, more than the %d a phone keeps; "
+                       "its shapes reach too far"), count, GP_BASEMAP_MAX_TILES);
+        return FALSE;
+      }
+    counts.total = (guint) total;
+  }
 
   mbtiles = gp_mbtiles_create (path, "png", error);
   if (mbtiles == NULL || !gp_mbtiles_begin (mbtiles, error))

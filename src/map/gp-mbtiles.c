@@ -25,6 +25,14 @@
 #include <string.h>
 
 #define QUICK_CHECK_LIMIT (64 * 1024 * 1024)
+/* Time budgets: opening and checking a file, reading one tile, counting
+ * tiles. A file made to keep SQLite busy (a recursive view, a join of
+ * everything with everything) is stopped there. */
+#define OPEN_BUDGET_US    (20 * G_USEC_PER_SEC)
+#define READ_BUDGET_US    (2 * G_USEC_PER_SEC)
+#define COUNT_BUDGET_US   (20 * G_USEC_PER_SEC)
+/* The largest tile read: a 512 px PNG is well under 1 MB. */
+#define MAX_TILE_SIZE     (16 * 1024 * 1024)
 
 struct _GpMbtiles
 {
@@ -36,6 +44,7 @@ struct _GpMbtiles
   sqlite3_stmt *read_tile;
   GMutex        lock;       /* tiles are read from worker threads */
   gboolean      writable;
+  gint64        deadline;   /* monotonic µs at which SQLite is stopped; 0: none */
 };
 
 G_DEFINE_FINAL_TYPE (GpMbtiles, gp_mbtiles, G_TYPE_OBJECT)
@@ -174,6 +183,101 @@ format_of_data (const guint8 *data,
   return NULL;
 }
 
+static int
+on_progress (gpointer data)
+{
+  GpMbtiles *self = data;
+
+  return self->deadline != 0 && g_get_monotonic_time () > self->deadline;
+}
+
+/* Whether @word occurs in @text (lower case) as a whole SQL word. */
+static gboolean
+has_word (const char *text,
+          const char *word)
+{
+  gsize length = strlen (word);
+
+  for (const char *at = strstr (text, word); at != NULL; at = strstr (at + 1, word))
+    {
+      gboolean start = at == text || !(g_ascii_isalnum (at[-1]) || at[-1] == '_');
+      gboolean end = !(g_ascii_isalnum (at[length]) || at[length] == '_');
+
+      if (start && end)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* "tiles" and "metadata" are tables, or (as the spec allows for
+ * de-duplicated tiles) plain views over the tables "map" and "images":
+ * no recursive or common table expressions, no other table or view, no
+ * view of a view. */
+static gboolean
+check_schema (GpMbtiles  *self,
+              GError    **error)
+{
+  static const char * const allowed[] = { "map", "images", NULL };
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) sqls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *needed[] = { "metadata", "tiles" };
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "SELECT type, lower(name), lower(sql) FROM sqlite_master "
+                                     "WHERE type IN ('table', 'view')", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        const char *name = (const char *) sqlite3_column_text (stmt, 1);
+
+        if (name == NULL)
+          continue;
+        g_hash_table_insert (kinds, g_strdup (name), g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+        g_hash_table_insert (sqls, g_strdup (name), g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
+      }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (needed); i++)
+    {
+      const char *kind = g_hash_table_lookup (kinds, needed[i]);
+      const char *sql = g_hash_table_lookup (sqls, needed[i]);
+      GHashTableIter iter;
+      gpointer other;
+
+      if (kind == NULL)
+        {
+          g_set_error_literal (error, GP_MBTILES_ERROR, GP_MBTILES_ERROR_NOT_MBTILES,
+                               _("it is not an MBTiles file (no “metadata” and “tiles” tables)"));
+          return FALSE;
+        }
+      if (g_str_equal (kind, "table"))
+        continue;
+
+      /* A view: over tables of the spec's layout only. */
+      if (sql == NULL || has_word (sql, "with") || has_word (sql, "recursive"))
+        goto refused;
+      g_hash_table_iter_init (&iter, kinds);
+      while (g_hash_table_iter_next (&iter, &other, NULL))
+        if (!g_str_equal (other, needed[i]) && has_word (sql, other) &&
+            (!g_strv_contains (allowed, other) || !g_str_equal (g_hash_table_lookup (kinds, other), "table")))
+          goto refused;
+      continue;
+
+refused:
+      g_set_error (error, GP_MBTILES_ERROR, GP_MBTILES_ERROR_UNSUPPORTED,
+                   _("its “%s” is a view this app does not read; only tables, or views over the tables "
+                     "“map” and “images”, are read"), needed[i]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 check_contents (GpMbtiles  *self,
                 gint64      size,
@@ -185,26 +289,8 @@ check_contents (GpMbtiles  *self,
   int rc;
 
   /* Both tables, or views of that name, as the spec allows. */
-  rc = sqlite3_prepare_v2 (self->db,
-                           "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') "
-                           "AND name IN ('metadata', 'tiles')",
-                           -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (error, self->db, rc);
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
-  if (sqlite3_column_int (stmt, 0) != 2)
-    {
-      sqlite3_finalize (stmt);
-      g_set_error_literal (error, GP_MBTILES_ERROR, GP_MBTILES_ERROR_NOT_MBTILES,
-                           _("it is not an MBTiles file (no “metadata” and “tiles” tables)"));
-      return FALSE;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!check_schema (self, error))
+    return FALSE;
 
   format = query_text (self->db, "SELECT value FROM metadata WHERE name = 'format'", NULL);
   if (format != NULL && g_ascii_strcasecmp (format, "jpeg") == 0)
@@ -287,9 +373,20 @@ gp_mbtiles_open (const char  *path,
       return NULL;
     }
   sqlite3_busy_timeout (self->db, 2000);
+  /* The file comes from outside: nothing in its schema runs with more
+   * trust than plain SQL, expressions stay shallow, a value stays below a
+   * tile's size, and every statement has a time budget. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_limit (self->db, SQLITE_LIMIT_EXPR_DEPTH, 100);
+  sqlite3_limit (self->db, SQLITE_LIMIT_LENGTH, MAX_TILE_SIZE);
+  sqlite3_limit (self->db, SQLITE_LIMIT_COMPOUND_SELECT, 8);
+  sqlite3_progress_handler (self->db, 1000, on_progress, self);
 
+  self->deadline = g_get_monotonic_time () + OPEN_BUDGET_US;
   if (g_stat (path, &st) != 0 || !check_contents (self, st.st_size, error))
     return NULL;
+  self->deadline = 0;
 
   return g_steal_pointer (&self);
 }
@@ -521,7 +618,9 @@ gp_mbtiles_read_tile (GpMbtiles  *self,
   sqlite3_bind_int (self->read_tile, 1, zoom);
   sqlite3_bind_int (self->read_tile, 2, x);
   sqlite3_bind_int (self->read_tile, 3, gp_tile_flip_y (zoom, y));
+  self->deadline = self->writable ? 0 : g_get_monotonic_time () + READ_BUDGET_US;
   rc = sqlite3_step (self->read_tile);
+  self->deadline = 0;
   if (rc == SQLITE_ROW)
     bytes = g_bytes_new (sqlite3_column_blob (self->read_tile, 0),
                          sqlite3_column_bytes (self->read_tile, 0));
@@ -541,7 +640,9 @@ gp_mbtiles_count_tiles (GpMbtiles *self)
   g_return_val_if_fail (GP_IS_MBTILES (self), -1);
 
   g_mutex_lock (&self->lock);
+  self->deadline = self->writable ? 0 : g_get_monotonic_time () + COUNT_BUDGET_US;
   count = query_text (self->db, "SELECT count(*) FROM tiles", NULL);
+  self->deadline = 0;
   g_mutex_unlock (&self->lock);
   return count ? g_ascii_strtoll (count, NULL, 10) : -1;
 }

@@ -101,10 +101,10 @@ gp_tile_range_for_bounds (const GpGeoBounds *bounds,
   return range;
 }
 
-guint
+guint64
 gp_tile_range_count (const GpTileRange *range)
 {
-  return (range->max_x - range->min_x + 1) * (range->max_y - range->min_y + 1);
+  return (guint64) (range->max_x - range->min_x + 1) * (range->max_y - range->min_y + 1);
 }
 
 /* Ground resolution of a tile pixel at a latitude. */

@@ -55,7 +55,7 @@ void     gp_tile_get_bounds       (const GpTile      *tile,
                                    GpGeoBounds       *bounds);
 GpTileRange gp_tile_range_for_bounds (const GpGeoBounds *bounds,
                                       guint              zoom);
-guint    gp_tile_range_count      (const GpTileRange *range);
+guint64    gp_tile_range_count      (const GpTileRange *range);
 double   gp_tile_meters_per_pixel (double             lat,
                                    guint              zoom);
 
