@@ -40,6 +40,22 @@ test_url (void)
       g_assert_false (g_str_has_suffix (gp_couch_get_url (couch), "/"));
     }
 
+  /* Credentials in the address: refused, and never repeated back. */
+  {
+    const char *with_password[] = { "https://wang:secret-pw@centre.example.org", "https://wang:secret-pw@",
+                                    "ht tps://wang:secret-pw@centre" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (with_password); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GpCouch) couch = gp_couch_new (with_password[i], FALSE, &error);
+
+        g_assert_null (couch);
+        g_assert_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_URL);
+        g_assert_null (strstr (error->message, "secret-pw"));
+      }
+  }
+
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(GpCouch) couch = gp_couch_new ("http://centre.example.org", FALSE, &error);

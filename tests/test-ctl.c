@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "gp-json.h"
 #include "gp-test-photo.h"
 #include "gp-test-util.h"
@@ -158,8 +160,19 @@ test_show_export_import (void)
   ctl (&missing, "--data-dir", dir, "show", "household:nobody", NULL);
   assert_one_line_error (&missing, 1, "household:nobody");
 
+  /* Residents' details in full: the file is the user's alone, even over
+   * one that was readable by all, and the user is told. */
+  g_assert_true (g_file_set_contents (package, "old", -1, NULL));
+  g_assert_cmpint (g_chmod (package, 0644), ==, 0);
   ctl (&export, "--data-dir", dir, "export-grid", package, NULL);
   g_assert_cmpint (export.status, ==, 0);
+  g_assert_nonnull (strstr (export.err, "readable by you only"));
+  {
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (package, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
   ctl (&import, "--data-dir", other, "import-grid", package, NULL);
   g_assert_cmpint (import.status, ==, 0);
   g_assert_nonnull (strstr (import.out, "created"));

@@ -533,6 +533,7 @@ gp_package_export_file (GpStore     *store,
   data = gp_package_export_data (store, grid_code, &length, error);
   if (data == NULL)
     return FALSE;
-  return g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL,
-                                  error);
+  /* It holds residents' details unmasked: readable by the user only. */
+  return g_file_replace_contents (file, data, length, NULL, FALSE,
+                                  G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
 }

@@ -117,6 +117,15 @@ gp_couch_new (const char  *url,
 
   uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
   scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  /* A password in the address would be shown, logged and kept in
+   * settings; it is never repeated back, even to say it is wrong. */
+  if ((uri != NULL && g_uri_get_userinfo (uri) != NULL) || (uri == NULL && strchr (url, '@') != NULL))
+    {
+      g_set_error_literal (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_URL,
+                           _("The address of a grid centre holds no user name or password; enter them in "
+                             "their own fields"));
+      return NULL;
+    }
   if (uri == NULL || scheme == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
       (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0) ||
       g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)

@@ -225,8 +225,19 @@ cmd_export_grid (GpCtl  *ctl,
       fwrite (data, 1, length, stdout);
       fputc ('\n', stdout);
     }
-  else if (!g_file_set_contents (argv[1], data, length, &error))
-    return fail (error);
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[1]);
+
+      /* As if no file were there: readable by the user only. */
+      if (!g_file_replace_contents (file, data, length, NULL, FALSE,
+                                    G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+        return fail (error);
+    }
+  /* Household data is personal information, whoever holds the file. */
+  g_printerr (_("The package holds residents’ names and phone numbers in full. Keep it where only those "
+                "who need it can read it%s.\n"),
+              g_str_equal (argv[1], "-") ? "" : _(" (the file is readable by you only)"));
 
   return GP_CTL_OK;
 }
