@@ -38,6 +38,7 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autofree char *password = NULL;
+  g_autofree char *passwords = NULL;
   g_autofree char *out = NULL;
   g_autofree char *again = NULL;
 
@@ -50,18 +51,22 @@ fixture_set_up (Fixture       *fixture,
   /* The centre prepares the grid and sets it up, twice: the second run
    * only brings it up to date. */
   password = g_build_filename (fixture->centre_dir, "admin-password", NULL);
+  passwords = g_build_filename (fixture->centre_dir, "passwords", NULL);
   g_assert_true (g_file_set_contents (password, GP_TEST_POUCHDB_ADMIN_PASSWORD "\n", -1, NULL));
+  g_assert_true (g_file_set_contents (passwords, "wang:wang-pw\nzhao:zhao-pw\nli:li-pw\n", -1, NULL));
   g_free (gp_test_ctl (0, NULL, "--data-dir", fixture->centre_dir, "demo", NULL));
   out = gp_test_ctl (0, NULL, "--data-dir", fixture->centre_dir, "centre", "setup",
              "--server", gp_test_pouchdb_get_url (fixture->server), "--admin", GP_TEST_POUCHDB_ADMIN,
-             "--admin-password-file", password, "--grid", GRID, "--worker", "wang:wang-pw",
-             "--worker", "zhao:zhao-pw", "--leader", "li:li-pw", "--from-data-dir", NULL);
+             "--admin-password-file", password, "--grid", GRID, "--worker", "wang",
+             "--worker", "zhao", "--leader", "li", "--passwords-file", passwords, "--from-data-dir",
+             "--test-server", NULL);
   g_assert_cmpstr (out, ==, "gridpatrol-610103003003: created, with its members and rules\n"
                             "3 users set up\n"
                             "471 documents of the grid package uploaded\n");
   again = gp_test_ctl (0, NULL, "--data-dir", fixture->centre_dir, "centre", "setup",
                "--server", gp_test_pouchdb_get_url (fixture->server), "--admin", GP_TEST_POUCHDB_ADMIN,
-               "--admin-password-file", password, "--grid", GRID, "--worker", "wang:wang-pw", NULL);
+               "--admin-password-file", password, "--grid", GRID, "--worker", "wang", "--passwords-file",
+               passwords, "--test-server", NULL);
   g_assert_true (g_str_has_prefix (again, "gridpatrol-610103003003: already there"));
 
   fixture->worker = gp_test_open_store (fixture->worker_dir);
@@ -323,6 +328,329 @@ test_rules (Fixture       *fixture,
   }
 }
 
+#define OTHER "610103003004"
+
+typedef struct
+{
+  const char *user;     /* NULL: nobody logged in */
+  char        db;       /* 'A': the fixture's grid, 'B': the other */
+  const char *method;   /* PUT, or DELETE of what is there */
+  const char *id;
+  const char *json;     /* {A} {B}: the grids' codes; {BIG}: 100 KB; {HUGE}: 1.1 MB; {ATTS}: 33 attachments */
+  const char *says;     /* in the refusal; alternatives split by "|" (the server's own words, or the rules') */
+} Forgery;
+
+static gboolean
+says_one_of (const char *message,
+             const char *alternatives)
+{
+  g_auto(GStrv) each = g_strsplit (alternatives, "|", -1);
+
+  for (guint i = 0; each[i] != NULL; i++)
+    if (strstr (message, each[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+expand (const char *text)
+{
+  g_autofree char *big = g_strnfill (100 * 1024, 'x');
+  g_autofree char *huge = g_strnfill (1100 * 1024, 'x');
+  g_autoptr(GString) atts = g_string_new (NULL);
+  g_autoptr(GString) out = g_string_new (text);
+
+  for (guint i = 0; i < 33; i++)
+    g_string_append_printf (atts, "%s\"p%u.jpg\": {\"content_type\": \"image/jpeg\", \"data\": \"/9j/\"}",
+                            i ? ", " : "", i);
+  g_string_replace (out, "{A}", GRID, 0);
+  g_string_replace (out, "{B}", OTHER, 0);
+  g_string_replace (out, "{BIG}", big, 0);
+  g_string_replace (out, "{HUGE}", huge, 0);
+  g_string_replace (out, "{ATTS}", atts->str, 0);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static guint
+doc_count (GpCouch    *admin,
+           const char *database)
+{
+  g_autofree char *path = g_strconcat ("/", database, NULL);
+  g_autoptr(JsonNode) info = gp_couch_request (admin, "GET", path, NULL, NULL, NULL, NULL);
+  gint64 count = -1;
+
+  g_assert_nonnull (info);
+  gp_json_get_int (json_node_get_object (info), "doc_count", &count);
+  return (guint) count;
+}
+
+/* Forged, oversized, out-of-grid, wrong-database and out-of-role writes,
+ * each refused by the centre's rules with its reason; nothing of them is
+ * stored, nothing already stored changes. Users: wang and zhao are workers
+ * of grid A, li its leader; sun leads A and works in B; qian works in B. */
+static void
+test_forged_writes (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const Forgery forgeries[] = {
+    /* Who writes */
+    { NULL, 'A', "PUT", "incident:f01", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\"}", "log in" },
+    { "wang", 'A', "PUT", "incident:f02", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"zhao\"}", "under the reporter's own name" },
+    { "wang", 'A', "PUT", "visit:f03", "{\"type\": \"visit\", \"grid\": \"{A}\", \"worker\": \"zhao\"}", "recorded by the worker who made it" },
+    { "wang", 'A', "PUT", "patrol:f04", "{\"type\": \"patrol\", \"grid\": \"{A}\", \"worker\": \"li\"}", "recorded by the worker who made it" },
+    { "wang", 'A', "PUT", "event:z1:f05", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"li\", \"role\": \"leader\", \"action\": \"comment\"}", "under the actor's own name" },
+    { "wang", 'A', "PUT", "event:z1:f06", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"leader\", \"action\": \"comment\"}", "You are not a leader of grid" },
+    { "wang", 'A', "PUT", "event:z1:f07", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"register\"}", "Only grid leaders and the grid centre register" },
+    { "wang", 'A', "PUT", "event:z1:f08", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"centre\", \"action\": \"close\"}", "You are not a centre of grid" },
+    { "li", 'A', "PUT", "event:z1:f09", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"li\", \"role\": \"centre\", \"action\": \"close\"}", "You are not a centre of grid" },
+    { "wang", 'A', "PUT", "building:{A}-90", "{\"type\": \"building\", \"grid\": \"{A}\", \"name\": \"x\"}", "Only the grid centre changes the building" },
+    { "li", 'A', "PUT", "building:{A}-91", "{\"type\": \"building\", \"grid\": \"{A}\", \"name\": \"x\"}", "Only the grid centre changes the building" },
+    { "wang", 'A', "PUT", "lane:{A}-L90", "{\"type\": \"lane\", \"grid\": \"{A}\"}", "Only the grid centre changes the lane" },
+    { "wang", 'A', "PUT", "component:{A}-x-90", "{\"type\": \"component\", \"grid\": \"{A}\"}", "Only the grid centre changes the component" },
+    { "li", 'A', "PUT", "policy:f14", "{\"type\": \"policy\", \"name\": \"x\"}", "Only the grid centre changes the policy" },
+    { "wang", 'A', "PUT", "route:{A}-R90", "{\"type\": \"route\", \"grid\": \"{A}\"}", "Only the grid centre and grid leaders change patrol routes" },
+    { "wang", 'A', "PUT", "_design/mine", "{\"validate_doc_update\": \"function () {}\"}", "Only an administrator changes the rules|not authorized|not a db or server admin" },
+    { "wang", 'A', "DELETE", "household:{A}-01-1-101", NULL, "Only grid leaders and the grid centre remove a household" },
+    { "li", 'A', "DELETE", "building:{A}-01", NULL, "Only the grid centre changes the building" },
+    /* Ids and types */
+    { "wang", 'A', "PUT", "building:{A}-92", "{\"type\": \"household\", \"grid\": \"{A}\"}", "does not fit a document of type household" },
+    { "wang", 'A', "PUT", "grid:{A}x", "{\"type\": \"household\", \"grid\": \"{A}\"}", "does not fit a document of type household" },
+    { "wang", 'A', "PUT", "policy:f21", "{\"type\": \"household\", \"grid\": \"{A}\"}", "does not fit a document of type household" },
+    { "wang", 'A', "PUT", "event:z1:f22", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\"}", "does not fit a document of type incident" },
+    { "wang", 'A', "PUT", "household:{B}-01-1-101", "{\"type\": \"household\", \"grid\": \"{A}\"}", "does not fit a document of type household in grid" },
+    { "wang", 'A', "PUT", "spaceship:f24", "{\"type\": \"spaceship\", \"grid\": \"{A}\"}", "holds no spaceship documents" },
+    { "wang", 'A', "PUT", "note:f25", "{\"grid\": \"{A}\"}", "holds no undefined documents" },
+    { "wang", 'A', "PUT", "worker:f26", "{\"type\": \"worker\", \"grid\": \"{A}\"}", "holds no worker documents" },
+    { "li", 'A', "PUT", "grid:{B}", "{\"type\": \"grid\", \"code\": \"{B}\", \"name\": \"x\"}", "does not fit a document of type grid" },
+    /* Grids and databases */
+    { "wang", 'A', "PUT", "incident:f28", "{\"type\": \"incident\", \"grid\": \"{B}\", \"reporter\": \"wang\"}", "the document says grid " OTHER },
+    { "wang", 'A', "PUT", "incident:f29", "{\"type\": \"incident\", \"reporter\": \"wang\"}", "the document says grid undefined" },
+    { "sun", 'B', "PUT", "route:{B}-R90", "{\"type\": \"route\", \"grid\": \"{A}\"}", "This database is grid " OTHER "'s" },
+    { "sun", 'B', "PUT", "incident:f31", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"sun\"}", "This database is grid " OTHER "'s" },
+    { "sun", 'B', "PUT", "route:{B}-R91", "{\"type\": \"route\", \"grid\": \"{B}\"}", "Only the grid centre and grid leaders change patrol routes" },
+    { "wang", 'B', "PUT", "incident:f33", "{\"type\": \"incident\", \"grid\": \"{B}\", \"reporter\": \"wang\"}", "You have no role in grid " OTHER "|not authorized" },
+    { "qian", 'A', "PUT", "incident:f34", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"qian\"}", "You have no role in grid " GRID "|not authorized" },
+    /* What a document names */
+    { "wang", 'A', "PUT", "incident:f35", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"building\": \"building:{B}-01\"}", "must name a building of grid" },
+    { "wang", 'A', "PUT", "incident:f36", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"household\": \"household:{B}-01-1-101\"}", "must name a household of grid" },
+    { "wang", 'A', "PUT", "visit:f37", "{\"type\": \"visit\", \"grid\": \"{A}\", \"worker\": \"wang\", \"household\": \"building:{A}-01\"}", "must name a household of grid" },
+    { "wang", 'A', "PUT", "household:{A}-90-1-101", "{\"type\": \"household\", \"grid\": \"{A}\", \"building\": \"building:{B}-01\"}", "must name a building of grid" },
+    { "wang", 'A', "PUT", "event:z1:f39", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z2\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\"}", "belongs to the incident its id names" },
+    { "wang", 'A', "PUT", "patrol:f40", "{\"type\": \"patrol\", \"grid\": \"{A}\", \"worker\": \"wang\", \"route\": \"route:{B}-R1\"}", "must name a route of grid" },
+    { "li", 'A', "PUT", "route:{A}-R92", "{\"type\": \"route\", \"grid\": \"{A}\", \"checkpoints\": [{\"building\": \"building:{B}-01\"}]}", "A checkpoint must name a building of grid" },
+    /* Sizes */
+    { "wang", 'A', "PUT", "incident:f42", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"description\": \"{BIG}\"}", "may be at most 64 KB" },
+    { "wang", 'A', "PUT", "household:{A}-01-9-901", "{\"type\": \"household\", \"grid\": \"{A}\", \"note\": \"{BIG}\"}", "may be at most 64 KB" },
+    { "li", 'A', "PUT", "route:{A}-R93", "{\"type\": \"route\", \"grid\": \"{A}\", \"description\": \"{HUGE}\"}", "may be at most 1024 KB" },
+    { "wang", 'A', "PUT", "incident:f45", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"_attachments\": { {ATTS} }}", "at most 32 attachments" },
+    /* What is written stays written */
+    { "wang", 'A', "PUT", "event:z1:ok1", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\", \"note\": \"changed\"}", "never changed once written" },
+    { "li", 'A', "DELETE", "event:z1:ok1", NULL, "never changed once written" },
+    { "wang", 'A', "DELETE", "incident:ok2", NULL, "voided with a step, not deleted" },
+    { "wang", 'A', "PUT", "incident:ok3", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\"}", "Only zhao changes this report" },
+    { "zhao", 'A', "PUT", "incident:ok3", "{\"type\": \"visit\", \"grid\": \"{A}\", \"worker\": \"zhao\"}", "does not fit a document of type visit" },
+  };
+  g_autoptr(GpCouch) admin = gp_test_pouchdb_login (fixture->server, GP_TEST_POUCHDB_ADMIN,
+                                                    GP_TEST_POUCHDB_ADMIN_PASSWORD);
+  g_autoptr(GHashTable) users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  g_autoptr(GpCouch) nobody = gp_couch_new (gp_test_pouchdb_get_url (fixture->server), FALSE, NULL);
+  g_autofree char *other_db = gp_replication_database_name (OTHER);
+  g_autoptr(GError) error = NULL;
+  const char *names[] = { "wang", "zhao", "li", "sun", "qian" };
+  const char *allowed[][3] = {
+    /* user, id, json: what may be written, so that the refusals are the rules' */
+    { "wang", "event:z1:ok1", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\"}" },
+    { "wang", "incident:ok2", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"building\": \"building:{A}-01\"}" },
+    { "zhao", "incident:ok3", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"zhao\"}" },
+  };
+  guint count_a, count_b;
+  g_autofree char *snapshot_a = NULL;
+
+  /* sun leads A and works in B; qian works in B. */
+  {
+    GpCentreUser a_users[] = { { "sun", "sun-pw", "leader" } };
+    GpCentreUser b_users[] = { { "sun", "sun-pw", "worker" }, { "qian", "qian-pw", "worker" } };
+    g_auto(GpCentreSetup) a = { 0 };
+    g_auto(GpCentreSetup) b = { 0 };
+
+    g_assert_true (gp_centre_setup (admin, GRID, a_users, 1, NULL, GP_CENTRE_SETUP_TEST_SERVER, &a, NULL, &error));
+    g_assert_true (gp_centre_setup (admin, OTHER, b_users, 2, NULL, GP_CENTRE_SETUP_TEST_SERVER, &b, NULL, &error));
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *password = g_strconcat (names[i], "-pw", NULL);
+      GpCouch *couch = gp_test_pouchdb_login (fixture->server, names[i], password);
+
+      gp_couch_set_retries (couch, 0, 0);
+      g_hash_table_insert (users, (gpointer) names[i], couch);
+    }
+  gp_couch_set_retries (nobody, 0, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+    {
+      g_autofree char *id = expand (allowed[i][1]);
+      g_autofree char *json = expand (allowed[i][2]);
+      g_autofree char *escaped = gp_couch_escape_id (id);
+      g_autofree char *path = g_strconcat ("/", fixture->database, "/", escaped, NULL);
+      g_autoptr(JsonNode) body = json_from_string (json, NULL);
+      g_autoptr(JsonNode) reply = gp_couch_request (g_hash_table_lookup (users, allowed[i][0]), "PUT", path, body,
+                                                    NULL, NULL, &error);
+
+      g_assert_no_error (error);
+    }
+  count_a = doc_count (admin, fixture->database);
+  count_b = doc_count (admin, other_db);
+  {
+    g_autofree char *path = g_strconcat ("/", fixture->database, "/_all_docs?include_docs=true", NULL);
+    g_autoptr(JsonNode) all = gp_couch_request (admin, "GET", path, NULL, NULL, NULL, &error);
+
+    snapshot_a = gp_json_node_to_string (all, FALSE);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (forgeries); i++)
+    {
+      const Forgery *f = &forgeries[i];
+      GpCouch *couch = f->user ? g_hash_table_lookup (users, f->user) : nobody;
+      const char *database = f->db == 'A' ? fixture->database : other_db;
+      g_autofree char *id = expand (f->id);
+      g_autofree char *escaped = gp_couch_escape_id (id);
+      g_autofree char *path = g_strconcat ("/", database, "/", escaped, NULL);
+      g_autoptr(JsonNode) reply = NULL;
+      g_autoptr(GError) refusal = NULL;
+
+      if (g_str_equal (f->method, "DELETE"))
+        {
+          g_autoptr(JsonNode) current = gp_couch_request (admin, "GET", path, NULL, NULL, NULL, &error);
+          g_autofree char *escaped_rev = NULL;
+          g_autofree char *delete_path = NULL;
+
+          g_assert_no_error (error);
+          escaped_rev = g_uri_escape_string (gp_json_get_string (json_node_get_object (current), "_rev"), NULL, FALSE);
+          delete_path = g_strconcat (path, "?rev=", escaped_rev, NULL);
+          reply = gp_couch_request (couch, "DELETE", delete_path, NULL, NULL, NULL, &refusal);
+        }
+      else
+        {
+          g_autofree char *json = expand (f->json);
+          g_autoptr(JsonNode) body = json_from_string (json, NULL);
+          g_autoptr(JsonNode) current = gp_couch_request (admin, "GET", path, NULL, NULL, NULL, NULL);
+
+          g_assert_nonnull (body);
+          /* An edit names the revision it edits. */
+          if (current != NULL)
+            json_object_set_string_member (json_node_get_object (body), "_rev",
+                                           gp_json_get_string (json_node_get_object (current), "_rev"));
+          reply = gp_couch_request (couch, "PUT", path, body, NULL, NULL, &refusal);
+        }
+      g_test_message ("%u %s %s %s: %s", i + 1, f->user ? f->user : "nobody", f->method, id,
+                      refusal ? refusal->message : "(written)");
+      g_assert_null (reply);
+      g_assert_nonnull (refusal);
+      g_assert_true (g_error_matches (refusal, GP_COUCH_ERROR, GP_COUCH_ERROR_FORBIDDEN) ||
+                     g_error_matches (refusal, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED));
+      if (!says_one_of (refusal->message, f->says))
+        g_error ("forgery %u: “%s” does not say “%s”", i + 1, refusal->message, f->says);
+    }
+  g_assert_cmpuint (G_N_ELEMENTS (forgeries), >=, 40);
+
+  /* Nothing of them stored, nothing stored changed. */
+  g_assert_cmpuint (doc_count (admin, fixture->database), ==, count_a);
+  g_assert_cmpuint (doc_count (admin, other_db), ==, count_b);
+  {
+    g_autofree char *path = g_strconcat ("/", fixture->database, "/_all_docs?include_docs=true", NULL);
+    g_autoptr(JsonNode) all = gp_couch_request (admin, "GET", path, NULL, NULL, NULL, &error);
+    g_autofree char *after = gp_json_node_to_string (all, FALSE);
+
+    g_assert_cmpstr (after, ==, snapshot_a);
+  }
+}
+
+/* `centre setup` puts residents' data only where it is protected: PouchDB
+ * Server lets anyone read through _bulk_get and _find and lets a new
+ * user give themselves any role, so it is refused — nothing left behind —
+ * unless the administrator says it is a test server, and then warned
+ * about. Passwords never go on the command line. */
+static void
+test_setup_refused (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *password = g_build_filename (fixture->centre_dir, "admin-password", NULL);
+  g_autofree char *passwords = g_build_filename (fixture->centre_dir, "passwords", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  const char *other = "610103003099";
+  g_autoptr(GpCouch) admin = gp_test_pouchdb_login (fixture->server, GP_TEST_POUCHDB_ADMIN,
+                                                    GP_TEST_POUCHDB_ADMIN_PASSWORD);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+
+  /* Not a real centre: refused, the database it made removed again. */
+  out = gp_test_ctl (1, &err, "--data-dir", fixture->centre_dir, "centre", "setup",
+                     "--server", gp_test_pouchdb_get_url (fixture->server), "--admin", GP_TEST_POUCHDB_ADMIN,
+                     "--admin-password-file", password, "--grid", other, "--worker", "wang",
+                     "--passwords-file", passwords, "--from-data-dir", NULL);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "PouchDB Server"));
+  g_assert_nonnull (strstr (err, "_bulk_get"));
+  g_assert_nonnull (strstr (err, "_find"));
+  g_assert_nonnull (strstr (err, "give themselves the grid centre’s role"));
+  g_assert_nonnull (strstr (err, "--test-server"));
+  reply = gp_couch_request (admin, "GET", "/gridpatrol-610103003099", NULL, NULL, NULL, &error);
+  g_assert_null (reply);
+  g_assert_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* The probe's own account is gone too. */
+  reply = gp_couch_request (admin, "GET", "/_users/_all_docs", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *json = gp_json_node_to_string (reply, FALSE);
+
+    g_assert_null (strstr (json, "gridpatrol-probe-"));
+  }
+  g_clear_pointer (&reply, json_node_unref);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A password on the command line is refused before anything is done. */
+  out = gp_test_ctl (2, &err, "--data-dir", fixture->centre_dir, "centre", "setup",
+                     "--server", gp_test_pouchdb_get_url (fixture->server), "--admin", GP_TEST_POUCHDB_ADMIN,
+                     "--admin-password-file", password, "--grid", other, "--worker", "wang:wang-pw",
+                     "--test-server", NULL);
+  g_assert_nonnull (strstr (err, "passwords do not go on the command line"));
+  g_assert_null (strstr (err, "wang-pw"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A test server, with the passwords on standard input: set up, and
+   * warned about. */
+  {
+    g_autoptr(GPtrArray) argv = gp_test_ctl_argv ();
+    g_autoptr(GSubprocess) ctl = NULL;
+    g_autofree char *url = g_strdup (gp_test_pouchdb_get_url (fixture->server));
+    const char *args[] = { "--data-dir", fixture->centre_dir, "centre", "setup", "--server", url,
+                           "--admin", GP_TEST_POUCHDB_ADMIN, "--admin-password-file", password, "--grid", other,
+                           "--leader", "sun", "--passwords-file", "-", "--test-server", NULL };
+    g_autoptr(GpCouch) sun = NULL;
+
+    for (guint i = 0; args[i] != NULL; i++)
+      g_ptr_array_add (argv, (gpointer) args[i]);
+    g_ptr_array_add (argv, NULL);
+    ctl = g_subprocess_newv ((const char * const *) argv->pdata,
+                             G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                             G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_communicate_utf8 (ctl, "sun:sun-pw\n", NULL, &out, &err, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (g_subprocess_get_exit_status (ctl), ==, 0);
+    g_assert_nonnull (strstr (out, "1 user set up"));
+    g_assert_nonnull (strstr (err, "warning: on this test server (PouchDB Server"));
+    g_assert_nonnull (strstr (err, "_bulk_get"));
+    sun = gp_test_pouchdb_login (fixture->server, "sun", "sun-pw");
+    g_assert_nonnull (sun);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -331,6 +659,8 @@ main (int   argc,
   gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/sync/centre/rules", Fixture, NULL, fixture_set_up, test_rules, fixture_tear_down);
+  g_test_add ("/sync/centre/forged-writes", Fixture, NULL, fixture_set_up, test_forged_writes, fixture_tear_down);
+  g_test_add ("/sync/centre/setup-refused", Fixture, NULL, fixture_set_up, test_setup_refused, fixture_tear_down);
 
   return g_test_run ();
 }

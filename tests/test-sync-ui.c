@@ -44,14 +44,14 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GpStore) centre = NULL;
   g_autoptr(GError) error = NULL;
   GpCentreUser users[] = { { "wang", "wang-pw", "worker" } };
-  GpCentreSetup result;
+  g_auto(GpCentreSetup) result = { 0 };
 
   fixture->server = gp_test_pouchdb_start ();
   fixture->centre_dir = gp_test_make_dir ();
   centre = gp_test_open_store (fixture->centre_dir);
   g_assert_true (gp_demo_install (centre, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
   g_assert_true (gp_centre_setup (gp_test_pouchdb_get_admin (fixture->server), GRID, users, G_N_ELEMENTS (users),
-                                  centre, &result, NULL, &error));
+                                  centre, GP_CENTRE_SETUP_TEST_SERVER, &result, NULL, &error));
   g_assert_no_error (error);
 
   fixture->settings = g_settings_new (APPLICATION_ID);

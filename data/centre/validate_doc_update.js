@@ -4,10 +4,25 @@ function (newDoc, oldDoc, userCtx, secObj) {
    * _design/gridpatrol). Plain ES5: CouchDB's and PouchDB's JavaScript.
    *
    * - Only someone logged in writes; admins provision and repair.
+   * - The grid is the database's: `centre setup` writes its code into these
+   *   rules for each database. Every document is of that grid (its "grid",
+   *   or a grid document's "code"), whatever it says of itself.
+   * - Every document's id starts with its type, and for the grid's own
+   *   things (buildings, households, lanes, components, routes) with the
+   *   grid's code: "building:610103003003-01". A grid is "grid:<code>".
+   * - What a document names is of the grid and of the right kind, by its
+   *   id: a building, a household, a route of this grid, the incident an
+   *   event's own id names. (These rules see one document at a time; the
+   *   phones check that the named documents exist when they read them.)
+   * - Sizes: a body of at most 64 KB, 1 MB for documents with shapes or
+   *   tracks; at most 32 attachments of at most 8 MB each (a photo the app
+   *   keeps is 0.1–1 MB). The phones hold the same limits.
    * - Every write is scoped to the grid's roles: grid:<code>:worker,
    *   grid:<code>:leader, or centre.
    * - Grid, policy, building, lane and component documents: the centre.
-   *   Routes: the centre and leaders. Households: the centre, leaders, workers.
+   *   Routes: the centre and leaders. Households: the centre, leaders and
+   *   workers edit them (the worker on the doorstep keeps them right);
+   *   only the centre and leaders delete one (a household that moved away).
    * - Authors are who they say they are: an incident's reporter, a patrol's
    *   or visit's worker, an event's actor is the user writing it, and the
    *   role an event claims is one the user has.
@@ -19,10 +34,11 @@ function (newDoc, oldDoc, userCtx, secObj) {
    */
   /* Stored as the design document's text and read as one expression
    * ("return " + text): nothing may come before "function". */
+  var GRID = '@GRID_CODE@';
   var roles = userCtx.roles || [];
   var name = userCtx.name;
   var doc = newDoc._deleted ? oldDoc : newDoc;
-  var type, grid, centre, leader, worker;
+  var type, centre, leader, worker, own, body, size, limit, attachments, count, key, parts, i, points;
 
   function has (role) {
     return roles.indexOf (role) !== -1;
@@ -31,8 +47,28 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function refuse (reason, chinese) {
     throw ({ forbidden: reason + ' ' + chinese });
   }
-  var names = { grid: '网格', policy: '分级标准', building: '楼栋', lane: '巷道', component: '部件',
-                patrol: '巡查记录', visit: '走访记录', worker: '网格员', leader: '网格长', centre: '网格中心' };
+  function starts (text, prefix) {
+    return typeof text === 'string' && text.indexOf (prefix) === 0 && text.length > prefix.length;
+  }
+  /* A member naming a document of the grid, when it is there at all. */
+  function names_own (member, kind) {
+    var value = doc[member];
+
+    if (value === undefined || value === null)
+      return;
+    if (!starts (value, kind + ':' + GRID + '-'))
+      refuse ('"' + member + '" must name a ' + kind + ' of grid ' + GRID + ', not ' + value + '.',
+              '“' + member + '”必须是网格 ' + GRID + ' 的' + (names[kind] || kind) + '，不能是 ' + value + '。');
+  }
+  /* The size in bytes as UTF-8, as the phones count it. */
+  function bytes (text) {
+    return unescape (encodeURIComponent (text)).length;
+  }
+  var names = { grid: '网格', policy: '分级标准', building: '楼栋', household: '住户', lane: '巷道',
+                component: '部件', route: '巡查路线', patrol: '巡查记录', visit: '走访记录', incident: '事件',
+                event: '办理步骤', worker: '网格员', leader: '网格长', centre: '网格中心' };
+  var own_types = { building: true, household: true, lane: true, component: true, route: true };
+  var shapes = { grid: true, policy: true, building: true, lane: true, component: true, route: true, patrol: true };
 
   if (has ('_admin'))
     return;
@@ -44,17 +80,73 @@ function (newDoc, oldDoc, userCtx, secObj) {
     refuse ('There is nothing to delete.', '没有可删除的内容。');
 
   type = doc.type;
-  grid = doc.grid || doc.code;
-  centre = has ('centre');
-  leader = grid ? has ('grid:' + grid + ':leader') : false;
-  worker = grid ? has ('grid:' + grid + ':worker') : false;
+  if (typeof type !== 'string' || !names[type] || type === 'worker' || type === 'leader' || type === 'centre')
+    refuse ('A grid database holds no ' + type + ' documents.', '网格数据库中没有这类数据（' + type + '）。');
 
-  if (!centre && !leader && !worker)
-    refuse ('You have no role in grid ' + grid + '.', '您在网格 ' + grid + ' 中没有角色。');
-  if (oldDoc && !newDoc._deleted && (oldDoc.grid || oldDoc.code) !== (newDoc.grid || newDoc.code))
-    refuse ('A document cannot move to another grid.', '数据不能移到其他网格。');
+  /* The id: the type's, and the grid's for the grid's own things. */
+  own = own_types[type] === true;
+  if (type === 'grid' ? newDoc._id !== 'grid:' + GRID
+                      : !starts (newDoc._id, type + ':' + (own ? GRID + '-' : '')))
+    refuse ('The id ' + newDoc._id + ' does not fit a document of type ' + type + ' in grid ' + GRID + '.',
+            '编号 ' + newDoc._id + ' 不是网格 ' + GRID + ' 的' + names[type] + '编号。');
+
+  /* The grid: this database's. */
+  if (type === 'grid' ? doc.code !== GRID : type !== 'policy' && doc.grid !== GRID)
+    refuse ('This database is grid ' + GRID + '\'s; the document says grid ' + (doc.grid || doc.code) + '.',
+            '本数据库属于网格 ' + GRID + '；该数据却属于网格 ' + (doc.grid || doc.code) + '。');
   if (oldDoc && !newDoc._deleted && oldDoc.type !== newDoc.type)
     refuse ('A document cannot change its type.', '数据不能改变类型。');
+
+  centre = has ('centre');
+  leader = has ('grid:' + GRID + ':leader');
+  worker = has ('grid:' + GRID + ':worker');
+  if (!centre && !leader && !worker)
+    refuse ('You have no role in grid ' + GRID + '.', '您在网格 ' + GRID + ' 中没有角色。');
+
+  /* Sizes. */
+  if (!newDoc._deleted) {
+    body = {};
+    for (key in newDoc)
+      if (key.charAt (0) !== '_')
+        body[key] = newDoc[key];
+    size = bytes (JSON.stringify (body));
+    limit = shapes[type] ? 1024 * 1024 : 64 * 1024;
+    if (size > limit)
+      refuse ('The document is ' + Math.ceil (size / 1024) + ' KB; one of type ' + type + ' may be at most ' + limit / 1024 + ' KB.',
+              '该数据有 ' + Math.ceil (size / 1024) + ' KB；' + names[type] + '最多 ' + limit / 1024 + ' KB。');
+    attachments = newDoc._attachments || {};
+    count = 0;
+    for (key in attachments) {
+      count++;
+      size = typeof attachments[key].length === 'number' ? attachments[key].length
+           : typeof attachments[key].data === 'string' ? Math.floor (attachments[key].data.length * 3 / 4) : 0;
+      if (size > 8 * 1024 * 1024)
+        refuse ('The attachment ' + key + ' is larger than 8 MB.', '附件 ' + key + ' 超过 8 MB。');
+    }
+    if (count > 32)
+      refuse ('A document may have at most 32 attachments.', '一条数据最多可有 32 个附件。');
+  }
+
+  /* What it names. */
+  names_own ('building', 'building');
+  names_own ('household', 'household');
+  if (type === 'patrol')
+    names_own ('route', 'route');
+  if (type === 'grid' && doc.policy !== undefined && doc.policy !== null && !starts (doc.policy, 'policy:'))
+    refuse ('"policy" must name a grading scheme.', '“policy”必须是分级标准。');
+  if (type === 'route' && doc.checkpoints instanceof Array) {
+    points = doc.checkpoints;
+    for (i = 0; i < points.length; i++)
+      if (points[i] && points[i].building !== undefined && points[i].building !== null &&
+          !starts (points[i].building, 'building:' + GRID + '-'))
+        refuse ('A checkpoint must name a building of grid ' + GRID + '.', '巡查点必须是网格 ' + GRID + ' 的楼栋。');
+  }
+  if (type === 'event') {
+    parts = newDoc._id.split (':');
+    if (parts.length !== 3 || doc.incident !== 'incident:' + parts[1])
+      refuse ('A step belongs to the incident its id names, not ' + doc.incident + '.',
+              '办理步骤只能属于其编号所指的事件，不能属于 ' + doc.incident + '。');
+  }
 
   switch (type) {
   case 'grid':
@@ -72,6 +164,8 @@ function (newDoc, oldDoc, userCtx, secObj) {
     return;
 
   case 'household':
+    if (newDoc._deleted && !centre && !leader)
+      refuse ('Only grid leaders and the grid centre remove a household.', '只有网格长和网格中心可以删除住户。');
     return;
 
   case 'patrol':
@@ -101,14 +195,11 @@ function (newDoc, oldDoc, userCtx, secObj) {
       refuse ('A step is taken under the actor\'s own name, not ' + doc.actor + '.',
               '办理步骤只能以本人名义记录，不能用 ' + doc.actor + ' 的名义。');
     if (doc.role === 'centre' ? !centre : doc.role === 'leader' ? !leader && !centre : !worker && !leader && !centre)
-      refuse ('You are not a ' + doc.role + ' of grid ' + grid + '.',
-              '您不是网格 ' + grid + ' 的' + (names[doc.role] || doc.role) + '。');
+      refuse ('You are not a ' + doc.role + ' of grid ' + GRID + '.',
+              '您不是网格 ' + GRID + ' 的' + (names[doc.role] || doc.role) + '。');
     if (['register', 'void', 'dispatch', 'suspend', 'resume', 'escalate', 'transfer', 'verify', 'callback',
          'close', 'reopen'].indexOf (doc.action) !== -1 && doc.role !== 'leader' && doc.role !== 'centre')
       refuse ('Only grid leaders and the grid centre ' + doc.action + ' a case.', '只有网格长和网格中心可以执行这一步（' + doc.action + '）。');
     return;
-
-  default:
-    refuse ('A grid database holds no ' + type + ' documents.', '网格数据库中没有这类数据（' + type + '）。');
   }
 }

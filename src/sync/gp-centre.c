@@ -23,15 +23,45 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-/* The rules as shipped in data/centre/validate_doc_update.js. */
-GBytes *
-gp_centre_dup_rules (void)
+/* Whether @code can be written into the rules and a database name as it
+ * is: letters, digits, "-" and "_". */
+static gboolean
+is_grid_code (const char *code)
 {
+  if (code == NULL || *code == '\0' || strlen (code) > 64)
+    return FALSE;
+  for (const char *c = code; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * gp_centre_dup_rules:
+ * @grid_code: the grid whose database the rules are for
+ *
+ * The rules as shipped in data/centre/validate_doc_update.js, with the
+ * grid's code written in: a database's rules know its grid.
+ */
+char *
+gp_centre_dup_rules (const char *grid_code)
+{
+  g_autoptr(GBytes) rules = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) pieces = NULL;
+
+  g_return_val_if_fail (is_grid_code (grid_code), NULL);
+
   /* Named, so that the linker keeps the resource in the static library. */
   g_resources_register (gp_sync_get_resource ());
-  return g_resources_lookup_data ("/org/example/GridPatrol/sync/validate_doc_update.js",
-                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  rules = g_resources_lookup_data ("/org/example/GridPatrol/sync/validate_doc_update.js",
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  text = g_strndup (g_bytes_get_data (rules, NULL), g_bytes_get_size (rules));
+  pieces = g_strsplit (text, "@GRID_CODE@", -1);
+  return g_strjoinv (grid_code, pieces);
 }
+
+
 
 static JsonNode *
 parse (const char *json)
@@ -77,6 +107,146 @@ put_object (GpCouch       *admin,
   g_autoptr(JsonNode) reply = gp_couch_request (admin, "PUT", path, node, NULL, cancellable, error);
 
   return reply != NULL;
+}
+
+/* What kind of server @admin talks to: "CouchDB 3.3.3", "PouchDB Server
+ * 4.2.0", or what it calls itself. *couchdb: whether it is CouchDB. */
+static char *
+identify_server (GpCouch       *admin,
+                 gboolean      *couchdb,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(JsonNode) reply = gp_couch_request (admin, "GET", "/", NULL, NULL, cancellable, error);
+  JsonObject *root = reply && JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
+  const char *version = gp_json_get_string (root, "version");
+  JsonObject *vendor = gp_json_get_object (root, "vendor");
+
+  *couchdb = FALSE;
+  if (reply == NULL)
+    return NULL;
+  if (gp_json_get_string (root, "express-pouchdb") != NULL)
+    return g_strdup_printf ("PouchDB Server %s", version ? version : "");
+  if (gp_json_get_string (root, "couchdb") != NULL)
+    {
+      *couchdb = TRUE;
+      return g_strdup_printf ("CouchDB %s", version ? version : "");
+    }
+  return g_strdup_printf ("%s %s", gp_json_get_string (vendor, "name") ? gp_json_get_string (vendor, "name")
+                                                                       : _("an unknown server"),
+                          version ? version : "");
+}
+
+/* Whether @status is a refusal, or a "there is no such thing here". */
+static gboolean
+is_refusal (guint status)
+{
+  return status == 401 || status == 403 || status == 400 || status == 404 || status == 405 || status == 501;
+}
+
+/* Tries, as nobody and as a user who just signed up, what must be refused
+ * on a server that holds residents' data; each hole found is added to
+ * @holes, in words. */
+static gboolean
+probe_server (GpCouch       *admin,
+              const char    *db_path,
+              const char    *grid_code,
+              GPtrArray     *holes,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GpCouch) nobody = gp_couch_new (gp_couch_get_url (admin), TRUE, error);
+  struct {
+    const char *method;
+    const char *path;
+    const char *body;
+    const char *what;
+  } reads[] = {
+    { "GET", "/_all_docs?limit=1", NULL, N_("anyone can list the grid’s documents without logging in") },
+    { "POST", "/_bulk_get", "{\"docs\": [{\"id\": \"grid:GRID\"}]}",
+      N_("anyone can read the grid’s documents through _bulk_get without logging in") },
+    { "POST", "/_find", "{\"selector\": {\"type\": \"household\"}, \"limit\": 1}",
+      N_("anyone can search residents through _find without logging in") },
+  };
+  g_autofree char *probe_name = NULL;
+  g_autofree char *probe_password = NULL;
+  g_autofree char *probe_path = NULL;
+
+  if (nobody == NULL)
+    return FALSE;
+  gp_couch_set_retries (nobody, 0, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (reads); i++)
+    {
+      g_autofree char *path = g_strconcat (db_path, reads[i].path, NULL);
+      g_auto(GStrv) pieces = reads[i].body ? g_strsplit (reads[i].body, "GRID", -1) : NULL;
+      g_autofree char *body = pieces ? g_strjoinv (grid_code, pieces) : NULL;
+      g_autoptr(JsonNode) node = body ? json_from_string (body, NULL) : NULL;
+      g_autoptr(JsonNode) reply = NULL;
+      g_autoptr(GError) local_error = NULL;
+      guint status = 0;
+
+      reply = gp_couch_request (nobody, reads[i].method, path, node, &status, cancellable, &local_error);
+      if (reply != NULL || !is_refusal (status))
+        g_ptr_array_add (holes, g_strdup (_(reads[i].what)));
+    }
+
+  /* Sign up, then give oneself the centre's role. */
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autofree char *id = NULL;
+    g_autofree char *escaped = NULL;
+    g_autoptr(GpCouch) newcomer = NULL;
+    g_autoptr(JsonObject) user = json_object_new ();
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) local_error = NULL;
+    JsonArray *roles = json_array_new ();
+
+    probe_name = g_strconcat ("gridpatrol-probe-", uuid, NULL);
+    probe_password = g_uuid_string_random ();
+    id = g_strconcat ("org.couchdb.user:", probe_name, NULL);
+    escaped = gp_couch_escape_id (id);
+    probe_path = g_strconcat ("/_users/", escaped, NULL);
+    json_object_set_string_member (user, "_id", id);
+    json_object_set_string_member (user, "type", "user");
+    json_object_set_string_member (user, "name", probe_name);
+    json_object_set_string_member (user, "password", probe_password);
+    json_object_set_array_member (user, "roles", roles);
+    node = json_node_init_object (json_node_alloc (), user);
+    reply = gp_couch_request (nobody, "PUT", probe_path, node, NULL, cancellable, &local_error);
+    if (reply != NULL)
+      {
+        g_autofree char *rev = NULL;
+
+        newcomer = gp_couch_new (gp_couch_get_url (admin), TRUE, NULL);
+        gp_couch_set_retries (newcomer, 0, 0);
+        gp_couch_set_credentials (newcomer, probe_name, probe_password);
+        rev = gp_couch_login (newcomer, cancellable, NULL)
+              ? dup_current_rev (newcomer, probe_path, NULL, cancellable, NULL) : NULL;
+        if (rev != NULL)
+          {
+            g_autoptr(JsonNode) granted = NULL;
+
+            json_object_set_string_member (user, "_rev", rev);
+            json_array_add_string_element (roles, "centre");
+            granted = gp_couch_request (newcomer, "PUT", probe_path, node, NULL, cancellable, NULL);
+            if (granted != NULL)
+              g_ptr_array_add (holes, g_strdup (_("anyone can sign up and give themselves the grid centre’s role")));
+          }
+      }
+  }
+  /* The probe's account goes, whatever happened to it. */
+  {
+    g_autofree char *rev = dup_current_rev (admin, probe_path, NULL, cancellable, NULL);
+
+    if (rev != NULL)
+      {
+        g_autofree char *escaped_rev = g_uri_escape_string (rev, NULL, FALSE);
+        g_autofree char *path = g_strconcat (probe_path, "?rev=", escaped_rev, NULL);
+        g_autoptr(JsonNode) deleted = gp_couch_request (admin, "DELETE", path, NULL, NULL, cancellable, NULL);
+      }
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -199,44 +369,69 @@ upload_package (GpCouch       *admin,
   return TRUE;
 }
 
+void
+gp_centre_setup_clear (GpCentreSetup *result)
+{
+  g_clear_pointer (&result->server, g_free);
+  g_clear_pointer (&result->holes, g_ptr_array_unref);
+}
+
 /**
  * gp_centre_setup:
  * @admin: logged in as the server's admin
  * @users: (array length=n_users): accounts to create or update
  * @store: (nullable): a data folder whose grid package to upload
+ * @result: (out caller-allocates): clear it with gp_centre_setup_clear()
  *
- * Sets up, or brings up to date, the grid's database on the centre.
+ * Sets up, or brings up to date, the grid's database on the centre. The
+ * server must be one that keeps residents' data from anyone not logged in
+ * and from users who would raise their own roles: CouchDB, checked by
+ * trying. Any other server, or one that lets something through, is refused
+ * — the database is removed again if it was new — unless @flags says it is
+ * a test server.
  */
 gboolean
-gp_centre_setup (GpCouch        *admin,
-                 const char     *grid_code,
-                 GpCentreUser   *users,
-                 guint           n_users,
-                 GpStore        *store,
-                 GpCentreSetup  *result,
-                 GCancellable   *cancellable,
-                 GError        **error)
+gp_centre_setup (GpCouch             *admin,
+                 const char          *grid_code,
+                 GpCentreUser        *users,
+                 guint                n_users,
+                 GpStore             *store,
+                 GpCentreSetupFlags   flags,
+                 GpCentreSetup       *result,
+                 GCancellable        *cancellable,
+                 GError             **error)
 {
   g_autofree char *database = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *security_path = NULL;
   g_autofree char *design_path = NULL;
   g_autofree char *design_rev = NULL;
+  g_autofree char *rules = NULL;
   g_autoptr(JsonNode) created = NULL;
   g_autoptr(JsonNode) security = NULL;
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(JsonObject) design = json_object_new ();
-  g_autoptr(GBytes) rules = gp_centre_dup_rules ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *security_json = NULL;
+  gboolean couchdb = FALSE;
   guint status = 0;
 
   g_return_val_if_fail (GP_IS_COUCH (admin), FALSE);
   g_return_val_if_fail (grid_code != NULL && result != NULL, FALSE);
 
   memset (result, 0, sizeof *result);
+  if (!is_grid_code (grid_code))
+    {
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REQUEST,
+                   _("“%s” is not a grid code: letters, digits, “-” and “_” only"), grid_code);
+      return FALSE;
+    }
   database = gp_replication_database_name (grid_code);
   db_path = g_strconcat ("/", database, NULL);
+  result->holes = g_ptr_array_new_with_free_func (g_free);
+  result->server = identify_server (admin, &couchdb, cancellable, error);
+  if (result->server == NULL)
+    return FALSE;
 
   /* The database: new, or already there. */
   created = gp_couch_request (admin, "PUT", db_path, NULL, &status, cancellable, &local_error);
@@ -258,7 +453,33 @@ gp_centre_setup (GpCouch        *admin,
   if (reply == NULL)
     return FALSE;
 
-  /* The rules. */
+  /* Before any resident's data goes there: what does the server let
+   * through? */
+  if (!probe_server (admin, db_path, grid_code, result->holes, cancellable, error))
+    return FALSE;
+  if ((!couchdb || result->holes->len > 0) && !(flags & GP_CENTRE_SETUP_TEST_SERVER))
+    {
+      g_autoptr(GString) what = g_string_new (NULL);
+
+      for (guint i = 0; i < result->holes->len; i++)
+        g_string_append_printf (what, "%s%s", i ? "; " : "", (char *) g_ptr_array_index (result->holes, i));
+      if (what->len == 0)
+        g_string_append (what, _("it is not CouchDB, whose protections GridPatrol checks"));
+      if (result->created)
+        {
+          g_autoptr(JsonNode) removed = gp_couch_request (admin, "DELETE", db_path, NULL, NULL, cancellable, NULL);
+
+          result->created = FALSE;
+        }
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_INSECURE,
+                   _("%s cannot hold residents’ data: %s. Set up a grid centre on CouchDB (see the README), "
+                     "or say --test-server for a server that holds test data only"),
+                   result->server, what->str);
+      return FALSE;
+    }
+
+  /* The rules, with the grid's code. */
+  rules = gp_centre_dup_rules (grid_code);
   design_path = g_strconcat (db_path, "/", GP_CENTRE_DESIGN_ID, NULL);
   design_rev = dup_current_rev (admin, design_path, NULL, cancellable, &local_error);
   if (local_error != NULL)
@@ -270,11 +491,7 @@ gp_centre_setup (GpCouch        *admin,
   if (design_rev != NULL)
     json_object_set_string_member (design, "_rev", design_rev);
   json_object_set_string_member (design, "language", "javascript");
-  {
-    g_autofree char *text = g_strndup (g_bytes_get_data (rules, NULL), g_bytes_get_size (rules));
-
-    json_object_set_string_member (design, "validate_doc_update", text);
-  }
+  json_object_set_string_member (design, "validate_doc_update", rules);
   if (!put_object (admin, design_path, design, cancellable, error))
     return FALSE;
 

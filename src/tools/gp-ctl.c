@@ -29,6 +29,7 @@
 #include "gp-store.h"
 #include "gp-track-reader.h"
 
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n-lib.h>
 #include <locale.h>
 #include <math.h>
@@ -1395,25 +1396,75 @@ cmd_sync (GpCtl  *ctl,
 }
 
 /* centre setup: the grid's database, rules and users on the centre. */
-static gboolean
-add_users (GArray      *users,
-           char       **specs,
-           const char  *role,
-           GError     **error)
-{
-  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
-    {
-      char *colon = strchr (specs[i], ':');
-      GpCentreUser user = { specs[i], NULL, role };
 
-      if (colon == NULL || colon == specs[i] || colon[1] == '\0')
+/* "NAME:PASSWORD" lines: the users' passwords, kept off the command line
+ * (where anyone on the machine can read them). "-": standard input. */
+static GHashTable *
+read_passwords (const char  *path,
+                GError     **error)
+{
+  g_autoptr(GHashTable) passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (g_str_equal (path, "-"))
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+      if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+        return NULL;
+      contents = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                            g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)));
+    }
+  else if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strchomp (lines[i]);
+      char *colon = strchr (line, ':');
+
+      if (*line == '\0' || *line == '#')
+        continue;
+      if (colon == NULL || colon == line || colon[1] == '\0')
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("“%s” is not NAME:PASSWORD"), specs[i]);
-          return FALSE;
+                       _("line %u of the passwords is not NAME:PASSWORD"), i + 1);
+          return NULL;
         }
       *colon = '\0';
-      user.password = colon + 1;
+      g_hash_table_insert (passwords, g_strdup (line), g_strdup (colon + 1));
+    }
+  return g_steal_pointer (&passwords);
+}
+
+static gboolean
+add_users (GArray      *users,
+           char       **names,
+           const char  *role,
+           GHashTable  *passwords,
+           GError     **error)
+{
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      GpCentreUser user = { names[i], NULL, role };
+
+      if (strchr (names[i], ':') != NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("passwords do not go on the command line, where others can read them; "
+                         "give NAME:PASSWORD lines with --passwords-file"));
+          return FALSE;
+        }
+      user.password = passwords ? g_hash_table_lookup (passwords, names[i]) : NULL;
+      if (user.password == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("the passwords file has no password for %s"), names[i]);
+          return FALSE;
+        }
       g_array_append_val (users, user);
     }
   return TRUE;
@@ -1428,11 +1479,13 @@ cmd_centre (GpCtl  *ctl,
   g_autofree char *admin_name = NULL;
   g_autofree char *password_file = NULL;
   g_autofree char *grid = NULL;
+  g_autofree char *passwords_file = NULL;
   g_auto(GStrv) workers = NULL;
   g_auto(GStrv) leaders = NULL;
   g_auto(GStrv) centres = NULL;
   gboolean from_data_dir = FALSE;
   gboolean allow_http = FALSE;
+  gboolean test_server = FALSE;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The grid centre, https://…"), "URL" },
     { "admin", 0, 0, G_OPTION_ARG_STRING, &admin_name, N_("The server’s administrator"), "NAME" },
@@ -1440,11 +1493,15 @@ cmd_centre (GpCtl  *ctl,
       N_("A file whose first line is the administrator’s password"), "FILE" },
     { "grid", 0, 0, G_OPTION_ARG_STRING, &grid, N_("The grid’s code"), "CODE" },
     { "worker", 0, 0, G_OPTION_ARG_STRING_ARRAY, &workers, N_("A grid worker’s account, again for more"),
-      "NAME:PASSWORD" },
+      "NAME" },
     { "leader", 0, 0, G_OPTION_ARG_STRING_ARRAY, &leaders, N_("A grid leader’s account, again for more"),
-      "NAME:PASSWORD" },
+      "NAME" },
     { "centre-user", 0, 0, G_OPTION_ARG_STRING_ARRAY, &centres, N_("A grid centre staff account, again for more"),
-      "NAME:PASSWORD" },
+      "NAME" },
+    { "passwords-file", 0, 0, G_OPTION_ARG_FILENAME, &passwords_file,
+      N_("The accounts’ passwords, a NAME:PASSWORD line each; “-” reads them from standard input"), "FILE" },
+    { "test-server", 0, 0, G_OPTION_ARG_NONE, &test_server,
+      N_("The server holds test data only: set the grid up even where it cannot protect residents’ data"), NULL },
     { "from-data-dir", 0, 0, G_OPTION_ARG_NONE, &from_data_dir,
       N_("Upload the grid package (grid, policy, buildings, households, routes…) from --data-dir"), NULL },
     { "allow-http", 0, 0, G_OPTION_ARG_NONE, &allow_http,
@@ -1455,7 +1512,8 @@ cmd_centre (GpCtl  *ctl,
   g_autoptr(GpCouch) admin = NULL;
   g_autoptr(GArray) users = g_array_new (FALSE, TRUE, sizeof (GpCentreUser));
   g_autofree char *password = NULL;
-  GpCentreSetup result;
+  g_autoptr(GHashTable) passwords = NULL;
+  g_auto(GpCentreSetup) result = { 0 };
   GpStore *store = NULL;
 
   if (!parse_options ("centre", "setup --server URL --admin NAME --admin-password-file FILE --grid CODE",
@@ -1467,8 +1525,15 @@ cmd_centre (GpCtl  *ctl,
     return usage_error ("centre", _("centre has one command: setup"));
   if (server == NULL || admin_name == NULL || password_file == NULL || grid == NULL)
     return usage_error ("centre", _("centre setup needs --server, --admin, --admin-password-file and --grid"));
-  if (!add_users (users, workers, "worker", &error) || !add_users (users, leaders, "leader", &error) ||
-      !add_users (users, centres, "centre", &error))
+  if (passwords_file != NULL)
+    {
+      passwords = read_passwords (passwords_file, &error);
+      if (passwords == NULL)
+        return fail (error);
+    }
+  if (!add_users (users, workers, "worker", passwords, &error) ||
+      !add_users (users, leaders, "leader", passwords, &error) ||
+      !add_users (users, centres, "centre", passwords, &error))
     return usage_error ("centre", error->message);
 
   password = read_password_file (password_file, &error);
@@ -1486,8 +1551,12 @@ cmd_centre (GpCtl  *ctl,
   gp_couch_set_credentials (admin, admin_name, password);
   if (!gp_couch_login (admin, NULL, &error))
     return fail (error);
-  if (!gp_centre_setup (admin, grid, (GpCentreUser *) users->data, users->len, store, &result, NULL, &error))
+  if (!gp_centre_setup (admin, grid, (GpCentreUser *) users->data, users->len, store,
+                        test_server ? GP_CENTRE_SETUP_TEST_SERVER : GP_CENTRE_SETUP_NONE, &result, NULL, &error))
     return fail (error);
+  for (guint i = 0; i < result.holes->len; i++)
+    g_printerr (_("gridpatrolctl: warning: on this test server (%s), %s\n"), result.server,
+                (char *) g_ptr_array_index (result.holes, i));
 
   {
     g_autofree char *database = gp_replication_database_name (grid);
