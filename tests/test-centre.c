@@ -17,6 +17,7 @@
 #include "gp-test-pouchdb.h"
 #include "gp-test-util.h"
 
+#include <math.h>
 #include <string.h>
 
 #define GRID GP_DEMO_GRID_CODE
@@ -398,11 +399,11 @@ test_forged_writes (Fixture       *fixture,
     { "wang", 'A', "PUT", "incident:f02", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"zhao\"}", "under the reporter's own name" },
     { "wang", 'A', "PUT", "visit:f03", "{\"type\": \"visit\", \"grid\": \"{A}\", \"worker\": \"zhao\"}", "recorded by the worker who made it" },
     { "wang", 'A', "PUT", "patrol:f04", "{\"type\": \"patrol\", \"grid\": \"{A}\", \"worker\": \"li\"}", "recorded by the worker who made it" },
-    { "wang", 'A', "PUT", "event:z1:f05", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"li\", \"role\": \"leader\", \"action\": \"comment\"}", "under the actor's own name" },
-    { "wang", 'A', "PUT", "event:z1:f06", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"leader\", \"action\": \"comment\"}", "You are not a leader of grid" },
-    { "wang", 'A', "PUT", "event:z1:f07", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"register\"}", "Only grid leaders and the grid centre register" },
-    { "wang", 'A', "PUT", "event:z1:f08", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"centre\", \"action\": \"close\"}", "You are not a centre of grid" },
-    { "li", 'A', "PUT", "event:z1:f09", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"li\", \"role\": \"centre\", \"action\": \"close\"}", "You are not a centre of grid" },
+    { "wang", 'A', "PUT", "event:z1:00000000-0000-4000-8000-f00000000005", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"li\", \"role\": \"leader\", \"action\": \"comment\"}", "under the actor's own name" },
+    { "wang", 'A', "PUT", "event:z1:00000000-0000-4000-8000-f00000000006", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"leader\", \"action\": \"comment\"}", "You are not a leader of grid" },
+    { "wang", 'A', "PUT", "event:z1:00000000-0000-4000-8000-f00000000007", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"register\"}", "Only grid leaders and the grid centre register" },
+    { "wang", 'A', "PUT", "event:z1:00000000-0000-4000-8000-f00000000008", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"centre\", \"action\": \"close\"}", "You are not a centre of grid" },
+    { "li", 'A', "PUT", "event:z1:00000000-0000-4000-8000-f00000000009", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"li\", \"role\": \"centre\", \"action\": \"close\"}", "You are not a centre of grid" },
     { "wang", 'A', "PUT", "building:{A}-90", "{\"type\": \"building\", \"grid\": \"{A}\", \"name\": \"x\"}", "Only the grid centre changes the building" },
     { "li", 'A', "PUT", "building:{A}-91", "{\"type\": \"building\", \"grid\": \"{A}\", \"name\": \"x\"}", "Only the grid centre changes the building" },
     { "wang", 'A', "PUT", "lane:{A}-L90", "{\"type\": \"lane\", \"grid\": \"{A}\"}", "Only the grid centre changes the lane" },
@@ -416,7 +417,7 @@ test_forged_writes (Fixture       *fixture,
     { "wang", 'A', "PUT", "building:{A}-92", "{\"type\": \"household\", \"grid\": \"{A}\"}", "does not fit a document of type household" },
     { "wang", 'A', "PUT", "grid:{A}x", "{\"type\": \"household\", \"grid\": \"{A}\"}", "does not fit a document of type household" },
     { "wang", 'A', "PUT", "policy:f21", "{\"type\": \"household\", \"grid\": \"{A}\"}", "does not fit a document of type household" },
-    { "wang", 'A', "PUT", "event:z1:f22", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\"}", "does not fit a document of type incident" },
+    { "wang", 'A', "PUT", "event:z1:00000000-0000-4000-8000-f00000000022", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\"}", "does not fit a document of type incident" },
     { "wang", 'A', "PUT", "household:{B}-01-1-101", "{\"type\": \"household\", \"grid\": \"{A}\"}", "does not fit a document of type household in grid" },
     { "wang", 'A', "PUT", "spaceship:f24", "{\"type\": \"spaceship\", \"grid\": \"{A}\"}", "holds no spaceship documents" },
     { "wang", 'A', "PUT", "note:f25", "{\"grid\": \"{A}\"}", "holds no undefined documents" },
@@ -435,7 +436,7 @@ test_forged_writes (Fixture       *fixture,
     { "wang", 'A', "PUT", "incident:f36", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"household\": \"household:{B}-01-1-101\"}", "must name a household of grid" },
     { "wang", 'A', "PUT", "visit:f37", "{\"type\": \"visit\", \"grid\": \"{A}\", \"worker\": \"wang\", \"household\": \"building:{A}-01\"}", "must name a household of grid" },
     { "wang", 'A', "PUT", "household:{A}-90-1-101", "{\"type\": \"household\", \"grid\": \"{A}\", \"building\": \"building:{B}-01\"}", "must name a building of grid" },
-    { "wang", 'A', "PUT", "event:z1:f39", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z2\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\"}", "belongs to the incident its id names" },
+    { "wang", 'A', "PUT", "event:z1:00000000-0000-4000-8000-f00000000039", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z2\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\"}", "belongs to the incident its id names" },
     { "wang", 'A', "PUT", "patrol:f40", "{\"type\": \"patrol\", \"grid\": \"{A}\", \"worker\": \"wang\", \"route\": \"route:{B}-R1\"}", "must name a route of grid" },
     { "li", 'A', "PUT", "route:{A}-R92", "{\"type\": \"route\", \"grid\": \"{A}\", \"checkpoints\": [{\"building\": \"building:{B}-01\"}]}", "A checkpoint must name a building of grid" },
     /* Sizes */
@@ -444,8 +445,8 @@ test_forged_writes (Fixture       *fixture,
     { "li", 'A', "PUT", "route:{A}-R93", "{\"type\": \"route\", \"grid\": \"{A}\", \"description\": \"{HUGE}\"}", "may be at most 1024 KB" },
     { "wang", 'A', "PUT", "incident:f45", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"_attachments\": { {ATTS} }}", "at most 32 attachments" },
     /* What is written stays written */
-    { "wang", 'A', "PUT", "event:z1:ok1", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\", \"note\": \"changed\"}", "never changed once written" },
-    { "li", 'A', "DELETE", "event:z1:ok1", NULL, "never changed once written" },
+    { "wang", 'A', "PUT", "event:z1:00000000-0000-4000-8000-a00000000001", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\", \"note\": \"changed\"}", "never changed once written" },
+    { "li", 'A', "DELETE", "event:z1:00000000-0000-4000-8000-a00000000001", NULL, "never changed once written" },
     { "wang", 'A', "DELETE", "incident:ok2", NULL, "voided with a step, not deleted" },
     { "wang", 'A', "PUT", "incident:ok3", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\"}", "Only zhao changes this report" },
     { "zhao", 'A', "PUT", "incident:ok3", "{\"type\": \"visit\", \"grid\": \"{A}\", \"worker\": \"zhao\"}", "does not fit a document of type visit" },
@@ -459,12 +460,14 @@ test_forged_writes (Fixture       *fixture,
   const char *names[] = { "wang", "zhao", "li", "sun", "qian" };
   const char *allowed[][3] = {
     /* user, id, json: what may be written, so that the refusals are the rules' */
-    { "wang", "event:z1:ok1", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\"}" },
+    { "wang", "event:z1:00000000-0000-4000-8000-a00000000001", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\"}" },
     { "wang", "incident:ok2", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"building\": \"building:{A}-01\"}" },
     { "zhao", "incident:ok3", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"zhao\"}" },
   };
   guint count_a, count_b;
   g_autofree char *snapshot_a = NULL;
+  g_autoptr(GpEvent) sealed = NULL;
+  g_autofree char *sealed_path = NULL;
 
   /* sun leads A and works in B; qian works in B. */
   {
@@ -499,6 +502,30 @@ test_forged_writes (Fixture       *fixture,
 
       g_assert_no_error (error);
     }
+  /* A step sealed on the phone — its id the hash of its content, written
+   * with non-ASCII text, quotes, a line break and a position — passes the
+   * centre's own hash of it. */
+  {
+    g_autoptr(GpEvent) draft = gp_event_new ("incident:z1");
+    g_autoptr(GDateTime) at = gp_clock_new_now_utc ();
+    g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
+    g_autoptr(JsonObject) json = NULL;
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autofree char *escaped = NULL;
+
+    g_object_set (draft, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role", GP_ROLE_WORKER,
+                  "at", at, "note", "已通知物业 “三号楼”\n\t明早复查 \\ 1e21", NULL);
+    gp_document_set_geometry (GP_DOCUMENT (draft), point);
+    sealed = gp_event_seal (draft, 3);
+    g_assert_true (gp_document_validate (GP_DOCUMENT (sealed), &error));
+    json = gp_document_to_json (GP_DOCUMENT (sealed));
+    node = json_node_init_object (json_node_alloc (), json);
+    escaped = gp_couch_escape_id (gp_document_get_id (GP_DOCUMENT (sealed)));
+    sealed_path = g_strconcat ("/", fixture->database, "/", escaped, NULL);
+    reply = gp_couch_request (g_hash_table_lookup (users, "wang"), "PUT", sealed_path, node, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
   count_a = doc_count (admin, fixture->database);
   count_b = doc_count (admin, other_db);
   {
@@ -554,6 +581,40 @@ test_forged_writes (Fixture       *fixture,
     }
   g_assert_cmpuint (G_N_ELEMENTS (forgeries), >=, 40);
 
+  /* The sealed step with other content, as a new write under its id on a
+   * database that does not have it: the rules see no earlier step, only
+   * content that does not hash to its id. */
+  {
+    g_autoptr(JsonObject) json = gp_document_to_json (GP_DOCUMENT (sealed));
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) refusal = NULL;
+    g_autofree char *escaped = gp_couch_escape_id (gp_document_get_id (GP_DOCUMENT (sealed)));
+    g_autofree char *path = g_strconcat ("/", other_db, "/", escaped, NULL);
+    g_autoptr(GpCouch) sun = gp_test_pouchdb_login (fixture->server, "sun", "sun-pw");
+
+    json_object_set_string_member (json, "grid", OTHER);
+    json_object_set_string_member (json, "actor", "sun");
+    node = json_node_init_object (json_node_alloc (), json);
+    reply = gp_couch_request (sun, "PUT", path, node, NULL, NULL, &refusal);
+    g_assert_null (reply);
+    g_test_message ("rewritten step: %s", refusal->message);
+    g_assert_nonnull (strstr (refusal->message, "does not match its content"));
+  }
+  /* A step in the new form without its place, or under a made-up id. */
+  {
+    g_autoptr(JsonNode) body = json_from_string ("{\"type\": \"event\", \"grid\": \"" GRID "\", \"incident\": "
+                                                 "\"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", "
+                                                 "\"action\": \"comment\"}", NULL);
+    g_autofree char *path = g_strconcat ("/", fixture->database, "/event%3Az1%3Amine", NULL);
+    g_autoptr(JsonNode) reply = gp_couch_request (g_hash_table_lookup (users, "wang"), "PUT", path, body, NULL,
+                                                  NULL, &error);
+
+    g_assert_null (reply);
+    g_assert_nonnull (strstr (error->message, "must say its place in the case"));
+    g_clear_error (&error);
+  }
+
   /* Nothing of them stored, nothing stored changed. */
   g_assert_cmpuint (doc_count (admin, fixture->database), ==, count_a);
   g_assert_cmpuint (doc_count (admin, other_db), ==, count_b);
@@ -563,6 +624,81 @@ test_forged_writes (Fixture       *fixture,
     g_autofree char *after = gp_json_node_to_string (all, FALSE);
 
     g_assert_cmpstr (after, ==, snapshot_a);
+  }
+}
+
+/* The phones and the centre's JavaScript write a step's content the same
+ * way, byte for byte, or no sealed step would pass the rules: 3,000
+ * doubles of every magnitude and every special string character, written
+ * by GridPatrol and by JSON.stringify() in Node. */
+static void
+test_canonical_json (void)
+{
+  g_autofree char *node_path = g_find_program_in_path ("node");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261125);
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GSubprocess) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *script =
+    "let s = require('fs').readFileSync(0, 'utf8').split('\\n'); let out = [];"
+    "for (const line of s) { if (!line) continue;"
+    "  if (line[0] === 'd') { const b = Buffer.from(line.slice(1), 'hex'); out.push(JSON.stringify(b.readDoubleBE(0))); }"
+    "  else out.push(JSON.stringify(Buffer.from(line.slice(1), 'hex').toString('utf8'))); }"
+    "process.stdout.write(out.join('\\n') + '\\n');";
+  const char *strings[] = { "", "plain", "quote \" and \\ backslash", "\n\r\t\b\f", "\x01\x1f\x7f", "已通知物业",
+                            "“三号楼”", "emoji 🚒", "\xe2\x80\xa8 line separator" };
+  const double fixed[] = { 0, -0.0, 1, -1, 0.1, 0.2, 0.3, 1e21, 1e-7, 123456789012345678.0, 5e-324,
+                           1.7976931348623157e308, 108.9402, 34.2586, 1e-6, 9.999999e20, 0.000001234, 100, 1e20 };
+
+  g_assert_nonnull (node_path);
+  for (guint i = 0; i < 3000 + G_N_ELEMENTS (fixed); i++)
+    {
+      double value;
+      guint64 bits;
+      g_autoptr(JsonNode) json = json_node_init_double (json_node_alloc (), 0);
+      g_autofree char *mine = NULL;
+
+      if (i < G_N_ELEMENTS (fixed))
+        value = fixed[i];
+      else if (i % 3 == 0)
+        value = g_rand_double_range (rand, -180, 180);
+      else if (i % 3 == 1)
+        value = ldexp (g_rand_double (rand), g_rand_int_range (rand, -1070, 1020)) * (g_rand_boolean (rand) ? 1 : -1);
+      else
+        value = (double) g_rand_int_range (rand, -100000, 100000) / pow (10, g_rand_int_range (rand, 0, 9));
+      memcpy (&bits, &value, sizeof bits);
+      g_string_append_printf (input, "d%016" G_GINT64_MODIFIER "x\n", bits);
+      json_node_set_double (json, value);
+      mine = gp_json_canonical_string (json);
+      g_string_append_printf (expected, "%s\n", mine);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    {
+      g_autoptr(JsonNode) json = json_node_init_string (json_node_alloc (), strings[i]);
+      g_autofree char *mine = gp_json_canonical_string (json);
+
+      g_string_append_c (input, 's');
+      for (const char *c = strings[i]; *c; c++)
+        g_string_append_printf (input, "%02x", (guchar) *c);
+      g_string_append_c (input, '\n');
+      g_string_append_printf (expected, "%s\n", mine);
+    }
+
+  node = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                           node_path, "-e", script, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (node, input->str, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_auto(GStrv) theirs = g_strsplit (out, "\n", -1);
+    g_auto(GStrv) ours = g_strsplit (expected->str, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (theirs), ==, g_strv_length (ours));
+    for (guint i = 0; ours[i] != NULL; i++)
+      if (g_strcmp0 (ours[i], theirs[i]) != 0)
+        g_error ("value %u: GridPatrol writes %s, JavaScript %s", i, ours[i], theirs[i]);
   }
 }
 
@@ -658,6 +794,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   gp_test_fix_clock (GP_TEST_NOW);
 
+  g_test_add_func ("/sync/centre/canonical-json", test_canonical_json);
   g_test_add ("/sync/centre/rules", Fixture, NULL, fixture_set_up, test_rules, fixture_tear_down);
   g_test_add ("/sync/centre/forged-writes", Fixture, NULL, fixture_set_up, test_forged_writes, fixture_tear_down);
   g_test_add ("/sync/centre/setup-refused", Fixture, NULL, fixture_set_up, test_setup_refused, fixture_tear_down);

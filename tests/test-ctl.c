@@ -460,6 +460,44 @@ test_report_to_close (void)
   gp_test_remove_dir (dir);
 }
 
+/* Steps taken in the same second fold in the order they were taken: a
+ * register and a dispatch at 10:00:00 both count, and each step is stored
+ * under the id its content gives it, after the steps before it. */
+static void
+test_same_second (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_auto(Run) demo = { 0 };
+  g_auto(Run) report = { 0 };
+  g_autoptr(JsonObject) shown = NULL;
+  g_autofree char *id = NULL;
+  JsonArray *timeline;
+
+  ctl (&demo, "--data-dir", dir, "demo", NULL);
+  ctl (&report, "--data-dir", dir, "report", "--category", "06013", "--building", "building:610103003003-01",
+       "--text", "路面坑洼", "--as", "wang",
+       "--at", "2026-11-25T09:50:00+08:00", NULL);
+  g_assert_cmpint (report.status, ==, 0);
+  id = g_strstrip (g_strdup (report.out));
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autofree char *at = g_strdup_printf ("2026-11-25T10:0%u:00+08:00", round * 3);
+
+      act (dir, id, round == 0 ? "registered" : "dispatched", round == 0 ? "register" : "comment", "--role", "leader",
+           "--as", "li", "--note", "同一秒", "--at", at, NULL);
+      if (round == 0)
+        act (dir, id, "dispatched", "dispatch", "--role", "leader", "--as", "li", "--target", "市政养护所",
+             "--at", at, NULL);
+    }
+  shown = show_json (dir, id);
+  g_assert_cmpstr (gp_json_get_string (shown, "state"), ==, "dispatched");
+  timeline = gp_json_get_array (shown, "timeline");
+  g_assert_cmpuint (json_array_get_length (timeline), ==, 4);
+  for (guint i = 0; i < json_array_get_length (timeline); i++)
+    g_assert_true (json_object_get_boolean_member (json_array_get_object_element (timeline, i), "applied"));
+  gp_test_remove_dir (dir);
+}
+
 /* Refusals say why, and store nothing. */
 static void
 test_incident_refusals (void)
@@ -540,6 +578,7 @@ main (int   argc,
   g_test_add_func ("/ctl/basemap", test_basemap);
   g_test_add_func ("/ctl/store-errors", test_store_errors);
   g_test_add_func ("/ctl/report-to-close", test_report_to_close);
+  g_test_add_func ("/ctl/same-second", test_same_second);
   g_test_add_func ("/ctl/incident-refusals", test_incident_refusals);
 
   return g_test_run ();

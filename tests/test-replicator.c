@@ -10,6 +10,7 @@
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-incident-item.h"
+#include "gp-incidents.h"
 #include "gp-json.h"
 #include "gp-replicator.h"
 #include "gp-test-photo.h"
@@ -450,6 +451,98 @@ test_one_bad_document (Fixture       *fixture,
   gp_replication_stats_clear (&stats);
 }
 
+/* Writes a sibling revision of @id on the centre, as its admin, with
+ * @note changed: what a server that lets an unrelated history through
+ * would hold. */
+static void
+forge_sibling (Fixture    *fixture,
+               GpStore    *store,
+               const char *id,
+               const char *note)
+{
+  g_autoptr(JsonObject) doc = gp_store_get (store, id, GP_STORE_GET_NONE, NULL);
+  g_autoptr(JsonObject) request = json_object_new ();
+  g_autofree char *path = g_strconcat ("/", fixture->database, "/_bulk_docs", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  JsonArray *docs = json_array_new ();
+
+  json_object_set_string_member (doc, "note", note);
+  json_object_set_string_member (doc, "_rev", "1-ffffffffffffffffffffffffffffffff");
+  json_array_add_object_element (docs, json_object_ref (doc));
+  json_object_set_array_member (request, "docs", docs);
+  json_object_set_boolean_member (request, "new_edits", FALSE);
+  json = gp_json_to_string (request, FALSE);
+  reply = gp_test_pouchdb_admin (fixture->server, "POST", path, json);
+}
+
+/* A step rewritten on the centre as a sibling branch — the one way past
+ * "append-only" a server can let through — is kept out of every phone's
+ * case and listed: a step named by its content cannot take other content
+ * at all; a step from before that, once on the phone, takes no second
+ * version. */
+static void
+test_forged_step (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpEvent) legacy = NULL;
+  g_autoptr(GpEvent) draft = NULL;
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+  g_autofree char *incident = NULL;
+  g_autofree char *sealed_id = NULL;
+  g_autofree char *fresh_dir = gp_test_make_dir ();
+  g_autoptr(GpStore) fresh = gp_test_open_store (fresh_dir);
+  GpReplicationStats stats = { 0 };
+
+  g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  incident = report_with_photo (fixture->worker);
+  legacy = gp_event_new (incident);
+  g_object_set (legacy, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role", GP_ROLE_WORKER, "at", now,
+                "note", "已通知物业", NULL);
+  g_assert_true (gp_store_save (fixture->worker, GP_DOCUMENT (legacy), GP_STORE_PUT_NONE, &error));
+  draft = gp_event_new (incident);
+  g_object_set (draft, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role", GP_ROLE_WORKER, "at", now,
+                "note", "明早复查", NULL);
+  g_assert_true (gp_incidents_act (fixture->worker, draft, &sealed_id, &error));
+  g_assert_no_error (error);
+
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  gp_replication_stats_clear (&stats);
+  replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
+  gp_replication_stats_clear (&stats);
+
+  forge_sibling (fixture, fixture->worker, gp_document_get_id (GP_DOCUMENT (legacy)), "从未通知");
+  forge_sibling (fixture, fixture->worker, sealed_id, "不必复查");
+
+  replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
+  for (guint i = 0; stats.skipped != NULL && i < stats.skipped->len; i++)
+    g_test_message ("not received: %s", (char *) g_ptr_array_index (stats.skipped, i));
+  g_assert_true (listed (stats.skipped, gp_document_get_id (GP_DOCUMENT (legacy))));
+  g_assert_true (listed (stats.skipped, sealed_id));
+  gp_replication_stats_clear (&stats);
+  assert_same_document (fixture->worker, fixture->leader, gp_document_get_id (GP_DOCUMENT (legacy)));
+  assert_same_document (fixture->worker, fixture->leader, sealed_id);
+  {
+    g_auto(GStrv) conflicts = gp_store_get_conflicts (fixture->leader, sealed_id, &error);
+    g_auto(GStrv) legacy_conflicts = gp_store_get_conflicts (fixture->leader,
+                                                             gp_document_get_id (GP_DOCUMENT (legacy)), &error);
+
+    g_assert_cmpuint (g_strv_length (conflicts), ==, 0);
+    g_assert_cmpuint (g_strv_length (legacy_conflicts), ==, 0);
+  }
+
+  /* A phone new to the grid never takes the rewritten sealed step. */
+  replicate (fixture, fresh, li, GP_REPLICATION_PULL, &stats);
+  g_assert_true (listed (stats.skipped, sealed_id));
+  gp_replication_stats_clear (&stats);
+  assert_same_document (fixture->worker, fresh, sealed_id);
+  g_clear_object (&fresh);
+  gp_test_remove_dir (fresh_dir);
+}
+
 /* A TCP relay to the server that cuts every connection once the client has
  * sent a given number of bytes through it — a network lost in the middle
  * of a batch — and relays faithfully after that. */
@@ -824,6 +917,7 @@ main (int   argc,
   g_test_add ("/sync/replicator/two-phones", Fixture, NULL, fixture_set_up, test_two_phones, fixture_tear_down);
   g_test_add ("/sync/replicator/one-bad-document", Fixture, NULL, fixture_set_up, test_one_bad_document,
               fixture_tear_down);
+  g_test_add ("/sync/replicator/forged-step", Fixture, NULL, fixture_set_up, test_forged_step, fixture_tear_down);
   g_test_add ("/sync/replicator/resume", Fixture, NULL, fixture_set_up, test_resume, fixture_tear_down);
   g_test_add ("/sync/replicator/conflict", Fixture, NULL, fixture_set_up, test_conflict, fixture_tear_down);
   g_test_add ("/sync/replicator/killed-mid-sync", Fixture, NULL, fixture_set_up, test_killed_mid_sync,

@@ -682,6 +682,150 @@ test_concurrent_steps (void)
   case_clear (&c);
 }
 
+static GpEvent *
+sealed_event (Case       *c,
+              const char *action,
+              const char *role,
+              const char *actor,
+              gint64      at,
+              gint64      seq,
+              const char *note)
+{
+  g_autoptr(GpEvent) draft = make_event (c, action, role, actor, at);
+  g_autoptr(GError) error = NULL;
+  GpEvent *sealed;
+
+  if (note != NULL)
+    g_object_set (draft, "note", note, NULL);
+  sealed = gp_event_seal (draft, seq);
+  g_assert_true (gp_document_validate (GP_DOCUMENT (sealed), &error));
+  g_assert_no_error (error);
+  return sealed;
+}
+
+static GpCase *
+fold_in_order (Case     *c,
+               GpEvent **events,
+               guint     n)
+{
+  g_ptr_array_set_size (c->events, 0);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (c->events, g_object_ref (events[i]));
+  return fold (c);
+}
+
+/* Steps fold in the order they were taken, whatever the clocks: each
+ * carries its place in the case ("seq"), one above the steps its author
+ * had seen. Steps in the same second, and a step whose author's clock was
+ * behind, stay after what they follow; two steps taken at the same place
+ * on two phones fold the same way whichever arrives first; steps from
+ * before "seq" come first, in time order. */
+static void
+test_causal_order (void)
+{
+  Case c = { 0 };
+  gint64 t0;
+
+  case_init (&c, policy_abcd, "2026-11-16T09:00:00+08:00", "B");
+  t0 = c.clock + 3600;
+
+  /* The dispatcher's clock five minutes behind the registrar's. */
+  {
+    g_autoptr(GpEvent) registered = sealed_event (&c, GP_ACTION_REGISTER, GP_ROLE_LEADER, "li", t0 + 300, 1, NULL);
+    g_autoptr(GpEvent) dispatched = sealed_event (&c, GP_ACTION_DISPATCH, GP_ROLE_LEADER, "li", t0, 2, NULL);
+    GpEvent *order[] = { dispatched, registered };
+    g_autoptr(GpCase) now = fold_in_order (&c, order, 2);
+
+    g_assert_cmpint (now->state, ==, GP_STATE_DISPATCHED);
+    g_assert_cmpint (now->last_seq, ==, 2);
+    for (guint i = 0; i < now->timeline->len; i++)
+      g_assert_true (((GpTimelineEntry *) g_ptr_array_index (now->timeline, i))->applied);
+    g_assert_true (((GpTimelineEntry *) g_ptr_array_index (now->timeline, 0))->event == registered);
+  }
+
+  /* A register and a dispatch in the same second, forty times over with
+   * other ids each time: always both applied. */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *note = g_strdup_printf ("第 %u 次", i);
+      g_autoptr(GpEvent) registered = sealed_event (&c, GP_ACTION_REGISTER, GP_ROLE_LEADER, "li", t0, 1, note);
+      g_autoptr(GpEvent) dispatched = sealed_event (&c, GP_ACTION_DISPATCH, GP_ROLE_LEADER, "li", t0, 2, note);
+      GpEvent *order[] = { dispatched, registered };
+      g_autoptr(GpCase) now = fold_in_order (&c, order, 2);
+
+      g_assert_cmpint (now->state, ==, GP_STATE_DISPATCHED);
+    }
+
+  /* Two phones at the same place: a void and a dispatch after the same
+   * register. The earlier one counts, on every phone. */
+  {
+    g_autoptr(GpEvent) registered = sealed_event (&c, GP_ACTION_REGISTER, GP_ROLE_LEADER, "li", t0, 1, NULL);
+    g_autoptr(GpEvent) voided = sealed_event (&c, GP_ACTION_VOID, GP_ROLE_LEADER, "li", t0 + 60, 2, NULL);
+    g_autoptr(GpEvent) dispatched = sealed_event (&c, GP_ACTION_DISPATCH, GP_ROLE_CENTRE, "centre", t0 + 120, 2, NULL);
+    GpEvent *one[] = { registered, dispatched, voided };
+    GpEvent *other[] = { voided, registered, dispatched };
+    g_autoptr(GpCase) here = fold_in_order (&c, one, 3);
+    g_autoptr(GpCase) there = fold_in_order (&c, other, 3);
+
+    g_assert_cmpint (here->state, ==, GP_STATE_VOID);
+    g_assert_cmpint (there->state, ==, GP_STATE_VOID);
+    for (guint i = 0; i < 3; i++)
+      {
+        GpTimelineEntry *a = g_ptr_array_index (here->timeline, i);
+        GpTimelineEntry *b = g_ptr_array_index (there->timeline, i);
+
+        g_assert_true (a->event == b->event);
+        g_assert_cmpint (a->applied, ==, b->applied);
+      }
+  }
+
+  /* A step from before "seq", then one with it dated a minute earlier. */
+  {
+    g_autoptr(GpEvent) old = make_event (&c, GP_ACTION_REGISTER, GP_ROLE_LEADER, "li", t0 + 60);
+    g_autoptr(GpEvent) dispatched = sealed_event (&c, GP_ACTION_DISPATCH, GP_ROLE_LEADER, "li", t0, 1, NULL);
+    GpEvent *order[] = { dispatched, old };
+    g_autoptr(GpCase) now = fold_in_order (&c, order, 2);
+
+    g_assert_cmpint (gp_event_get_seq (old), ==, 0);
+    g_assert_cmpint (now->state, ==, GP_STATE_DISPATCHED);
+  }
+  case_clear (&c);
+}
+
+/* A step is named by its content: the same content, the same id; a step
+ * changed after it was sealed no longer matches its id and is not valid. */
+static void
+test_sealed_steps (void)
+{
+  Case c = { 0 };
+  g_autoptr(GpEvent) a = NULL;
+  g_autoptr(GpEvent) b = NULL;
+  g_autoptr(GpEvent) later = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GpDocument) changed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prefix = NULL;
+
+  case_init (&c, policy_abcd, "2026-11-16T09:00:00+08:00", "B");
+  a = sealed_event (&c, GP_ACTION_COMMENT, GP_ROLE_WORKER, "wang", c.clock + 60, 1, "已通知物业");
+  b = sealed_event (&c, GP_ACTION_COMMENT, GP_ROLE_WORKER, "wang", c.clock + 60, 1, "已通知物业");
+  later = sealed_event (&c, GP_ACTION_COMMENT, GP_ROLE_WORKER, "wang", c.clock + 60, 2, "已通知物业");
+  prefix = g_strconcat ("event:", gp_document_get_id (GP_DOCUMENT (c.incident)) + strlen ("incident:"), ":", NULL);
+  g_assert_true (g_str_has_prefix (gp_document_get_id (GP_DOCUMENT (a)), prefix));
+  g_assert_cmpuint (strlen (gp_document_get_id (GP_DOCUMENT (a))), ==, strlen (prefix) + 32);
+  g_assert_cmpstr (gp_document_get_id (GP_DOCUMENT (a)), ==, gp_document_get_id (GP_DOCUMENT (b)));
+  g_assert_cmpstr (gp_document_get_id (GP_DOCUMENT (a)), !=, gp_document_get_id (GP_DOCUMENT (later)));
+
+  json = gp_document_to_json (GP_DOCUMENT (a));
+  json_object_set_string_member (json, "note", "没有通知");
+  changed = gp_document_new_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_false (gp_document_validate (changed, &error));
+  g_assert_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_BAD_ID);
+  g_assert_nonnull (strstr (error->message, "does not match its content"));
+  case_clear (&c);
+}
+
 /* The case as gridpatrolctl shows it. */
 static void
 test_json (void)
@@ -725,6 +869,8 @@ main (int   argc,
   g_test_add_func ("/workflow/escalation", test_escalation);
   g_test_add_func ("/workflow/reopen-after-unsatisfied", test_reopen_after_unsatisfied);
   g_test_add_func ("/workflow/concurrent-steps", test_concurrent_steps);
+  g_test_add_func ("/workflow/causal-order", test_causal_order);
+  g_test_add_func ("/workflow/sealed-steps", test_sealed_steps);
   g_test_add_func ("/workflow/json", test_json);
 
   return g_test_run ();

@@ -60,9 +60,86 @@ function (newDoc, oldDoc, userCtx, secObj) {
       refuse ('"' + member + '" must name a ' + kind + ' of grid ' + GRID + ', not ' + value + '.',
               '“' + member + '”必须是网格 ' + GRID + ' 的' + (names[kind] || kind) + '，不能是 ' + value + '。');
   }
+  /* @text as UTF-8, one character a byte. */
+  function utf8 (text) {
+    return unescape (encodeURIComponent (text));
+  }
   /* The size in bytes as UTF-8, as the phones count it. */
   function bytes (text) {
-    return unescape (encodeURIComponent (text)).length;
+    return utf8 (text).length;
+  }
+  function is_array (value) {
+    return Object.prototype.toString.call (value) === '[object Array]';
+  }
+  /* JSON with members sorted and no space: what a step's id is the hash of,
+   * written the same way by the phones. */
+  function canonical (value) {
+    var keys = [], out = [], key, j;
+
+    if (value === null || typeof value !== 'object')
+      return JSON.stringify (value);
+    if (is_array (value)) {
+      for (j = 0; j < value.length; j++)
+        out.push (canonical (value[j]));
+      return '[' + out.join (',') + ']';
+    }
+    for (key in value)
+      if (Object.prototype.hasOwnProperty.call (value, key))
+        keys.push (key);
+    keys.sort ();
+    for (j = 0; j < keys.length; j++)
+      out.push (JSON.stringify (keys[j]) + ':' + canonical (value[keys[j]]));
+    return '{' + out.join (',') + '}';
+  }
+  function rotr (x, n) {
+    return (x >>> n) | (x << (32 - n));
+  }
+  /* SHA-256 (FIPS 180-4) of a string of bytes, in hex. */
+  function sha256 (data) {
+    var k = [
+      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2];
+    var h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    var n = data.length, total = (Math.floor ((n + 8) / 64) + 1) * 16, words = [], w = [], hex = '';
+    var a, b, c, d, e, f, g, hh, t1, t2, s0, s1, j, r;
+
+    for (j = 0; j < total; j++)
+      words[j] = 0;
+    for (j = 0; j < n; j++)
+      words[j >> 2] |= data.charCodeAt (j) << (24 - (j % 4) * 8);
+    words[n >> 2] |= 0x80 << (24 - (n % 4) * 8);
+    words[total - 2] = Math.floor (n / 0x20000000);
+    words[total - 1] = (n * 8) | 0;
+    for (j = 0; j < total; j += 16) {
+      for (r = 0; r < 64; r++) {
+        if (r < 16) {
+          w[r] = words[j + r];
+        } else {
+          s0 = rotr (w[r - 15], 7) ^ rotr (w[r - 15], 18) ^ (w[r - 15] >>> 3);
+          s1 = rotr (w[r - 2], 17) ^ rotr (w[r - 2], 19) ^ (w[r - 2] >>> 10);
+          w[r] = (w[r - 16] + s0 + w[r - 7] + s1) | 0;
+        }
+      }
+      a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4]; f = h[5]; g = h[6]; hh = h[7];
+      for (r = 0; r < 64; r++) {
+        s1 = rotr (e, 6) ^ rotr (e, 11) ^ rotr (e, 25);
+        t1 = (hh + s1 + ((e & f) ^ (~e & g)) + k[r] + w[r]) | 0;
+        s0 = rotr (a, 2) ^ rotr (a, 13) ^ rotr (a, 22);
+        t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        hh = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+      }
+      h[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0;
+      h[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0; h[6] = (h[6] + g) | 0; h[7] = (h[7] + hh) | 0;
+    }
+    for (j = 0; j < 8; j++)
+      hex += ('0000000' + (h[j] >>> 0).toString (16)).slice (-8);
+    return hex;
   }
   var names = { grid: '网格', policy: '分级标准', building: '楼栋', household: '住户', lane: '巷道',
                 component: '部件', route: '巡查路线', patrol: '巡查记录', visit: '走访记录', incident: '事件',
@@ -134,7 +211,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
     names_own ('route', 'route');
   if (type === 'grid' && doc.policy !== undefined && doc.policy !== null && !starts (doc.policy, 'policy:'))
     refuse ('"policy" must name a grading scheme.', '“policy”必须是分级标准。');
-  if (type === 'route' && doc.checkpoints instanceof Array) {
+  if (type === 'route' && is_array (doc.checkpoints)) {
     points = doc.checkpoints;
     for (i = 0; i < points.length; i++)
       if (points[i] && points[i].building !== undefined && points[i].building !== null &&
@@ -146,6 +223,30 @@ function (newDoc, oldDoc, userCtx, secObj) {
     if (parts.length !== 3 || doc.incident !== 'incident:' + parts[1])
       refuse ('A step belongs to the incident its id names, not ' + doc.incident + '.',
               '办理步骤只能属于其编号所指的事件，不能属于 ' + doc.incident + '。');
+    /* A step with its place in the case ("seq") is named by the hash of its
+     * content, so no other content can ever take its id — not even as a
+     * sibling branch of another history, which these rules would see
+     * without the step it contradicts. Steps from before "seq" keep the
+     * random ids they had. */
+    if (!newDoc._deleted && doc.seq !== undefined) {
+      if (typeof doc.seq !== 'number' || doc.seq < 1 || doc.seq % 1 !== 0)
+        refuse ('"seq" must be a whole number from 1.', '“seq”必须是从 1 起的整数。');
+      if (parts[2] !== sha256 (utf8 (canonical (body))).substring (0, 32))
+        refuse ('The step\'s id does not match its content: it was changed after it was taken.',
+                '办理步骤的编号与内容不符：记录后被改动过。');
+    } else if (!newDoc._deleted &&
+               !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test (parts[2])) {
+      refuse ('A step must say its place in the case ("seq").', '办理步骤必须注明其在案件中的次序（seq）。');
+    }
+    /* Its photos are the ones its content names. */
+    points = is_array (doc.photos) ? doc.photos : [];
+    attachments = newDoc._attachments || {};
+    for (i = 0; i < points.length; i++)
+      if (points[i] && typeof points[i].digest === 'string' && attachments[points[i].name] &&
+          typeof attachments[points[i].name].digest === 'string' &&
+          attachments[points[i].name].digest !== points[i].digest)
+        refuse ('The photo ' + points[i].name + ' is not the one the step names.',
+                '照片 ' + points[i].name + ' 不是该办理步骤所记录的照片。');
   }
 
   switch (type) {

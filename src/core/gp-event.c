@@ -36,6 +36,7 @@ enum {
   PROP_CATEGORY,
   PROP_GRADE,
   PROP_URGENCY,
+  PROP_SEQ,
   N_PROPS
 };
 
@@ -113,6 +114,20 @@ gp_event_validate (GpDocument  *document,
       return FALSE;
     }
 
+  /* A step with its place in the case is named by its content: no other
+   * content can ever carry its id. */
+  if (gp_event_get_seq (self) > 0)
+    {
+      g_autofree char *expected = gp_event_compute_id (incident, gp_document_get_body (document));
+
+      if (g_strcmp0 (expected, gp_document_get_id (document)) != 0)
+        {
+          g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_BAD_ID,
+                               _("the step’s id does not match its content: it was changed after it was taken"));
+          return FALSE;
+        }
+    }
+
   for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
     if (g_str_equal (action, needs[i].action) &&
         gp_document_get_string_member (document, needs[i].member) == NULL)
@@ -179,6 +194,11 @@ gp_event_class_init (GpEventClass *klass)
   properties[PROP_URGENCY] =
     g_param_spec_string ("urgency", NULL, NULL, NULL,
                          GP_PARAM_MEMBER);
+  /* One above the highest "seq" of the case's steps its author had seen:
+   * the fold's first order. Absent from steps written before it existed. */
+  properties[PROP_SEQ] =
+    g_param_spec_int64 ("seq", NULL, NULL, 1, G_MAXINT32, 1,
+                        GP_PARAM_MEMBER);
 
   gp_document_class_install_members (document_class, properties + 1, N_PROPS - 1);
 }
@@ -345,4 +365,86 @@ const char * const *
 gp_event_get_actions (void)
 {
   return actions;
+}
+
+/* The step's place among the case's steps; 0 for a step written before
+ * steps had one. */
+gint64
+gp_event_get_seq (GpEvent *self)
+{
+  g_return_val_if_fail (GP_IS_EVENT (self), 0);
+
+  return gp_document_get_int_member (GP_DOCUMENT (self), "seq", 0);
+}
+
+/**
+ * gp_event_compute_id:
+ * @body: the step's members, without "_id", "_rev" or "_attachments"
+ *
+ * The id a step with @body has: "event:<incident uuid>:" and the first 128
+ * bits of the SHA-256 of @body written canonically (members sorted, as
+ * JavaScript writes JSON), in hex. The centre's rules compute the same.
+ */
+char *
+gp_event_compute_id (const char *incident_id,
+                     JsonObject *body)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *canonical = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (incident_id != NULL && g_str_has_prefix (incident_id, "incident:"), NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+
+  node = json_node_init_object (json_node_alloc (), body);
+  canonical = gp_json_canonical_string (node);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical, -1);
+  hash[32] = '\0';
+  return g_strconcat ("event:", incident_id + strlen ("incident:"), ":", hash, NULL);
+}
+
+/**
+ * gp_event_seal:
+ * @draft: a step as taken, with any id
+ * @seq: its place in the case: one above the highest it follows
+ *
+ * The step to store: @draft with "seq" and the id its content gives it,
+ * and the same attachments.
+ *
+ * Returns: (transfer full): a new event
+ */
+GpEvent *
+gp_event_seal (GpEvent *draft,
+               gint64   seq)
+{
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GpDocument) sealed = NULL;
+  g_autofree char *id = NULL;
+  GPtrArray *attachments;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  g_return_val_if_fail (GP_IS_EVENT (draft), NULL);
+  g_return_val_if_fail (seq >= 1, NULL);
+
+  json = gp_document_to_json (GP_DOCUMENT (draft));
+  json_object_remove_member (json, "_attachments");
+  json_object_remove_member (json, "_rev");
+  json_object_set_int_member (json, "seq", seq);
+  body = json_object_new ();
+  json_object_iter_init (&iter, json);
+  while (json_object_iter_next (&iter, &member, &value))
+    if (member[0] != '_')
+      json_object_set_member (body, member, json_node_ref (value));
+  id = gp_event_compute_id (gp_event_get_incident (draft), body);
+  json_object_set_string_member (json, "_id", id);
+
+  sealed = gp_document_new_from_json (json, NULL);
+  g_return_val_if_fail (GP_IS_EVENT (sealed), NULL);
+  attachments = gp_document_get_attachments (GP_DOCUMENT (draft));
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    gp_document_add_attachment (sealed, g_ptr_array_index (attachments, i));
+  return GP_EVENT (g_steal_pointer (&sealed));
 }

@@ -29,6 +29,11 @@ gboolean     gp_event_get_resolved     (GpEvent *self);
 const char  *gp_event_get_category     (GpEvent *self);
 const char  *gp_event_get_grade        (GpEvent *self);
 const char  *gp_event_get_urgency      (GpEvent *self);
+gint64       gp_event_get_seq          (GpEvent *self);
+char        *gp_event_compute_id       (const char *incident_id,
+                                        JsonObject *body) G_GNUC_WARN_UNUSED_RESULT;
+GpEvent     *gp_event_seal             (GpEvent    *draft,
+                                        gint64      seq) G_GNUC_WARN_UNUSED_RESULT;
 
 #define GP_ACTION_REGISTER    "register"
 #define GP_ACTION_VOID        "void"

@@ -173,7 +173,9 @@ gp_incidents_add_photo (GpDocument    *document,
   gp_document_add_attachment (document, thumbnail);
 
   json_object_set_string_member (entry, "name", name);
+  json_object_set_string_member (entry, "digest", attachment->digest);
   json_object_set_string_member (entry, "thumbnail", thumb);
+  json_object_set_string_member (entry, "thumbnail_digest", thumbnail->digest);
   json_object_set_int_member (entry, "width", photo->width);
   json_object_set_int_member (entry, "height", photo->height);
   if (photo->captured_at != 0)
@@ -263,19 +265,28 @@ gp_incidents_report (GpStore     *store,
 
 /**
  * gp_incidents_act:
+ * @event: the step as taken; its id does not matter
+ * @id: (out) (optional): the id the step is stored under
  *
  * Appends a workflow step to its incident when the case allows it now;
- * otherwise says why and stores nothing.
+ * otherwise says why and stores nothing. The step stored is @event sealed
+ * (see gp_event_seal()): placed after every step this phone has of the
+ * case, and named by its content.
  */
 gboolean
 gp_incidents_act (GpStore     *store,
                   GpEvent     *event,
+                  char       **id,
                   GError     **error)
 {
   g_autoptr(GpIncident) incident = NULL;
   g_autoptr(GpPolicy) policy = NULL;
   g_autoptr(GpCase) now = NULL;
+  g_autoptr(GpCase) after = NULL;
   g_autoptr(GDateTime) at = NULL;
+  g_autoptr(GpEvent) sealed = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  GpTimelineEntry *last;
 
   g_return_val_if_fail (GP_IS_STORE (store), FALSE);
   g_return_val_if_fail (GP_IS_EVENT (event), FALSE);
@@ -287,5 +298,28 @@ gp_incidents_act (GpStore     *store,
     return FALSE;
   if (gp_event_get_grid (event) == NULL)
     g_object_set (event, "grid", gp_incident_get_grid (incident), NULL);
-  return gp_store_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, error);
+
+  /* After everything this phone has seen of the case, named by its
+   * content; and applied in the fold as it will be everywhere. */
+  sealed = gp_event_seal (event, now->last_seq + 1);
+  if (!gp_document_validate (GP_DOCUMENT (sealed), error))
+    return FALSE;
+  events = gp_store_load_by (store, "event", GP_STORE_REF_INCIDENT, gp_event_get_incident (event), error);
+  if (events == NULL)
+    return FALSE;
+  g_ptr_array_add (events, g_object_ref (sealed));
+  after = gp_case_fold (incident, events, policy, at ? g_date_time_to_unix (at) : 0);
+  last = g_ptr_array_index (after->timeline, after->timeline->len - 1);
+  if (last->event != sealed || !last->applied)
+    {
+      g_set_error (error, GP_WORKFLOW_ERROR, GP_WORKFLOW_ERROR_INVALID,
+                   _("the step would not count in the case: %s"),
+                   last->refusal ? last->refusal : _("another step comes after it"));
+      return FALSE;
+    }
+  if (!gp_store_save (store, GP_DOCUMENT (sealed), GP_STORE_PUT_NONE, error))
+    return FALSE;
+  if (id != NULL)
+    *id = g_strdup (gp_document_get_id (GP_DOCUMENT (sealed)));
+  return TRUE;
 }

@@ -36,6 +36,7 @@ gboolean  gp_incidents_report        (GpStore          *store,
                                       GError          **error);
 gboolean  gp_incidents_act           (GpStore          *store,
                                       GpEvent          *event,
+                                      char            **id,
                                       GError          **error);
 
 G_END_DECLS

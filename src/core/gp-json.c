@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 JsonObject *
@@ -218,6 +219,182 @@ gp_json_node_to_string (JsonNode *node,
   g_return_val_if_fail (node != NULL, NULL);
 
   write_node (out, node, pretty, 0);
+  return g_string_free (out, FALSE);
+}
+
+/* A number as JavaScript writes it (ECMAScript's Number::toString): the
+ * fewest digits that read back to the same double, in plain notation from
+ * 1e-6 up to 1e21 and in exponent notation outside. */
+static void
+write_js_number (GString *out,
+                 double   value)
+{
+  char buffer[64];
+  char digits[32];
+  int k = 0, n, exponent = 0;
+  const char *e;
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  if (value == 0)
+    {
+      g_string_append_c (out, '0');   /* -0 too */
+      return;
+    }
+  if (value < 0)
+    {
+      g_string_append_c (out, '-');
+      value = -value;
+    }
+  /* The shortest d.ddde±x that reads back; %e rounds to the nearest. */
+  for (int precision = 0; precision <= 16; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%de", precision);
+      g_ascii_formatd (buffer, sizeof buffer, format, value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        break;
+    }
+  for (const char *c = buffer; *c && *c != 'e'; c++)
+    if (g_ascii_isdigit (*c))
+      digits[k++] = *c;
+  while (k > 1 && digits[k - 1] == '0')
+    k--;
+  digits[k] = '\0';
+  e = strchr (buffer, 'e');
+  exponent = e ? atoi (e + 1) : 0;
+  n = exponent + 1;
+
+  if (k <= n && n <= 21)
+    {
+      g_string_append (out, digits);
+      for (int i = 0; i < n - k; i++)
+        g_string_append_c (out, '0');
+    }
+  else if (0 < n && n <= 21)
+    {
+      g_string_append_len (out, digits, n);
+      g_string_append_c (out, '.');
+      g_string_append (out, digits + n);
+    }
+  else if (-6 < n && n <= 0)
+    {
+      g_string_append (out, "0.");
+      for (int i = 0; i < -n; i++)
+        g_string_append_c (out, '0');
+      g_string_append (out, digits);
+    }
+  else
+    {
+      g_string_append_c (out, digits[0]);
+      if (k > 1)
+        {
+          g_string_append_c (out, '.');
+          g_string_append (out, digits + 1);
+        }
+      g_string_append_printf (out, "e%c%d", n - 1 < 0 ? '-' : '+', ABS (n - 1));
+    }
+}
+
+static int
+compare_members (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+static void
+write_canonical (GString  *out,
+                 JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+        g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+
+        for (GList *l = members; l != NULL; l = l->next)
+          g_ptr_array_add (sorted, l->data);
+        g_ptr_array_sort (sorted, compare_members);
+        g_string_append_c (out, '{');
+        for (guint i = 0; i < sorted->len; i++)
+          {
+            const char *member = g_ptr_array_index (sorted, i);
+
+            if (i > 0)
+              g_string_append_c (out, ',');
+            write_string (out, member);
+            g_string_append_c (out, ':');
+            write_canonical (out, json_object_get_member (object, member));
+          }
+        g_string_append_c (out, '}');
+        break;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            write_canonical (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+        break;
+      }
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          write_js_number (out, (double) json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          write_js_number (out, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          write_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+/**
+ * gp_json_canonical_string:
+ *
+ * @node as the centre's rules write it in JavaScript: members sorted, no
+ * space, numbers and strings exactly as `JSON.stringify()` writes them, so
+ * that a hash taken over it here and there agrees.
+ */
+char *
+gp_json_canonical_string (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  write_canonical (out, node);
   return g_string_free (out, FALSE);
 }
 

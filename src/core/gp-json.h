@@ -15,6 +15,7 @@ char       *gp_json_to_string     (JsonObject  *object,
                                    gboolean     pretty) G_GNUC_WARN_UNUSED_RESULT;
 char       *gp_json_node_to_string (JsonNode   *node,
                                    gboolean     pretty) G_GNUC_WARN_UNUSED_RESULT;
+char       *gp_json_canonical_string (JsonNode *node) G_GNUC_WARN_UNUSED_RESULT;
 JsonObject *gp_json_object_copy   (JsonObject  *object) G_GNUC_WARN_UNUSED_RESULT;
 JsonNode   *gp_json_node_deep_copy (JsonNode   *node) G_GNUC_WARN_UNUSED_RESULT;
 gboolean    gp_json_node_equal    (JsonNode    *a,

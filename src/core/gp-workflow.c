@@ -214,13 +214,20 @@ event_time (GpEvent *event)
   return parsed->time;
 }
 
-/* Time order; events at the same second in the order of their ids. */
+/* The fold's order, the same on every phone and the centre: by "seq"
+ * first — a step comes after every step its author had seen, whatever the
+ * clocks say — then steps taken at the same place in the case (on two
+ * phones, unaware of each other) by time, then by id. Steps written before
+ * "seq" existed count as 0 and keep their time order. */
 int
 gp_event_compare (GpEvent *a,
                   GpEvent *b)
 {
+  gint64 sa = gp_event_get_seq (a), sb = gp_event_get_seq (b);
   gint64 x = event_time (a), y = event_time (b);
 
+  if (sa != sb)
+    return sa < sb ? -1 : 1;
   if (x != y)
     return x < y ? -1 : 1;
   return g_strcmp0 (gp_document_get_id (GP_DOCUMENT (a)), gp_document_get_id (GP_DOCUMENT (b)));
@@ -503,11 +510,11 @@ static void
 apply (GpCase     *self,
        GpIncident *incident,
        GpEvent    *event,
+       gint64      at,
        GArray     *spans,
        GpState    *suspended_from)
 {
   const char *action = gp_event_get_action (event);
-  gint64 at = event_time (event);
   GpState before = self->state;
   GpState after = state_after (self, event, *suspended_from);
 
@@ -686,6 +693,7 @@ gp_case_fold (GpIncident *incident,
   g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
   g_autoptr(GDateTime) reported = NULL;
   GpState suspended_from = GP_STATE_IN_PROGRESS;
+  gint64 last_at = 0;
   GpCase *self;
 
   g_return_val_if_fail (GP_IS_INCIDENT (incident), NULL);
@@ -716,10 +724,15 @@ gp_case_fold (GpIncident *incident,
       g_autoptr(GError) error = NULL;
 
       entry->event = g_object_ref (event);
-      /* Sorted by time, an event is never before the last one. */
+      self->last_seq = MAX (self->last_seq, gp_event_get_seq (event));
       entry->applied = check (self, incident, policy, event, 0, &error);
+      /* A step after others in the case is never before them on the
+       * case's clock, whatever its author's clock said. */
       if (entry->applied)
-        apply (self, incident, event, spans, &suspended_from);
+        {
+          last_at = MAX (last_at, event_time (event));
+          apply (self, incident, event, last_at, spans, &suspended_from);
+        }
       else
         entry->refusal = g_strdup (error->message);
       entry->state = self->state;

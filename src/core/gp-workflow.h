@@ -90,7 +90,8 @@ typedef struct
   gint64     used_before;     /* clock used in the spans that ended */
   gint64     running_since;   /* the running span's start; 0 when stopped */
 
-  GPtrArray *timeline;        /* GpTimelineEntry, in time order */
+  GPtrArray *timeline;        /* GpTimelineEntry, in the fold's order */
+  gint64     last_seq;        /* the highest "seq" of the case's steps; 0 none */
 } GpCase;
 
 GQuark       gp_workflow_error_quark   (void);

@@ -765,6 +765,22 @@ check_received (Replication  *r,
   if (document == NULL || !gp_document_validate (document, error))
     return FALSE;
 
+  /* A step never changes: another version of one the phone has is a
+   * forgery (a sibling branch a server let through), kept out of the case. */
+  if (GP_IS_EVENT (document))
+    {
+      g_auto(GStrv) leaves = gp_store_get_leaves (r->store, gp_json_get_string (doc, "_id"), NULL);
+
+      if (leaves != NULL && leaves[0] != NULL && !g_strv_contains ((const char * const *) leaves,
+                                                                   gp_json_get_string (doc, "_rev")))
+        {
+          g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                               _("a second version of a workflow step, which never changes: kept out as "
+                                 "tampering"));
+          return FALSE;
+        }
+    }
+
   grid = GP_IS_GRID (document) ? gp_grid_get_code (GP_GRID (document)) : gp_json_get_string (doc, "grid");
   if (grid != NULL && g_ascii_strcasecmp (grid, r->grid_code) != 0)
     {

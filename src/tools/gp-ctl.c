@@ -997,6 +997,7 @@ cmd_act (GpCtl  *ctl,
   g_autoptr(GpIncident) incident = NULL;
   g_autoptr(GpPolicy) policy = NULL;
   g_autoptr(GpCase) now = NULL;
+  g_autofree char *event_id = NULL;
   const char *incident_id, *action;
   GpStore *store;
   const char * const roles[] = { GP_ROLE_WORKER, GP_ROLE_LEADER, GP_ROLE_CENTRE, NULL };
@@ -1066,7 +1067,7 @@ cmd_act (GpCtl  *ctl,
   for (guint i = 0; i < photos->len; i++)
     gp_incidents_add_photo (GP_DOCUMENT (event), g_ptr_array_index (photos, i));
 
-  if (!gp_document_validate (GP_DOCUMENT (event), &error) || !gp_incidents_act (store, event, &error))
+  if (!gp_document_validate (GP_DOCUMENT (event), &error) || !gp_incidents_act (store, event, &event_id, &error))
     return fail (error);
 
   {
@@ -1075,7 +1076,7 @@ cmd_act (GpCtl  *ctl,
 
     if (after == NULL)
       return fail (error);
-    g_print ("%s\t%s\n", gp_document_get_id (GP_DOCUMENT (event)), gp_state_to_string (after->state));
+    g_print ("%s\t%s\n", event_id, gp_state_to_string (after->state));
   }
   return GP_CTL_OK;
 }

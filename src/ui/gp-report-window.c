@@ -1100,7 +1100,7 @@ act_thread (GTask        *task,
   GpEvent *event = g_object_get_data (G_OBJECT (task), "gp-event");
   GError *error = NULL;
 
-  if (gp_incidents_act (self->store, event, &error))
+  if (gp_incidents_act (self->store, event, NULL, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);

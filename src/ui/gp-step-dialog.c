@@ -148,7 +148,7 @@ act_thread (GTask        *task,
   GpStore *store = g_object_get_data (G_OBJECT (task), "gp-store");
   GError *error = NULL;
 
-  if (gp_incidents_act (store, task_data, &error))
+  if (gp_incidents_act (store, task_data, NULL, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
