@@ -368,6 +368,9 @@ test_malformed_replies (void)
                                   "<h1>502</h1>\r\n"));
   g_ptr_array_add (replies, http_json ("403 Forbidden", "{\"error\": \"forbidden\", \"reason\": \"only leaders close out\"}"));
   g_ptr_array_add (replies, NULL);
+  /* Two values one after the other (found by fuzzing: json-glib aborted
+   * reading it). */
+  g_ptr_array_add (replies, http_json ("200 OK", "{\"db_name\": \"db\"}{\"db_name\": \"db\"}"));
 
   liar = liar_start (replies);
   url = g_strdup_printf ("http://127.0.0.1:%u", liar->port);
@@ -396,6 +399,14 @@ test_malformed_replies (void)
       g_assert_error (error, GP_COUCH_ERROR, expected[i].code);
       g_assert_cmpstr (error->message, ==, expected[i].message);
     }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) reply = gp_couch_request (couch, "GET", "/db", NULL, NULL, NULL, &error);
+
+    /* Read without a crash, as one of its values or as an error. */
+    g_test_message ("two values: %s", reply ? "read" : error->message);
+    g_assert_true (reply != NULL || g_error_matches (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY));
+  }
   g_assert_null (gp_couch_get_user (couch));
   liar_stop (liar);
 }

@@ -217,11 +217,14 @@ test_hostile_numbers (Fixture       *fixture,
   append_sentence (log, "GNRMC,010000.00,A,3415.5000,N,10856.4000,E,0.0,0.0,231126,,,A");
   for (guint i = 0; i < G_N_ELEMENTS (bad_rmc); i++)
     append_sentence (log, bad_rmc[i]);
+  /* A sentence with nothing before its checksum (found by fuzzing: it
+   * crashed the reader). */
+  g_string_append (log, "$*00\r\n");
   /* A GGA with a NaN dilution keeps its position, not the NaN. */
   append_sentence (log, "GNGGA,010009.00,3415.5100,N,10856.4000,E,1,12,nan,410.0,M,-28.0,M,,");
   track = parse (log->str);
   g_assert_cmpuint (track->fixes->len, ==, 2);
-  g_assert_cmpuint (track->skipped, ==, G_N_ELEMENTS (bad_rmc));
+  g_assert_cmpuint (track->skipped, ==, G_N_ELEMENTS (bad_rmc) + 1);
   for (guint i = 0; i < track->fixes->len; i++)
     {
       const GpFix *fix = &g_array_index (track->fixes, GpFix, i);

@@ -451,6 +451,408 @@ test_one_bad_document (Fixture       *fixture,
   gp_replication_stats_clear (&stats);
 }
 
+/* An HTTP relay to the server that spoils a share of the exchanges, as a
+ * poor mobile link or a broken proxy does: the connection dropped before
+ * the reply, the reply cut in half, no answer until past the client's
+ * timeout, a 500 or 503 from a gateway, or the reply gzipped with the
+ * compressed length. One request per connection. */
+typedef enum
+{
+  FAULT_NONE,
+  FAULT_DROP,
+  FAULT_TRUNCATE,
+  FAULT_DELAY,
+  FAULT_500,
+  FAULT_503,
+  FAULT_GZIP,
+  N_FAULTS
+} Fault;
+
+typedef struct
+{
+  GSocketListener *listener;
+  guint16          port;
+  guint16          upstream_port;
+  double           rate;
+  GRand           *rand;
+  GMutex           lock;
+  guint            exchanges;
+  guint            faults[N_FAULTS];
+  GThread         *thread;
+  gboolean         stopping;
+} FaultRelay;
+
+static GBytes *
+read_head_and_body (GInputStream *in)
+{
+  GByteArray *data = g_byte_array_new ();
+  gsize length = 0;
+  char c;
+  const char *header;
+
+  while (g_input_stream_read (in, &c, 1, NULL, NULL) == 1)
+    {
+      g_byte_array_append (data, (guint8 *) &c, 1);
+      if (data->len >= 4 && memcmp (data->data + data->len - 4, "\r\n\r\n", 4) == 0)
+        break;
+    }
+  g_byte_array_append (data, (guint8 *) "", 1);
+  header = strcasestr ((char *) data->data, "\r\nContent-Length:");
+  length = header ? g_ascii_strtoull (header + 17, NULL, 10) : 0;
+  g_byte_array_set_size (data, data->len - 1);
+  if (length > 0)
+    {
+      gsize start = data->len;
+      gsize got = 0;
+
+      g_byte_array_set_size (data, start + length);
+      g_input_stream_read_all (in, data->data + start, length, &got, NULL, NULL);
+      g_byte_array_set_size (data, start + got);
+    }
+  return g_byte_array_free_to_bytes (data);
+}
+
+/* The request with "Connection: close", so the server ends its reply by
+ * closing. */
+static GBytes *
+closing (GBytes *request)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (request, &size);
+  const char *end = g_strstr_len (data, size, "\r\n\r\n");
+  GString *out = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+
+  if (end == NULL)
+    return g_bytes_ref (request);
+  {
+    g_autofree char *head = g_strndup (data, end - data);
+
+    lines = g_strsplit (head, "\r\n", -1);
+  }
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_ascii_strncasecmp (lines[i], "Connection:", 11) != 0 &&
+        g_ascii_strncasecmp (lines[i], "Accept-Encoding:", 16) != 0)
+      g_string_append_printf (out, "%s\r\n", lines[i]);
+  g_string_append (out, "Connection: close\r\n\r\n");
+  g_string_append_len (out, end + 4, size - (end + 4 - data));
+  return g_string_free_to_bytes (out);
+}
+
+static GBytes *
+gzipped_reply (GBytes *reply)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (reply, &size);
+  const char *end = g_strstr_len (data, size, "\r\n\r\n");
+  g_autofree char *head = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  g_autoptr(GBytes) body = NULL;
+  GString *result = g_string_new (NULL);
+
+  if (end == NULL || g_strstr_len (data, end - data, "chunked") != NULL)
+    return g_bytes_ref (reply);   /* only replies with a length */
+  head = g_strndup (data, end - data);
+  lines = g_strsplit (head, "\r\n", -1);
+  g_output_stream_write_all (out, end + 4, size - (end + 4 - data), NULL, NULL, NULL);
+  g_output_stream_close (out, NULL, NULL);
+  body = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_ascii_strncasecmp (lines[i], "Content-Length:", 15) != 0)
+      g_string_append_printf (result, "%s\r\n", lines[i]);
+  g_string_append_printf (result, "Content-Encoding: gzip\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n\r\n",
+                          g_bytes_get_size (body));
+  g_string_append_len (result, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return g_string_free_to_bytes (result);
+}
+
+typedef struct
+{
+  FaultRelay        *relay;
+  GSocketConnection *client;
+} Exchange;
+
+static gpointer
+exchange_thread (gpointer data)
+{
+  Exchange *exchange = data;
+  FaultRelay *relay = exchange->relay;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (exchange->client));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (exchange->client));
+  g_autoptr(GBytes) request = read_head_and_body (in);
+  g_autoptr(GBytes) sent = closing (request);
+  g_autoptr(GSocketClient) connector = g_socket_client_new ();
+  g_autoptr(GSocketConnection) server = NULL;
+  g_autoptr(GOutputStream) reply_bytes = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) reply = NULL;
+  Fault fault = FAULT_NONE;
+
+  g_mutex_lock (&relay->lock);
+  relay->exchanges++;
+  if (g_rand_double (relay->rand) < relay->rate)
+    fault = (Fault) g_rand_int_range (relay->rand, FAULT_DROP, N_FAULTS);
+  relay->faults[fault]++;
+  g_mutex_unlock (&relay->lock);
+
+  if (fault == FAULT_DROP)
+    goto done;
+  if (fault == FAULT_500 || fault == FAULT_503)
+    {
+      const char *text = fault == FAULT_500 ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
+                                              "Connection: close\r\n\r\n"
+                                            : "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                                              "Connection: close\r\n\r\n";
+
+      g_output_stream_write_all (out, text, strlen (text), NULL, NULL, NULL);
+      goto done;
+    }
+  if (fault == FAULT_DELAY)
+    {
+      g_usleep (G_USEC_PER_SEC * 3 / 2);   /* past the client's 1 s */
+      goto done;
+    }
+
+  server = g_socket_client_connect_to_host (connector, "127.0.0.1", relay->upstream_port, NULL, NULL);
+  if (server == NULL)
+    goto done;
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (server)), g_bytes_get_data (sent, NULL),
+                             g_bytes_get_size (sent), NULL, NULL, NULL);
+  g_output_stream_splice (reply_bytes, g_io_stream_get_input_stream (G_IO_STREAM (server)),
+                          G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, NULL);
+  reply = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (reply_bytes));
+  if (fault == FAULT_GZIP)
+    {
+      GBytes *compressed = gzipped_reply (reply);
+
+      g_bytes_unref (reply);
+      reply = compressed;
+    }
+  g_output_stream_write_all (out, g_bytes_get_data (reply, NULL),
+                             fault == FAULT_TRUNCATE ? g_bytes_get_size (reply) / 2 : g_bytes_get_size (reply),
+                             NULL, NULL, NULL);
+
+done:
+  g_io_stream_close (G_IO_STREAM (exchange->client), NULL, NULL);
+  g_object_unref (exchange->client);
+  g_free (exchange);
+  return NULL;
+}
+
+static gpointer
+fault_relay_thread (gpointer data)
+{
+  FaultRelay *relay = data;
+
+  for (;;)
+    {
+      GSocketConnection *client = g_socket_listener_accept (relay->listener, NULL, NULL, NULL);
+      Exchange *exchange;
+
+      if (client == NULL || g_atomic_int_get (&relay->stopping))
+        {
+          g_clear_object (&client);
+          break;
+        }
+      exchange = g_new0 (Exchange, 1);
+      exchange->relay = relay;
+      exchange->client = client;
+      g_thread_unref (g_thread_new ("exchange", exchange_thread, exchange));
+    }
+  return NULL;
+}
+
+static FaultRelay *
+fault_relay_start (guint16 upstream_port,
+                   double  rate,
+                   guint32 seed)
+{
+  FaultRelay *relay = g_new0 (FaultRelay, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  relay->listener = g_socket_listener_new ();
+  g_socket_listener_add_address (relay->listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                 &bound, &error);
+  g_assert_no_error (error);
+  relay->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  relay->upstream_port = upstream_port;
+  relay->rate = rate;
+  relay->rand = g_rand_new_with_seed (seed);
+  g_mutex_init (&relay->lock);
+  relay->thread = g_thread_new ("fault-relay", fault_relay_thread, relay);
+  return relay;
+}
+
+static void
+fault_relay_stop (FaultRelay *relay)
+{
+  g_autoptr(GSocketClient) waker = g_socket_client_new ();
+  g_autoptr(GSocketConnection) wake = NULL;
+
+  /* accept() wakes for a connection, not for the listener closing. */
+  g_atomic_int_set (&relay->stopping, TRUE);
+  wake = g_socket_client_connect_to_host (waker, "127.0.0.1", relay->port, NULL, NULL);
+  g_thread_join (relay->thread);
+  g_socket_listener_close (relay->listener);
+  g_usleep (G_USEC_PER_SEC * 2);   /* exchanges still delaying */
+  g_object_unref (relay->listener);
+  g_rand_free (relay->rand);
+  g_free (relay);
+}
+
+/* Every live document of @store, "id rev" a line, and every photo's bytes
+ * by digest. */
+static char *
+store_fingerprint (GpStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = gp_store_changes (store, 0, 0, &error);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      GpStoreChange *change = g_ptr_array_index (changes, i);
+      g_autoptr(JsonObject) doc = gp_store_get (store, change->id, GP_STORE_GET_NONE, NULL);
+      JsonObject *attachments = gp_json_get_object (doc, "_attachments");
+      GString *line = g_string_new (NULL);
+
+      g_string_append_printf (line, "%s %s", change->id, change->rev);
+      if (attachments != NULL)
+        {
+          g_autoptr(GList) names = json_object_get_members (attachments);
+
+          for (GList *l = names; l != NULL; l = l->next)
+            {
+              const char *digest = gp_json_get_string (gp_json_get_object (attachments, l->data), "digest");
+              g_autoptr(GBytes) bytes = gp_store_read_attachment (store, digest, &error);
+              g_autofree char *sum = NULL;
+
+              g_assert_no_error (error);
+              sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+              g_string_append_printf (line, " %s=%s", (char *) l->data, sum);
+            }
+        }
+      g_ptr_array_add (lines, g_string_free (line, FALSE));
+    }
+  g_ptr_array_sort_values (lines, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (out, "%s\n", (char *) g_ptr_array_index (lines, i));
+  return g_string_free (out, FALSE);
+}
+
+/* Two phones, each with reports and photos and steps, syncing through a link
+ * that spoils 30 % of the exchanges, round after round: both end with the
+ * same documents at the same revisions and the same photo bytes as each
+ * other, and as a third phone that reads the centre directly. */
+static void
+test_faulty_link (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GUri) uri = g_uri_parse (gp_test_pouchdb_get_url (fixture->server), G_URI_FLAGS_NONE, NULL);
+  FaultRelay *relay = fault_relay_start ((guint16) g_uri_get_port (uri), 0.30, 20261203);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", relay->port);
+  g_autoptr(GpCouch) wang = gp_couch_new (url, FALSE, NULL);
+  g_autoptr(GpCouch) li = gp_couch_new (url, FALSE, NULL);
+  g_autoptr(GpCouch) direct = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
+  g_autofree char *third_dir = gp_test_make_dir ();
+  g_autoptr(GpStore) third = gp_test_open_store (third_dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *incident = NULL;
+  guint rounds = 0, failed_syncs = 0, syncs = 0;
+  gboolean converged = FALSE;
+
+  g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  for (guint i = 0; i < 3; i++)
+    g_free (report_with_photo (fixture->worker));
+  incident = report_with_photo (fixture->worker);
+  {
+    g_autoptr(GpEvent) draft = gp_event_new (incident);
+    g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+
+    g_object_set (draft, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role", GP_ROLE_WORKER,
+                  "at", now, "note", "已通知物业", NULL);
+    g_assert_true (gp_incidents_act (fixture->worker, draft, NULL, &error));
+  }
+  for (GpCouch **couch = (GpCouch *[]) { wang, li, NULL }; *couch != NULL; couch++)
+    {
+      gp_couch_set_timeout (*couch, 1);
+      gp_couch_set_retries (*couch, 3, 20);
+    }
+  gp_couch_set_credentials (wang, "wang", "wang-pw");
+  gp_couch_set_credentials (li, "li", "li-pw");
+
+  while (!converged && rounds < 40)
+    {
+      struct { GpStore *store; GpCouch *couch; } phones[] = { { fixture->worker, wang }, { fixture->leader, li } };
+
+      rounds++;
+      for (guint p = 0; p < G_N_ELEMENTS (phones); p++)
+        for (GpReplicationDirection d = GP_REPLICATION_PUSH; d <= GP_REPLICATION_PULL; d++)
+          {
+            GpReplicationStats stats = { 0 };
+            g_autoptr(GError) sync_error = NULL;
+
+            syncs++;
+            if ((gp_couch_get_user (phones[p].couch) == NULL &&
+                 !gp_couch_login (phones[p].couch, NULL, &sync_error)) ||
+                !gp_replicate (phones[p].store, phones[p].couch, fixture->database, d, &stats, NULL, &sync_error))
+              {
+                failed_syncs++;
+                g_test_message ("round %u: %s", rounds, sync_error->message);
+              }
+            gp_replication_stats_clear (&stats);
+          }
+      /* The leader takes a step once the report is there. */
+      if (rounds == 2)
+        {
+          g_autoptr(GpEvent) draft = gp_event_new (incident);
+          g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+          g_autoptr(GError) act_error = NULL;
+
+          g_object_set (draft, "grid", GRID, "action", GP_ACTION_REGISTER, "actor", "li", "role", GP_ROLE_LEADER,
+                        "at", now, "level", "B", NULL);
+          if (!gp_incidents_act (fixture->leader, draft, NULL, &act_error))
+            g_test_message ("not yet: %s", act_error->message);
+        }
+      if (rounds >= 3)
+        {
+          g_autofree char *a = store_fingerprint (fixture->worker);
+          g_autofree char *b = store_fingerprint (fixture->leader);
+
+          converged = g_str_equal (a, b);
+        }
+    }
+  g_test_message ("%u exchanges, spoiled: %u dropped, %u cut, %u late, %u 500, %u 503, %u gzipped; "
+                  "%u of %u replications failed; converged after %u rounds",
+                  relay->exchanges, relay->faults[FAULT_DROP], relay->faults[FAULT_TRUNCATE],
+                  relay->faults[FAULT_DELAY], relay->faults[FAULT_500], relay->faults[FAULT_503],
+                  relay->faults[FAULT_GZIP], failed_syncs, syncs, rounds);
+  g_assert_true (converged);
+  g_assert_cmpuint (relay->faults[FAULT_NONE], <, relay->exchanges);
+
+  /* And the centre holds exactly that: a phone reading it directly agrees. */
+  {
+    GpReplicationStats stats = { 0 };
+    g_autofree char *a = store_fingerprint (fixture->worker);
+    g_autofree char *c = NULL;
+
+    replicate (fixture, third, direct, GP_REPLICATION_PULL, &stats);
+    gp_replication_stats_clear (&stats);
+    c = store_fingerprint (third);
+    g_assert_cmpstr (a, ==, c);
+  }
+  g_clear_object (&third);
+  gp_test_remove_dir (third_dir);
+  fault_relay_stop (relay);
+}
+
 /* Writes a sibling revision of @id on the centre, as its admin, with
  * @note changed: what a server that lets an unrelated history through
  * would hold. */
@@ -917,6 +1319,7 @@ main (int   argc,
   g_test_add ("/sync/replicator/two-phones", Fixture, NULL, fixture_set_up, test_two_phones, fixture_tear_down);
   g_test_add ("/sync/replicator/one-bad-document", Fixture, NULL, fixture_set_up, test_one_bad_document,
               fixture_tear_down);
+  g_test_add ("/sync/replicator/faulty-link", Fixture, NULL, fixture_set_up, test_faulty_link, fixture_tear_down);
   g_test_add ("/sync/replicator/forged-step", Fixture, NULL, fixture_set_up, test_forged_step, fixture_tear_down);
   g_test_add ("/sync/replicator/resume", Fixture, NULL, fixture_set_up, test_resume, fixture_tear_down);
   g_test_add ("/sync/replicator/conflict", Fixture, NULL, fixture_set_up, test_conflict, fixture_tear_down);

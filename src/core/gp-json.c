@@ -19,7 +19,10 @@ gp_json_parse_object (const char  *text,
                       gssize       length,
                       GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  /* Not json_parser_new_immutable(): json-glib aborts on an immutable
+   * parse of two values one after the other ("{}{}"), which any file or
+   * reply from outside may be. */
+  g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
   g_return_val_if_fail (text != NULL, NULL);

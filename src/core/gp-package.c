@@ -169,7 +169,8 @@ gp_package_parse (const char  *data,
                   gsize        length,
                   GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  /* Mutable: json-glib aborts on an immutable parse of "{}{}". */
+  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) local_error = NULL;

@@ -835,3 +835,118 @@ gp_store_collect_garbage (GpStore  *self,
 
   return removed;
 }
+
+/* Whether @name, in a folder of the blob store, is a blob file: 32 hex. */
+static gboolean
+is_blob_name (const char *name)
+{
+  if (strlen (name) != 32)
+    return FALSE;
+  for (const char *c = name; *c; c++)
+    if (!g_ascii_isxdigit (*c) || g_ascii_isupper (*c))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * gp_store_check:
+ * @problems: (out) (transfer full): what is wrong, in words; empty when
+ *   nothing is
+ *
+ * Checks the whole store: the database's own integrity, every photo the
+ * documents name present with the bytes of its digest, no photo file that
+ * no document names. Reads every photo: for support and for tests, not
+ * for the app's every start.
+ *
+ * Returns: %FALSE when the store could not be read at all
+ */
+gboolean
+gp_store_check (GpStore     *self,
+                GPtrArray  **problems,
+                GError     **error)
+{
+  g_auto(GpStoreTxn) txn = { 0 };
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GDir) top = NULL;
+  GpDbStmt *stmt;
+  gboolean row = FALSE;
+  const char *prefix;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (problems != NULL, FALSE);
+
+  if (!gp_store_txn_begin (self, &txn, error))
+    return FALSE;
+
+  stmt = gp_db_prepare (self->writer, "PRAGMA integrity_check", error);
+  while (stmt != NULL && gp_db_step (self->writer, stmt, &row, error) && row)
+    {
+      const char *said = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (said, "ok") != 0)
+        g_ptr_array_add (found, g_strdup_printf (_("the database is damaged: %s"), said ? said : "?"));
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+
+  /* Every photo a revision names, with its bytes. */
+  stmt = gp_db_prepare (self->writer,
+                        "SELECT DISTINCT a.digest, NULL, b.digest IS NOT NULL, "
+                        "  (SELECT id FROM docs WHERE docs.doc_id = a.doc_id) "
+                        "FROM attachments a LEFT JOIN blobs b ON b.digest = a.digest",
+                        error);
+  while (stmt != NULL && gp_db_step (self->writer, stmt, &row, error) && row)
+    {
+      const char *digest = (const char *) sqlite3_column_text (stmt, 0);
+      const char *doc = (const char *) sqlite3_column_text (stmt, 3);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) read_error = NULL;
+
+      if (digest == NULL || g_hash_table_contains (digests, digest))
+        continue;
+      g_hash_table_add (digests, g_strdup (digest));
+      if (!sqlite3_column_int (stmt, 2))
+        g_ptr_array_add (found, g_strdup_printf (_("%s names attachment %s, which the store does not list"),
+                                                 doc ? doc : "?", digest));
+      bytes = gp_store_read_attachment (self, digest, &read_error);
+      if (bytes == NULL)
+        g_ptr_array_add (found, g_strdup_printf ("%s: %s", doc ? doc : "?", read_error->message));
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+
+  /* No file that no document names, and no half-written one. */
+  top = g_dir_open (self->blob_dir, 0, NULL);
+  while (top != NULL && (prefix = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *sub_path = g_build_filename (self->blob_dir, prefix, NULL);
+      g_autoptr(GDir) sub = g_dir_open (sub_path, 0, NULL);
+      const char *name;
+
+      while (sub != NULL && (name = g_dir_read_name (sub)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (sub_path, name, NULL);
+
+          if (g_str_has_prefix (name, GP_STORE_TEMP_PREFIX))
+            g_ptr_array_add (found, g_strdup_printf (_("%s is a photo written only in part"), path));
+          else if (is_blob_name (name))
+            {
+              guint8 raw[16];
+              g_autofree char *base64 = NULL;
+              g_autofree char *digest = NULL;
+
+              for (guint i = 0; i < 16; i++)
+                raw[i] = (guint8) (g_ascii_xdigit_value (name[2 * i]) * 16 + g_ascii_xdigit_value (name[2 * i + 1]));
+              base64 = g_base64_encode (raw, sizeof raw);
+              digest = g_strconcat ("md5-", base64, NULL);
+              if (!g_hash_table_contains (digests, digest) && !gp_store_has_blob (self, digest))
+                g_ptr_array_add (found, g_strdup_printf (_("%s is a photo no document names"), path));
+            }
+        }
+    }
+
+  gp_store_txn_rollback (self, &txn);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  *problems = g_steal_pointer (&found);
+  return TRUE;
+}

@@ -170,6 +170,9 @@ GBytes      *gp_store_read_attachment       (GpStore              *self,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean     gp_store_has_blob              (GpStore              *self,
                                              const char           *digest);
+gboolean     gp_store_check                 (GpStore              *self,
+                                             GPtrArray           **problems,
+                                             GError              **error);
 guint        gp_store_collect_garbage       (GpStore              *self,
                                              GError              **error);
 

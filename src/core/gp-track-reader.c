@@ -299,7 +299,7 @@ nmea_sentence (Nmea *nmea,
   *strrchr (line, '*') = '\0';
   f = g_strsplit (line + 1, ",", -1);
   n = g_strv_length (f);
-  if (strlen (f[0]) != 5)
+  if (n == 0 || strlen (f[0]) != 5)
     {
       nmea->track->skipped++;
       return;

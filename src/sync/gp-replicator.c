@@ -315,8 +315,11 @@ save_checkpoint (Replication  *r,
     node = json_node_init_object (json_node_alloc (), remote);
     reply = gp_couch_request (r->couch, "PUT", path, node, NULL, r->cancellable, &local_error);
     /* The reply to an earlier try was lost on the way, or another run of
-     * this replication moved it: write over the centre's current copy. */
-    if (reply == NULL && g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_CONFLICT))
+     * this replication moved it: write over the centre's current copy (a
+     * few times: the reply to that write may be lost too). */
+    for (guint attempt = 0;
+         attempt < 4 && reply == NULL && g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_CONFLICT);
+         attempt++)
       {
         g_autoptr(JsonObject) current = NULL;
 
@@ -747,17 +750,29 @@ fetch_attachments (Replication  *r,
   return g_steal_pointer (&fetched);
 }
 
-/* Whether a received revision is one this phone would write itself: a
+/**
+ * gp_replication_check_document:
+ * @grid_code: the grid of the database @doc comes from
+ * @grid: (nullable): that grid, when the store has it
+ *
+ * Whether a received revision is one this phone would write itself: a
  * known type with an id of its type, valid members, no larger than its
- * kind may be, of this database's grid and, with a position, near it. */
-static gboolean
-check_received (Replication  *r,
-                JsonObject   *doc,
-                GError      **error)
+ * kind may be, of the database's grid and, with a position, near it; and,
+ * for a workflow step, not a second version of one @store has.
+ */
+gboolean
+gp_replication_check_document (GpStore     *store,
+                               const char  *grid_code,
+                               GpGrid      *grid_doc,
+                               JsonObject  *doc,
+                               GError     **error)
 {
   g_autoptr(GpDocument) document = NULL;
   JsonObject *geometry;
   const char *grid;
+
+  g_return_val_if_fail (GP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (grid_code != NULL && doc != NULL, FALSE);
 
   if (is_deleted (doc))
     return TRUE;
@@ -769,7 +784,7 @@ check_received (Replication  *r,
    * forgery (a sibling branch a server let through), kept out of the case. */
   if (GP_IS_EVENT (document))
     {
-      g_auto(GStrv) leaves = gp_store_get_leaves (r->store, gp_json_get_string (doc, "_id"), NULL);
+      g_auto(GStrv) leaves = gp_store_get_leaves (store, gp_json_get_string (doc, "_id"), NULL);
 
       if (leaves != NULL && leaves[0] != NULL && !g_strv_contains ((const char * const *) leaves,
                                                                    gp_json_get_string (doc, "_rev")))
@@ -782,24 +797,32 @@ check_received (Replication  *r,
     }
 
   grid = GP_IS_GRID (document) ? gp_grid_get_code (GP_GRID (document)) : gp_json_get_string (doc, "grid");
-  if (grid != NULL && g_ascii_strcasecmp (grid, r->grid_code) != 0)
+  if (grid != NULL && g_ascii_strcasecmp (grid, grid_code) != 0)
     {
       g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
                    _("it belongs to grid %s, not to the grid of this database"), grid);
       return FALSE;
     }
 
+  geometry = gp_document_get_geometry (document);
+  if (geometry != NULL && grid_doc != NULL && !GP_IS_GRID (document) &&
+      !gp_grid_check_reach (grid_doc, geometry, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_received (Replication  *r,
+                JsonObject   *doc,
+                GError      **error)
+{
   if (r->grid == NULL)
     {
       g_autofree char *grid_id = g_strconcat ("grid:", r->grid_code, NULL);
 
       r->grid = GP_GRID (gp_store_load (r->store, grid_id, NULL));
     }
-  geometry = gp_document_get_geometry (document);
-  if (geometry != NULL && r->grid != NULL && !GP_IS_GRID (document) &&
-      !gp_grid_check_reach (r->grid, geometry, error))
-    return FALSE;
-  return TRUE;
+  return gp_replication_check_document (r->store, r->grid_code, r->grid, doc, error);
 }
 
 /* Whether a failure to fetch one document's revision or photos is about

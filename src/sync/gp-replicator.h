@@ -6,6 +6,7 @@
 #pragma once
 
 #include "gp-couch.h"
+#include "gp-grid.h"
 #include "gp-store.h"
 
 G_BEGIN_DECLS
@@ -47,5 +48,11 @@ gint64    gp_replication_get_pushed_seq (GpStore               *store,
                                         const char            *database);
 
 void      gp_replication_stats_clear   (GpReplicationStats      *stats);
+
+gboolean  gp_replication_check_document (GpStore               *store,
+                                        const char            *grid_code,
+                                        GpGrid                *grid,
+                                        JsonObject            *doc,
+                                        GError               **error);
 
 G_END_DECLS

@@ -1790,12 +1790,42 @@ cmd_summary (GpCtl  *ctl,
   return GP_CTL_OK;
 }
 
+/* check: the store's integrity, for support and for the crash harness. */
+static int
+cmd_check (GpCtl  *ctl,
+           int     argc,
+           char  **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  GpStore *store;
+
+  if (!parse_options ("check", "",
+                      _("Check the data folder: the database's integrity, every photo present with the bytes "
+                        "its documents name, no photo left half written or named by nothing."),
+                      entries, &argc, &argv))
+    return GP_CTL_USAGE;
+  if (argc != 1)
+    return usage_error ("check", _("check takes no arguments"));
+  store = ctl_store (ctl, &error);
+  if (store == NULL || !gp_store_check (store, &problems, &error))
+    return fail (error);
+  for (guint i = 0; i < problems->len; i++)
+    g_print ("%s\n", (char *) g_ptr_array_index (problems, i));
+  if (problems->len > 0)
+    return GP_CTL_FAILED;
+  g_print (_("The data folder is sound.\n"));
+  return GP_CTL_OK;
+}
+
 static const Command commands[] = {
   { "demo", "[--households N] [--seed S]", N_("Create the demo grid"), cmd_demo },
   { "import-grid", "FILE", N_("Import a grid package (GeoJSON)"), cmd_import_grid },
   { "export-grid", "FILE [--grid CODE]", N_("Export a grid package (GeoJSON)"), cmd_export_grid },
   { "list", "TYPE [--json] [--grid CODE]", N_("List documents of a type"), cmd_list },
   { "show", "ID [--json]", N_("Show one document"), cmd_show },
+  { "check", "", N_("Check the data folder’s integrity"), cmd_check },
   { "basemap", "--out FILE [--min-zoom Z] [--max-zoom Z]", N_("Draw a grid's basemap (MBTiles)"),
     cmd_basemap },
   { "report", "--category CODE (--lat LAT --lon LON | --building ID)", N_("Report an incident"), cmd_report },
