@@ -112,119 +112,6 @@ write_double (GString *out,
     g_string_append (out, ".0");
 }
 
-static void
-write_indent (GString  *out,
-              gboolean  pretty,
-              guint     depth)
-{
-  if (!pretty)
-    return;
-  g_string_append_c (out, '\n');
-  for (guint i = 0; i < depth; i++)
-    g_string_append (out, "  ");
-}
-
-static void
-write_node (GString  *out,
-            JsonNode *node,
-            gboolean  pretty,
-            guint     depth)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        JsonObjectIter iter;
-        const char *member;
-        JsonNode *value;
-        gboolean first = TRUE;
-
-        if (json_object_get_size (object) == 0)
-          {
-            g_string_append (out, "{}");
-            break;
-          }
-        g_string_append_c (out, '{');
-        json_object_iter_init_ordered (&iter, object);
-        while (json_object_iter_next_ordered (&iter, &member, &value))
-          {
-            if (!first)
-              g_string_append_c (out, ',');
-            first = FALSE;
-            write_indent (out, pretty, depth + 1);
-            write_string (out, member);
-            g_string_append (out, pretty ? ": " : ":");
-            write_node (out, value, pretty, depth + 1);
-          }
-        write_indent (out, pretty, depth);
-        g_string_append_c (out, '}');
-        break;
-      }
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        if (n == 0)
-          {
-            g_string_append (out, "[]");
-            break;
-          }
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            write_indent (out, pretty, depth + 1);
-            write_node (out, json_array_get_element (array, i), pretty, depth + 1);
-          }
-        write_indent (out, pretty, depth);
-        g_string_append_c (out, ']');
-        break;
-      }
-
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-          break;
-        case G_TYPE_DOUBLE:
-          write_double (out, json_node_get_double (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        case G_TYPE_STRING:
-          write_string (out, json_node_get_string (node));
-          break;
-        default:
-          g_string_append (out, "null");
-          break;
-        }
-      break;
-
-    case JSON_NODE_NULL:
-    default:
-      g_string_append (out, "null");
-      break;
-    }
-}
-
-char *
-gp_json_node_to_string (JsonNode *node,
-                        gboolean  pretty)
-{
-  GString *out = g_string_new (NULL);
-
-  g_return_val_if_fail (node != NULL, NULL);
-
-  write_node (out, node, pretty, 0);
-  return g_string_free (out, FALSE);
-}
-
 /* A number as JavaScript writes it (ECMAScript's Number::toString): the
  * fewest digits that read back to the same double, in plain notation from
  * 1e-6 up to 1e21 and in exponent notation outside. */
@@ -310,32 +197,65 @@ compare_members (gconstpointer a,
   return strcmp (*(const char **) a, *(const char **) b);
 }
 
+typedef enum
+{
+  WRITE_PLAIN     = 0,
+  WRITE_PRETTY    = 1 << 0,
+  /* Members sorted, numbers as JavaScript writes them: see
+   * gp_json_canonical_string(). */
+  WRITE_CANONICAL = 1 << 1,
+} WriteFlags;
+
 static void
-write_canonical (GString  *out,
-                 JsonNode *node)
+write_indent (GString    *out,
+              WriteFlags  flags,
+              guint       depth)
+{
+  if (!(flags & WRITE_PRETTY))
+    return;
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "  ");
+}
+
+static void
+write_node (GString    *out,
+            JsonNode   *node,
+            WriteFlags  flags,
+            guint       depth)
 {
   switch (JSON_NODE_TYPE (node))
     {
     case JSON_NODE_OBJECT:
       {
         JsonObject *object = json_node_get_object (node);
-        g_autoptr(GList) members = json_object_get_members (object);
-        g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+        g_autoptr(GPtrArray) members = g_ptr_array_new ();
+        JsonObjectIter iter;
+        const char *member;
+        JsonNode *value;
 
-        for (GList *l = members; l != NULL; l = l->next)
-          g_ptr_array_add (sorted, l->data);
-        g_ptr_array_sort (sorted, compare_members);
-        g_string_append_c (out, '{');
-        for (guint i = 0; i < sorted->len; i++)
+        if (json_object_get_size (object) == 0)
           {
-            const char *member = g_ptr_array_index (sorted, i);
-
+            g_string_append (out, "{}");
+            break;
+          }
+        json_object_iter_init_ordered (&iter, object);
+        while (json_object_iter_next_ordered (&iter, &member, &value))
+          g_ptr_array_add (members, (gpointer) member);
+        if (flags & WRITE_CANONICAL)
+          g_ptr_array_sort (members, compare_members);
+        g_string_append_c (out, '{');
+        for (guint i = 0; i < members->len; i++)
+          {
+            member = g_ptr_array_index (members, i);
             if (i > 0)
               g_string_append_c (out, ',');
+            write_indent (out, flags, depth + 1);
             write_string (out, member);
-            g_string_append_c (out, ':');
-            write_canonical (out, json_object_get_member (object, member));
+            g_string_append (out, (flags & WRITE_PRETTY) ? ": " : ":");
+            write_node (out, json_object_get_member (object, member), flags, depth + 1);
           }
+        write_indent (out, flags, depth);
         g_string_append_c (out, '}');
         break;
       }
@@ -343,14 +263,22 @@ write_canonical (GString  *out,
     case JSON_NODE_ARRAY:
       {
         JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
 
+        if (n == 0)
+          {
+            g_string_append (out, "[]");
+            break;
+          }
         g_string_append_c (out, '[');
-        for (guint i = 0; i < json_array_get_length (array); i++)
+        for (guint i = 0; i < n; i++)
           {
             if (i > 0)
               g_string_append_c (out, ',');
-            write_canonical (out, json_array_get_element (array, i));
+            write_indent (out, flags, depth + 1);
+            write_node (out, json_array_get_element (array, i), flags, depth + 1);
           }
+        write_indent (out, flags, depth);
         g_string_append_c (out, ']');
         break;
       }
@@ -359,10 +287,16 @@ write_canonical (GString  *out,
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_INT64:
-          write_js_number (out, (double) json_node_get_int (node));
+          if (flags & WRITE_CANONICAL)
+            write_js_number (out, (double) json_node_get_int (node));
+          else
+            g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
           break;
         case G_TYPE_DOUBLE:
-          write_js_number (out, json_node_get_double (node));
+          if (flags & WRITE_CANONICAL)
+            write_js_number (out, json_node_get_double (node));
+          else
+            write_double (out, json_node_get_double (node));
           break;
         case G_TYPE_BOOLEAN:
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
@@ -383,6 +317,18 @@ write_canonical (GString  *out,
     }
 }
 
+char *
+gp_json_node_to_string (JsonNode *node,
+                        gboolean  pretty)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  write_node (out, node, pretty ? WRITE_PRETTY : WRITE_PLAIN, 0);
+  return g_string_free (out, FALSE);
+}
+
 /**
  * gp_json_canonical_string:
  *
@@ -397,7 +343,7 @@ gp_json_canonical_string (JsonNode *node)
 
   g_return_val_if_fail (node != NULL, NULL);
 
-  write_canonical (out, node);
+  write_node (out, node, WRITE_CANONICAL, 0);
   return g_string_free (out, FALSE);
 }
 

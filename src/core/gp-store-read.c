@@ -769,6 +769,29 @@ gp_store_read_attachment (GpStore     *self,
   return g_steal_pointer (&bytes);
 }
 
+/* The digest a blob file's name stands for ("md5-<base64>"), or %NULL
+ * when @name is not one: 32 hex digits of the MD5. */
+static char *
+digest_of_blob_name (const char *name)
+{
+  guint8 raw[16];
+  g_autofree char *base64 = NULL;
+
+  if (strlen (name) != 32)
+    return NULL;
+  for (guint i = 0; i < 16; i++)
+    {
+      int hi = g_ascii_xdigit_value (name[2 * i]);
+      int lo = g_ascii_xdigit_value (name[2 * i + 1]);
+
+      if (hi < 0 || lo < 0)
+        return NULL;
+      raw[i] = (guint8) (hi * 16 + lo);
+    }
+  base64 = g_base64_encode (raw, sizeof raw);
+  return g_strconcat ("md5-", base64, NULL);
+}
+
 /**
  * gp_store_collect_garbage:
  *
@@ -801,10 +824,7 @@ gp_store_collect_garbage (GpStore  *self,
       while (sub != NULL && (name = g_dir_read_name (sub)) != NULL)
         {
           g_autofree char *path = g_build_filename (sub_path, name, NULL);
-          guint8 raw[16];
-          g_autofree char *base64 = NULL;
           g_autofree char *digest = NULL;
-          gboolean valid = strlen (name) == 32;
 
           if (g_str_has_prefix (name, GP_STORE_TEMP_PREFIX))
             {
@@ -812,20 +832,9 @@ gp_store_collect_garbage (GpStore  *self,
                 removed++;
               continue;
             }
-
-          for (guint i = 0; valid && i < 16; i++)
-            {
-              int hi = g_ascii_xdigit_value (name[2 * i]);
-              int lo = g_ascii_xdigit_value (name[2 * i + 1]);
-
-              valid = hi >= 0 && lo >= 0;
-              raw[i] = (guint8) (hi * 16 + lo);
-            }
-          if (!valid)
+          digest = digest_of_blob_name (name);
+          if (digest == NULL)
             continue; /* not ours; leave it */
-
-          base64 = g_base64_encode (raw, sizeof raw);
-          digest = g_strconcat ("md5-", base64, NULL);
           if (!gp_store_has_blob (self, digest) && g_unlink (path) == 0)
             removed++;
         }
@@ -836,17 +845,6 @@ gp_store_collect_garbage (GpStore  *self,
   return removed;
 }
 
-/* Whether @name, in a folder of the blob store, is a blob file: 32 hex. */
-static gboolean
-is_blob_name (const char *name)
-{
-  if (strlen (name) != 32)
-    return FALSE;
-  for (const char *c = name; *c; c++)
-    if (!g_ascii_isxdigit (*c) || g_ascii_isupper (*c))
-      return FALSE;
-  return TRUE;
-}
 
 /**
  * gp_store_check:
@@ -926,21 +924,12 @@ gp_store_check (GpStore     *self,
         {
           g_autofree char *path = g_build_filename (sub_path, name, NULL);
 
+          g_autofree char *digest = digest_of_blob_name (name);
+
           if (g_str_has_prefix (name, GP_STORE_TEMP_PREFIX))
             g_ptr_array_add (found, g_strdup_printf (_("%s is a photo written only in part"), path));
-          else if (is_blob_name (name))
-            {
-              guint8 raw[16];
-              g_autofree char *base64 = NULL;
-              g_autofree char *digest = NULL;
-
-              for (guint i = 0; i < 16; i++)
-                raw[i] = (guint8) (g_ascii_xdigit_value (name[2 * i]) * 16 + g_ascii_xdigit_value (name[2 * i + 1]));
-              base64 = g_base64_encode (raw, sizeof raw);
-              digest = g_strconcat ("md5-", base64, NULL);
-              if (!g_hash_table_contains (digests, digest) && !gp_store_has_blob (self, digest))
-                g_ptr_array_add (found, g_strdup_printf (_("%s is a photo no document names"), path));
-            }
+          else if (digest != NULL && !g_hash_table_contains (digests, digest) && !gp_store_has_blob (self, digest))
+            g_ptr_array_add (found, g_strdup_printf (_("%s is a photo no document names"), path));
         }
     }
 
