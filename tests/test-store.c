@@ -663,6 +663,55 @@ test_attachment_killed_write (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* Two processes on one folder: one deletes the last document naming a
+ * photo while the other stores a new one with the same photo. The photo's
+ * file goes only while no document names it, under the database's write
+ * lock — here the delete's unlink is held up by strace for 1.5 s, after
+ * its commit, and the new document comes in meanwhile. */
+static void
+test_attachment_shared_by_two_processes (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = g_bytes_new_static ("photo-2", 7);
+  g_autoptr(JsonObject) first = doc_new ("incident:1", NULL, "x");
+  g_autoptr(JsonObject) second = doc_new ("incident:2", NULL, "y");
+  g_autoptr(GPtrArray) attachments = attachments_of (gp_attachment_new ("a.jpg", "image/jpeg", photo));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) deleter = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autofree char *rev = gp_store_put (fixture->store, first, attachments, GP_STORE_PUT_NONE, &error);
+  g_autofree char *rev2 = NULL;
+  gint64 deadline;
+  gboolean gone = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (g_getenv ("GP_STORE_OP"));
+  deleter = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "strace", "-f", "-qq", "-o", "/dev/null",
+                              "-e", "trace=unlink", "-e", "inject=unlink:delay_enter=1500000",
+                              g_getenv ("GP_STORE_OP"), fixture->dir, "delete", "incident:1", NULL);
+  g_assert_no_error (error);
+
+  /* The delete is committed: now, while its unlink waits, the new one. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!gone && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(JsonObject) there = gp_store_get (fixture->store, "incident:1", GP_STORE_GET_NONE, NULL);
+
+      gone = there == NULL;
+      if (!gone)
+        g_usleep (2000);
+    }
+  g_assert_true (gone);
+  rev2 = gp_store_put (fixture->store, second, attachments, GP_STORE_PUT_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (deleter, NULL, &error));
+  g_assert_no_error (error);
+
+  read = gp_store_read_attachment (fixture->store, "md5-dHvuJ/py7pxwBJDd9sxtFg==", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (read, NULL), g_bytes_get_size (read), "photo-2", 7);
+}
+
 /* Household data is personal information: a folder or database that was
  * there with wider permissions is the user's alone once the store opens. */
 static void
@@ -1085,6 +1134,7 @@ main (int   argc,
   ADD ("/store/attachments/digest-dedupe-stubs", test_attachments);
   ADD ("/store/attachments/damage-and-garbage", test_attachment_damage);
   ADD ("/store/attachments/killed-write", test_attachment_killed_write);
+  ADD ("/store/attachments/shared-by-two-processes", test_attachment_shared_by_two_processes);
   g_test_add_func ("/store/private-files", test_private_files);
   ADD ("/store/upsert", test_upsert);
   ADD ("/store/query/uses-index", test_typed_queries_use_index);

@@ -478,15 +478,22 @@ gp_store_txn_commit (GpStore  *self,
     }
 
   /* Blobs nobody uses any more go once the database no longer names them,
-   * before the lock is let go: a write that follows and needs the same
-   * bytes finds no file and writes it again. A crash before this leaves a
-   * file that garbage collection removes. */
-  for (guint i = 0; i < txn->dropped_digests->len; i++)
+   * under the database's write lock — taken again, as another process (the
+   * app and gridpatrolctl on one folder) may have written since the commit
+   * and named the same bytes: a blob is removed only when still unnamed,
+   * and a write that follows finds no file and writes it again. A crash
+   * before this leaves a file that garbage collection removes. */
+  if (txn->dropped_digests->len > 0 && gp_db_exec (self->writer, "BEGIN IMMEDIATE", NULL))
     {
-      g_autofree char *path = gp_store_blob_path (self, g_ptr_array_index (txn->dropped_digests, i));
+      for (guint i = 0; i < txn->dropped_digests->len; i++)
+        {
+          const char *digest = g_ptr_array_index (txn->dropped_digests, i);
+          g_autofree char *path = gp_store_blob_path (self, digest);
 
-      if (path != NULL)
-        g_unlink (path);
+          if (path != NULL && !gp_store_has_blob (self, digest))
+            g_unlink (path);
+        }
+      gp_db_exec (self->writer, "COMMIT", NULL);
     }
   g_rec_mutex_unlock (&self->writer->lock);
 
