@@ -78,7 +78,7 @@ add_case (Fixture            *fixture,
         g_object_set (event, "result", GP_VERIFY_PASS, NULL);
       g_ptr_array_add (documents, event);
     }
-  g_assert_true (gp_store_save_all (fixture->store, documents, GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save_all (fixture->store, documents, GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
   return g_strdup (id);
 }
@@ -103,7 +103,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->dir = gp_test_make_dir ();
   fixture->store = gp_test_open_store (fixture->dir);
   g_assert_true (gp_demo_install (fixture->store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
-  building = gp_store_load (fixture->store, "building:610103003003-05", &error);
+  building = gp_documents_load (fixture->store, "building:610103003003-05", &error);
   g_assert_no_error (error);
   gp_geo_geometry_get_center (gp_document_get_geometry (building), &fixture->spot);
 

@@ -388,7 +388,7 @@ pixel_at (GpMbtiles  *mbtiles,
 static GpDocument *
 first_building (GpStore *store)
 {
-  g_autoptr(GPtrArray) buildings = gp_store_load_all (store, "building", GP_DEMO_GRID_CODE, NULL);
+  g_autoptr(GPtrArray) buildings = gp_documents_load_all (store, "building", GP_DEMO_GRID_CODE, NULL);
 
   return g_object_ref (g_ptr_array_index (buildings, 0));
 }
@@ -400,7 +400,7 @@ test_render_demo (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GpMbtiles) mbtiles = NULL;
   g_autoptr(GpDocument) building = first_building (fixture->store);
-  g_autoptr(GpDocument) grid = gp_store_load (fixture->store, GP_DEMO_GRID_ID, NULL);
+  g_autoptr(GpDocument) grid = gp_documents_load (fixture->store, GP_DEMO_GRID_ID, NULL);
   GpBasemapStats stats;
   GpGeoBounds bounds, grid_bounds;
   GpGeoPoint centre;
@@ -481,7 +481,7 @@ move_building (GpStore    *store,
     }
   moved = gp_geo_polygon_new (points, n - 1);
   gp_document_set_geometry (building, moved);
-  g_assert_true (gp_store_save (store, building, GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (store, building, GP_STORE_PUT_NONE, &error));
   g_free (points);
 }
 
@@ -579,7 +579,7 @@ test_render_refused (Fixture       *fixture,
     tiles_before = gp_mbtiles_count_tiles (before);
     g_clear_object (&before);
 
-    gp_store_save (fixture->store, GP_DOCUMENT (far), GP_STORE_PUT_NONE, &error);
+    gp_documents_save (fixture->store, GP_DOCUMENT (far), GP_STORE_PUT_NONE, &error);
     g_assert_no_error (error);
     g_assert_false (gp_basemap_render (fixture->store, GP_DEMO_GRID_CODE, fixture->path, 14, 19, NULL, NULL, NULL,
                                        NULL, &error));

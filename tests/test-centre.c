@@ -139,7 +139,7 @@ step (GpStore    *store,
     g_object_set (event, "target", "市政养护所", NULL);
   else if (g_str_equal (action, GP_ACTION_COMMENT))
     g_object_set (event, "note", "已通知物业", NULL);
-  g_assert_true (gp_store_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&event);
 }
@@ -185,10 +185,10 @@ test_rules (Fixture       *fixture,
 
     gp_document_add_attachment (GP_DOCUMENT (incident), photo);
   }
-  g_assert_true (gp_store_save (fixture->worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (fixture->worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
   g_object_set (forged, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "zhao",
                 "reported-at", now, "description", "暴露垃圾", "building", building_id, NULL);
-  g_assert_true (gp_store_save (fixture->worker, GP_DOCUMENT (forged), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (fixture->worker, GP_DOCUMENT (forged), GP_STORE_PUT_NONE, &error));
   building = gp_store_get (fixture->worker, building_id, GP_STORE_GET_NONE, &error);
   json_object_set_string_member (building, "name", "王的楼");
   rev = gp_store_put (fixture->worker, building, NULL, GP_STORE_PUT_NONE, &error);
@@ -264,7 +264,7 @@ test_rules (Fixture       *fixture,
 
     g_object_set (visit, "grid", GRID, "household", "household:610103003003-01-1-101", "worker", "wang", "at", now,
                   "note", "身体好", NULL);
-    g_assert_true (gp_store_save (fixture->worker, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error));
+    g_assert_true (gp_documents_save (fixture->worker, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error));
     dispatched = step (fixture->leader, gp_document_get_id (GP_DOCUMENT (incident)), GP_ACTION_DISPATCH, "li",
                        GP_ROLE_LEADER);
     for (guint round = 0; round < 2; round++)

@@ -130,10 +130,10 @@ test_round_trip_through_store (void)
       json_object_remove_member (input, "_attachments");
       document = gp_document_new_from_json (input, &error);
       g_assert_no_error (error);
-      g_assert_true (gp_store_save (store, document, GP_STORE_PUT_NONE, &error));
+      g_assert_true (gp_documents_save (store, document, GP_STORE_PUT_NONE, &error));
       g_assert_no_error (error);
 
-      loaded = gp_store_load (store, gp_document_get_id (document), &error);
+      loaded = gp_documents_load (store, gp_document_get_id (document), &error);
       g_assert_no_error (error);
       g_assert_true (G_OBJECT_TYPE (loaded) == G_OBJECT_TYPE (document));
       g_assert_cmpstr (gp_document_get_rev (loaded), ==, gp_document_get_rev (document));
@@ -352,7 +352,7 @@ test_store_refuses_invalid (void)
 
   g_ptr_array_add (both, lane);
   g_ptr_array_add (both, household);
-  g_assert_false (gp_store_save_all (store, both, GP_STORE_PUT_NONE, &error));
+  g_assert_false (gp_documents_save_all (store, both, GP_STORE_PUT_NONE, &error));
   g_assert_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_MISSING);
   g_assert_nonnull (strstr (error->message, "household:G1-01-1-101: “room” is missing"));
 

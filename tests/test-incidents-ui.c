@@ -87,7 +87,7 @@ fixture_set_up (Fixture       *fixture,
   gp_context_set_store (fixture->context, fixture->store);
 
   /* The worker stands at 5号楼. */
-  building = gp_store_load (fixture->store, "building:610103003003-05", &error);
+  building = gp_documents_load (fixture->store, "building:610103003003-05", &error);
   g_assert_no_error (error);
   gp_geo_geometry_get_center (gp_document_get_geometry (building), &fixture->building_centre);
   fixture->location = g_object_new (TEST_TYPE_LOCATION, NULL);
@@ -270,7 +270,7 @@ test_report (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (report), "report.send", NULL);
   g_assert_true (gp_test_wait_until (is_done, &reported, 10000));
   g_assert_true (g_str_has_prefix (reported.id, "incident:"));
-  incidents = gp_store_load_all (fixture->store, "incident", GP_DEMO_GRID_CODE, NULL);
+  incidents = gp_documents_load_all (fixture->store, "incident", GP_DEMO_GRID_CODE, NULL);
   g_assert_cmpuint (incidents->len, ==, 1);
   incident = g_ptr_array_index (incidents, 0);
   g_assert_cmpstr (gp_incident_get_category (incident), ==, "06010");
@@ -327,7 +327,7 @@ test_report_refused_and_duplicates (Fixture       *fixture,
   g_assert_cmpuint (gp_report_window_get_n_duplicates (report), ==, 0);
   gtk_window_destroy (GTK_WINDOW (report));
 
-  incidents = gp_store_load_all (fixture->store, "incident", GP_DEMO_GRID_CODE, NULL);
+  incidents = gp_documents_load_all (fixture->store, "incident", GP_DEMO_GRID_CODE, NULL);
   g_assert_cmpuint (incidents->len, ==, 1);
 }
 
@@ -350,7 +350,7 @@ report_with_ctl (Fixture    *fixture,
                 "grade", "A", "reporter", reporter, "reported-at", at, "description", text,
                 "building", "building:610103003003-05", NULL);
   gp_document_set_geometry (GP_DOCUMENT (incident), point);
-  g_assert_true (gp_store_save (fixture->store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (fixture->store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
   return g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
 }
 

@@ -104,11 +104,11 @@ test_interop (void)
   g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
                 "reported-at", now, "description", "井盖破损", NULL);
   gp_document_add_attachment (GP_DOCUMENT (incident), photo);
-  g_assert_true (gp_store_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
   event = gp_event_new (gp_document_get_id (GP_DOCUMENT (incident)));
   g_object_set (event, "grid", GRID, "action", GP_ACTION_REGISTER, "actor", "li", "role", GP_ROLE_LEADER, "at", now,
                 "level", "B", NULL);
-  g_assert_true (gp_store_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
   g_assert_true (gp_replicate (store, gp_test_pouchdb_get_admin (server), database, GP_REPLICATION_PUSH, &stats,
                                NULL, &error));

@@ -45,7 +45,7 @@ load (GpStore    *store,
       const char *id)
 {
   g_autoptr(GError) error = NULL;
-  GpDocument *document = gp_store_load (store, id, &error);
+  GpDocument *document = gp_documents_load (store, id, &error);
 
   g_assert_no_error (error);
   return document;
@@ -67,7 +67,7 @@ report (GpStore    *store,
                 "category", "06010", "reporter", "wang", "reported-at", now,
                 "description", "暴露垃圾", "building", building, NULL);
   gp_document_set_geometry (GP_DOCUMENT (incident), point);
-  g_assert_true (gp_store_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
   return g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
 }
 
@@ -83,7 +83,7 @@ close_incident (GpStore    *store,
 
   g_object_set (event, "grid", GP_DEMO_GRID_CODE, "action", action, "actor", "li", "role", "leader",
                 "at", time, "reason", "重复", NULL);
-  g_assert_true (gp_store_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
 }
 
 static void
@@ -177,7 +177,7 @@ test_markers_and_state (Fixture       *fixture,
     g_autoptr(GError) error = NULL;
 
     g_object_set (document, "reported-at", minute_ago, NULL);
-    g_assert_true (gp_store_save (fixture->store, document, GP_STORE_PUT_NONE, &error));
+    g_assert_true (gp_documents_save (fixture->store, document, GP_STORE_PUT_NONE, &error));
   }
 
   map = gp_map_data_load (fixture->store, GP_DEMO_GRID_CODE, NULL);
@@ -286,7 +286,7 @@ add_visit (GpStore     *store,
 
   g_object_set (visit, "grid", GP_DEMO_GRID_CODE, "household", gp_document_get_id (GP_DOCUMENT (household)),
                 "worker", "wang", "at", at, NULL);
-  g_assert_true (gp_store_save (store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
 }
 
@@ -299,7 +299,7 @@ test_visits_due (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) households = gp_store_load_all (fixture->store, "household", GP_DEMO_GRID_CODE, &error);
+  g_autoptr(GPtrArray) households = gp_documents_load_all (fixture->store, "household", GP_DEMO_GRID_CODE, &error);
   g_autoptr(GpMapData) before_visits = NULL;
   g_autoptr(GpMapData) map = NULL;
   g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
@@ -325,7 +325,7 @@ test_visits_due (Fixture       *fixture,
     add_visit (fixture->store, g_ptr_array_index (households, i), last_quarter);
   g_object_set (stray, "grid", GP_DEMO_GRID_CODE, "household", "household:nobody", "worker", "wang",
                 "at", last_week, NULL);
-  g_assert_true (gp_store_save (fixture->store, GP_DOCUMENT (stray), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (fixture->store, GP_DOCUMENT (stray), GP_STORE_PUT_NONE, &error));
 
   map = gp_map_data_load (fixture->store, GP_DEMO_GRID_CODE, &error);
   g_assert_no_error (error);

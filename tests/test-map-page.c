@@ -273,7 +273,7 @@ tagged_building (Fixture *fixture)
     {
       const GpMapBuilding *building = &g_array_index (buildings, GpMapBuilding, i);
       g_autoptr(GPtrArray) households =
-        gp_store_load_by (fixture->store, "household", GP_STORE_REF_BUILDING, building->id, NULL);
+        gp_documents_load_by (fixture->store, "household", GP_STORE_REF_BUILDING, building->id, NULL);
       guint tags = 0;
 
       for (guint h = 0; households != NULL && h < households->len; h++)
@@ -400,7 +400,7 @@ test_tap_building (Fixture       *fixture,
   gp_test_wait_for_map (fixture->page);
 
   building = tagged_building (fixture);
-  households = gp_store_load_by (fixture->store, "household", GP_STORE_REF_BUILDING, building->id, NULL);
+  households = gp_documents_load_by (fixture->store, "household", GP_STORE_REF_BUILDING, building->id, NULL);
   g_assert_nonnull (households);
   g_assert_cmpuint (households->len, >, 0);
 
@@ -470,7 +470,7 @@ report (GpStore    *store,
                 "category", category, "reporter", "wang", "reported-at", now,
                 "description", description, "building", building, NULL);
   gp_document_set_geometry (GP_DOCUMENT (incident), point);
-  g_assert_true (gp_store_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
 }
 
 typedef struct
@@ -811,7 +811,7 @@ test_grid_without_geometry (Fixture       *fixture,
   json_array_add_double_element (centre, expected.lon);
   json_array_add_double_element (centre, expected.lat);
   json_object_set_array_member (gp_document_get_body (GP_DOCUMENT (grid)), "center", json_array_ref (centre));
-  gp_store_save (fixture->store, GP_DOCUMENT (grid), GP_STORE_PUT_NONE, &error);
+  gp_documents_save (fixture->store, GP_DOCUMENT (grid), GP_STORE_PUT_NONE, &error);
   g_assert_no_error (error);
 
   open_page (fixture);

@@ -115,7 +115,7 @@ test_update (Fixture       *fixture,
   g_assert_cmpuint (stats.updated, ==, 1);
   g_assert_cmpuint (stats.unchanged, ==, json_array_get_length (features) - 1);
 
-  loaded = gp_store_load (fixture->store, id, &error);
+  loaded = gp_documents_load (fixture->store, id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (gp_household_get_note (GP_HOUSEHOLD (loaded)), ==, "改为出租");
   g_assert_true (g_str_has_prefix (gp_document_get_rev (loaded), "2-"));

@@ -56,7 +56,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->dir = gp_test_make_dir ();
   fixture->store = gp_test_open_store (fixture->dir);
   g_assert_true (gp_demo_install (fixture->store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
-  routes = gp_store_load_all (fixture->store, "route", GP_DEMO_GRID_CODE, &error);
+  routes = gp_documents_load_all (fixture->store, "route", GP_DEMO_GRID_CODE, &error);
   fixture->route = g_object_ref (g_ptr_array_index (routes, 0));
 
   /* The walk, replayed fifty times faster than walked. */
@@ -226,12 +226,12 @@ test_walk (Fixture       *fixture,
   gp_test_alert_respond (ADW_ALERT_DIALOG (gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG)), "finish");
   g_assert_null (gp_context_get_recorder (fixture->context));
   g_assert_cmpuint (gp_overlay_layer_get_n_track_points (gp_map_page_get_overlay_layer (map)), ==, 0);
-  patrol = gp_store_load (fixture->store, patrol_id, NULL);
+  patrol = gp_documents_load (fixture->store, patrol_id, NULL);
   g_assert_cmpstr (gp_patrol_get_status (GP_PATROL (patrol)), ==, GP_PATROL_FINISHED);
   g_test_message ("walked %.1f m, recorded %.1f m", fixture->walk_length, gp_patrol_get_distance_m (GP_PATROL (patrol)));
   g_assert_cmpfloat (fabs (gp_patrol_get_distance_m (GP_PATROL (patrol)) - fixture->walk_length) / fixture->walk_length,
                      <, 0.005);
-  visits = gp_store_load_all (fixture->store, "visit", GP_DEMO_GRID_CODE, NULL);
+  visits = gp_documents_load_all (fixture->store, "visit", GP_DEMO_GRID_CODE, NULL);
   g_assert_cmpuint (visits->len, ==, 1);
   g_assert_cmpstr (gp_visit_get_patrol (g_ptr_array_index (visits, 0)), ==, patrol_id);
   {

@@ -11,6 +11,7 @@
 #include "gp-geo.h"
 #include "gp-json.h"
 #include "gp-patrol-recorder.h"
+#include "gp-recorded-track.h"
 #include "gp-store.h"
 #include "gp-test-util.h"
 #include "gp-test-walk.h"
@@ -40,7 +41,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->dir = gp_test_make_dir ();
   fixture->store = gp_test_open_store (fixture->dir);
   g_assert_true (gp_demo_install (fixture->store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
-  routes = gp_store_load_all (fixture->store, "route", GP_DEMO_GRID_CODE, &error);
+  routes = gp_documents_load_all (fixture->store, "route", GP_DEMO_GRID_CODE, &error);
   g_assert_cmpuint (routes->len, >=, 1);
   fixture->route = g_object_ref (g_ptr_array_index (routes, 0));
 }
@@ -286,7 +287,7 @@ test_distance_and_checkpoints (Fixture       *fixture,
   g_autoptr(GArray) walk = gp_test_walk_route (fixture->route, 1.4, t ("2026-11-23T09:00:00+08:00"), 1);
   double reference = gp_test_walk_length (walk);
   g_autoptr(GpPatrolRecorder) recorder = record (fixture, walk);
-  g_autoptr(GpDocument) patrol = gp_store_load (fixture->store, gp_patrol_recorder_get_id (recorder), NULL);
+  g_autoptr(GpDocument) patrol = gp_documents_load (fixture->store, gp_patrol_recorder_get_id (recorder), NULL);
   g_autoptr(GArray) decoded = NULL;
   g_autoptr(GArray) left = NULL;
   double distance = gp_patrol_recorder_get_distance (recorder);
@@ -302,7 +303,7 @@ test_distance_and_checkpoints (Fixture       *fixture,
   g_assert_cmpuint (decoded->len, ==, gp_patrol_recorder_get_track (recorder)->len);
   g_assert_cmpuint (decoded->len, <, walk->len / 3);   /* one point every 5 m, not every fix */
   /* The device's own copy of the track is gone. */
-  left = gp_store_load_track (fixture->store, gp_patrol_recorder_get_id (recorder), NULL);
+  left = gp_recorded_track_load (fixture->store, gp_patrol_recorder_get_id (recorder), NULL);
   g_assert_cmpuint (left->len, ==, 0);
 }
 
@@ -536,10 +537,10 @@ test_crash (Fixture       *fixture,
   g_assert_true (WIFSIGNALED (status));
 
   fixture->store = gp_test_open_store (fixture->dir);
-  patrol = gp_store_load (fixture->store, id, &error);
+  patrol = gp_documents_load (fixture->store, id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (gp_patrol_get_status (GP_PATROL (patrol)), !=, GP_PATROL_FINISHED);
-  points = gp_store_load_track (fixture->store, id, &error);
+  points = gp_recorded_track_load (fixture->store, id, &error);
   g_assert_no_error (error);
   g_test_message ("%u track points survived the kill", points->len);
   g_assert_cmpuint (points->len, >, 10);
@@ -549,7 +550,7 @@ test_crash (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (out, id));
   fixture->store = gp_test_open_store (fixture->dir);
   g_clear_object (&patrol);
-  patrol = gp_store_load (fixture->store, id, &error);
+  patrol = gp_documents_load (fixture->store, id, &error);
   g_assert_cmpstr (gp_patrol_get_status (GP_PATROL (patrol)), ==, GP_PATROL_FINISHED);
   g_assert_cmpfloat (gp_patrol_get_distance_m (GP_PATROL (patrol)), >, 10);
   g_assert_nonnull (gp_patrol_get_track (GP_PATROL (patrol)));

@@ -97,7 +97,7 @@ report_with_photo (GpStore *store)
                 "reported-at", now, "description", "暴露垃圾", NULL);
   gp_document_set_geometry (GP_DOCUMENT (incident), point);
   gp_document_add_attachment (GP_DOCUMENT (incident), photo);
-  g_assert_true (gp_store_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
   return g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
 }
@@ -209,7 +209,7 @@ test_two_phones (Fixture       *fixture,
   event = gp_event_new (incident_id);
   g_object_set (event, "grid", GRID, "action", "register", "actor", "li", "role", "leader", "at", now,
                 "level", "B", NULL);
-  g_assert_true (gp_store_save (fixture->leader, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (fixture->leader, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
   replicate (fixture, fixture->leader, li, GP_REPLICATION_PUSH, &stats);
   g_assert_cmpuint (stats.revisions_written, ==, 1);
@@ -383,7 +383,7 @@ test_one_bad_document (Fixture       *fixture,
                   "reported-at", now, "description", "井盖破损", NULL);
     gp_document_set_geometry (GP_DOCUMENT (incident), point);
     gp_document_add_attachment (GP_DOCUMENT (incident), photo);
-    g_assert_true (gp_store_save (fixture->worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+    g_assert_true (gp_documents_save (fixture->worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
     good = g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
   }
 
@@ -904,7 +904,7 @@ test_forged_step (Fixture       *fixture,
   legacy = gp_event_new (incident);
   g_object_set (legacy, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role", GP_ROLE_WORKER, "at", now,
                 "note", "已通知物业", NULL);
-  g_assert_true (gp_store_save (fixture->worker, GP_DOCUMENT (legacy), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (fixture->worker, GP_DOCUMENT (legacy), GP_STORE_PUT_NONE, &error));
   draft = gp_event_new (incident);
   g_object_set (draft, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role", GP_ROLE_WORKER, "at", now,
                 "note", "明早复查", NULL);
@@ -1273,7 +1273,7 @@ test_killed_mid_sync (Fixture       *fixture,
                 g_ptr_array_add (batch, event);
               }
           }
-        g_assert_true (gp_store_save_all (fixture->worker, batch, GP_STORE_PUT_NONE, &error));
+        g_assert_true (gp_documents_save_all (fixture->worker, batch, GP_STORE_PUT_NONE, &error));
       }
   }
   total = 471 + 3000;

@@ -223,7 +223,7 @@ add_case (GpStore        *store,
         g_object_set (event, "satisfaction", s->choice, NULL);
       g_ptr_array_add (documents, event);
     }
-  g_assert_true (gp_store_save_all (store, documents, GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save_all (store, documents, GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
 }
 
@@ -541,7 +541,7 @@ test_index_follows (Fixture       *fixture,
 
   g_object_set (event, "grid", "G1", "action", GP_ACTION_REGISTER, "actor", "li", "role", GP_ROLE_LEADER,
                 "at", at, NULL);
-  g_assert_true (gp_store_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
   g_assert_true (gp_case_index_update (store, &folded, &error));
   g_assert_cmpuint (folded, ==, 1);
@@ -631,7 +631,7 @@ test_suspended_not_due (Fixture       *fixture,
                     "target", "wang", "reason", "等待管线单位", NULL);
       g_ptr_array_add (documents, event);
     }
-  g_assert_true (gp_store_save_all (store, documents, GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save_all (store, documents, GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
 
   /* Thirty days on, still suspended. */

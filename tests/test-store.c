@@ -878,7 +878,7 @@ on_saved (GObject      *source,
   AsyncState *state = user_data;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (gp_store_save_all_finish (GP_STORE (source), result, &error));
+  g_assert_true (gp_documents_save_all_finish (GP_STORE (source), result, &error));
   g_assert_no_error (error);
   state->done++;
 }
@@ -930,8 +930,8 @@ test_async_save (Fixture       *fixture,
 
 
   g_signal_connect (fixture->store, "documents-changed", G_CALLBACK (on_documents_changed), &state);
-  gp_store_save_all_async (fixture->store, one, GP_STORE_PUT_NONE, NULL, on_saved, &state);
-  gp_store_save_all_async (fixture->store, two, GP_STORE_PUT_NONE, NULL, on_saved, &state);
+  gp_documents_save_all_async (fixture->store, one, GP_STORE_PUT_NONE, NULL, on_saved, &state);
+  gp_documents_save_all_async (fixture->store, two, GP_STORE_PUT_NONE, NULL, on_saved, &state);
 
   /* A third save whose document the caller drops at once: it is still
    * saved, and nothing touches freed memory when it finishes. */
@@ -942,7 +942,7 @@ test_async_save (Fixture       *fixture,
     g_object_set (visit, "grid", "G1", "household", "household:G1-01-1-102", "worker", "li", NULL);
     g_object_set (visit, "at", at, NULL);
     g_ptr_array_add (dropped, visit);
-    gp_store_save_all_async (fixture->store, dropped, GP_STORE_PUT_NONE, NULL, on_saved, &state);
+    gp_documents_save_all_async (fixture->store, dropped, GP_STORE_PUT_NONE, NULL, on_saved, &state);
   }
   g_assert_null (gp_document_get_rev (GP_DOCUMENT (first)));
 
@@ -959,7 +959,7 @@ test_async_save (Fixture       *fixture,
                      gp_document_get_id (GP_DOCUMENT (first)));
   }
 
-  visits = gp_store_load_all (fixture->store, "visit", "G1", &error);
+  visits = gp_documents_load_all (fixture->store, "visit", "G1", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (visits->len, ==, 3);
 
@@ -985,13 +985,13 @@ test_save_all_is_one_transaction (Fixture       *fixture,
   gp_document_set_geometry (GP_DOCUMENT (taken), geometry);
 
   /* lane:G1-L2 exists, so saving it as new is a conflict... */
-  g_assert_true (gp_store_save (fixture->store, GP_DOCUMENT (taken), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (fixture->store, GP_DOCUMENT (taken), GP_STORE_PUT_NONE, &error));
   gp_document_set_rev (GP_DOCUMENT (taken), NULL);
   before = gp_test_store_snapshot (fixture->store);
 
   g_ptr_array_add (documents, good);
   g_ptr_array_add (documents, taken);
-  g_assert_false (gp_store_save_all (fixture->store, documents, GP_STORE_PUT_NONE, &error));
+  g_assert_false (gp_documents_save_all (fixture->store, documents, GP_STORE_PUT_NONE, &error));
   g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CONFLICT);
 
   /* ...and the lane before it in the same save was not written either. */
@@ -1039,10 +1039,10 @@ test_worker_wait (void)
   /* A save asked for just before quitting is on disk after the wait. */
   g_object_set (visit, "grid", "610103003003", "household", "household:x", "worker", "wang", "at", now, NULL);
   g_ptr_array_add (documents, g_object_ref (visit));
-  gp_store_save_all_async (store, documents, GP_STORE_PUT_NONE, NULL, NULL, NULL);
+  gp_documents_save_all_async (store, documents, GP_STORE_PUT_NONE, NULL, NULL, NULL);
   g_assert_true (gp_worker_wait_all (30000));
   g_assert_cmpuint (gp_worker_get_busy (), ==, 0);
-  saved = gp_store_load (store, gp_document_get_id (GP_DOCUMENT (visit)), NULL);
+  saved = gp_documents_load (store, gp_document_get_id (GP_DOCUMENT (visit)), NULL);
   g_assert_nonnull (saved);
 
   g_clear_object (&store);

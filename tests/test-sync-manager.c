@@ -122,7 +122,7 @@ test_sync (Fixture       *fixture,
   /* A visit: pending at once, on the centre a moment later. */
   g_object_set (visit, "grid", GRID, "household", "household:610103003003-01-1-101", "worker", "wang", "at", now,
                 NULL);
-  g_assert_true (gp_store_save (fixture->store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error));
+  g_assert_true (gp_documents_save (fixture->store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 1);

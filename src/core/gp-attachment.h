@@ -6,9 +6,9 @@
 
 #include <json-glib/json-glib.h>
 
-#include "gp-types.h"
-
 G_BEGIN_DECLS
+
+typedef struct _GpAttachment GpAttachment;
 
 #define GP_TYPE_ATTACHMENT (gp_attachment_get_type ())
 

@@ -23,13 +23,64 @@
 
 #include "gp-case-index.h"
 #include "gp-clock.h"
-#include "gp-store-private.h"
+#include "gp-store-table.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
 #include "gp-incidents.h"
 #include "gp-json.h"
 
 #include <string.h>
+
+/* The table, as a CouchDB view is kept: derived, made again from the
+ * documents whenever asked. Times are UNIX seconds, 0 for not. */
+static const char * const cases_versions[] = {
+  /* 1 — as the store made it before the table was the case index's own. */
+  "CREATE TABLE IF NOT EXISTS cases ("
+  "  incident      TEXT PRIMARY KEY NOT NULL,"
+  "  grid          TEXT NOT NULL,"
+  "  category      TEXT,"
+  "  source        TEXT,"
+  "  reporter      TEXT,"
+  "  handler       TEXT,"               /* who first marked it handled */
+  "  owner         TEXT,"
+  "  level         TEXT,"
+  "  state         TEXT NOT NULL,"
+  "  round         INTEGER NOT NULL,"
+  "  lat           REAL,"
+  "  lon           REAL,"
+  "  title         TEXT,"
+  "  building      TEXT,"
+  "  address       TEXT,"
+  "  thumbnail     TEXT,"
+  "  reported_at   INTEGER NOT NULL,"
+  "  response_due  INTEGER NOT NULL,"
+  "  responded_at  INTEGER NOT NULL,"
+  "  registered_at INTEGER NOT NULL,"
+  "  handled_at    INTEGER NOT NULL,"   /* the first time */
+  "  closed_at     INTEGER NOT NULL,"   /* closed out, not voided */
+  "  evaluated_at  INTEGER NOT NULL,"   /* the first callback */
+  "  satisfaction  TEXT,"               /* at the first callback */
+  "  resolved      INTEGER NOT NULL,"
+  "  clock         TEXT,"
+  "  allowed       INTEGER NOT NULL,"   /* seconds of the clock; -1 no limit */
+  "  used_before   INTEGER NOT NULL,"   /* used in spans that ended */
+  "  running_since INTEGER NOT NULL,"
+  "  deadline      INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  /* By time alone: a phone holds a few grids, and a period's rows are few. */
+  "CREATE INDEX IF NOT EXISTS cases_by_reported ON cases (reported_at);"
+  "CREATE INDEX IF NOT EXISTS cases_by_handled ON cases (handled_at);"
+  "CREATE INDEX IF NOT EXISTS cases_by_closed ON cases (closed_at);"
+  "CREATE INDEX IF NOT EXISTS cases_by_evaluated ON cases (evaluated_at);"
+  "CREATE INDEX IF NOT EXISTS cases_by_deadline ON cases (deadline);"
+  "CREATE INDEX IF NOT EXISTS cases_by_state ON cases (state);",
+  NULL
+};
+
+static const GpStoreTable cases_table = { "cases", cases_versions };
+
+/* One update of the case index at a time, and no update while it is read. */
+static GMutex cases_lock;
 
 /* Folded cases written in one transaction. */
 #define BATCH 2000
@@ -80,22 +131,6 @@ row_free (Row *row)
   g_free (row);
 }
 
-static gint64
-read_meta_seq (GpStore  *self,
-               GError  **error)
-{
-  g_autoptr(GpDbStmt) stmt = NULL;
-  gboolean have_row = FALSE;
-  gint64 seq = 0;
-
-  stmt = gp_db_prepare (self->reader, "SELECT value FROM meta WHERE key = 'cases_seq'", error);
-  if (stmt == NULL || !gp_db_step (self->reader, stmt, &have_row, error))
-    return -1;
-  if (have_row)
-    seq = sqlite3_column_int64 (stmt, 0);
-  return seq;
-}
-
 /* The incident a document belongs to, from its id: "incident:U" itself,
  * "event:U:V" to incident:U. */
 static char *
@@ -124,15 +159,16 @@ read_changes (GpStore     *self,
               gint64      *last_seq,
               GError     **error)
 {
+  GpDb *db = gp_store_get_reader (self);
   g_autoptr(GpDbStmt) stmt = NULL;
   gboolean have_row = FALSE;
 
   *last_seq = since;
-  stmt = gp_db_prepare (self->reader, "SELECT seq, id FROM docs WHERE seq > ?1 ORDER BY seq", error);
+  stmt = gp_db_prepare (db, "SELECT seq, id FROM documents WHERE seq > ?1 ORDER BY seq", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, since);
-  while (gp_db_step (self->reader, stmt, &have_row, error))
+  while (gp_db_step (db, stmt, &have_row, error))
     {
       const char *id;
       char *incident;
@@ -154,13 +190,14 @@ read_all_incidents (GpStore     *self,
                     GHashTable  *incidents,
                     GError     **error)
 {
+  GpDb *db = gp_store_get_reader (self);
   g_autoptr(GpDbStmt) stmt = NULL;
   gboolean have_row = FALSE;
 
-  stmt = gp_db_prepare (self->reader, "SELECT id FROM docs WHERE type = 'incident' AND deleted = 0", error);
+  stmt = gp_db_prepare (db, "SELECT id FROM documents WHERE type = 'incident' AND deleted = 0", error);
   if (stmt == NULL)
     return FALSE;
-  while (gp_db_step (self->reader, stmt, &have_row, error))
+  while (gp_db_step (db, stmt, &have_row, error))
     {
       if (!have_row)
         return TRUE;
@@ -190,7 +227,7 @@ fold (GpStore     *self,
       GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GpDocument) document = gp_store_load (self, incident_id, &local_error);
+  g_autoptr(GpDocument) document = gp_documents_load (self, incident_id, &local_error);
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GpCase) c = NULL;
   GpIncident *incident;
@@ -212,7 +249,7 @@ fold (GpStore     *self,
       return row;
     }
   incident = GP_INCIDENT (document);
-  events = gp_store_load_by (self, "event", GP_STORE_REF_INCIDENT, incident_id, &local_error);
+  events = gp_documents_load_by (self, "event", GP_STORE_REF_INCIDENT, incident_id, &local_error);
   if (store_failed (&local_error, error))
     {
       row_free (row);
@@ -292,12 +329,13 @@ write_rows (GpStore    *self,
             gint64      last_seq,
             GError    **error)
 {
+  GpDb *db = gp_store_get_writer (self);
   gboolean ok;
 
-  g_rec_mutex_lock (&self->writer->lock);
-  ok = gp_db_exec (self->writer, "BEGIN IMMEDIATE", error);
+  gp_db_lock (db);
+  ok = gp_db_exec (db, "BEGIN IMMEDIATE", error);
   if (ok && clear)
-    ok = gp_db_exec (self->writer, "DELETE FROM cases", error);
+    ok = gp_db_exec (db, "DELETE FROM cases", error);
   for (guint i = 0; ok && i < rows->len; i++)
     {
       Row *row = g_ptr_array_index (rows, i);
@@ -305,15 +343,15 @@ write_rows (GpStore    *self,
 
       if (row->gone)
         {
-          stmt = gp_db_prepare (self->writer, "DELETE FROM cases WHERE incident = ?1", error);
+          stmt = gp_db_prepare (db, "DELETE FROM cases WHERE incident = ?1", error);
           if ((ok = stmt != NULL))
             {
               sqlite3_bind_text (stmt, 1, row->incident, -1, SQLITE_TRANSIENT);
-              ok = gp_db_step_done (self->writer, stmt, error);
+              ok = gp_db_step_done (db, stmt, error);
             }
           continue;
         }
-      stmt = gp_db_prepare (self->writer,
+      stmt = gp_db_prepare (db,
                             "INSERT OR REPLACE INTO cases (incident, grid, category, source, reporter, handler, owner,"
                             " level, state, round, lat, lon, title, reported_at, response_due, responded_at,"
                             " registered_at, handled_at, closed_at, evaluated_at, satisfaction, resolved, clock,"
@@ -355,24 +393,15 @@ write_rows (GpStore    *self,
       bind_text (stmt, 28, row->building);
       bind_text (stmt, 29, row->address);
       bind_text (stmt, 30, row->thumbnail);
-      ok = gp_db_step_done (self->writer, stmt, error);
+      ok = gp_db_step_done (db, stmt, error);
     }
   if (ok && last_seq >= 0)
-    {
-      g_autoptr(GpDbStmt) stmt = gp_db_prepare (self->writer, "UPDATE meta SET value = ?1 WHERE key = 'cases_seq'",
-                                                error);
-
-      if ((ok = stmt != NULL))
-        {
-          sqlite3_bind_int64 (stmt, 1, last_seq);
-          ok = gp_db_step_done (self->writer, stmt, error);
-        }
-    }
+    ok = gp_store_set_table_seq (self, cases_table.name, last_seq, error);
   if (ok)
-    ok = gp_db_exec (self->writer, "COMMIT", error);
+    ok = gp_db_exec (db, "COMMIT", error);
   if (!ok)
-    gp_db_exec (self->writer, "ROLLBACK", NULL);
-  g_rec_mutex_unlock (&self->writer->lock);
+    gp_db_exec (db, "ROLLBACK", NULL);
+  gp_db_unlock (db);
   return ok;
 }
 
@@ -397,9 +426,11 @@ update_locked (GpStore  *self,
 
   if (n_folded != NULL)
     *n_folded = 0;
+  if (!gp_store_add_table (self, &cases_table, error))
+    return FALSE;
 
-  g_rec_mutex_lock (&self->reader->lock);
-  since = read_meta_seq (self, error);
+  gp_db_lock (gp_store_get_reader (self));
+  since = gp_store_get_table_seq (self, cases_table.name, error);
   ok = since >= 0 && read_changes (self, since, incidents, &everything, &last_seq, error);
   everything = everything || since == 0;
   if (ok && everything)
@@ -407,7 +438,7 @@ update_locked (GpStore  *self,
       g_hash_table_remove_all (incidents);
       ok = read_all_incidents (self, incidents, error);
     }
-  g_rec_mutex_unlock (&self->reader->lock);
+  gp_db_unlock (gp_store_get_reader (self));
   if (!ok)
     return FALSE;
   if (last_seq == since && !everything)
@@ -467,7 +498,7 @@ gp_case_index_update (GpStore  *self,
 
   g_return_val_if_fail (GP_IS_STORE (self), FALSE);
 
-  locker = g_mutex_locker_new (&self->cases_lock);
+  locker = g_mutex_locker_new (&cases_lock);
   return update_locked (self, n_folded, error);
 }
 
@@ -484,10 +515,10 @@ gp_case_index_begin_read (GpStore  *self,
 {
   g_return_val_if_fail (GP_IS_STORE (self), FALSE);
 
-  g_mutex_lock (&self->cases_lock);
+  g_mutex_lock (&cases_lock);
   if (update_locked (self, NULL, error))
     return TRUE;
-  g_mutex_unlock (&self->cases_lock);
+  g_mutex_unlock (&cases_lock);
   return FALSE;
 }
 
@@ -496,7 +527,7 @@ gp_case_index_end_read (GpStore *self)
 {
   g_return_if_fail (GP_IS_STORE (self));
 
-  g_mutex_unlock (&self->cases_lock);
+  g_mutex_unlock (&cases_lock);
 }
 
 /**
@@ -513,9 +544,8 @@ gp_case_index_rebuild (GpStore  *self,
 
   g_return_val_if_fail (GP_IS_STORE (self), FALSE);
 
-  locker = g_mutex_locker_new (&self->cases_lock);
-  g_rec_mutex_lock (&self->writer->lock);
-  ok = gp_db_exec (self->writer, "UPDATE meta SET value = 0 WHERE key = 'cases_seq'", error);
-  g_rec_mutex_unlock (&self->writer->lock);
+  locker = g_mutex_locker_new (&cases_lock);
+  ok = gp_store_add_table (self, &cases_table, error) &&
+       gp_store_set_table_seq (self, cases_table.name, 0, error);
   return ok && update_locked (self, NULL, error);
 }

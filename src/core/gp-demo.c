@@ -842,7 +842,7 @@ gp_demo_install (GpStore  *store,
 
   if (documents == NULL)
     return FALSE;
-  return gp_store_save_all (store, documents, GP_STORE_PUT_UPSERT, error);
+  return gp_documents_save_all (store, documents, GP_STORE_PUT_UPSERT, error);
 }
 
 typedef struct

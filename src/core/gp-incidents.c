@@ -29,13 +29,13 @@ gp_incidents_load_policy (GpStore     *store,
                           GError     **error)
 {
   g_autofree char *grid_id = g_strconcat ("grid:", grid_code ? grid_code : "", NULL);
-  g_autoptr(GpDocument) grid = gp_store_load (store, grid_id, NULL);
+  g_autoptr(GpDocument) grid = gp_documents_load (store, grid_id, NULL);
   g_autoptr(GPtrArray) policies = NULL;
   const char *policy_id = grid && GP_IS_GRID (grid) ? gp_grid_get_policy (GP_GRID (grid)) : NULL;
 
   if (policy_id != NULL)
     {
-      GpDocument *policy = gp_store_load (store, policy_id, error);
+      GpDocument *policy = gp_documents_load (store, policy_id, error);
 
       if (policy != NULL && !GP_IS_POLICY (policy))
         {
@@ -45,7 +45,7 @@ gp_incidents_load_policy (GpStore     *store,
       return (GpPolicy *) policy;
     }
 
-  policies = gp_store_load_all (store, "policy", NULL, error);
+  policies = gp_documents_load_all (store, "policy", NULL, error);
   if (policies == NULL)
     return NULL;
   if (policies->len != 1)
@@ -118,7 +118,7 @@ gp_incidents_load_case (GpStore     *store,
   g_return_val_if_fail (GP_IS_STORE (store), NULL);
   g_return_val_if_fail (incident_id != NULL, NULL);
 
-  document = gp_store_load (store, incident_id, error);
+  document = gp_documents_load (store, incident_id, error);
   if (document == NULL)
     return NULL;
   if (!GP_IS_INCIDENT (document))
@@ -129,7 +129,7 @@ gp_incidents_load_case (GpStore     *store,
   scheme = gp_incidents_load_policy (store, gp_incident_get_grid (GP_INCIDENT (document)), error);
   if (scheme == NULL)
     return NULL;
-  events = gp_store_load_by (store, "event", GP_STORE_REF_INCIDENT, incident_id, error);
+  events = gp_documents_load_by (store, "event", GP_STORE_REF_INCIDENT, incident_id, error);
   if (events == NULL)
     return NULL;
 
@@ -260,7 +260,7 @@ gp_incidents_report (GpStore     *store,
   g_return_val_if_fail (GP_IS_STORE (store), FALSE);
   g_return_val_if_fail (GP_IS_INCIDENT (incident), FALSE);
 
-  return gp_store_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, error);
+  return gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, error);
 }
 
 /**
@@ -304,7 +304,7 @@ gp_incidents_act (GpStore     *store,
   sealed = gp_event_seal (event, now->last_seq + 1);
   if (!gp_document_validate (GP_DOCUMENT (sealed), error))
     return FALSE;
-  events = gp_store_load_by (store, "event", GP_STORE_REF_INCIDENT, gp_event_get_incident (event), error);
+  events = gp_documents_load_by (store, "event", GP_STORE_REF_INCIDENT, gp_event_get_incident (event), error);
   if (events == NULL)
     return FALSE;
   g_ptr_array_add (events, g_object_ref (sealed));
@@ -317,7 +317,7 @@ gp_incidents_act (GpStore     *store,
                    last->refusal ? last->refusal : _("another step comes after it"));
       return FALSE;
     }
-  if (!gp_store_save (store, GP_DOCUMENT (sealed), GP_STORE_PUT_NONE, error))
+  if (!gp_documents_save (store, GP_DOCUMENT (sealed), GP_STORE_PUT_NONE, error))
     return FALSE;
   if (id != NULL)
     *id = g_strdup (gp_document_get_id (GP_DOCUMENT (sealed)));

@@ -301,7 +301,7 @@ check_references (GpStore    *store,
 
           if (owner == NULL)
             {
-              owner = GP_GRID (gp_store_load (store, grid_id, NULL));
+              owner = GP_GRID (gp_documents_load (store, grid_id, NULL));
               if (owner != NULL)
                 g_hash_table_insert (grids, (gpointer) grid, owner);
             }
@@ -368,7 +368,7 @@ gp_package_import_data (GpStore         *store,
       g_ptr_array_add (before, existing ? g_strdup (gp_json_get_string (existing, "_rev")) : NULL);
     }
 
-  if (!gp_store_save_all (store, documents, GP_STORE_PUT_UPSERT, error))
+  if (!gp_documents_save_all (store, documents, GP_STORE_PUT_UPSERT, error))
     return FALSE;
 
   for (guint i = 0; i < documents->len; i++)

@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "gp-patrol-recorder.h"
+#include "gp-recorded-track.h"
 #include "gp-geo.h"
 #include "gp-json.h"
 #include "gp-worker.h"
@@ -221,7 +222,7 @@ on_document_saved (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->saving = FALSE;
-  if (!gp_store_save_all_finish (GP_STORE (source), result, &error))
+  if (!gp_documents_save_all_finish (GP_STORE (source), result, &error))
     g_warning ("The patrol cannot be saved: %s", error->message);
   if (self->save_again)
     {
@@ -244,14 +245,14 @@ save_document (GpPatrolRecorder *self)
   update_document (self);
   if (!self->async)
     {
-      if (!gp_store_save (self->store, GP_DOCUMENT (self->patrol), GP_STORE_PUT_NONE, &error))
+      if (!gp_documents_save (self->store, GP_DOCUMENT (self->patrol), GP_STORE_PUT_NONE, &error))
         g_warning ("The patrol cannot be saved: %s", error->message);
       return;
     }
   self->saving = TRUE;
   documents = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (documents, g_object_ref (self->patrol));
-  gp_store_save_all_async (self->store, documents, GP_STORE_PUT_NONE, NULL, on_document_saved, g_object_ref (self));
+  gp_documents_save_all_async (self->store, documents, GP_STORE_PUT_NONE, NULL, on_document_saved, g_object_ref (self));
 }
 
 /* Track points to the store. */
@@ -281,7 +282,7 @@ flush_thread (GTask        *task,
   FlushJob *job = task_data;
   g_autoptr(GError) error = NULL;
 
-  if (!gp_store_append_track (job->store, job->patrol, job->fixes, &error))
+  if (!gp_recorded_track_append (job->store, job->patrol, job->fixes, &error))
     g_warning ("Track points cannot be kept: %s", error->message);
   g_task_return_boolean (task, TRUE);
 }
@@ -307,7 +308,7 @@ gp_patrol_recorder_flush (GpPatrolRecorder  *self,
       gp_worker_run (task, flush_thread);
       return TRUE;
     }
-  if (!gp_store_append_track (self->store, gp_patrol_recorder_get_id (self), self->pending, error))
+  if (!gp_recorded_track_append (self->store, gp_patrol_recorder_get_id (self), self->pending, error))
     return FALSE;
   g_array_set_size (self->pending, 0);
   return TRUE;
@@ -490,7 +491,7 @@ gp_patrol_recorder_start (GpPatrolRecorder  *self,
   g_object_set (self->patrol, "started-at", started, NULL);
   update_document (self);
   /* The start is saved before anything else, whatever the mode. */
-  if (!gp_store_save (self->store, GP_DOCUMENT (self->patrol), GP_STORE_PUT_NONE, error))
+  if (!gp_documents_save (self->store, GP_DOCUMENT (self->patrol), GP_STORE_PUT_NONE, error))
     {
       g_clear_pointer (&self->status, g_free);
       return FALSE;
@@ -572,13 +573,13 @@ gp_patrol_recorder_finish (GpPatrolRecorder  *self,
   while (self->saving)
     g_main_context_iteration (NULL, TRUE);
   update_document (self);
-  if (!gp_store_save (self->store, GP_DOCUMENT (self->patrol), GP_STORE_PUT_NONE, error))
+  if (!gp_documents_save (self->store, GP_DOCUMENT (self->patrol), GP_STORE_PUT_NONE, error))
     {
       self->async = async;
       return FALSE;
     }
   self->async = async;
-  gp_store_drop_track (self->store, gp_patrol_recorder_get_id (self), NULL);
+  gp_recorded_track_drop (self->store, gp_patrol_recorder_get_id (self), NULL);
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
 }
@@ -673,7 +674,7 @@ gp_patrol_recorder_recover (GpStore     *store,
   JsonArray *reached;
   const char *route_id;
 
-  document = gp_store_load (store, patrol_id, error);
+  document = gp_documents_load (store, patrol_id, error);
   if (document == NULL)
     return NULL;
   if (!GP_IS_PATROL (document))
@@ -681,7 +682,7 @@ gp_patrol_recorder_recover (GpStore     *store,
       g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID, _("%s is not a patrol"), patrol_id);
       return NULL;
     }
-  points = gp_store_load_track (store, patrol_id, error);
+  points = gp_recorded_track_load (store, patrol_id, error);
   if (points == NULL)
     return NULL;
 
@@ -691,7 +692,7 @@ gp_patrol_recorder_recover (GpStore     *store,
   route_id = gp_patrol_get_route (self->patrol);
   if (route_id != NULL)
     {
-      GpDocument *route = gp_store_load (store, route_id, NULL);
+      GpDocument *route = gp_documents_load (store, route_id, NULL);
 
       if (route != NULL && GP_IS_ROUTE (route))
         self->route = GP_ROUTE (route);

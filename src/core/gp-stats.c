@@ -29,7 +29,7 @@
 #include "gp-case-index.h"
 #include "gp-categories.h"
 #include "gp-incidents.h"
-#include "gp-store-private.h"
+#include "gp-store-table.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -313,7 +313,7 @@ prepare (Ctx         *ctx,
   g_string_replace (text, "%G", grids->str, 0);
   g_string_replace (text, "%W", ctx->query->worker ? worker_clause : "1", 0);
 
-  stmt = gp_db_prepare (ctx->store->reader, text->str, error);
+  stmt = gp_db_prepare (gp_store_get_reader (ctx->store), text->str, error);
   if (stmt == NULL)
     return NULL;
   for (guint i = 0; codes != NULL && codes[i] != NULL; i++)
@@ -373,7 +373,7 @@ count_by (Ctx         *ctx,
 
   if (stmt == NULL)
     return NULL;
-  while (gp_db_step (ctx->store->reader, stmt, &row, error))
+  while (gp_db_step (gp_store_get_reader (ctx->store), stmt, &row, error))
     {
       GpStatsCount *count;
 
@@ -401,7 +401,7 @@ query_numbers (Ctx         *ctx,
   g_autoptr(GpDbStmt) stmt = prepare (ctx, sql, "grid", CASE_WORKER, error);
   gboolean row = FALSE;
 
-  if (stmt == NULL || !gp_db_step (ctx->store->reader, stmt, &row, error))
+  if (stmt == NULL || !gp_db_step (gp_store_get_reader (ctx->store), stmt, &row, error))
     return FALSE;
   for (guint i = 0; i < n_values; i++)
     values[i] = row ? sqlite3_column_int64 (stmt, i) : 0;
@@ -504,7 +504,7 @@ compute_workers (Ctx      *ctx,
                      " AND handler IS NOT NULL AND %W GROUP BY 1", "grid", "handler = :worker", error);
   if (handled == NULL)
     return FALSE;
-  while ((ok = gp_db_step (ctx->store->reader, handled, &row, error)) && row)
+  while ((ok = gp_db_step (gp_store_get_reader (ctx->store), handled, &row, error)) && row)
     worker_figures (workers, (const char *) sqlite3_column_text (handled, 0))->handled =
       sqlite3_column_int64 (handled, 1);
   if (!ok)
@@ -514,15 +514,15 @@ compute_workers (Ctx      *ctx,
   patrols = prepare (ctx,
                      "SELECT json_extract (p.body, '$.worker'), json_extract (p.body, '$.distance_m'),"
                      " json_array_length (p.body, '$.checkpoints'),"
-                     " (SELECT json_array_length (r.body, '$.checkpoints') FROM docs r"
+                     " (SELECT json_array_length (r.body, '$.checkpoints') FROM documents r"
                      "  WHERE r.id = json_extract (p.body, '$.route') AND r.deleted = 0)"
-                     " FROM docs p WHERE p.type = 'patrol' AND p.deleted = 0 AND %G AND %W"
+                     " FROM documents p WHERE p.type = 'patrol' AND p.deleted = 0 AND %G AND %W"
                      " AND unixepoch (json_extract (p.body, '$.started_at')) >= :from"
                      " AND unixepoch (json_extract (p.body, '$.started_at')) < :to",
                      "p.grid", "json_extract (p.body, '$.worker') = :worker", error);
   if (patrols == NULL)
     return FALSE;
-  while ((ok = gp_db_step (ctx->store->reader, patrols, &row, error)) && row)
+  while ((ok = gp_db_step (gp_store_get_reader (ctx->store), patrols, &row, error)) && row)
     {
       const char *name = (const char *) sqlite3_column_text (patrols, 0);
       GpWorkerFigures *figures;
@@ -677,7 +677,7 @@ compute_board (Ctx      *ctx,
                   "grid", CASE_WORKER, error);
   if (stmt == NULL)
     return FALSE;
-  while ((ok = gp_db_step (ctx->store->reader, stmt, &row, error)) && row)
+  while ((ok = gp_db_step (gp_store_get_reader (ctx->store), stmt, &row, error)) && row)
     {
       GpBoardCase *entry = read_case (ctx, policies, stmt);
 
@@ -737,7 +737,7 @@ compute_hot_spots (Ctx      *ctx,
                   " AND lat IS NOT NULL AND state != 'void' AND %W", "grid", CASE_WORKER, error);
   if (stmt == NULL)
     return FALSE;
-  while ((ok = gp_db_step (ctx->store->reader, stmt, &row, error)) && row)
+  while ((ok = gp_db_step (gp_store_get_reader (ctx->store), stmt, &row, error)) && row)
     {
       const char *category = (const char *) sqlite3_column_text (stmt, 2);
       gint64 x, y, key;
@@ -799,15 +799,15 @@ compute_households (Ctx      *ctx,
   gboolean row = FALSE;
 
   stmt = prepare (ctx,
-                  "SELECT count (*), total (NOT EXISTS (SELECT 1 FROM docs v WHERE v.type = 'visit'"
+                  "SELECT count (*), total (NOT EXISTS (SELECT 1 FROM documents v WHERE v.type = 'visit'"
                   "  AND v.household = h.id AND v.deleted = 0"
                   "  AND unixepoch (json_extract (v.body, '$.at')) >= :now - :days * 86400))"
-                  " FROM docs h WHERE h.type = 'household' AND h.deleted = 0 AND %G",
+                  " FROM documents h WHERE h.type = 'household' AND h.deleted = 0 AND %G",
                   "h.grid", "1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":days"), stats->not_visited_days);
-  if (!gp_db_step (ctx->store->reader, stmt, &row, error))
+  if (!gp_db_step (gp_store_get_reader (ctx->store), stmt, &row, error))
     return FALSE;
   stats->households = row ? sqlite3_column_int64 (stmt, 0) : 0;
   stats->not_visited = row ? sqlite3_column_int64 (stmt, 1) : 0;
@@ -871,13 +871,13 @@ gp_stats_compute (GpStore             *store,
   stats->hot_spots = g_ptr_array_new_with_free_func ((GDestroyNotify) hot_spot_free);
 
   /* One read transaction: every figure from the same state of the store. */
-  g_rec_mutex_lock (&store->reader->lock);
-  ok = gp_db_exec (store->reader, "BEGIN", error);
+  gp_db_lock (gp_store_get_reader (store));
+  ok = gp_db_exec (gp_store_get_reader (store), "BEGIN", error);
   ok = ok && compute_counts (&ctx, stats, error) && compute_rates (&ctx, stats, error) &&
        compute_workers (&ctx, stats, error) && compute_board (&ctx, stats, error) &&
        compute_hot_spots (&ctx, stats, error) && compute_households (&ctx, stats, error);
-  gp_db_exec (store->reader, ok ? "COMMIT" : "ROLLBACK", NULL);
-  g_rec_mutex_unlock (&store->reader->lock);
+  gp_db_exec (gp_store_get_reader (store), ok ? "COMMIT" : "ROLLBACK", NULL);
+  gp_db_unlock (gp_store_get_reader (store));
   gp_case_index_end_read (store);
 
   return ok ? g_steal_pointer (&stats) : NULL;
@@ -1103,7 +1103,7 @@ gp_stats_list_rows (GpStore             *store,
   if (!gp_case_index_begin_read (store, error))
     return NULL;
 
-  g_rec_mutex_lock (&store->reader->lock);
+  gp_db_lock (gp_store_get_reader (store));
   stmt = prepare (&ctx,
                   "SELECT incident, grid, category, source, reporter, handler, level, state, reported_at,"
                   " response_due, responded_at, deadline, closed_at, evaluated_at, satisfaction, resolved,"
@@ -1112,7 +1112,7 @@ gp_stats_list_rows (GpStore             *store,
                   " FROM cases WHERE %G AND %W AND (" REPORTED_IN " OR " CLOSED_IN " OR " DEADLINE_PASSED
                   " OR " EVALUATED_IN ") ORDER BY reported_at, incident",
                   "grid", CASE_WORKER, &local_error);
-  while (stmt != NULL && gp_db_step (store->reader, stmt, &have_row, &local_error) && have_row)
+  while (stmt != NULL && gp_db_step (gp_store_get_reader (store), stmt, &have_row, &local_error) && have_row)
     {
       GpStatsRow *row = g_new0 (GpStatsRow, 1);
 
@@ -1140,7 +1140,7 @@ gp_stats_list_rows (GpStore             *store,
       g_ptr_array_add (rows, row);
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&store->reader->lock);
+  gp_db_unlock (gp_store_get_reader (store));
   gp_case_index_end_read (store);
 
   if (local_error != NULL)
@@ -1181,13 +1181,13 @@ gp_stats_list_cases (GpStore     *store,
   query.grids = grids;
   if (!gp_case_index_begin_read (store, error))
     return NULL;
-  g_rec_mutex_lock (&store->reader->lock);
+  gp_db_lock (gp_store_get_reader (store));
   stmt = prepare (&ctx, "SELECT " CASE_COLUMNS " FROM cases WHERE %G ORDER BY reported_at DESC, incident",
                   "grid", "1", &local_error);
-  while (stmt != NULL && gp_db_step (store->reader, stmt, &row, &local_error) && row)
+  while (stmt != NULL && gp_db_step (gp_store_get_reader (store), stmt, &row, &local_error) && row)
     g_ptr_array_add (cases, read_case (&ctx, policies, stmt));
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&store->reader->lock);
+  gp_db_unlock (gp_store_get_reader (store));
   gp_case_index_end_read (store);
 
   if (local_error != NULL)

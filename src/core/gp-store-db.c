@@ -12,7 +12,9 @@
 #include <glib/gstdio.h>
 
 /* The schema grows by appending to this list; a migration is never edited
- * once released. Each runs in its own transaction and sets user_version. */
+ * once released, but to hand a table over to the layer that owns it (then
+ * it becomes a no-op, and the owner's schema makes the table when it is
+ * not there). Each runs in its own transaction and sets user_version. */
 static const char * const migrations[] = {
   /* 1 — documents, their revision trees and attachments. */
   "CREATE TABLE meta ("
@@ -81,17 +83,10 @@ static const char * const migrations[] = {
   "CREATE INDEX docs_by_household ON docs (type, household, id) WHERE deleted = 0 AND household IS NOT NULL;"
   "CREATE INDEX docs_by_incident ON docs (type, incident, id) WHERE deleted = 0 AND incident IS NOT NULL;",
 
-  /* 4 — the track of the patrol being recorded, a few points at a time so
-   * that a crash loses seconds, not the walk. Local to the device, never
-   * replicated: the finished patrol document carries the track. */
-  "CREATE TABLE track_points ("
-  "  patrol   TEXT NOT NULL,"
-  "  time     INTEGER NOT NULL,"
-  "  lat      REAL NOT NULL,"
-  "  lon      REAL NOT NULL,"
-  "  accuracy REAL NOT NULL DEFAULT 0,"
-  "  PRIMARY KEY (patrol, time)"
-  ") WITHOUT ROWID;",
+  /* 4 — handed over: the track points of a running patrol are the
+   * patrols' own table (gp-recorded-track.c), made through
+   * gp_store_add_table() when it is not there. */
+  "SELECT 1;",
 
   /* 5 — CouchDB's local documents (`_local/…`): replication checkpoints.
    * Not revisioned, not in the change feed, never replicated. */
@@ -100,50 +95,23 @@ static const char * const migrations[] = {
   "  body TEXT NOT NULL"
   ") WITHOUT ROWID;",
 
-  /* 6 — where each case stands, folded from its events: the area's
-   * figures are queries on this table (gp-case-index.c). Derived: it is
-   * brought up to date from the change feed before it is read, and can be
-   * dropped and rebuilt at any time. Times are UNIX seconds, 0 for not. */
-  "CREATE TABLE cases ("
-  "  incident      TEXT PRIMARY KEY NOT NULL,"
-  "  grid          TEXT NOT NULL,"
-  "  category      TEXT,"
-  "  source        TEXT,"
-  "  reporter      TEXT,"
-  "  handler       TEXT,"               /* who first marked it handled */
-  "  owner         TEXT,"
-  "  level         TEXT,"
-  "  state         TEXT NOT NULL,"
-  "  round         INTEGER NOT NULL,"
-  "  lat           REAL,"
-  "  lon           REAL,"
-  "  title         TEXT,"
-  "  building      TEXT,"
-  "  address       TEXT,"
-  "  thumbnail     TEXT,"
-  "  reported_at   INTEGER NOT NULL,"
-  "  response_due  INTEGER NOT NULL,"
-  "  responded_at  INTEGER NOT NULL,"
-  "  registered_at INTEGER NOT NULL,"
-  "  handled_at    INTEGER NOT NULL,"   /* the first time */
-  "  closed_at     INTEGER NOT NULL,"   /* closed out, not voided */
-  "  evaluated_at  INTEGER NOT NULL,"   /* the first callback */
-  "  satisfaction  TEXT,"               /* at the first callback */
-  "  resolved      INTEGER NOT NULL,"
-  "  clock         TEXT,"
-  "  allowed       INTEGER NOT NULL,"   /* seconds of the clock; -1 no limit */
-  "  used_before   INTEGER NOT NULL,"   /* used in spans that ended */
-  "  running_since INTEGER NOT NULL,"
-  "  deadline      INTEGER NOT NULL"
+  /* 6 — handed over: the case table is the case index's own
+   * (gp-case-index.c), made through gp_store_add_table(). */
+  "SELECT 1;",
+
+  /* 7 — what the layers above may use (gp-store-table.h): the registry of
+   * the tables they keep here, with the version of each and the update
+   * sequence it is current to, and a view of the documents to query. A
+   * store made before this keeps the case index's progress. */
+  "CREATE TABLE tables ("
+  "  name    TEXT PRIMARY KEY NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  seq     INTEGER NOT NULL DEFAULT 0"
   ") WITHOUT ROWID;"
-  /* By time alone: a phone holds a few grids, and a period's rows are few. */
-  "CREATE INDEX cases_by_reported ON cases (reported_at);"
-  "CREATE INDEX cases_by_handled ON cases (handled_at);"
-  "CREATE INDEX cases_by_closed ON cases (closed_at);"
-  "CREATE INDEX cases_by_evaluated ON cases (evaluated_at);"
-  "CREATE INDEX cases_by_deadline ON cases (deadline);"
-  "CREATE INDEX cases_by_state ON cases (state);"
-  "INSERT INTO meta (key, value) VALUES ('cases_seq', 0);",
+  "INSERT INTO tables (name, version, seq) SELECT 'cases', 0, value FROM meta WHERE key = 'cases_seq';"
+  "DELETE FROM meta WHERE key = 'cases_seq';"
+  "CREATE VIEW documents AS"
+  "  SELECT id, seq, deleted, type, grid, building, household, incident, body FROM docs;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GP_STORE_SCHEMA_VERSION);

@@ -7,21 +7,17 @@
 #include <sqlite3.h>
 
 #include "gp-store.h"
+#include "gp-store-table.h"
 
 G_BEGIN_DECLS
 
-typedef struct
+struct _GpDb
 {
   sqlite3    *handle;
   GHashTable *statements;   /* SQL text → prepared sqlite3_stmt, kept for reuse */
   GRecMutex   lock;         /* one thread at a time on a connection */
-} GpDb;
+};
 
-/* A cached statement on loan: it goes back reset and unbound when the
- * variable goes out of scope, so no read transaction is left open. */
-typedef sqlite3_stmt GpDbStmt;
-void gp_db_stmt_release (GpDbStmt *stmt);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpDbStmt, gp_db_stmt_release)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 typedef enum
@@ -34,26 +30,10 @@ GpDb      *gp_db_open              (const char  *path,
                                     GpDbMode     mode,
                                     GError     **error);
 void       gp_db_close             (GpDb        *db);
-GpDbStmt  *gp_db_prepare           (GpDb        *db,
-                                    const char  *sql,
-                                    GError     **error);
 void       gp_db_bind_revision     (GpDbStmt    *stmt,
                                     gint64       doc_id,
                                     guint        pos,
                                     const char  *hash);
-gboolean   gp_db_exec              (GpDb        *db,
-                                    const char  *sql,
-                                    GError     **error);
-gboolean   gp_db_step              (GpDb        *db,
-                                    GpDbStmt    *stmt,
-                                    gboolean    *have_row,
-                                    GError     **error);
-gboolean   gp_db_step_done         (GpDb        *db,
-                                    GpDbStmt    *stmt,
-                                    GError     **error);
-void       gp_db_set_error         (GpDb        *db,
-                                    int          rc,
-                                    GError     **error);
 int        gp_db_get_user_version  (GpDb        *db,
                                     GError     **error);
 gboolean   gp_db_migrate           (GpDb        *db,
@@ -71,7 +51,7 @@ struct _GpStore
   GpDb         *reader;
   GThreadPool  *write_pool;
   GMainContext *context;
-  GMutex        cases_lock;   /* one update of the case index at a time */
+  GHashTable   *tables;       /* names of the tables added, under the writer lock */
 };
 
 /* What one transaction did, for after it commits or rolls back. */

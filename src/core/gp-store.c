@@ -19,9 +19,7 @@
 #include "gp-store.h"
 #include "gp-store-private.h"
 #include "gp-attachment.h"
-#include "gp-document.h"
 #include "gp-json.h"
-#include "gp-location.h"
 #include "gp-revision.h"
 #include "gp-worker.h"
 
@@ -56,7 +54,7 @@ gp_store_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->dir, g_free);
   g_clear_pointer (&self->blob_dir, g_free);
-  g_mutex_clear (&self->cases_lock);
+  g_clear_pointer (&self->tables, g_hash_table_unref);
 
   G_OBJECT_CLASS (gp_store_parent_class)->finalize (object);
 }
@@ -85,7 +83,7 @@ gp_store_class_init (GpStoreClass *klass)
 static void
 gp_store_init (GpStore *self)
 {
-  g_mutex_init (&self->cases_lock);
+  self->tables = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 /* Opening. */
@@ -521,139 +519,43 @@ gp_store_txn_rollback (GpStore *self,
   g_rec_mutex_unlock (&self->writer->lock);
 }
 
-/* Typed documents. */
+/* Several documents in one transaction. */
 
-GpDocument *
-gp_store_load (GpStore     *self,
-               const char  *id,
-               GError     **error)
+/**
+ * gp_store_edit_new:
+ * @doc: the document's JSON, `_id` and `_rev` as for gp_store_put()
+ * @attachments: (element-type GpAttachment) (nullable): its new attachments
+ *
+ * One document of a gp_store_put_all(): it takes references to both.
+ */
+GpStoreEdit *
+gp_store_edit_new (JsonObject *doc,
+                   GPtrArray  *attachments)
 {
-  g_autoptr(JsonObject) json = NULL;
+  GpStoreEdit *edit = g_new0 (GpStoreEdit, 1);
 
-  g_return_val_if_fail (GP_IS_STORE (self), NULL);
-
-  json = gp_store_get (self, id, GP_STORE_GET_NONE, error);
-  if (json == NULL)
-    return NULL;
-  return gp_document_new_from_json (json, error);
+  edit->doc = json_object_ref (doc);
+  edit->attachments = attachments ? g_ptr_array_ref (attachments)
+                                   : g_ptr_array_new_with_free_func ((GDestroyNotify) gp_attachment_unref);
+  return edit;
 }
 
-static GPtrArray *
-to_documents (GPtrArray  *json,
-              GError    **error)
+void
+gp_store_edit_free (GpStoreEdit *edit)
 {
-  g_autoptr(GPtrArray) documents = NULL;
-
-  if (json == NULL)
-    return NULL;
-
-  documents = g_ptr_array_new_full (json->len, g_object_unref);
-  for (guint i = 0; i < json->len; i++)
-    {
-      GpDocument *document = gp_document_new_from_json (g_ptr_array_index (json, i), error);
-
-      if (document == NULL)
-        return NULL;
-      g_ptr_array_add (documents, document);
-    }
-  return g_steal_pointer (&documents);
-}
-
-GPtrArray *
-gp_store_load_all (GpStore     *self,
-                   const char  *type,
-                   const char  *grid,
-                   GError     **error)
-{
-  g_autoptr(GPtrArray) json = NULL;
-
-  g_return_val_if_fail (GP_IS_STORE (self), NULL);
-
-  json = gp_store_list (self, type, grid, error);
-  return to_documents (json, error);
-}
-
-GPtrArray *
-gp_store_load_by (GpStore     *self,
-                  const char  *type,
-                  GpStoreRef   ref,
-                  const char  *id,
-                  GError     **error)
-{
-  g_autoptr(GPtrArray) json = NULL;
-
-  g_return_val_if_fail (GP_IS_STORE (self), NULL);
-
-  json = gp_store_list_by (self, type, ref, id, error);
-  return to_documents (json, error);
-}
-
-/* A save, prepared on the caller's thread so the worker touches no GObject. */
-typedef struct
-{
-  JsonObject *doc;
-  GPtrArray  *attachments;
-} SaveJob;
-
-typedef struct
-{
-  GArray         *jobs;   /* SaveJob */
-  GpStorePutFlags flags;
-} SaveData;
-
-static void
-save_data_free (SaveData *data)
-{
-  for (guint i = 0; i < data->jobs->len; i++)
-    {
-      SaveJob *job = &g_array_index (data->jobs, SaveJob, i);
-
-      json_object_unref (job->doc);
-      g_ptr_array_unref (job->attachments);
-    }
-  g_array_unref (data->jobs);
-  g_free (data);
-}
-
-static SaveData *
-prepare_save (GPtrArray        *documents,
-              GpStorePutFlags   flags,
-              GError          **error)
-{
-  SaveData *data = g_new0 (SaveData, 1);
-
-  data->flags = flags;
-  data->jobs = g_array_sized_new (FALSE, TRUE, sizeof (SaveJob), documents->len);
-
-  for (guint i = 0; i < documents->len; i++)
-    {
-      GpDocument *document = g_ptr_array_index (documents, i);
-      GPtrArray *attachments = gp_document_get_attachments (document);
-      SaveJob job;
-
-      if (!gp_document_validate (document, error))
-        {
-          g_prefix_error (error, "%s: ", gp_document_get_id (document));
-          save_data_free (data);
-          return NULL;
-        }
-
-      job.doc = gp_document_to_json (document);
-      job.attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_attachment_unref);
-      for (guint j = 0; j < attachments->len; j++)
-        if (!gp_attachment_is_stub (g_ptr_array_index (attachments, j)))
-          g_ptr_array_add (job.attachments, gp_attachment_ref (g_ptr_array_index (attachments, j)));
-      g_array_append_val (data->jobs, job);
-    }
-
-  return data;
+  if (edit == NULL)
+    return;
+  json_object_unref (edit->doc);
+  g_ptr_array_unref (edit->attachments);
+  g_free (edit);
 }
 
 /* All or nothing: one transaction. */
 static char **
-run_save (GpStore   *self,
-          SaveData  *data,
-          GError   **error)
+run_put_all (GpStore          *self,
+             GPtrArray        *edits,
+             GpStorePutFlags   flags,
+             GError          **error)
 {
   g_auto(GpStoreTxn) txn = { 0 };
   g_autoptr(GStrvBuilder) revs = g_strv_builder_new ();
@@ -661,10 +563,10 @@ run_save (GpStore   *self,
   if (!gp_store_txn_begin (self, &txn, error))
     return NULL;
 
-  for (guint i = 0; i < data->jobs->len; i++)
+  for (guint i = 0; i < edits->len; i++)
     {
-      SaveJob *job = &g_array_index (data->jobs, SaveJob, i);
-      g_autofree char *rev = gp_store_put_locked (self, &txn, job->doc, job->attachments, data->flags, error);
+      GpStoreEdit *edit = g_ptr_array_index (edits, i);
+      g_autofree char *rev = gp_store_put_locked (self, &txn, edit->doc, edit->attachments, flags, error);
 
       if (rev == NULL)
         {
@@ -679,50 +581,39 @@ run_save (GpStore   *self,
   return g_strv_builder_end (revs);
 }
 
+/**
+ * gp_store_put_all:
+ * @edits: (element-type GpStoreEdit): the documents
+ *
+ * Writes the documents as gp_store_put() does, all in one transaction:
+ * either every one is written or none is.
+ *
+ * Returns: (transfer full) (nullable): the new revisions, in the order of
+ *   @edits, or %NULL with @error set
+ */
+char **
+gp_store_put_all (GpStore          *self,
+                  GPtrArray        *edits,
+                  GpStorePutFlags   flags,
+                  GError          **error)
+{
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (edits != NULL, NULL);
+
+  return run_put_all (self, edits, flags, error);
+}
+
+typedef struct
+{
+  GPtrArray       *edits;
+  GpStorePutFlags  flags;
+} PutAllData;
+
 static void
-apply_revs (GPtrArray  *documents,
-            char      **revs)
+put_all_data_free (PutAllData *data)
 {
-  for (guint i = 0; i < documents->len; i++)
-    gp_document_mark_saved (g_ptr_array_index (documents, i), revs[i]);
-}
-
-gboolean
-gp_store_save_all (GpStore          *self,
-                   GPtrArray        *documents,
-                   GpStorePutFlags   flags,
-                   GError          **error)
-{
-  SaveData *data;
-  g_auto(GStrv) revs = NULL;
-
-  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (documents != NULL, FALSE);
-
-  data = prepare_save (documents, flags, error);
-  if (data == NULL)
-    return FALSE;
-  revs = run_save (self, data, error);
-  save_data_free (data);
-  if (revs == NULL)
-    return FALSE;
-
-  apply_revs (documents, revs);
-  return TRUE;
-}
-
-gboolean
-gp_store_save (GpStore          *self,
-               GpDocument       *document,
-               GpStorePutFlags   flags,
-               GError          **error)
-{
-  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
-
-  g_return_val_if_fail (GP_IS_DOCUMENT (document), FALSE);
-
-  g_ptr_array_add (documents, document);
-  return gp_store_save_all (self, documents, flags, error);
+  g_ptr_array_unref (data->edits);
+  g_free (data);
 }
 
 static void
@@ -731,13 +622,13 @@ write_pool_func (gpointer data,
 {
   g_autoptr(GTask) task = data;
   GpStore *self = g_task_get_source_object (task);
-  SaveData *save = g_task_get_task_data (task);
+  PutAllData *put = g_task_get_task_data (task);
   GError *error = NULL;
   char **revs;
 
   if (!g_task_return_error_if_cancelled (task))
     {
-      revs = run_save (self, save, &error);
+      revs = run_put_all (self, put->edits, put->flags, &error);
       if (revs == NULL)
         g_task_return_error (task, error);
       else
@@ -747,46 +638,33 @@ write_pool_func (gpointer data,
 }
 
 /**
- * gp_store_save_all_async:
+ * gp_store_put_all_async:
+ * @edits: (element-type GpStoreEdit): the documents; the store keeps a
+ *   reference until it is done, so leave them unchanged
  *
- * Saves the documents in one transaction on the store's writer thread.
- * Writes run in the order they were asked for. The documents get their
- * new revisions in gp_store_save_all_finish(); leave them unchanged until then.
+ * gp_store_put_all() on the store's writer thread. Writes run in the order
+ * they were asked for.
  */
 void
-gp_store_save_all_async (GpStore             *self,
-                         GPtrArray           *documents,
-                         GpStorePutFlags      flags,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+gp_store_put_all_async (GpStore             *self,
+                        GPtrArray           *edits,
+                        GpStorePutFlags      flags,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GPtrArray) owned = NULL;
-  GError *error = NULL;
-  SaveData *data;
+  PutAllData *data;
 
   g_return_if_fail (GP_IS_STORE (self));
-  g_return_if_fail (documents != NULL);
-
-  /* The documents get their revisions in _finish(); keep them alive until
-   * then, whatever the caller does with its own references. */
-  owned = g_ptr_array_new_full (documents->len, g_object_unref);
-  for (guint i = 0; i < documents->len; i++)
-    g_ptr_array_add (owned, g_object_ref (g_ptr_array_index (documents, i)));
+  g_return_if_fail (edits != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_store_save_all_async);
-  g_object_set_data_full (G_OBJECT (task), "documents", g_steal_pointer (&owned),
-                          (GDestroyNotify) g_ptr_array_unref);
-
-  data = prepare_save (documents, flags, &error);
-  if (data == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_task_set_source_tag (task, gp_store_put_all_async);
+  data = g_new0 (PutAllData, 1);
+  data->edits = g_ptr_array_ref (edits);
+  data->flags = flags;
+  g_task_set_task_data (task, data, (GDestroyNotify) put_all_data_free);
 
   if (self->write_pool == NULL)
     self->write_pool = g_thread_pool_new (write_pool_func, NULL, 1, FALSE, NULL);
@@ -794,138 +672,145 @@ gp_store_save_all_async (GpStore             *self,
   g_thread_pool_push (self->write_pool, g_steal_pointer (&task), NULL);
 }
 
-gboolean
-gp_store_save_all_finish (GpStore       *self,
-                          GAsyncResult  *result,
-                          GError       **error)
+/**
+ * gp_store_put_all_finish:
+ *
+ * Returns: (transfer full) (nullable): the new revisions, in the order of
+ *   the edits, or %NULL with @error set
+ */
+char **
+gp_store_put_all_finish (GpStore       *self,
+                         GAsyncResult  *result,
+                         GError       **error)
 {
-  g_auto(GStrv) revs = NULL;
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  revs = g_task_propagate_pointer (G_TASK (result), error);
-  if (revs == NULL)
-    return FALSE;
-
-  apply_revs (g_object_get_data (G_OBJECT (result), "documents"), revs);
-  return TRUE;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* The track of a patrol being recorded. */
+/* Tables of the layers above (gp-store-table.h). */
 
 /**
- * gp_store_append_track:
- * @fixes: (element-type GpFix): track points, by time
+ * gp_store_add_table:
  *
- * Adds track points of a running patrol in one small transaction. They are
- * the device's own: never replicated, dropped when the patrol's document
- * takes the track.
+ * Makes @table, or brings it to its last version: each version's SQL not
+ * yet run on this store runs in a write transaction of its own. Cheap once
+ * done: a layer calls it before each use.
  */
 gboolean
-gp_store_append_track (GpStore     *self,
-                       const char  *patrol_id,
-                       GArray      *fixes,
-                       GError     **error)
+gp_store_add_table (GpStore             *self,
+                    const GpStoreTable  *table,
+                    GError             **error)
 {
-  g_autoptr(GpDbStmt) stmt = NULL;
+  guint last = g_strv_length ((char **) table->versions);
   gboolean ok = TRUE;
 
   g_return_val_if_fail (GP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (patrol_id != NULL, FALSE);
+  g_return_val_if_fail (table->name != NULL && last > 0, FALSE);
 
-  if (fixes->len == 0)
-    return TRUE;
   g_rec_mutex_lock (&self->writer->lock);
-  if (!gp_db_exec (self->writer, "BEGIN IMMEDIATE", error))
+  if (g_hash_table_contains (self->tables, table->name))
     {
       g_rec_mutex_unlock (&self->writer->lock);
-      return FALSE;
+      return TRUE;
     }
-  stmt = gp_db_prepare (self->writer,
-                        "INSERT OR REPLACE INTO track_points (patrol, time, lat, lon, accuracy) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5)", error);
-  for (guint i = 0; ok && stmt != NULL && i < fixes->len; i++)
+  for (;;)
     {
-      const GpFix *fix = &g_array_index (fixes, GpFix, i);
+      g_autoptr(GpDbStmt) stmt = NULL;
+      gboolean row = FALSE;
+      gint64 version = 0;
 
-      sqlite3_reset (stmt);
-      sqlite3_bind_text (stmt, 1, patrol_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, fix->time);
-      sqlite3_bind_double (stmt, 3, fix->latitude);
-      sqlite3_bind_double (stmt, 4, fix->longitude);
-      sqlite3_bind_double (stmt, 5, fix->accuracy);
-      ok = gp_db_step_done (self->writer, stmt, error);
+      ok = gp_db_exec (self->writer, "BEGIN IMMEDIATE", error);
+      if (ok)
+        stmt = gp_db_prepare (self->writer, "SELECT version FROM tables WHERE name = ?1", error);
+      if (stmt != NULL)
+        {
+          sqlite3_bind_text (stmt, 1, table->name, -1, SQLITE_TRANSIENT);
+          ok = gp_db_step (self->writer, stmt, &row, error);
+          if (ok && row)
+            version = sqlite3_column_int64 (stmt, 0);
+        }
+      else
+        ok = FALSE;
+      g_clear_pointer (&stmt, gp_db_stmt_release);
+
+      if (ok && version >= last)
+        {
+          ok = gp_db_exec (self->writer, "COMMIT", error);
+          break;
+        }
+      if (ok)
+        ok = gp_db_exec (self->writer, table->versions[version], error);
+      if (ok && (stmt = gp_db_prepare (self->writer,
+                                       "INSERT INTO tables (name, version) VALUES (?1, ?2) "
+                                       "ON CONFLICT (name) DO UPDATE SET version = excluded.version",
+                                       error)) != NULL)
+        {
+          sqlite3_bind_text (stmt, 1, table->name, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64 (stmt, 2, version + 1);
+          ok = gp_db_step_done (self->writer, stmt, error);
+        }
+      else
+        ok = FALSE;
+      g_clear_pointer (&stmt, gp_db_stmt_release);
+      if (ok)
+        ok = gp_db_exec (self->writer, "COMMIT", error);
+      if (!ok)
+        {
+          g_prefix_error (error, _("Upgrading the store’s table %s to version %d failed: "),
+                          table->name, (int) version + 1);
+          gp_db_exec (self->writer, "ROLLBACK", NULL);
+          break;
+        }
+      g_debug ("Table %s upgraded to version %d", table->name, (int) version + 1);
     }
-  if (stmt == NULL)
-    ok = FALSE;
-  g_clear_pointer (&stmt, gp_db_stmt_release);
-  if (!ok)
-    {
-      gp_db_exec (self->writer, "ROLLBACK", NULL);
-      g_rec_mutex_unlock (&self->writer->lock);
-      return FALSE;
-    }
-  if (!gp_db_exec (self->writer, "COMMIT", error))
-    {
-      gp_db_exec (self->writer, "ROLLBACK", NULL);
-      g_rec_mutex_unlock (&self->writer->lock);
-      return FALSE;
-    }
+  if (ok)
+    g_hash_table_add (self->tables, (gpointer) table->name);
   g_rec_mutex_unlock (&self->writer->lock);
-  return TRUE;
+  return ok;
 }
 
 /**
- * gp_store_load_track:
+ * gp_store_get_table_seq:
  *
- * Returns: (transfer full) (element-type GpFix): the points kept for a
- *   patrol, by time; empty when there are none
+ * Returns: the update sequence the table was last made current to, 0 for
+ *   never, -1 with @error set
  */
-GArray *
-gp_store_load_track (GpStore     *self,
-                     const char  *patrol_id,
-                     GError     **error)
+gint64
+gp_store_get_table_seq (GpStore     *self,
+                        const char  *name,
+                        GError     **error)
 {
   g_autoptr(GpDbStmt) stmt = NULL;
-  g_autoptr(GArray) fixes = g_array_new (FALSE, TRUE, sizeof (GpFix));
-  g_autoptr(GError) local_error = NULL;
   gboolean row = FALSE;
+  gint64 seq = -1;
 
-  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (GP_IS_STORE (self), -1);
 
   g_rec_mutex_lock (&self->reader->lock);
-  stmt = gp_db_prepare (self->reader,
-                        "SELECT time, lat, lon, accuracy FROM track_points WHERE patrol = ?1 ORDER BY time",
-                        &local_error);
+  stmt = gp_db_prepare (self->reader, "SELECT seq FROM tables WHERE name = ?1", error);
   if (stmt != NULL)
     {
-      sqlite3_bind_text (stmt, 1, patrol_id, -1, SQLITE_TRANSIENT);
-      while (gp_db_step (self->reader, stmt, &row, &local_error) && row)
-        {
-          GpFix fix = { 0 };
-
-          fix.time = sqlite3_column_int64 (stmt, 0);
-          fix.latitude = sqlite3_column_double (stmt, 1);
-          fix.longitude = sqlite3_column_double (stmt, 2);
-          fix.accuracy = sqlite3_column_double (stmt, 3);
-          g_array_append_val (fixes, fix);
-        }
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+      if (gp_db_step (self->reader, stmt, &row, error))
+        seq = row ? sqlite3_column_int64 (stmt, 0) : 0;
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
   g_rec_mutex_unlock (&self->reader->lock);
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  return g_steal_pointer (&fixes);
+  return seq;
 }
 
+/**
+ * gp_store_set_table_seq:
+ *
+ * Records that the table is current to @seq; on the writer, inside the
+ * transaction that made it so.
+ */
 gboolean
-gp_store_drop_track (GpStore     *self,
-                     const char  *patrol_id,
-                     GError     **error)
+gp_store_set_table_seq (GpStore     *self,
+                        const char  *name,
+                        gint64       seq,
+                        GError     **error)
 {
   g_autoptr(GpDbStmt) stmt = NULL;
   gboolean ok = FALSE;
@@ -933,15 +818,44 @@ gp_store_drop_track (GpStore     *self,
   g_return_val_if_fail (GP_IS_STORE (self), FALSE);
 
   g_rec_mutex_lock (&self->writer->lock);
-  stmt = gp_db_prepare (self->writer, "DELETE FROM track_points WHERE patrol = ?1", error);
+  stmt = gp_db_prepare (self->writer, "UPDATE tables SET seq = ?2 WHERE name = ?1", error);
   if (stmt != NULL)
     {
-      sqlite3_bind_text (stmt, 1, patrol_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, seq);
       ok = gp_db_step_done (self->writer, stmt, error);
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
   g_rec_mutex_unlock (&self->writer->lock);
   return ok;
+}
+
+GpDb *
+gp_store_get_reader (GpStore *self)
+{
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  return self->reader;
+}
+
+GpDb *
+gp_store_get_writer (GpStore *self)
+{
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  return self->writer;
+}
+
+void
+gp_db_lock (GpDb *db)
+{
+  g_rec_mutex_lock (&db->lock);
+}
+
+void
+gp_db_unlock (GpDb *db)
+{
+  g_rec_mutex_unlock (&db->lock);
 }
 
 /**

@@ -7,7 +7,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "gp-types.h"
+#include "gp-attachment.h"
 
 G_BEGIN_DECLS
 
@@ -67,6 +67,13 @@ typedef enum
   GP_STORE_REF_INCIDENT,
 } GpStoreRef;
 
+/* One document of gp_store_put_all(). */
+typedef struct
+{
+  JsonObject *doc;
+  GPtrArray  *attachments;   /* GpAttachment: its new ones */
+} GpStoreEdit;
+
 /* One entry of the change feed: a document at its latest local sequence. */
 typedef struct
 {
@@ -76,7 +83,7 @@ typedef struct
   gboolean deleted;
 } GpStoreChange;
 
-#define GP_STORE_SCHEMA_VERSION 6
+#define GP_STORE_SCHEMA_VERSION 7
 #define GP_STORE_FILE_NAME      "gridpatrol.db"
 
 #define GP_TYPE_STORE (gp_store_get_type ())
@@ -176,48 +183,25 @@ gboolean     gp_store_check                 (GpStore              *self,
 guint        gp_store_collect_garbage       (GpStore              *self,
                                              GError              **error);
 
-/* Typed documents. */
-GpDocument  *gp_store_load                  (GpStore              *self,
-                                             const char           *id,
-                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
-GPtrArray   *gp_store_load_all              (GpStore              *self,
-                                             const char           *type,
-                                             const char           *grid,
-                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
-GPtrArray   *gp_store_load_by               (GpStore              *self,
-                                             const char           *type,
-                                             GpStoreRef            ref,
-                                             const char           *id,
-                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
-gboolean     gp_store_save                  (GpStore              *self,
-                                             GpDocument           *document,
+/* Several documents in one transaction. */
+GpStoreEdit *gp_store_edit_new              (JsonObject           *doc,
+                                             GPtrArray            *attachments) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_store_edit_free             (GpStoreEdit          *edit);
+char       **gp_store_put_all               (GpStore              *self,
+                                             GPtrArray            *edits,
                                              GpStorePutFlags       flags,
-                                             GError              **error);
-gboolean     gp_store_save_all              (GpStore              *self,
-                                             GPtrArray            *documents,
-                                             GpStorePutFlags       flags,
-                                             GError              **error);
-void         gp_store_save_all_async        (GpStore              *self,
-                                             GPtrArray            *documents,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_store_put_all_async         (GpStore              *self,
+                                             GPtrArray            *edits,
                                              GpStorePutFlags       flags,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);
-gboolean     gp_store_save_all_finish       (GpStore              *self,
+char       **gp_store_put_all_finish        (GpStore              *self,
                                              GAsyncResult         *result,
-                                             GError              **error);
-
-gboolean     gp_store_append_track          (GpStore              *self,
-                                             const char           *patrol_id,
-                                             GArray               *fixes,
-                                             GError              **error);
-GArray      *gp_store_load_track            (GpStore              *self,
-                                             const char           *patrol_id,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
-gboolean     gp_store_drop_track            (GpStore              *self,
-                                             const char           *patrol_id,
-                                             GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpStoreChange, gp_store_change_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpStoreEdit, gp_store_edit_free)
 
 G_END_DECLS

@@ -208,7 +208,7 @@ load_features (GpStore     *store,
 {
   g_autoptr(GPtrArray) features = g_ptr_array_new_with_free_func ((GDestroyNotify) feature_free);
   g_autofree char *grid_id = g_strconcat ("grid:", grid_code, NULL);
-  g_autoptr(GpDocument) grid = gp_store_load (store, grid_id, NULL);
+  g_autoptr(GpDocument) grid = gp_documents_load (store, grid_id, NULL);
   const char *types[] = { "lane", "building", "component" };
   const Kind kinds[] = { KIND_LANE, KIND_BUILDING, KIND_COMPONENT };
 
@@ -223,7 +223,7 @@ load_features (GpStore     *store,
 
   for (guint t = 0; t < G_N_ELEMENTS (types); t++)
     {
-      g_autoptr(GPtrArray) documents = gp_store_load_all (store, types[t], grid_code, error);
+      g_autoptr(GPtrArray) documents = gp_documents_load_all (store, types[t], grid_code, error);
 
       if (documents == NULL)
         return NULL;

@@ -407,7 +407,7 @@ gp_map_data_load (GpStore     *store,
 
   g_return_val_if_fail (GP_IS_STORE (store), NULL);
 
-  grid = gp_store_load (store, grid_id, error);
+  grid = gp_documents_load (store, grid_id, error);
   if (grid == NULL)
     return NULL;
   if (!GP_IS_GRID (grid))
@@ -421,12 +421,12 @@ gp_map_data_load (GpStore     *store,
   boundary = project_positions (outer_ring (gp_document_get_geometry (grid)));
   g_array_append_vals (self->boundary, boundary->data, boundary->len);
 
-  if ((buildings = gp_store_load_all (store, "building", grid_code, error)) == NULL ||
-      (routes = gp_store_load_all (store, "route", grid_code, error)) == NULL ||
-      (incidents = gp_store_load_all (store, "incident", grid_code, error)) == NULL ||
-      (events = gp_store_load_all (store, "event", grid_code, error)) == NULL ||
-      (households = gp_store_load_all (store, "household", grid_code, error)) == NULL ||
-      (visits = gp_store_load_all (store, "visit", grid_code, error)) == NULL)
+  if ((buildings = gp_documents_load_all (store, "building", grid_code, error)) == NULL ||
+      (routes = gp_documents_load_all (store, "route", grid_code, error)) == NULL ||
+      (incidents = gp_documents_load_all (store, "incident", grid_code, error)) == NULL ||
+      (events = gp_documents_load_all (store, "event", grid_code, error)) == NULL ||
+      (households = gp_documents_load_all (store, "household", grid_code, error)) == NULL ||
+      (visits = gp_documents_load_all (store, "visit", grid_code, error)) == NULL)
     return NULL;
 
   load_buildings (self, buildings);

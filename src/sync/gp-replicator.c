@@ -820,7 +820,7 @@ check_received (Replication  *r,
     {
       g_autofree char *grid_id = g_strconcat ("grid:", r->grid_code, NULL);
 
-      r->grid = GP_GRID (gp_store_load (r->store, grid_id, NULL));
+      r->grid = GP_GRID (gp_documents_load (r->store, grid_id, NULL));
     }
   return gp_replication_check_document (r->store, r->grid_code, r->grid, doc, error);
 }

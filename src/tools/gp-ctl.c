@@ -490,7 +490,7 @@ add_patrol_checkpoints (GpStore    *store,
 {
   JsonArray *reached = gp_json_get_array (shown, "checkpoints");
   const char *route_id = gp_json_get_string (shown, "route");
-  g_autoptr(GpDocument) route = route_id ? gp_store_load (store, route_id, NULL) : NULL;
+  g_autoptr(GpDocument) route = route_id ? gp_documents_load (store, route_id, NULL) : NULL;
   JsonArray *missed = json_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
@@ -564,7 +564,7 @@ cmd_list (GpCtl  *ctl,
     return usage_error ("list", _("--not-visited-days is for households"));
   if (g_str_equal (type, "household"))
     {
-      g_autoptr(GPtrArray) visits = gp_store_load_all (store, "visit", grid, &error);
+      g_autoptr(GPtrArray) visits = gp_documents_load_all (store, "visit", grid, &error);
       gint64 since = gp_visit_due_before (not_visited_days, gp_clock_get_now ());
 
       if (visits == NULL)
@@ -850,7 +850,7 @@ cmd_report (GpCtl  *ctl,
 
   if (building_id != NULL)
     {
-      building = gp_store_load (store, building_id, &error);
+      building = gp_documents_load (store, building_id, &error);
       if (building == NULL)
         return fail (error);
       if (!GP_IS_BUILDING (building))
@@ -1103,7 +1103,7 @@ cmd_patrol_replay (GpCtl  *ctl,
   store = ctl_store (ctl, &error);
   if (store == NULL)
     return fail (error);
-  route = gp_store_load (store, argv[2], NULL);
+  route = gp_documents_load (store, argv[2], NULL);
   if (route == NULL || !GP_IS_ROUTE (route))
     {
       g_set_error (&error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND, _("there is no route %s"), argv[2]);
@@ -1229,7 +1229,7 @@ cmd_visit (GpCtl  *ctl,
   store = ctl_store (ctl, &error);
   if (store == NULL)
     return fail (error);
-  household = gp_store_load (store, argv[1], NULL);
+  household = gp_documents_load (store, argv[1], NULL);
   if (household == NULL || !GP_IS_HOUSEHOLD (household))
     {
       g_set_error (&error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND, _("there is no household %s"), argv[1]);
@@ -1242,7 +1242,7 @@ cmd_visit (GpCtl  *ctl,
   gp_document_set_member (GP_DOCUMENT (visit), "building",
                           json_node_init_string (json_node_alloc (),
                                                  gp_household_get_building (GP_HOUSEHOLD (household))));
-  if (!gp_store_save (store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error))
+  if (!gp_documents_save (store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error))
     return fail (error);
   g_print ("%s\n", gp_document_get_id (GP_DOCUMENT (visit)));
   return GP_CTL_OK;

@@ -234,7 +234,7 @@ add_last_visit (GpBuildingSheet *self,
                 GpStore         *store,
                 const char      *building_id)
 {
-  g_autoptr(GPtrArray) visits = gp_store_load_by (store, "visit", GP_STORE_REF_BUILDING, building_id, NULL);
+  g_autoptr(GPtrArray) visits = gp_documents_load_by (store, "visit", GP_STORE_REF_BUILDING, building_id, NULL);
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *row = adw_action_row_new ();
   GpVisit *last = NULL;
@@ -314,8 +314,8 @@ gp_building_sheet_show_building (GpBuildingSheet *self,
   clear (self);
   self->building = g_strdup (building_id);
 
-  building = gp_store_load (store, building_id, &error);
-  households = gp_store_load_by (store, "household", GP_STORE_REF_BUILDING, building_id, &error);
+  building = gp_documents_load (store, building_id, &error);
+  households = gp_documents_load_by (store, "household", GP_STORE_REF_BUILDING, building_id, &error);
   if (building == NULL || households == NULL || !GP_IS_BUILDING (building))
     {
       gtk_label_set_text (self->title_label, _("Building not found"));

@@ -111,11 +111,11 @@ choose_grid (GpContext *self)
     {
       g_autofree char *id = g_strconcat ("grid:", code, NULL);
 
-      grid = gp_store_load (self->store, id, NULL);
+      grid = gp_documents_load (self->store, id, NULL);
     }
   if (grid == NULL)
     {
-      g_autoptr(GPtrArray) grids = gp_store_load_all (self->store, "grid", NULL, &error);
+      g_autoptr(GPtrArray) grids = gp_documents_load_all (self->store, "grid", NULL, &error);
 
       if (grids == NULL)
         g_warning ("Cannot list the grids: %s", error->message);

@@ -123,7 +123,7 @@ load_thread (GTask        *task,
   categories = gp_categories_load (store);
   loaded->category = gp_categories_describe (categories, loaded->shown->category);
   if (gp_incident_get_building (loaded->incident) != NULL &&
-      (building = gp_store_load (store, gp_incident_get_building (loaded->incident), NULL)) != NULL &&
+      (building = gp_documents_load (store, gp_incident_get_building (loaded->incident), NULL)) != NULL &&
       GP_IS_BUILDING (building))
     loaded->building = g_strdup (gp_building_get_name (GP_BUILDING (building)));
 

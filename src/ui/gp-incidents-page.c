@@ -220,7 +220,7 @@ thumb_thread (GTask        *task,
               GCancellable *cancellable)
 {
   ThumbJob *job = task_data;
-  g_autoptr(GpDocument) document = gp_store_load (job->store, job->id, NULL);
+  g_autoptr(GpDocument) document = gp_documents_load (job->store, job->id, NULL);
   GpAttachment *attachment = document ? gp_document_get_attachment (document, job->name) : NULL;
   g_autoptr(GBytes) bytes = attachment ? gp_store_read_attachment (job->store, attachment->digest, NULL) : NULL;
   GdkTexture *texture = bytes ? gdk_texture_new_from_bytes (bytes, NULL) : NULL;

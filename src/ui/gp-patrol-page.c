@@ -464,12 +464,12 @@ summaries_thread (GTask        *task,
   const char *grid = task_data;
   int days = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "gp-days"));
   Summaries *summaries = g_new0 (Summaries, 1);
-  g_autoptr(GPtrArray) patrols = gp_store_load_all (store, "patrol", grid, NULL);
-  g_autoptr(GPtrArray) visits = gp_store_load_all (store, "visit", grid, NULL);
-  g_autoptr(GPtrArray) incidents = gp_store_load_all (store, "incident", grid, NULL);
-  g_autoptr(GPtrArray) households = gp_store_load_all (store, "household", grid, NULL);
-  g_autoptr(GPtrArray) buildings = gp_store_load_all (store, "building", grid, NULL);
-  g_autoptr(GPtrArray) routes = gp_store_load_all (store, "route", grid, NULL);
+  g_autoptr(GPtrArray) patrols = gp_documents_load_all (store, "patrol", grid, NULL);
+  g_autoptr(GPtrArray) visits = gp_documents_load_all (store, "visit", grid, NULL);
+  g_autoptr(GPtrArray) incidents = gp_documents_load_all (store, "incident", grid, NULL);
+  g_autoptr(GPtrArray) households = gp_documents_load_all (store, "household", grid, NULL);
+  g_autoptr(GPtrArray) buildings = gp_documents_load_all (store, "building", grid, NULL);
+  g_autoptr(GPtrArray) routes = gp_documents_load_all (store, "route", grid, NULL);
   g_autoptr(GHashTable) last_visit = NULL;
   g_autoptr(GHashTable) by_building = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, free_string);
   gint64 since = gp_visit_due_before (days, gp_clock_get_now ());
@@ -674,7 +674,7 @@ on_grid_changed (GpPatrolPage *self)
   if (store == NULL || grid == NULL)
     return;
 
-  self->routes = gp_store_load_all (store, "route", gp_grid_get_code (grid), NULL);
+  self->routes = gp_documents_load_all (store, "route", gp_grid_get_code (grid), NULL);
   if (self->routes == NULL)
     self->routes = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_string_list_append (names, _("Free patrol, no route"));
@@ -684,7 +684,7 @@ on_grid_changed (GpPatrolPage *self)
   adw_combo_row_set_selected (self->route_row, self->routes->len > 0 ? 1 : 0);
 
   /* A patrol of this worker the app did not get to finish: back, paused. */
-  patrols = gp_store_load_all (store, "patrol", gp_grid_get_code (grid), NULL);
+  patrols = gp_documents_load_all (store, "patrol", gp_grid_get_code (grid), NULL);
   for (guint i = 0; patrols != NULL && i < patrols->len; i++)
     {
       GpPatrol *patrol = g_ptr_array_index (patrols, i);

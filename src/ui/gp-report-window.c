@@ -678,7 +678,7 @@ choose_household_action (GtkWidget  *widget,
   if (building == NULL)
     return;
   /* A building's households: one indexed read of a few dozen documents. */
-  households = gp_store_load_by (self->store, "household", GP_STORE_REF_BUILDING, building->id, NULL);
+  households = gp_documents_load_by (self->store, "household", GP_STORE_REF_BUILDING, building->id, NULL);
   clear_list (self->household_list);
   adw_window_title_set_subtitle (self->households_title, building->name);
 
@@ -1024,7 +1024,7 @@ on_incident_saved (GObject      *source,
   g_autofree char *id = g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
 
   self->sending = FALSE;
-  if (!gp_store_save_all_finish (GP_STORE (source), result, &error))
+  if (!gp_documents_save_all_finish (GP_STORE (source), result, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The report cannot be saved: %s"), error->message);
 
@@ -1067,7 +1067,7 @@ send_action (GtkWidget  *widget,
   g_ptr_array_add (documents, g_object_ref (incident));
   g_object_set_data_full (G_OBJECT (self), "gp-sending", g_object_ref (incident), g_object_unref);
   /* The store writes in its own thread. */
-  gp_store_save_all_async (self->store, documents, GP_STORE_PUT_NONE, NULL,
+  gp_documents_save_all_async (self->store, documents, GP_STORE_PUT_NONE, NULL,
                            on_incident_saved, g_object_ref (self));
 }
 
@@ -1210,7 +1210,7 @@ load_thread (GTask        *task,
     g_clear_pointer (&loaded->draft, gp_report_draft_free);
   if (loaded->draft != NULL && loaded->draft->household != NULL)
     {
-      g_autoptr(GpDocument) household = gp_store_load (self->store, loaded->draft->household, NULL);
+      g_autoptr(GpDocument) household = gp_documents_load (self->store, loaded->draft->household, NULL);
 
       if (household != NULL && GP_IS_HOUSEHOLD (household))
         loaded->household_label = household_text (GP_HOUSEHOLD (household));
@@ -1218,7 +1218,7 @@ load_thread (GTask        *task,
 
   loaded->buildings = g_array_new (FALSE, TRUE, sizeof (Building));
   g_array_set_clear_func (loaded->buildings, (GDestroyNotify) building_clear);
-  buildings = gp_store_load_all (self->store, "building", grid, NULL);
+  buildings = gp_documents_load_all (self->store, "building", grid, NULL);
   for (guint i = 0; buildings != NULL && i < buildings->len; i++)
     {
       GpBuilding *document = g_ptr_array_index (buildings, i);

@@ -304,13 +304,13 @@ update_conflicts (GpSyncDialog *self)
   for (guint i = 0; households != NULL && i < households->len; i++)
     {
       JsonObject *doc = g_ptr_array_index (households, i);
-      g_autoptr(GpDocument) household = gp_store_load (store, gp_json_get_string (doc, "_id"), NULL);
+      g_autoptr(GpDocument) household = gp_documents_load (store, gp_json_get_string (doc, "_id"), NULL);
       g_autoptr(GpDocument) building = NULL;
       g_autofree char *address = NULL;
 
       if (household == NULL || !GP_IS_HOUSEHOLD (household))
         continue;
-      building = gp_store_load (store, gp_household_get_building (GP_HOUSEHOLD (household)), NULL);
+      building = gp_documents_load (store, gp_household_get_building (GP_HOUSEHOLD (household)), NULL);
       address = gp_household_format_address (GP_HOUSEHOLD (household),
                                              building && GP_IS_BUILDING (building)
                                              ? gp_building_get_name (GP_BUILDING (building)) : NULL);

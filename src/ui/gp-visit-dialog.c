@@ -81,7 +81,7 @@ on_building_selected (GpVisitDialog *self)
     return;
   building = g_ptr_array_index (self->buildings, index);
   /* A building's households: one indexed read of a few dozen documents. */
-  self->households = gp_store_load_by (gp_context_get_store (self->context), "household", GP_STORE_REF_BUILDING,
+  self->households = gp_documents_load_by (gp_context_get_store (self->context), "household", GP_STORE_REF_BUILDING,
                                        gp_document_get_id (GP_DOCUMENT (building)), NULL);
   if (self->households == NULL)
     self->households = g_ptr_array_new_with_free_func (g_object_unref);
@@ -107,7 +107,7 @@ gp_visit_dialog_choose (GpVisitDialog *self,
 
   g_return_val_if_fail (GP_IS_VISIT_DIALOG (self), FALSE);
 
-  household = gp_store_load (gp_context_get_store (self->context), household_id, NULL);
+  household = gp_documents_load (gp_context_get_store (self->context), household_id, NULL);
   if (household == NULL || !GP_IS_HOUSEHOLD (household))
     return FALSE;
   for (guint i = 0; i < self->buildings->len; i++)
@@ -167,7 +167,7 @@ on_saved (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->busy = FALSE;
-  if (!gp_store_save_all_finish (GP_STORE (source), result, &error))
+  if (!gp_documents_save_all_finish (GP_STORE (source), result, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The visit cannot be saved: %s"), error->message);
 
@@ -222,7 +222,7 @@ gp_visit_dialog_save (GpVisitDialog *self)
   self->busy = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
   g_ptr_array_add (documents, g_object_ref (visit));
-  gp_store_save_all_async (gp_context_get_store (self->context), documents, GP_STORE_PUT_NONE, NULL, on_saved,
+  gp_documents_save_all_async (gp_context_get_store (self->context), documents, GP_STORE_PUT_NONE, NULL, on_saved,
                            g_object_ref (self));
 }
 
@@ -362,7 +362,7 @@ gp_visit_dialog_new (GpContext  *context,
 
   self->context = g_object_ref (context);
   self->patrol_id = g_strdup (patrol_id);
-  self->buildings = gp_store_load_all (gp_context_get_store (context), "building",
+  self->buildings = gp_documents_load_all (gp_context_get_store (context), "building",
                                        grid ? gp_grid_get_code (grid) : NULL, NULL);
   if (self->buildings == NULL)
     self->buildings = g_ptr_array_new_with_free_func (g_object_unref);

@@ -79,7 +79,7 @@ make_cases (GpStore *store,
               n_events++;
             }
         }
-      g_assert_true (gp_store_save_all (store, documents, GP_STORE_PUT_NONE, &error));
+      g_assert_true (gp_documents_save_all (store, documents, GP_STORE_PUT_NONE, &error));
       g_assert_no_error (error);
     }
   return n_events;
@@ -187,7 +187,7 @@ main (int   argc,
 
         g_object_set (event, "grid", GP_DEMO_GRID_CODE, "action", GP_ACTION_COMMENT, "actor", "li",
                       "role", GP_ROLE_LEADER, "at", at, "note", "督办", NULL);
-        g_assert_true (gp_store_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
+        g_assert_true (gp_documents_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
         start = gp_test_now_ms ();
         gp_period_bounds (GP_PERIOD_MONTH, &today, 8 * 3600, &query.from, &query.to);
         stats = gp_stats_compute (store, &query, now, &error);

@@ -128,7 +128,7 @@ make_incidents (GpStore *store)
               g_ptr_array_add (documents, event);
             }
         }
-      g_assert_true (gp_store_save_all (store, documents, GP_STORE_PUT_NONE, &error));
+      g_assert_true (gp_documents_save_all (store, documents, GP_STORE_PUT_NONE, &error));
     }
 }
 

@@ -148,7 +148,7 @@ make_big_grid (GpStore *store)
       g_ptr_array_add (documents, incident);
     }
 
-  gp_store_save_all (store, documents, GP_STORE_PUT_NONE, &error);
+  gp_documents_save_all (store, documents, GP_STORE_PUT_NONE, &error);
   g_assert_no_error (error);
 }
 

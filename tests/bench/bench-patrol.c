@@ -46,7 +46,7 @@ main (int   argc,
 
   setvbuf (stdout, NULL, _IOLBF, 0);
   g_assert_true (gp_demo_install (store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
-  routes = gp_store_load_all (store, "route", GP_DEMO_GRID_CODE, &error);
+  routes = gp_documents_load_all (store, "route", GP_DEMO_GRID_CODE, &error);
   route = g_ptr_array_index (routes, 0);
   walk = gp_test_walk_route (route, 1.4, gp_clock_get_real_time (), 19);
   gpx = gp_test_walk_gpx (walk);

@@ -43,7 +43,7 @@ bench_single_saves (GpStore *store)
       g_autoptr(GError) error = NULL;
       gint64 start = g_get_monotonic_time ();
 
-      if (!gp_store_save (store, GP_DOCUMENT (household), GP_STORE_PUT_NONE, &error))
+      if (!gp_documents_save (store, GP_DOCUMENT (household), GP_STORE_PUT_NONE, &error))
         g_error ("%s", error->message);
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
@@ -53,12 +53,12 @@ bench_single_saves (GpStore *store)
     {
       g_autofree char *id = g_strdup_printf ("household:B-01-1-%04u", i);
       g_autoptr(GError) error = NULL;
-      g_autoptr(GpDocument) household = gp_store_load (store, id, &error);
+      g_autoptr(GpDocument) household = gp_documents_load (store, id, &error);
       gint64 start;
 
       g_object_set (household, "note", "走访：身体健康", NULL);
       start = g_get_monotonic_time ();
-      if (!gp_store_save (store, household, GP_STORE_PUT_NONE, &error))
+      if (!gp_documents_save (store, household, GP_STORE_PUT_NONE, &error))
         g_error ("%s", error->message);
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
@@ -90,7 +90,7 @@ bench_photo (GpStore *store)
       gp_document_add_attachment (GP_DOCUMENT (incident), attachment);
 
       start = g_get_monotonic_time ();
-      if (!gp_store_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error))
+      if (!gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error))
         g_error ("%s", error->message);
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
@@ -110,7 +110,7 @@ on_saved (GObject      *source,
   AsyncState *state = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!gp_store_save_all_finish (GP_STORE (source), result, &error))
+  if (!gp_documents_save_all_finish (GP_STORE (source), result, &error))
     g_error ("%s", error->message);
   state->pending--;
 }
@@ -138,7 +138,7 @@ bench_async (GpStore *store)
       g_ptr_array_add (documents, household);
       state.pending++;
       start = g_get_monotonic_time ();
-      gp_store_save_all_async (store, documents, GP_STORE_PUT_NONE, NULL, on_saved, &state);
+      gp_documents_save_all_async (store, documents, GP_STORE_PUT_NONE, NULL, on_saved, &state);
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
   if (!gp_test_wait_until (all_saved, &state, 120000))
@@ -163,7 +163,7 @@ bench_demo_and_lists (GpStore *store)
       g_autoptr(GPtrArray) households = NULL;
 
       start = g_get_monotonic_time ();
-      households = gp_store_load_all (store, "household", GP_DEMO_GRID_CODE, &error);
+      households = gp_documents_load_all (store, "household", GP_DEMO_GRID_CODE, &error);
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
       g_assert_cmpuint (households->len, ==, 420);
     }

@@ -74,7 +74,7 @@ add_incidents (GpStore  *store,
               g_ptr_array_add (batch, event);
             }
         }
-      g_assert_true (gp_store_save_all (store, batch, GP_STORE_PUT_NONE, &error));
+      g_assert_true (gp_documents_save_all (store, batch, GP_STORE_PUT_NONE, &error));
       g_assert_no_error (error);
     }
   return payload;
