@@ -10,7 +10,7 @@
 #include "gp-demo.h"
 #include "gp-documents.h"
 #include "gp-incident-item.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 #include "gp-replicator.h"
 #include "gp-test-photo.h"
@@ -778,7 +778,7 @@ test_faulty_link (Fixture       *fixture,
 
     g_object_set (draft, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role", GP_ROLE_WORKER,
                   "at", now, "note", "已通知物业", NULL);
-    g_assert_true (gp_incidents_act (fixture->worker, draft, NULL, &error));
+    g_assert_true (gp_casework_act (fixture->worker, draft, NULL, &error));
   }
   for (GpCouch **couch = (GpCouch *[]) { wang, li, NULL }; *couch != NULL; couch++)
     {
@@ -818,7 +818,7 @@ test_faulty_link (Fixture       *fixture,
 
           g_object_set (draft, "grid", GRID, "action", GP_ACTION_REGISTER, "actor", "li", "role", GP_ROLE_LEADER,
                         "at", now, "level", "B", NULL);
-          if (!gp_incidents_act (fixture->leader, draft, NULL, &act_error))
+          if (!gp_casework_act (fixture->leader, draft, NULL, &act_error))
             g_test_message ("not yet: %s", act_error->message);
         }
       if (rounds >= 3)
@@ -908,7 +908,7 @@ test_forged_step (Fixture       *fixture,
   draft = gp_event_new (incident);
   g_object_set (draft, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role", GP_ROLE_WORKER, "at", now,
                 "note", "明早复查", NULL);
-  g_assert_true (gp_incidents_act (fixture->worker, draft, &sealed_id, &error));
+  g_assert_true (gp_casework_act (fixture->worker, draft, &sealed_id, &error));
   g_assert_no_error (error);
 
   replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);

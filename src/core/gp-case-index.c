@@ -26,7 +26,7 @@
 #include "gp-store-table.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 
 #include <string.h>
@@ -257,7 +257,7 @@ fold (GpStore     *self,
     }
   if (events == NULL)
     g_message ("Incident %s has events this version cannot read: left out of the area's figures", incident_id);
-  policy = gp_incidents_cached_policy (policies, self, gp_incident_get_grid (incident));
+  policy = gp_casework_cached_policy (policies, self, gp_incident_get_grid (incident));
   if (policy == NULL || events == NULL)
     {
       row->gone = TRUE;
@@ -418,7 +418,7 @@ update_locked (GpStore  *self,
                GError  **error)
 {
   g_autoptr(GHashTable) incidents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) policies = gp_incidents_policy_cache_new ();
+  g_autoptr(GHashTable) policies = gp_casework_policy_cache_new ();
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   g_autoptr(GPtrArray) ids = NULL;
   gboolean everything = FALSE, ok;

@@ -16,7 +16,7 @@
 #include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 #include "gp-stats.h"
 #include "gp-worker.h"

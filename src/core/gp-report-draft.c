@@ -14,7 +14,7 @@
 
 #include "gp-report-draft.h"
 #include "gp-geo.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 
 #include <glib/gi18n-lib.h>
@@ -367,7 +367,7 @@ gp_report_draft_to_incident (const GpReportDraft  *draft,
   point = gp_geo_point_new (where);
   gp_document_set_geometry (GP_DOCUMENT (incident), point);
   for (guint i = 0; i < draft->photos->len; i++)
-    gp_incidents_add_photo (GP_DOCUMENT (incident), g_ptr_array_index (draft->photos, i));
+    gp_casework_add_photo (GP_DOCUMENT (incident), g_ptr_array_index (draft->photos, i));
   if (!gp_document_validate (GP_DOCUMENT (incident), error))
     return NULL;
   return g_steal_pointer (&incident);

@@ -28,7 +28,7 @@
 #include "gp-stats.h"
 #include "gp-case-index.h"
 #include "gp-categories.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-store-table.h"
 
 #include <glib/gi18n-lib.h>
@@ -629,7 +629,7 @@ read_case (Ctx          *ctx,
   entry->deadline = sqlite3_column_int64 (stmt, 14);
 
   /* The warning as the workflow's fold gives it (gp-workflow.c). */
-  policy = gp_incidents_cached_policy (policies, ctx->store, entry->grid);
+  policy = gp_casework_cached_policy (policies, ctx->store, entry->grid);
   if (policy != NULL && entry->state == GP_STATE_REPORTED)
     {
       gint64 due = sqlite3_column_int64 (stmt, 9);
@@ -666,7 +666,7 @@ compute_board (Ctx      *ctx,
                GpStats  *stats,
                GError  **error)
 {
-  g_autoptr(GHashTable) policies = gp_incidents_policy_cache_new ();
+  g_autoptr(GHashTable) policies = gp_casework_policy_cache_new ();
   g_autoptr(GpDbStmt) stmt = NULL;
   gboolean row = FALSE, ok = TRUE;
 
@@ -1167,7 +1167,7 @@ gp_stats_list_cases (GpStore     *store,
                      gint64       now,
                      GError     **error)
 {
-  g_autoptr(GHashTable) policies = gp_incidents_policy_cache_new ();
+  g_autoptr(GHashTable) policies = gp_casework_policy_cache_new ();
   g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) board_case_free);
   g_autoptr(GpDbStmt) stmt = NULL;
   g_autoptr(GError) local_error = NULL;

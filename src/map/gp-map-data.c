@@ -15,7 +15,7 @@
 #include "gp-map-data.h"
 #include "gp-categories.h"
 #include "gp-clock.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-documents.h"
 #include "gp-json.h"
 #include "gp-store.h"
@@ -308,7 +308,7 @@ load_incidents (GpMapData  *self,
                 GPtrArray  *documents,
                 GPtrArray  *events)
 {
-  g_autoptr(GpPolicy) policy = gp_incidents_load_policy (store, self->grid_code, NULL);
+  g_autoptr(GpPolicy) policy = gp_casework_load_policy (store, self->grid_code, NULL);
   g_autoptr(GpCategories) categories = gp_categories_load (store);
   g_autoptr(GHashTable) by_incident = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                              (GDestroyNotify) g_ptr_array_unref);

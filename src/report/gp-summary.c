@@ -21,7 +21,7 @@
 #include "gp-summary.h"
 #include "gp-categories.h"
 #include "gp-documents.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 
 #include <cairo-pdf.h>
@@ -698,7 +698,7 @@ gp_summary_write (GpStore                 *store,
   g_return_val_if_fail (GP_IS_STORE (store), FALSE);
   g_return_val_if_fail (request != NULL && g_date_valid (&request->date), FALSE);
 
-  policy = gp_incidents_load_policy (store, request->grids ? request->grids[0] : NULL, NULL);
+  policy = gp_casework_load_policy (store, request->grids ? request->grids[0] : NULL, NULL);
   summary.offset = policy ? gp_policy_get_utc_offset (policy) : 8 * 3600;
   gp_period_bounds (request->period, &request->date, summary.offset, &query.from, &query.to);
   query.grids = request->grids;

@@ -18,7 +18,7 @@
 #include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 #include "gp-package.h"
 #include "gp-patrol-recorder.h"
@@ -463,7 +463,7 @@ add_case (GpStore     *store,
   const char *member;
   JsonNode *value;
 
-  now = gp_incidents_load_case (store, gp_json_get_string (shown, "_id"), gp_clock_get_now (),
+  now = gp_casework_load_case (store, gp_json_get_string (shown, "_id"), gp_clock_get_now (),
                                 NULL, &policy, error);
   if (now == NULL)
     return FALSE;
@@ -642,7 +642,7 @@ cmd_list (GpCtl  *ctl,
 
       if (g_str_equal (type, "incident"))
         {
-          g_autoptr(GpCase) now = gp_incidents_load_case (store, gp_json_get_string (doc, "_id"),
+          g_autoptr(GpCase) now = gp_casework_load_case (store, gp_json_get_string (doc, "_id"),
                                                           gp_clock_get_now (), NULL, NULL, &error);
 
           if (now == NULL)
@@ -895,14 +895,14 @@ cmd_report (GpCtl  *ctl,
         return usage_error ("report", _("the store holds several grids: say which with --grid CODE"));
       grid_code = g_strdup (gp_json_get_string (g_ptr_array_index (grids, 0), "code"));
     }
-  policy = gp_incidents_load_policy (store, grid_code, &error);
+  policy = gp_casework_load_policy (store, grid_code, &error);
   if (policy == NULL)
     return fail (error);
   if (grade == NULL)
     {
       g_autofree char *default_urgency = NULL;
 
-      gp_incidents_defaults (policy, category, &grade, &default_urgency);
+      gp_casework_defaults (policy, category, &grade, &default_urgency);
       if (urgency == NULL)
         urgency = g_steal_pointer (&default_urgency);
     }
@@ -927,9 +927,9 @@ cmd_report (GpCtl  *ctl,
   point = gp_geo_point_new (where);
   gp_document_set_geometry (GP_DOCUMENT (incident), point);
   for (guint i = 0; i < photos->len; i++)
-    gp_incidents_add_photo (GP_DOCUMENT (incident), g_ptr_array_index (photos, i));
+    gp_casework_add_photo (GP_DOCUMENT (incident), g_ptr_array_index (photos, i));
 
-  if (!gp_incidents_report (store, incident, &error))
+  if (!gp_casework_report (store, incident, &error))
     return fail (error);
   g_print ("%s\n", gp_document_get_id (GP_DOCUMENT (incident)));
   return GP_CTL_OK;
@@ -1032,7 +1032,7 @@ cmd_act (GpCtl  *ctl,
   if (photos == NULL)
     return fail (error);
 
-  now = gp_incidents_load_case (store, incident_id, g_date_time_to_unix (at), &incident, &policy, &error);
+  now = gp_casework_load_case (store, incident_id, g_date_time_to_unix (at), &incident, &policy, &error);
   if (now == NULL)
     return fail (error);
 
@@ -1065,13 +1065,13 @@ cmd_act (GpCtl  *ctl,
       gp_document_set_geometry (GP_DOCUMENT (event), point);
     }
   for (guint i = 0; i < photos->len; i++)
-    gp_incidents_add_photo (GP_DOCUMENT (event), g_ptr_array_index (photos, i));
+    gp_casework_add_photo (GP_DOCUMENT (event), g_ptr_array_index (photos, i));
 
-  if (!gp_document_validate (GP_DOCUMENT (event), &error) || !gp_incidents_act (store, event, &event_id, &error))
+  if (!gp_document_validate (GP_DOCUMENT (event), &error) || !gp_casework_act (store, event, &event_id, &error))
     return fail (error);
 
   {
-    g_autoptr(GpCase) after = gp_incidents_load_case (store, incident_id, g_date_time_to_unix (at), NULL, NULL,
+    g_autoptr(GpCase) after = gp_casework_load_case (store, incident_id, g_date_time_to_unix (at), NULL, NULL,
                                                       &error);
 
     if (after == NULL)
@@ -1600,7 +1600,7 @@ static int
 area_utc_offset (GpStore     *store,
                  char       **grids)
 {
-  g_autoptr(GpPolicy) policy = gp_incidents_load_policy (store, grids && grids[0] ? grids[0] : NULL, NULL);
+  g_autoptr(GpPolicy) policy = gp_casework_load_policy (store, grids && grids[0] ? grids[0] : NULL, NULL);
 
   return policy ? gp_policy_get_utc_offset (policy) : 8 * 3600;
 }

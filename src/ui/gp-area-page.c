@@ -27,7 +27,7 @@
 #include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-event.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 #include "gp-step-dialog.h"
 #include "gp-summary.h"
@@ -270,7 +270,7 @@ load_thread (GTask        *task,
 {
   Load *load = task_data;
   GError *error = NULL;
-  g_autoptr(GpPolicy) policy = gp_incidents_load_policy (load->store, load->grids[0], NULL);
+  g_autoptr(GpPolicy) policy = gp_casework_load_policy (load->store, load->grids[0], NULL);
   int offset = policy ? gp_policy_get_utc_offset (policy) : GP_CLOCK_CHINA_UTC_OFFSET;
   GpStats *stats;
 

@@ -16,7 +16,7 @@
 #include "gp-categories.h"
 #include "gp-clock.h"
 #include "gp-documents.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 #include "gp-store.h"
 #include "gp-worker.h"
@@ -112,7 +112,7 @@ load_thread (GTask        *task,
   g_autoptr(GpDocument) building = NULL;
   GError *error = NULL;
 
-  loaded->shown = gp_incidents_load_case (store, id, gp_clock_get_now (),
+  loaded->shown = gp_casework_load_case (store, id, gp_clock_get_now (),
                                           &loaded->incident, &loaded->policy, &error);
   if (loaded->shown == NULL)
     {
@@ -315,7 +315,7 @@ show_case (GpIncidentView *self)
       g_autofree char *when = gp_format_case_time (at ? g_date_time_to_unix (at) : 0);
       g_autoptr(GString) subtitle = g_string_new (NULL);
       const char *said = gp_event_get_note (event) ? gp_event_get_note (event) : gp_event_get_reason (event);
-      guint photos = gp_incidents_count_photos (GP_DOCUMENT (event));
+      guint photos = gp_casework_count_photos (GP_DOCUMENT (event));
 
       g_string_append_printf (subtitle, "%s · %s (%s)", when, gp_event_get_actor (event),
                               gp_role_label (gp_event_get_role (event)));

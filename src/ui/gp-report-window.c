@@ -24,7 +24,7 @@
 #include "gp-documents.h"
 #include "gp-geo.h"
 #include "gp-incident-item.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 #include "gp-privacy.h"
 #include "gp-store.h"
@@ -315,7 +315,7 @@ apply_defaults (GpReportWindow *self)
 
   if (self->policy == NULL || self->draft->grade_chosen)
     return;
-  gp_incidents_defaults (self->policy, gp_categories_lookup (self->categories, self->draft->category),
+  gp_casework_defaults (self->policy, gp_categories_lookup (self->categories, self->draft->category),
                          &grade, &urgency);
   g_free (self->draft->grade);
   self->draft->grade = g_steal_pointer (&grade);
@@ -1100,7 +1100,7 @@ act_thread (GTask        *task,
   GpEvent *event = g_object_get_data (G_OBJECT (task), "gp-event");
   GError *error = NULL;
 
-  if (gp_incidents_act (self->store, event, NULL, &error))
+  if (gp_casework_act (self->store, event, NULL, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -1130,7 +1130,7 @@ add_to_case (GpReportWindow *self,
       gp_document_set_geometry (GP_DOCUMENT (event), point);
     }
   for (guint i = 0; i < self->draft->photos->len; i++)
-    gp_incidents_add_photo (GP_DOCUMENT (event), g_ptr_array_index (self->draft->photos, i));
+    gp_casework_add_photo (GP_DOCUMENT (event), g_ptr_array_index (self->draft->photos, i));
 
   self->sending = TRUE;
   update_form (self);
@@ -1324,7 +1324,7 @@ gp_report_window_constructed (GObject *object)
   self->store = g_object_ref (gp_context_get_store (self->context));
   self->draft_dir = gp_report_draft_dup_dir (gp_store_get_dir (self->store));
   self->categories = gp_categories_load (self->store);
-  self->policy = grid ? gp_incidents_load_policy (self->store, gp_grid_get_code (grid), NULL) : NULL;
+  self->policy = grid ? gp_casework_load_policy (self->store, gp_grid_get_code (grid), NULL) : NULL;
 
   adw_combo_row_set_model (self->source_row, sources);
   if (self->policy != NULL)

@@ -15,7 +15,7 @@
 #include "gp-step-dialog.h"
 #include "gp-clock.h"
 #include "gp-geo.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 #include "gp-worker.h"
 
@@ -126,7 +126,7 @@ build_event (GpStepDialog *self)
       gp_document_set_member (GP_DOCUMENT (event), "resolved", resolved);
     }
   for (guint i = 0; i < photos->len; i++)
-    gp_incidents_add_photo (GP_DOCUMENT (event), g_ptr_array_index (photos, i));
+    gp_casework_add_photo (GP_DOCUMENT (event), g_ptr_array_index (photos, i));
   /* Where the step was taken, when the position is known. */
   if (location != NULL && gp_location_get_state (location) == GP_LOCATION_STATE_FIX)
     {
@@ -148,7 +148,7 @@ act_thread (GTask        *task,
   GpStore *store = g_object_get_data (G_OBJECT (task), "gp-store");
   GError *error = NULL;
 
-  if (gp_incidents_act (store, task_data, NULL, &error))
+  if (gp_casework_act (store, task_data, NULL, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -495,7 +495,7 @@ gp_step_dialog_new (GpContext  *context,
   self->context = g_object_ref (context);
   self->incident_id = g_strdup (incident_id);
   self->action = g_strdup (action);
-  now = gp_incidents_load_case (gp_context_get_store (context), incident_id, gp_clock_get_now (),
+  now = gp_casework_load_case (gp_context_get_store (context), incident_id, gp_clock_get_now (),
                                 &incident, &self->policy, NULL);
   self->level = g_strdup (now ? now->level : NULL);
   self->grid = g_strdup (incident ? gp_incident_get_grid (incident) : NULL);

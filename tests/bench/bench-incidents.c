@@ -15,7 +15,7 @@
 #include "gp-geo.h"
 #include "gp-incident-item.h"
 #include "gp-incidents-page.h"
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-json.h"
 #include "gp-report-draft.h"
 #include "gp-store.h"
@@ -80,7 +80,7 @@ bench_report (GpStore    *store,
       step = gp_test_now_ms ();
       incident = gp_report_draft_to_incident (draft, "wang", at, &error);
       g_assert_no_error (error);
-      g_assert_true (gp_incidents_report (store, incident, &error));
+      g_assert_true (gp_casework_report (store, incident, &error));
       save[round] = gp_test_now_ms () - step;
       total[round] = gp_test_now_ms () - start;
     }

@@ -1,4 +1,8 @@
-/* gp-incidents.c
+/* gp-casework.c
+ *
+ * Casework on a store: reporting an incident, taking a step of its
+ * workflow (sealed, folded, refused when it does not apply, then saved),
+ * loading a case with its grid's grading scheme, and the photos of both.
  *
  * Photos are attachments of the incident or of the event that brought them
  * ("photo-1.jpg", with "thumb-1.jpg" for lists), described in the
@@ -6,11 +10,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "gp-incidents"
+#define G_LOG_DOMAIN "gp-casework"
 
 #include "config.h"
 
-#include "gp-incidents.h"
+#include "gp-casework.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
 #include "gp-json.h"
@@ -18,13 +22,13 @@
 #include <glib/gi18n-lib.h>
 
 /**
- * gp_incidents_load_policy:
+ * gp_casework_load_policy:
  *
  * The grading scheme of a grid: the one its grid document names, or the
  * store's only policy.
  */
 GpPolicy *
-gp_incidents_load_policy (GpStore     *store,
+gp_casework_load_policy (GpStore     *store,
                           const char  *grid_code,
                           GError     **error)
 {
@@ -65,22 +69,22 @@ unref_policy (gpointer policy)
 }
 
 /* Grading schemes by grid code, for work over many cases: each looked up
- * once (gp_incidents_cached_policy()). */
+ * once (gp_casework_cached_policy()). */
 GHashTable *
-gp_incidents_policy_cache_new (void)
+gp_casework_policy_cache_new (void)
 {
   return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_policy);
 }
 
 /**
- * gp_incidents_cached_policy:
- * @cache: from gp_incidents_policy_cache_new()
+ * gp_casework_cached_policy:
+ * @cache: from gp_casework_policy_cache_new()
  *
  * Returns: (transfer none) (nullable): the grid's grading scheme, %NULL
  *   when it has none
  */
 GpPolicy *
-gp_incidents_cached_policy (GHashTable *cache,
+gp_casework_cached_policy (GHashTable *cache,
                             GpStore    *store,
                             const char *grid_code)
 {
@@ -88,7 +92,7 @@ gp_incidents_cached_policy (GHashTable *cache,
 
   if (g_hash_table_lookup_extended (cache, grid_code, NULL, (gpointer *) &policy))
     return policy;
-  policy = gp_incidents_load_policy (store, grid_code, NULL);
+  policy = gp_casework_load_policy (store, grid_code, NULL);
   if (policy == NULL)
     g_debug ("Grid %s has no grading scheme", grid_code);
   g_hash_table_insert (cache, g_strdup (grid_code), policy);
@@ -96,14 +100,14 @@ gp_incidents_cached_policy (GHashTable *cache,
 }
 
 /**
- * gp_incidents_load_case:
+ * gp_casework_load_case:
  * @incident: (out) (optional): the incident
  * @policy: (out) (optional): its grid's grading scheme
  *
  * An incident's case at @now, folded from its events in the store.
  */
 GpCase *
-gp_incidents_load_case (GpStore     *store,
+gp_casework_load_case (GpStore     *store,
                         const char  *incident_id,
                         gint64       now,
                         GpIncident **incident,
@@ -126,7 +130,7 @@ gp_incidents_load_case (GpStore     *store,
       g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID, _("%s is not an incident"), incident_id);
       return NULL;
     }
-  scheme = gp_incidents_load_policy (store, gp_incident_get_grid (GP_INCIDENT (document)), error);
+  scheme = gp_casework_load_policy (store, gp_incident_get_grid (GP_INCIDENT (document)), error);
   if (scheme == NULL)
     return NULL;
   events = gp_documents_load_by (store, "event", GP_STORE_REF_INCIDENT, incident_id, error);
@@ -142,7 +146,7 @@ gp_incidents_load_case (GpStore     *store,
 }
 
 guint
-gp_incidents_count_photos (GpDocument *document)
+gp_casework_count_photos (GpDocument *document)
 {
   JsonArray *photos = gp_document_get_array_member (document, "photos");
 
@@ -150,13 +154,13 @@ gp_incidents_count_photos (GpDocument *document)
 }
 
 /**
- * gp_incidents_add_photo:
+ * gp_casework_add_photo:
  *
  * Attaches a processed photo and its thumbnail to an incident or event,
  * and describes it in the document's "photos".
  */
 void
-gp_incidents_add_photo (GpDocument    *document,
+gp_casework_add_photo (GpDocument    *document,
                         const GpPhoto *photo)
 {
   JsonArray *photos = gp_document_get_array_member (document, "photos");
@@ -206,7 +210,7 @@ gp_incidents_add_photo (GpDocument    *document,
 }
 
 /**
- * gp_incidents_defaults:
+ * gp_casework_defaults:
  * @grade: (out): the level a case of @category starts at
  * @urgency: (out) (nullable): its urgency, when the scheme has urgencies
  *
@@ -215,7 +219,7 @@ gp_incidents_add_photo (GpDocument    *document,
  * order; an urgent category takes the scheme's first urgency.
  */
 void
-gp_incidents_defaults (GpPolicy         *policy,
+gp_casework_defaults (GpPolicy         *policy,
                        const GpCategory *category,
                        char            **grade,
                        char            **urgency)
@@ -248,12 +252,12 @@ gp_incidents_defaults (GpPolicy         *policy,
 }
 
 /**
- * gp_incidents_report:
+ * gp_casework_report:
  *
  * Saves a new incident, in one transaction with its photos.
  */
 gboolean
-gp_incidents_report (GpStore     *store,
+gp_casework_report (GpStore     *store,
                      GpIncident  *incident,
                      GError     **error)
 {
@@ -264,7 +268,7 @@ gp_incidents_report (GpStore     *store,
 }
 
 /**
- * gp_incidents_act:
+ * gp_casework_act:
  * @event: the step as taken; its id does not matter
  * @id: (out) (optional): the id the step is stored under
  *
@@ -274,7 +278,7 @@ gp_incidents_report (GpStore     *store,
  * case, and named by its content.
  */
 gboolean
-gp_incidents_act (GpStore     *store,
+gp_casework_act (GpStore     *store,
                   GpEvent     *event,
                   char       **id,
                   GError     **error)
@@ -292,7 +296,7 @@ gp_incidents_act (GpStore     *store,
   g_return_val_if_fail (GP_IS_EVENT (event), FALSE);
 
   at = gp_event_dup_at (event);
-  now = gp_incidents_load_case (store, gp_event_get_incident (event), at ? g_date_time_to_unix (at) : 0,
+  now = gp_casework_load_case (store, gp_event_get_incident (event), at ? g_date_time_to_unix (at) : 0,
                                 &incident, &policy, error);
   if (now == NULL || !gp_case_check (now, incident, policy, event, error))
     return FALSE;

@@ -1,4 +1,4 @@
-/* gp-incidents.h — reporting incidents and taking workflow steps on a store.
+/* gp-casework.h — reporting incidents and taking workflow steps on a store.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,30 +11,30 @@
 
 G_BEGIN_DECLS
 
-GpPolicy *gp_incidents_load_policy   (GpStore          *store,
+GpPolicy *gp_casework_load_policy   (GpStore          *store,
                                       const char       *grid_code,
                                       GError          **error) G_GNUC_WARN_UNUSED_RESULT;
-GHashTable *gp_incidents_policy_cache_new (void) G_GNUC_WARN_UNUSED_RESULT;
-GpPolicy *gp_incidents_cached_policy (GHashTable       *cache,
+GHashTable *gp_casework_policy_cache_new (void) G_GNUC_WARN_UNUSED_RESULT;
+GpPolicy *gp_casework_cached_policy (GHashTable       *cache,
                                       GpStore          *store,
                                       const char       *grid_code);
-GpCase   *gp_incidents_load_case     (GpStore          *store,
+GpCase   *gp_casework_load_case     (GpStore          *store,
                                       const char       *incident_id,
                                       gint64            now,
                                       GpIncident      **incident,
                                       GpPolicy        **policy,
                                       GError          **error) G_GNUC_WARN_UNUSED_RESULT;
-void      gp_incidents_add_photo     (GpDocument       *document,
+void      gp_casework_add_photo     (GpDocument       *document,
                                       const GpPhoto    *photo);
-guint     gp_incidents_count_photos  (GpDocument       *document);
-void      gp_incidents_defaults      (GpPolicy         *policy,
+guint     gp_casework_count_photos  (GpDocument       *document);
+void      gp_casework_defaults      (GpPolicy         *policy,
                                       const GpCategory *category,
                                       char            **grade,
                                       char            **urgency);
-gboolean  gp_incidents_report        (GpStore          *store,
+gboolean  gp_casework_report        (GpStore          *store,
                                       GpIncident       *incident,
                                       GError          **error);
-gboolean  gp_incidents_act           (GpStore          *store,
+gboolean  gp_casework_act           (GpStore          *store,
                                       GpEvent          *event,
                                       char            **id,
                                       GError          **error);
