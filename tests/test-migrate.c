@@ -4,8 +4,13 @@
  */
 #include "config.h"
 
+#include "gp-case-index.h"
+#include "gp-demo.h"
+#include "gp-documents.h"
 #include "gp-json.h"
+#include "gp-recorded-track.h"
 #include "gp-store.h"
+#include "gp-store-table.h"
 #include "gp-test-util.h"
 
 #include <sqlite3.h>
@@ -118,6 +123,79 @@ file_checksum (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
 }
 
+/* A store of schema 6 kept the case table and the recorded track among the
+ * store's own tables; from 7 they are their owners'. Upgraded, both are
+ * still there as they were: the track's points, and the case index's rows
+ * and progress, so nothing is folded again. */
+static void
+test_upgrade_v6 (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, GP_STORE_FILE_NAME, NULL);
+  g_autoptr(GpStore) store = gp_test_open_store (dir);
+  g_autoptr(GpIncident) incident = gp_incident_new ();
+  g_autoptr(GDateTime) reported = g_date_time_new_utc (2026, 10, 9, 2, 0, 0);
+  g_autoptr(GArray) fixes = g_array_new (FALSE, TRUE, sizeof (GpFix));
+  g_autoptr(GArray) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  GpFix fix = { .time = G_GINT64_CONSTANT (1791511200) * G_USEC_PER_SEC, .latitude = 34.26, .longitude = 108.94, .accuracy = 5 };
+  guint folded = 1;
+  gint64 seq;
+  sqlite3 *db = NULL;
+
+  g_assert_true (gp_demo_install (store, GP_DEMO_MIN_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  g_assert_no_error (error);
+  g_object_set (incident, "grid", GP_DEMO_GRID_CODE, "source", GP_SOURCE_PATROL, "category", "06010",
+                "reporter", "wang", "reported-at", reported, "grade", "B", NULL);
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_true (gp_case_index_update (store, NULL, &error));
+  g_assert_no_error (error);
+  g_array_append_val (fixes, fix);
+  g_assert_true (gp_recorded_track_append (store, "patrol:1", fixes, &error));
+  g_assert_no_error (error);
+  seq = gp_store_get_update_seq (store);
+  g_clear_object (&store);
+
+  /* Back to how schema 6 kept them. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  {
+    g_autofree char *sql = g_strdup_printf ("BEGIN; DROP VIEW documents; DROP TABLE tables;"
+                                            " INSERT INTO meta (key, value) VALUES ('cases_seq', %" G_GINT64_FORMAT ");"
+                                            " PRAGMA user_version = 6; COMMIT;", seq);
+
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+  sqlite3_close (db);
+
+  store = gp_test_open_store (dir);
+  g_assert_cmpint (gp_store_get_table_seq (store, "cases", &error), ==, seq);
+  g_assert_true (gp_case_index_update (store, &folded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (folded, ==, 0);
+  kept = gp_recorded_track_load (store, "patrol:1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 1);
+  g_assert_cmpint (g_array_index (kept, GpFix, 0).time, ==, fix.time);
+  g_clear_object (&store);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count (*) FROM cases", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+    sqlite3_finalize (stmt);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count (*) FROM meta WHERE key = 'cases_seq'", -1, &stmt,
+                                         NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+}
+
 static void
 test_refuse_newer (void)
 {
@@ -186,6 +264,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/migrate/v1-v2", test_upgrade_v1);
+  g_test_add_func ("/store/migrate/v6-v7", test_upgrade_v6);
   g_test_add_func ("/store/migrate/refuse-newer", test_refuse_newer);
   g_test_add_func ("/store/migrate/refuse-damaged", test_refuse_damaged);
 
