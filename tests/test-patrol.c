@@ -392,7 +392,7 @@ test_filtering (Fixture       *fixture,
   g_assert_cmpfloat (gp_patrol_recorder_get_distance (recorder), >, 15);
   g_assert_cmpfloat (gp_patrol_recorder_get_distance (recorder), <, 29);
 
-  /* Paused: nothing recorded (DOMAIN.md §7). */
+  /* Paused: nothing recorded (src/model/README.md §7). */
   g_assert_true (gp_patrol_recorder_pause (recorder, now + 321 * G_USEC_PER_SEC, NULL));
   fix = fix_at (gp_geo_offset (here, 40, 0), now + 330 * G_USEC_PER_SEC, 5);
   g_assert_cmpint (gp_patrol_recorder_add_fix (recorder, &fix), ==, GP_FIX_NOT_RUNNING);

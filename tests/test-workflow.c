@@ -281,7 +281,7 @@ static const char * const paths[GP_N_STATES][12] = {
   [GP_STATE_CLOSED] = { "register", "dispatch", "accept", "start", "handled", "verify", "callback", "close", NULL },
 };
 
-/* DOMAIN.md §3, restated: who may take each step, from which states. */
+/* src/model/README.md §3, restated: who may take each step, from which states. */
 static gboolean
 expected (const char *action,
           const char *role,
@@ -326,7 +326,7 @@ expected (const char *action,
   g_assert_not_reached ();
 }
 
-/* Every step for every role in every state: allowed exactly as DOMAIN.md
+/* Every step for every role in every state: allowed exactly as src/model/README.md
  * says, and a refusal says why in words. */
 static void
 test_transitions (void)

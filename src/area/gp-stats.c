@@ -3,7 +3,7 @@
  * The area's figures for a period, from the case table (gp-case-index.c)
  * and the patrol, household and visit documents, each an indexed query.
  *
- * The rates follow DOMAIN.md §6, with these readings:
+ * The rates follow src/model/README.md §6, with these readings:
  *
  *  - 响应率: of the cases reported in the period whose first response was
  *    due by now (or came), those registered, voided or handled within the

@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* DOMAIN.md §6. */
+/* src/model/README.md §6. */
 typedef enum
 {
   GP_RATE_RESPONSE,       /* 响应率 */

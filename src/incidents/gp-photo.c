@@ -5,7 +5,7 @@
  * is the picture upright, its long edge at most 1600 px, re-encoded as
  * JPEG at quality 80 (typically 150–400 KB), with nothing of the camera's
  * metadata but the capture time and the GPS position, which are kept as
- * fields (DOMAIN.md §7). The JPEG's structure is read here first, so a
+ * fields (src/model/README.md §7). The JPEG's structure is read here first, so a
  * truncated file or absurd dimensions are refused before any decoding.
  *
  * Everything here is synchronous and meant for a worker thread.

@@ -2,7 +2,7 @@
  *
  * An incident is never edited to say where it stands: its events are folded
  * in time order, each applied if the case's state and the actor's role
- * allow it (DOMAIN.md §3), and what comes out is the state, the level, the
+ * allow it (src/model/README.md §3), and what comes out is the state, the level, the
  * owner, the deadline and the warning. Workers, leaders and the centre can
  * so act offline on the same case at once: nothing conflicts, and an event
  * that came too late (a case voided while someone else dispatched it) is

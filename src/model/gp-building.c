@@ -1,4 +1,4 @@
-/* gp-building.c
+/* gp-building.c — a building (楼栋) with its footprint, units and floors.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

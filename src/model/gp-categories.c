@@ -11,7 +11,7 @@
 #include "config.h"
 
 #include "gp-categories.h"
-#include "gp-core-resources.h"
+#include "gp-model-resources.h"
 #include "gp-document.h"
 #include "gp-json.h"
 #include "gp-store.h"
@@ -158,7 +158,7 @@ gp_categories_new_default (void)
   g_autoptr(GError) error = NULL;
   GpCategories *self;
 
-  bytes = g_resource_lookup_data (gp_core_get_resource (), "/org/example/GridPatrol/core/categories.json", 0,
+  bytes = g_resource_lookup_data (gp_model_get_resource (), "/org/example/GridPatrol/model/categories.json", 0,
                                  &error);
   if (bytes != NULL)
     root = json_from_string (g_bytes_get_data (bytes, NULL), &error);

@@ -1,4 +1,4 @@
-/* gp-component.c
+/* gp-component.c — a managed city component (部件): manhole cover, street light, hydrant, rubbish point.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

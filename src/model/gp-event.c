@@ -1,4 +1,4 @@
-/* gp-event.c
+/* gp-event.c — one step of an incident's workflow, never edited once written.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* gp-geo.c
+/* gp-geo.c — positions and GeoJSON geometries (RFC 7946, WGS-84, [lon, lat]).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

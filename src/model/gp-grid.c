@@ -1,4 +1,4 @@
-/* gp-grid.c
+/* gp-grid.c — a grid (网格): its boundary, names and household count.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

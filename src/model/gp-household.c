@@ -1,4 +1,4 @@
-/* gp-household.c
+/* gp-household.c — a household (住户) in a unit of a building.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

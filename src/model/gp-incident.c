@@ -1,4 +1,4 @@
-/* gp-incident.c
+/* gp-incident.c — an incident (事件) reported in a grid.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* gp-lane.c
+/* gp-lane.c — a lane or road inside a grid (巷道).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* gp-patrol.c
+/* gp-patrol.c — one patrol walked by a worker.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* gp-policy.c
+/* gp-policy.c — a grading scheme from the centre: levels, deadlines, warnings, the working-day calendar.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

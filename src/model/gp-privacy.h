@@ -1,4 +1,4 @@
-/* gp-privacy.h — masking residents' personal information (PIPL; DOMAIN.md §7).
+/* gp-privacy.h — masking residents' personal information (PIPL; src/model/README.md §7).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* gp-route.c
+/* gp-route.c — a patrol route (巡查路线): ordered checkpoints.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

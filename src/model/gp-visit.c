@@ -1,4 +1,4 @@
-/* gp-visit.c
+/* gp-visit.c — a household visit (入户走访).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,6 +1,6 @@
 /* gp-patrol-recorder.c
  *
- * A patrol records the worker's position only while it runs (DOMAIN.md §7).
+ * A patrol records the worker's position only while it runs (src/model/README.md §7).
  * Each fix is judged: too inaccurate (over 50 m), a jump no one walks or
  * rides (over 12 m/s from the last good fix), or not after the last one,
  * and dropped; otherwise it counts for the checkpoints (reached when within

@@ -1,4 +1,4 @@
-/* gp-attachment.c
+/* gp-attachment.c — a file attached to a document revision (a photo).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* gp-json.c
+/* gp-json.c — small helpers over json-glib that never trust their input.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

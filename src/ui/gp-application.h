@@ -1,4 +1,4 @@
-/* gp-application.h
+/* gp-application.h — the application: its command line, its one window, and what it keeps running.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -3,7 +3,7 @@
  * Tapping a building on the map raises this sheet: its units and the
  * households in them with their tags (党员中心户, 独居老人, 出租屋…), its
  * open incidents and the last visit. Residents' names and phone numbers are
- * masked (DOMAIN.md §7). Tapping a marker or a cluster shows the incidents
+ * masked (src/model/README.md §7). Tapping a marker or a cluster shows the incidents
  * under it instead.
  *
  * A building's households are one indexed lookup (at most a few dozen

@@ -4,7 +4,7 @@
  * while it runs, how many checkpoints are reached, the next one with its
  * distance and direction, the time and distance so far, big buttons to
  * pause and finish, and household visits on the way. The position is
- * used only while a patrol runs (DOMAIN.md §7). Between patrols: the
+ * used only while a patrol runs (src/model/README.md §7). Between patrols: the
  * households not visited in the last N days, and past patrols with what
  * each covered. A patrol left running when the app stopped comes back
  * paused, to resume or finish.

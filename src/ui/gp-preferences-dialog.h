@@ -1,4 +1,4 @@
-/* gp-preferences-dialog.h
+/* gp-preferences-dialog.h — Preferences: who reports and acts, where positions come from, the base map.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -628,7 +628,7 @@ choose_category_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->category_search));
 }
 
-/* Choosing the household: the residents' names masked (DOMAIN.md §7). */
+/* Choosing the household: the residents' names masked (src/model/README.md §7). */
 
 static char *
 household_text (GpHousehold *household)

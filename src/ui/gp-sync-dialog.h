@@ -1,4 +1,4 @@
-/* gp-sync-dialog.h
+/* gp-sync-dialog.h — the grid centre page: logging in, how sync goes, what is not synced.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
