@@ -13,6 +13,7 @@
 #include "gp-test-util.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 
 struct _GpTestPouchdb
@@ -22,6 +23,26 @@ struct _GpTestPouchdb
   GSubprocess *process;
   GpCouch     *admin;
 };
+
+/**
+ * gp_test_pouchdb_require:
+ *
+ * For the main() of a test that needs PouchDB Server, after g_test_init():
+ * without it (GP_POUCHDB_SERVER unset, as when the test runs on its own
+ * rather than from build-aux/dev test), the whole test is skipped, with the
+ * reason.
+ */
+void
+gp_test_pouchdb_require (void)
+{
+  const char *exe = g_getenv ("GP_POUCHDB_SERVER");
+
+  if (exe != NULL && g_file_test (exe, G_FILE_TEST_IS_EXECUTABLE))
+    return;
+  g_print ("1..0 # SKIP GP_POUCHDB_SERVER does not name the pouchdb-server program (%s); "
+           "build-aux/dev test installs it from npm\n", exe ? exe : "unset");
+  exit (0);
+}
 
 /* A port nothing listens on right now. */
 guint16

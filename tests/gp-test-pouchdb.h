@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 typedef struct _GpTestPouchdb GpTestPouchdb;
 
+void           gp_test_pouchdb_require   (void);
 GpTestPouchdb *gp_test_pouchdb_start     (void);
 void           gp_test_pouchdb_stop      (GpTestPouchdb *server);
 const char    *gp_test_pouchdb_get_url   (GpTestPouchdb *server);

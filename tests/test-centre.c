@@ -792,6 +792,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_pouchdb_require ();
   gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add_func ("/sync/centre/canonical-json", test_canonical_json);

@@ -592,6 +592,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_pouchdb_require ();
 
   g_test_add_func ("/sync/couch/url", test_url);
   g_test_add_func ("/sync/couch/unreachable", test_unreachable);

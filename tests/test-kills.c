@@ -446,6 +446,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_pouchdb_require ();
   gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/kills/report-and-act", Fixture, NULL, fixture_set_up, test_report_and_act, fixture_tear_down);

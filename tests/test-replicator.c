@@ -1314,6 +1314,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_pouchdb_require ();
   gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/sync/replicator/two-phones", Fixture, NULL, fixture_set_up, test_two_phones, fixture_tear_down);

@@ -187,6 +187,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gp_test_pouchdb_require ();
   gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/sync/manager/sync", Fixture, NULL, fixture_set_up, test_sync, fixture_tear_down);

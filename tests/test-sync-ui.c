@@ -324,6 +324,7 @@ main (int   argc,
 {
   g_setenv ("GP_SECRET_BACKEND", "memory", TRUE);
   gp_test_ui_init (&argc, &argv);
+  gp_test_pouchdb_require ();
   gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/ui/sync/connect", Fixture, NULL, fixture_set_up, test_connect, fixture_tear_down);
