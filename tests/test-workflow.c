@@ -853,6 +853,36 @@ test_json (void)
   case_clear (&c);
 }
 
+/* The escalation order is the policy's, or its levels as listed; a case
+ * at the top, or at a level not in the order, has nowhere to go. */
+static void
+test_escalation_order (void)
+{
+  g_autoptr(GpPolicy) abcd = load_policy (policy_abcd);
+  g_autoptr(GpPolicy) cba = load_policy (policy_cba);
+  g_autoptr(GpPolicy) listed = NULL;
+  g_autofree char *after_b = gp_policy_dup_next_level (abcd, "B");
+  g_autofree char *after_d = gp_policy_dup_next_level (abcd, "D");
+  g_autofree char *after_h = gp_policy_dup_next_level (abcd, "H");
+  g_autofree char *after_c = gp_policy_dup_next_level (cba, "C");
+  g_autofree char *after_listed = NULL;
+  g_autoptr(GString) text = g_string_new (policy_cba);
+  g_auto(GStrv) order = NULL;
+
+  g_assert_cmpstr (after_b, ==, "C");
+  g_assert_null (after_d);
+  g_assert_null (after_h);
+  g_assert_cmpstr (after_c, ==, "B");
+
+  /* Without "escalation": the levels as the policy lists them. */
+  g_assert_cmpuint (g_string_replace (text, ",\"escalation\":[\"C\",\"B\",\"A\"]", "", 1), ==, 1);
+  listed = load_policy (text->str);
+  order = gp_policy_dup_escalation (listed);
+  g_assert_cmpstrv (order, ((const char * const[]) { "C", "B", "A", NULL }));
+  after_listed = gp_policy_dup_next_level (listed, "B");
+  g_assert_cmpstr (after_listed, ==, "A");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -862,6 +892,7 @@ main (int   argc,
   g_test_add_func ("/workflow/deadlines", test_deadlines);
   g_test_add_func ("/workflow/deadline-by-urgency", test_deadline_by_urgency);
   g_test_add_func ("/workflow/transitions", test_transitions);
+  g_test_add_func ("/workflow/escalation-order", test_escalation_order);
   g_test_add_func ("/workflow/step-requirements", test_step_requirements);
   g_test_add_func ("/workflow/self-handle", test_self_handle);
   g_test_add_func ("/workflow/warnings", test_warnings);

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "gp-casework.h"
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
 #include "gp-json.h"
@@ -185,7 +186,7 @@ gp_casework_add_photo (GpDocument    *document,
   if (photo->captured_at != 0)
     {
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (photo->captured_at);
-      g_autoptr(GTimeZone) zone = g_time_zone_new_offset (8 * 3600);
+      g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
       g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, zone);
       g_autofree char *iso = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
 
@@ -225,7 +226,7 @@ gp_casework_defaults (GpPolicy         *policy,
                        char            **urgency)
 {
   JsonArray *map = gp_document_get_array_member (GP_DOCUMENT (policy), "severity_levels");
-  JsonArray *order = gp_document_get_array_member (GP_DOCUMENT (policy), "escalation");
+  g_auto(GStrv) order = gp_policy_dup_escalation (policy);
   JsonArray *urgencies = gp_document_get_array_member (GP_DOCUMENT (policy), "urgencies");
   int severity = category ? category->severity : 2;
   const char *level = NULL;
@@ -234,8 +235,8 @@ gp_casework_defaults (GpPolicy         *policy,
 
   if (map != NULL && json_array_get_length (map) >= 4)
     level = json_array_get_string_element (map, CLAMP (severity, 1, 4) - 1);
-  else if (order != NULL && json_array_get_length (order) > 0)
-    level = json_array_get_string_element (order, MIN ((guint) CLAMP (severity, 1, 4), json_array_get_length (order)) - 1);
+  else if (order[0] != NULL)
+    level = order[MIN ((guint) CLAMP (severity, 1, 4), g_strv_length (order)) - 1];
   if (level == NULL || gp_policy_get_level (policy, level) == NULL)
     level = gp_policy_get_default_level (policy);
   *grade = g_strdup (level);

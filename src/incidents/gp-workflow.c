@@ -275,20 +275,6 @@ set_str (char       **field,
   *field = copy;
 }
 
-/* The escalation order: the policy's, or its levels as listed. */
-static GStrv
-escalation_order (GpPolicy *policy)
-{
-  JsonArray *escalation = gp_document_get_array_member (GP_DOCUMENT (policy), "escalation");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (escalation == NULL || json_array_get_length (escalation) == 0)
-    return gp_policy_dup_level_codes (policy);
-  for (guint i = 0; i < json_array_get_length (escalation); i++)
-    g_strv_builder_add (builder, json_array_get_string_element (escalation, i));
-  return g_strv_builder_end (builder);
-}
-
 static int
 step_of (GStrv        order,
          const char  *level)
@@ -380,7 +366,7 @@ check (const GpCase  *self,
     }
   else if (g_str_equal (action, GP_ACTION_SELF_HANDLE))
     {
-      g_auto(GStrv) order = escalation_order (policy);
+      g_auto(GStrv) order = gp_policy_dup_escalation (policy);
 
       if (role_bit (role) == WORKER && g_strcmp0 (gp_event_get_actor (event), gp_incident_get_reporter (incident)) != 0)
         {
@@ -413,7 +399,7 @@ check (const GpCase  *self,
     }
   else if (g_str_equal (action, GP_ACTION_ESCALATE))
     {
-      g_auto(GStrv) order = escalation_order (policy);
+      g_auto(GStrv) order = gp_policy_dup_escalation (policy);
       int now = step_of (order, self->level);
       int next = step_of (order, gp_event_get_level (event));
 
@@ -813,7 +799,7 @@ gp_case_dup_actions (const GpCase *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (GP_IS_POLICY (policy), NULL);
 
-  order = escalation_order (policy);
+  order = gp_policy_dup_escalation (policy);
   for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
     {
       if ((rules[i].roles & role_bit (role)) == 0 || (rules[i].from & (1u << self->state)) == 0)

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "gp-policy.h"
+#include "gp-clock.h"
 #include "gp-json.h"
 
 #include <glib/gi18n-lib.h>
@@ -604,12 +605,12 @@ gp_policy_get_utc_offset (GpPolicy *self)
   int sign, hours, minutes;
   char tail;
 
-  g_return_val_if_fail (GP_IS_POLICY (self), 8 * 3600);
+  g_return_val_if_fail (GP_IS_POLICY (self), GP_CLOCK_CHINA_UTC_OFFSET);
 
   text = gp_document_get_string_member (GP_DOCUMENT (self), "utc_offset");
   if (text == NULL || strlen (text) != 6 || (text[0] != '+' && text[0] != '-') ||
       sscanf (text + 1, "%2d:%2d%c", &hours, &minutes, &tail) != 2 || hours > 14 || minutes > 59)
-    return 8 * 3600;
+    return GP_CLOCK_CHINA_UTC_OFFSET;
   sign = text[0] == '-' ? -1 : 1;
   return sign * (hours * 3600 + minutes * 60);
 }
@@ -804,4 +805,47 @@ gp_policy_clock_add (GpPolicy   *self,
     }
   g_warning ("The policy's calendar has no working day in ten years");
   return from + seconds;
+}
+
+/**
+ * gp_policy_dup_escalation:
+ *
+ * Returns: (transfer full): the order a case is escalated in, lowest
+ *   first: the policy's "escalation", or else its levels as listed
+ */
+char **
+gp_policy_dup_escalation (GpPolicy *self)
+{
+  JsonArray *escalation;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (GP_IS_POLICY (self), NULL);
+
+  escalation = gp_document_get_array_member (GP_DOCUMENT (self), "escalation");
+  if (escalation == NULL || json_array_get_length (escalation) == 0)
+    return gp_policy_dup_level_codes (self);
+  for (guint i = 0; i < json_array_get_length (escalation); i++)
+    g_strv_builder_add (builder, json_array_get_string_element (escalation, i));
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * gp_policy_dup_next_level:
+ *
+ * Returns: (transfer full) (nullable): the level a case at @level is
+ *   escalated to, or %NULL at the top of the order or for a level not in it
+ */
+char *
+gp_policy_dup_next_level (GpPolicy   *self,
+                          const char *level)
+{
+  g_auto(GStrv) order = NULL;
+
+  g_return_val_if_fail (GP_IS_POLICY (self), NULL);
+
+  order = gp_policy_dup_escalation (self);
+  for (guint i = 0; order[i] != NULL && order[i + 1] != NULL; i++)
+    if (g_strcmp0 (order[i], level) == 0)
+      return g_strdup (order[i + 1]);
+  return NULL;
 }

@@ -29,6 +29,9 @@ gboolean      gp_policy_is_working_day       (GpPolicy    *self,
                                               const GDate *date);
 double        gp_policy_get_yellow_threshold (GpPolicy    *self);
 char        **gp_policy_dup_level_codes      (GpPolicy    *self) G_GNUC_WARN_UNUSED_RESULT;
+char        **gp_policy_dup_escalation       (GpPolicy    *self) G_GNUC_WARN_UNUSED_RESULT;
+char         *gp_policy_dup_next_level       (GpPolicy    *self,
+                                              const char  *level) G_GNUC_WARN_UNUSED_RESULT;
 JsonObject   *gp_policy_get_level            (GpPolicy    *self,
                                               const char  *code);
 gboolean      gp_policy_is_example_calendar  (GpPolicy    *self);

@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "gp-patrol-recorder.h"
+#include "gp-clock.h"
 #include "gp-recorded-track.h"
 #include "gp-geo.h"
 #include "gp-json.h"
@@ -80,7 +81,7 @@ static GDateTime *
 date_time_of (gint64 time_us)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
-  g_autoptr(GTimeZone) china = g_time_zone_new_offset (8 * 3600);
+  g_autoptr(GTimeZone) china = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
 
   return g_date_time_to_timezone (utc, china);
 }

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "gp-summary.h"
+#include "gp-clock.h"
 #include "gp-categories.h"
 #include "gp-documents.h"
 #include "gp-casework.h"
@@ -699,7 +700,7 @@ gp_summary_write (GpStore                 *store,
   g_return_val_if_fail (request != NULL && g_date_valid (&request->date), FALSE);
 
   policy = gp_casework_load_policy (store, request->grids ? request->grids[0] : NULL, NULL);
-  summary.offset = policy ? gp_policy_get_utc_offset (policy) : 8 * 3600;
+  summary.offset = policy ? gp_policy_get_utc_offset (policy) : GP_CLOCK_CHINA_UTC_OFFSET;
   gp_period_bounds (request->period, &request->date, summary.offset, &query.from, &query.to);
   query.grids = request->grids;
   stats = gp_stats_compute (store, &query, request->now, error);

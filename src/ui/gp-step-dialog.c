@@ -270,14 +270,13 @@ set_up (GpStepDialog *self)
 
   if ((escalate || register_) && self->policy != NULL)
     {
-      JsonArray *order = gp_document_get_array_member (GP_DOCUMENT (self->policy), escalate ? "escalation" : "levels");
+      g_auto(GStrv) order = escalate ? gp_policy_dup_escalation (self->policy)
+                                     : gp_policy_dup_level_codes (self->policy);
       gboolean after = !escalate;
 
-      for (guint i = 0; order != NULL && i < json_array_get_length (order); i++)
+      for (guint i = 0; order[i] != NULL; i++)
         {
-          JsonNode *node = json_array_get_element (order, i);
-          const char *code = JSON_NODE_HOLDS_OBJECT (node) ? gp_json_get_string (json_node_get_object (node), "code")
-                                                           : json_node_get_string (node);
+          const char *code = order[i];
           JsonObject *level = gp_policy_get_level (self->policy, code);
 
           if (after)
