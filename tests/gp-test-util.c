@@ -225,3 +225,28 @@ gp_test_ctl_argv (void)
     }
   return argv;
 }
+
+/**
+ * gp_test_ctl_command:
+ * @first: the first argument, then the others, up to %NULL
+ *
+ * A whole gridpatrolctl command line, as gp_test_ctl() runs it, for a test
+ * that starts the process itself (to read it while it runs, or kill it).
+ *
+ * Returns: (transfer full): the arguments, %NULL-terminated, in `pdata`
+ */
+GPtrArray *
+gp_test_ctl_command (const char *first,
+                     ...)
+{
+  GPtrArray *argv = gp_test_ctl_argv ();
+  const char *arg = first;
+  va_list args;
+
+  va_start (args, first);
+  for (; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}

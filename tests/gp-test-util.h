@@ -29,5 +29,7 @@ void     gp_test_bench_report    (const char *what,
 double   gp_test_now_ms          (void);
 void     gp_test_fix_clock       (const char *iso8601);
 GPtrArray *gp_test_ctl_argv      (void) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *gp_test_ctl_command   (const char *first,
+                                  ...) G_GNUC_NULL_TERMINATED G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -507,8 +507,9 @@ test_crash (Fixture       *fixture,
   g_autoptr(GArray) walk = gp_test_walk_route (fixture->route, 1.4, t ("2026-11-23T09:00:00+08:00"), 1);
   g_autofree char *gpx = gp_test_walk_gpx (walk);
   g_autofree char *path = write_file (fixture, "walk.gpx", gpx);
-  const char *argv[] = { g_getenv ("GRIDPATROLCTL"), "--data-dir", fixture->dir, "patrol", "replay",
-                         gp_document_get_id (GP_DOCUMENT (fixture->route)), path, "--speed", "100", NULL };
+  g_autoptr(GPtrArray) argv = gp_test_ctl_command ("--data-dir", fixture->dir, "patrol", "replay",
+                                                    gp_document_get_id (GP_DOCUMENT (fixture->route)), path,
+                                                    "--speed", "100", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GIOChannel) channel = NULL;
   g_autofree char *line = NULL;
@@ -520,7 +521,7 @@ test_crash (Fixture       *fixture,
   int out_fd, status;
 
   g_clear_object (&fixture->store);
-  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
                                            NULL, &out_fd, NULL, &error));
   g_assert_no_error (error);
   channel = g_io_channel_unix_new (out_fd);

@@ -1243,6 +1243,7 @@ test_killed_mid_sync (Fixture       *fixture,
   g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GPtrArray) command = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   const char *url = gp_test_pouchdb_get_url (fixture->server);
@@ -1281,9 +1282,10 @@ test_killed_mid_sync (Fixture       *fixture,
   g_clear_object (&fixture->worker);
   g_assert_true (g_file_set_contents (password, "wang-pw\n", -1, NULL));
 
-  first = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                            g_getenv ("GRIDPATROLCTL"), "--data-dir", fixture->worker_dir, "sync", "--server", url,
-                            "--user", "wang", "--password-file", password, NULL);
+  command = gp_test_ctl_command ("--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
+                                 "--password-file", password, NULL);
+  first = g_subprocess_newv ((const char * const *) command->pdata,
+                             G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
   g_assert_no_error (error);
   g_usleep (1200 * 1000);
   g_subprocess_force_exit (first);
