@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "gp-test-pouchdb.h"
+#include "gp-replicator.h"
 #include "gp-test-util.h"
 
 #include <signal.h>
@@ -171,6 +172,27 @@ gp_test_pouchdb_login (GpTestPouchdb *server,
   g_assert_true (gp_couch_login (couch, NULL, &error));
   g_assert_no_error (error);
   return couch;
+}
+
+/**
+ * gp_test_pouchdb_add_grid:
+ *
+ * Makes a grid's database on the server, as the admin, with no rules or
+ * members: the replicator's and the sync manager's tests give it users
+ * with gp_test_pouchdb_add_user(); test-centre provisions its own through
+ * gridpatrolctl, which is what it tests.
+ *
+ * Returns: (transfer full): the database's name
+ */
+char *
+gp_test_pouchdb_add_grid (GpTestPouchdb *server,
+                          const char    *grid)
+{
+  char *database = gp_replication_database_name (grid);
+  g_autofree char *path = g_strconcat ("/", database, NULL);
+  g_autoptr(JsonNode) reply = gp_test_pouchdb_admin (server, "PUT", path, NULL);
+
+  return database;
 }
 
 /* A request as the admin; fails the test when the server refuses. */

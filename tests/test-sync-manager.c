@@ -31,14 +31,10 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(JsonNode) reply = NULL;
   g_autoptr(GError) error = NULL;
 
   fixture->server = gp_test_pouchdb_start ();
-  fixture->database = gp_replication_database_name (GRID);
-  path = g_strconcat ("/", fixture->database, NULL);
-  reply = gp_test_pouchdb_admin (fixture->server, "PUT", path, NULL);
+  fixture->database = gp_test_pouchdb_add_grid (fixture->server, GRID);
   gp_test_pouchdb_add_user (fixture->server, "wang", "wang-pw", "grid:" GRID ":worker", NULL);
   fixture->dir = gp_test_make_dir ();
   fixture->store = gp_test_open_store (fixture->dir);
