@@ -291,6 +291,38 @@ test_report (Fixture       *fixture,
   g_free (reported.id);
 }
 
+static gboolean
+said_not_kept (gpointer data)
+{
+  const char *message = gp_report_window_get_message (data);
+  g_autofree char *prefix = g_strdup_printf (_("The report in progress cannot be kept: %s"), "");
+
+  return message != NULL && g_str_has_prefix (message, prefix);
+}
+
+/* A draft that cannot be written (its folder is a file here) is said to
+ * the worker, with the reason, and the report can still be sent. */
+static void
+test_draft_not_kept (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *draft_dir = gp_report_draft_dup_dir (fixture->dir);
+  g_autofree char *drafts = g_path_get_dirname (draft_dir);
+  GpReportWindow *report;
+  Reported reported = { 0 };
+
+  g_assert_true (g_file_set_contents (drafts, "not a folder", -1, NULL));
+  report = open_report (fixture);
+  gp_report_window_set_category (report, "06010");
+  g_assert_true (gp_test_wait_until (said_not_kept, report, 10000));
+
+  g_signal_connect (report, "reported", G_CALLBACK (on_reported), &reported);
+  gtk_widget_activate_action (GTK_WIDGET (report), "report.send", NULL);
+  g_assert_true (gp_test_wait_until (is_done, &reported, 10000));
+  g_assert_true (g_str_has_prefix (reported.id, "incident:"));
+  g_free (reported.id);
+}
+
 /* Without a category nothing is saved, and the form says what is missing;
  * a second report of the same thing nearby is offered the first case. */
 static void
@@ -518,6 +550,8 @@ main (int   argc,
   gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/ui/incidents/report", Fixture, NULL, fixture_set_up, test_report, fixture_tear_down);
+  g_test_add ("/ui/incidents/draft-not-kept", Fixture, NULL, fixture_set_up, test_draft_not_kept,
+              fixture_tear_down);
   g_test_add ("/ui/incidents/report-refused-and-duplicates", Fixture, NULL, fixture_set_up,
               test_report_refused_and_duplicates, fixture_tear_down);
   g_test_add ("/ui/incidents/list-and-case", Fixture, NULL, fixture_set_up, test_list_and_case,

@@ -21,6 +21,7 @@
 #include "gp-store.h"
 #include "gp-worker.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -412,7 +413,7 @@ gp_map_data_load (GpStore     *store,
     return NULL;
   if (!GP_IS_GRID (grid))
     {
-      g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID, "%s is not a grid", grid_id);
+      g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID, _("%s is not a grid"), grid_id);
       return NULL;
     }
 

@@ -551,7 +551,8 @@ show_workers (GpAreaPage *self)
   if (stats->workers->len == 0)
     add_to (self, self->workers_group, new_row (_("No Patrol or Case in the Period"), NULL));
 
-  visits_title = g_strdup_printf (_("Not Visited in %u Days"), stats->not_visited_days);
+  visits_title = g_strdup_printf (ngettext ("Not Visited in %u Day", "Not Visited in %u Days", stats->not_visited_days),
+                                  stats->not_visited_days);
   visits = g_strdup_printf (_("%lld of %lld households"), (long long) stats->not_visited,
                             (long long) stats->households);
   row = new_row (visits_title, visits);

@@ -314,8 +314,11 @@ gp_building_sheet_show_building (GpBuildingSheet *self,
   clear (self);
   self->building = g_strdup (building_id);
 
+  /* A building that cannot be read says why; its households are only read
+   * for one that can. */
   building = gp_documents_load (store, building_id, &error);
-  households = gp_documents_load_by (store, "household", GP_STORE_REF_BUILDING, building_id, &error);
+  if (building != NULL)
+    households = gp_documents_load_by (store, "household", GP_STORE_REF_BUILDING, building_id, &error);
   if (building == NULL || households == NULL || !GP_IS_BUILDING (building))
     {
       gtk_label_set_text (self->title_label, _("Building not found"));

@@ -301,7 +301,9 @@ show_case (GpIncidentView *self)
     add_row (self, self->facts_group, _("Photos"), _("None"));
   if (c->round > 1)
     {
-      g_autofree char *round = g_strdup_printf (_("Round %u: reopened %u times"), c->round, c->round - 1);
+      g_autofree char *round = g_strdup_printf (ngettext ("Round %u: reopened %u time", "Round %u: reopened %u times",
+                                                           c->round - 1),
+                                                 c->round, c->round - 1);
 
       add_row (self, self->facts_group, _("Reopened"), round);
     }

@@ -297,6 +297,24 @@ set_recorder (GpPatrolPage     *self,
 
 /* Actions. */
 
+/* What went wrong, said to the worker over the pages. */
+static void G_GNUC_PRINTF (2, 3)
+tell (GpPatrolPage *self,
+      const char   *format,
+      ...)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_message ("%s", message);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+}
+
 static void
 start_action (GtkWidget  *widget,
               const char *action_name,
@@ -316,7 +334,7 @@ start_action (GtkWidget  *widget,
   gp_patrol_recorder_set_async (recorder, TRUE);
   if (!gp_patrol_recorder_start (recorder, now_us (), &error))
     {
-      g_warning ("The patrol cannot start: %s", error->message);
+      tell (self, _("The patrol cannot start: %s"), error->message);
       return;
     }
   set_recorder (self, recorder);
@@ -343,7 +361,7 @@ pause_action (GtkWidget  *widget,
       use_location (self, TRUE);
     }
   if (error != NULL)
-    g_warning ("The patrol cannot be paused or resumed: %s", error->message);
+    tell (self, _("The patrol cannot be paused or resumed: %s"), error->message);
   update_running (self);
 }
 
@@ -356,7 +374,7 @@ finish_now (GpPatrolPage *self)
     return;
   if (!gp_patrol_recorder_finish (self->recorder, now_us (), &error))
     {
-      g_warning ("The patrol cannot be finished: %s", error->message);
+      tell (self, _("The patrol cannot be finished: %s"), error->message);
       return;
     }
   set_recorder (self, NULL);
@@ -495,6 +513,8 @@ summaries_thread (GTask        *task,
       const char *route_name = _("Free patrol");
       guint total = 0, n_visits = 0, n_incidents = 0;
       g_autofree char *counts = NULL;
+      g_autofree char *visits_text = NULL;
+      g_autofree char *incidents_text = NULL;
 
       if (g_strcmp0 (gp_patrol_get_status (patrol), GP_PATROL_FINISHED) != 0)
         continue;
@@ -515,10 +535,12 @@ summaries_thread (GTask        *task,
           n_incidents += at != NULL && g_strcmp0 (gp_incident_get_reporter (incident), gp_patrol_get_worker (patrol)) == 0 &&
                          g_date_time_compare (at, started) >= 0 && g_date_time_compare (at, ended) <= 0;
         }
+      visits_text = g_strdup_printf (ngettext ("%u visit", "%u visits", n_visits), n_visits);
+      incidents_text = g_strdup_printf (ngettext ("%u incident", "%u incidents", n_incidents), n_incidents);
       counts = total > 0
-               ? g_strdup_printf (_("%s · %s · %u of %u checkpoints · %u visits · %u incidents"), duration, distance,
-                                  reached ? json_array_get_length (reached) : 0, total, n_visits, n_incidents)
-               : g_strdup_printf (_("%s · %s · %u visits · %u incidents"), duration, distance, n_visits, n_incidents);
+               ? g_strdup_printf (_("%s · %s · %u of %u checkpoints · %s · %s"), duration, distance,
+                                  reached ? json_array_get_length (reached) : 0, total, visits_text, incidents_text)
+               : g_strdup_printf ("%s · %s · %s · %s", duration, distance, visits_text, incidents_text);
       g_ptr_array_add (summaries->history, g_strdup_printf ("%s · %s\n%s", when, route_name, counts));
     }
 

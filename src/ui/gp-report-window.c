@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "gp-report-window.h"
+#include "gp-window.h"
 #include "gp-categories.h"
 #include "gp-clock.h"
 #include "gp-documents.h"
@@ -148,24 +149,55 @@ save_thread (GTask        *task,
              GCancellable *cancellable)
 {
   SaveJob *job = task_data;
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
   if (gp_report_draft_is_empty (job->draft))
     gp_report_draft_discard (job->dir, NULL);
   else if (!gp_report_draft_save (job->draft, job->dir, job->with_photos, &error))
-    g_warning ("The report in progress cannot be kept: %s", error->message);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
+/* A draft that cannot be kept is said to the worker: in the report
+ * window while it is open, else in the main window. */
 static void
 on_saved (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
   GApplication *application = g_application_get_default ();
+  GWeakRef *window_ref = user_data;
+  g_autoptr(GpReportWindow) self = g_weak_ref_get (window_ref);
+  g_autoptr(GError) error = NULL;
 
+  g_weak_ref_clear (window_ref);
+  g_free (window_ref);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The report in progress cannot be kept: %s"), error->message);
+      GtkWindow *main_window = GTK_IS_APPLICATION (application)
+                                 ? gtk_application_get_active_window (GTK_APPLICATION (application)) : NULL;
+
+      g_message ("%s", message);
+      if (self != NULL)
+        tell (self, message);
+      else if (GP_IS_WINDOW (main_window))
+        gp_window_show_message (GP_WINDOW (main_window), message);
+    }
   if (application != NULL)
     g_application_release (application);
+}
+
+static gpointer
+weak_ref_to (gpointer object)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, object);
+  return ref;
 }
 
 /* Writes the draft now, in a worker thread; the application stays up
@@ -188,7 +220,7 @@ save_draft_now (GpReportWindow *self)
 
   if (g_application_get_default () != NULL)
     g_application_hold (g_application_get_default ());
-  task = g_task_new (NULL, NULL, on_saved, NULL);
+  task = g_task_new (NULL, NULL, on_saved, weak_ref_to (self));
   g_task_set_source_tag (task, save_draft_now);
   g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
   gp_worker_run (task, save_thread);
@@ -1004,7 +1036,7 @@ finish (GpReportWindow *self,
   job->dir = g_strdup (self->draft_dir);
   if (g_application_get_default () != NULL)
     g_application_hold (g_application_get_default ());
-  task = g_task_new (NULL, NULL, on_saved, NULL);
+  task = g_task_new (NULL, NULL, on_saved, weak_ref_to (self));
   g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
   gp_worker_run (task, save_thread);
 

@@ -259,6 +259,21 @@ on_reported (GpWindow   *self,
  *
  * Opens the report form, on the report in progress if there is one.
  */
+/**
+ * gp_window_show_message:
+ *
+ * Tells the user something that went wrong away from this window (a
+ * report window already closed, say), as a toast over the pages.
+ */
+void
+gp_window_show_message (GpWindow   *self,
+                        const char *message)
+{
+  g_return_if_fail (GP_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
 GpReportWindow *
 gp_window_report (GpWindow *self,
                   double    latitude,
