@@ -19,6 +19,7 @@
 #include "gp-documents.h"
 #include "gp-geo.h"
 #include "gp-json.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -326,5 +327,62 @@ gp_casework_act (GpStore     *store,
     return FALSE;
   if (id != NULL)
     *id = g_strdup (gp_document_get_id (GP_DOCUMENT (sealed)));
+  return TRUE;
+}
+
+static void
+act_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *id = NULL;
+
+  if (gp_casework_act (source_object, task_data, &id, &error))
+    g_task_return_pointer (task, id, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * gp_casework_act_async:
+ *
+ * gp_casework_act() in a worker thread (see gp-worker.h). Leave @event
+ * unchanged until it is done.
+ */
+void
+gp_casework_act_async (GpStore             *store,
+                       GpEvent             *event,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GP_IS_STORE (store));
+  g_return_if_fail (GP_IS_EVENT (event));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_casework_act_async);
+  g_task_set_task_data (task, g_object_ref (event), g_object_unref);
+  gp_worker_run (task, act_thread);
+}
+
+gboolean
+gp_casework_act_finish (GpStore       *store,
+                        GAsyncResult  *result,
+                        char         **id,
+                        GError       **error)
+{
+  g_autofree char *stored = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  stored = g_task_propagate_pointer (G_TASK (result), error);
+  if (stored == NULL)
+    return FALSE;
+  if (id != NULL)
+    *id = g_steal_pointer (&stored);
   return TRUE;
 }

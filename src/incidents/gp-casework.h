@@ -38,5 +38,14 @@ gboolean  gp_casework_act           (GpStore          *store,
                                       GpEvent          *event,
                                       char            **id,
                                       GError          **error);
+void      gp_casework_act_async     (GpStore              *store,
+                                     GpEvent              *event,
+                                     GCancellable         *cancellable,
+                                     GAsyncReadyCallback   callback,
+                                     gpointer              user_data);
+gboolean  gp_casework_act_finish    (GpStore              *store,
+                                     GAsyncResult         *result,
+                                     char                **id,
+                                     GError              **error);
 
 G_END_DECLS

@@ -58,6 +58,7 @@ struct _GpReportWindow
   GpReportDraft    *draft;
   gboolean          ready;          /* the draft is loaded */
   gboolean          sending;
+  char             *commenting;      /* the case a comment is being added to */
   gboolean          photos_changed;
   gboolean          has_pending;     /* a point pressed on the map, for when the draft is loaded */
   double            pending_latitude;
@@ -1110,32 +1111,16 @@ on_comment_saved (GObject      *source,
 {
   g_autoptr(GpReportWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  char *incident_id = g_task_get_task_data (G_TASK (result));
+  g_autofree char *incident_id = g_steal_pointer (&self->commenting);
 
   self->sending = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!gp_casework_act_finish (GP_STORE (source), result, NULL, &error))
     {
       tell (self, error->message);
       update_form (self);
       return;
     }
   finish (self, incident_id);
-}
-
-static void
-act_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  GpReportWindow *self = source_object;
-  GpEvent *event = g_object_get_data (G_OBJECT (task), "gp-event");
-  GError *error = NULL;
-
-  if (gp_casework_act (self->store, event, NULL, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
 }
 
 /* Adds what the worker has (text, photos) to an open case, as a comment. */
@@ -1147,7 +1132,6 @@ add_to_case (GpReportWindow *self,
   g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
   g_autofree char *actor = gp_context_dup_user_name (self->context);
   g_autofree char *role = gp_context_dup_role (self->context);
-  g_autoptr(GTask) task = NULL;
   const char *text = self->draft->text;
 
   if (self->sending)
@@ -1166,10 +1150,9 @@ add_to_case (GpReportWindow *self,
 
   self->sending = TRUE;
   update_form (self);
-  task = g_task_new (self, NULL, on_comment_saved, g_object_ref (self));
-  g_task_set_task_data (task, g_strdup (incident_id), g_free);
-  g_object_set_data_full (G_OBJECT (task), "gp-event", g_object_ref (event), g_object_unref);
-  gp_worker_run (task, act_thread);
+  g_free (self->commenting);
+  self->commenting = g_strdup (incident_id);
+  gp_casework_act_async (self->store, event, NULL, on_comment_saved, g_object_ref (self));
 }
 
 static void
@@ -1433,6 +1416,7 @@ gp_report_window_finalize (GObject *object)
   g_free (self->draft_dir);
   g_free (self->household_label);
   g_free (self->message);
+  g_free (self->commenting);
 
   G_OBJECT_CLASS (gp_report_window_parent_class)->finalize (object);
 }

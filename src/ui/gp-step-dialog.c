@@ -140,31 +140,16 @@ build_event (GpStepDialog *self)
 }
 
 static void
-act_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  GpStore *store = g_object_get_data (G_OBJECT (task), "gp-store");
-  GError *error = NULL;
-
-  if (gp_casework_act (store, task_data, NULL, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
 on_acted (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  GpStepDialog *self = GP_STEP_DIALOG (source);
+  g_autoptr(GpStepDialog) self = user_data;
   g_autoptr(GError) error = NULL;
 
   self->busy = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->done_button), TRUE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!gp_casework_act_finish (GP_STORE (source), result, NULL, &error))
     {
       g_autofree char *message = g_strdup_printf (_("This step cannot be taken: %s"), error->message);
 
@@ -178,13 +163,12 @@ on_acted (GObject      *source,
 /**
  * gp_step_dialog_done:
  *
- * Takes the step as filled in: checked, then saved in a worker thread.
+ * Takes the step as filled in: checked, then taken off the main loop.
  */
 void
 gp_step_dialog_done (GpStepDialog *self)
 {
   g_autoptr(GpEvent) event = NULL;
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   GpStore *store = gp_context_get_store (self->context);
 
@@ -209,11 +193,7 @@ gp_step_dialog_done (GpStepDialog *self)
   set_message (self, NULL);
   self->busy = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->done_button), FALSE);
-  task = g_task_new (self, NULL, on_acted, NULL);
-  g_task_set_source_tag (task, gp_step_dialog_done);
-  g_task_set_task_data (task, g_object_ref (event), g_object_unref);
-  g_object_set_data_full (G_OBJECT (task), "gp-store", g_object_ref (store), g_object_unref);
-  gp_worker_run (task, act_thread);
+  gp_casework_act_async (store, event, NULL, on_acted, g_object_ref (self));
 }
 
 static void
