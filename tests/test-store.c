@@ -712,6 +712,63 @@ test_attachment_shared_by_two_processes (Fixture       *fixture,
   g_assert_cmpmem (g_bytes_get_data (read, NULL), g_bytes_get_size (read), "photo-2", 7);
 }
 
+static void
+on_async_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* The same off the main loop, as the app settles a conflict: the versions,
+ * the winner first, then keeping the other one. */
+static void
+test_resolve_conflict_async (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *rev1 = put (fixture->store, "note:async", NULL, "base");
+  g_autofree char *rev2 = put (fixture->store, "note:async", rev1, "edited here");
+  const char *history[] = { "dddddddddddddddddddddddddddddddd", strchr (rev1, '-') + 1, NULL };
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GAsyncResult) resolved = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_auto(GStrv) left = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *keep = NULL;
+  g_autofree char *kept_name = NULL;
+
+  put_branch (fixture->store, "note:async", 2, history, FALSE, "edited there");
+  gp_store_get_versions_async (fixture->store, "note:async", NULL, on_async_done, &listed);
+  versions = gp_store_get_versions_finish (fixture->store, wait_for_result (&listed), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (versions->len, ==, 2);
+  {
+    g_autoptr(JsonObject) winner = gp_store_get (fixture->store, "note:async", GP_STORE_GET_NONE, NULL);
+
+    g_assert_cmpstr (gp_json_get_string (g_ptr_array_index (versions, 0), "_rev"), ==,
+                     gp_json_get_string (winner, "_rev"));
+  }
+  keep = g_strdup (gp_json_get_string (g_ptr_array_index (versions, 1), "_rev"));
+  kept_name = g_strdup (gp_json_get_string (g_ptr_array_index (versions, 1), "name"));
+
+  gp_store_resolve_conflict_async (fixture->store, "note:async", keep, NULL, on_async_done, &resolved);
+  g_assert_true (gp_store_resolve_conflict_finish (fixture->store, wait_for_result (&resolved), &error));
+  g_assert_no_error (error);
+  after = gp_store_get (fixture->store, "note:async", GP_STORE_GET_NONE, &error);
+  g_assert_cmpstr (gp_json_get_string (after, "name"), ==, kept_name);
+  left = gp_store_get_conflicts (fixture->store, "note:async", &error);
+  g_assert_cmpuint (g_strv_length (left), ==, 0);
+}
+
 /* Household data is personal information: a folder or database that was
  * there with wider permissions is the user's alone once the store opens. */
 static void
@@ -1129,6 +1186,7 @@ main (int   argc,
   ADD ("/store/revision/winner", test_winner);
   ADD ("/store/revision/replicated-twice", test_put_revision_idempotent);
   ADD ("/store/revision/resolve-conflict", test_resolve_conflict);
+  ADD ("/store/revision/resolve-conflict-async", test_resolve_conflict_async);
   ADD ("/store/bad-input", test_bad_input);
   ADD ("/store/changes", test_change_feed);
   ADD ("/store/attachments/digest-dedupe-stubs", test_attachments);

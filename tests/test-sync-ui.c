@@ -35,6 +35,12 @@ typedef struct
   GtkWidget     *window;
 } Fixture;
 
+static gboolean
+no_conflicts (gpointer data)
+{
+  return gp_sync_dialog_get_n_conflicts (data) == 0;
+}
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -274,7 +280,8 @@ test_connect (Fixture       *fixture,
 
       gp_test_alert_respond (question, keep);
     }
-    g_assert_cmpuint (gp_sync_dialog_get_n_conflicts (settle_page), ==, 0);
+    /* Settled off the main loop. */
+    g_assert_true (gp_test_wait_until (no_conflicts, settle_page, 10000));
     {
       g_autoptr(JsonObject) settled = gp_store_get (store, id, GP_STORE_GET_CONFLICTS, &error);
 

@@ -688,6 +688,149 @@ gp_store_put_all_finish (GpStore       *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Conflicts, off the main loop. */
+
+/**
+ * gp_store_get_versions:
+ *
+ * Returns: (transfer full) (element-type JsonObject): a document's
+ *   versions, the winning one first and then each conflicting one
+ */
+GPtrArray *
+gp_store_get_versions (GpStore     *self,
+                       const char  *id,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(JsonObject) winner = NULL;
+  g_auto(GStrv) conflicts = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  winner = gp_store_get (self, id, GP_STORE_GET_NONE, error);
+  if (winner == NULL || (conflicts = gp_store_get_conflicts (self, id, error)) == NULL)
+    return NULL;
+  g_ptr_array_add (versions, g_steal_pointer (&winner));
+  for (guint i = 0; conflicts[i] != NULL; i++)
+    {
+      JsonObject *version = gp_store_get_revision (self, id, conflicts[i], GP_STORE_GET_NONE, NULL);
+
+      if (version != NULL)
+        g_ptr_array_add (versions, version);
+    }
+  return g_steal_pointer (&versions);
+}
+
+static void
+versions_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *versions = gp_store_get_versions (source_object, task_data, &error);
+
+  if (versions == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, versions, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+gp_store_get_versions_async (GpStore             *self,
+                             const char          *id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GP_IS_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_store_get_versions_async);
+  g_task_set_task_data (task, g_strdup (id), g_free);
+  gp_worker_run (task, versions_thread);
+}
+
+GPtrArray *
+gp_store_get_versions_finish (GpStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char *id;
+  char *keep_rev;
+} Resolve;
+
+static void
+resolve_free (Resolve *resolve)
+{
+  g_free (resolve->id);
+  g_free (resolve->keep_rev);
+  g_free (resolve);
+}
+
+static void
+resolve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Resolve *resolve = task_data;
+  GError *error = NULL;
+
+  if (gp_store_resolve_conflict (source_object, resolve->id, resolve->keep_rev, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * gp_store_resolve_conflict_async:
+ *
+ * gp_store_resolve_conflict() in a worker thread.
+ */
+void
+gp_store_resolve_conflict_async (GpStore             *self,
+                                 const char          *id,
+                                 const char          *keep_rev,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Resolve *resolve;
+
+  g_return_if_fail (GP_IS_STORE (self));
+  g_return_if_fail (id != NULL && keep_rev != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_store_resolve_conflict_async);
+  resolve = g_new0 (Resolve, 1);
+  resolve->id = g_strdup (id);
+  resolve->keep_rev = g_strdup (keep_rev);
+  g_task_set_task_data (task, resolve, (GDestroyNotify) resolve_free);
+  gp_worker_run (task, resolve_thread);
+}
+
+gboolean
+gp_store_resolve_conflict_finish (GpStore       *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Tables of the layers above (gp-store-table.h). */
 
 /**

@@ -161,6 +161,26 @@ gboolean     gp_store_resolve_conflict      (GpStore              *self,
                                              const char           *id,
                                              const char           *keep_rev,
                                              GError              **error);
+void         gp_store_resolve_conflict_async (GpStore             *self,
+                                             const char           *id,
+                                             const char           *keep_rev,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+gboolean     gp_store_resolve_conflict_finish (GpStore            *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
+GPtrArray   *gp_store_get_versions          (GpStore              *self,
+                                             const char           *id,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_store_get_versions_async    (GpStore              *self,
+                                             const char           *id,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+GPtrArray   *gp_store_get_versions_finish   (GpStore              *self,
+                                             GAsyncResult         *result,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Local documents (`_local/…`), as CouchDB's: no revisions, not replicated. */
 JsonObject  *gp_store_get_local             (GpStore              *self,

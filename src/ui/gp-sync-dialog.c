@@ -176,20 +176,29 @@ typedef struct
 static void update (GpSyncDialog *self);
 
 static void
+on_resolved (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GpSyncDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gp_store_resolve_conflict_finish (GP_STORE (source), result, &error))
+    set_message (self, error->message);
+  update (self);
+}
+
+static void
 on_settle_response (AdwAlertDialog   *dialog,
                     const char       *response,
                     gpointer          data)
 {
   Settle *settle = data;
-  g_autoptr(GError) error = NULL;
   GpStore *store = gp_context_get_store (settle->self->context);
 
   if (g_str_has_prefix (response, "keep:") && store != NULL)
-    {
-      if (!gp_store_resolve_conflict (store, settle->id, response + strlen ("keep:"), &error))
-        set_message (settle->self, error->message);
-      update (settle->self);
-    }
+    gp_store_resolve_conflict_async (store, settle->id, response + strlen ("keep:"), NULL, on_resolved,
+                                     g_object_ref (settle->self));
 }
 
 static void
@@ -204,31 +213,19 @@ free_settle (gpointer  data,
 }
 
 /* Shows the versions side by side, each with its own "Keep" answer. */
-void
-gp_sync_dialog_settle (GpSyncDialog *self,
-                       const char   *id)
+static void
+on_versions (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  GpStore *store = gp_context_get_store (self->context);
-  g_autoptr(JsonObject) winner = NULL;
-  g_auto(GStrv) conflicts = NULL;
-  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GpSyncDialog) self = user_data;
+  g_autoptr(GPtrArray) versions = gp_store_get_versions_finish (GP_STORE (source), result, NULL);
   g_autoptr(GString) body = g_string_new (NULL);
   AdwDialog *dialog;
   Settle *settle;
 
-  g_return_if_fail (GP_IS_SYNC_DIALOG (self));
-
-  if (store == NULL || (winner = gp_store_get (store, id, GP_STORE_GET_NONE, NULL)) == NULL ||
-      (conflicts = gp_store_get_conflicts (store, id, NULL)) == NULL)
+  if (versions == NULL || versions->len == 0)
     return;
-  g_ptr_array_add (versions, json_object_ref (winner));
-  for (guint i = 0; conflicts[i] != NULL; i++)
-    {
-      JsonObject *version = gp_store_get_revision (store, id, conflicts[i], GP_STORE_GET_NONE, NULL);
-
-      if (version != NULL)
-        g_ptr_array_add (versions, version);
-    }
 
   dialog = adw_alert_dialog_new (_("Which Version Is Right?"), NULL);
   for (guint i = 0; i < versions->len; i++)
@@ -251,9 +248,21 @@ gp_sync_dialog_settle (GpSyncDialog *self,
   adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), "cancel");
   settle = g_new0 (Settle, 1);
   settle->self = g_object_ref (self);
-  settle->id = g_strdup (id);
+  settle->id = g_strdup (gp_json_get_string (g_ptr_array_index (versions, 0), "_id"));
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_settle_response), settle, free_settle, 0);
   adw_dialog_present (dialog, GTK_WIDGET (self));
+}
+
+void
+gp_sync_dialog_settle (GpSyncDialog *self,
+                       const char   *id)
+{
+  GpStore *store = gp_context_get_store (self->context);
+
+  g_return_if_fail (GP_IS_SYNC_DIALOG (self));
+
+  if (store != NULL)
+    gp_store_get_versions_async (store, id, NULL, on_versions, g_object_ref (self));
 }
 
 static void
