@@ -19,6 +19,7 @@
 #include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-json.h"
+#include "gp-patrol-history.h"
 #include "gp-privacy.h"
 #include "gp-store.h"
 #include "gp-visit-dialog.h"
@@ -69,24 +70,6 @@ now_us (void)
   return gp_clock_get_real_time ();
 }
 
-static char *
-format_distance (double metres)
-{
-  if (metres < 1000)
-    return g_strdup_printf (_("%.0f m"), metres);
-  return g_strdup_printf (_("%.2f km"), metres / 1000);
-}
-
-static char *
-format_duration (gint64 us)
-{
-  gint64 minutes = us / G_USEC_PER_SEC / 60;
-
-  if (minutes < 60)
-    return g_strdup_printf (_("%d min"), (int) minutes);
-  return g_strdup_printf (_("%d h %d min"), (int) (minutes / 60), (int) (minutes % 60));
-}
-
 static const char *
 compass (double bearing)
 {
@@ -105,7 +88,7 @@ update_time (GpPatrolPage *self)
 
   if (self->recorder == NULL)
     return;
-  time = format_duration (gp_patrol_recorder_get_elapsed (self->recorder, now_us ()));
+  time = gp_patrol_format_duration (gp_patrol_recorder_get_elapsed (self->recorder, now_us ()));
   adw_action_row_set_subtitle (self->time_row, time);
 }
 
@@ -173,7 +156,7 @@ update_running (GpPatrolPage *self)
     }
   else
     {
-      distance = format_distance (gp_patrol_recorder_get_distance (self->recorder));
+      distance = gp_patrol_format_distance (gp_patrol_recorder_get_distance (self->recorder));
       gtk_label_set_text (self->progress_label, distance);
       g_clear_pointer (&distance, g_free);
     }
@@ -189,7 +172,7 @@ update_running (GpPatrolPage *self)
 
   if (gp_patrol_recorder_get_next (self->recorder, &next, &next_distance, &bearing))
     {
-      g_autofree char *where = next_distance >= 0 ? format_distance (next_distance) : NULL;
+      g_autofree char *where = next_distance >= 0 ? gp_patrol_format_distance (next_distance) : NULL;
       g_autofree char *text = where ? g_strdup_printf (_("%s · %s to the %s"), next.name ? next.name : next.id,
                                                        where, compass (bearing))
                                     : g_strdup (next.name ? next.name : next.id);
@@ -198,7 +181,7 @@ update_running (GpPatrolPage *self)
     }
   else
     adw_action_row_set_subtitle (self->next_row, route ? _("All reached") : _("None: a free patrol"));
-  distance = format_distance (gp_patrol_recorder_get_distance (self->recorder));
+  distance = gp_patrol_format_distance (gp_patrol_recorder_get_distance (self->recorder));
   adw_action_row_set_subtitle (self->distance_row, distance);
   update_time (self);
   update_position_row (self);
@@ -438,155 +421,15 @@ visit_action (GtkWidget  *widget,
   adw_dialog_present (ADW_DIALOG (dialog), widget);
 }
 
-/* Between patrols: coverage and history, read in a worker thread. */
-
-typedef struct
-{
-  GPtrArray *history;    /* char *: title \n subtitle */
-  GPtrArray *coverage;   /* char *: building \n household… */
-  guint      not_visited;
-  int        days;
-} Summaries;
-
-static void
-summaries_free (Summaries *summaries)
-{
-  g_clear_pointer (&summaries->history, g_ptr_array_unref);
-  g_clear_pointer (&summaries->coverage, g_ptr_array_unref);
-  g_free (summaries);
-}
-
-static void
-free_string (gpointer string)
-{
-  g_string_free (string, TRUE);
-}
-
-static int
-newest_patrol_first (gconstpointer a,
-                     gconstpointer b)
-{
-  g_autoptr(GDateTime) x = gp_patrol_dup_started_at (*(GpPatrol **) a);
-  g_autoptr(GDateTime) y = gp_patrol_dup_started_at (*(GpPatrol **) b);
-
-  return x && y ? g_date_time_compare (y, x) : 0;
-}
-
-static void
-summaries_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  GpStore *store = g_object_get_data (G_OBJECT (task), "gp-store");
-  const char *grid = task_data;
-  int days = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "gp-days"));
-  Summaries *summaries = g_new0 (Summaries, 1);
-  g_autoptr(GPtrArray) patrols = gp_documents_load_all (store, "patrol", grid, NULL);
-  g_autoptr(GPtrArray) visits = gp_documents_load_all (store, "visit", grid, NULL);
-  g_autoptr(GPtrArray) incidents = gp_documents_load_all (store, "incident", grid, NULL);
-  g_autoptr(GPtrArray) households = gp_documents_load_all (store, "household", grid, NULL);
-  g_autoptr(GPtrArray) buildings = gp_documents_load_all (store, "building", grid, NULL);
-  g_autoptr(GPtrArray) routes = gp_documents_load_all (store, "route", grid, NULL);
-  g_autoptr(GHashTable) last_visit = NULL;
-  g_autoptr(GHashTable) by_building = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, free_string);
-  gint64 since = gp_visit_due_before (days, gp_clock_get_now ());
-
-  summaries->days = days;
-  summaries->history = g_ptr_array_new_with_free_func (g_free);
-  summaries->coverage = g_ptr_array_new_with_free_func (g_free);
-
-  /* Past patrols, newest first, the last fifty. */
-  if (patrols != NULL)
-    g_ptr_array_sort (patrols, newest_patrol_first);
-  for (guint i = 0; patrols != NULL && i < patrols->len && summaries->history->len < 50; i++)
-    {
-      GpPatrol *patrol = g_ptr_array_index (patrols, i);
-      g_autoptr(GDateTime) started = gp_patrol_dup_started_at (patrol);
-      g_autoptr(GDateTime) ended = gp_patrol_dup_ended_at (patrol);
-      g_autoptr(GDateTime) local = started ? g_date_time_to_local (started) : NULL;
-      g_autofree char *when = local ? g_date_time_format (local, C_("patrol time", "%b %-d, %H:%M")) : g_strdup ("");
-      g_autofree char *distance = format_distance (gp_patrol_get_distance_m (patrol));
-      g_autofree char *duration = started && ended ? format_duration (g_date_time_difference (ended, started))
-                                                   : g_strdup (_("not finished"));
-      JsonArray *reached = gp_document_get_array_member (GP_DOCUMENT (patrol), "checkpoints");
-      const char *route_name = _("Free patrol");
-      guint total = 0, n_visits = 0, n_incidents = 0;
-      g_autofree char *counts = NULL;
-      g_autofree char *visits_text = NULL;
-      g_autofree char *incidents_text = NULL;
-
-      if (g_strcmp0 (gp_patrol_get_status (patrol), GP_PATROL_FINISHED) != 0)
-        continue;
-      for (guint r = 0; routes != NULL && r < routes->len; r++)
-        if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (routes, r)), gp_patrol_get_route (patrol)) == 0)
-          {
-            route_name = gp_route_get_name (g_ptr_array_index (routes, r));
-            total = gp_route_get_n_checkpoints (g_ptr_array_index (routes, r));
-          }
-      for (guint v = 0; visits != NULL && v < visits->len; v++)
-        n_visits += g_strcmp0 (gp_visit_get_patrol (g_ptr_array_index (visits, v)),
-                               gp_document_get_id (GP_DOCUMENT (patrol))) == 0;
-      for (guint n = 0; incidents != NULL && started && ended && n < incidents->len; n++)
-        {
-          GpIncident *incident = g_ptr_array_index (incidents, n);
-          g_autoptr(GDateTime) at = gp_incident_dup_reported_at (incident);
-
-          n_incidents += at != NULL && g_strcmp0 (gp_incident_get_reporter (incident), gp_patrol_get_worker (patrol)) == 0 &&
-                         g_date_time_compare (at, started) >= 0 && g_date_time_compare (at, ended) <= 0;
-        }
-      visits_text = g_strdup_printf (ngettext ("%u visit", "%u visits", n_visits), n_visits);
-      incidents_text = g_strdup_printf (ngettext ("%u incident", "%u incidents", n_incidents), n_incidents);
-      counts = total > 0
-               ? g_strdup_printf (_("%s · %s · %u of %u checkpoints · %s · %s"), duration, distance,
-                                  reached ? json_array_get_length (reached) : 0, total, visits_text, incidents_text)
-               : g_strdup_printf ("%s · %s · %s · %s", duration, distance, visits_text, incidents_text);
-      g_ptr_array_add (summaries->history, g_strdup_printf ("%s · %s\n%s", when, route_name, counts));
-    }
-
-  /* Households not visited in N days, by building. */
-  if (visits == NULL)
-    visits = g_ptr_array_new ();
-  last_visit = gp_visit_last_times (visits);
-  for (guint i = 0; households != NULL && i < households->len; i++)
-    {
-      GpHousehold *household = g_ptr_array_index (households, i);
-      gint64 *last = g_hash_table_lookup (last_visit, gp_document_get_id (GP_DOCUMENT (household)));
-      GString *line;
-      g_autofree char *head = NULL;
-
-      if (last != NULL && *last >= since)
-        continue;
-      summaries->not_visited++;
-      line = g_hash_table_lookup (by_building, gp_household_get_building (household));
-      if (line == NULL)
-        {
-          line = g_string_new (NULL);
-          g_hash_table_insert (by_building, (gpointer) gp_household_get_building (household), line);
-        }
-      head = gp_privacy_mask_name (gp_household_get_head (household));
-      g_string_append_c (line, '\n');
-      g_string_append_printf (line, _("Unit %d, room %s · %s"), gp_household_get_unit (household),
-                              gp_household_get_room (household), head ? head : "—");
-    }
-  for (guint b = 0; buildings != NULL && b < buildings->len; b++)
-    {
-      GpBuilding *building = g_ptr_array_index (buildings, b);
-      GString *line = g_hash_table_lookup (by_building, gp_document_get_id (GP_DOCUMENT (building)));
-
-      if (line != NULL)
-        g_ptr_array_add (summaries->coverage, g_strdup_printf ("%s%s", gp_building_get_name (building), line->str));
-    }
-  g_task_return_pointer (task, summaries, (GDestroyNotify) summaries_free);
-}
+/* Between patrols: coverage and history, read off the main loop. */
 
 static void
 on_summaries (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  GpPatrolPage *self = GP_PATROL_PAGE (source);
-  Summaries *summaries = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GpPatrolPage) self = user_data;
+  g_autoptr(GpPatrolHistory) summaries = gp_patrol_history_load_finish (GP_STORE (source), result, NULL);
   g_autofree char *title = NULL;
 
   if (summaries == NULL)
@@ -636,23 +479,18 @@ on_summaries (GObject      *source,
       adw_preferences_group_add (self->history_group, row);
       g_ptr_array_add (self->rows, row);
     }
-  summaries_free (summaries);
 }
 
 static void
 reload_summaries (GpPatrolPage *self)
 {
   GpGrid *grid = gp_context_get_grid (self->context);
-  g_autoptr(GTask) task = NULL;
   int days = g_settings_get_int (gp_context_get_settings (self->context), "coverage-days");
 
   if (self->store == NULL || grid == NULL)
     return;
-  task = g_task_new (self, self->cancellable, on_summaries, NULL);
-  g_task_set_task_data (task, g_strdup (gp_grid_get_code (grid)), g_free);
-  g_object_set_data_full (G_OBJECT (task), "gp-store", g_object_ref (self->store), g_object_unref);
-  g_object_set_data (G_OBJECT (task), "gp-days", GINT_TO_POINTER (days));
-  gp_worker_run (task, summaries_thread);
+  gp_patrol_history_load_async (self->store, gp_grid_get_code (grid), days, self->cancellable, on_summaries,
+                                g_object_ref (self));
 }
 
 static gboolean

@@ -1,0 +1,231 @@
+/* gp-patrol-history.c — the worker's past patrols and the visits due,
+ * as the Patrol page shows them between patrols.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "gp-patrol-history"
+
+#include "config.h"
+
+#include "gp-patrol-history.h"
+#include "gp-clock.h"
+#include "gp-documents.h"
+#include "gp-privacy.h"
+#include "gp-worker.h"
+
+#include <glib/gi18n-lib.h>
+
+char *
+gp_patrol_format_distance (double metres)
+{
+  if (metres < 1000)
+    return g_strdup_printf (_("%.0f m"), metres);
+  return g_strdup_printf (_("%.2f km"), metres / 1000);
+}
+
+char *
+gp_patrol_format_duration (gint64 us)
+{
+  gint64 minutes = us / G_USEC_PER_SEC / 60;
+
+  if (minutes < 60)
+    return g_strdup_printf (_("%d min"), (int) minutes);
+  return g_strdup_printf (_("%d h %d min"), (int) (minutes / 60), (int) (minutes % 60));
+}
+
+void
+gp_patrol_history_free (GpPatrolHistory *history)
+{
+  if (history == NULL)
+    return;
+  g_clear_pointer (&history->history, g_ptr_array_unref);
+  g_clear_pointer (&history->coverage, g_ptr_array_unref);
+  g_free (history);
+}
+
+static void
+free_string (gpointer string)
+{
+  g_string_free (string, TRUE);
+}
+
+static int
+newest_patrol_first (gconstpointer a,
+                     gconstpointer b)
+{
+  g_autoptr(GDateTime) x = gp_patrol_dup_started_at (*(GpPatrol **) a);
+  g_autoptr(GDateTime) y = gp_patrol_dup_started_at (*(GpPatrol **) b);
+
+  return x && y ? g_date_time_compare (y, x) : 0;
+}
+
+/**
+ * gp_patrol_history_load:
+ * @days: the coverage period: households not visited in as many days
+ *
+ * The worker's history and the grid's visits due, as the Patrol page
+ * shows them between patrols: the last fifty finished patrols, newest
+ * first, and the households not visited in @days, by building, their
+ * heads' names masked. What cannot be read is left out.
+ */
+GpPatrolHistory *
+gp_patrol_history_load (GpStore    *store,
+                        const char *grid,
+                        int         days)
+{
+  GpPatrolHistory *summaries = g_new0 (GpPatrolHistory, 1);
+  g_autoptr(GPtrArray) patrols = gp_documents_load_all (store, "patrol", grid, NULL);
+  g_autoptr(GPtrArray) visits = gp_documents_load_all (store, "visit", grid, NULL);
+  g_autoptr(GPtrArray) incidents = gp_documents_load_all (store, "incident", grid, NULL);
+  g_autoptr(GPtrArray) households = gp_documents_load_all (store, "household", grid, NULL);
+  g_autoptr(GPtrArray) buildings = gp_documents_load_all (store, "building", grid, NULL);
+  g_autoptr(GPtrArray) routes = gp_documents_load_all (store, "route", grid, NULL);
+  g_autoptr(GHashTable) last_visit = NULL;
+  g_autoptr(GHashTable) by_building = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, free_string);
+  gint64 since = gp_visit_due_before (days, gp_clock_get_now ());
+
+  summaries->days = days;
+  summaries->history = g_ptr_array_new_with_free_func (g_free);
+  summaries->coverage = g_ptr_array_new_with_free_func (g_free);
+
+  /* Past patrols, newest first, the last fifty. */
+  if (patrols != NULL)
+    g_ptr_array_sort (patrols, newest_patrol_first);
+  for (guint i = 0; patrols != NULL && i < patrols->len && summaries->history->len < 50; i++)
+    {
+      GpPatrol *patrol = g_ptr_array_index (patrols, i);
+      g_autoptr(GDateTime) started = gp_patrol_dup_started_at (patrol);
+      g_autoptr(GDateTime) ended = gp_patrol_dup_ended_at (patrol);
+      g_autoptr(GDateTime) local = started ? g_date_time_to_local (started) : NULL;
+      g_autofree char *when = local ? g_date_time_format (local, C_("patrol time", "%b %-d, %H:%M")) : g_strdup ("");
+      g_autofree char *distance = gp_patrol_format_distance (gp_patrol_get_distance_m (patrol));
+      g_autofree char *duration = started && ended ? gp_patrol_format_duration (g_date_time_difference (ended, started))
+                                                   : g_strdup (_("not finished"));
+      JsonArray *reached = gp_document_get_array_member (GP_DOCUMENT (patrol), "checkpoints");
+      const char *route_name = _("Free patrol");
+      guint total = 0, n_visits = 0, n_incidents = 0;
+      g_autofree char *counts = NULL;
+      g_autofree char *visits_text = NULL;
+      g_autofree char *incidents_text = NULL;
+
+      if (g_strcmp0 (gp_patrol_get_status (patrol), GP_PATROL_FINISHED) != 0)
+        continue;
+      for (guint r = 0; routes != NULL && r < routes->len; r++)
+        if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (routes, r)), gp_patrol_get_route (patrol)) == 0)
+          {
+            route_name = gp_route_get_name (g_ptr_array_index (routes, r));
+            total = gp_route_get_n_checkpoints (g_ptr_array_index (routes, r));
+          }
+      for (guint v = 0; visits != NULL && v < visits->len; v++)
+        n_visits += g_strcmp0 (gp_visit_get_patrol (g_ptr_array_index (visits, v)),
+                               gp_document_get_id (GP_DOCUMENT (patrol))) == 0;
+      for (guint n = 0; incidents != NULL && started && ended && n < incidents->len; n++)
+        {
+          GpIncident *incident = g_ptr_array_index (incidents, n);
+          g_autoptr(GDateTime) at = gp_incident_dup_reported_at (incident);
+
+          n_incidents += at != NULL && g_strcmp0 (gp_incident_get_reporter (incident), gp_patrol_get_worker (patrol)) == 0 &&
+                         g_date_time_compare (at, started) >= 0 && g_date_time_compare (at, ended) <= 0;
+        }
+      visits_text = g_strdup_printf (ngettext ("%u visit", "%u visits", n_visits), n_visits);
+      incidents_text = g_strdup_printf (ngettext ("%u incident", "%u incidents", n_incidents), n_incidents);
+      counts = total > 0
+               ? g_strdup_printf (_("%s · %s · %u of %u checkpoints · %s · %s"), duration, distance,
+                                  reached ? json_array_get_length (reached) : 0, total, visits_text, incidents_text)
+               : g_strdup_printf ("%s · %s · %s · %s", duration, distance, visits_text, incidents_text);
+      g_ptr_array_add (summaries->history, g_strdup_printf ("%s · %s\n%s", when, route_name, counts));
+    }
+
+  /* Households not visited in N days, by building. */
+  if (visits == NULL)
+    visits = g_ptr_array_new ();
+  last_visit = gp_visit_last_times (visits);
+  for (guint i = 0; households != NULL && i < households->len; i++)
+    {
+      GpHousehold *household = g_ptr_array_index (households, i);
+      gint64 *last = g_hash_table_lookup (last_visit, gp_document_get_id (GP_DOCUMENT (household)));
+      GString *line;
+      g_autofree char *head = NULL;
+
+      if (last != NULL && *last >= since)
+        continue;
+      summaries->not_visited++;
+      line = g_hash_table_lookup (by_building, gp_household_get_building (household));
+      if (line == NULL)
+        {
+          line = g_string_new (NULL);
+          g_hash_table_insert (by_building, (gpointer) gp_household_get_building (household), line);
+        }
+      head = gp_privacy_mask_name (gp_household_get_head (household));
+      g_string_append_c (line, '\n');
+      g_string_append_printf (line, _("Unit %d, room %s · %s"), gp_household_get_unit (household),
+                              gp_household_get_room (household), head ? head : "—");
+    }
+  for (guint b = 0; buildings != NULL && b < buildings->len; b++)
+    {
+      GpBuilding *building = g_ptr_array_index (buildings, b);
+      GString *line = g_hash_table_lookup (by_building, gp_document_get_id (GP_DOCUMENT (building)));
+
+      if (line != NULL)
+        g_ptr_array_add (summaries->coverage, g_strdup_printf ("%s%s", gp_building_get_name (building), line->str));
+    }
+  return summaries;
+}
+
+
+typedef struct
+{
+  char *grid;
+  int   days;
+} Query;
+
+static void
+query_free (Query *query)
+{
+  g_free (query->grid);
+  g_free (query);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Query *query = task_data;
+
+  g_task_return_pointer (task, gp_patrol_history_load (source_object, query->grid, query->days),
+                         (GDestroyNotify) gp_patrol_history_free);
+}
+
+void
+gp_patrol_history_load_async (GpStore             *store,
+                              const char          *grid,
+                              int                  days,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Query *query;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_patrol_history_load_async);
+  query = g_new0 (Query, 1);
+  query->grid = g_strdup (grid);
+  query->days = days;
+  g_task_set_task_data (task, query, (GDestroyNotify) query_free);
+  gp_worker_run (task, load_thread);
+}
+
+GpPatrolHistory *
+gp_patrol_history_load_finish (GpStore       *store,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
