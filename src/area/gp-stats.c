@@ -29,6 +29,8 @@
 #include "gp-case-index.h"
 #include "gp-categories.h"
 #include "gp-casework.h"
+#include "gp-clock.h"
+#include "gp-worker.h"
 #include "gp-store-table.h"
 
 #include <glib/gi18n-lib.h>
@@ -1196,4 +1198,118 @@ gp_stats_list_cases (GpStore     *store,
       return NULL;
     }
   return g_steal_pointer (&cases);
+}
+
+/**
+ * gp_stats_compute_days:
+ * @query: what to count; its from and to are set from @first and @last
+ * @first: the first day of the period
+ * @last: the last day of the period
+ *
+ * The figures for whole days, counted in the calendar's zone: the first
+ * grid's policy's, else China's. The zone is the figures' utc_offset.
+ */
+GpStats *
+gp_stats_compute_days (GpStore            *store,
+                       const GpStatsQuery *query,
+                       const GDate        *first,
+                       const GDate        *last,
+                       gint64              now,
+                       GError            **error)
+{
+  g_autoptr(GpPolicy) policy = NULL;
+  GpStatsQuery days = *query;
+  GpStats *stats;
+  int offset;
+
+  g_return_val_if_fail (GP_IS_STORE (store), NULL);
+
+  policy = gp_casework_load_policy (store, query->grids ? query->grids[0] : NULL, NULL);
+  offset = policy ? gp_policy_get_utc_offset (policy) : GP_CLOCK_CHINA_UTC_OFFSET;
+  gp_period_bounds (GP_PERIOD_DAY, first, offset, &days.from, NULL);
+  gp_period_bounds (GP_PERIOD_DAY, last, offset, NULL, &days.to);
+  stats = gp_stats_compute (store, &days, now, error);
+  if (stats != NULL)
+    stats->utc_offset = offset;
+  return stats;
+}
+
+typedef struct
+{
+  GpStatsQuery query;
+  GStrv        grids;
+  char        *worker;
+  GDate        first;
+  GDate        last;
+  gint64       now;
+} Compute;
+
+static void
+compute_free (Compute *compute)
+{
+  g_strfreev (compute->grids);
+  g_free (compute->worker);
+  g_free (compute);
+}
+
+static void
+compute_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Compute *compute = task_data;
+  GError *error = NULL;
+  GpStats *stats = gp_stats_compute_days (source_object, &compute->query, &compute->first, &compute->last,
+                                          compute->now, &error);
+
+  if (stats == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stats, (GDestroyNotify) gp_stats_free);
+}
+
+/**
+ * gp_stats_compute_days_async:
+ *
+ * gp_stats_compute_days() in a worker thread; @query is copied.
+ */
+void
+gp_stats_compute_days_async (GpStore             *store,
+                             const GpStatsQuery  *query,
+                             const GDate         *first,
+                             const GDate         *last,
+                             gint64               now,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Compute *compute;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_stats_compute_days_async);
+  compute = g_new0 (Compute, 1);
+  compute->query = *query;
+  compute->grids = g_strdupv ((char **) query->grids);
+  compute->worker = g_strdup (query->worker);
+  compute->query.grids = (const char * const *) compute->grids;
+  compute->query.worker = compute->worker;
+  compute->first = *first;
+  compute->last = *last;
+  compute->now = now;
+  g_task_set_task_data (task, compute, (GDestroyNotify) compute_free);
+  gp_worker_run (task, compute_thread);
+}
+
+GpStats *
+gp_stats_compute_days_finish (GpStore       *store,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

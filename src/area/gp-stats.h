@@ -120,6 +120,7 @@ typedef struct
   gint64     households;
   gint64     not_visited;
   guint      not_visited_days;
+  int        utc_offset;     /* the calendar's zone, for gp_stats_compute_days() */
 } GpStats;
 
 /* Which figures a case counts in (gp_stats_list_rows()). */
@@ -160,6 +161,23 @@ GpStats     *gp_stats_compute        (GpStore            *store,
                                       gint64              now,
                                       GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 void         gp_stats_free           (GpStats            *self);
+GpStats     *gp_stats_compute_days   (GpStore            *store,
+                                      const GpStatsQuery *query,
+                                      const GDate        *first,
+                                      const GDate        *last,
+                                      gint64              now,
+                                      GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_stats_compute_days_async  (GpStore             *store,
+                                           const GpStatsQuery  *query,
+                                           const GDate         *first,
+                                           const GDate         *last,
+                                           gint64               now,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+GpStats     *gp_stats_compute_days_finish (GpStore             *store,
+                                           GAsyncResult        *result,
+                                           GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray   *gp_stats_list_rows      (GpStore            *store,
                                       const GpStatsQuery *query,
                                       gint64              now,

@@ -24,6 +24,7 @@
 #include "gp-documents.h"
 #include "gp-casework.h"
 #include "gp-json.h"
+#include "gp-worker.h"
 
 #include <cairo-pdf.h>
 #include <errno.h>
@@ -723,4 +724,78 @@ gp_summary_write (GpStore                 *store,
         return FALSE;
     }
   return TRUE;
+}
+
+typedef struct
+{
+  GpSummaryRequest request;
+  GStrv            grids;
+  char            *pdf;
+  char            *csv;
+} Write;
+
+static void
+write_free (Write *write)
+{
+  g_strfreev (write->grids);
+  g_free (write->pdf);
+  g_free (write->csv);
+  g_free (write);
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Write *write = task_data;
+  GError *error = NULL;
+
+  if (gp_summary_write (source_object, &write->request, write->pdf, write->csv, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * gp_summary_write_async:
+ *
+ * gp_summary_write() in a worker thread; @request is copied.
+ */
+void
+gp_summary_write_async (GpStore                *store,
+                        const GpSummaryRequest *request,
+                        const char             *pdf_path,
+                        const char             *csv_path,
+                        GCancellable           *cancellable,
+                        GAsyncReadyCallback     callback,
+                        gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Write *write;
+
+  g_return_if_fail (GP_IS_STORE (store));
+  g_return_if_fail (pdf_path != NULL);
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_summary_write_async);
+  write = g_new0 (Write, 1);
+  write->request = *request;
+  write->grids = g_strdupv ((char **) request->grids);
+  write->request.grids = (const char * const *) write->grids;
+  write->pdf = g_strdup (pdf_path);
+  write->csv = g_strdup (csv_path);
+  g_task_set_task_data (task, write, (GDestroyNotify) write_free);
+  gp_worker_run (task, write_thread);
+}
+
+gboolean
+gp_summary_write_finish (GpStore       *store,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -26,5 +26,15 @@ gboolean    gp_summary_write     (GpStore                *store,
                                   const char             *pdf_path,
                                   const char             *csv_path,
                                   GError                **error);
+void        gp_summary_write_async  (GpStore                *store,
+                                     const GpSummaryRequest *request,
+                                     const char             *pdf_path,
+                                     const char             *csv_path,
+                                     GCancellable           *cancellable,
+                                     GAsyncReadyCallback     callback,
+                                     gpointer                user_data);
+gboolean    gp_summary_write_finish (GpStore                *store,
+                                     GAsyncResult           *result,
+                                     GError                **error);
 
 G_END_DECLS

@@ -90,6 +90,8 @@ struct _GpAreaPage
   AdwActionRow        *monthly_row;
   GDate                summary_date;    /* the last day shown: its day, week, month */
   int                  utc_offset;      /* the grid's calendar, from its policy */
+  char                *saving_pdf;      /* the summary being written */
+  char                *saving_csv;
 };
 
 G_DEFINE_FINAL_TYPE (GpAreaPage, gp_area_page, ADW_TYPE_BIN)
@@ -239,52 +241,7 @@ describe_period (GpPeriod     period,
   return period == GP_PERIOD_DAY ? g_strdup (from) : g_strdup_printf (_("%s to %s"), from, to);
 }
 
-/* Loading. */
-
-typedef struct
-{
-  GpStore     *store;
-  GpStatsQuery query;
-  GStrv        grids;
-  char        *worker;
-  gint64       now;
-  GDate        first;
-  GDate        last;
-  int          utc_offset;
-} Load;
-
-static void
-load_free (Load *load)
-{
-  g_clear_object (&load->store);
-  g_strfreev (load->grids);
-  g_free (load->worker);
-  g_free (load);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  Load *load = task_data;
-  GError *error = NULL;
-  g_autoptr(GpPolicy) policy = gp_casework_load_policy (load->store, load->grids[0], NULL);
-  int offset = policy ? gp_policy_get_utc_offset (policy) : GP_CLOCK_CHINA_UTC_OFFSET;
-  GpStats *stats;
-
-  load->utc_offset = offset;
-  /* Days in the calendar's time zone, as the summaries count them. */
-  gp_period_bounds (GP_PERIOD_DAY, &load->first, offset, &load->query.from, NULL);
-  gp_period_bounds (GP_PERIOD_DAY, &load->last, offset, NULL, &load->query.to);
-  stats = gp_stats_compute (load->store, &load->query, load->now, &error);
-
-  if (stats == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, stats, (GDestroyNotify) gp_stats_free);
-}
+/* Loading: the figures come from the area layer, off the main loop. */
 
 static char *
 describe_board_case (GpAreaPage  *self,
@@ -632,18 +589,17 @@ on_loaded (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  GpAreaPage *self = GP_AREA_PAGE (source);
+  g_autoptr(GpAreaPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  GpStats *stats = g_task_propagate_pointer (G_TASK (result), &error);
-  Load *load = g_task_get_task_data (G_TASK (result));
+  GpStats *stats = gp_stats_compute_days_finish (GP_STORE (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_loading (self, FALSE);
   /* The days shown were the default calendar's; the grid keeps another. */
-  if (load->utc_offset != self->utc_offset)
+  if (stats != NULL && stats->utc_offset != self->utc_offset)
     {
-      self->utc_offset = load->utc_offset;
+      self->utc_offset = stats->utc_offset;
       self->reload_again = TRUE;
     }
   g_clear_pointer (&self->stats, gp_stats_free);
@@ -666,10 +622,10 @@ on_loaded (GObject      *source,
 static void
 reload (GpAreaPage *self)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *user = NULL;
   g_autofree char *description = NULL;
-  Load *load;
+  g_auto(GStrv) grids = NULL;
+  GpStatsQuery query = { 0 };
   GDate first, last;
   char from[16], to[16];
 
@@ -682,19 +638,12 @@ reload (GpAreaPage *self)
       return;
     }
 
-  load = g_new0 (Load, 1);
-  load->store = g_object_ref (self->store);
-  load->grids = chosen_grids (self);
-  load->now = gp_clock_get_now ();
+  grids = chosen_grids (self);
   user = gp_context_dup_user_name (self->context);
-  if (!is_leader (self))
-    load->worker = g_steal_pointer (&user);
   chosen_days (self, &first, &last);
-  load->first = first;
-  load->last = last;
-  load->query.grids = (const char * const *) load->grids;
-  load->query.worker = load->worker;
-  load->query.not_visited_days = g_settings_get_int (gp_context_get_settings (self->context), "coverage-days");
+  query.grids = (const char * const *) grids;
+  query.worker = is_leader (self) ? NULL : user;
+  query.not_visited_days = g_settings_get_int (gp_context_get_settings (self->context), "coverage-days");
 
   g_date_strftime (from, sizeof from, "%Y-%m-%d", &first);
   g_date_strftime (to, sizeof to, "%Y-%m-%d", &last);
@@ -715,7 +664,7 @@ reload (GpAreaPage *self)
     description = g_strdup (from);
   else
     description = g_strdup_printf (_("%s to %s"), from, to);
-  if (load->worker != NULL)
+  if (query.worker != NULL)
     {
       g_autofree char *own = g_strdup_printf (_("%s · your own figures"), description);
 
@@ -725,10 +674,8 @@ reload (GpAreaPage *self)
   adw_preferences_group_set_description (self->period_group, description);
 
   set_loading (self, TRUE);
-  task = g_task_new (self, self->cancellable, on_loaded, NULL);
-  g_task_set_source_tag (task, reload);
-  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
-  gp_worker_run (task, load_thread);
+  gp_stats_compute_days_async (self->store, &query, &first, &last, gp_clock_get_now (), self->cancellable,
+                               on_loaded, g_object_ref (self));
 }
 
 static gboolean
@@ -889,52 +836,17 @@ step_action (GtkWidget  *widget,
 
 /* Saving a summary: the file chooser, then the PDF and its CSV off the main loop. */
 
-typedef struct
-{
-  GpStore         *store;
-  GpSummaryRequest request;
-  GStrv            grids;
-  char            *pdf;
-  char            *csv;
-} Save;
-
-static void
-save_free (Save *save)
-{
-  g_clear_object (&save->store);
-  g_strfreev (save->grids);
-  g_free (save->pdf);
-  g_free (save->csv);
-  g_free (save);
-}
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  Save *save = task_data;
-  GError *error = NULL;
-
-  if (gp_summary_write (save->store, &save->request, save->pdf, save->csv, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 on_saved (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  GpAreaPage *self = GP_AREA_PAGE (source);
-  Save *save = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GpAreaPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *pdf_name = g_path_get_basename (save->pdf);
-  g_autofree char *csv_name = g_path_get_basename (save->csv);
+  g_autofree char *pdf_name = g_path_get_basename (self->saving_pdf);
+  g_autofree char *csv_name = g_path_get_basename (self->saving_csv);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+  if (!gp_summary_write_finish (GP_STORE (source), result, &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_free (self->message);
@@ -956,34 +868,31 @@ gp_area_page_save_summary (GpAreaPage *self,
                            GpPeriod    period,
                            const char *path)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *stem = NULL;
-  Save *save;
+  g_auto(GStrv) grids = NULL;
+  GpSummaryRequest request = { 0 };
 
   g_return_if_fail (GP_IS_AREA_PAGE (self));
   g_return_if_fail (path != NULL);
 
-  if (self->store == NULL || !g_date_valid (&self->summary_date))
+  if (self->store == NULL || !g_date_valid (&self->summary_date) || self->saving)
     return;
-  save = g_new0 (Save, 1);
-  save->store = g_object_ref (self->store);
-  save->grids = chosen_grids (self);
-  save->request.period = period;
-  save->request.date = self->summary_date;
-  save->request.grids = (const char * const *) save->grids;
-  save->request.now = gp_clock_get_now ();
-  save->pdf = g_str_has_suffix (path, ".pdf") ? g_strdup (path) : g_strconcat (path, ".pdf", NULL);
-  stem = g_strndup (save->pdf, strlen (save->pdf) - strlen (".pdf"));
-  save->csv = g_strconcat (stem, ".csv", NULL);
+  grids = chosen_grids (self);
+  request.period = period;
+  request.date = self->summary_date;
+  request.grids = (const char * const *) grids;
+  request.now = gp_clock_get_now ();
+  g_free (self->saving_pdf);
+  g_free (self->saving_csv);
+  self->saving_pdf = g_str_has_suffix (path, ".pdf") ? g_strdup (path) : g_strconcat (path, ".pdf", NULL);
+  stem = g_strndup (self->saving_pdf, strlen (self->saving_pdf) - strlen (".pdf"));
+  self->saving_csv = g_strconcat (stem, ".csv", NULL);
 
-  if (self->saving)
-    return;
   set_saving (self, TRUE);
   g_clear_pointer (&self->message, g_free);
   adw_preferences_group_set_description (self->summaries_group, _("Writing the summary…"));
-  task = g_task_new (self, self->cancellable, on_saved, NULL);
-  g_task_set_task_data (task, save, (GDestroyNotify) save_free);
-  gp_worker_run (task, save_thread);
+  gp_summary_write_async (self->store, &request, self->saving_pdf, self->saving_csv, self->cancellable, on_saved,
+                          g_object_ref (self));
 }
 
 typedef struct
@@ -1137,6 +1046,8 @@ gp_area_page_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
   g_free (self->message);
+  g_free (self->saving_pdf);
+  g_free (self->saving_csv);
 
   G_OBJECT_CLASS (gp_area_page_parent_class)->finalize (object);
 }
