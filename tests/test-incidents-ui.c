@@ -357,10 +357,27 @@ test_report_refused_and_duplicates (Fixture       *fixture,
   for (guint i = 0; i < 50; i++)
     gp_test_wait_frames (GTK_WIDGET (report), 1);
   g_assert_cmpuint (gp_report_window_get_n_duplicates (report), ==, 0);
-  gtk_window_destroy (GTK_WINDOW (report));
+
+  /* Back to the first category, and the worker adds to the open case:
+   * a comment on it, no second incident. */
+  gp_report_window_set_category (report, "06010");
+  g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gp_report_window_get_n_duplicates, report, 10000));
+  memset (&reported, 0, sizeof reported);
+  g_signal_connect (report, "reported", G_CALLBACK (on_reported), &reported);
+  gp_test_tap_button (GTK_WIDGET (report), _("Add to It"));
+  g_assert_true (gp_test_wait_until (is_done, &reported, 10000));
 
   incidents = gp_documents_load_all (fixture->store, "incident", GP_DEMO_GRID_CODE, NULL);
   g_assert_cmpuint (incidents->len, ==, 1);
+  g_assert_cmpstr (reported.id, ==, gp_document_get_id (g_ptr_array_index (incidents, 0)));
+  {
+    g_autoptr(GPtrArray) events = gp_documents_load_by (fixture->store, "event", GP_STORE_REF_INCIDENT,
+                                                         reported.id, NULL);
+
+    g_assert_cmpuint (events->len, ==, 1);
+    g_assert_cmpstr (gp_event_get_action (g_ptr_array_index (events, 0)), ==, GP_ACTION_COMMENT);
+  }
+  g_free (reported.id);
 }
 
 /* The list and the case. */

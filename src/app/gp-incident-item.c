@@ -261,3 +261,113 @@ gp_incident_items_load_finish (GpStore       *store,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * gp_incident_items_find_duplicates:
+ *
+ * Returns: (transfer full) (element-type GpIncidentItem): the open cases
+ *   of @category in the grid reported in the last %GP_DUPLICATE_DAYS days
+ *   within %GP_DUPLICATE_RADIUS_M of the place, newest first
+ */
+GPtrArray *
+gp_incident_items_find_duplicates (GpStore     *store,
+                                   const char  *grid_code,
+                                   const char  *category,
+                                   double       lat,
+                                   double       lon,
+                                   gint64       now,
+                                   GError     **error)
+{
+  g_autoptr(GPtrArray) items = gp_incident_items_load (store, grid_code, now, error);
+  GPtrArray *near;
+  GpGeoPoint where = { .lat = lat, .lon = lon };
+
+  if (items == NULL)
+    return NULL;
+  near = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    {
+      GpIncidentItem *item = g_ptr_array_index (items, i);
+      GpGeoPoint point;
+
+      if (!gp_incident_item_is_open (item) ||
+          g_strcmp0 (gp_incident_item_get_category (item), category) != 0 ||
+          gp_incident_item_get_reported_at (item) < now - GP_DUPLICATE_DAYS * 86400 ||
+          !gp_incident_item_get_position (item, &point.lat, &point.lon) ||
+          gp_geo_distance (point, where) > GP_DUPLICATE_RADIUS_M)
+        continue;
+      g_ptr_array_add (near, g_object_ref (item));
+    }
+  return near;
+}
+
+typedef struct
+{
+  char   *grid;
+  char   *category;
+  double  lat, lon;
+  gint64  now;
+} Duplicates;
+
+static void
+duplicates_free (Duplicates *query)
+{
+  g_free (query->grid);
+  g_free (query->category);
+  g_free (query);
+}
+
+static void
+duplicates_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  Duplicates *query = task_data;
+  GError *error = NULL;
+  GPtrArray *near = gp_incident_items_find_duplicates (source_object, query->grid, query->category, query->lat,
+                                                       query->lon, query->now, &error);
+
+  if (near == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, near, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+gp_incident_items_find_duplicates_async (GpStore             *store,
+                                         const char          *grid_code,
+                                         const char          *category,
+                                         double               lat,
+                                         double               lon,
+                                         gint64               now,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Duplicates *query;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_incident_items_find_duplicates_async);
+  query = g_new0 (Duplicates, 1);
+  query->grid = g_strdup (grid_code);
+  query->category = g_strdup (category);
+  query->lat = lat;
+  query->lon = lon;
+  query->now = now;
+  g_task_set_task_data (task, query, (GDestroyNotify) duplicates_free);
+  gp_worker_run (task, duplicates_thread);
+}
+
+GPtrArray *
+gp_incident_items_find_duplicates_finish (GpStore       *store,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

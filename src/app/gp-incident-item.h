@@ -48,4 +48,29 @@ GPtrArray  *gp_incident_items_load_finish       (GpStore        *store,
                                                  GAsyncResult   *result,
                                                  GError        **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* A report that may already be known: open cases of the same category
+ * reported this near, this recently. */
+#define GP_DUPLICATE_RADIUS_M  50.0
+#define GP_DUPLICATE_DAYS      7
+
+GPtrArray  *gp_incident_items_find_duplicates   (GpStore        *store,
+                                                 const char     *grid_code,
+                                                 const char     *category,
+                                                 double          lat,
+                                                 double          lon,
+                                                 gint64          now,
+                                                 GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+void        gp_incident_items_find_duplicates_async  (GpStore             *store,
+                                                      const char          *grid_code,
+                                                      const char          *category,
+                                                      double               lat,
+                                                      double               lon,
+                                                      gint64               now,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray  *gp_incident_items_find_duplicates_finish (GpStore             *store,
+                                                      GAsyncResult        *result,
+                                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

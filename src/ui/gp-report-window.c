@@ -33,8 +33,6 @@
 
 #include <glib/gi18n.h>
 
-#define DUPLICATE_RADIUS_M  50.0
-#define DUPLICATE_DAYS      7
 #define SAVE_DELAY_MS       800
 #define RECENT_CATEGORIES   6
 
@@ -64,7 +62,7 @@ struct _GpReportWindow
   double            pending_latitude;
   double            pending_longitude;
   guint             save_timeout_id;
-  guint             duplicates_generation;
+  GCancellable     *duplicates_cancellable;   /* the question now asked */
   guint             n_duplicates;
   char             *message;
   GCancellable     *cancellable;
@@ -871,62 +869,18 @@ choose_place_action (GtkWidget  *widget,
   adw_navigation_view_push_by_tag (self->navigation, "place");
 }
 
-/* Similar cases nearby. */
-
-typedef struct
-{
-  char      *grid;
-  char      *category;
-  GpGeoPoint where;
-  guint      generation;
-} DuplicateQuery;
-
-static void
-duplicate_query_free (DuplicateQuery *query)
-{
-  g_free (query->grid);
-  g_free (query->category);
-  g_free (query);
-}
-
-static void
-duplicates_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  GpReportWindow *self = source_object;
-  DuplicateQuery *query = task_data;
-  gint64 now = gp_clock_get_now ();
-  g_autoptr(GPtrArray) items = NULL;
-  GPtrArray *near = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
-
-  items = gp_incident_items_load (self->store, query->grid, now, &error);
-  for (guint i = 0; items != NULL && i < items->len; i++)
-    {
-      GpIncidentItem *item = g_ptr_array_index (items, i);
-      GpGeoPoint point;
-
-      if (!gp_incident_item_is_open (item) ||
-          g_strcmp0 (gp_incident_item_get_category (item), query->category) != 0 ||
-          gp_incident_item_get_reported_at (item) < now - DUPLICATE_DAYS * 86400 ||
-          !gp_incident_item_get_position (item, &point.lat, &point.lon) ||
-          gp_geo_distance (point, query->where) > DUPLICATE_RADIUS_M)
-        continue;
-      g_ptr_array_add (near, g_object_ref (item));
-    }
-  g_task_return_pointer (task, near, (GDestroyNotify) g_ptr_array_unref);
-}
+/* Similar cases nearby, found off the main loop; a newer question
+ * cancels the one before. */
 
 static void add_to_case (GpReportWindow *self,
                          const char     *incident_id);
 
 static void
-on_add_to_clicked (GtkButton      *button,
-                   GpReportWindow *self)
+add_to_case_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
 {
-  add_to_case (self, g_object_get_data (G_OBJECT (button), "gp-incident"));
+  add_to_case (GP_REPORT_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -934,12 +888,12 @@ on_duplicates_found (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  GpReportWindow *self = GP_REPORT_WINDOW (source);
-  DuplicateQuery *query = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GPtrArray) near = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GpReportWindow) self = user_data;
+  g_autoptr(GPtrArray) near = gp_incident_items_find_duplicates_finish (GP_STORE (source), result, NULL);
+  GpGeoPoint where = { .lat = self->draft->latitude, .lon = self->draft->longitude };
   gint64 now = gp_clock_get_now ();
 
-  if (near == NULL || query->generation != self->duplicates_generation)
+  if (near == NULL)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (self->duplicate_rows); i++)
     if (self->duplicate_rows[i] != NULL)
@@ -964,13 +918,13 @@ on_duplicates_found (GObject      *source,
                            : hours < 24 ? g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", hours), (int) hours)
                            : g_strdup_printf (ngettext ("%d day ago", "%d days ago", hours / 24), (int) (hours / 24));
 
-      subtitle = g_strdup_printf (_("%.0f m away · %s · %s"), gp_geo_distance (point, query->where),
+      subtitle = g_strdup_printf (_("%.0f m away · %s · %s"), gp_geo_distance (point, where),
                                   gp_state_label (gp_incident_item_get_state (item)), age);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gp_incident_item_get_title (item));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      g_object_set_data_full (G_OBJECT (button), "gp-incident", g_strdup (gp_incident_item_get_id (item)), g_free);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (on_add_to_clicked), self, 0);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "report.add-to-case");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", gp_incident_item_get_id (item));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       adw_preferences_group_add (self->duplicates_group, row);
       self->duplicate_rows[i] = row;
@@ -981,23 +935,15 @@ on_duplicates_found (GObject      *source,
 static void
 find_duplicates (GpReportWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
-  DuplicateQuery *query;
-
-  self->duplicates_generation++;
+  g_cancellable_cancel (self->duplicates_cancellable);
+  g_clear_object (&self->duplicates_cancellable);
   if (self->draft->category == NULL || !self->draft->has_position || self->store == NULL)
     return;
 
-  query = g_new0 (DuplicateQuery, 1);
-  query->grid = g_strdup (self->draft->grid);
-  query->category = g_strdup (self->draft->category);
-  query->where.lat = self->draft->latitude;
-  query->where.lon = self->draft->longitude;
-  query->generation = self->duplicates_generation;
-  task = g_task_new (self, self->cancellable, on_duplicates_found, NULL);
-  g_task_set_source_tag (task, find_duplicates);
-  g_task_set_task_data (task, query, (GDestroyNotify) duplicate_query_free);
-  gp_worker_run (task, duplicates_thread);
+  self->duplicates_cancellable = g_cancellable_new ();
+  gp_incident_items_find_duplicates_async (self->store, self->draft->grid, self->draft->category,
+                                           self->draft->latitude, self->draft->longitude, gp_clock_get_now (),
+                                           self->duplicates_cancellable, on_duplicates_found, g_object_ref (self));
 }
 
 /* Sending. */
@@ -1394,6 +1340,8 @@ gp_report_window_dispose (GObject *object)
   GpReportWindow *self = (GpReportWindow *) object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->duplicates_cancellable);
+  g_clear_object (&self->duplicates_cancellable);
   if (self->save_timeout_id != 0)
     save_draft_now (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_REPORT_WINDOW);
@@ -1490,6 +1438,7 @@ gp_report_window_class_init (GpReportWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "report.choose-category", NULL, choose_category_action);
   gtk_widget_class_install_action (widget_class, "report.choose-place", NULL, choose_place_action);
   gtk_widget_class_install_action (widget_class, "report.choose-household", NULL, choose_household_action);
+  gtk_widget_class_install_action (widget_class, "report.add-to-case", "s", add_to_case_action);
 }
 
 static void
