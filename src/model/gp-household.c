@@ -8,6 +8,7 @@
 
 #include "gp-household.h"
 #include "gp-json.h"
+#include "gp-privacy.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -257,4 +258,23 @@ gp_household_format_address (GpHousehold *self,
   return g_strdup_printf (_("%s, unit %d, room %s"),
                           building_name ? building_name : gp_household_get_building (self),
                           gp_household_get_unit (self), gp_household_get_room (self));
+}
+
+/**
+ * gp_household_dup_label:
+ *
+ * Returns: (transfer full): the household as lists name it: its unit, its
+ *   room and its head's name masked, as in “2单元 602室 · 张*”
+ */
+char *
+gp_household_dup_label (GpHousehold *self)
+{
+  g_autofree char *head = NULL;
+
+  g_return_val_if_fail (GP_IS_HOUSEHOLD (self), NULL);
+
+  head = gp_privacy_mask_name (gp_household_get_head (self));
+  /* Translators: a household in a building, as in “2单元 602室 · 张*” */
+  return g_strdup_printf (_("Unit %d, room %s · %s"), gp_household_get_unit (self), gp_household_get_room (self),
+                          head ? head : "—");
 }

@@ -10,7 +10,6 @@
 #include "gp-patrol-history.h"
 #include "gp-clock.h"
 #include "gp-documents.h"
-#include "gp-privacy.h"
 #include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
@@ -145,7 +144,7 @@ gp_patrol_history_load (GpStore    *store,
       GpHousehold *household = g_ptr_array_index (households, i);
       gint64 *last = g_hash_table_lookup (last_visit, gp_document_get_id (GP_DOCUMENT (household)));
       GString *line;
-      g_autofree char *head = NULL;
+      g_autofree char *label = NULL;
 
       if (last != NULL && *last >= since)
         continue;
@@ -156,10 +155,9 @@ gp_patrol_history_load (GpStore    *store,
           line = g_string_new (NULL);
           g_hash_table_insert (by_building, (gpointer) gp_household_get_building (household), line);
         }
-      head = gp_privacy_mask_name (gp_household_get_head (household));
+      label = gp_household_dup_label (household);
       g_string_append_c (line, '\n');
-      g_string_append_printf (line, _("Unit %d, room %s · %s"), gp_household_get_unit (household),
-                              gp_household_get_room (household), head ? head : "—");
+      g_string_append (line, label);
     }
   for (guint b = 0; buildings != NULL && b < buildings->len; b++)
     {

@@ -27,7 +27,6 @@
 #include "gp-incident-item.h"
 #include "gp-casework.h"
 #include "gp-json.h"
-#include "gp-privacy.h"
 #include "gp-store.h"
 #include "gp-worker.h"
 
@@ -105,7 +104,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void update_form       (GpReportWindow *self);
-static char *household_text   (GpHousehold    *household);
 static void find_duplicates   (GpReportWindow *self);
 
 static void
@@ -661,16 +659,6 @@ choose_category_action (GtkWidget  *widget,
 
 /* Choosing the household: the residents' names masked (src/model/README.md §7). */
 
-static char *
-household_text (GpHousehold *household)
-{
-  g_autofree char *head = gp_privacy_mask_name (gp_household_get_head (household));
-
-  /* Translators: a household in a building, as in “2单元 602室 · 张*” */
-  return g_strdup_printf (_("Unit %d, room %s · %s"), gp_household_get_unit (household),
-                          gp_household_get_room (household), head ? head : "—");
-}
-
 static void
 on_household_activated (AdwActionRow   *row,
                         GpReportWindow *self)
@@ -726,7 +714,7 @@ choose_household_action (GtkWidget  *widget,
     {
       GpHousehold *household = g_ptr_array_index (households, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *text = household_text (household);
+      g_autofree char *text = gp_household_dup_label (household);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -1174,7 +1162,7 @@ load_thread (GTask        *task,
       g_autoptr(GpDocument) household = gp_documents_load (self->store, loaded->draft->household, NULL);
 
       if (household != NULL && GP_IS_HOUSEHOLD (household))
-        loaded->household_label = household_text (GP_HOUSEHOLD (household));
+        loaded->household_label = gp_household_dup_label (GP_HOUSEHOLD (household));
     }
 
   loaded->buildings = g_array_new (FALSE, TRUE, sizeof (Building));

@@ -14,7 +14,6 @@
 #include "gp-visit-dialog.h"
 #include "gp-clock.h"
 #include "gp-documents.h"
-#include "gp-privacy.h"
 #include "gp-store.h"
 
 #include <glib/gi18n.h>
@@ -89,9 +88,7 @@ on_building_selected (GpVisitDialog *self)
   for (guint i = 0; i < self->households->len; i++)
     {
       GpHousehold *household = g_ptr_array_index (self->households, i);
-      g_autofree char *head = gp_privacy_mask_name (gp_household_get_head (household));
-      g_autofree char *label = g_strdup_printf (_("Unit %d, room %s · %s"), gp_household_get_unit (household),
-                                                gp_household_get_room (household), head ? head : "—");
+      g_autofree char *label = gp_household_dup_label (household);
 
       gtk_string_list_append (labels, label);
     }
