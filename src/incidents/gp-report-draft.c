@@ -16,6 +16,7 @@
 #include "gp-geo.h"
 #include "gp-casework.h"
 #include "gp-json.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
@@ -371,4 +372,204 @@ gp_report_draft_to_incident (const GpReportDraft  *draft,
   if (!gp_document_validate (GP_DOCUMENT (incident), error))
     return NULL;
   return g_steal_pointer (&incident);
+}
+
+/* Keeping the draft. */
+
+typedef struct
+{
+  GpReportDraft *draft;
+  char          *dir;
+  gboolean       with_photos;
+} Keep;
+
+static void
+keep_free (Keep *keep)
+{
+  gp_report_draft_free (keep->draft);
+  g_free (keep->dir);
+  g_free (keep);
+}
+
+static void
+keep_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Keep *keep = task_data;
+  GError *error = NULL;
+
+  if (gp_report_draft_is_empty (keep->draft))
+    gp_report_draft_discard (keep->dir, NULL);
+  else if (!gp_report_draft_save (keep->draft, keep->dir, keep->with_photos, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gp_report_draft_keep_async:
+ *
+ * Saves a copy of @draft in a worker thread, or removes what was kept when
+ * it is empty. The work is counted by gp_worker_wait_all(), so the app
+ * does not exit with a draft half written.
+ */
+void
+gp_report_draft_keep_async (const GpReportDraft *draft,
+                            const char          *dir,
+                            gboolean             with_photos,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Keep *keep;
+
+  g_return_if_fail (draft != NULL && dir != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_report_draft_keep_async);
+  keep = g_new0 (Keep, 1);
+  keep->draft = gp_report_draft_copy (draft);
+  keep->dir = g_strdup (dir);
+  keep->with_photos = with_photos;
+  g_task_set_task_data (task, keep, (GDestroyNotify) keep_free);
+  gp_worker_run (task, keep_thread);
+}
+
+gboolean
+gp_report_draft_keep_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* What the report form opens with. */
+
+static void
+place_clear (GpReportPlace *place)
+{
+  g_free (place->id);
+  g_free (place->name);
+}
+
+void
+gp_report_form_free (GpReportForm *form)
+{
+  if (form == NULL)
+    return;
+  gp_report_draft_free (form->draft);
+  g_free (form->household_label);
+  g_clear_pointer (&form->places, g_array_unref);
+  g_free (form);
+}
+
+/**
+ * gp_report_form_load:
+ *
+ * The draft kept for @grid, if any (a draft of another grid is not this
+ * one's; one that cannot be read is lost, and logged), the label of its
+ * household, and the grid's buildings as places to choose from.
+ */
+GpReportForm *
+gp_report_form_load (GpStore    *store,
+                     const char *draft_dir,
+                     const char *grid)
+{
+  GpReportForm *form = g_new0 (GpReportForm, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) buildings = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (store), NULL);
+
+  form->draft = gp_report_draft_load (draft_dir, &error);
+  if (error != NULL)
+    g_message ("The report in progress is lost: %s", error->message);
+  if (form->draft != NULL && g_strcmp0 (form->draft->grid, grid) != 0)
+    g_clear_pointer (&form->draft, gp_report_draft_free);
+  if (form->draft != NULL && form->draft->household != NULL)
+    {
+      g_autoptr(GpDocument) household = gp_documents_load (store, form->draft->household, NULL);
+
+      if (household != NULL && GP_IS_HOUSEHOLD (household))
+        form->household_label = gp_household_dup_label (GP_HOUSEHOLD (household));
+    }
+
+  form->places = g_array_new (FALSE, TRUE, sizeof (GpReportPlace));
+  g_array_set_clear_func (form->places, (GDestroyNotify) place_clear);
+  buildings = gp_documents_load_all (store, "building", grid, NULL);
+  for (guint i = 0; buildings != NULL && i < buildings->len; i++)
+    {
+      GpBuilding *document = g_ptr_array_index (buildings, i);
+      GpReportPlace place = { 0 };
+
+      place.id = g_strdup (gp_document_get_id (GP_DOCUMENT (document)));
+      place.name = g_strdup (gp_building_get_name (document));
+      gp_geo_geometry_get_center (gp_document_get_geometry (GP_DOCUMENT (document)), &place.centre);
+      g_array_append_val (form->places, place);
+    }
+  return form;
+}
+
+typedef struct
+{
+  char *draft_dir;
+  char *grid;
+} FormQuery;
+
+static void
+form_query_free (FormQuery *query)
+{
+  g_free (query->draft_dir);
+  g_free (query->grid);
+  g_free (query);
+}
+
+static void
+form_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  FormQuery *query = task_data;
+
+  g_task_return_pointer (task, gp_report_form_load (source_object, query->draft_dir, query->grid),
+                         (GDestroyNotify) gp_report_form_free);
+}
+
+void
+gp_report_form_load_async (GpStore             *store,
+                           const char          *draft_dir,
+                           const char          *grid,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FormQuery *query;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_report_form_load_async);
+  query = g_new0 (FormQuery, 1);
+  query->draft_dir = g_strdup (draft_dir);
+  query->grid = g_strdup (grid);
+  g_task_set_task_data (task, query, (GDestroyNotify) form_query_free);
+  gp_worker_run (task, form_thread);
+}
+
+GpReportForm *
+gp_report_form_load_finish (GpStore       *store,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -47,6 +47,47 @@ GpIncident    *gp_report_draft_to_incident (const GpReportDraft *draft,
                                             GDateTime     *reported_at,
                                             GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Off the main loop: keeping the draft (a copy is taken; an empty draft
+ * removes what was kept), and what the report form opens with. */
+void           gp_report_draft_keep_async  (const GpReportDraft  *draft,
+                                            const char           *dir,
+                                            gboolean              with_photos,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean       gp_report_draft_keep_finish (GAsyncResult         *result,
+                                            GError              **error);
+
+/* A building the report form offers as a place. */
+typedef struct
+{
+  char       *id;
+  char       *name;
+  GpGeoPoint  centre;
+} GpReportPlace;
+
+typedef struct
+{
+  GpReportDraft *draft;            /* the report kept from before, or NULL */
+  char          *household_label;  /* its household, masked */
+  GArray        *places;           /* GpReportPlace: the grid's buildings */
+} GpReportForm;
+
+GpReportForm  *gp_report_form_load         (GpStore              *store,
+                                            const char           *draft_dir,
+                                            const char           *grid) G_GNUC_WARN_UNUSED_RESULT;
+void           gp_report_form_load_async   (GpStore              *store,
+                                            const char           *draft_dir,
+                                            const char           *grid,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+GpReportForm  *gp_report_form_load_finish  (GpStore              *store,
+                                            GAsyncResult         *result,
+                                            GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+void           gp_report_form_free         (GpReportForm         *form);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpReportDraft, gp_report_draft_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpReportForm, gp_report_form_free)
 
 G_END_DECLS

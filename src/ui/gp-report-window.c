@@ -35,13 +35,6 @@
 #define SAVE_DELAY_MS       800
 #define RECENT_CATEGORIES   6
 
-typedef struct
-{
-  char       *id;
-  char       *name;
-  GpGeoPoint  centre;
-} Building;
-
 struct _GpReportWindow
 {
   AdwWindow         parent_instance;
@@ -50,7 +43,7 @@ struct _GpReportWindow
   GpStore          *store;
   GpPolicy         *policy;
   GpCategories     *categories;
-  GArray           *buildings;      /* Building */
+  GArray           *buildings;      /* GpReportPlace: the grid's buildings */
   char             *draft_dir;
   GpReportDraft    *draft;
   gboolean          ready;          /* the draft is loaded */
@@ -107,13 +100,6 @@ static void update_form       (GpReportWindow *self);
 static void find_duplicates   (GpReportWindow *self);
 
 static void
-building_clear (Building *building)
-{
-  g_free (building->id);
-  g_free (building->name);
-}
-
-static void
 tell (GpReportWindow *self,
       const char     *message)
 {
@@ -123,40 +109,6 @@ tell (GpReportWindow *self,
 }
 
 /* Keeping the draft. */
-
-typedef struct
-{
-  GpReportDraft *draft;
-  char          *dir;
-  gboolean       with_photos;
-} SaveJob;
-
-static void
-save_job_free (SaveJob *job)
-{
-  gp_report_draft_free (job->draft);
-  g_free (job->dir);
-  g_free (job);
-}
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SaveJob *job = task_data;
-  GError *error = NULL;
-
-  if (gp_report_draft_is_empty (job->draft))
-    gp_report_draft_discard (job->dir, NULL);
-  else if (!gp_report_draft_save (job->draft, job->dir, job->with_photos, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
 
 /* A draft that cannot be kept is said to the worker: in the report
  * window while it is open, else in the main window. */
@@ -172,7 +124,7 @@ on_saved (GObject      *source,
 
   g_weak_ref_clear (window_ref);
   g_free (window_ref);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!gp_report_draft_keep_finish (result, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The report in progress cannot be kept: %s"), error->message);
       GtkWindow *main_window = GTK_IS_APPLICATION (application)
@@ -197,30 +149,21 @@ weak_ref_to (gpointer object)
   return ref;
 }
 
-/* Writes the draft now, in a worker thread; the application stays up
- * until it is written, even if this window is already gone. */
+/* Keeps the draft now, off the main loop; the application stays up until
+ * it is written, even if this window is already gone. */
 static void
 save_draft_now (GpReportWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
-  SaveJob *job;
+  gboolean with_photos = self->photos_changed;
 
   g_clear_handle_id (&self->save_timeout_id, g_source_remove);
   if (!self->ready || self->draft == NULL)
     return;
 
-  job = g_new0 (SaveJob, 1);
-  job->draft = gp_report_draft_copy (self->draft);
-  job->dir = g_strdup (self->draft_dir);
-  job->with_photos = self->photos_changed;
   self->photos_changed = FALSE;
-
   if (g_application_get_default () != NULL)
     g_application_hold (g_application_get_default ());
-  task = g_task_new (NULL, NULL, on_saved, weak_ref_to (self));
-  g_task_set_source_tag (task, save_draft_now);
-  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
-  gp_worker_run (task, save_thread);
+  gp_report_draft_keep_async (self->draft, self->draft_dir, with_photos, NULL, on_saved, weak_ref_to (self));
 }
 
 static gboolean
@@ -245,27 +188,27 @@ draft_changed (GpReportWindow *self)
 
 /* The form. */
 
-static const Building *
+static const GpReportPlace *
 find_building (GpReportWindow *self,
                const char     *id)
 {
   for (guint i = 0; self->buildings != NULL && i < self->buildings->len; i++)
-    if (g_strcmp0 (g_array_index (self->buildings, Building, i).id, id) == 0)
-      return &g_array_index (self->buildings, Building, i);
+    if (g_strcmp0 (g_array_index (self->buildings, GpReportPlace, i).id, id) == 0)
+      return &g_array_index (self->buildings, GpReportPlace, i);
   return NULL;
 }
 
-static const Building *
+static const GpReportPlace *
 nearest_building (GpReportWindow *self,
                   GpGeoPoint      where,
                   double         *distance)
 {
-  const Building *best = NULL;
+  const GpReportPlace *best = NULL;
 
   *distance = G_MAXDOUBLE;
   for (guint i = 0; self->buildings != NULL && i < self->buildings->len; i++)
     {
-      const Building *building = &g_array_index (self->buildings, Building, i);
+      const GpReportPlace *building = &g_array_index (self->buildings, GpReportPlace, i);
       double d = gp_geo_distance (where, building->centre);
 
       if (d < *distance)
@@ -281,7 +224,7 @@ static char *
 describe_place (GpReportWindow *self)
 {
   GpReportDraft *draft = self->draft;
-  const Building *building = find_building (self, draft->building);
+  const GpReportPlace *building = find_building (self, draft->building);
   g_autofree char *from = NULL;
 
   if (!draft->has_position && building == NULL)
@@ -390,7 +333,7 @@ static void
 suggest_building (GpReportWindow *self)
 {
   GpGeoPoint where = { self->draft->longitude, self->draft->latitude };
-  const Building *building;
+  const GpReportPlace *building;
   double distance;
 
   if (self->draft->building != NULL || !self->draft->has_position)
@@ -426,7 +369,7 @@ void
 gp_report_window_set_building (GpReportWindow *self,
                                const char     *building_id)
 {
-  const Building *building;
+  const GpReportPlace *building;
 
   g_return_if_fail (GP_IS_REPORT_WINDOW (self));
   g_return_if_fail (self->draft != NULL);
@@ -690,7 +633,7 @@ choose_household_action (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   GpReportWindow *self = GP_REPORT_WINDOW (widget);
-  const Building *building = find_building (self, self->draft->building);
+  const GpReportPlace *building = find_building (self, self->draft->building);
   g_autoptr(GPtrArray) households = NULL;
   GtkWidget *none;
 
@@ -783,7 +726,7 @@ place_row (GpReportWindow *self,
 
 typedef struct
 {
-  const Building *building;
+  const GpReportPlace *building;
   double          distance;
 } Near;
 
@@ -840,7 +783,7 @@ choose_place_action (GtkWidget  *widget,
                                                                     : _("Buildings")));
   for (guint i = 0; self->buildings != NULL && i < self->buildings->len; i++)
     {
-      Near entry = { &g_array_index (self->buildings, Building, i), 0 };
+      Near entry = { &g_array_index (self->buildings, GpReportPlace, i), 0 };
 
       entry.distance = has_reference ? gp_geo_distance (reference, entry.building->centre) : i;
       g_array_append_val (near, entry);
@@ -961,19 +904,12 @@ static void
 finish (GpReportWindow *self,
         const char     *incident_id)
 {
-  g_autoptr(GTask) task = NULL;
-  SaveJob *job = g_new0 (SaveJob, 1);
-
   /* The draft is done with: an empty one removes the files. */
   gp_report_draft_free (self->draft);
   self->draft = gp_report_draft_new ();
-  job->draft = gp_report_draft_new ();
-  job->dir = g_strdup (self->draft_dir);
   if (g_application_get_default () != NULL)
     g_application_hold (g_application_get_default ());
-  task = g_task_new (NULL, NULL, on_saved, weak_ref_to (self));
-  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
-  gp_worker_run (task, save_thread);
+  gp_report_draft_keep_async (self->draft, self->draft_dir, FALSE, NULL, on_saved, weak_ref_to (self));
 
   self->ready = FALSE;   /* nothing more to keep */
   g_signal_emit (self, signals[REPORTED], 0, incident_id);
@@ -1121,83 +1057,24 @@ discard_action (GtkWidget  *widget,
   adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
-/* Loading. */
-
-typedef struct
-{
-  GpReportDraft *draft;
-  GArray        *buildings;
-  char          *household_label;
-} Loaded;
-
-static void
-loaded_free (Loaded *loaded)
-{
-  gp_report_draft_free (loaded->draft);
-  g_clear_pointer (&loaded->buildings, g_array_unref);
-  g_free (loaded->household_label);
-  g_free (loaded);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  GpReportWindow *self = source_object;
-  Loaded *loaded = g_new0 (Loaded, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) buildings = NULL;
-  const char *grid = task_data;
-
-  loaded->draft = gp_report_draft_load (self->draft_dir, &error);
-  if (error != NULL)
-    g_message ("The report in progress is lost: %s", error->message);
-  /* A draft of another grid is not this one's. */
-  if (loaded->draft != NULL && g_strcmp0 (loaded->draft->grid, grid) != 0)
-    g_clear_pointer (&loaded->draft, gp_report_draft_free);
-  if (loaded->draft != NULL && loaded->draft->household != NULL)
-    {
-      g_autoptr(GpDocument) household = gp_documents_load (self->store, loaded->draft->household, NULL);
-
-      if (household != NULL && GP_IS_HOUSEHOLD (household))
-        loaded->household_label = gp_household_dup_label (GP_HOUSEHOLD (household));
-    }
-
-  loaded->buildings = g_array_new (FALSE, TRUE, sizeof (Building));
-  g_array_set_clear_func (loaded->buildings, (GDestroyNotify) building_clear);
-  buildings = gp_documents_load_all (self->store, "building", grid, NULL);
-  for (guint i = 0; buildings != NULL && i < buildings->len; i++)
-    {
-      GpBuilding *document = g_ptr_array_index (buildings, i);
-      Building building = { 0 };
-
-      building.id = g_strdup (gp_document_get_id (GP_DOCUMENT (document)));
-      building.name = g_strdup (gp_building_get_name (document));
-      gp_geo_geometry_get_center (gp_document_get_geometry (GP_DOCUMENT (document)), &building.centre);
-      g_array_append_val (loaded->buildings, building);
-    }
-  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
-}
+/* Loading: the draft kept and the grid's buildings, off the main loop. */
 
 static void
 on_loaded (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  GpReportWindow *self = GP_REPORT_WINDOW (source);
-  Loaded *loaded = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GpReportWindow) self = user_data;
+  g_autoptr(GpReportForm) loaded = gp_report_form_load_finish (GP_STORE (source), result, NULL);
   GpReportDraft *restored;
   const char * const *sources = gp_incident_get_sources ();
   gboolean was_saved;
 
   if (loaded == NULL)
     return;
-  self->buildings = g_steal_pointer (&loaded->buildings);
+  self->buildings = g_steal_pointer (&loaded->places);
   self->household_label = g_steal_pointer (&loaded->household_label);
   restored = g_steal_pointer (&loaded->draft);
-  loaded_free (loaded);
   was_saved = restored != NULL;
   if (restored == NULL)
     {
@@ -1266,7 +1143,6 @@ gp_report_window_constructed (GObject *object)
   g_autoptr(GListModel) sources = sources_model ();
   g_autoptr(GtkStringList) levels = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) urgencies = gtk_string_list_new (NULL);
-  g_autoptr(GTask) task = NULL;
 
   G_OBJECT_CLASS (gp_report_window_parent_class)->constructed (object);
 
@@ -1302,10 +1178,8 @@ gp_report_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
 
   update_form (self);
-  task = g_task_new (self, self->cancellable, on_loaded, NULL);
-  g_task_set_source_tag (task, gp_report_window_constructed);
-  g_task_set_task_data (task, g_strdup (grid ? gp_grid_get_code (grid) : NULL), g_free);
-  gp_worker_run (task, load_thread);
+  gp_report_form_load_async (self->store, self->draft_dir, grid ? gp_grid_get_code (grid) : NULL, self->cancellable,
+                             on_loaded, g_object_ref (self));
 }
 
 static gboolean
