@@ -15,6 +15,8 @@
 #include "gp-json.h"
 #include "gp-preferences-dialog.h"
 #include "gp-report-draft.h"
+#include "gp-incident-row.h"
+#include "gp-casework.h"
 #include "gp-report-window.h"
 #include "gp-store.h"
 #include "gp-test-photo.h"
@@ -426,8 +428,11 @@ take_step (GpIncidentView *view,
            const char     *action,
            const char     *note)
 {
-  GpStepDialog *dialog = gp_incident_view_take_step (view, action);
+  GpStepDialog *dialog;
 
+  /* As the worker does: the step's button on the case's page. */
+  gp_test_tap_button (GTK_WIDGET (view), gp_action_label (action));
+  dialog = GP_STEP_DIALOG (gp_test_wait_for_dialog (GP_TYPE_STEP_DIALOG));
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   if (note != NULL)
     gp_step_dialog_set_note (dialog, note);
@@ -457,6 +462,54 @@ assert_actions (GStrv       actions,
   g_assert_cmpstr (joined, ==, expected);
 }
 
+/* The list's row of @id, once it shows its thumbnail. */
+typedef struct
+{
+  GtkWidget  *root;
+  const char *id;
+} RowQuery;
+
+static GpIncidentRow *
+find_row (GtkWidget  *widget,
+          const char *id)
+{
+  if (GP_IS_INCIDENT_ROW (widget) && g_strcmp0 (gp_incident_row_get_incident_id (GP_INCIDENT_ROW (widget)), id) == 0)
+    return GP_INCIDENT_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GpIncidentRow *found = find_row (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+thumbnail_shown (gpointer data)
+{
+  RowQuery *query = data;
+  GpIncidentRow *row = find_row (query->root, query->id);
+
+  return row != NULL && gp_incident_row_get_thumbnail (row) != NULL;
+}
+
+static void
+add_photo (Fixture    *fixture,
+           const char *incident_id)
+{
+  g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (1600, 1200);
+  g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
+  g_autoptr(GpPhoto) photo = gp_photo_process (jpeg, NULL, NULL);
+  g_autoptr(GpDocument) incident = gp_documents_load (fixture->store, incident_id, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (photo);
+  gp_casework_add_photo (incident, photo);
+  g_assert_true (gp_documents_save (fixture->store, incident, GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_list_and_case (Fixture       *fixture,
                     gconstpointer  data)
@@ -471,6 +524,7 @@ test_list_and_case (Fixture       *fixture,
   g_auto(GStrv) actions = NULL;
   GpStepDialog *dialog;
 
+  add_photo (fixture, mine);
   gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (page));
   gp_test_present_phone (GTK_WINDOW (window));
@@ -483,6 +537,12 @@ test_list_and_case (Fixture       *fixture,
 
     g_assert_cmpstr (gp_incident_item_get_id (first), ==, mine);
     g_assert_cmpint (gp_incident_item_get_warning (first), ==, GP_WARNING_GREEN);
+  }
+  /* Its photo's thumbnail, decoded off the main loop. */
+  {
+    RowQuery query = { window, mine };
+
+    g_assert_true (gp_test_wait_until (thumbnail_shown, &query, 10000));
   }
   gp_test_wait_frames (window, 5);
   text = gp_test_collect_text (window);

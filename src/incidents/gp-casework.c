@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "gp-casework.h"
+#include "gp-categories.h"
 #include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
@@ -385,4 +386,225 @@ gp_casework_act_finish (GpStore       *store,
   if (id != NULL)
     *id = g_steal_pointer (&stored);
   return TRUE;
+}
+
+/* Photos. */
+
+static GdkPixbuf *
+load_picture (GpStore     *store,
+              GpDocument  *document,
+              const char  *name,
+              GError     **error)
+{
+  GpAttachment *attachment = gp_document_get_attachment (document, name);
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (attachment == NULL)
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND, _("There is no photo %s"), name);
+      return NULL;
+    }
+  bytes = gp_store_read_attachment (store, attachment->digest, error);
+  return bytes ? gp_photo_decode (bytes, error) : NULL;
+}
+
+typedef struct
+{
+  char *id;
+  char *name;
+} Picture;
+
+static void
+picture_free (Picture *picture)
+{
+  g_free (picture->id);
+  g_free (picture->name);
+  g_free (picture);
+}
+
+static void
+picture_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Picture *picture = task_data;
+  g_autoptr(GpDocument) document = NULL;
+  GError *error = NULL;
+  GdkPixbuf *pixbuf = NULL;
+
+  document = gp_documents_load (source_object, picture->id, &error);
+  if (document != NULL)
+    pixbuf = load_picture (source_object, document, picture->name, &error);
+  if (pixbuf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, pixbuf, g_object_unref);
+}
+
+/**
+ * gp_casework_load_picture_async:
+ * @attachment: the attachment's name, such as "thumb-1.jpg"
+ */
+void
+gp_casework_load_picture_async (GpStore             *store,
+                                const char          *document_id,
+                                const char          *attachment,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Picture *picture;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_casework_load_picture_async);
+  picture = g_new0 (Picture, 1);
+  picture->id = g_strdup (document_id);
+  picture->name = g_strdup (attachment);
+  g_task_set_task_data (task, picture, (GDestroyNotify) picture_free);
+  gp_worker_run (task, picture_thread);
+}
+
+GdkPixbuf *
+gp_casework_load_picture_finish (GpStore       *store,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The case sheet. */
+
+void
+gp_case_sheet_free (GpCaseSheet *sheet)
+{
+  if (sheet == NULL)
+    return;
+  g_clear_pointer (&sheet->shown, gp_case_free);
+  g_clear_object (&sheet->incident);
+  g_clear_object (&sheet->policy);
+  g_free (sheet->category);
+  g_free (sheet->building);
+  g_clear_pointer (&sheet->pictures, g_ptr_array_unref);
+  g_free (sheet);
+}
+
+static void
+add_pictures (GPtrArray  *pictures,
+              GpStore    *store,
+              GpDocument *document)
+{
+  JsonArray *photos = gp_document_get_array_member (document, "photos");
+
+  for (guint i = 0; photos != NULL && i < json_array_get_length (photos); i++)
+    {
+      const char *name = gp_json_get_string (json_array_get_object_element (photos, i), "name");
+      GdkPixbuf *pixbuf = name ? load_picture (store, document, name, NULL) : NULL;
+
+      if (pixbuf != NULL)
+        g_ptr_array_add (pictures, pixbuf);
+    }
+}
+
+/**
+ * gp_case_sheet_load:
+ * @now: UNIX time the case's clocks are read at
+ *
+ * A photo that cannot be read is left out.
+ */
+GpCaseSheet *
+gp_case_sheet_load (GpStore     *store,
+                    const char  *incident_id,
+                    gint64       now,
+                    GError     **error)
+{
+  g_autoptr(GpCaseSheet) sheet = g_new0 (GpCaseSheet, 1);
+  g_autoptr(GpCategories) categories = NULL;
+  g_autoptr(GpDocument) building = NULL;
+  const char *building_id;
+
+  g_return_val_if_fail (GP_IS_STORE (store), NULL);
+
+  sheet->shown = gp_casework_load_case (store, incident_id, now, &sheet->incident, &sheet->policy, error);
+  if (sheet->shown == NULL)
+    return NULL;
+  categories = gp_categories_load (store);
+  sheet->category = gp_categories_describe (categories, sheet->shown->category);
+  building_id = gp_incident_get_building (sheet->incident);
+  if (building_id != NULL && (building = gp_documents_load (store, building_id, NULL)) != NULL &&
+      GP_IS_BUILDING (building))
+    sheet->building = g_strdup (gp_building_get_name (GP_BUILDING (building)));
+
+  sheet->pictures = g_ptr_array_new_with_free_func (g_object_unref);
+  add_pictures (sheet->pictures, store, GP_DOCUMENT (sheet->incident));
+  for (guint i = 0; i < sheet->shown->timeline->len; i++)
+    add_pictures (sheet->pictures, store,
+                  GP_DOCUMENT (((GpTimelineEntry *) g_ptr_array_index (sheet->shown->timeline, i))->event));
+  return g_steal_pointer (&sheet);
+}
+
+typedef struct
+{
+  char   *id;
+  gint64  now;
+} SheetQuery;
+
+static void
+sheet_query_free (SheetQuery *query)
+{
+  g_free (query->id);
+  g_free (query);
+}
+
+static void
+sheet_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  SheetQuery *query = task_data;
+  GError *error = NULL;
+  GpCaseSheet *sheet = gp_case_sheet_load (source_object, query->id, query->now, &error);
+
+  if (sheet == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, sheet, (GDestroyNotify) gp_case_sheet_free);
+}
+
+void
+gp_case_sheet_load_async (GpStore             *store,
+                          const char          *incident_id,
+                          gint64               now,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SheetQuery *query;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_case_sheet_load_async);
+  query = g_new0 (SheetQuery, 1);
+  query->id = g_strdup (incident_id);
+  query->now = now;
+  g_task_set_task_data (task, query, (GDestroyNotify) sheet_query_free);
+  gp_worker_run (task, sheet_thread);
+}
+
+GpCaseSheet *
+gp_case_sheet_load_finish (GpStore       *store,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -48,4 +48,44 @@ gboolean  gp_casework_act_finish    (GpStore              *store,
                                      char                **id,
                                      GError              **error);
 
+/* A photo of a document (an incident or a step), decoded off the main loop. */
+void       gp_casework_load_picture_async  (GpStore             *store,
+                                            const char          *document_id,
+                                            const char          *attachment,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+GdkPixbuf *gp_casework_load_picture_finish (GpStore             *store,
+                                            GAsyncResult        *result,
+                                            GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A case as its page shows it: where it stands, its category and building
+ * named, and its photos (the report's, then each step's) decoded. */
+typedef struct
+{
+  GpCase     *shown;
+  GpIncident *incident;
+  GpPolicy   *policy;
+  char       *category;   /* as the category list describes it */
+  char       *building;   /* its name, or NULL */
+  GPtrArray  *pictures;   /* GdkPixbuf */
+} GpCaseSheet;
+
+GpCaseSheet *gp_case_sheet_load          (GpStore             *store,
+                                          const char          *incident_id,
+                                          gint64               now,
+                                          GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_case_sheet_load_async    (GpStore             *store,
+                                          const char          *incident_id,
+                                          gint64               now,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GpCaseSheet *gp_case_sheet_load_finish   (GpStore             *store,
+                                          GAsyncResult        *result,
+                                          GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_case_sheet_free          (GpCaseSheet         *sheet);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpCaseSheet, gp_case_sheet_free)
+
 G_END_DECLS

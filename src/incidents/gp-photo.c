@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "gp-photo.h"
+#include "gp-worker.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n-lib.h>
@@ -498,4 +499,152 @@ gp_photo_free (GpPhoto *photo)
   g_clear_pointer (&photo->jpeg, g_bytes_unref);
   g_clear_pointer (&photo->thumbnail, g_bytes_unref);
   g_free (photo);
+}
+
+/**
+ * gp_photo_decode:
+ *
+ * Returns: (transfer full) (nullable): a kept photo or thumbnail (a JPEG
+ *   this app wrote, upright already) as pixels, for showing
+ */
+GdkPixbuf *
+gp_photo_decode (GBytes  *jpeg,
+                 GError **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  GdkPixbuf *pixbuf;
+
+  g_return_val_if_fail (jpeg != NULL, NULL);
+
+  if (!gdk_pixbuf_loader_write_bytes (loader, jpeg, error) || !gdk_pixbuf_loader_close (loader, error))
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      return NULL;
+    }
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL)
+    {
+      g_set_error_literal (error, GP_PHOTO_ERROR, GP_PHOTO_ERROR_NOT_IMAGE,
+                           _("it is not a photo (only JPEG and PNG pictures can be used)"));
+      return NULL;
+    }
+  return g_object_ref (pixbuf);
+}
+
+typedef struct
+{
+  GpPhoto   *photo;
+  GdkPixbuf *thumbnail;
+} Processed;
+
+static void
+processed_free (Processed *processed)
+{
+  g_clear_pointer (&processed->photo, gp_photo_free);
+  g_clear_object (&processed->thumbnail);
+  g_free (processed);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Processed, processed_free)
+
+static void
+process_file_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  g_autoptr(Processed) processed = g_new0 (Processed, 1);
+  GError *error = NULL;
+
+  processed->photo = gp_photo_process_file (task_data, cancellable, &error);
+  if (processed->photo == NULL ||
+      (processed->thumbnail = gp_photo_decode (processed->photo->thumbnail, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&processed), (GDestroyNotify) processed_free);
+}
+
+
+/**
+ * gp_photo_process_file_async:
+ *
+ * gp_photo_process_file() in a worker thread, the thumbnail decoded too.
+ */
+void
+gp_photo_process_file_async (const char          *path,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_photo_process_file_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  gp_worker_run (task, process_file_thread);
+}
+
+/**
+ * gp_photo_process_file_finish:
+ * @thumbnail: (out) (optional): the thumbnail's pixels
+ */
+GpPhoto *
+gp_photo_process_file_finish (GAsyncResult  *result,
+                              GdkPixbuf    **thumbnail,
+                              GError       **error)
+{
+  g_autoptr(Processed) processed = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  processed = g_task_propagate_pointer (G_TASK (result), error);
+  if (processed == NULL)
+    return NULL;
+  if (thumbnail != NULL)
+    *thumbnail = g_steal_pointer (&processed->thumbnail);
+  return g_steal_pointer (&processed->photo);
+}
+
+static void
+decode_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GdkPixbuf *pixbuf = gp_photo_decode (task_data, &error);
+
+  if (pixbuf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, pixbuf, g_object_unref);
+}
+
+void
+gp_photo_decode_async (GBytes              *jpeg,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (jpeg != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_photo_decode_async);
+  g_task_set_task_data (task, g_bytes_ref (jpeg), (GDestroyNotify) g_bytes_unref);
+  gp_worker_run (task, decode_thread);
+}
+
+GdkPixbuf *
+gp_photo_decode_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

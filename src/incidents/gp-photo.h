@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -45,6 +46,24 @@ GpPhoto *gp_photo_process_file (const char    *path,
                                 GCancellable  *cancellable,
                                 GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 void     gp_photo_free         (GpPhoto       *photo);
+GdkPixbuf *gp_photo_decode     (GBytes        *jpeg,
+                                GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Off the main loop: a file taken in, with its thumbnail decoded for
+ * showing; or a photo's bytes decoded. */
+void     gp_photo_process_file_async  (const char           *path,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+GpPhoto *gp_photo_process_file_finish (GAsyncResult         *result,
+                                       GdkPixbuf           **thumbnail,
+                                       GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+void     gp_photo_decode_async        (GBytes               *jpeg,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+GdkPixbuf *gp_photo_decode_finish     (GAsyncResult         *result,
+                                       GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpPhoto, gp_photo_free)
 

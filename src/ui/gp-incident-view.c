@@ -18,6 +18,7 @@
 #include "gp-documents.h"
 #include "gp-casework.h"
 #include "gp-json.h"
+#include "gp-texture.h"
 #include "gp-store.h"
 #include "gp-worker.h"
 
@@ -58,82 +59,12 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* A load of the case sheet, and which incident it was for. */
 typedef struct
 {
-  GpCase       *shown;
-  GpIncident   *incident;
-  GpPolicy     *policy;
-  char         *category;
-  char         *building;
-  GPtrArray    *textures;    /* GdkTexture, the photos: the report's, then the steps' */
-} Loaded;
-
-static void
-loaded_free (Loaded *loaded)
-{
-  g_clear_pointer (&loaded->shown, gp_case_free);
-  g_clear_object (&loaded->incident);
-  g_clear_object (&loaded->policy);
-  g_free (loaded->category);
-  g_free (loaded->building);
-  g_clear_pointer (&loaded->textures, g_ptr_array_unref);
-  g_free (loaded);
-}
-
-static void
-add_photos (GPtrArray  *textures,
-            GpStore    *store,
-            GpDocument *document)
-{
-  JsonArray *photos = gp_document_get_array_member (document, "photos");
-
-  for (guint i = 0; photos != NULL && i < json_array_get_length (photos); i++)
-    {
-      const char *name = gp_json_get_string (json_array_get_object_element (photos, i), "name");
-      GpAttachment *attachment = name ? gp_document_get_attachment (document, name) : NULL;
-      g_autoptr(GBytes) bytes = attachment ? gp_store_read_attachment (store, attachment->digest, NULL) : NULL;
-      GdkTexture *texture = bytes ? gdk_texture_new_from_bytes (bytes, NULL) : NULL;
-
-      if (texture != NULL)
-        g_ptr_array_add (textures, texture);
-    }
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  GpStore *store = g_object_get_data (G_OBJECT (task), "gp-store");
-  const char *id = task_data;
-  Loaded *loaded = g_new0 (Loaded, 1);
-  g_autoptr(GpCategories) categories = NULL;
-  g_autoptr(GpDocument) building = NULL;
-  GError *error = NULL;
-
-  loaded->shown = gp_casework_load_case (store, id, gp_clock_get_now (),
-                                          &loaded->incident, &loaded->policy, &error);
-  if (loaded->shown == NULL)
-    {
-      loaded_free (loaded);
-      g_task_return_error (task, error);
-      return;
-    }
-  categories = gp_categories_load (store);
-  loaded->category = gp_categories_describe (categories, loaded->shown->category);
-  if (gp_incident_get_building (loaded->incident) != NULL &&
-      (building = gp_documents_load (store, gp_incident_get_building (loaded->incident), NULL)) != NULL &&
-      GP_IS_BUILDING (building))
-    loaded->building = g_strdup (gp_building_get_name (GP_BUILDING (building)));
-
-  loaded->textures = g_ptr_array_new_with_free_func (g_object_unref);
-  add_photos (loaded->textures, store, GP_DOCUMENT (loaded->incident));
-  for (guint i = 0; i < loaded->shown->timeline->len; i++)
-    add_photos (loaded->textures, store,
-                GP_DOCUMENT (((GpTimelineEntry *) g_ptr_array_index (loaded->shown->timeline, i))->event));
-  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
-}
+  GpIncidentView *self;
+  char           *id;
+} Load;
 
 static void
 add_row (GpIncidentView      *self,
@@ -199,10 +130,11 @@ gp_incident_view_take_step (GpIncidentView *self,
 }
 
 static void
-on_action_clicked (GtkButton      *button,
-                   GpIncidentView *self)
+take_step_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
 {
-  gp_incident_view_take_step (self, g_object_get_data (G_OBJECT (button), "gp-action"));
+  gp_incident_view_take_step (GP_INCIDENT_VIEW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -277,8 +209,8 @@ show_case (GpIncidentView *self)
         }
       if (g_str_equal (actions[i], GP_ACTION_VOID))
         gtk_widget_add_css_class (button, "destructive-action");
-      g_object_set_data_full (G_OBJECT (button), "gp-action", g_strdup (actions[i]), g_free);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (on_action_clicked), self, 0);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "incident.take-step");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", actions[i]);
       gtk_flow_box_append (self->actions_box, button);
     }
 
@@ -352,19 +284,18 @@ on_loaded (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  GpIncidentView *self = GP_INCIDENT_VIEW (source);
-  const char *id = g_task_get_task_data (G_TASK (result));
+  Load *load = user_data;
+  g_autoptr(GpIncidentView) self = load->self;
+  g_autofree char *id = load->id;
   g_autoptr(GError) error = NULL;
-  Loaded *loaded = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GpCaseSheet) sheet = gp_case_sheet_load_finish (GP_STORE (source), result, &error);
 
+  g_free (load);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_strcmp0 (id, self->incident_id) != 0)
-    {
-      g_clear_pointer (&loaded, loaded_free);
-      return;
-    }
+    return;
   self->loading = FALSE;
   clear (self);
-  if (loaded == NULL)
+  if (sheet == NULL)
     {
       adw_window_title_set_title (self->title, _("This incident cannot be shown"));
       adw_window_title_set_subtitle (self->title, error->message);
@@ -373,36 +304,36 @@ on_loaded (GObject      *source,
     }
 
   g_clear_pointer (&self->shown, gp_case_free);
-  g_set_object (&self->incident, loaded->incident);
-  g_set_object (&self->policy, loaded->policy);
-  self->shown = g_steal_pointer (&loaded->shown);
-  self->n_photos = loaded->textures->len;
-  for (guint i = 0; i < loaded->textures->len; i++)
+  g_set_object (&self->incident, sheet->incident);
+  g_set_object (&self->policy, sheet->policy);
+  self->shown = g_steal_pointer (&sheet->shown);
+  self->n_photos = sheet->pictures->len;
+  for (guint i = 0; i < sheet->pictures->len; i++)
     {
-      GtkWidget *picture = gtk_picture_new_for_paintable (g_ptr_array_index (loaded->textures, i));
+      g_autoptr(GdkTexture) texture = gp_texture_new_for_pixels (g_ptr_array_index (sheet->pictures, i));
+      GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
 
       gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
       gtk_widget_set_hexpand (picture, TRUE);
       adw_carousel_append (self->carousel, picture);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->photo_box), loaded->textures->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_box), sheet->pictures->len > 0);
 
   {
-    g_autofree char *title = loaded->building ? g_strdup_printf ("%s · %s", loaded->category, loaded->building)
-                                              : g_strdup (loaded->category);
+    g_autofree char *title = sheet->building ? g_strdup_printf ("%s · %s", sheet->category, sheet->building)
+                                             : g_strdup (sheet->category);
 
     adw_window_title_set_title (self->title, title);
   }
   show_case (self);
   gtk_stack_set_visible_child_name (self->stack, "case");
-  loaded_free (loaded);
 }
 
 void
 gp_incident_view_reload (GpIncidentView *self)
 {
-  g_autoptr(GTask) task = NULL;
   GpStore *store;
+  Load *load;
 
   g_return_if_fail (GP_IS_INCIDENT_VIEW (self));
 
@@ -410,11 +341,10 @@ gp_incident_view_reload (GpIncidentView *self)
   if (self->incident_id == NULL || store == NULL)
     return;
   self->loading = TRUE;
-  task = g_task_new (self, self->cancellable, on_loaded, NULL);
-  g_task_set_source_tag (task, gp_incident_view_reload);
-  g_task_set_task_data (task, g_strdup (self->incident_id), g_free);
-  g_object_set_data_full (G_OBJECT (task), "gp-store", g_object_ref (store), g_object_unref);
-  gp_worker_run (task, load_thread);
+  load = g_new0 (Load, 1);
+  load->self = g_object_ref (self);
+  load->id = g_strdup (self->incident_id);
+  gp_case_sheet_load_async (store, self->incident_id, gp_clock_get_now (), self->cancellable, on_loaded, load);
 }
 
 void
@@ -466,8 +396,11 @@ gp_incident_view_dup_actions (GpIncidentView *self)
 
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    g_strv_builder_add (builder, g_object_get_data (G_OBJECT (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child))),
-                                                    "gp-action"));
+    {
+      GtkActionable *button = GTK_ACTIONABLE (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child)));
+
+      g_strv_builder_add (builder, g_variant_get_string (gtk_actionable_get_action_target_value (button), NULL));
+    }
   actions = g_strv_builder_end (builder);
   g_strv_builder_unref (builder);
   return actions;
@@ -553,6 +486,7 @@ gp_incident_view_class_init (GpIncidentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, actions_box);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, facts_group);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, timeline_group);
+  gtk_widget_class_install_action (widget_class, "incident.take-step", "s", take_step_action);
 }
 
 static void

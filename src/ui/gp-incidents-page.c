@@ -5,7 +5,7 @@
  * the grid centre does not have it. Filters: open, mine, overdue, reported
  * today, and a category class. The list is loaded off the main loop with
  * each case folded (gp_incident_items_load) and again a moment after the
- * store changes; thumbnails are read and decoded in worker threads as rows
+ * store changes; thumbnails are read and decoded off the main loop as rows
  * come into view. On a phone the incident opens over the list, pushed as a
  * page of an AdwNavigationSplitView (back by button or swipe); on a wide
  * window it is beside it.
@@ -21,6 +21,9 @@
 #include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-incident-item.h"
+#include "gp-incident-row.h"
+#include "gp-casework.h"
+#include "gp-texture.h"
 #include "gp-store.h"
 #include "gp-worker.h"
 
@@ -197,151 +200,68 @@ update_stack (GpIncidentsPage *self)
 
 /* Thumbnails. */
 
+/* Thumbnails: read and decoded off the main loop by the incidents layer,
+ * kept by incident while the page lives. */
+
 typedef struct
 {
-  GpStore *store;
-  char    *id;
-  char    *name;
-} ThumbJob;
-
-static void
-thumb_job_free (ThumbJob *job)
-{
-  g_clear_object (&job->store);
-  g_free (job->id);
-  g_free (job->name);
-  g_free (job);
-}
-
-static void
-thumb_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  ThumbJob *job = task_data;
-  g_autoptr(GpDocument) document = gp_documents_load (job->store, job->id, NULL);
-  GpAttachment *attachment = document ? gp_document_get_attachment (document, job->name) : NULL;
-  g_autoptr(GBytes) bytes = attachment ? gp_store_read_attachment (job->store, attachment->digest, NULL) : NULL;
-  GdkTexture *texture = bytes ? gdk_texture_new_from_bytes (bytes, NULL) : NULL;
-
-  if (texture == NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no thumbnail");
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
-}
-
-static void
-set_thumbnail (GtkPicture *picture,
-               GdkTexture *texture)
-{
-  gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
-}
+  GpIncidentsPage *self;
+  GpIncidentRow   *row;
+  char            *id;
+} Thumb;
 
 static void
 on_thumbnail (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  GpIncidentsPage *self = GP_INCIDENTS_PAGE (source);
-  ThumbJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
-  GtkPicture *picture = user_data;
+  Thumb *thumb = user_data;
+  g_autoptr(GdkPixbuf) pixbuf = gp_casework_load_picture_finish (GP_STORE (source), result, NULL);
 
-  if (texture == NULL)
-    return;
-  g_hash_table_replace (self->thumbnails, g_strdup (job->id), g_object_ref (texture));
-  /* Still showing the same incident? */
-  if (g_strcmp0 (g_object_get_data (G_OBJECT (picture), "gp-incident"), job->id) == 0)
-    set_thumbnail (picture, texture);
+  if (pixbuf != NULL)
+    {
+      g_autoptr(GdkTexture) texture = gp_texture_new_for_pixels (pixbuf);
+
+      g_hash_table_replace (thumb->self->thumbnails, g_strdup (thumb->id), g_object_ref (texture));
+      gp_incident_row_set_thumbnail (thumb->row, thumb->id, GDK_PAINTABLE (texture));
+    }
+  g_object_unref (thumb->self);
+  g_object_unref (thumb->row);
+  g_free (thumb->id);
+  g_free (thumb);
 }
 
 static void
 request_thumbnail (GpIncidentsPage *self,
                    GpIncidentItem  *item,
-                   GtkPicture      *picture)
+                   GpIncidentRow   *row)
 {
   GdkTexture *cached = g_hash_table_lookup (self->thumbnails, gp_incident_item_get_id (item));
-  g_autoptr(GTask) task = NULL;
-  ThumbJob *job;
+  Thumb *thumb;
 
-  gtk_picture_set_paintable (picture, NULL);
   if (gp_incident_item_get_thumbnail (item) == NULL)
     return;
   if (cached != NULL)
     {
-      set_thumbnail (picture, cached);
+      gp_incident_row_set_thumbnail (row, gp_incident_item_get_id (item), GDK_PAINTABLE (cached));
       return;
     }
-  job = g_new0 (ThumbJob, 1);
-  job->store = g_object_ref (self->store);
-  job->id = g_strdup (gp_incident_item_get_id (item));
-  job->name = g_strdup (gp_incident_item_get_thumbnail (item));
-  task = g_task_new (self, self->cancellable, on_thumbnail, picture);
-  g_task_set_task_data (task, job, (GDestroyNotify) thumb_job_free);
-  gp_worker_run (task, thumb_thread);
+  thumb = g_new0 (Thumb, 1);
+  thumb->self = g_object_ref (self);
+  thumb->row = g_object_ref (row);
+  thumb->id = g_strdup (gp_incident_item_get_id (item));
+  gp_casework_load_picture_async (self->store, thumb->id, gp_incident_item_get_thumbnail (item), self->cancellable,
+                                  on_thumbnail, thumb);
 }
 
 /* Rows. */
-
-static char *
-age_text (gint64 reported_at)
-{
-  gint64 minutes = MAX (0, (gp_clock_get_now () - reported_at) / 60);
-
-  if (minutes < 60)
-    return g_strdup_printf (ngettext ("%d min ago", "%d min ago", minutes), (int) minutes);
-  if (minutes < 24 * 60)
-    return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", minutes / 60), (int) (minutes / 60));
-  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", minutes / 1440), (int) (minutes / 1440));
-}
 
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
            GpIncidentsPage          *self)
 {
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *overlay = gtk_overlay_new ();
-  GtkWidget *picture = gtk_picture_new ();
-  GtkWidget *dot = gtk_label_new (NULL);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *place = gtk_label_new (NULL);
-  GtkWidget *state = gtk_label_new (NULL);
-
-  gtk_widget_set_margin_top (row, 6);
-  gtk_widget_set_margin_bottom (row, 6);
-  gtk_widget_set_size_request (picture, 56, 56);
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
-  gtk_widget_add_css_class (picture, "gp-thumbnail");
-  gtk_widget_set_valign (picture, GTK_ALIGN_CENTER);
-  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
-  gtk_widget_set_halign (dot, GTK_ALIGN_START);
-  gtk_widget_set_valign (dot, GTK_ALIGN_START);
-  gtk_widget_add_css_class (dot, "gp-warning-dot");
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), dot);
-
-  for (GtkWidget *label = title; label != NULL; label = label == title ? place : label == place ? state : NULL)
-    {
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_box_append (GTK_BOX (text), label);
-    }
-  gtk_widget_add_css_class (title, "heading");
-  gtk_widget_add_css_class (place, "dim-label");
-  gtk_widget_add_css_class (state, "caption");
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
-
-  gtk_box_append (GTK_BOX (row), overlay);
-  gtk_box_append (GTK_BOX (row), text);
-  g_object_set_data (G_OBJECT (row), "gp-picture", picture);
-  g_object_set_data (G_OBJECT (row), "gp-dot", dot);
-  g_object_set_data (G_OBJECT (row), "gp-title", title);
-  g_object_set_data (G_OBJECT (row), "gp-place", place);
-  g_object_set_data (G_OBJECT (row), "gp-state", state);
-  gtk_list_item_set_child (list_item, row);
+  gtk_list_item_set_child (list_item, gp_incident_row_new ());
 }
 
 static void
@@ -350,32 +270,10 @@ bind_row (GtkSignalListItemFactory *factory,
           GpIncidentsPage          *self)
 {
   GpIncidentItem *item = gtk_list_item_get_item (list_item);
-  GtkWidget *row = gtk_list_item_get_child (list_item);
-  GtkWidget *dot = g_object_get_data (G_OBJECT (row), "gp-dot");
-  GtkPicture *picture = g_object_get_data (G_OBJECT (row), "gp-picture");
-  g_autofree char *place = NULL;
-  g_autofree char *age = age_text (gp_incident_item_get_reported_at (item));
-  g_autofree char *state = NULL;
-  const char *classes[] = { "gp-warning-none", "gp-warning-green", "gp-warning-yellow", "gp-warning-red" };
+  GpIncidentRow *row = GP_INCIDENT_ROW (gtk_list_item_get_child (list_item));
 
-  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "gp-title"), gp_incident_item_get_title (item));
-  place = gp_incident_item_get_place (item)
-          ? g_strdup_printf ("%s · %s", gp_incident_item_get_category_label (item), gp_incident_item_get_place (item))
-          : g_strdup (gp_incident_item_get_category_label (item));
-  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "gp-place"), place);
-  state = gp_incident_item_is_sent (item)
-          ? g_strdup_printf ("%s · %s", gp_state_label (gp_incident_item_get_state (item)), age)
-          /* Translators: a mark on an incident the grid centre does not have yet */
-          : g_strdup_printf ("%s · %s · %s", gp_state_label (gp_incident_item_get_state (item)), age, _("not sent"));
-  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "gp-state"), state);
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (dot, classes[i]);
-  gtk_widget_add_css_class (dot, classes[gp_incident_item_get_warning (item)]);
-  gtk_widget_set_tooltip_text (dot, gp_warning_to_string (gp_incident_item_get_warning (item)));
-
-  g_object_set_data_full (G_OBJECT (picture), "gp-incident", g_strdup (gp_incident_item_get_id (item)), g_free);
-  request_thumbnail (self, item, picture);
+  gp_incident_row_show (row, item);
+  request_thumbnail (self, item, row);
 }
 
 static void
