@@ -184,6 +184,24 @@ is_done (gpointer data)
   return ((Reported *) data)->done;
 }
 
+static gboolean
+one_photo (gpointer data)
+{
+  return gp_photo_picker_get_photos (data)->len == 1;
+}
+
+/* The photo strip's remove buttons, in order. */
+static void
+collect_remove_buttons (GtkWidget *widget,
+                        GPtrArray *buttons)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "picker.remove") == 0)
+    g_ptr_array_add (buttons, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_remove_buttons (child, buttons);
+}
+
 /* Snap and report: photos first, the place from the fix with the building
  * it is in, the category's level; closed half-way, it is all still there;
  * sent, it is one incident with its photos, and the draft is gone. */
@@ -225,6 +243,24 @@ test_report (Fixture       *fixture,
   g_assert_cmpuint (draft->photos->len, ==, 1);
   /* The photo's GPS does not replace the worker's fix. */
   g_assert_cmpstr (draft->position_from, ==, "fix");
+
+  /* A second photo, then removed with its own button: the first stays. */
+  {
+    g_autofree char *second = write_photo (fixture, "IMG_20261130_101502.jpg", FALSE);
+    g_autoptr(GFile) second_file = g_file_new_for_path (second);
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+    GpPhoto *first = g_ptr_array_index (gp_photo_picker_get_photos (picker), 0);
+
+    gp_photo_picker_add_files (picker, (GFile *[]) { second_file }, 1);
+    g_assert_true (gp_test_wait_until (photos_ready, picker, 20000));
+    g_assert_cmpuint (gp_photo_picker_get_photos (picker)->len, ==, 2);
+    collect_remove_buttons (GTK_WIDGET (picker), buttons);
+    g_assert_cmpuint (buttons->len, ==, 2);
+    g_assert_true (gtk_widget_activate (g_ptr_array_index (buttons, 1)));
+    g_assert_true (gp_test_wait_until (one_photo, picker, 10000));
+    g_assert_true (g_ptr_array_index (gp_photo_picker_get_photos (picker), 0) == first);
+    g_assert_cmpuint (draft->photos->len, ==, 1);
+  }
 
   gp_report_window_set_category (report, "06010");
   g_assert_cmpstr (draft->category, ==, "06010");

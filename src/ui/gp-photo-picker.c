@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "gp-photo-picker.h"
+#include "gp-texture.h"
 #include "gp-worker.h"
 
 #include <glib/gi18n.h>
@@ -28,7 +29,10 @@ struct _GpPhotoPicker
   GtkLabel     *message_label;
 
   GPtrArray    *photos;       /* GpPhoto */
-  GQueue        pending;      /* GFile */
+  GPtrArray    *tiles;        /* GtkWidget: each photo's tile in the strip, as photos */
+  GQueue        pending;      /* Job */
+  struct _Job  *current;      /* the one being taken in */
+  guint         n_tiles;      /* tiles made, to name the next */
   guint         total;        /* in this batch */
   guint         done;
   gboolean      busy;
@@ -39,12 +43,11 @@ struct _GpPhotoPicker
 G_DEFINE_FINAL_TYPE (GpPhotoPicker, gp_photo_picker, GTK_TYPE_BOX)
 
 /* A photo to take in: from a file, or already taken in (a saved draft's);
- * either way its thumbnail is decoded in the worker thread too. */
-typedef struct
+ * either way its thumbnail is decoded off the main loop too. */
+typedef struct _Job
 {
   GFile      *file;
   GpPhoto    *photo;
-  GdkTexture *texture;
 } Job;
 
 static void
@@ -52,7 +55,6 @@ job_free (Job *job)
 {
   g_clear_object (&job->file);
   g_clear_pointer (&job->photo, gp_photo_free);
-  g_clear_object (&job->texture);
   g_free (job);
 }
 
@@ -65,14 +67,28 @@ static guint signals[N_SIGNALS];
 
 static void process_next (GpPhotoPicker *self);
 
+/* The tile's remove button names the photo by its place in the strip. */
 static void
-on_remove_clicked (GtkButton     *button,
-                   GpPhotoPicker *self)
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
-  GpPhoto *photo = g_object_get_data (G_OBJECT (button), "gp-photo");
+  GpPhotoPicker *self = GP_PHOTO_PICKER (widget);
+  GtkWidget *tile = NULL;
+  guint index;
 
-  g_ptr_array_remove (self->photos, photo);
-  gtk_box_remove (self->strip, gtk_widget_get_parent (GTK_WIDGET (button)));
+  for (index = 0; index < self->tiles->len; index++)
+    if (g_strcmp0 (gtk_widget_get_name (g_ptr_array_index (self->tiles, index)),
+                   g_variant_get_string (parameter, NULL)) == 0)
+      {
+        tile = g_ptr_array_index (self->tiles, index);
+        break;
+      }
+  if (tile == NULL)
+    return;
+  g_ptr_array_remove_index (self->photos, index);
+  g_ptr_array_remove_index (self->tiles, index);
+  gtk_box_remove (self->strip, tile);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -96,9 +112,17 @@ show_photo (GpPhotoPicker *self,
   gtk_widget_add_css_class (remove, "circular");
   gtk_widget_add_css_class (remove, "osd");
   gtk_widget_set_tooltip_text (remove, _("Remove Photo"));
-  g_object_set_data (G_OBJECT (remove), "gp-photo", photo);
-  g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_clicked), self, 0);
+  /* Each tile named once, so a tap removes the photo it is on. */
+  {
+    g_autofree char *name = g_strdup_printf ("photo-%u", ++self->n_tiles);
+
+    gtk_widget_set_name (overlay, name);
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "picker.remove");
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", name);
+  }
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), remove);
+  g_ptr_array_add (self->photos, photo);
+  g_ptr_array_add (self->tiles, overlay);
 
   gtk_box_insert_child_after (self->strip, overlay,
                               gtk_widget_get_prev_sibling (GTK_WIDGET (self->add_button)));
@@ -128,49 +152,12 @@ update_progress (GpPhotoPicker *self)
 }
 
 static void
-process_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+taken_in (GpPhotoPicker *self,
+          GdkPixbuf     *thumbnail,
+          GError        *error)
 {
-  Job *job = task_data;
-  GError *error = NULL;
+  Job *job = g_steal_pointer (&self->current);
 
-  if (job->photo == NULL)
-    {
-      g_autofree char *path = g_file_get_path (job->file);
-
-      if (path == NULL)
-        {
-          g_task_return_new_error (task, GP_PHOTO_ERROR, GP_PHOTO_ERROR_FAILED, _("it is not on this device"));
-          return;
-        }
-      job->photo = gp_photo_process_file (path, cancellable, &error);
-      if (job->photo == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-    }
-  job->texture = gdk_texture_new_from_bytes (job->photo->thumbnail, &error);
-  if (job->texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_processed (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GpPhotoPicker *self = GP_PHOTO_PICKER (source);
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   self->done++;
   if (error != NULL)
     {
@@ -181,20 +168,49 @@ on_processed (GObject      *source,
     }
   else
     {
-      GpPhoto *photo = g_steal_pointer (&job->photo);
+      g_autoptr(GdkTexture) texture = gp_texture_new_for_pixels (thumbnail);
 
-      g_ptr_array_add (self->photos, photo);
-      show_photo (self, photo, job->texture);
+      show_photo (self, g_steal_pointer (&job->photo), texture);
       g_signal_emit (self, signals[CHANGED], 0);
     }
+  job_free (job);
   process_next (self);
+}
+
+static void
+on_file_processed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GpPhotoPicker) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) thumbnail = NULL;
+  GpPhoto *photo = gp_photo_process_file_finish (result, &thumbnail, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->current->photo = photo;
+  taken_in (self, thumbnail, error);
+}
+
+static void
+on_thumbnail_decoded (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GpPhotoPicker) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) thumbnail = gp_photo_decode_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  taken_in (self, thumbnail, error);
 }
 
 static void
 process_next (GpPhotoPicker *self)
 {
   Job *job = g_queue_pop_head (&self->pending);
-  g_autoptr(GTask) task = NULL;
 
   self->busy = job != NULL;
   if (job == NULL)
@@ -206,10 +222,23 @@ process_next (GpPhotoPicker *self)
       return;
     }
 
-  task = g_task_new (self, self->cancellable, on_processed, NULL);
-  g_task_set_source_tag (task, process_next);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  gp_worker_run (task, process_thread);
+  self->current = job;
+  if (job->photo != NULL)
+    gp_photo_decode_async (job->photo->thumbnail, self->cancellable, on_thumbnail_decoded, g_object_ref (self));
+  else
+    {
+      g_autofree char *path = g_file_get_path (job->file);
+
+      if (path == NULL)
+        {
+          g_autoptr(GError) error = g_error_new_literal (GP_PHOTO_ERROR, GP_PHOTO_ERROR_FAILED,
+                                                         _("it is not on this device"));
+
+          taken_in (self, NULL, error);
+          return;
+        }
+      gp_photo_process_file_async (path, self->cancellable, on_file_processed, g_object_ref (self));
+    }
 }
 
 static void
@@ -336,6 +365,7 @@ gp_photo_picker_clear (GpPhotoPicker *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->strip))) != GTK_WIDGET (self->add_button))
     gtk_box_remove (self->strip, child);
   g_ptr_array_set_size (self->photos, 0);
+  g_ptr_array_set_size (self->tiles, 0);
   set_message (self, NULL);
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -347,6 +377,7 @@ gp_photo_picker_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_queue_clear_full (&self->pending, (GDestroyNotify) job_free);
+  g_clear_pointer (&self->current, job_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_PHOTO_PICKER);
 
   G_OBJECT_CLASS (gp_photo_picker_parent_class)->dispose (object);
@@ -358,6 +389,7 @@ gp_photo_picker_finalize (GObject *object)
   GpPhotoPicker *self = (GpPhotoPicker *) object;
 
   g_clear_pointer (&self->photos, g_ptr_array_unref);
+  g_clear_pointer (&self->tiles, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_free (self->message);
 
@@ -383,6 +415,7 @@ gp_photo_picker_class_init (GpPhotoPickerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, message_label);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked);
+  gtk_widget_class_install_action (widget_class, "picker.remove", "s", remove_action);
 }
 
 static void
@@ -390,6 +423,7 @@ gp_photo_picker_init (GpPhotoPicker *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->photos = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_photo_free);
+  self->tiles = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->pending);
 }
