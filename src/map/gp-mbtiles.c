@@ -17,6 +17,7 @@
 
 #include "gp-mbtiles.h"
 #include "gp-tile.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -857,4 +858,49 @@ gp_mbtiles_delete_tiles_except (GpMbtiles   *self,
     }
 
   return doomed->len;
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GpMbtiles *mbtiles = gp_mbtiles_open (task_data, &error);
+
+  if (mbtiles == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, mbtiles, g_object_unref);
+}
+
+/**
+ * gp_mbtiles_open_async:
+ *
+ * gp_mbtiles_open() in a worker thread: opening reads and checks the file.
+ */
+void
+gp_mbtiles_open_async (const char          *path,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_mbtiles_open_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  gp_worker_run (task, open_thread);
+}
+
+GpMbtiles *
+gp_mbtiles_open_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

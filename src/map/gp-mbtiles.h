@@ -30,6 +30,12 @@ GQuark      gp_mbtiles_error_quark      (void);
 
 GpMbtiles  *gp_mbtiles_open             (const char   *path,
                                          GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+void        gp_mbtiles_open_async       (const char          *path,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+GpMbtiles  *gp_mbtiles_open_finish      (GAsyncResult        *result,
+                                         GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 GpMbtiles  *gp_mbtiles_create           (const char   *path,
                                          const char   *format,
                                          GError      **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -18,6 +18,7 @@
 
 #include "gp-track-reader.h"
 #include "gp-geo.h"
+#include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -486,4 +487,49 @@ gp_track_length (const GpTrack *track)
                                  (GpGeoPoint) { b->longitude, b->latitude });
     }
   return length;
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GpTrack *track = gp_track_read_file (task_data, &error);
+
+  if (track == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, track, (GDestroyNotify) gp_track_free);
+}
+
+/**
+ * gp_track_read_file_async:
+ *
+ * gp_track_read_file() in a worker thread.
+ */
+void
+gp_track_read_file_async (const char          *path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_track_read_file_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  gp_worker_run (task, read_thread);
+}
+
+GpTrack *
+gp_track_read_file_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

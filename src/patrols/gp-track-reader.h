@@ -33,6 +33,12 @@ GpTrack *gp_track_parse       (GBytes      *data,
                                GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 GpTrack *gp_track_read_file   (const char  *path,
                                GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+void     gp_track_read_file_async  (const char          *path,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+GpTrack *gp_track_read_file_finish (GAsyncResult        *result,
+                                    GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 double   gp_track_length      (const GpTrack *track);
 void     gp_track_free        (GpTrack     *track);
 

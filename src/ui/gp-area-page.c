@@ -31,7 +31,6 @@
 #include "gp-json.h"
 #include "gp-step-dialog.h"
 #include "gp-summary.h"
-#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 #include <math.h>

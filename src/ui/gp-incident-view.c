@@ -20,7 +20,6 @@
 #include "gp-json.h"
 #include "gp-texture.h"
 #include "gp-store.h"
-#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 

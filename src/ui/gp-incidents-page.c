@@ -25,7 +25,6 @@
 #include "gp-casework.h"
 #include "gp-texture.h"
 #include "gp-store.h"
-#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 

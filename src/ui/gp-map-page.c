@@ -22,7 +22,6 @@
 #include "gp-overlay-layer.h"
 #include "gp-store.h"
 #include "gp-tile-source.h"
-#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -267,33 +266,35 @@ set_extra_layer (GpMapPage        *self,
   refresh_tiles (self);
 }
 
-/* Opening map files reads and checks them, so it happens off the main loop. */
-static void
-open_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+/* Opening map files reads and checks them, so it happens off the main loop
+ * (gp_mbtiles_open_async); what was asked is remembered with the page. */
+typedef struct
 {
-  GError *error = NULL;
-  GpMbtiles *mbtiles = gp_mbtiles_open (task_data, &error);
+  GpMapPage *self;
+  guint      generation;
+} Opening;
 
-  if (mbtiles == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, mbtiles, g_object_unref);
+static Opening *
+opening_new (GpMapPage *self,
+             guint      generation)
+{
+  Opening *opening = g_new0 (Opening, 1);
+
+  opening->self = g_object_ref (self);
+  opening->generation = generation;
+  return opening;
 }
 
-static void
-open_mbtiles_async (GpMapPage           *self,
-                    const char          *path,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+static GpMapPage *
+opening_end (Opening *opening,
+             guint   *generation)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, callback, user_data);
+  GpMapPage *self = opening->self;
 
-  g_task_set_source_tag (task, open_mbtiles_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  gp_worker_run (task, open_thread);
+  if (generation != NULL)
+    *generation = opening->generation;
+  g_free (opening);
+  return self;
 }
 
 static void
@@ -301,9 +302,9 @@ on_basemap_opened (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  GpMapPage *self = GP_MAP_PAGE (source);
+  g_autoptr(GpMapPage) self = opening_end (user_data, NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpMbtiles) mbtiles = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GpMbtiles) mbtiles = gp_mbtiles_open_finish (result, &error);
   g_autoptr(GpTileSource) tiles = NULL;
 
   if (mbtiles == NULL)
@@ -322,10 +323,10 @@ on_extra_opened (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  GpMapPage *self = GP_MAP_PAGE (source);
-  guint generation = GPOINTER_TO_UINT (user_data);
+  guint generation;
+  g_autoptr(GpMapPage) self = opening_end (user_data, &generation);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpMbtiles) mbtiles = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GpMbtiles) mbtiles = gp_mbtiles_open_finish (result, &error);
   g_autoptr(GpTileSource) tiles = NULL;
 
   if (generation != self->extra_generation)
@@ -361,7 +362,7 @@ update_extra_layer (GpMapPage *self)
       g_autofree char *file = g_settings_get_string (settings, "map-mbtiles-file");
 
       if (*file != '\0')
-        open_mbtiles_async (self, file, on_extra_opened, GUINT_TO_POINTER (self->extra_generation));
+        gp_mbtiles_open_async (file, self->cancellable, on_extra_opened, opening_new (self, self->extra_generation));
       else
         set_extra_layer (self, NULL);
     }
@@ -429,7 +430,7 @@ on_basemap_rendered (GObject      *source,
   if (stats.rendered > 0 || stats.removed > 0 || self->base_layer == NULL)
     {
       path = gp_basemap_dup_path (gp_store_get_dir (self->store), self->grid_code);
-      open_mbtiles_async (self, path, on_basemap_opened, NULL);
+      gp_mbtiles_open_async (path, self->cancellable, on_basemap_opened, opening_new (self, 0));
     }
 
   if (self->render_again)

@@ -23,7 +23,6 @@
 #include "gp-privacy.h"
 #include "gp-store.h"
 #include "gp-visit-dialog.h"
-#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 #include <math.h>

@@ -14,7 +14,6 @@
 
 #include "gp-photo-picker.h"
 #include "gp-texture.h"
-#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 

@@ -15,7 +15,6 @@
 #include "gp-preferences-dialog.h"
 #include "gp-track-reader.h"
 #include "gp-mbtiles.h"
-#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -103,19 +102,30 @@ sync_from_settings (GpPreferencesDialog *self)
 
 /* Files. */
 
-static void
-check_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+/* A file being checked, and for which dialog. */
+typedef struct
 {
-  GError *error = NULL;
-  g_autoptr(GpMbtiles) mbtiles = gp_mbtiles_open (task_data, &error);
+  GpPreferencesDialog *self;
+  char                *path;
+} Check;
 
-  if (mbtiles == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+static void
+check_free (Check *check)
+{
+  g_object_unref (check->self);
+  g_free (check->path);
+  g_free (check);
+}
+
+static Check *
+check_new (GpPreferencesDialog *self,
+           const char          *path)
+{
+  Check *check = g_new0 (Check, 1);
+
+  check->self = g_object_ref (self);
+  check->path = g_strdup (path);
+  return check;
 }
 
 static void
@@ -123,13 +133,16 @@ on_file_checked (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  GpPreferencesDialog *self = GP_PREFERENCES_DIALOG (source);
+  Check *check = user_data;
+  g_autoptr(GpPreferencesDialog) self = g_object_ref (check->self);
+  g_autofree char *path = g_steal_pointer (&check->path);
   GSettings *settings = gp_context_get_settings (self->context);
-  const char *path = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  g_autoptr(GpMbtiles) mbtiles = gp_mbtiles_open_finish (result, &error);
 
+  check_free (check);
   self->busy = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (mbtiles == NULL)
     {
       g_autofree char *message = NULL;
 
@@ -159,7 +172,6 @@ void
 gp_preferences_dialog_use_file (GpPreferencesDialog *self,
                                 GFile               *file)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *path = g_file_get_path (file);
 
   g_return_if_fail (GP_IS_PREFERENCES_DIALOG (self));
@@ -172,10 +184,7 @@ gp_preferences_dialog_use_file (GpPreferencesDialog *self,
     }
 
   self->busy = TRUE;
-  task = g_task_new (self, self->cancellable, on_file_checked, NULL);
-  g_task_set_source_tag (task, gp_preferences_dialog_use_file);
-  g_task_set_task_data (task, g_steal_pointer (&path), g_free);
-  gp_worker_run (task, check_thread);
+  gp_mbtiles_open_async (path, self->cancellable, on_file_checked, check_new (self, path));
 }
 
 static void
@@ -360,32 +369,22 @@ show_track (GpPreferencesDialog *self)
 }
 
 static void
-track_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  GError *error = NULL;
-  g_autoptr(GpTrack) track = gp_track_read_file (task_data, &error);
-
-  if (track == NULL)
-    g_task_return_error (task, error);
-  else if (track->fixes->len == 0)
-    g_task_return_new_error (task, GP_TRACK_ERROR, GP_TRACK_ERROR_FAILED, _("it has no position in it"));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 on_track_checked (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  GpPreferencesDialog *self = GP_PREFERENCES_DIALOG (source);
+  Check *check = user_data;
+  g_autoptr(GpPreferencesDialog) self = g_object_ref (check->self);
+  g_autofree char *path = g_steal_pointer (&check->path);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GpTrack) track = gp_track_read_file_finish (result, &error);
 
+  check_free (check);
   self->busy = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  /* A file with no position in it is no walk to play. */
+  if (track != NULL && track->fixes->len == 0)
+    error = g_error_new_literal (GP_TRACK_ERROR, GP_TRACK_ERROR_FAILED, _("it has no position in it"));
+  if (error != NULL)
     {
       g_autofree char *message = NULL;
 
@@ -396,8 +395,7 @@ on_track_checked (GObject      *source,
       return;
     }
   tell_in (self, self->track_message_label, NULL);
-  g_settings_set_string (gp_context_get_settings (self->context), "location-replay-file",
-                         g_task_get_task_data (G_TASK (result)));
+  g_settings_set_string (gp_context_get_settings (self->context), "location-replay-file", path);
 }
 
 /**
@@ -410,7 +408,6 @@ void
 gp_preferences_dialog_use_track (GpPreferencesDialog *self,
                                  GFile               *file)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *path = g_file_get_path (file);
 
   g_return_if_fail (GP_IS_PREFERENCES_DIALOG (self));
@@ -421,9 +418,7 @@ gp_preferences_dialog_use_track (GpPreferencesDialog *self,
       return;
     }
   self->busy = TRUE;
-  task = g_task_new (self, self->cancellable, on_track_checked, NULL);
-  g_task_set_task_data (task, g_steal_pointer (&path), g_free);
-  gp_worker_run (task, track_thread);
+  gp_track_read_file_async (path, self->cancellable, on_track_checked, check_new (self, path));
 }
 
 static void

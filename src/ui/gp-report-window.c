@@ -28,7 +28,6 @@
 #include "gp-casework.h"
 #include "gp-json.h"
 #include "gp-store.h"
-#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 

@@ -17,7 +17,6 @@
 #include "gp-geo.h"
 #include "gp-casework.h"
 #include "gp-json.h"
-#include "gp-worker.h"
 
 #include <glib/gi18n.h>
 
