@@ -195,6 +195,12 @@ report_page (GpReportWindow *report)
   return adw_navigation_page_get_tag (adw_navigation_view_get_visible_page (report_navigation (report)));
 }
 
+static gboolean
+on_households_page (gpointer data)
+{
+  return g_strcmp0 (report_page (data), "households") == 0;
+}
+
 /* The report flow: the form, each page it opens and back from it, then
  * "Discard" asked and kept, asked again and confirmed. */
 static void
@@ -228,6 +234,8 @@ tour_report (Fixture *fixture)
   /* A building chosen: its households on a page of their own, and back. */
   gp_report_window_set_building (report, "building:610103003003-01");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.choose-household", NULL));
+  /* Its households are read off the main loop. */
+  g_assert_true (gp_test_wait_until (on_households_page, report, 10000));
   g_assert_cmpstr (report_page (report), ==, "households");
   save (GTK_WIDGET (report), "report-households", GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
   g_assert_true (adw_navigation_view_pop (report_navigation (report)));

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "gp-documents.h"
+#include "gp-worker.h"
 
 GpDocument *
 gp_documents_load (GpStore     *store,
@@ -75,6 +76,76 @@ gp_documents_load_by (GpStore     *store,
 
   json = gp_store_list_by (store, type, ref, id, error);
   return to_documents (json, error);
+}
+
+typedef struct
+{
+  char       *type;
+  GpStoreRef  ref;
+  char       *id;
+} LoadBy;
+
+static void
+load_by_free (LoadBy *query)
+{
+  g_free (query->type);
+  g_free (query->id);
+  g_free (query);
+}
+
+static void
+load_by_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  LoadBy *query = task_data;
+  GError *error = NULL;
+  GPtrArray *documents = gp_documents_load_by (source_object, query->type, query->ref, query->id, &error);
+
+  if (documents == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, documents, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * gp_documents_load_by_async:
+ *
+ * gp_documents_load_by() in a worker thread.
+ */
+void
+gp_documents_load_by_async (GpStore             *store,
+                            const char          *type,
+                            GpStoreRef           ref,
+                            const char          *id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadBy *query;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_documents_load_by_async);
+  query = g_new0 (LoadBy, 1);
+  query->type = g_strdup (type);
+  query->ref = ref;
+  query->id = g_strdup (id);
+  g_task_set_task_data (task, query, (GDestroyNotify) load_by_free);
+  gp_worker_run (task, load_by_thread);
+}
+
+GPtrArray *
+gp_documents_load_by_finish (GpStore       *store,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* The store's edits for the documents, made on the caller's thread so the

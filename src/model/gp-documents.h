@@ -32,6 +32,16 @@ GPtrArray   *gp_documents_load_by           (GpStore              *store,
                                              GpStoreRef            ref,
                                              const char           *id,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_documents_load_by_async     (GpStore              *store,
+                                             const char           *type,
+                                             GpStoreRef            ref,
+                                             const char           *id,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+GPtrArray   *gp_documents_load_by_finish    (GpStore              *store,
+                                             GAsyncResult         *result,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean     gp_documents_save              (GpStore              *store,
                                              GpDocument           *document,
                                              GpStorePutFlags       flags,

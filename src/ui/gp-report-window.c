@@ -48,6 +48,9 @@ struct _GpReportWindow
   gboolean          ready;          /* the draft is loaded */
   gboolean          sending;
   char             *commenting;      /* the case a comment is being added to */
+  GpIncident       *sending_incident; /* the report being saved */
+  GCancellable     *households_cancellable;
+  GHashTable       *household_labels; /* id → label, of the building's list shown */
   gboolean          photos_changed;
   gboolean          has_pending;     /* a point pressed on the map, for when the draft is loaded */
   double            pending_latitude;
@@ -507,11 +510,15 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
+/* The lists' rows are actions of the window, the choice their target. */
 static void
-on_category_activated (AdwActionRow   *row,
-                       GpReportWindow *self)
+set_category_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
 {
-  gp_report_window_set_category (self, g_object_get_data (G_OBJECT (row), "gp-code"));
+  GpReportWindow *self = GP_REPORT_WINDOW (widget);
+
+  gp_report_window_set_category (self, g_variant_get_string (parameter, NULL));
   adw_navigation_view_pop_to_tag (self->navigation, "form");
 }
 
@@ -525,8 +532,8 @@ category_row (GpReportWindow   *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), category->label);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "gp-code", g_strdup (category->code), g_free);
-  g_signal_connect_object (row, "activated", G_CALLBACK (on_category_activated), self, 0);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "report.set-category");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", category->code);
   return row;
 }
 
@@ -601,16 +608,22 @@ choose_category_action (GtkWidget  *widget,
 
 /* Choosing the household: the residents' names masked (src/model/README.md §7). */
 
+/* The target: the household's id, "" for none. */
 static void
-on_household_activated (AdwActionRow   *row,
-                        GpReportWindow *self)
+set_household_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
 {
-  const char *id = g_object_get_data (G_OBJECT (row), "gp-household");
+  GpReportWindow *self = GP_REPORT_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
 
+  if (*id == '\0')
+    id = NULL;
   g_free (self->draft->household);
   self->draft->household = g_strdup (id);
   g_free (self->household_label);
-  self->household_label = id ? g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) : NULL;
+  self->household_label = id && self->household_labels ? g_strdup (g_hash_table_lookup (self->household_labels, id))
+                                                       : NULL;
   draft_changed (self);
   adw_navigation_view_pop_to_tag (self->navigation, "form");
 }
@@ -626,6 +639,10 @@ compare_households (gconstpointer a,
   return g_strcmp0 (gp_household_get_room (x), gp_household_get_room (y));
 }
 
+static void on_households (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+
 static void
 choose_household_action (GtkWidget  *widget,
                          const char *action_name,
@@ -633,26 +650,50 @@ choose_household_action (GtkWidget  *widget,
 {
   GpReportWindow *self = GP_REPORT_WINDOW (widget);
   const GpReportPlace *building = find_building (self, self->draft->building);
-  g_autoptr(GPtrArray) households = NULL;
-  GtkWidget *none;
 
   if (building == NULL)
     return;
-  /* A building's households: one indexed read of a few dozen documents. */
-  households = gp_documents_load_by (self->store, "household", GP_STORE_REF_BUILDING, building->id, NULL);
+  /* A building's households, read off the main loop. */
+  g_cancellable_cancel (self->households_cancellable);
+  g_clear_object (&self->households_cancellable);
+  self->households_cancellable = g_cancellable_new ();
+  gp_documents_load_by_async (self->store, "household", GP_STORE_REF_BUILDING, building->id,
+                              self->households_cancellable, on_households, g_object_ref (self));
+}
+
+static void
+on_households (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GpReportWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) households = gp_documents_load_by_finish (GP_STORE (source), result, &error);
+  const GpReportPlace *building = find_building (self, self->draft->building);
+  GtkWidget *none;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || building == NULL)
+    return;
+  if (households == NULL)
+    {
+      tell (self, error->message);
+      return;
+    }
   clear_list (self->household_list);
+  g_clear_pointer (&self->household_labels, g_hash_table_unref);
+  self->household_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   adw_window_title_set_subtitle (self->households_title, building->name);
 
   none = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (none), _("No Household"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (none), _("It concerns the building or the street"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (none), TRUE);
-  g_signal_connect_object (none, "activated", G_CALLBACK (on_household_activated), self, 0);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (none), "report.set-household");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (none), "s", "");
   gtk_list_box_append (self->household_list, none);
 
-  if (households != NULL)
-    g_ptr_array_sort (households, compare_households);
-  for (guint i = 0; households != NULL && i < households->len; i++)
+  g_ptr_array_sort (households, compare_households);
+  for (guint i = 0; i < households->len; i++)
     {
       GpHousehold *household = g_ptr_array_index (households, i);
       GtkWidget *row = adw_action_row_new ();
@@ -660,9 +701,10 @@ choose_household_action (GtkWidget  *widget,
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "gp-household",
-                              g_strdup (gp_document_get_id (GP_DOCUMENT (household))), g_free);
-      g_signal_connect_object (row, "activated", G_CALLBACK (on_household_activated), self, 0);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "report.set-household");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", gp_document_get_id (GP_DOCUMENT (household)));
+      g_hash_table_insert (self->household_labels, g_strdup (gp_document_get_id (GP_DOCUMENT (household))),
+                           g_strdup (text));
       gtk_list_box_append (self->household_list, row);
     }
   adw_navigation_view_push_by_tag (self->navigation, "households");
@@ -670,11 +712,14 @@ choose_household_action (GtkWidget  *widget,
 
 /* Choosing the place. */
 
+/* The target: "fix", "photo", or a building's id. */
 static void
-on_place_activated (AdwActionRow   *row,
-                    GpReportWindow *self)
+set_place_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
 {
-  const char *what = g_object_get_data (G_OBJECT (row), "gp-place");
+  GpReportWindow *self = GP_REPORT_WINDOW (widget);
+  const char *what = g_variant_get_string (parameter, NULL);
 
   if (g_str_equal (what, "fix"))
     {
@@ -718,8 +763,8 @@ place_row (GpReportWindow *self,
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "gp-place", g_strdup (what), g_free);
-  g_signal_connect_object (row, "activated", G_CALLBACK (on_place_activated), self, 0);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "report.set-place");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", what);
   return row;
 }
 
@@ -867,6 +912,7 @@ find_duplicates (GpReportWindow *self)
 {
   g_cancellable_cancel (self->duplicates_cancellable);
   g_clear_object (&self->duplicates_cancellable);
+  g_cancellable_cancel (self->households_cancellable);
   if (self->draft->category == NULL || !self->draft->has_position || self->store == NULL)
     return;
 
@@ -922,7 +968,7 @@ on_incident_saved (GObject      *source,
 {
   g_autoptr(GpReportWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  GpIncident *incident = g_object_get_data (G_OBJECT (self), "gp-sending");
+  g_autoptr(GpIncident) incident = g_steal_pointer (&self->sending_incident);
   g_autofree char *id = g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
 
   self->sending = FALSE;
@@ -967,7 +1013,7 @@ send_action (GtkWidget  *widget,
   self->sending = TRUE;
   update_form (self);
   g_ptr_array_add (documents, g_object_ref (incident));
-  g_object_set_data_full (G_OBJECT (self), "gp-sending", g_object_ref (incident), g_object_unref);
+  g_set_object (&self->sending_incident, incident);
   /* The store writes in its own thread. */
   gp_documents_save_all_async (self->store, documents, GP_STORE_PUT_NONE, NULL,
                            on_incident_saved, g_object_ref (self));
@@ -1203,6 +1249,7 @@ gp_report_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->duplicates_cancellable);
   g_clear_object (&self->duplicates_cancellable);
+  g_cancellable_cancel (self->households_cancellable);
   if (self->save_timeout_id != 0)
     save_draft_now (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_REPORT_WINDOW);
@@ -1226,6 +1273,9 @@ gp_report_window_finalize (GObject *object)
   g_free (self->household_label);
   g_free (self->message);
   g_free (self->commenting);
+  g_clear_object (&self->sending_incident);
+  g_clear_object (&self->households_cancellable);
+  g_clear_pointer (&self->household_labels, g_hash_table_unref);
 
   G_OBJECT_CLASS (gp_report_window_parent_class)->finalize (object);
 }
@@ -1300,6 +1350,9 @@ gp_report_window_class_init (GpReportWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "report.choose-place", NULL, choose_place_action);
   gtk_widget_class_install_action (widget_class, "report.choose-household", NULL, choose_household_action);
   gtk_widget_class_install_action (widget_class, "report.add-to-case", "s", add_to_case_action);
+  gtk_widget_class_install_action (widget_class, "report.set-category", "s", set_category_action);
+  gtk_widget_class_install_action (widget_class, "report.set-household", "s", set_household_action);
+  gtk_widget_class_install_action (widget_class, "report.set-place", "s", set_place_action);
 }
 
 static void

@@ -266,10 +266,11 @@ gp_sync_dialog_settle (GpSyncDialog *self,
 }
 
 static void
-on_settle_clicked (GtkButton *button,
-                   gpointer   data)
+settle_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
-  gp_sync_dialog_settle (data, g_object_get_data (G_OBJECT (button), "gp-id"));
+  gp_sync_dialog_settle (GP_SYNC_DIALOG (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -285,8 +286,8 @@ add_conflict_row (GpSyncDialog *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), kind);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  g_object_set_data_full (G_OBJECT (button), "gp-id", g_strdup (id), g_free);
-  g_signal_connect (button, "clicked", G_CALLBACK (on_settle_clicked), self);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "sync.settle");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
   adw_preferences_group_add (self->conflicts_group, row);
   g_ptr_array_add (self->conflict_rows, row);
@@ -628,6 +629,8 @@ gp_sync_dialog_class_init (GpSyncDialogClass *klass)
 
   object_class->dispose = gp_sync_dialog_dispose;
   object_class->finalize = gp_sync_dialog_finalize;
+
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "sync.settle", "s", settle_action);
 }
 
 static void
