@@ -212,22 +212,34 @@ gp_incident_items_load (GpStore     *store,
   return items;
 }
 
+typedef struct
+{
+  char   *grid;
+  gint64  sent_seq;
+} ItemsQuery;
+
+static void
+items_query_free (ItemsQuery *query)
+{
+  g_free (query->grid);
+  g_free (query);
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
              GCancellable *cancellable)
 {
+  ItemsQuery *query = task_data;
   GError *error = NULL;
-  gint64 sent_seq = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "sent-seq")) - 1;
-  GPtrArray *items = gp_incident_items_load (source_object, task_data, gp_clock_get_now (),
-                                             &error);
+  GPtrArray *items = gp_incident_items_load (source_object, query->grid, gp_clock_get_now (), &error);
 
   if (items == NULL)
     g_task_return_error (task, error);
   else
     {
-      gp_incident_items_mark_sent (items, source_object, sent_seq);
+      gp_incident_items_mark_sent (items, source_object, query->sent_seq);
       g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
     }
 }
@@ -245,10 +257,12 @@ gp_incident_items_load_async (GpStore             *store,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  ItemsQuery *query = g_new0 (ItemsQuery, 1);
 
   g_task_set_source_tag (task, gp_incident_items_load_async);
-  g_object_set_data (G_OBJECT (task), "sent-seq", GSIZE_TO_POINTER ((gsize) (sent_seq + 1)));
-  g_task_set_task_data (task, g_strdup (grid_code), g_free);
+  query->grid = g_strdup (grid_code);
+  query->sent_seq = sent_seq;
+  g_task_set_task_data (task, query, (GDestroyNotify) items_query_free);
   gp_worker_run (task, load_thread);
 }
 
