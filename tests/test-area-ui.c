@@ -259,6 +259,8 @@ test_leader (Fixture       *fixture,
     GtkSwitch *resolved = GTK_SWITCH (gtk_widget_get_template_child (GTK_WIDGET (dialog), GP_TYPE_STEP_DIALOG,
                                                                      "resolved_switch"));
 
+    /* The case is read off the main loop; the dialog fills in for it. */
+    g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gp_step_dialog_get_ready, dialog, 10000));
     g_assert_true (gtk_switch_get_active (resolved));
     gp_step_dialog_set_choice (dialog, GP_UNSATISFIED);
     g_assert_false (gtk_switch_get_active (resolved));

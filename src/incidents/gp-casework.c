@@ -608,3 +608,98 @@ gp_case_sheet_load_finish (GpStore       *store,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* A case, off the main loop. */
+
+typedef struct
+{
+  GpCase     *shown;
+  GpIncident *incident;
+  GpPolicy   *policy;
+} Loaded;
+
+static void
+loaded_free (Loaded *loaded)
+{
+  g_clear_pointer (&loaded->shown, gp_case_free);
+  g_clear_object (&loaded->incident);
+  g_clear_object (&loaded->policy);
+  g_free (loaded);
+}
+
+static void
+case_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SheetQuery *query = task_data;
+  Loaded *loaded = g_new0 (Loaded, 1);
+  GError *error = NULL;
+
+  loaded->shown = gp_casework_load_case (source_object, query->id, query->now, &loaded->incident, &loaded->policy,
+                                         &error);
+  if (loaded->shown == NULL)
+    {
+      loaded_free (loaded);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
+}
+
+/**
+ * gp_casework_load_case_async:
+ *
+ * gp_casework_load_case() in a worker thread.
+ */
+void
+gp_casework_load_case_async (GpStore             *store,
+                             const char          *incident_id,
+                             gint64               now,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SheetQuery *query;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_casework_load_case_async);
+  query = g_new0 (SheetQuery, 1);
+  query->id = g_strdup (incident_id);
+  query->now = now;
+  g_task_set_task_data (task, query, (GDestroyNotify) sheet_query_free);
+  gp_worker_run (task, case_thread);
+}
+
+/**
+ * gp_casework_load_case_finish:
+ * @incident: (out) (optional): the incident
+ * @policy: (out) (optional): its grid's grading scheme
+ */
+GpCase *
+gp_casework_load_case_finish (GpStore       *store,
+                              GAsyncResult  *result,
+                              GpIncident   **incident,
+                              GpPolicy     **policy,
+                              GError       **error)
+{
+  Loaded *loaded;
+  GpCase *shown;
+
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  loaded = g_task_propagate_pointer (G_TASK (result), error);
+  if (loaded == NULL)
+    return NULL;
+  shown = g_steal_pointer (&loaded->shown);
+  if (incident != NULL)
+    *incident = g_steal_pointer (&loaded->incident);
+  if (policy != NULL)
+    *policy = g_steal_pointer (&loaded->policy);
+  loaded_free (loaded);
+  return shown;
+}

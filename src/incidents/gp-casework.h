@@ -24,6 +24,17 @@ GpCase   *gp_casework_load_case     (GpStore          *store,
                                       GpIncident      **incident,
                                       GpPolicy        **policy,
                                       GError          **error) G_GNUC_WARN_UNUSED_RESULT;
+void      gp_casework_load_case_async  (GpStore             *store,
+                                        const char          *incident_id,
+                                        gint64               now,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+GpCase   *gp_casework_load_case_finish (GpStore             *store,
+                                        GAsyncResult        *result,
+                                        GpIncident         **incident,
+                                        GpPolicy           **policy,
+                                        GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 void      gp_casework_add_photo     (GpDocument       *document,
                                       const GpPhoto    *photo);
 guint     gp_casework_count_photos  (GpDocument       *document);

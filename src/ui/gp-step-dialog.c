@@ -32,7 +32,10 @@ struct _GpStepDialog
   char          *level;          /* the case's, for escalation */
   GStrv          level_choices;  /* codes offered in level_row */
   gboolean       busy;
+  gboolean       loaded;         /* the case is read */
+  gboolean       done_pending;   /* confirmed before it was */
   char          *message;
+  GCancellable  *cancellable;
 
   AdwWindowTitle *window_title;
   GtkButton      *done_button;
@@ -175,6 +178,11 @@ gp_step_dialog_done (GpStepDialog *self)
 
   if (self->busy)
     return;
+  if (!self->loaded)
+    {
+      self->done_pending = TRUE;
+      return;
+    }
   if (gp_photo_picker_get_busy (self->photo_picker))
     {
       set_message (self, _("Wait until the photos are ready"));
@@ -374,6 +382,15 @@ gp_step_dialog_get_message (GpStepDialog *self)
   return self->message;
 }
 
+/* The case is read and the dialog filled in for it. */
+gboolean
+gp_step_dialog_get_ready (GpStepDialog *self)
+{
+  g_return_val_if_fail (GP_IS_STEP_DIALOG (self), FALSE);
+
+  return self->loaded;
+}
+
 gboolean
 gp_step_dialog_get_busy (GpStepDialog *self)
 {
@@ -385,6 +402,9 @@ gp_step_dialog_get_busy (GpStepDialog *self)
 static void
 gp_step_dialog_dispose (GObject *object)
 {
+  GpStepDialog *self = (GpStepDialog *) object;
+
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), GP_TYPE_STEP_DIALOG);
 
   G_OBJECT_CLASS (gp_step_dialog_parent_class)->dispose (object);
@@ -403,6 +423,7 @@ gp_step_dialog_finalize (GObject *object)
   g_free (self->level);
   g_strfreev (self->level_choices);
   g_free (self->message);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (gp_step_dialog_parent_class)->finalize (object);
 }
@@ -449,6 +470,33 @@ static void
 gp_step_dialog_init (GpStepDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+static void
+on_case_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GpStepDialog) self = user_data;
+  g_autoptr(GpIncident) incident = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpCase) now = gp_casework_load_case_finish (GP_STORE (source), result, &incident, &self->policy,
+                                                        &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->level = g_strdup (now ? now->level : NULL);
+  self->grid = g_strdup (incident ? gp_incident_get_grid (incident) : NULL);
+  self->loaded = TRUE;
+  set_up (self);
+  if (error != NULL)
+    set_message (self, error->message);
+  if (self->done_pending)
+    {
+      self->done_pending = FALSE;
+      gp_step_dialog_done (self);
+    }
 }
 
 /**
@@ -456,7 +504,8 @@ gp_step_dialog_init (GpStepDialog *self)
  * @action: the step, as in #GP_ACTION_REGISTER
  *
  * The level offered to escalate to, or to register at, is read from the
- * case now (a quick fold on the main loop: a handful of events).
+ * case off the main loop; the dialog fills in when it is, and a step
+ * confirmed before then is taken once it is.
  */
 GpStepDialog *
 gp_step_dialog_new (GpContext  *context,
@@ -464,8 +513,6 @@ gp_step_dialog_new (GpContext  *context,
                     const char *action)
 {
   GpStepDialog *self;
-  g_autoptr(GpCase) now = NULL;
-  g_autoptr(GpIncident) incident = NULL;
 
   g_return_val_if_fail (GP_IS_CONTEXT (context), NULL);
 
@@ -473,10 +520,11 @@ gp_step_dialog_new (GpContext  *context,
   self->context = g_object_ref (context);
   self->incident_id = g_strdup (incident_id);
   self->action = g_strdup (action);
-  now = gp_casework_load_case (gp_context_get_store (context), incident_id, gp_clock_get_now (),
-                                &incident, &self->policy, NULL);
-  self->level = g_strdup (now ? now->level : NULL);
-  self->grid = g_strdup (incident ? gp_incident_get_grid (incident) : NULL);
-  set_up (self);
+  adw_window_title_set_title (self->window_title, gp_action_label (action));
+  gtk_button_set_label (self->done_button, gp_action_label (action));
+  gtk_widget_set_visible (GTK_WIDGET (self->choice_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_group), FALSE);
+  gp_casework_load_case_async (gp_context_get_store (context), incident_id, gp_clock_get_now (), self->cancellable,
+                               on_case_loaded, g_object_ref (self));
   return self;
 }

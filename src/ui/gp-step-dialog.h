@@ -26,6 +26,7 @@ void           gp_step_dialog_set_target       (GpStepDialog *self,
 GpPhotoPicker *gp_step_dialog_get_photo_picker (GpStepDialog *self);
 void           gp_step_dialog_done             (GpStepDialog *self);
 const char    *gp_step_dialog_get_message      (GpStepDialog *self);
+gboolean       gp_step_dialog_get_ready        (GpStepDialog *self);
 gboolean       gp_step_dialog_get_busy         (GpStepDialog *self);
 
 G_END_DECLS
