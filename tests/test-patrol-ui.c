@@ -198,6 +198,8 @@ test_walk (Fixture       *fixture,
   /* …a household visited on the way… */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.visit", NULL));
   visit = GP_VISIT_DIALOG (gp_test_wait_for_dialog (GP_TYPE_VISIT_DIALOG));
+  /* The grid's buildings and households are read off the main loop. */
+  g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gp_visit_dialog_get_ready, visit, 10000));
   g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
   g_assert_true (gp_visit_dialog_choose (visit, "household:610103003003-05-1-101"));
   gp_visit_dialog_set_note (visit, "独居老人，送去米面");

@@ -36,6 +36,12 @@ typedef struct
 } Fixture;
 
 static gboolean
+one_conflict (gpointer data)
+{
+  return gp_sync_dialog_get_n_conflicts (data) == 1;
+}
+
+static gboolean
 no_conflicts (gpointer data)
 {
   return gp_sync_dialog_get_n_conflicts (data) == 0;
@@ -265,6 +271,8 @@ test_connect (Fixture       *fixture,
     g_settings_set_string (fixture->settings, "role", "leader");
     settle_page = gp_sync_dialog_new (fixture->context);
     gp_test_present_dialog (ADW_DIALOG (settle_page), fixture->window);
+    /* Listed off the main loop. */
+    g_assert_true (gp_test_wait_until (one_conflict, settle_page, 10000));
     g_assert_cmpuint (gp_sync_dialog_get_n_conflicts (settle_page), ==, 1);
     gp_test_save_widget_png (fixture->window, "sync-conflicts-360x720");
     /* As the leader does: the conflict's Settle button. */

@@ -80,6 +80,73 @@ gp_documents_load_by (GpStore     *store,
 
 typedef struct
 {
+  char *type;
+  char *grid;
+} LoadAll;
+
+static void
+load_all_free (LoadAll *query)
+{
+  g_free (query->type);
+  g_free (query->grid);
+  g_free (query);
+}
+
+static void
+load_all_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  LoadAll *query = task_data;
+  GError *error = NULL;
+  GPtrArray *documents = gp_documents_load_all (source_object, query->type, query->grid, &error);
+
+  if (documents == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, documents, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * gp_documents_load_all_async:
+ *
+ * gp_documents_load_all() in a worker thread.
+ */
+void
+gp_documents_load_all_async (GpStore             *store,
+                             const char          *type,
+                             const char          *grid,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadAll *query;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_documents_load_all_async);
+  query = g_new0 (LoadAll, 1);
+  query->type = g_strdup (type);
+  query->grid = g_strdup (grid);
+  g_task_set_task_data (task, query, (GDestroyNotify) load_all_free);
+  gp_worker_run (task, load_all_thread);
+}
+
+GPtrArray *
+gp_documents_load_all_finish (GpStore       *store,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
   char       *type;
   GpStoreRef  ref;
   char       *id;

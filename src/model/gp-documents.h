@@ -32,6 +32,15 @@ GPtrArray   *gp_documents_load_by           (GpStore              *store,
                                              GpStoreRef            ref,
                                              const char           *id,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+void         gp_documents_load_all_async    (GpStore              *store,
+                                             const char           *type,
+                                             const char           *grid,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+GPtrArray   *gp_documents_load_all_finish   (GpStore              *store,
+                                             GAsyncResult         *result,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 void         gp_documents_load_by_async     (GpStore              *store,
                                              const char           *type,
                                              GpStoreRef            ref,

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "gp-sync-dialog.h"
+#include "gp-conflicts.h"
 #include "gp-couch.h"
 #include "gp-documents.h"
 #include "gp-json.h"
@@ -293,49 +294,46 @@ add_conflict_row (GpSyncDialog *self,
   g_ptr_array_add (self->conflict_rows, row);
 }
 
-/* Leaders and the centre see the conflicts of their grid. */
+/* Leaders and the centre see the conflicts of their grid, listed off the
+ * main loop. */
+static void
+on_conflicts (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GpSyncDialog) self = user_data;
+  g_autoptr(GPtrArray) conflicts = gp_conflicts_list_finish (GP_STORE (source), result, NULL);
+
+  if (conflicts == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  for (guint i = 0; i < self->conflict_rows->len; i++)
+    adw_preferences_group_remove (self->conflicts_group, g_ptr_array_index (self->conflict_rows, i));
+  g_ptr_array_set_size (self->conflict_rows, 0);
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      GpConflict *conflict = g_ptr_array_index (conflicts, i);
+
+      add_conflict_row (self, conflict->id, conflict->title, conflict->kind);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), self->conflict_rows->len > 0);
+}
+
 static void
 update_conflicts (GpSyncDialog *self)
 {
   GpStore *store = gp_context_get_store (self->context);
   GpGrid *grid = gp_context_get_grid (self->context);
   g_autofree char *role = gp_context_dup_role (self->context);
-  g_autoptr(GPtrArray) households = NULL;
-  g_autoptr(GPtrArray) routes = NULL;
 
+  if (store != NULL && grid != NULL && !g_str_equal (role, GP_ROLE_WORKER))
+    {
+      gp_conflicts_list_async (store, gp_grid_get_code (grid), self->cancellable, on_conflicts, g_object_ref (self));
+      return;
+    }
   for (guint i = 0; i < self->conflict_rows->len; i++)
     adw_preferences_group_remove (self->conflicts_group, g_ptr_array_index (self->conflict_rows, i));
   g_ptr_array_set_size (self->conflict_rows, 0);
-  if (store != NULL && grid != NULL && !g_str_equal (role, GP_ROLE_WORKER))
-    {
-      households = gp_store_list_conflicted (store, "household", gp_grid_get_code (grid), NULL);
-      routes = gp_store_list_conflicted (store, "route", gp_grid_get_code (grid), NULL);
-    }
-  for (guint i = 0; households != NULL && i < households->len; i++)
-    {
-      JsonObject *doc = g_ptr_array_index (households, i);
-      g_autoptr(GpDocument) household = gp_documents_load (store, gp_json_get_string (doc, "_id"), NULL);
-      g_autoptr(GpDocument) building = NULL;
-      g_autofree char *address = NULL;
-
-      if (household == NULL || !GP_IS_HOUSEHOLD (household))
-        continue;
-      building = gp_documents_load (store, gp_household_get_building (GP_HOUSEHOLD (household)), NULL);
-      address = gp_household_format_address (GP_HOUSEHOLD (household),
-                                             building && GP_IS_BUILDING (building)
-                                             ? gp_building_get_name (GP_BUILDING (building)) : NULL);
-      add_conflict_row (self, gp_json_get_string (doc, "_id"), address, _("Household"));
-    }
-  for (guint i = 0; routes != NULL && i < routes->len; i++)
-    {
-      JsonObject *doc = g_ptr_array_index (routes, i);
-
-      add_conflict_row (self, gp_json_get_string (doc, "_id"),
-                        gp_json_get_string (doc, "name") ? gp_json_get_string (doc, "name")
-                                                          : gp_json_get_string (doc, "_id"),
-                        _("Patrol route"));
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), self->conflict_rows->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), FALSE);
 }
 
 guint

@@ -25,9 +25,13 @@ struct _GpVisitDialog
   GpContext     *context;
   char          *patrol_id;
   GPtrArray     *buildings;    /* GpBuilding */
+  GPtrArray     *all_households; /* GpHousehold, of the grid */
   GPtrArray     *households;   /* GpHousehold, of the chosen building */
   char          *message;
+  char          *building_id;  /* to start from */
   gboolean       busy;
+  gboolean       ready;        /* the grid's buildings and households are read */
+  GCancellable  *cancellable;
 
   AdwComboRow   *building_row;
   AdwComboRow   *household_row;
@@ -73,17 +77,17 @@ on_building_selected (GpVisitDialog *self)
 {
   guint index = adw_combo_row_get_selected (self->building_row);
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-  GpBuilding *building;
+  const char *building_id;
 
   g_clear_pointer (&self->households, g_ptr_array_unref);
-  if (index >= self->buildings->len)
+  if (self->buildings == NULL || index >= self->buildings->len)
     return;
-  building = g_ptr_array_index (self->buildings, index);
-  /* A building's households: one indexed read of a few dozen documents. */
-  self->households = gp_documents_load_by (gp_context_get_store (self->context), "household", GP_STORE_REF_BUILDING,
-                                       gp_document_get_id (GP_DOCUMENT (building)), NULL);
-  if (self->households == NULL)
-    self->households = g_ptr_array_new_with_free_func (g_object_unref);
+  building_id = gp_document_get_id (g_ptr_array_index (self->buildings, index));
+  /* The building's households, from those read with the dialog. */
+  self->households = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; self->all_households != NULL && i < self->all_households->len; i++)
+    if (g_strcmp0 (gp_household_get_building (g_ptr_array_index (self->all_households, i)), building_id) == 0)
+      g_ptr_array_add (self->households, g_object_ref (g_ptr_array_index (self->all_households, i)));
   g_ptr_array_sort (self->households, by_room);
   for (guint i = 0; i < self->households->len; i++)
     {
@@ -100,16 +104,18 @@ gboolean
 gp_visit_dialog_choose (GpVisitDialog *self,
                         const char    *household_id)
 {
-  g_autoptr(GpDocument) household = NULL;
+  GpHousehold *household = NULL;
 
   g_return_val_if_fail (GP_IS_VISIT_DIALOG (self), FALSE);
 
-  household = gp_documents_load (gp_context_get_store (self->context), household_id, NULL);
-  if (household == NULL || !GP_IS_HOUSEHOLD (household))
+  for (guint i = 0; self->all_households != NULL && i < self->all_households->len; i++)
+    if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->all_households, i)), household_id) == 0)
+      household = g_ptr_array_index (self->all_households, i);
+  if (household == NULL)
     return FALSE;
   for (guint i = 0; i < self->buildings->len; i++)
     if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->buildings, i)),
-                   gp_household_get_building (GP_HOUSEHOLD (household))) == 0)
+                                gp_household_get_building (household)) == 0)
       adw_combo_row_set_selected (self->building_row, i);
   for (guint i = 0; self->households != NULL && i < self->households->len; i++)
     if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->households, i)), household_id) == 0)
@@ -232,6 +238,16 @@ gp_visit_dialog_get_message (GpVisitDialog *self)
 }
 
 static void
+gp_visit_dialog_dispose (GObject *object)
+{
+  GpVisitDialog *self = (GpVisitDialog *) object;
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_OBJECT_CLASS (gp_visit_dialog_parent_class)->dispose (object);
+}
+
+static void
 gp_visit_dialog_finalize (GObject *object)
 {
   GpVisitDialog *self = (GpVisitDialog *) object;
@@ -239,6 +255,9 @@ gp_visit_dialog_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->buildings, g_ptr_array_unref);
   g_clear_pointer (&self->households, g_ptr_array_unref);
+  g_clear_pointer (&self->all_households, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
+  g_free (self->building_id);
   g_clear_pointer (&self->tag_buttons, g_ptr_array_unref);
   g_free (self->patrol_id);
   g_free (self->message);
@@ -249,6 +268,7 @@ gp_visit_dialog_finalize (GObject *object)
 static void
 gp_visit_dialog_class_init (GpVisitDialogClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = gp_visit_dialog_dispose;
   G_OBJECT_CLASS (klass)->finalize = gp_visit_dialog_finalize;
 
   /**
@@ -266,6 +286,8 @@ gp_visit_dialog_init (GpVisitDialog *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
   GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+
+  self->cancellable = g_cancellable_new ();
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *tags_group = adw_preferences_group_new ();
@@ -348,6 +370,58 @@ gp_visit_dialog_init (GpVisitDialog *self)
  * @building_id: (nullable): the building to start from
  * @patrol_id: (nullable): the patrol being walked
  */
+static void
+on_households (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GpVisitDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *households = gp_documents_load_all_finish (GP_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->all_households = households ? households : g_ptr_array_new_with_free_func (g_object_unref);
+  if (error != NULL)
+    set_message (self, error->message);
+  self->ready = TRUE;
+  on_building_selected (self);
+}
+
+static void
+on_buildings (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GpVisitDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *buildings = gp_documents_load_all_finish (GP_STORE (source), result, &error);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  GpGrid *grid = gp_context_get_grid (self->context);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->buildings = buildings ? buildings : g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->buildings->len; i++)
+    gtk_string_list_append (names, gp_building_get_name (g_ptr_array_index (self->buildings, i)));
+  adw_combo_row_set_model (self->building_row, G_LIST_MODEL (names));
+  for (guint i = 0; self->building_id != NULL && i < self->buildings->len; i++)
+    if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->buildings, i)), self->building_id) == 0)
+      adw_combo_row_set_selected (self->building_row, i);
+  g_signal_connect_object (self->building_row, "notify::selected", G_CALLBACK (on_building_selected), self,
+                           G_CONNECT_SWAPPED);
+  gp_documents_load_all_async (GP_STORE (source), "household", grid ? gp_grid_get_code (grid) : NULL,
+                               self->cancellable, on_households, g_object_ref (self));
+}
+
+/**
+ * gp_visit_dialog_new:
+ * @building_id: (nullable): the building to start from
+ * @patrol_id: (nullable): the patrol being walked
+ *
+ * The grid's buildings and households are read off the main loop; the
+ * dialog is ready to choose from when gp_visit_dialog_get_ready() says so.
+ */
 GpVisitDialog *
 gp_visit_dialog_new (GpContext  *context,
                      const char *building_id,
@@ -355,22 +429,19 @@ gp_visit_dialog_new (GpContext  *context,
 {
   GpVisitDialog *self = g_object_new (GP_TYPE_VISIT_DIALOG, NULL);
   GpGrid *grid = gp_context_get_grid (context);
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
 
   self->context = g_object_ref (context);
   self->patrol_id = g_strdup (patrol_id);
-  self->buildings = gp_documents_load_all (gp_context_get_store (context), "building",
-                                       grid ? gp_grid_get_code (grid) : NULL, NULL);
-  if (self->buildings == NULL)
-    self->buildings = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < self->buildings->len; i++)
-    gtk_string_list_append (names, gp_building_get_name (g_ptr_array_index (self->buildings, i)));
-  adw_combo_row_set_model (self->building_row, G_LIST_MODEL (names));
-  g_signal_connect_object (self->building_row, "notify::selected", G_CALLBACK (on_building_selected), self,
-                           G_CONNECT_SWAPPED);
-  for (guint i = 0; building_id != NULL && i < self->buildings->len; i++)
-    if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->buildings, i)), building_id) == 0)
-      adw_combo_row_set_selected (self->building_row, i);
-  on_building_selected (self);
+  self->building_id = g_strdup (building_id);
+  gp_documents_load_all_async (gp_context_get_store (context), "building", grid ? gp_grid_get_code (grid) : NULL,
+                               self->cancellable, on_buildings, g_object_ref (self));
   return self;
+}
+
+gboolean
+gp_visit_dialog_get_ready (GpVisitDialog *self)
+{
+  g_return_val_if_fail (GP_IS_VISIT_DIALOG (self), FALSE);
+
+  return self->ready;
 }

@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (GpVisitDialog, gp_visit_dialog, GP, VISIT_DIALOG, AdwDialo
 GpVisitDialog *gp_visit_dialog_new          (GpContext     *context,
                                              const char    *building_id,
                                              const char    *patrol_id);
+gboolean       gp_visit_dialog_get_ready    (GpVisitDialog *self);
 gboolean       gp_visit_dialog_choose       (GpVisitDialog *self,
                                              const char    *household_id);
 void           gp_visit_dialog_set_note     (GpVisitDialog *self,
