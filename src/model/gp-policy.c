@@ -1,5 +1,8 @@
 /* gp-policy.c — a grading scheme from the centre: levels, deadlines, warnings, the working-day calendar.
  *
+ * The calendar and working hours it carries are read into a
+ * GpWorkingTime (gp-working-time.c), which runs the working clock.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "gp-policy"
@@ -9,6 +12,7 @@
 #include "gp-policy.h"
 #include "gp-clock.h"
 #include "gp-json.h"
+#include "gp-working-time.h"
 
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
@@ -16,23 +20,15 @@
 
 struct _GpPolicy
 {
-  GpDocument  parent_instance;
+  GpDocument     parent_instance;
 
-  /* The calendar as day numbers (GDate's Julian days), read once: deadlines
-   * of years-old cases walk hundreds of days, for thousands of cases. */
-  GHashTable *days;             /* day → DAY_WORKING or DAY_OFF, the exceptions */
-  guint       weekend_mask;     /* bit n set: weekday n (1 Monday … 7 Sunday) is off */
-  JsonObject *days_calendar;    /* the calendar they were read from */
-  char       *days_rev;
-  guint32    *working_before;   /* working days from PREFIX_FIRST to each day, lazily */
+  /* Working time, read again only when what it was read from changed. */
+  GpWorkingTime *working_time;
+  JsonObject    *working_calendar;   /* the members it was read from */
+  JsonObject    *working_hours;
+  char          *working_rev;
+  int            working_offset;
 };
-
-/* Days counted ahead for long spans: 2000-01-01 to 2060-12-31. */
-#define PREFIX_FIRST 730120u
-#define PREFIX_DAYS  22281u
-
-#define DAY_WORKING 1
-#define DAY_OFF     2
 
 G_DEFINE_FINAL_TYPE (GpPolicy, gp_policy, GP_TYPE_DOCUMENT)
 
@@ -186,20 +182,6 @@ validate_levels (GpDocument  *document,
 }
 
 static gboolean
-parse_clock (const char *text,
-             int        *minutes)
-{
-  guint hours, mins;
-  char tail;
-
-  if (text == NULL || strlen (text) != 5 ||
-      sscanf (text, "%2u:%2u%c", &hours, &mins, &tail) != 2 || hours > 23 || mins > 59)
-    return FALSE;
-  *minutes = hours * 60 + mins;
-  return TRUE;
-}
-
-static gboolean
 validate_warning_and_hours (GpDocument  *document,
                             GError     **error)
 {
@@ -218,8 +200,8 @@ validate_warning_and_hours (GpDocument  *document,
     }
 
   if (json_object_has_member (gp_document_get_body (document), "working_hours") &&
-      (hours == NULL || !parse_clock (gp_json_get_string (hours, "start"), &start) ||
-       !parse_clock (gp_json_get_string (hours, "end"), &end) || start >= end))
+      (hours == NULL || !gp_working_time_parse_clock (gp_json_get_string (hours, "start"), &start) ||
+       !gp_working_time_parse_clock (gp_json_get_string (hours, "end"), &end) || start >= end))
     {
       g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
                            _("“working_hours” must give “start” before “end”, as 08:30 and 17:30"));
@@ -323,9 +305,8 @@ gp_policy_finalize (GObject *object)
 {
   GpPolicy *self = (GpPolicy *) object;
 
-  g_clear_pointer (&self->days, g_hash_table_unref);
-  g_clear_pointer (&self->working_before, g_free);
-  g_free (self->days_rev);
+  g_clear_pointer (&self->working_time, gp_working_time_free);
+  g_free (self->working_rev);
 
   G_OBJECT_CLASS (gp_policy_parent_class)->finalize (object);
 }
@@ -405,73 +386,28 @@ gp_policy_get_response_minutes (GpPolicy *self)
   return (int) gp_document_get_int_member (GP_DOCUMENT (self), "response_minutes", 10);
 }
 
-/* Reads the calendar into day numbers, again only when it changed. */
-static void
-ensure_days (GpPolicy *self)
+/* The policy's working time, read again only when its calendar, working
+ * hours, zone or revision changed. */
+static GpWorkingTime *
+working_time (GpPolicy *self)
 {
   JsonObject *calendar = gp_document_get_object_member (GP_DOCUMENT (self), "calendar");
+  JsonObject *hours = gp_document_get_object_member (GP_DOCUMENT (self), "working_hours");
   const char *rev = gp_document_get_rev (GP_DOCUMENT (self));
-  JsonArray *holidays, *workdays, *weekend;
+  int offset = gp_policy_get_utc_offset (self);
 
-  if (self->days != NULL && self->days_calendar == calendar && g_strcmp0 (self->days_rev, rev) == 0)
-    return;
+  if (self->working_time != NULL && self->working_calendar == calendar && self->working_hours == hours &&
+      self->working_offset == offset && g_strcmp0 (self->working_rev, rev) == 0)
+    return self->working_time;
 
-  g_clear_pointer (&self->days, g_hash_table_unref);
-  g_clear_pointer (&self->working_before, g_free);
-  self->days = g_hash_table_new (g_direct_hash, g_direct_equal);
-  self->days_calendar = calendar;
-  g_free (self->days_rev);
-  self->days_rev = g_strdup (rev);
-
-  weekend = gp_json_get_array (calendar, "weekend");
-  self->weekend_mask = 0;
-  if (weekend == NULL)
-    self->weekend_mask = (1u << G_DATE_SATURDAY) | (1u << G_DATE_SUNDAY);
-  for (guint i = 0; weekend != NULL && i < json_array_get_length (weekend); i++)
-    {
-      gint64 day = json_array_get_int_element (weekend, i);
-
-      if (day >= 1 && day <= 7)
-        self->weekend_mask |= 1u << day;
-    }
-
-  holidays = gp_json_get_array (calendar, "holidays");
-  for (guint i = 0; holidays != NULL && i < json_array_get_length (holidays); i++)
-    {
-      JsonObject *holiday = object_at (holidays, i);
-      GDate from, to;
-
-      if (!gp_json_parse_date (gp_json_get_string (holiday, "from"), &from) ||
-          !gp_json_parse_date (gp_json_get_string (holiday, "to"), &to))
-        continue;
-      for (guint32 day = g_date_get_julian (&from); day <= g_date_get_julian (&to) && day - g_date_get_julian (&from) < 366;
-           day++)
-        g_hash_table_insert (self->days, GUINT_TO_POINTER (day), GINT_TO_POINTER (DAY_OFF));
-    }
-
-  /* Make-up working days win over everything. */
-  workdays = gp_json_get_array (calendar, "workdays");
-  for (guint i = 0; workdays != NULL && i < json_array_get_length (workdays); i++)
-    {
-      GDate date;
-
-      if (gp_json_parse_date (json_array_get_string_element (workdays, i), &date))
-        g_hash_table_insert (self->days, GUINT_TO_POINTER (g_date_get_julian (&date)), GINT_TO_POINTER (DAY_WORKING));
-    }
-}
-
-static gboolean
-is_working_julian (GpPolicy *self,
-                   guint32   julian)
-{
-  int exception;
-
-  ensure_days (self);
-  exception = GPOINTER_TO_INT (g_hash_table_lookup (self->days, GUINT_TO_POINTER (julian)));
-  if (exception != 0)
-    return exception == DAY_WORKING;
-  /* Julian day 1 (0001-01-01) was a Monday. */
-  return (self->weekend_mask & (1u << ((julian - 1) % 7 + 1))) == 0;
+  g_clear_pointer (&self->working_time, gp_working_time_free);
+  self->working_time = gp_working_time_new (calendar, hours, offset);
+  self->working_calendar = calendar;
+  self->working_hours = hours;
+  self->working_offset = offset;
+  g_free (self->working_rev);
+  self->working_rev = g_strdup (rev);
+  return self->working_time;
 }
 
 /* Weekends and public holidays are off, make-up days (调休) are on; a date
@@ -483,7 +419,7 @@ gp_policy_is_working_day (GpPolicy    *self,
   g_return_val_if_fail (GP_IS_POLICY (self), FALSE);
   g_return_val_if_fail (date != NULL && g_date_valid (date), FALSE);
 
-  return is_working_julian (self, g_date_get_julian (date));
+  return gp_working_time_is_working_day (working_time (self), date);
 }
 
 /* The share of the allowed time after which a case turns yellow. */
@@ -554,14 +490,12 @@ gp_policy_is_example_calendar (GpPolicy *self)
          json_node_get_value_type (example) == G_TYPE_BOOLEAN && json_node_get_boolean (example);
 }
 
-/* Working time.
+/* The clocks.
  *
  * Deadlines run on one of two clocks. "minutes" and "calendar_days" run on
- * the wall clock. "working_hours" and "working_days" run only inside the
- * working hours (08:30–17:30 unless the policy says otherwise) of working
- * days, so three working days from Monday 10:00 end on Thursday 10:00, and
- * a case registered on a holiday starts its clock on the next working
- * morning. Dates are those of the policy's time zone, China's by default.
+ * the wall clock; "working_hours" and "working_days" on the working clock
+ * of the policy's working time (gp-working-time.c). Dates are those of the
+ * policy's time zone, China's by default.
  */
 
 #define SECONDS_PER_DAY (24 * 3600)
@@ -571,25 +505,6 @@ is_working_clock (const char *unit)
 {
   return g_strcmp0 (unit, GP_DEADLINE_WORKING_HOURS) == 0 ||
          g_strcmp0 (unit, GP_DEADLINE_WORKING_DAYS) == 0;
-}
-
-/* The working hours as seconds after midnight. */
-static void
-get_working_hours (GpPolicy *self,
-                   int      *start,
-                   int      *end)
-{
-  JsonObject *hours = gp_document_get_object_member (GP_DOCUMENT (self), "working_hours");
-  int start_min, end_min;
-
-  if (!parse_clock (gp_json_get_string (hours, "start"), &start_min) ||
-      !parse_clock (gp_json_get_string (hours, "end"), &end_min) || start_min >= end_min)
-    {
-      start_min = 8 * 60 + 30;
-      end_min = 17 * 60 + 30;
-    }
-  *start = start_min * 60;
-  *end = end_min * 60;
 }
 
 /**
@@ -615,56 +530,6 @@ gp_policy_get_utc_offset (GpPolicy *self)
   return sign * (hours * 3600 + minutes * 60);
 }
 
-/* Local days since 1970-01-01 of a UNIX time, and the seconds into that day. */
-static gint64
-local_day (gint64  unix_time,
-           int     offset,
-           int    *second_of_day)
-{
-  gint64 local = unix_time + offset;
-  gint64 day = local >= 0 ? local / SECONDS_PER_DAY : -((-local + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
-
-  if (second_of_day != NULL)
-    *second_of_day = (int) (local - day * SECONDS_PER_DAY);
-  return day;
-}
-
-static gboolean
-is_working_day_number (GpPolicy *self,
-                       gint64    day)
-{
-  return is_working_julian (self, (guint32) (day + 719163));   /* 1970-01-01 is Julian day 719163 */
-}
-
-/* How many working days in [first, last) (days since 1970), in one step for
- * spans inside the counted years. */
-static gint64
-count_working_days (GpPolicy *self,
-                    gint64    first,
-                    gint64    last)
-{
-  gint64 a = first + 719163 - PREFIX_FIRST, b = last + 719163 - PREFIX_FIRST;
-  gint64 n = 0;
-
-  if (last <= first)
-    return 0;
-  if (a >= 0 && b <= PREFIX_DAYS)
-    {
-      ensure_days (self);
-      if (self->working_before == NULL)
-        {
-          self->working_before = g_new (guint32, PREFIX_DAYS + 1);
-          self->working_before[0] = 0;
-          for (guint32 i = 0; i < PREFIX_DAYS; i++)
-            self->working_before[i + 1] = self->working_before[i] + is_working_julian (self, PREFIX_FIRST + i);
-        }
-      return self->working_before[b] - self->working_before[a];
-    }
-  for (gint64 day = first; day < last; day++)
-    n += is_working_day_number (self, day);
-  return n;
-}
-
 /**
  * gp_policy_get_allowance:
  * @level: a level code
@@ -687,7 +552,6 @@ gp_policy_get_allowance (GpPolicy    *self,
   JsonObject *chosen = NULL;
   const char *chosen_unit;
   gint64 amount = 0;
-  int start, end;
 
   g_return_val_if_fail (GP_IS_POLICY (self), -1);
 
@@ -711,13 +575,12 @@ gp_policy_get_allowance (GpPolicy    *self,
   if (unit != NULL)
     *unit = chosen_unit;
 
-  get_working_hours (self, &start, &end);
   if (g_str_equal (chosen_unit, GP_DEADLINE_MINUTES))
     return amount * 60;
   if (g_str_equal (chosen_unit, GP_DEADLINE_WORKING_HOURS))
     return amount * 3600;
   if (g_str_equal (chosen_unit, GP_DEADLINE_WORKING_DAYS))
-    return amount * (end - start);
+    return amount * gp_working_time_get_day_length (working_time (self));
   return amount * SECONDS_PER_DAY;   /* calendar days */
 }
 
@@ -735,33 +598,13 @@ gp_policy_clock_between (GpPolicy   *self,
                          gint64      from,
                          gint64      to)
 {
-  int offset, start, end, from_second, to_second;
-  gint64 first, last, total = 0;
-
   g_return_val_if_fail (GP_IS_POLICY (self), 0);
 
   if (to <= from)
     return 0;
   if (!is_working_clock (unit))
     return to - from;
-
-  offset = gp_policy_get_utc_offset (self);
-  get_working_hours (self, &start, &end);
-  first = local_day (from, offset, &from_second);
-  last = local_day (to, offset, &to_second);
-  if (first == last)
-    {
-      int a = CLAMP (from_second, start, end), b = CLAMP (to_second, start, end);
-
-      return b > a && is_working_day_number (self, first) ? b - a : 0;
-    }
-  /* The rest of the first day, whole days between, the start of the last. */
-  if (is_working_day_number (self, first))
-    total += end - CLAMP (from_second, start, end);
-  if (is_working_day_number (self, last))
-    total += CLAMP (to_second, start, end) - start;
-  total += count_working_days (self, first + 1, last) * (end - start);
-  return total;
+  return gp_working_time_between (working_time (self), from, to);
 }
 
 /**
@@ -780,31 +623,12 @@ gp_policy_clock_add (GpPolicy   *self,
                      gint64      from,
                      gint64      seconds)
 {
-  int offset, start, end, second;
-  gint64 day, left = seconds;
-
   g_return_val_if_fail (GP_IS_POLICY (self), from);
   g_return_val_if_fail (seconds >= 0, from);
 
   if (!is_working_clock (unit))
     return from + seconds;
-
-  offset = gp_policy_get_utc_offset (self);
-  get_working_hours (self, &start, &end);
-  day = local_day (from, offset, &second);
-  /* Ten years of days off in a row would be a broken calendar: stop there. */
-  for (guint n = 0; n < 3660; n++, day++, second = 0)
-    {
-      int a = MAX (second, start);
-
-      if (a >= end || !is_working_day_number (self, day))
-        continue;
-      if (left <= end - a)
-        return day * SECONDS_PER_DAY - offset + a + left;
-      left -= end - a;
-    }
-  g_warning ("The policy's calendar has no working day in ten years");
-  return from + seconds;
+  return gp_working_time_add (working_time (self), from, seconds);
 }
 
 /**
