@@ -14,6 +14,7 @@
 #include "gp-model-resources.h"
 #include "gp-document.h"
 #include "gp-json.h"
+#include "gp-worker.h"
 #include "gp-store.h"
 
 #include <gio/gio.h>
@@ -192,6 +193,45 @@ gp_categories_load (GpStore *store)
       g_message ("The grid centre's category list is not used: %s", error->message);
     }
   return gp_categories_new_default ();
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  g_task_return_pointer (task, gp_categories_load (source_object), g_object_unref);
+}
+
+/**
+ * gp_categories_load_async:
+ *
+ * gp_categories_load() in a worker thread.
+ */
+void
+gp_categories_load_async (GpStore             *store,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_categories_load_async);
+  gp_worker_run (task, load_thread);
+}
+
+GpCategories *
+gp_categories_load_finish (GpStore       *store,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 const char *

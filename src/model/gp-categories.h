@@ -30,6 +30,13 @@ GpCategories     *gp_categories_new_default  (void) G_GNUC_WARN_UNUSED_RESULT;
 GpCategories     *gp_categories_new_from_json (JsonObject   *json,
                                                GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 GpCategories     *gp_categories_load         (GpStore      *store) G_GNUC_WARN_UNUSED_RESULT;
+void              gp_categories_load_async   (GpStore             *store,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GpCategories     *gp_categories_load_finish  (GpStore             *store,
+                                              GAsyncResult        *result,
+                                              GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 const char       *gp_categories_get_name     (GpCategories *self);
 guint             gp_categories_get_n_items  (GpCategories *self);
 const GpCategory *gp_categories_get_item     (GpCategories *self,

@@ -444,10 +444,9 @@ gp_incidents_page_get_view (GpIncidentsPage *self)
 }
 
 static GListModel *
-classes_model (GpStore *store)
+classes_model (GpCategories *categories)
 {
   GtkStringList *list = gtk_string_list_new (NULL);
-  g_autoptr(GpCategories) categories = store ? gp_categories_load (store) : gp_categories_new_default ();
   const char *last = NULL;
 
   gtk_string_list_append (list, _("All Categories"));
@@ -464,6 +463,30 @@ classes_model (GpStore *store)
         }
     }
   return G_LIST_MODEL (list);
+}
+
+static void
+on_categories (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GpIncidentsPage) self = user_data;
+  g_autoptr(GpCategories) categories = gp_categories_load_finish (GP_STORE (source), result, NULL);
+  g_autoptr(GListModel) classes = NULL;
+  g_autofree char *chosen = NULL;
+
+  if (categories == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  /* The class chosen meanwhile stays chosen. */
+  chosen = g_strdup (self->class_code);
+  classes = classes_model (categories);
+  g_signal_handlers_block_by_func (self->class_dropdown, on_class_selected, self);
+  gtk_drop_down_set_model (self->class_dropdown, classes);
+  gtk_drop_down_set_selected (self->class_dropdown, 0);
+  for (guint i = 1; chosen != NULL && i < g_list_model_get_n_items (classes); i++)
+    if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (classes), i), chosen))
+      gtk_drop_down_set_selected (self->class_dropdown, i);
+  g_signal_handlers_unblock_by_func (self->class_dropdown, on_class_selected, self);
 }
 
 static void
@@ -558,8 +581,16 @@ gp_incidents_page_new (GpContext *context)
   g_object_unref (selection);
   g_signal_connect_object (self->list_view, "activate", G_CALLBACK (on_activate), self, 0);
 
-  classes = classes_model (gp_context_get_store (context));
-  gtk_drop_down_set_model (self->class_dropdown, classes);
+  /* The shipped classes now, the grid centre's once read off the main loop. */
+  {
+    g_autoptr(GpCategories) shipped = gp_categories_new_default ();
+
+    classes = classes_model (shipped);
+    gtk_drop_down_set_model (self->class_dropdown, classes);
+    if (gp_context_get_store (context) != NULL)
+      gp_categories_load_async (gp_context_get_store (context), self->cancellable, on_categories,
+                                g_object_ref (self));
+  }
   g_signal_connect_object (self->class_dropdown, "notify::selected", G_CALLBACK (on_class_selected), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->open_toggle, "toggled", G_CALLBACK (on_toggles_changed), self, G_CONNECT_SWAPPED);
