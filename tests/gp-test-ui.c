@@ -225,7 +225,8 @@ never (gpointer data)
 void
 gp_test_wait_for_map (GpMapPage *page)
 {
-  for (guint i = 0; i < 300 && !map_is_drawn (page); i++)
+  /* A bound for a hang only: a loaded machine draws slowly. */
+  for (guint i = 0; i < 600 && !map_is_drawn (page); i++)
     gp_test_wait_until (never, NULL, 100);
 
   if (!map_is_drawn (page))
