@@ -728,15 +728,63 @@ on_day_selected (GpAreaPage *self)
   reload (self);
 }
 
-/* The grids a leader reviews: those synced, or every grid in the store. */
+/* The grids a leader reviews: those synced, or every grid in the store.
+ * They and the category list are read off the main loop; the figures are
+ * loaded once they are. */
+static void
+on_grids (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GpAreaPage) self = user_data;
+  g_autoptr(GPtrArray) grids = gp_documents_load_all_finish (GP_STORE (source), result, NULL);
+  g_auto(GStrv) synced = g_settings_get_strv (gp_context_get_settings (self->context), "sync-grids");
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+
+  if (GP_STORE (source) != self->store || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  gtk_string_list_append (names, _("All My Grids"));
+  for (guint i = 0; grids != NULL && i < grids->len; i++)
+    {
+      GpGrid *grid = g_ptr_array_index (grids, i);
+      const char *code = gp_grid_get_code (grid);
+
+      if (code == NULL || (synced[0] != NULL && !g_strv_contains ((const char * const *) synced, code)))
+        continue;
+      g_strv_builder_add (codes, code);
+      gtk_string_list_append (names, gp_grid_get_name (grid) ?: code);
+    }
+  g_strfreev (self->grid_codes);
+  self->grid_codes = g_strv_builder_end (codes);
+  g_signal_handlers_block_by_func (self->grids_row, reload, self);
+  adw_combo_row_set_model (self->grids_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->grids_row, 0);
+  g_signal_handlers_unblock_by_func (self->grids_row, reload, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->grids_row), g_strv_length (self->grid_codes) > 1 && is_leader (self));
+  set_loading (self, FALSE);
+  reload (self);
+}
+
+static void
+on_categories (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GpAreaPage) self = user_data;
+  g_autoptr(GpCategories) categories = gp_categories_load_finish (GP_STORE (source), result, NULL);
+
+  if (GP_STORE (source) != self->store || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (categories != NULL)
+    g_set_object (&self->categories, categories);
+  gp_documents_load_all_async (self->store, "grid", NULL, self->cancellable, on_grids, g_object_ref (self));
+}
+
 static void
 on_grid_changed (GpAreaPage *self)
 {
   GpStore *store = gp_context_get_store (self->context);
-  g_auto(GStrv) synced = g_settings_get_strv (gp_context_get_settings (self->context), "sync-grids");
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
-  g_autoptr(GPtrArray) grids = NULL;
 
   if (store != self->store)
     {
@@ -762,27 +810,10 @@ on_grid_changed (GpAreaPage *self)
       g_signal_emit (self, signals[LOADED], 0);
       return;
     }
-  self->categories = gp_categories_load (store);
-
-  grids = gp_store_list (store, "grid", NULL, NULL);
-  gtk_string_list_append (names, _("All My Grids"));
-  for (guint i = 0; grids != NULL && i < grids->len; i++)
-    {
-      JsonObject *grid = g_ptr_array_index (grids, i);
-      const char *code = gp_json_get_string (grid, "code");
-
-      if (code == NULL || (synced[0] != NULL && !g_strv_contains ((const char * const *) synced, code)))
-        continue;
-      g_strv_builder_add (codes, code);
-      gtk_string_list_append (names, gp_json_get_string (grid, "name") ?: code);
-    }
-  self->grid_codes = g_strv_builder_end (codes);
-  g_signal_handlers_block_by_func (self->grids_row, reload, self);
-  adw_combo_row_set_model (self->grids_row, G_LIST_MODEL (names));
-  adw_combo_row_set_selected (self->grids_row, 0);
-  g_signal_handlers_unblock_by_func (self->grids_row, reload, self);
-  gtk_widget_set_visible (GTK_WIDGET (self->grids_row), g_strv_length (self->grid_codes) > 1 && is_leader (self));
-  reload (self);
+  /* The shipped categories until the grid centre's are read. */
+  self->categories = gp_categories_new_default ();
+  set_loading (self, TRUE);
+  gp_categories_load_async (store, self->cancellable, on_categories, g_object_ref (self));
 }
 
 /* Actions. */
