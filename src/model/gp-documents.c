@@ -78,34 +78,54 @@ gp_documents_load_by (GpStore     *store,
   return to_documents (json, error);
 }
 
+/* Loading off the main loop: every document of a type in a grid, or those
+ * a reference names. */
 typedef struct
 {
-  char *type;
-  char *grid;
-} LoadAll;
+  char       *type;
+  char       *key;     /* the grid, or the id referred to */
+  gboolean    by_ref;
+  GpStoreRef  ref;
+} Load;
 
 static void
-load_all_free (LoadAll *query)
+load_free (Load *load)
 {
-  g_free (query->type);
-  g_free (query->grid);
-  g_free (query);
+  g_free (load->type);
+  g_free (load->key);
+  g_free (load);
 }
 
 static void
-load_all_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
-  LoadAll *query = task_data;
+  Load *load = task_data;
   GError *error = NULL;
-  GPtrArray *documents = gp_documents_load_all (source_object, query->type, query->grid, &error);
+  GPtrArray *documents = load->by_ref ? gp_documents_load_by (source_object, load->type, load->ref, load->key, &error)
+                                      : gp_documents_load_all (source_object, load->type, load->key, &error);
 
   if (documents == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, documents, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+load_async (GpStore             *store,
+            Load                *load,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
+  gp_worker_run (task, load_thread);
 }
 
 /**
@@ -121,18 +141,14 @@ gp_documents_load_all_async (GpStore             *store,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  LoadAll *query;
+  Load *load;
 
   g_return_if_fail (GP_IS_STORE (store));
 
-  task = g_task_new (store, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_documents_load_all_async);
-  query = g_new0 (LoadAll, 1);
-  query->type = g_strdup (type);
-  query->grid = g_strdup (grid);
-  g_task_set_task_data (task, query, (GDestroyNotify) load_all_free);
-  gp_worker_run (task, load_all_thread);
+  load = g_new0 (Load, 1);
+  load->type = g_strdup (type);
+  load->key = g_strdup (grid);
+  load_async (store, load, gp_documents_load_all_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -143,37 +159,6 @@ gp_documents_load_all_finish (GpStore       *store,
   g_return_val_if_fail (g_task_is_valid (result, store), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-typedef struct
-{
-  char       *type;
-  GpStoreRef  ref;
-  char       *id;
-} LoadBy;
-
-static void
-load_by_free (LoadBy *query)
-{
-  g_free (query->type);
-  g_free (query->id);
-  g_free (query);
-}
-
-static void
-load_by_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  LoadBy *query = task_data;
-  GError *error = NULL;
-  GPtrArray *documents = gp_documents_load_by (source_object, query->type, query->ref, query->id, &error);
-
-  if (documents == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, documents, (GDestroyNotify) g_ptr_array_unref);
 }
 
 /**
@@ -190,19 +175,16 @@ gp_documents_load_by_async (GpStore             *store,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  LoadBy *query;
+  Load *load;
 
   g_return_if_fail (GP_IS_STORE (store));
 
-  task = g_task_new (store, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_documents_load_by_async);
-  query = g_new0 (LoadBy, 1);
-  query->type = g_strdup (type);
-  query->ref = ref;
-  query->id = g_strdup (id);
-  g_task_set_task_data (task, query, (GDestroyNotify) load_by_free);
-  gp_worker_run (task, load_by_thread);
+  load = g_new0 (Load, 1);
+  load->type = g_strdup (type);
+  load->key = g_strdup (id);
+  load->by_ref = TRUE;
+  load->ref = ref;
+  load_async (store, load, gp_documents_load_by_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -210,9 +192,7 @@ gp_documents_load_by_finish (GpStore       *store,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return gp_documents_load_all_finish (store, result, error);
 }
 
 /* The store's edits for the documents, made on the caller's thread so the
