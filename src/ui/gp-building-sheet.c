@@ -6,9 +6,9 @@
  * masked (src/model/README.md §7). Tapping a marker or a cluster shows the incidents
  * under it instead.
  *
- * A building's households are one indexed lookup (at most a few dozen
- * rows), fast enough for the main loop; the incidents come from the map's
- * data, already loaded.
+ * The building, its households and its last visit are read off the main
+ * loop (gp-building-info.c) before the sheet is filled; the incidents come
+ * from the map's data, already loaded.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,9 +17,10 @@
 #include "config.h"
 
 #include "gp-building-sheet.h"
-#include "gp-documents.h"
+#include "gp-building.h"
+#include "gp-household.h"
 #include "gp-privacy.h"
-#include "gp-store.h"
+#include "gp-visit.h"
 
 #include <glib/gi18n.h>
 
@@ -64,20 +65,6 @@ tag_chip (const char *tag)
   gtk_widget_add_css_class (label, tag);
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   return label;
-}
-
-static int
-compare_rooms (gconstpointer a,
-               gconstpointer b)
-{
-  GpHousehold *x = *(GpHousehold **) a;
-  GpHousehold *y = *(GpHousehold **) b;
-
-  if (gp_household_get_unit (x) != gp_household_get_unit (y))
-    return gp_household_get_unit (x) - gp_household_get_unit (y);
-  if (gp_household_get_floor (x) != gp_household_get_floor (y))
-    return gp_household_get_floor (x) - gp_household_get_floor (y);
-  return g_strcmp0 (gp_household_get_room (x), gp_household_get_room (y));
 }
 
 static GtkWidget *
@@ -126,7 +113,6 @@ add_units (GpBuildingSheet *self,
   int unit = -1, in_unit = 0;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Households"));
-  g_ptr_array_sort (households, compare_rooms);
 
   for (guint i = 0; i <= households->len; i++)
     {
@@ -231,27 +217,11 @@ add_open_incidents (GpBuildingSheet *self,
 
 static void
 add_last_visit (GpBuildingSheet *self,
-                GpStore         *store,
-                const char      *building_id)
+                const char      *building_id,
+                GpVisit         *last)
 {
-  g_autoptr(GPtrArray) visits = gp_documents_load_by (store, "visit", GP_STORE_REF_BUILDING, building_id, NULL);
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *row = adw_action_row_new ();
-  GpVisit *last = NULL;
-  g_autoptr(GDateTime) last_at = NULL;
-
-  for (guint i = 0; visits != NULL && i < visits->len; i++)
-    {
-      GpVisit *visit = g_ptr_array_index (visits, i);
-      g_autoptr(GDateTime) at = gp_visit_dup_at (visit);
-
-      if (at != NULL && (last_at == NULL || g_date_time_compare (at, last_at) > 0))
-        {
-          g_clear_pointer (&last_at, g_date_time_unref);
-          last_at = g_steal_pointer (&at);
-          last = visit;
-        }
-    }
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Last Visit"));
   {
@@ -267,7 +237,8 @@ add_last_visit (GpBuildingSheet *self,
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("No visit has been recorded in this building"));
   else
     {
-      g_autofree char *when = format_time (g_date_time_to_unix (last_at));
+      g_autoptr(GDateTime) at = gp_visit_dup_at (last);
+      g_autofree char *when = format_time (g_date_time_to_unix (at));
       g_autofree char *tags = gp_visit_format_tags (last);
       g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
       g_auto(GStrv) strv = NULL;
@@ -297,49 +268,52 @@ add_last_visit (GpBuildingSheet *self,
  */
 void
 gp_building_sheet_show_building (GpBuildingSheet *self,
-                                 GpStore         *store,
-                                 GpMapData       *data,
-                                 const char      *building_id)
+                                 GpBuildingInfo  *info,
+                                 GpMapData       *data)
 {
-  g_autoptr(GpDocument) building = NULL;
-  g_autoptr(GPtrArray) households = NULL;
-  g_autoptr(GError) error = NULL;
+  const char *building_id;
   g_autofree char *subtitle = NULL;
   g_autofree char *households_text = NULL;
   g_autofree char *units_text = NULL;
 
   g_return_if_fail (GP_IS_BUILDING_SHEET (self));
-  g_return_if_fail (GP_IS_STORE (store));
+  g_return_if_fail (info != NULL);
 
+  building_id = gp_document_get_id (GP_DOCUMENT (info->building));
   clear (self);
   self->building = g_strdup (building_id);
 
-  /* A building that cannot be read says why; its households are only read
-   * for one that can. */
-  building = gp_documents_load (store, building_id, &error);
-  if (building != NULL)
-    households = gp_documents_load_by (store, "household", GP_STORE_REF_BUILDING, building_id, &error);
-  if (building == NULL || households == NULL || !GP_IS_BUILDING (building))
-    {
-      gtk_label_set_text (self->title_label, _("Building not found"));
-      gtk_label_set_text (self->subtitle_label, error ? error->message : "");
-      return;
-    }
-
-  households_text = g_strdup_printf (ngettext ("%d household", "%d households", households->len),
-                                     households->len);
-  units_text = g_strdup_printf (ngettext ("%u unit", "%u units", gp_building_get_n_units (GP_BUILDING (building))),
-                                gp_building_get_n_units (GP_BUILDING (building)));
+  households_text = g_strdup_printf (ngettext ("%d household", "%d households", info->households->len),
+                                     info->households->len);
+  units_text = g_strdup_printf (ngettext ("%u unit", "%u units", gp_building_get_n_units (info->building)),
+                                gp_building_get_n_units (info->building));
   subtitle = g_strjoin (" · ", households_text, units_text,
-                        gp_building_get_address (GP_BUILDING (building))
-                          ? gp_building_get_address (GP_BUILDING (building)) : "",
+                        gp_building_get_address (info->building) ? gp_building_get_address (info->building) : "",
                         NULL);
-  gtk_label_set_text (self->title_label, gp_building_get_name (GP_BUILDING (building)));
+  gtk_label_set_text (self->title_label, gp_building_get_name (info->building));
   gtk_label_set_text (self->subtitle_label, subtitle);
 
   add_open_incidents (self, data, building_id);
-  add_units (self, households);
-  add_last_visit (self, store, building_id);
+  add_units (self, info->households);
+  add_last_visit (self, building_id, info->last_visit);
+}
+
+/**
+ * gp_building_sheet_show_error:
+ *
+ * A building that cannot be read says why.
+ */
+void
+gp_building_sheet_show_error (GpBuildingSheet *self,
+                              const char      *building_id,
+                              const GError    *error)
+{
+  g_return_if_fail (GP_IS_BUILDING_SHEET (self));
+
+  clear (self);
+  self->building = g_strdup (building_id);
+  gtk_label_set_text (self->title_label, _("Building not found"));
+  gtk_label_set_text (self->subtitle_label, error ? error->message : "");
 }
 
 /**

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "gp-building-info.h"
 #include "gp-map-data.h"
 #include "gp-types.h"
 
@@ -17,9 +18,11 @@ G_DECLARE_FINAL_TYPE (GpBuildingSheet, gp_building_sheet, GP, BUILDING_SHEET, Gt
 
 GtkWidget *gp_building_sheet_new            (void);
 void       gp_building_sheet_show_building  (GpBuildingSheet *self,
-                                             GpStore         *store,
-                                             GpMapData       *data,
-                                             const char      *building_id);
+                                             GpBuildingInfo  *info,
+                                             GpMapData       *data);
+void       gp_building_sheet_show_error     (GpBuildingSheet *self,
+                                             const char      *building_id,
+                                             const GError    *error);
 void       gp_building_sheet_show_incidents (GpBuildingSheet *self,
                                              GpMapData       *data,
                                              const GpMapCluster *cluster);

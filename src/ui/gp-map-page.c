@@ -17,7 +17,6 @@
 #include "gp-basemap.h"
 #include "gp-building-sheet.h"
 #include "gp-context.h"
-#include "gp-documents.h"
 #include "gp-mbtiles.h"
 #include "gp-overlay-layer.h"
 #include "gp-store.h"
@@ -73,6 +72,9 @@ struct _GpMapPage
   GtkButton          *locate_button;
   AdwBottomSheet     *bottom_sheet;
   GpBuildingSheet    *sheet;
+  GCancellable       *sheet_cancellable; /* the building being read for the sheet */
+  char               *sheet_building;    /* its id */
+  gboolean            sheet_raise;       /* it was tapped: open the sheet when read */
 };
 
 G_DEFINE_FINAL_TYPE (GpMapPage, gp_map_page, ADW_TYPE_BIN)
@@ -86,6 +88,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void load_data       (GpMapPage *self);
+static void read_building   (GpMapPage  *self,
+                             const char *building_id,
+                             gboolean    raise);
 static void use_location    (GpMapPage *self,
                              gboolean   use);
 static void render_basemap  (GpMapPage *self);
@@ -496,7 +501,7 @@ on_data_loaded (GObject      *source,
     {
       g_autofree char *building = g_strdup (gp_building_sheet_get_building (self->sheet));
 
-      gp_building_sheet_show_building (self->sheet, self->store, data, building);
+      read_building (self, building, FALSE);
     }
 }
 
@@ -568,6 +573,7 @@ on_sheet_open_changed (GpMapPage *self)
 static void
 hide_sheet (GpMapPage *self)
 {
+  g_cancellable_cancel (self->sheet_cancellable);
   adw_bottom_sheet_set_open (self->bottom_sheet, FALSE);
 }
 
@@ -646,6 +652,54 @@ show_above_sheet (GpMapPage   *self,
                                         300);
 }
 
+/* The sheet is filled, then raised: the pan above it needs its height. */
+static void
+on_building_read (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GpMapPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpBuildingInfo) info = gp_building_info_load_finish (GP_STORE (source), result, &error);
+  GpMapData *data = gp_overlay_layer_get_data (self->overlay_layer);
+  const GpMapBuilding *building;
+  const char *id = self->sheet_building;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (info != NULL)
+    gp_building_sheet_show_building (self->sheet, info, data);
+  else
+    gp_building_sheet_show_error (self->sheet, id, error);
+  if (!self->sheet_raise)
+    return;   /* an open sheet brought up to date */
+
+  self->sheet_raise = FALSE;
+  adw_bottom_sheet_set_open (self->bottom_sheet, TRUE);
+  building = data ? gp_map_data_find_building (data, id) : NULL;
+  if (building != NULL)
+    {
+      GpMercPoint centre = { (building->min_x + building->max_x) / 2, (building->min_y + building->max_y) / 2 };
+
+      show_above_sheet (self, centre);
+    }
+}
+
+static void
+read_building (GpMapPage  *self,
+               const char *building_id,
+               gboolean    raise)
+{
+  g_cancellable_cancel (self->sheet_cancellable);
+  g_clear_object (&self->sheet_cancellable);
+  self->sheet_cancellable = g_cancellable_new ();
+  g_free (self->sheet_building);
+  self->sheet_building = g_strdup (building_id);
+  self->sheet_raise = raise;
+  gp_building_info_load_async (self->store, building_id, self->sheet_cancellable, on_building_read,
+                               g_object_ref (self));
+}
+
 static void
 on_map_released (GtkGestureClick *gesture,
                  int              n_press,
@@ -663,6 +717,7 @@ on_map_released (GtkGestureClick *gesture,
   cluster = gp_overlay_layer_cluster_at (self->overlay_layer, x, y);
   if (cluster != NULL)
     {
+      g_cancellable_cancel (self->sheet_cancellable);
       gp_overlay_layer_set_selected_building (self->overlay_layer, NULL);
       gp_building_sheet_show_incidents (self->sheet, data, cluster);
       adw_bottom_sheet_set_open (self->bottom_sheet, TRUE);
@@ -672,12 +727,8 @@ on_map_released (GtkGestureClick *gesture,
   building = gp_overlay_layer_building_at (self->overlay_layer, x, y);
   if (building != NULL)
     {
-      GpMercPoint centre = { (building->min_x + building->max_x) / 2, (building->min_y + building->max_y) / 2 };
-
       gp_overlay_layer_set_selected_building (self->overlay_layer, building->id);
-      gp_building_sheet_show_building (self->sheet, self->store, data, building->id);
-      adw_bottom_sheet_set_open (self->bottom_sheet, TRUE);
-      show_above_sheet (self, centre);
+      read_building (self, building->id, TRUE);
       return;
     }
 
@@ -1050,6 +1101,9 @@ gp_map_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->sheet_cancellable);
+  g_clear_object (&self->sheet_cancellable);
+  g_clear_pointer (&self->sheet_building, g_free);
   g_clear_handle_id (&self->data_reload_id, g_source_remove);
   g_clear_handle_id (&self->basemap_reload_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
