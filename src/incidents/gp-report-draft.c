@@ -15,6 +15,7 @@
 #include "gp-report-draft.h"
 #include "gp-geo.h"
 #include "gp-casework.h"
+#include "gp-categories.h"
 #include "gp-json.h"
 #include "gp-worker.h"
 
@@ -463,6 +464,8 @@ gp_report_form_free (GpReportForm *form)
 {
   if (form == NULL)
     return;
+  g_clear_object (&form->categories);
+  g_clear_object (&form->policy);
   gp_report_draft_free (form->draft);
   g_free (form->household_label);
   g_clear_pointer (&form->places, g_array_unref);
@@ -472,9 +475,10 @@ gp_report_form_free (GpReportForm *form)
 /**
  * gp_report_form_load:
  *
- * The draft kept for @grid, if any (a draft of another grid is not this
- * one's; one that cannot be read is lost, and logged), the label of its
- * household, and the grid's buildings as places to choose from.
+ * The categories and the grid's grading scheme; the draft kept for @grid,
+ * if any (a draft of another grid is not this one's; one that cannot be
+ * read is lost, and logged), the label of its household, and the grid's
+ * buildings as places to choose from.
  */
 GpReportForm *
 gp_report_form_load (GpStore    *store,
@@ -487,6 +491,8 @@ gp_report_form_load (GpStore    *store,
 
   g_return_val_if_fail (GP_IS_STORE (store), NULL);
 
+  form->categories = gp_categories_load (store);
+  form->policy = grid ? gp_casework_load_policy (store, grid, NULL) : NULL;
   form->draft = gp_report_draft_load (draft_dir, &error);
   if (error != NULL)
     g_message ("The report in progress is lost: %s", error->message);

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "gp-categories.h"
 #include "gp-documents.h"
 #include "gp-photo.h"
 
@@ -68,6 +69,8 @@ typedef struct
 
 typedef struct
 {
+  GpCategories  *categories;       /* the grid centre's, or the shipped ones */
+  GpPolicy      *policy;           /* the grid's grading scheme, or NULL */
   GpReportDraft *draft;            /* the report kept from before, or NULL */
   char          *household_label;  /* its household, masked */
   GArray        *places;           /* GpReportPlace: the grid's buildings */

@@ -1102,7 +1102,30 @@ discard_action (GtkWidget  *widget,
   adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
-/* Loading: the draft kept and the grid's buildings, off the main loop. */
+/* The grid's levels and urgencies to choose from; none without a scheme. */
+static void
+show_policy (GpReportWindow *self)
+{
+  g_autoptr(GtkStringList) levels = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) urgencies = gtk_string_list_new (NULL);
+  JsonArray *array = NULL;
+
+  if (self->policy != NULL)
+    {
+      array = gp_document_get_array_member (GP_DOCUMENT (self->policy), "levels");
+      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+        gtk_string_list_append (levels, gp_json_get_string (json_array_get_object_element (array, i), "label"));
+      array = gp_document_get_array_member (GP_DOCUMENT (self->policy), "urgencies");
+      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+        gtk_string_list_append (urgencies, gp_json_get_string (json_array_get_object_element (array, i), "label"));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->urgency_row), array != NULL && json_array_get_length (array) > 0);
+  adw_combo_row_set_model (self->level_row, G_LIST_MODEL (levels));
+  adw_combo_row_set_model (self->urgency_row, G_LIST_MODEL (urgencies));
+}
+
+/* Loading: the categories, the grading scheme, the draft kept and the
+ * grid's buildings, off the main loop. */
 
 static void
 on_loaded (GObject      *source,
@@ -1117,6 +1140,10 @@ on_loaded (GObject      *source,
 
   if (loaded == NULL)
     return;
+  g_set_object (&self->categories, loaded->categories);
+  g_set_object (&self->policy, loaded->policy);
+  show_policy (self);
+  fill_categories (self);
   self->buildings = g_steal_pointer (&loaded->places);
   self->household_label = g_steal_pointer (&loaded->household_label);
   restored = g_steal_pointer (&loaded->draft);
@@ -1186,30 +1213,16 @@ gp_report_window_constructed (GObject *object)
   GpReportWindow *self = (GpReportWindow *) object;
   GpGrid *grid = gp_context_get_grid (self->context);
   g_autoptr(GListModel) sources = sources_model ();
-  g_autoptr(GtkStringList) levels = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) urgencies = gtk_string_list_new (NULL);
 
   G_OBJECT_CLASS (gp_report_window_parent_class)->constructed (object);
 
   self->store = g_object_ref (gp_context_get_store (self->context));
   self->draft_dir = gp_report_draft_dup_dir (gp_store_get_dir (self->store));
-  self->categories = gp_categories_load (self->store);
-  self->policy = grid ? gp_casework_load_policy (self->store, gp_grid_get_code (grid), NULL) : NULL;
+  /* The shipped categories, and no grading scheme, until the grid's are read. */
+  self->categories = gp_categories_new_default ();
 
   adw_combo_row_set_model (self->source_row, sources);
-  if (self->policy != NULL)
-    {
-      JsonArray *array = gp_document_get_array_member (GP_DOCUMENT (self->policy), "levels");
-
-      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-        gtk_string_list_append (levels, gp_json_get_string (json_array_get_object_element (array, i), "label"));
-      array = gp_document_get_array_member (GP_DOCUMENT (self->policy), "urgencies");
-      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-        gtk_string_list_append (urgencies, gp_json_get_string (json_array_get_object_element (array, i), "label"));
-      gtk_widget_set_visible (GTK_WIDGET (self->urgency_row), array != NULL && json_array_get_length (array) > 0);
-    }
-  adw_combo_row_set_model (self->level_row, G_LIST_MODEL (levels));
-  adw_combo_row_set_model (self->urgency_row, G_LIST_MODEL (urgencies));
+  show_policy (self);
 
   g_signal_connect_object (self->photo_picker, "changed", G_CALLBACK (on_photos_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->text_row, "changed", G_CALLBACK (on_text_changed), self, G_CONNECT_SWAPPED);
