@@ -11,7 +11,8 @@
  *
  * each document at its winning revision, deleted ones included (deleted
  * = 1); `body` is its JSON. Nothing else of the store's layout is theirs
- * to read or write.
+ * to read or write. Writes from the app go through gp_store_run_write(),
+ * in order with the documents' own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -49,6 +50,9 @@ gboolean   gp_store_set_table_seq  (GpStore            *self,
                                     const char         *name,
                                     gint64              seq,
                                     GError            **error);
+void       gp_store_run_write      (GpStore            *self,
+                                    GTask              *task,
+                                    GTaskThreadFunc     func);
 GpDb      *gp_store_get_reader     (GpStore            *self);
 GpDb      *gp_store_get_writer     (GpStore            *self);
 

@@ -616,25 +616,71 @@ put_all_data_free (PutAllData *data)
   g_free (data);
 }
 
+/* Writes in order: one thread takes them from a queue. */
+
+typedef struct
+{
+  GTask           *task;
+  GTaskThreadFunc  func;
+} Write;
+
 static void
 write_pool_func (gpointer data,
                  gpointer user_data)
 {
-  g_autoptr(GTask) task = data;
-  GpStore *self = g_task_get_source_object (task);
-  PutAllData *put = g_task_get_task_data (task);
-  GError *error = NULL;
-  char **revs;
+  Write *write = data;
 
-  if (!g_task_return_error_if_cancelled (task))
-    {
-      revs = run_put_all (self, put->edits, put->flags, &error);
-      if (revs == NULL)
-        g_task_return_error (task, error);
-      else
-        g_task_return_pointer (task, revs, (GDestroyNotify) g_strfreev);
-    }
+  if (!g_task_return_error_if_cancelled (write->task))
+    write->func (write->task, g_task_get_source_object (write->task), g_task_get_task_data (write->task),
+                 g_task_get_cancellable (write->task));
+  g_object_unref (write->task);
+  g_free (write);
   gp_worker_release ();
+}
+
+/**
+ * gp_store_run_write:
+ * @task: its source object is the store's caller's; @func returns its result
+ *
+ * Runs @func on the store's writer thread, after every write asked for
+ * before it (gp_store_put_all_async() included): for the tables a layer
+ * keeps in the store, whose writes must keep their order with the
+ * documents'. A task cancelled before its turn returns
+ * %G_IO_ERROR_CANCELLED without running.
+ */
+void
+gp_store_run_write (GpStore         *self,
+                    GTask           *task,
+                    GTaskThreadFunc  func)
+{
+  Write *write;
+
+  g_return_if_fail (GP_IS_STORE (self));
+  g_return_if_fail (G_IS_TASK (task));
+
+  if (self->write_pool == NULL)
+    self->write_pool = g_thread_pool_new (write_pool_func, NULL, 1, FALSE, NULL);
+  write = g_new0 (Write, 1);
+  write->task = g_object_ref (task);
+  write->func = func;
+  gp_worker_hold ();
+  g_thread_pool_push (self->write_pool, write, NULL);
+}
+
+static void
+put_all_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  PutAllData *put = task_data;
+  GError *error = NULL;
+  char **revs = run_put_all (source_object, put->edits, put->flags, &error);
+
+  if (revs == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, revs, (GDestroyNotify) g_strfreev);
 }
 
 /**
@@ -666,10 +712,7 @@ gp_store_put_all_async (GpStore             *self,
   data->flags = flags;
   g_task_set_task_data (task, data, (GDestroyNotify) put_all_data_free);
 
-  if (self->write_pool == NULL)
-    self->write_pool = g_thread_pool_new (write_pool_func, NULL, 1, FALSE, NULL);
-  gp_worker_hold ();
-  g_thread_pool_push (self->write_pool, g_steal_pointer (&task), NULL);
+  gp_store_run_write (self, task, put_all_thread);
 }
 
 /**
