@@ -134,6 +134,18 @@ visit_counted (gpointer data)
 }
 
 static gboolean
+has_recorder (gpointer data)
+{
+  return gp_patrol_page_get_recorder (data) != NULL;
+}
+
+static gboolean
+no_recorder (gpointer data)
+{
+  return gp_context_get_recorder (data) == NULL;
+}
+
+static gboolean
 visit_gone (gpointer data)
 {
   return *(GpVisitDialog **) data == NULL;
@@ -180,8 +192,11 @@ test_walk (Fixture       *fixture,
   g_assert_null (gp_context_get_recorder (fixture->context));
   gp_test_save_widget_png (fixture->window, "patrol-idle-360x720");
 
+  /* The routes are read off the main loop; so is the start saved. */
+  g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gp_patrol_page_get_ready, page, 10000));
   gp_patrol_page_set_route (page, gp_document_get_id (GP_DOCUMENT (fixture->route)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.start", NULL));
+  g_assert_true (gp_test_wait_until (has_recorder, page, 10000));
   recorder = gp_patrol_page_get_recorder (page);
   g_assert_nonnull (recorder);
   patrol_id = g_strdup (gp_patrol_recorder_get_id (recorder));
@@ -226,6 +241,7 @@ test_walk (Fixture       *fixture,
   g_assert_true (gp_context_get_recorder (fixture->context) == recorder);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.finish", NULL));
   gp_test_alert_respond (ADW_ALERT_DIALOG (gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG)), "finish");
+  g_assert_true (gp_test_wait_until (no_recorder, fixture->context, 10000));
   g_assert_null (gp_context_get_recorder (fixture->context));
   g_assert_cmpuint (gp_overlay_layer_get_n_track_points (gp_map_page_get_overlay_layer (map)), ==, 0);
   patrol = gp_documents_load (fixture->store, patrol_id, NULL);

@@ -26,6 +26,7 @@
 #include "gp-patrol-recorder.h"
 #include "gp-clock.h"
 #include "gp-recorded-track.h"
+#include "gp-store-table.h"
 #include "gp-geo.h"
 #include "gp-json.h"
 #include "gp-worker.h"
@@ -45,6 +46,8 @@ struct _GpPatrolRecorder
   gboolean    async;
   gboolean    saving;          /* a document save in flight */
   gboolean    save_again;
+  GTask      *finishing;       /* gp_patrol_recorder_finish_async(), waiting for that save */
+  gboolean    recorded;        /* the finished document is saved */
 
   gint64      started;         /* µs */
   gint64      paused_total;    /* µs */
@@ -213,6 +216,7 @@ update_document (GpPatrolRecorder *self)
 }
 
 static void save_document (GpPatrolRecorder *self);
+static void save_finished (GpPatrolRecorder *self);
 
 static void
 on_document_saved (GObject      *source,
@@ -225,6 +229,11 @@ on_document_saved (GObject      *source,
   self->saving = FALSE;
   if (!gp_documents_save_all_finish (GP_STORE (source), result, &error))
     g_warning ("The patrol cannot be saved: %s", error->message);
+  if (self->finishing != NULL)
+    {
+      save_finished (self);
+      return;
+    }
   if (self->save_again)
     {
       self->save_again = FALSE;
@@ -298,7 +307,7 @@ gp_patrol_recorder_flush (GpPatrolRecorder  *self,
     return TRUE;
   if (self->async)
     {
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+      g_autoptr(GTask) task = g_task_new (self->store, NULL, NULL, NULL);
       FlushJob *job = g_new0 (FlushJob, 1);
 
       job->store = g_object_ref (self->store);
@@ -306,7 +315,7 @@ gp_patrol_recorder_flush (GpPatrolRecorder  *self,
       job->fixes = g_steal_pointer (&self->pending);
       self->pending = g_array_new (FALSE, TRUE, sizeof (GpFix));
       g_task_set_task_data (task, job, (GDestroyNotify) flush_job_free);
-      gp_worker_run (task, flush_thread);
+      gp_store_run_write (self->store, task, flush_thread);
       return TRUE;
     }
   if (!gp_recorded_track_append (self->store, gp_patrol_recorder_get_id (self), self->pending, error))
@@ -475,15 +484,11 @@ gp_patrol_recorder_add_fix (GpPatrolRecorder *self,
 
 /* The patrol's life. */
 
-gboolean
-gp_patrol_recorder_start (GpPatrolRecorder  *self,
-                          gint64             time,
-                          GError           **error)
+static void
+begin_start (GpPatrolRecorder *self,
+             gint64            time)
 {
   g_autoptr(GDateTime) started = NULL;
-
-  g_return_val_if_fail (GP_IS_PATROL_RECORDER (self), FALSE);
-  g_return_val_if_fail (self->status == NULL, FALSE);
 
   self->started = time;
   g_free (self->status);
@@ -491,6 +496,17 @@ gp_patrol_recorder_start (GpPatrolRecorder  *self,
   started = date_time_of (time);
   g_object_set (self->patrol, "started-at", started, NULL);
   update_document (self);
+}
+
+gboolean
+gp_patrol_recorder_start (GpPatrolRecorder  *self,
+                          gint64             time,
+                          GError           **error)
+{
+  g_return_val_if_fail (GP_IS_PATROL_RECORDER (self), FALSE);
+  g_return_val_if_fail (self->status == NULL, FALSE);
+
+  begin_start (self, time);
   /* The start is saved before anything else, whatever the mode. */
   if (!gp_documents_save (self->store, GP_DOCUMENT (self->patrol), GP_STORE_PUT_NONE, error))
     {
@@ -499,6 +515,61 @@ gp_patrol_recorder_start (GpPatrolRecorder  *self,
     }
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
+}
+
+static void
+on_start_saved (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GpPatrolRecorder *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!gp_documents_save_all_finish (GP_STORE (source), result, &error))
+    {
+      g_clear_pointer (&self->status, g_free);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gp_patrol_recorder_start_async:
+ *
+ * gp_patrol_recorder_start() with the start saved on the store's writer
+ * thread; the patrol runs once it is saved. Fixes are not taken before.
+ */
+void
+gp_patrol_recorder_start_async (GpPatrolRecorder    *self,
+                                gint64               time,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+  GTask *task;
+
+  g_return_if_fail (GP_IS_PATROL_RECORDER (self));
+  g_return_if_fail (self->status == NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_patrol_recorder_start_async);
+  begin_start (self, time);
+  g_ptr_array_add (documents, g_object_ref (self->patrol));
+  gp_documents_save_all_async (self->store, documents, GP_STORE_PUT_NONE, NULL, on_start_saved, task);
+}
+
+gboolean
+gp_patrol_recorder_start_finish (GpPatrolRecorder  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean
@@ -541,6 +612,23 @@ gp_patrol_recorder_resume (GpPatrolRecorder  *self,
   return TRUE;
 }
 
+/* Ends the patrol in memory: the track closed, the end time set. */
+static void
+begin_finish (GpPatrolRecorder *self,
+              gint64            time)
+{
+  g_autoptr(GDateTime) ended = NULL;
+  g_autoptr(GDateTime) started = NULL;
+
+  close_track (self);
+  g_array_set_size (self->pending, 0);   /* the document takes them all */
+  g_free (self->status);
+  self->status = g_strdup (GP_PATROL_FINISHED);
+  started = gp_patrol_dup_started_at (self->patrol);
+  ended = date_time_of (MAX (time, started ? g_date_time_to_unix (started) * G_USEC_PER_SEC : time));
+  g_object_set (self->patrol, "ended-at", ended, NULL);
+}
+
 /**
  * gp_patrol_recorder_finish:
  *
@@ -552,21 +640,14 @@ gp_patrol_recorder_finish (GpPatrolRecorder  *self,
                            gint64             time,
                            GError           **error)
 {
-  g_autoptr(GDateTime) ended = NULL;
-  g_autoptr(GDateTime) started = NULL;
   gboolean async;
 
   g_return_val_if_fail (GP_IS_PATROL_RECORDER (self), FALSE);
 
-  if (g_strcmp0 (self->status, GP_PATROL_FINISHED) == 0)
+  if (self->recorded)
     return TRUE;
-  close_track (self);
-  g_array_set_size (self->pending, 0);   /* the document takes them all */
-  g_free (self->status);
-  self->status = g_strdup (GP_PATROL_FINISHED);
-  started = gp_patrol_dup_started_at (self->patrol);
-  ended = date_time_of (MAX (time, started ? g_date_time_to_unix (started) * G_USEC_PER_SEC : time));
-  g_object_set (self->patrol, "ended-at", ended, NULL);
+  if (g_strcmp0 (self->status, GP_PATROL_FINISHED) != 0)
+    begin_finish (self, time);
 
   /* The finished document is the record: saved before the points go. */
   async = self->async;
@@ -580,9 +661,106 @@ gp_patrol_recorder_finish (GpPatrolRecorder  *self,
       return FALSE;
     }
   self->async = async;
+  self->recorded = TRUE;
   gp_recorded_track_drop (self->store, gp_patrol_recorder_get_id (self), NULL);
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
+}
+
+static void
+drop_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gp_recorded_track_drop (source_object, task_data, &error))
+    g_warning ("The track kept on the device cannot be dropped: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_finish_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GpPatrolRecorder *self = g_task_get_source_object (task);
+  g_autoptr(GTask) drop = NULL;
+  GError *error = NULL;
+
+  self->saving = FALSE;
+  if (!gp_documents_save_all_finish (GP_STORE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  self->recorded = TRUE;
+  /* The points go after the record, in order with the writes before. */
+  drop = g_task_new (self->store, NULL, NULL, NULL);
+  g_task_set_task_data (drop, g_strdup (gp_patrol_recorder_get_id (self)), g_free);
+  gp_store_run_write (self->store, drop, drop_thread);
+  g_signal_emit (self, signals[CHANGED], 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The last save, once the one in flight has given the document its revision. */
+static void
+save_finished (GpPatrolRecorder *self)
+{
+  GTask *task = g_steal_pointer (&self->finishing);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+
+  update_document (self);
+  g_ptr_array_add (documents, g_object_ref (self->patrol));
+  self->saving = TRUE;
+  gp_documents_save_all_async (self->store, documents, GP_STORE_PUT_NONE, NULL, on_finish_saved, task);
+}
+
+/**
+ * gp_patrol_recorder_finish_async:
+ *
+ * gp_patrol_recorder_finish() with the writes on the store's writer
+ * thread. The patrol takes no more fixes from the call on; if the last
+ * document cannot be saved, the track stays on the device and the
+ * finish can be tried again.
+ */
+void
+gp_patrol_recorder_finish_async (GpPatrolRecorder    *self,
+                                 gint64               time,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GP_IS_PATROL_RECORDER (self));
+  g_return_if_fail (self->finishing == NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_patrol_recorder_finish_async);
+  if (self->recorded)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  if (g_strcmp0 (self->status, GP_PATROL_FINISHED) != 0)
+    begin_finish (self, time);
+  self->finishing = task;
+  if (!self->saving)
+    save_finished (self);
+}
+
+gboolean
+gp_patrol_recorder_finish_finish (GpPatrolRecorder  *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Construction. */
@@ -725,6 +903,115 @@ gp_patrol_recorder_recover (GpStore     *store,
       self->status = g_strdup (GP_PATROL_PAUSED);
     }
   return g_steal_pointer (&self);
+}
+
+/* What the patrol page starts from. */
+
+void
+gp_patrol_setup_free (GpPatrolSetup *setup)
+{
+  if (setup == NULL)
+    return;
+  g_clear_pointer (&setup->routes, g_ptr_array_unref);
+  g_clear_object (&setup->unfinished);
+  g_free (setup);
+}
+
+/**
+ * gp_patrol_setup_load:
+ *
+ * The grid's routes, and the patrol of @worker that the app did not get
+ * to finish (killed, or the battery died), recovered and paused. Routes
+ * that cannot be read are none; a patrol that cannot be recovered is
+ * logged and left in the store.
+ */
+GpPatrolSetup *
+gp_patrol_setup_load (GpStore    *store,
+                      const char *grid,
+                      const char *worker)
+{
+  GpPatrolSetup *setup = g_new0 (GpPatrolSetup, 1);
+  g_autoptr(GPtrArray) patrols = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (store), NULL);
+
+  setup->routes = gp_documents_load_all (store, "route", grid, NULL);
+  if (setup->routes == NULL)
+    setup->routes = g_ptr_array_new_with_free_func (g_object_unref);
+  patrols = gp_documents_load_all (store, "patrol", grid, NULL);
+  for (guint i = 0; patrols != NULL && i < patrols->len; i++)
+    {
+      GpPatrol *patrol = g_ptr_array_index (patrols, i);
+      g_autoptr(GError) error = NULL;
+
+      if (g_strcmp0 (gp_patrol_get_status (patrol), GP_PATROL_FINISHED) == 0 ||
+          g_strcmp0 (gp_patrol_get_worker (patrol), worker) != 0)
+        continue;
+      setup->unfinished = gp_patrol_recorder_recover (store, gp_document_get_id (GP_DOCUMENT (patrol)), &error);
+      if (setup->unfinished == NULL)
+        g_message ("The unfinished patrol %s cannot be recovered: %s",
+                   gp_document_get_id (GP_DOCUMENT (patrol)), error->message);
+      break;
+    }
+  return setup;
+}
+
+typedef struct
+{
+  char *grid;
+  char *worker;
+} SetupQuery;
+
+static void
+setup_query_free (SetupQuery *query)
+{
+  g_free (query->grid);
+  g_free (query->worker);
+  g_free (query);
+}
+
+static void
+setup_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  SetupQuery *query = task_data;
+
+  g_task_return_pointer (task, gp_patrol_setup_load (source_object, query->grid, query->worker),
+                         (GDestroyNotify) gp_patrol_setup_free);
+}
+
+void
+gp_patrol_setup_load_async (GpStore             *store,
+                            const char          *grid,
+                            const char          *worker,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SetupQuery *query;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_patrol_setup_load_async);
+  query = g_new0 (SetupQuery, 1);
+  query->grid = g_strdup (grid);
+  query->worker = g_strdup (worker);
+  g_task_set_task_data (task, query, (GDestroyNotify) setup_query_free);
+  gp_worker_run (task, setup_thread);
+}
+
+GpPatrolSetup *
+gp_patrol_setup_load_finish (GpStore       *store,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void

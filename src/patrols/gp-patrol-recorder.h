@@ -42,6 +42,14 @@ void              gp_patrol_recorder_set_async      (GpPatrolRecorder *self,
 gboolean          gp_patrol_recorder_start          (GpPatrolRecorder *self,
                                                      gint64            time,
                                                      GError          **error);
+void              gp_patrol_recorder_start_async    (GpPatrolRecorder *self,
+                                                     gint64            time,
+                                                     GCancellable     *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer          user_data);
+gboolean          gp_patrol_recorder_start_finish   (GpPatrolRecorder *self,
+                                                     GAsyncResult     *result,
+                                                     GError          **error);
 GpFixVerdict      gp_patrol_recorder_add_fix        (GpPatrolRecorder *self,
                                                      const GpFix      *fix);
 gboolean          gp_patrol_recorder_pause          (GpPatrolRecorder *self,
@@ -52,6 +60,14 @@ gboolean          gp_patrol_recorder_resume         (GpPatrolRecorder *self,
                                                      GError          **error);
 gboolean          gp_patrol_recorder_finish         (GpPatrolRecorder *self,
                                                      gint64            time,
+                                                     GError          **error);
+void              gp_patrol_recorder_finish_async   (GpPatrolRecorder *self,
+                                                     gint64            time,
+                                                     GCancellable     *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer          user_data);
+gboolean          gp_patrol_recorder_finish_finish  (GpPatrolRecorder *self,
+                                                     GAsyncResult     *result,
                                                      GError          **error);
 gboolean          gp_patrol_recorder_flush          (GpPatrolRecorder *self,
                                                      GError          **error);
@@ -71,6 +87,29 @@ gboolean          gp_patrol_recorder_get_next       (GpPatrolRecorder *self,
                                                      double           *distance,
                                                      double           *bearing);
 const GpFix      *gp_patrol_recorder_get_last_fix   (GpPatrolRecorder *self);
+
+/* What the patrol page starts from. */
+typedef struct
+{
+  GPtrArray        *routes;       /* GpRoute: the grid's routes */
+  GpPatrolRecorder *unfinished;   /* the worker's patrol left running, paused; or NULL */
+} GpPatrolSetup;
+
+GpPatrolSetup    *gp_patrol_setup_load              (GpStore          *store,
+                                                     const char       *grid,
+                                                     const char       *worker) G_GNUC_WARN_UNUSED_RESULT;
+void              gp_patrol_setup_load_async        (GpStore          *store,
+                                                     const char       *grid,
+                                                     const char       *worker,
+                                                     GCancellable     *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer          user_data);
+GpPatrolSetup    *gp_patrol_setup_load_finish       (GpStore          *store,
+                                                     GAsyncResult     *result,
+                                                     GError          **error) G_GNUC_WARN_UNUSED_RESULT;
+void              gp_patrol_setup_free              (GpPatrolSetup    *setup);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpPatrolSetup, gp_patrol_setup_free)
 
 char             *gp_track_encode                   (GArray           *fixes) G_GNUC_WARN_UNUSED_RESULT;
 GArray           *gp_track_decode                   (const char       *text,

@@ -42,6 +42,9 @@ struct _GpPatrolPage
   guint             tick_id;
   guint             reload_id;
   GCancellable     *cancellable;
+  GCancellable     *grid_cancellable;  /* the grid's routes being read */
+  char             *wanted_route;      /* to choose once they are */
+  gboolean          busy;              /* a start or finish being saved */
 
   GtkStack         *stack;
   AdwComboRow      *route_row;
@@ -298,6 +301,37 @@ tell (GpPatrolPage *self,
 }
 
 static void
+set_busy (GpPatrolPage *self,
+          gboolean      busy)
+{
+  self->busy = busy;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patrol.start", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patrol.finish", !busy);
+}
+
+static void
+on_started (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GpPatrolPage) self = user_data;
+  GpPatrolRecorder *recorder = GP_PATROL_RECORDER (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!gp_patrol_recorder_start_finish (recorder, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_busy (self, FALSE);
+          tell (self, _("The patrol cannot start: %s"), error->message);
+        }
+      return;
+    }
+  set_busy (self, FALSE);
+  set_recorder (self, recorder);
+}
+
+static void
 start_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -305,21 +339,17 @@ start_action (GtkWidget  *widget,
   GpPatrolPage *self = GP_PATROL_PAGE (widget);
   GpGrid *grid = gp_context_get_grid (self->context);
   guint index = adw_combo_row_get_selected (self->route_row);
-  GpRoute *route = index >= 1 && index - 1 < self->routes->len ? g_ptr_array_index (self->routes, index - 1) : NULL;
+  GpRoute *route;
   g_autofree char *worker = gp_context_dup_user_name (self->context);
   g_autoptr(GpPatrolRecorder) recorder = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (self->recorder != NULL || grid == NULL || self->store == NULL)
+  if (self->recorder != NULL || self->busy || grid == NULL || self->store == NULL || self->routes == NULL)
     return;
+  route = index >= 1 && index - 1 < self->routes->len ? g_ptr_array_index (self->routes, index - 1) : NULL;
   recorder = gp_patrol_recorder_new (self->store, gp_grid_get_code (grid), route, worker);
   gp_patrol_recorder_set_async (recorder, TRUE);
-  if (!gp_patrol_recorder_start (recorder, now_us (), &error))
-    {
-      tell (self, _("The patrol cannot start: %s"), error->message);
-      return;
-    }
-  set_recorder (self, recorder);
+  set_busy (self, TRUE);
+  gp_patrol_recorder_start_async (recorder, now_us (), self->cancellable, on_started, g_object_ref (self));
 }
 
 static void
@@ -348,19 +378,36 @@ pause_action (GtkWidget  *widget,
 }
 
 static void
-finish_now (GpPatrolPage *self)
+on_finished (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
+  g_autoptr(GpPatrolPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (self->recorder == NULL)
-    return;
-  if (!gp_patrol_recorder_finish (self->recorder, now_us (), &error))
+  if (!gp_patrol_recorder_finish_finish (GP_PATROL_RECORDER (source), result, &error))
     {
-      tell (self, _("The patrol cannot be finished: %s"), error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_busy (self, FALSE);
+          tell (self, _("The patrol cannot be finished: %s"), error->message);
+        }
       return;
     }
-  set_recorder (self, NULL);
+  set_busy (self, FALSE);
+  if (self->recorder == GP_PATROL_RECORDER (source))
+    set_recorder (self, NULL);
   reload_summaries (self);
+}
+
+static void
+finish_now (GpPatrolPage *self)
+{
+  if (self->recorder == NULL || self->busy)
+    return;
+  use_location (self, FALSE);
+  set_busy (self, TRUE);
+  gp_patrol_recorder_finish_async (self->recorder, now_us (), self->cancellable, on_finished, g_object_ref (self));
 }
 
 static void
@@ -510,13 +557,53 @@ on_documents_changed (GpPatrolPage *self)
 }
 
 /* The grid: its routes, and a patrol left unfinished. */
+
+static void
+choose_route (GpPatrolPage *self,
+              const char   *route_id)
+{
+  for (guint i = 0; self->routes != NULL && i < self->routes->len; i++)
+    if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->routes, i)), route_id) == 0)
+      adw_combo_row_set_selected (self->route_row, i + 1);
+}
+
+static void
+on_setup_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GpPatrolPage) self = user_data;
+  g_autoptr(GpPatrolSetup) setup = gp_patrol_setup_load_finish (GP_STORE (source), result, NULL);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  if (setup == NULL)
+    return;   /* cancelled: another grid */
+  self->routes = g_steal_pointer (&setup->routes);
+  gtk_string_list_append (names, _("Free patrol, no route"));
+  for (guint i = 0; i < self->routes->len; i++)
+    gtk_string_list_append (names, gp_route_get_name (g_ptr_array_index (self->routes, i)));
+  adw_combo_row_set_model (self->route_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->route_row, self->routes->len > 0 ? 1 : 0);
+  if (self->wanted_route != NULL)
+    {
+      choose_route (self, self->wanted_route);
+      g_clear_pointer (&self->wanted_route, g_free);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patrol.start", TRUE);
+
+  /* A patrol of this worker the app did not get to finish: back, paused. */
+  if (setup->unfinished != NULL && self->recorder == NULL)
+    {
+      gp_patrol_recorder_set_async (setup->unfinished, TRUE);
+      set_recorder (self, setup->unfinished);
+    }
+}
+
 static void
 on_grid_changed (GpPatrolPage *self)
 {
   GpGrid *grid = gp_context_get_grid (self->context);
   GpStore *store = gp_context_get_store (self->context);
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) patrols = NULL;
   g_autofree char *worker = gp_context_dup_user_name (self->context);
 
   if (store != self->store)
@@ -530,40 +617,26 @@ on_grid_changed (GpPatrolPage *self)
     }
   set_recorder (self, NULL);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
+  g_cancellable_cancel (self->grid_cancellable);
+  g_clear_object (&self->grid_cancellable);
+  /* No start until the routes are read. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patrol.start", FALSE);
   if (store == NULL || grid == NULL)
     return;
 
-  self->routes = gp_documents_load_all (store, "route", gp_grid_get_code (grid), NULL);
-  if (self->routes == NULL)
-    self->routes = g_ptr_array_new_with_free_func (g_object_unref);
-  gtk_string_list_append (names, _("Free patrol, no route"));
-  for (guint i = 0; i < self->routes->len; i++)
-    gtk_string_list_append (names, gp_route_get_name (g_ptr_array_index (self->routes, i)));
-  adw_combo_row_set_model (self->route_row, G_LIST_MODEL (names));
-  adw_combo_row_set_selected (self->route_row, self->routes->len > 0 ? 1 : 0);
-
-  /* A patrol of this worker the app did not get to finish: back, paused. */
-  patrols = gp_documents_load_all (store, "patrol", gp_grid_get_code (grid), NULL);
-  for (guint i = 0; patrols != NULL && i < patrols->len; i++)
-    {
-      GpPatrol *patrol = g_ptr_array_index (patrols, i);
-
-      if (g_strcmp0 (gp_patrol_get_status (patrol), GP_PATROL_FINISHED) != 0 &&
-          g_strcmp0 (gp_patrol_get_worker (patrol), worker) == 0)
-        {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(GpPatrolRecorder) recorder =
-            gp_patrol_recorder_recover (store, gp_document_get_id (GP_DOCUMENT (patrol)), &error);
-
-          if (recorder != NULL)
-            {
-              gp_patrol_recorder_set_async (recorder, TRUE);
-              set_recorder (self, recorder);
-            }
-          break;
-        }
-    }
+  self->grid_cancellable = g_cancellable_new ();
+  gp_patrol_setup_load_async (store, gp_grid_get_code (grid), worker, self->grid_cancellable, on_setup_loaded,
+                              g_object_ref (self));
   reload_summaries (self);
+}
+
+/* Whether the grid's routes are read and no start or finish is being saved. */
+gboolean
+gp_patrol_page_get_ready (GpPatrolPage *self)
+{
+  g_return_val_if_fail (GP_IS_PATROL_PAGE (self), FALSE);
+
+  return self->routes != NULL && !self->busy;
 }
 
 GpPatrolRecorder *
@@ -580,9 +653,13 @@ gp_patrol_page_set_route (GpPatrolPage *self,
 {
   g_return_if_fail (GP_IS_PATROL_PAGE (self));
 
-  for (guint i = 0; self->routes != NULL && i < self->routes->len; i++)
-    if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->routes, i)), route_id) == 0)
-      adw_combo_row_set_selected (self->route_row, i + 1);
+  if (self->routes == NULL)
+    {
+      g_free (self->wanted_route);
+      self->wanted_route = g_strdup (route_id);   /* chosen when the routes are read */
+      return;
+    }
+  choose_route (self, route_id);
 }
 
 static void
@@ -591,6 +668,7 @@ gp_patrol_page_dispose (GObject *object)
   GpPatrolPage *self = (GpPatrolPage *) object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->grid_cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->reload_id, g_source_remove);
   use_location (self, FALSE);
@@ -615,6 +693,8 @@ gp_patrol_page_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->grid_cancellable);
+  g_free (self->wanted_route);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->checkpoint_rows, g_ptr_array_unref);

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GpPatrolPage, gp_patrol_page, GP, PATROL_PAGE, AdwBin)
 
 GtkWidget        *gp_patrol_page_new          (GpContext    *context);
+gboolean          gp_patrol_page_get_ready    (GpPatrolPage *self);
 GpPatrolRecorder *gp_patrol_page_get_recorder (GpPatrolPage *self);
 void              gp_patrol_page_set_route    (GpPatrolPage *self,
                                                const char   *route_id);
