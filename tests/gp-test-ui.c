@@ -219,6 +219,21 @@ never (gpointer data)
   return FALSE;
 }
 
+static gboolean
+context_ready (gpointer data)
+{
+  return !gp_context_get_loading (data);
+}
+
+/* The context's store set, and its grid chosen (off the main loop). */
+void
+gp_test_set_store (GpContext *context,
+                   GpStore   *store)
+{
+  gp_context_set_store (context, store);
+  g_assert_true (gp_test_wait_until (context_ready, context, 10000));
+}
+
 /* Waits until the map page shows its grid's basemap and overlays. Checks
  * ten times a second: rendering on every iteration would keep the frame
  * clock busy and starve the idle callbacks libshumate loads tiles from. */

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "gp-context.h"
 #include "gp-map-page.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,8 @@ guint       gp_test_count_colour  (GdkTexture *texture,
                                    guint       tolerance);
 char       *gp_test_collect_text  (GtkWidget  *widget) G_GNUC_WARN_UNUSED_RESULT;
 void        gp_test_wait_for_map  (GpMapPage  *page);
+void        gp_test_set_store     (GpContext  *context,
+                                   GpStore    *store);
 void        gp_test_settle        (void);
 void        gp_test_save_widget_png (GtkWidget *widget,
                                      const char *name);

@@ -115,7 +115,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->to_call = add_case (fixture, "06010", "小广告", "B", 50, verified);
 
   fixture->context = gp_context_new (fixture->settings);
-  gp_context_set_store (fixture->context, fixture->store);
+  gp_test_set_store (fixture->context, fixture->store);
 }
 
 static void

@@ -86,7 +86,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->store = gp_test_open_store (fixture->dir);
   g_assert_true (gp_demo_install (fixture->store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
   fixture->context = gp_context_new (fixture->settings);
-  gp_context_set_store (fixture->context, fixture->store);
+  gp_test_set_store (fixture->context, fixture->store);
 
   /* The worker stands at 5号楼. */
   building = gp_documents_load (fixture->store, "building:610103003003-05", &error);

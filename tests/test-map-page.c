@@ -151,7 +151,7 @@ is_open (gpointer data)
 static void
 open_page (Fixture *fixture)
 {
-  gp_context_set_store (fixture->context, fixture->store);
+  gp_test_set_store (fixture->context, fixture->store);
   fixture->window = gtk_window_new ();
   gtk_window_set_decorated (GTK_WINDOW (fixture->window), FALSE);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), WIDTH, HEIGHT);

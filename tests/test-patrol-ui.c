@@ -70,7 +70,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->context = gp_context_new (fixture->settings);
   gp_context_set_location (fixture->context, fixture->location);
-  gp_context_set_store (fixture->context, fixture->store);
+  gp_test_set_store (fixture->context, fixture->store);
 }
 
 static void

@@ -70,7 +70,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->store = gp_test_open_store (fixture->dir);
   fixture->context = gp_context_new (fixture->settings);
-  gp_context_set_store (fixture->context, fixture->store);
+  gp_test_set_store (fixture->context, fixture->store);
 }
 
 static void

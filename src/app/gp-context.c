@@ -36,6 +36,8 @@ struct _GpContext
   GCancellable *cancellable;
   GpPatrolRecorder *recorder;   /* the patrol being walked, if any */
   GpSyncManager *sync;          /* with the store */
+  GCancellable *grid_cancellable; /* the grid being chosen */
+  GPtrArray    *grid_waiters;   /* GTask: waiting for it */
 };
 
 G_DEFINE_FINAL_TYPE (GpContext, gp_context, G_TYPE_OBJECT)
@@ -93,37 +95,117 @@ set_grid (GpContext *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRID]);
 }
 
-/* The grid the settings name, or else the first one in the store. */
-static void
-choose_grid (GpContext *self)
-{
-  g_autofree char *code = g_settings_get_string (self->settings, "current-grid");
-  g_autoptr(GpDocument) grid = NULL;
-  g_autoptr(GError) error = NULL;
+/* The grid the settings name, or else the first one in the store, read
+ * off the main loop: the store's reader may be busy with a sync. */
 
-  if (self->store == NULL)
-    {
-      set_grid (self, NULL);
-      return;
-    }
+typedef struct
+{
+  GpStore *store;
+  char    *code;   /* the settings' choice, or "" */
+} Choice;
+
+static void
+choice_free (Choice *choice)
+{
+  g_object_unref (choice->store);
+  g_free (choice->code);
+  g_free (choice);
+}
+
+static void
+choose_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Choice *choice = task_data;
+  GpStore *store = choice->store;
+  const char *code = choice->code;
+  g_autoptr(GpDocument) grid = NULL;
 
   if (code[0] != '\0')
     {
       g_autofree char *id = g_strconcat ("grid:", code, NULL);
 
-      grid = gp_documents_load (self->store, id, NULL);
+      grid = gp_documents_load (store, id, NULL);
     }
   if (grid == NULL)
     {
-      g_autoptr(GPtrArray) grids = gp_documents_load_all (self->store, "grid", NULL, &error);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) grids = gp_documents_load_all (store, "grid", NULL, &error);
 
       if (grids == NULL)
         g_warning ("Cannot list the grids: %s", error->message);
       else if (grids->len > 0)
         grid = g_object_ref (g_ptr_array_index (grids, 0));
     }
+  if (grid != NULL && !GP_IS_GRID (grid))
+    g_clear_object (&grid);
+  g_task_return_pointer (task, g_steal_pointer (&grid), g_object_unref);
+}
 
-  set_grid (self, grid && GP_IS_GRID (grid) ? GP_GRID (grid) : NULL);
+/* Those waiting for the grid hear it is chosen; @error when it never will be. */
+static void
+grid_chosen (GpContext    *self,
+             const GError *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->grid_waiters);
+
+  self->grid_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (waiter, g_error_copy (error));
+      else
+        g_task_return_boolean (waiter, TRUE);
+    }
+}
+
+static void
+on_grid_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GpContext) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpGrid) grid = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* another choice replaced this one */
+  set_grid (self, grid);
+  set_loading (self, FALSE);
+  grid_chosen (self, NULL);
+}
+
+/* @waiter (nullable) returns once the grid is chosen. */
+static void
+choose_grid (GpContext *self,
+             GTask     *waiter)
+{
+  g_autoptr(GTask) task = NULL;
+  Choice *choice;
+
+  if (waiter != NULL)
+    g_ptr_array_add (self->grid_waiters, g_object_ref (waiter));
+  g_cancellable_cancel (self->grid_cancellable);
+  g_clear_object (&self->grid_cancellable);
+  if (self->store == NULL)
+    {
+      set_grid (self, NULL);
+      grid_chosen (self, NULL);
+      return;
+    }
+
+  self->grid_cancellable = g_cancellable_new ();
+  task = g_task_new (NULL, self->grid_cancellable, on_grid_read, g_object_ref (self));
+  g_task_set_source_tag (task, choose_grid);
+  choice = g_new0 (Choice, 1);
+  choice->store = g_object_ref (self->store);
+  choice->code = g_settings_get_string (self->settings, "current-grid");
+  g_task_set_task_data (task, choice, (GDestroyNotify) choice_free);
+  gp_worker_run (task, choose_thread);
 }
 
 static void
@@ -134,7 +216,7 @@ on_documents_changed (GpStore    *store,
   for (guint i = 0; ids[i] != NULL; i++)
     if (g_str_has_prefix (ids[i], "grid:"))
       {
-        choose_grid (self);
+        choose_grid (self, NULL);
         return;
       }
 }
@@ -144,7 +226,7 @@ on_current_grid_changed (GSettings  *settings,
                          const char *key,
                          GpContext  *self)
 {
-  choose_grid (self);
+  choose_grid (self, NULL);
 }
 
 static void
@@ -154,6 +236,15 @@ gp_context_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->grid_cancellable);
+  g_clear_object (&self->grid_cancellable);
+  if (self->grid_waiters != NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The app is closing");
+
+      grid_chosen (self, error);
+      g_clear_pointer (&self->grid_waiters, g_ptr_array_unref);
+    }
   g_clear_object (&self->grid);
   g_clear_object (&self->location);
   g_clear_object (&self->recorder);
@@ -281,6 +372,7 @@ static void
 gp_context_init (GpContext *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->grid_waiters = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 GpContext *
@@ -368,7 +460,10 @@ gp_context_set_store (GpContext *self,
       resume_account (self);
     }
 
-  choose_grid (self);
+  /* Loading until the grid is chosen, so no one sees "no grid" meanwhile. */
+  if (store != NULL)
+    set_loading (self, TRUE);
+  choose_grid (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
@@ -482,10 +577,12 @@ on_store_opened (GObject      *source,
     return;
 
   if (store == NULL)
-    set_error (self, error->message);
+    {
+      set_error (self, error->message);
+      set_loading (self, FALSE);
+    }
   else
-    gp_context_set_store (self, store);
-  set_loading (self, FALSE);
+    gp_context_set_store (self, store);   /* loading until its grid is chosen */
 }
 
 /* Opens the store in @dir off the main thread; watch "loading", "store"
@@ -518,8 +615,7 @@ on_demo_installed (GObject      *source,
     }
 
   g_settings_set_string (self->settings, "current-grid", GP_DEMO_GRID_CODE);
-  choose_grid (self);
-  g_task_return_boolean (task, TRUE);
+  choose_grid (self, task);
 }
 
 /* Generates the demo grid into the store (once; again is a no-op) and

@@ -212,7 +212,7 @@ main (int   argc,
   settings = g_settings_new (APPLICATION_ID);
   g_settings_set_string (settings, "role", GP_ROLE_LEADER);
   context = gp_context_new (settings);
-  gp_context_set_store (context, store);
+  gp_test_set_store (context, store);
   for (guint i = 0; i < G_N_ELEMENTS (open); i++)
     {
       GtkWidget *window = gtk_window_new ();
