@@ -81,6 +81,12 @@ settled (gpointer data)
   return gp_sync_manager_get_n_runs (wait->manager) >= wait->runs && state != GP_SYNC_SYNCING;
 }
 
+static gboolean
+one_pending (gpointer data)
+{
+  return gp_sync_manager_get_pending (data) == 1;
+}
+
 static void
 wait_for_runs (GpSyncManager *manager,
                guint          runs)
@@ -119,8 +125,8 @@ test_sync (Fixture       *fixture,
   g_object_set (visit, "grid", GRID, "household", "household:610103003003-01-1-101", "worker", "wang", "at", now,
                 NULL);
   g_assert_true (gp_documents_save (fixture->store, GP_DOCUMENT (visit), GP_STORE_PUT_NONE, &error));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  /* Counted off the main loop, before the sync a moment later. */
+  g_assert_true (gp_test_wait_until (one_pending, manager, 10000));
   g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 1);
   wait_for_runs (manager, 2);
   g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 0);

@@ -45,7 +45,12 @@ struct _GpSyncManager
   guint            step;
   guint            n_steps;
   guint            pending;
+  gint64           sent_seq;       /* -1 with no centre */
   GStrv            refused;
+  GHashTable      *refused_names;  /* id → name or description of what is refused */
+  gboolean         counting;       /* a look at what waits is under way */
+  gboolean         count_again;
+  guint            n_runs_done;
 
   gboolean         running;
   gboolean         again;
@@ -69,10 +74,28 @@ enum {
   PROP_LAST_SUCCESS,
   PROP_STEP,
   PROP_PENDING,
+  PROP_REFUSED,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* What a look at the store finds: the refused writes kept, with what
+ * they are called, and what waits to be sent. */
+typedef struct
+{
+  GStrv       refused;
+  GHashTable *refused_names;   /* id → name or description */
+  gint64      sent_seq;        /* -1 with no centre */
+  guint       pending;
+} Counts;
+
+static void
+counts_clear (Counts *counts)
+{
+  g_clear_pointer (&counts->refused, g_strfreev);
+  g_clear_pointer (&counts->refused_names, g_hash_table_unref);
+}
 
 /* What a run needs, copied so that the thread shares nothing. */
 typedef struct
@@ -84,7 +107,7 @@ typedef struct
   gboolean  allow_http;
   GStrv     grids;
   GStrv     roles;           /* out: from the login */
-  GStrv     refused;         /* out */
+  Counts    counts;          /* out: after the run */
   guint     sent;
   guint     received;
   gboolean  unauthorized;
@@ -101,7 +124,7 @@ run_free (Run *run)
   g_free (run->password);
   g_strfreev (run->grids);
   g_strfreev (run->roles);
-  g_strfreev (run->refused);
+  counts_clear (&run->counts);
   g_free (run);
 }
 
@@ -137,24 +160,161 @@ is_online (GpSyncManager *self)
   return g_network_monitor_get_network_available (self->monitor);
 }
 
+/* What waits to be sent, and what was refused: read in worker threads. */
+
+/* The store's sequence up to which everything reached the centre, for
+ * every grid; -1 when there is no centre. */
+static gint64
+read_sent_seq (GpStore            *store,
+               const char         *url,
+               const char * const *grids)
+{
+  gint64 sent = G_MAXINT64;
+
+  if (url == NULL || grids == NULL || grids[0] == NULL)
+    return -1;
+  for (guint i = 0; grids[i] != NULL; i++)
+    {
+      g_autofree char *database = gp_replication_database_name (grids[i]);
+
+      sent = MIN (sent, gp_replication_get_pushed_seq (store, url, database));
+    }
+  return sent;
+}
+
 /* Local changes the centre does not have yet, over the grids. */
+static guint
+count_pending (GpStore *store,
+               gint64   sent_seq)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+
+  if (sent_seq < 0)
+    return 0;
+  changes = gp_store_changes (store, sent_seq, 0, NULL);
+  return changes ? changes->len : 0;
+}
+
+static void remember_refused (GpStore *store,
+                              GStrv    fresh,
+                              Counts  *counts);
+
+typedef struct
+{
+  GpStore  *store;
+  char     *url;        /* NULL with no account */
+  GStrv     grids;
+  gboolean  refused;    /* the refused writes too */
+  guint     n_runs_done;
+  Counts    counts;     /* out */
+} Look;
+
+static void
+look_free (Look *look)
+{
+  g_object_unref (look->store);
+  g_free (look->url);
+  g_strfreev (look->grids);
+  counts_clear (&look->counts);
+  g_free (look);
+}
+
+static void
+look_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Look *look = task_data;
+
+  if (look->refused)
+    remember_refused (look->store, NULL, &look->counts);
+  look->counts.sent_seq = read_sent_seq (look->store, look->url, (const char * const *) look->grids);
+  look->counts.pending = count_pending (look->store, look->counts.sent_seq);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+set_counts (GpSyncManager *self,
+            Counts        *counts)
+{
+  self->sent_seq = counts->sent_seq;
+  if (self->pending != counts->pending)
+    {
+      self->pending = counts->pending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+    }
+}
+
+static void
+set_refused (GpSyncManager *self,
+             Counts        *counts)
+{
+  g_strfreev (self->refused);
+  self->refused = g_steal_pointer (&counts->refused);
+  g_clear_pointer (&self->refused_names, g_hash_table_unref);
+  self->refused_names = g_steal_pointer (&counts->refused_names);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFUSED]);
+}
+
+static void look_again (GpSyncManager *self,
+                        gboolean       refused);
+
+static void
+on_looked (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GpSyncManager *self = GP_SYNC_MANAGER (source);
+  Look *look = g_task_get_task_data (G_TASK (result));
+
+  self->counting = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;   /* the manager is going */
+  /* A sync that ended meanwhile has told newer figures. */
+  if (look->n_runs_done == self->n_runs_done)
+    {
+      set_counts (self, &look->counts);
+      if (look->refused)
+        set_refused (self, &look->counts);
+    }
+  if (self->count_again)
+    {
+      self->count_again = FALSE;
+      look_again (self, FALSE);
+    }
+}
+
+/* Counts what waits to be sent (and reads the refused writes kept), off
+ * the main loop; asked while counting, counts once more after. */
+static void
+look_again (GpSyncManager *self,
+            gboolean       refused)
+{
+  g_autoptr(GTask) task = NULL;
+  Look *look;
+
+  if (self->counting)
+    {
+      self->count_again = TRUE;
+      return;
+    }
+  look = g_new0 (Look, 1);
+  look->store = g_object_ref (self->store);
+  look->url = is_set_up (self) ? g_strdup (self->url) : NULL;
+  look->grids = g_strdupv (self->grids);
+  look->refused = refused;
+  look->n_runs_done = self->n_runs_done;
+  self->counting = TRUE;
+  task = g_task_new (self, self->cancellable, on_looked, NULL);
+  g_task_set_task_data (task, look, (GDestroyNotify) look_free);
+  gp_worker_run (task, look_thread);
+}
+
 static void
 update_pending (GpSyncManager *self)
 {
-  gint64 sent = gp_sync_manager_get_sent_seq (self);
-  guint pending = 0;
-
-  if (sent >= 0)
-    {
-      g_autoptr(GPtrArray) changes = gp_store_changes (self->store, sent, 0, NULL);
-
-      pending = changes ? changes->len : 0;
-    }
-  if (self->pending != pending)
-    {
-      self->pending = pending;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
-    }
+  look_again (self, FALSE);
 }
 
 typedef struct
@@ -200,14 +360,11 @@ sync_thread (GTask        *task,
   if (couch != NULL)
     gp_couch_set_credentials (couch, run->user, run->password);
   if (couch == NULL || !gp_couch_login (couch, cancellable, &error))
-    {
-      run->unauthorized = g_error_matches (error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED);
-      g_task_return_error (task, error);
-      return;
-    }
-  run->roles = g_strdupv ((char **) gp_couch_get_roles (couch));
+    run->unauthorized = g_error_matches (error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED);
+  else
+    run->roles = g_strdupv ((char **) gp_couch_get_roles (couch));
 
-  for (guint i = 0; run->grids != NULL && run->grids[i] != NULL; i++)
+  for (guint i = 0; error == NULL && run->grids != NULL && run->grids[i] != NULL; i++)
     {
       g_autofree char *database = gp_replication_database_name (run->grids[i]);
       GpReplicationStats sent = { 0 }, received = { 0 };
@@ -257,14 +414,21 @@ sync_thread (GTask        *task,
       gp_replication_stats_clear (&sent);
       gp_replication_stats_clear (&received);
       if (!ok)
-        {
-          run->refused = g_strv_builder_end (refused);
-          g_task_return_error (task, error);
-          return;
-        }
+        break;
     }
-  run->refused = g_strv_builder_end (refused);
-  g_task_return_boolean (task, TRUE);
+
+  /* What the UI shows after a run, read here rather than on the main loop. */
+  {
+    g_auto(GStrv) fresh = g_strv_builder_end (refused);
+
+    remember_refused (run->store, fresh, &run->counts);
+    run->counts.sent_seq = read_sent_seq (run->store, run->url, (const char * const *) run->grids);
+    run->counts.pending = count_pending (run->store, run->counts.sent_seq);
+  }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 #define REFUSED_ID "_local/gridpatrol-refused"
@@ -287,50 +451,67 @@ split_refusal (const char  *line,
 
 /* What the centre refused stays listed — across syncs and restarts — while
  * the phone still has that refused version: the refused writes are not
- * sent again, and the user should not lose sight of them. */
+ * sent again, and the user should not lose sight of them. Each is named
+ * as the phone has it. Runs in worker threads, one at a time. */
 static void
-remember_refused (GpSyncManager *self,
-                  GStrv          fresh)
+remember_refused (GpStore *store,
+                  GStrv    fresh,
+                  Counts  *counts)
 {
-  g_autoptr(JsonObject) kept = gp_store_get_local (self->store, REFUSED_ID, NULL);
+  static GMutex lock;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(JsonObject) kept = gp_store_get_local (store, REFUSED_ID, NULL);
   JsonArray *old = gp_json_get_array (kept, "refused");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(JsonObject) save = json_object_new ();
   JsonArray *lines = json_array_new ();
   g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  const char *id;
 
   for (guint i = 0; fresh != NULL && fresh[i] != NULL; i++)
     {
       g_autofree char *rev = NULL;
-      char *id = NULL;
+      char *fresh_id = NULL;
 
-      if (split_refusal (fresh[i], &id, &rev))
-        g_hash_table_add (ids, id);
+      if (split_refusal (fresh[i], &fresh_id, &rev))
+        g_hash_table_add (ids, fresh_id);
       g_strv_builder_add (builder, fresh[i]);
       json_array_add_string_element (lines, fresh[i]);
     }
   for (guint i = 0; old != NULL && i < json_array_get_length (old); i++)
     {
       const char *line = json_array_get_string_element (old, i);
-      g_autofree char *id = NULL;
+      g_autofree char *old_id = NULL;
       g_autofree char *rev = NULL;
       g_autoptr(JsonObject) current = NULL;
 
-      if (line == NULL || !split_refusal (line, &id, &rev) || g_hash_table_contains (ids, id))
+      if (line == NULL || !split_refusal (line, &old_id, &rev) || g_hash_table_contains (ids, old_id))
         continue;
-      current = gp_store_get (self->store, id, GP_STORE_GET_NONE, NULL);
+      current = gp_store_get (store, old_id, GP_STORE_GET_NONE, NULL);
       if (current == NULL || g_strcmp0 (gp_json_get_string (current, "_rev"), rev) != 0)
         continue;
-      g_hash_table_add (ids, g_steal_pointer (&id));
+      g_hash_table_add (ids, g_steal_pointer (&old_id));
       g_strv_builder_add (builder, line);
       json_array_add_string_element (lines, line);
     }
   json_object_set_array_member (save, "refused", lines);
-  if (!gp_store_put_local (self->store, REFUSED_ID, save, &error))
+  if (!gp_store_put_local (store, REFUSED_ID, save, &error))
     g_debug ("The refused writes are not remembered: %s", error->message);
-  g_strfreev (self->refused);
-  self->refused = g_strv_builder_end (builder);
+  counts->refused = g_strv_builder_end (builder);
+
+  counts->refused_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, ids);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    {
+      g_autoptr(JsonObject) doc = gp_store_get (store, id, GP_STORE_GET_NONE, NULL);
+      const char *name = gp_json_get_string (doc, "name") ? gp_json_get_string (doc, "name")
+                                                           : gp_json_get_string (doc, "description");
+
+      if (name != NULL)
+        g_hash_table_insert (counts->refused_names, g_strdup (id), g_strdup (name));
+    }
 }
 
 static void schedule_retry (GpSyncManager *self);
@@ -354,7 +535,9 @@ on_run_done (GObject      *source,
 
       g_debug ("Sync failed: %s", error->message);
       self->failures++;
-      remember_refused (self, run->refused);
+      self->n_runs_done++;
+      set_counts (self, &run->counts);
+      set_refused (self, &run->counts);
       /* A wrong password does not get better by waiting. */
       if (!run->unauthorized)
         {
@@ -381,14 +564,15 @@ on_run_done (GObject      *source,
       self->last_success = gp_clock_get_now ();
       g_strfreev (self->roles);
       self->roles = g_steal_pointer (&run->roles);
-      remember_refused (self, run->refused);
+      self->n_runs_done++;
+      set_counts (self, &run->counts);
+      set_refused (self, &run->counts);
       g_debug ("Synced: %u sent, %u received", run->sent, run->received);
       set_state (self, GP_SYNC_IDLE, NULL);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
     }
   self->step = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
-  update_pending (self);
 
   if (self->again)
     {
@@ -562,6 +746,7 @@ gp_sync_manager_finalize (GObject *object)
   g_strfreev (self->grids);
   g_strfreev (self->roles);
   g_strfreev (self->refused);
+  g_clear_pointer (&self->refused_names, g_hash_table_unref);
   g_free (self->message);
   g_time_zone_unref (self->zone);
   g_clear_object (&self->cancellable);
@@ -594,6 +779,9 @@ gp_sync_manager_get_property (GObject    *object,
     case PROP_PENDING:
       g_value_set_uint (value, self->pending);
       break;
+    case PROP_REFUSED:
+      g_value_set_boxed (value, self->refused);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -623,6 +811,15 @@ gp_sync_manager_class_init (GpSyncManagerClass *klass)
   properties[PROP_PENDING] =
     g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * GpSyncManager:refused:
+   *
+   * The writes the centre refused and the phone still has, as
+   * gp_sync_manager_get_refused() gives them.
+   */
+  properties[PROP_REFUSED] =
+    g_param_spec_boxed ("refused", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -631,6 +828,7 @@ gp_sync_manager_init (GpSyncManager *self)
 {
   self->cancellable = g_cancellable_new ();
   self->change_delay_ms = GP_SYNC_CHANGE_DELAY_MS;
+  self->sent_seq = -1;
   self->zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
 }
 
@@ -652,7 +850,7 @@ gp_sync_manager_new (GpStore         *store,
   g_signal_connect_swapped (self->store, "documents-changed", G_CALLBACK (on_documents_changed), self);
   g_signal_connect_swapped (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self);
   self->period_id = g_timeout_add_seconds (GP_SYNC_PERIOD_S, on_period, self);
-  remember_refused (self, NULL);
+  look_again (self, TRUE);
   return self;
 }
 
@@ -682,6 +880,7 @@ gp_sync_manager_set_account (GpSyncManager *self,
   self->password = g_strdup (password);
   self->allow_http = allow_http;
   self->failures = 0;
+  update_pending (self);
   if (!is_set_up (self))
     {
       g_clear_handle_id (&self->retry_id, g_source_remove);
@@ -774,23 +973,13 @@ gp_sync_manager_get_pending (GpSyncManager *self)
 }
 
 /* The store's sequence up to which everything reached the centre, for
- * every grid; -1 when there is no centre. */
+ * every grid, as last counted; -1 when there is no centre. */
 gint64
 gp_sync_manager_get_sent_seq (GpSyncManager *self)
 {
-  gint64 sent = G_MAXINT64;
-
   g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), -1);
 
-  if (!is_set_up (self) || self->grids == NULL || self->grids[0] == NULL)
-    return -1;
-  for (guint i = 0; self->grids[i] != NULL; i++)
-    {
-      g_autofree char *database = gp_replication_database_name (self->grids[i]);
-
-      sent = MIN (sent, gp_replication_get_pushed_seq (self->store, self->url, database));
-    }
-  return sent;
+  return is_set_up (self) ? self->sent_seq : -1;
 }
 
 /* What the centre refused in the last sync: "id rev: reason". */
@@ -802,6 +991,21 @@ gp_sync_manager_get_refused (GpSyncManager *self)
   g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), none);
 
   return self->refused ? (const char * const *) self->refused : none;
+}
+
+/**
+ * gp_sync_manager_get_refused_name:
+ * @id: a refused document's id
+ *
+ * Returns: (nullable): its name (or description) on the phone
+ */
+const char *
+gp_sync_manager_get_refused_name (GpSyncManager *self,
+                                  const char    *id)
+{
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), NULL);
+
+  return self->refused_names ? g_hash_table_lookup (self->refused_names, id) : NULL;
 }
 
 /* Seconds until the next try after a failure; 0 when none waits. */

@@ -48,6 +48,8 @@ guint               gp_sync_manager_get_n_steps      (GpSyncManager      *self);
 guint               gp_sync_manager_get_pending      (GpSyncManager      *self);
 gint64              gp_sync_manager_get_sent_seq     (GpSyncManager      *self);
 const char * const *gp_sync_manager_get_refused      (GpSyncManager      *self);
+const char         *gp_sync_manager_get_refused_name (GpSyncManager      *self,
+                                                      const char         *id);
 guint               gp_sync_manager_get_retry_delay  (GpSyncManager      *self);
 guint               gp_sync_manager_get_n_runs       (GpSyncManager      *self);
 const char * const *gp_sync_manager_get_roles        (GpSyncManager      *self);

@@ -356,12 +356,9 @@ describe_refused (GpSyncDialog *self,
     { "route:", N_("Patrol route") }, { "patrol:", N_("Patrol") }, { "incident:", N_("Incident report") },
     { "event:", N_("Workflow step") }, { "visit:", N_("Household visit") },
   };
-  GpStore *store = gp_context_get_store (self->context);
   const char *space = strchr (line, ' ');
   g_autofree char *id = space ? g_strndup (line, space - line) : g_strdup (line);
-  g_autoptr(JsonObject) doc = store ? gp_store_get (store, id, GP_STORE_GET_NONE, NULL) : NULL;
-  const char *name = gp_json_get_string (doc, "name") ? gp_json_get_string (doc, "name")
-                                                       : gp_json_get_string (doc, "description");
+  const char *name = gp_sync_manager_get_refused_name (self->sync, id);
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (g_str_has_prefix (id, kinds[i].prefix))
