@@ -195,6 +195,34 @@ gp_test_pouchdb_add_grid (GpTestPouchdb *server,
   return database;
 }
 
+void
+gp_test_grid_set_up (GpTestGrid *fixture,
+                     const char *grid)
+{
+  fixture->server = gp_test_pouchdb_start ();
+  fixture->database = gp_replication_database_name (grid);
+  fixture->centre_dir = gp_test_make_dir ();
+  fixture->worker_dir = gp_test_make_dir ();
+  fixture->leader_dir = gp_test_make_dir ();
+  fixture->worker = gp_test_open_store (fixture->worker_dir);
+  fixture->leader = gp_test_open_store (fixture->leader_dir);
+}
+
+void
+gp_test_grid_tear_down (GpTestGrid *fixture)
+{
+  g_clear_object (&fixture->worker);
+  g_clear_object (&fixture->leader);
+  gp_test_remove_dir (fixture->centre_dir);
+  gp_test_remove_dir (fixture->worker_dir);
+  gp_test_remove_dir (fixture->leader_dir);
+  g_clear_pointer (&fixture->centre_dir, g_free);
+  g_clear_pointer (&fixture->worker_dir, g_free);
+  g_clear_pointer (&fixture->leader_dir, g_free);
+  g_clear_pointer (&fixture->database, g_free);
+  g_clear_pointer (&fixture->server, gp_test_pouchdb_stop);
+}
+
 /* A request as the admin; fails the test when the server refuses. */
 JsonNode *
 gp_test_pouchdb_admin (GpTestPouchdb *server,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "gp-couch.h"
+#include "gp-store.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,25 @@ void           gp_test_pouchdb_add_user  (GpTestPouchdb *server,
                                           const char    *password,
                                           const char    *role,
                                           ...) G_GNUC_NULL_TERMINATED;
+
+/* The centre's server and two phones of one grid, a worker's and a
+ * leader's: the fixture the replicator's and the centre's tests share.
+ * It makes nothing on the server; each test provisions the grid the way
+ * it tests (gp_test_pouchdb_add_grid() and users, or gridpatrolctl). */
+typedef struct
+{
+  GpTestPouchdb *server;
+  char          *database;     /* the grid's, by name */
+  char          *centre_dir;   /* the centre's own data folder */
+  char          *worker_dir;
+  char          *leader_dir;
+  GpStore       *worker;
+  GpStore       *leader;
+} GpTestGrid;
+
+void           gp_test_grid_set_up       (GpTestGrid    *fixture,
+                                          const char    *grid);
+void           gp_test_grid_tear_down    (GpTestGrid    *fixture);
 
 guint16        gp_test_free_port         (void);
 char          *gp_test_run_pouchdb_js    (const char    *command,

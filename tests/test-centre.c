@@ -22,17 +22,7 @@
 
 #define GRID GP_DEMO_GRID_CODE
 
-typedef struct
-{
-  GpTestPouchdb *server;
-  char          *database;
-  char          *centre_dir;
-  char          *worker_dir;
-  char          *leader_dir;
-  GpStore       *worker;
-  GpStore       *leader;
-} Fixture;
-
+typedef GpTestGrid Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -43,11 +33,7 @@ fixture_set_up (Fixture       *fixture,
   g_autofree char *out = NULL;
   g_autofree char *again = NULL;
 
-  fixture->server = gp_test_pouchdb_start ();
-  fixture->database = gp_replication_database_name (GRID);
-  fixture->centre_dir = gp_test_make_dir ();
-  fixture->worker_dir = gp_test_make_dir ();
-  fixture->leader_dir = gp_test_make_dir ();
+  gp_test_grid_set_up (fixture, GRID);
 
   /* The centre prepares the grid and sets it up, twice: the second run
    * only brings it up to date. */
@@ -69,25 +55,13 @@ fixture_set_up (Fixture       *fixture,
                "--admin-password-file", password, "--grid", GRID, "--worker", "wang", "--passwords-file",
                passwords, "--test-server", NULL);
   g_assert_true (g_str_has_prefix (again, "gridpatrol-610103003003: already there"));
-
-  fixture->worker = gp_test_open_store (fixture->worker_dir);
-  fixture->leader = gp_test_open_store (fixture->leader_dir);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_object (&fixture->worker);
-  g_clear_object (&fixture->leader);
-  gp_test_remove_dir (fixture->centre_dir);
-  gp_test_remove_dir (fixture->worker_dir);
-  gp_test_remove_dir (fixture->leader_dir);
-  g_free (fixture->centre_dir);
-  g_free (fixture->worker_dir);
-  g_free (fixture->leader_dir);
-  g_free (fixture->database);
-  gp_test_pouchdb_stop (fixture->server);
+  gp_test_grid_tear_down (fixture);
 }
 
 static void

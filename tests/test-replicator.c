@@ -23,43 +23,28 @@
 #define ROLE_WORKER "grid:610103003003:worker"
 #define ROLE_LEADER "grid:610103003003:leader"
 
-typedef struct
-{
-  GpTestPouchdb *server;
-  char          *database;
-  char          *worker_dir;
-  char          *leader_dir;
-  GpStore       *worker;
-  GpStore       *leader;
-} Fixture;
+typedef GpTestGrid Fixture;
 
+/* The grid's database with its two users, and no rules: the replicator's
+ * own checks are what these tests see. */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
+  g_autofree char *database = NULL;
 
-  fixture->server = gp_test_pouchdb_start ();
-  fixture->database = gp_test_pouchdb_add_grid (fixture->server, GRID);
+  gp_test_grid_set_up (fixture, GRID);
+  database = gp_test_pouchdb_add_grid (fixture->server, GRID);
+  g_assert_cmpstr (database, ==, fixture->database);
   gp_test_pouchdb_add_user (fixture->server, "wang", "wang-pw", ROLE_WORKER, NULL);
   gp_test_pouchdb_add_user (fixture->server, "li", "li-pw", ROLE_LEADER, NULL);
-  fixture->worker_dir = gp_test_make_dir ();
-  fixture->leader_dir = gp_test_make_dir ();
-  fixture->worker = gp_test_open_store (fixture->worker_dir);
-  fixture->leader = gp_test_open_store (fixture->leader_dir);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_object (&fixture->worker);
-  g_clear_object (&fixture->leader);
-  gp_test_remove_dir (fixture->worker_dir);
-  gp_test_remove_dir (fixture->leader_dir);
-  g_free (fixture->worker_dir);
-  g_free (fixture->leader_dir);
-  g_free (fixture->database);
-  gp_test_pouchdb_stop (fixture->server);
+  gp_test_grid_tear_down (fixture);
 }
 
 static void
