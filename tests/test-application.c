@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-
 #include "gp-application.h"
 #include "gp-demo.h"
 #include "gp-store.h"

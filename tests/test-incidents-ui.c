@@ -29,7 +29,6 @@
 #include <locale.h>
 #include <string.h>
 
-
 /* A position source the test moves by hand. */
 
 #define TEST_TYPE_LOCATION (test_location_get_type ())

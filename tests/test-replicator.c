@@ -217,7 +217,6 @@ test_two_phones (Fixture       *fixture,
   g_assert_cmpuint (gp_couch_get_n_requests (wang) - requests, <=, 12);
 }
 
-
 /* gridpatrolctl sync: the grids of the user's roles, both ways, what moved;
  * a wrong password and an unreachable server fail in words, the store as
  * it was. */

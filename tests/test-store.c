@@ -985,7 +985,6 @@ test_async_save (Fixture       *fixture,
   g_ptr_array_add (one, first);
   g_ptr_array_add (two, second);
 
-
   g_signal_connect (fixture->store, "documents-changed", G_CALLBACK (on_documents_changed), &state);
   gp_documents_save_all_async (fixture->store, one, GP_STORE_PUT_NONE, NULL, on_saved, &state);
   gp_documents_save_all_async (fixture->store, two, GP_STORE_PUT_NONE, NULL, on_saved, &state);

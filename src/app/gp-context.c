@@ -27,17 +27,17 @@ struct _GpContext
 {
   GObject       parent_instance;
 
-  GSettings    *settings;
-  GpStore      *store;
-  GpGrid       *grid;
-  GpLocation   *location;
-  char         *error;
-  gboolean      loading;
-  GCancellable *cancellable;
-  GpPatrolRecorder *recorder;   /* the patrol being walked, if any */
-  GpSyncManager *sync;          /* with the store */
-  GCancellable *grid_cancellable; /* the grid being chosen */
-  GPtrArray    *grid_waiters;   /* GTask: waiting for it */
+  GSettings        *settings;
+  GpStore          *store;
+  GpGrid           *grid;
+  GpLocation       *location;
+  char             *error;
+  gboolean          loading;
+  GCancellable     *cancellable;
+  GpPatrolRecorder *recorder;          /* the patrol being walked, if any */
+  GpSyncManager    *sync;              /* with the store */
+  GCancellable     *grid_cancellable;  /* the grid being chosen */
+  GPtrArray        *grid_waiters;      /* GTask: waiting for it */
 };
 
 G_DEFINE_FINAL_TYPE (GpContext, gp_context, G_TYPE_OBJECT)

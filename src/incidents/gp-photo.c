@@ -566,7 +566,6 @@ process_file_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&processed), (GDestroyNotify) processed_free);
 }
 
-
 /**
  * gp_photo_process_file_async:
  *

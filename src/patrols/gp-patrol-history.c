@@ -170,7 +170,6 @@ gp_patrol_history_load (GpStore    *store,
   return summaries;
 }
 
-
 typedef struct
 {
   char *grid;

@@ -845,7 +845,6 @@ gp_store_collect_garbage (GpStore  *self,
   return removed;
 }
 
-
 /**
  * gp_store_check:
  * @problems: (out) (transfer full): what is wrong, in words; empty when

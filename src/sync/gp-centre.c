@@ -61,8 +61,6 @@ gp_centre_dup_rules (const char *grid_code)
   return g_strjoinv (grid_code, pieces);
 }
 
-
-
 static JsonNode *
 parse (const char *json)
 {

@@ -407,7 +407,6 @@ run_show (GpCtl               *ctl,
   return TRUE;
 }
 
-
 /* check: the store's integrity, for support and for the crash harness. */
 static gboolean
 run_check (GpCtl               *ctl,
