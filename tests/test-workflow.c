@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-json.h"
 #include "gp-workflow.h"
@@ -883,6 +884,27 @@ test_escalation_order (void)
   g_assert_cmpstr (after_listed, ==, "A");
 }
 
+/* How long ago a case was reported, as the list says it: "just now"
+ * under a minute (never "0 min ago"), and a clock a little ahead on the
+ * reporting phone is "just now" too. */
+static void
+test_age (void)
+{
+  const gint64 now = 1764547200;   /* a fixed instant */
+  const struct { gint64 ago; const char *said; } cases[] = {
+    { 0, "Just now" }, { 59, "Just now" }, { -300, "Just now" }, { 60, "1 min ago" },
+    { 59 * 60 + 59, "59 min ago" }, { 3600, "1 hour ago" }, { 2 * 3600 + 1, "2 hours ago" },
+    { 24 * 3600 - 1, "23 hours ago" }, { 24 * 3600, "1 day ago" }, { 9 * 24 * 3600, "9 days ago" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *said = gp_clock_format_age (now - cases[i].ago, now);
+
+      g_assert_cmpstr (said, ==, cases[i].said);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -890,6 +912,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/workflow/deadlines", test_deadlines);
+  g_test_add_func ("/workflow/age", test_age);
   g_test_add_func ("/workflow/deadline-by-urgency", test_deadline_by_urgency);
   g_test_add_func ("/workflow/transitions", test_transitions);
   g_test_add_func ("/workflow/escalation-order", test_escalation_order);

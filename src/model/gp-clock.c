@@ -18,6 +18,8 @@
 
 #include "gp-clock.h"
 
+#include <glib/gi18n-lib.h>
+
 /* 0 follows the system clock. Read from any thread. */
 static gint64 fixed;
 
@@ -86,4 +88,28 @@ void
 gp_clock_set_fixed (gint64 real_time)
 {
   __atomic_store_n (&fixed, real_time, __ATOMIC_RELAXED);
+}
+
+/**
+ * gp_clock_format_age:
+ * @then: UNIX time of what happened
+ * @now: UNIX time it is read at
+ *
+ * How long ago, as the lists say it: "just now" under a minute, then
+ * minutes, hours, days. A time ahead of @now (another phone's clock) is
+ * "just now".
+ */
+char *
+gp_clock_format_age (gint64 then,
+                     gint64 now)
+{
+  gint64 minutes = MAX (0, now - then) / 60;
+
+  if (minutes < 1)
+    return g_strdup (_("Just now"));
+  if (minutes < 60)
+    return g_strdup_printf (ngettext ("%d min ago", "%d min ago", minutes), (int) minutes);
+  if (minutes < 24 * 60)
+    return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", minutes / 60), (int) (minutes / 60));
+  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", minutes / 1440), (int) (minutes / 1440));
 }

@@ -17,5 +17,7 @@ gint64     gp_clock_get_now       (void);
 GDateTime *gp_clock_new_now_utc   (void) G_GNUC_WARN_UNUSED_RESULT;
 GDateTime *gp_clock_new_now_at_offset (int utc_offset) G_GNUC_WARN_UNUSED_RESULT;
 void       gp_clock_set_fixed     (gint64 real_time);
+char      *gp_clock_format_age    (gint64 then,
+                                   gint64 now) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

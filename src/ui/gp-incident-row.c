@@ -27,18 +27,6 @@ struct _GpIncidentRow
 
 G_DEFINE_FINAL_TYPE (GpIncidentRow, gp_incident_row, GTK_TYPE_BOX)
 
-static char *
-age_text (gint64 reported_at)
-{
-  gint64 minutes = MAX (0, (gp_clock_get_now () - reported_at) / 60);
-
-  if (minutes < 60)
-    return g_strdup_printf (ngettext ("%d min ago", "%d min ago", minutes), (int) minutes);
-  if (minutes < 24 * 60)
-    return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", minutes / 60), (int) (minutes / 60));
-  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", minutes / 1440), (int) (minutes / 1440));
-}
-
 static void
 gp_incident_row_finalize (GObject *object)
 {
@@ -118,7 +106,7 @@ gp_incident_row_show (GpIncidentRow  *self,
                       GpIncidentItem *item)
 {
   g_autofree char *place = NULL;
-  g_autofree char *age = age_text (gp_incident_item_get_reported_at (item));
+  g_autofree char *age = gp_clock_format_age (gp_incident_item_get_reported_at (item), gp_clock_get_now ());
   g_autofree char *state = NULL;
   const char *classes[] = { "gp-warning-none", "gp-warning-green", "gp-warning-yellow", "gp-warning-red" };
 

@@ -885,13 +885,9 @@ on_duplicates_found (GObject      *source,
       GtkWidget *button = gtk_button_new_with_label (_("Add to It"));
       GpGeoPoint point;
       g_autofree char *subtitle = NULL;
-      gint64 hours = MAX (0, (now - gp_incident_item_get_reported_at (item)) / 3600);
+      g_autofree char *age = gp_clock_format_age (gp_incident_item_get_reported_at (item), now);
 
       gp_incident_item_get_position (item, &point.lat, &point.lon);
-      gint64 minutes = MAX (0, (now - gp_incident_item_get_reported_at (item)) / 60);
-      g_autofree char *age = hours < 1 ? g_strdup_printf (ngettext ("%d min ago", "%d min ago", minutes), (int) minutes)
-                           : hours < 24 ? g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", hours), (int) hours)
-                           : g_strdup_printf (ngettext ("%d day ago", "%d days ago", hours / 24), (int) (hours / 24));
 
       subtitle = g_strdup_printf (_("%.0f m away · %s · %s"), gp_geo_distance (point, where),
                                   gp_state_label (gp_incident_item_get_state (item)), age);
