@@ -147,6 +147,24 @@ test_building_hit (Fixture       *fixture,
                                    (GpGeoPoint) { centre.lon, footprint.south }, 0, -4.0)));
   g_assert_null (hit);
 
+  /* A fingertip reaching 3 m finds it from a metre outside, not from the
+   * lane 4 m off. */
+  {
+    GpMercPoint from = gp_tile_project_point (centre);
+    GpMercPoint to = gp_tile_project_point (gp_geo_offset (centre, 3.0, 0));
+    double reach = hypot (to.x - from.x, to.y - from.y);
+
+    hit = gp_map_data_building_near (map, gp_tile_project_point (gp_geo_offset (
+                                       (GpGeoPoint) { footprint.west, centre.lat }, -1.0, 0)), reach);
+    g_assert_nonnull (hit);
+    g_assert_cmpstr (hit->id, ==, "building:610103003003-05");
+    hit = gp_map_data_building_near (map, gp_tile_project_point (gp_geo_offset (
+                                       (GpGeoPoint) { centre.lon, footprint.south }, 0, -4.0)), reach);
+    g_assert_null (hit);
+    hit = gp_map_data_building_near (map, gp_tile_project_point (centre), 0);
+    g_assert_cmpstr (hit->id, ==, "building:610103003003-05");
+  }
+
   g_assert_true (gp_map_data_find_building (map, "building:610103003003-05") != NULL);
   g_assert_null (gp_map_data_find_building (map, "building:nope"));
 }

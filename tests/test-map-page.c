@@ -230,14 +230,26 @@ tap_gesture (Fixture *fixture)
   return found;
 }
 
-/* A finger lifted at map pixels (@x, @y). */
+/* A finger put down at map pixels (@x, @y) and lifted at (@to_x, @to_y). */
+static void
+drag (Fixture *fixture,
+      double   x,
+      double   y,
+      double   to_x,
+      double   to_y)
+{
+  g_signal_emit_by_name (tap_gesture (fixture), "pressed", 1, x, y);
+  g_signal_emit_by_name (tap_gesture (fixture), "released", 1, to_x, to_y);
+  gp_test_wait_frames (fixture->window, 2);
+}
+
+/* A finger put down and lifted at map pixels (@x, @y). */
 static void
 tap (Fixture *fixture,
      double   x,
      double   y)
 {
-  g_signal_emit_by_name (tap_gesture (fixture), "released", 1, x, y);
-  gp_test_wait_frames (fixture->window, 2);
+  drag (fixture, x, y, x, y);
 }
 
 static void
@@ -450,6 +462,47 @@ test_tap_building (Fixture       *fixture,
   /* The sheet closes with its button. */
   gtk_widget_activate_action (GTK_WIDGET (sheet), "sheet.close", NULL);
   g_assert_null (gp_map_page_get_sheet (fixture->page));
+}
+
+/* A drag is never a tap: one that starts on a building opens nothing, one
+ * over the ground leaves an open sheet open. A fingertip just off a
+ * building's outline is on it. */
+static void
+test_drag_building (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const GpMapBuilding *building;
+  g_autofree char *id = NULL;
+  GpGeoPoint west;
+  double x, y;
+
+  install_demo (fixture);
+  open_page (fixture);
+  gp_test_wait_for_map (fixture->page);
+
+  building = tagged_building (fixture);
+  id = g_strdup (building->id);
+  look_at (fixture, building_centre (building), 17.5);
+  to_widget (fixture, building_centre (building), &x, &y);
+
+  drag (fixture, x, y, x + 120, y + 40);
+  for (guint i = 0; i < 10; i++)
+    gp_test_wait_frames (fixture->window, 1);
+  g_assert_null (gp_map_page_get_sheet (fixture->page));
+
+  /* 10 px west of its outline, at the height of its middle. */
+  gp_tile_unproject (building->min_x, (building->min_y + building->max_y) / 2, &west.lon, &west.lat);
+  to_widget (fixture, west, &x, &y);
+  tap (fixture, x - 10, y);
+  g_assert_true (gp_test_wait_until (sheet_shown, fixture, 5000));
+  g_assert_cmpstr (gp_building_sheet_get_building (gp_map_page_get_sheet (fixture->page)), ==, id);
+
+  /* A drag, wherever it ends, leaves it open and on the same building. */
+  drag (fixture, 20, 120, 200, 300);
+  for (guint i = 0; i < 10; i++)
+    gp_test_wait_frames (fixture->window, 1);
+  g_assert_nonnull (gp_map_page_get_sheet (fixture->page));
+  g_assert_cmpstr (gp_building_sheet_get_building (gp_map_page_get_sheet (fixture->page)), ==, id);
 }
 
 /* An incident a few metres east of a point. */
@@ -959,6 +1012,7 @@ main (int   argc,
 
   g_test_add ("/ui/map/basemap-offline", Fixture, NULL, fixture_set_up, test_basemap_offline, fixture_tear_down);
   g_test_add ("/ui/map/tap-building", Fixture, NULL, fixture_set_up, test_tap_building, fixture_tear_down);
+  g_test_add ("/ui/map/drag-building", Fixture, NULL, fixture_set_up, test_drag_building, fixture_tear_down);
   g_test_add ("/ui/map/markers-and-clusters", Fixture, NULL,
               fixture_set_up, test_markers_and_clusters, fixture_tear_down);
   g_test_add ("/ui/map/map-file-preferences", Fixture, NULL,

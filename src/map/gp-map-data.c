@@ -633,6 +633,66 @@ gp_map_data_building_at (GpMapData   *self,
   return NULL;
 }
 
+/* The squared distance from @p to the segment @a–@b. */
+static double
+segment_distance2 (GpMercPoint p,
+                   GpMercPoint a,
+                   GpMercPoint b)
+{
+  double dx = b.x - a.x, dy = b.y - a.y;
+  double length2 = dx * dx + dy * dy;
+  double t = length2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2 : 0;
+  double x, y;
+
+  t = CLAMP (t, 0.0, 1.0);
+  x = a.x + t * dx - p.x;
+  y = a.y + t * dy - p.y;
+  return x * x + y * y;
+}
+
+/**
+ * gp_map_data_building_near:
+ * @reach: how far outside a building's outline a tap still counts, in the
+ *   same units as @point: a fingertip's half width at the map's zoom
+ *
+ * The building under a fingertip: the one @point is in, or else the one
+ * whose outline comes nearest to it within @reach.
+ */
+const GpMapBuilding *
+gp_map_data_building_near (GpMapData   *self,
+                           GpMercPoint  point,
+                           double       reach)
+{
+  const GpMapBuilding *nearest = NULL;
+  double best = reach * reach;
+
+  g_return_val_if_fail (GP_IS_MAP_DATA (self), NULL);
+
+  nearest = gp_map_data_building_at (self, point);
+  if (nearest != NULL || reach <= 0)
+    return nearest;
+  for (guint i = 0; i < self->buildings->len; i++)
+    {
+      GpMapBuilding *building = &g_array_index (self->buildings, GpMapBuilding, i);
+
+      if (point.x < building->min_x - reach || point.x > building->max_x + reach ||
+          point.y < building->min_y - reach || point.y > building->max_y + reach)
+        continue;
+      for (guint j = 1; j < building->ring->len; j++)
+        {
+          double d2 = segment_distance2 (point, g_array_index (building->ring, GpMercPoint, j - 1),
+                                         g_array_index (building->ring, GpMercPoint, j));
+
+          if (d2 <= best)
+            {
+              best = d2;
+              nearest = building;
+            }
+        }
+    }
+  return nearest;
+}
+
 const GpMapBuilding *
 gp_map_data_find_building (GpMapData  *self,
                            const char *id)

@@ -101,6 +101,9 @@ GArray               *gp_map_data_get_incidents  (GpMapData           *self);
 
 const GpMapBuilding  *gp_map_data_building_at    (GpMapData           *self,
                                                   GpMercPoint          point);
+const GpMapBuilding  *gp_map_data_building_near  (GpMapData           *self,
+                                                  GpMercPoint          point,
+                                                  double               reach);
 const GpMapBuilding  *gp_map_data_find_building  (GpMapData           *self,
                                                   const char          *id);
 guint                 gp_map_building_count_due  (const GpMapBuilding *building,

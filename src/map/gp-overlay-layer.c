@@ -822,11 +822,16 @@ gp_overlay_layer_building_at (GpOverlayLayer *self,
                               double          x,
                               double          y)
 {
+  GpMercPoint point, edge;
+
   g_return_val_if_fail (GP_IS_OVERLAY_LAYER (self), NULL);
 
   if (self->data == NULL)
     return NULL;
-  return gp_map_data_building_at (self->data, gp_overlay_layer_to_merc (self, x, y));
+  /* A fingertip, not a pixel: a tap just off a building's outline is on it. */
+  point = gp_overlay_layer_to_merc (self, x, y);
+  edge = gp_overlay_layer_to_merc (self, x + GP_OVERLAY_TAP_PX, y);
+  return gp_map_data_building_near (self->data, point, hypot (edge.x - point.x, edge.y - point.y));
 }
 
 /* The clustering distance at the current zoom; 0 when markers are single. */

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 
 /* Markers closer than this on screen become one, below zoom 19. */
 #define GP_OVERLAY_CLUSTER_PX  56.0
-/* How far from a marker a tap still hits it: a fingertip. */
+/* How far from a marker or a building's outline a tap still hits it:
+ * half a fingertip of 7 mm and more on a phone's 5–6 px/mm. */
 #define GP_OVERLAY_TAP_PX      24.0
 
 /* A hot spot of the area review: a 50 m cell with its incidents. */

@@ -75,6 +75,8 @@ struct _GpMapPage
   GCancellable       *sheet_cancellable; /* the building being read for the sheet */
   char               *sheet_building;    /* its id */
   gboolean            sheet_raise;       /* it was tapped: open the sheet when read */
+  gboolean            pressed;           /* a finger is down on the map… */
+  GpMercPoint         pressed_at;        /* …on this ground */
 };
 
 G_DEFINE_FINAL_TYPE (GpMapPage, gp_map_page, ADW_TYPE_BIN)
@@ -701,6 +703,35 @@ read_building (GpMapPage  *self,
 }
 
 static void
+on_map_pressed (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                GpMapPage       *self)
+{
+  self->pressed = TRUE;
+  self->pressed_at = gp_overlay_layer_to_merc (self->overlay_layer, x, y);
+}
+
+/* A tap is a finger lifted where it went down, on a map that stayed put:
+ * a drag, or a tap that stops a gliding map, opens and closes nothing. */
+static gboolean
+was_tap (GpMapPage *self,
+         double     x,
+         double     y)
+{
+  int threshold = 8;
+  double px, py;
+
+  if (!self->pressed)
+    return FALSE;
+  self->pressed = FALSE;
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-dnd-drag-threshold", &threshold, NULL);
+  gp_overlay_layer_to_widget (self->overlay_layer, self->pressed_at, &px, &py);
+  return hypot (px - x, py - y) <= threshold;
+}
+
+static void
 on_map_released (GtkGestureClick *gesture,
                  int              n_press,
                  double           x,
@@ -711,7 +742,7 @@ on_map_released (GtkGestureClick *gesture,
   const GpMapCluster *cluster;
   const GpMapBuilding *building;
 
-  if (n_press != 1 || data == NULL)
+  if (!was_tap (self, x, y) || n_press != 1 || data == NULL)
     return;
 
   cluster = gp_overlay_layer_cluster_at (self->overlay_layer, x, y);
@@ -1043,6 +1074,7 @@ gp_map_page_constructed (GObject *object)
   click = gtk_gesture_click_new ();
   gtk_event_controller_set_name (GTK_EVENT_CONTROLLER (click), "gp-map-tap");
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_map_pressed), self, 0);
   g_signal_connect_object (click, "released", G_CALLBACK (on_map_released), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self->map), GTK_EVENT_CONTROLLER (click));
   g_signal_connect_object (self->bottom_sheet, "notify::open", G_CALLBACK (on_sheet_open_changed), self,
