@@ -123,8 +123,10 @@ build_event (GpStepDialog *self)
       g_autoptr(JsonNode) resolved = json_node_init_boolean (json_node_alloc (),
                                                              gtk_switch_get_active (self->resolved_switch));
 
-      g_object_set (event, "satisfaction", satisfactions[MIN (adw_combo_row_get_selected (self->satisfaction_row), 2)],
-                    NULL);
+      guint chosen = adw_combo_row_get_selected (self->satisfaction_row);
+
+      if (chosen >= 1 && chosen <= 3)
+        g_object_set (event, "satisfaction", satisfactions[chosen - 1], NULL);
       gp_document_set_member (GP_DOCUMENT (event), "resolved", resolved);
     }
   for (guint i = 0; i < photos->len; i++)
@@ -188,6 +190,11 @@ gp_step_dialog_done (GpStepDialog *self)
       set_message (self, _("Wait until the photos are ready"));
       return;
     }
+  if (is (self, GP_ACTION_CALLBACK) && adw_combo_row_get_selected (self->satisfaction_row) == 0)
+    {
+      set_message (self, _("Choose what the resident said"));
+      return;
+    }
   event = build_event (self);
   if (!gp_document_validate (GP_DOCUMENT (event), &error))
     {
@@ -233,7 +240,13 @@ labels_of (JsonArray *array)
 static void
 on_satisfaction_changed (GpStepDialog *self)
 {
-  gtk_switch_set_active (self->resolved_switch, adw_combo_row_get_selected (self->satisfaction_row) != 2);
+  guint chosen = adw_combo_row_get_selected (self->satisfaction_row);
+
+  if (chosen >= 1 && chosen <= 3)
+    {
+      gtk_switch_set_active (self->resolved_switch, chosen != 3);
+      set_message (self, NULL);
+    }
 }
 
 /* Shows the fields this step needs and nothing else. */
@@ -299,6 +312,8 @@ set_up (GpStepDialog *self)
     {
       g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
 
+      /* The resident is asked: no answer is chosen for them. */
+      gtk_string_list_append (model, _("Choose…"));
       gtk_string_list_append (model, _("Satisfied"));
       gtk_string_list_append (model, _("Basically satisfied"));
       gtk_string_list_append (model, _("Not satisfied"));
@@ -363,7 +378,7 @@ gp_step_dialog_set_choice (GpStepDialog *self,
       adw_combo_row_set_selected (self->result_row, i);
   for (guint i = 0; satisfactions[i] != NULL; i++)
     if (g_strcmp0 (satisfactions[i], value) == 0)
-      adw_combo_row_set_selected (self->satisfaction_row, i);
+      adw_combo_row_set_selected (self->satisfaction_row, i + 1);
 }
 
 GpPhotoPicker *
