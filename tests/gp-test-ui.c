@@ -540,9 +540,9 @@ find_button (GtkWidget  *widget,
 }
 
 static gboolean
-dialog_closed (gpointer data)
+dialog_gone (gpointer data)
 {
-  return !gtk_widget_get_mapped (data);
+  return *(gpointer *) data == NULL;
 }
 
 typedef struct
@@ -575,15 +575,19 @@ gp_test_tap_button (GtkWidget  *widget,
 }
 
 /* Taps the button of @response, as a user would once the dialog has come
- * up, and waits for the dialog to close. */
+ * up, and waits for the dialog to close and be freed. */
 void
 gp_test_alert_respond (AdwAlertDialog *dialog,
                        const char     *response)
 {
-  g_autoptr(AdwAlertDialog) alive = g_object_ref (dialog);
   const char *label = adw_alert_dialog_get_response_label (dialog, response);
+  AdwAlertDialog *watched = dialog;
 
   g_assert_nonnull (label);
+  /* No reference is held: the dialog goes when the app lets it go, as it
+   * does for a user, and a window freed under it shows. */
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watched);
   gp_test_tap_button (GTK_WIDGET (dialog), label);
-  g_assert_true (gp_test_wait_until (dialog_closed, alive, 10000));
+  g_assert_true (gp_test_wait_until (dialog_gone, &watched, 10000));
+  gp_test_settle ();
 }

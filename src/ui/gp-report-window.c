@@ -1066,13 +1066,25 @@ add_to_case (GpReportWindow *self,
   gp_casework_act_async (self->store, event, NULL, on_comment_saved, g_object_ref (self));
 }
 
+/* The window goes after the question's click has been handled, not from
+ * inside its response: freeing it there would free the question's parent
+ * under it. */
+static gboolean
+discard_later (gpointer data)
+{
+  GpReportWindow *self = data;
+
+  finish (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_discard_response (AdwAlertDialog   *dialog,
                      const char       *response,
                      GpReportWindow   *self)
 {
   if (g_strcmp0 (response, "discard") == 0)
-    finish (self, NULL);
+    g_idle_add_full (G_PRIORITY_LOW, discard_later, g_object_ref (self), g_object_unref);
 }
 
 static void

@@ -528,21 +528,30 @@ on_sync_now (GpSyncDialog *self)
     gp_sync_manager_sync_now (self->sync);
 }
 
+/* Logging out closes this page and drops the store: done after the
+ * question's click has been handled, not from inside its response. */
+static gboolean
+log_out_later (gpointer data)
+{
+  GpSyncDialog *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gp_context_log_out (self->context, &error))
+    {
+      set_message (self, error->message);
+      return G_SOURCE_REMOVE;
+    }
+  adw_dialog_close (ADW_DIALOG (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_log_out_response (AdwAlertDialog   *dialog,
                      const char       *response,
                      GpSyncDialog     *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (g_strcmp0 (response, "log-out") != 0)
-    return;
-  if (!gp_context_log_out (self->context, &error))
-    {
-      set_message (self, error->message);
-      return;
-    }
-  adw_dialog_close (ADW_DIALOG (self));
+  if (g_strcmp0 (response, "log-out") == 0)
+    g_idle_add_full (G_PRIORITY_LOW, log_out_later, g_object_ref (self), g_object_unref);
 }
 
 static void
