@@ -231,6 +231,17 @@ tour_report (Fixture *fixture)
       g_assert_cmpstr (report_page (report), ==, "form");
     }
 
+  /* A choice made lands back on the form, whichever page it was made on. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.choose-category", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.set-category", "s", "06010"));
+  gp_test_wait_frames (GTK_WIDGET (report), 10);
+  g_assert_cmpstr (report_page (report), ==, "form");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.choose-place", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.set-place", "s",
+                                             "building:610103003003-02"));
+  gp_test_wait_frames (GTK_WIDGET (report), 10);
+  g_assert_cmpstr (report_page (report), ==, "form");
+
   /* A building chosen: its households on a page of their own, and back. */
   gp_report_window_set_building (report, "building:610103003003-01");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.choose-household", NULL));
@@ -239,6 +250,13 @@ tour_report (Fixture *fixture)
   g_assert_cmpstr (report_page (report), ==, "households");
   save (GTK_WIDGET (report), "report-households", GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
   g_assert_true (adw_navigation_view_pop (report_navigation (report)));
+  gp_test_wait_frames (GTK_WIDGET (report), 10);
+  g_assert_cmpstr (report_page (report), ==, "form");
+  /* A household chosen: back on the form too, not on "Where is it?". */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.choose-household", NULL));
+  g_assert_true (gp_test_wait_until (on_households_page, report, 10000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.set-household", "s",
+                                             "household:610103003003-01-1-101"));
   gp_test_wait_frames (GTK_WIDGET (report), 10);
   g_assert_cmpstr (report_page (report), ==, "form");
 
