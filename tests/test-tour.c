@@ -127,6 +127,16 @@ save (GtkWidget  *widget,
   /* Long enough for a dialog to have risen or faded in. */
   gp_test_wait_frames (widget, 30);
   gp_test_save_widget_png (widget, name);
+
+  /* Nothing asks for more width than the screen has. */
+  {
+    GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+    int minimum = 0;
+
+    gtk_widget_measure (root, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    if (minimum > width)
+      g_error ("%s needs %d px of width, the screen has %d", name, minimum, width);
+  }
 }
 
 static gboolean

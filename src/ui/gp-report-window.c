@@ -544,6 +544,9 @@ heading_row (const char *text)
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* A long message wraps rather than widen the page past the phone. */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_set_margin_top (label, 12);
   gtk_widget_set_margin_start (label, 6);
