@@ -526,6 +526,56 @@ count_with (GpIncidentsPage  *page,
   return g_list_model_get_n_items (gp_incidents_page_get_model (page));
 }
 
+typedef struct
+{
+  GpIncidentView *view;
+  const char     *expected;
+} ActionsQuery;
+
+/* Whether the case's page offers exactly @expected, read again by itself. */
+static gboolean
+offers (gpointer data)
+{
+  ActionsQuery *query = data;
+  g_auto(GStrv) actions = NULL;
+  g_autofree char *joined = NULL;
+
+  if (gp_incident_view_get_loading (query->view))
+    return FALSE;
+  actions = gp_incident_view_dup_actions (query->view);
+  joined = g_strjoinv (" ", actions);
+  return g_str_equal (joined, query->expected);
+}
+
+typedef struct
+{
+  GListModel *model;
+  GpWarning   warning;
+} WarningQuery;
+
+static gboolean
+first_warning_is (gpointer data)
+{
+  WarningQuery *query = data;
+  g_autoptr(GpIncidentItem) first = NULL;
+
+  if (g_list_model_get_n_items (query->model) == 0)
+    return FALSE;
+  first = g_list_model_get_item (query->model, 0);
+  return gp_incident_item_get_warning (first) == query->warning;
+}
+
+static gboolean
+dispatch_gone (gpointer data)
+{
+  g_auto(GStrv) actions = NULL;
+
+  if (gp_incident_view_get_loading (data))
+    return FALSE;
+  actions = gp_incident_view_dup_actions (data);
+  return !g_strv_contains ((const char * const *) actions, GP_ACTION_DISPATCH);
+}
+
 static void
 assert_actions (GStrv       actions,
                 const char *expected)
@@ -611,6 +661,31 @@ test_list_and_case (Fixture       *fixture,
     g_assert_cmpstr (gp_incident_item_get_id (first), ==, mine);
     g_assert_cmpint (gp_incident_item_get_warning (first), ==, GP_WARNING_GREEN);
   }
+  /* The clock moves on while the list is open: at the turn of the minute
+   * the colours and ages are read again, three days on and back. */
+  {
+    WarningQuery red = { model, GP_WARNING_RED };
+    WarningQuery green = { model, GP_WARNING_GREEN };
+    gint64 reported;
+    g_autofree char *age = NULL;
+    g_autofree char *shown = NULL;
+
+    gp_clock_set_fixed (gp_clock_get_real_time () + (gint64) 3 * 86400 * G_USEC_PER_SEC);
+    g_signal_emit_by_name (fixture->context, "minute");
+    g_assert_true (gp_test_wait_until (first_warning_is, &red, 10000));
+    {
+      g_autoptr(GpIncidentItem) first = g_list_model_get_item (model, 0);
+
+      reported = gp_incident_item_get_reported_at (first);
+    }
+    age = gp_clock_format_age (reported, gp_clock_get_now ());
+    gp_test_wait_frames (window, 5);
+    shown = gp_test_collect_text (window);
+    g_assert_nonnull (strstr (shown, age));
+    gp_test_fix_clock (GP_TEST_NOW);
+    g_signal_emit_by_name (fixture->context, "minute");
+    g_assert_true (gp_test_wait_until (first_warning_is, &green, 10000));
+  }
   /* Its photo's thumbnail, decoded off the main loop. */
   {
     RowQuery query = { window, mine };
@@ -658,11 +733,12 @@ test_list_and_case (Fixture       *fixture,
     g_assert_cmpstr (user, ==, "li");
     g_object_unref (g_object_ref_sink (preferences));
   }
-  gp_incident_view_reload (view);
-  g_assert_true (gp_test_wait_until (view_loaded, view, 10000));
-  actions = gp_incident_view_dup_actions (view);
-  assert_actions (actions, "register void self_handle comment");
-  g_clear_pointer (&actions, g_strfreev);
+  /* The page follows the role at once: no reload asked for. */
+  {
+    ActionsQuery query = { view, "register void self_handle comment" };
+
+    g_assert_true (gp_test_wait_until (offers, &query, 10000));
+  }
   take_step (view, "register", "已核实，社区处理");
   g_assert_cmpuint (gp_incident_view_get_n_steps (view), ==, 1);
   actions = gp_incident_view_dup_actions (view);
@@ -689,6 +765,23 @@ test_list_and_case (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "已核实，社区处理"));
   g_assert_nonnull (strstr (text, gp_state_label (GP_STATE_REGISTERED)));
   gp_test_save_widget_png (window, g_getenv ("LANGUAGE") ? "incident-zh_CN-360x720" : "incident-registered-360x720");
+
+  /* Dispatched elsewhere (another page, another phone): the page follows
+   * and no longer offers to dispatch it. */
+  {
+    g_autoptr(GpEvent) event = gp_event_new (mine);
+    g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+    g_autoptr(GError) error = NULL;
+
+    g_object_set (event, "grid", GP_DEMO_GRID_CODE, "action", GP_ACTION_DISPATCH, "actor", "li",
+                  "role", GP_ROLE_LEADER, "target", "wang", "at", now, NULL);
+    g_assert_true (gp_casework_act (fixture->store, event, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (gp_test_wait_until (dispatch_gone, view, 10000));
+  g_clear_pointer (&actions, g_strfreev);
+  actions = gp_incident_view_dup_actions (view);
+  g_assert_false (g_strv_contains ((const char * const *) actions, "dispatch"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

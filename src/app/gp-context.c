@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "gp-context.h"
+#include "gp-clock.h"
 #include "gp-patrol-recorder.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
@@ -38,6 +39,7 @@ struct _GpContext
   GpSyncManager    *sync;              /* with the store */
   GCancellable     *grid_cancellable;  /* the grid being chosen */
   GPtrArray        *grid_waiters;      /* GTask: waiting for it */
+  guint             minute_id;         /* the next turn of the minute */
 };
 
 G_DEFINE_FINAL_TYPE (GpContext, gp_context, G_TYPE_OBJECT)
@@ -56,6 +58,36 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  MINUTE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* One clock for everything that shows a time or a warning colour: it
+ * ticks as the wall clock's minute turns. */
+static gboolean on_minute (gpointer data);
+
+static void
+schedule_minute (GpContext *self)
+{
+  gint64 now_ms = gp_clock_get_real_time () / 1000;
+  guint wait_ms = 60000 - (guint) (now_ms % 60000);
+
+  self->minute_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait_ms + 50, on_minute, self, NULL);
+}
+
+static gboolean
+on_minute (gpointer data)
+{
+  GpContext *self = data;
+
+  schedule_minute (self);
+  g_signal_emit (self, signals[MINUTE], 0);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 set_loading (GpContext *self,
@@ -236,6 +268,7 @@ gp_context_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->minute_id, g_source_remove);
   g_cancellable_cancel (self->grid_cancellable);
   g_clear_object (&self->grid_cancellable);
   if (self->grid_waiters != NULL)
@@ -366,6 +399,15 @@ gp_context_class_init (GpContextClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GpContext::minute:
+   *
+   * The wall clock's minute turned: ages, deadlines and warning colours
+   * are read again.
+   */
+  signals[MINUTE] = g_signal_new ("minute", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -373,6 +415,7 @@ gp_context_init (GpContext *self)
 {
   self->cancellable = g_cancellable_new ();
   self->grid_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  schedule_minute (self);
 }
 
 GpContext *

@@ -36,6 +36,8 @@ struct _GpIncidentView
   gboolean        loading;
   guint           n_photos;
   GPtrArray      *rows;          /* rows added to the groups */
+  GpStore        *store;         /* the context's, followed */
+  guint           follow_id;     /* a reload waiting for a burst of changes to end */
 
   GtkWidget      *top_bar;
   GtkButton      *back_button;
@@ -346,6 +348,57 @@ gp_incident_view_reload (GpIncidentView *self)
   gp_case_sheet_load_async (store, self->incident_id, gp_clock_get_now (), self->cancellable, on_loaded, load);
 }
 
+/* The page follows the case: a step taken elsewhere (another page, a
+ * sync), a change of role, the clock's minute — each reads it again, so
+ * the steps offered and the clock shown are never stale. */
+
+static gboolean
+on_follow_timeout (gpointer data)
+{
+  GpIncidentView *self = data;
+
+  self->follow_id = 0;
+  gp_incident_view_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+follow_later (GpIncidentView *self)
+{
+  if (self->incident_id == NULL)
+    return;
+  g_clear_handle_id (&self->follow_id, g_source_remove);
+  self->follow_id = g_timeout_add (300, on_follow_timeout, self);
+}
+
+static void
+on_documents_changed (GpStore        *store,
+                      GStrv           ids,
+                      GpIncidentView *self)
+{
+  /* A step is an event document; the case's own is the incident. */
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    if (g_str_has_prefix (ids[i], "event:") || g_strcmp0 (ids[i], self->incident_id) == 0)
+      {
+        follow_later (self);
+        return;
+      }
+}
+
+static void
+on_store_changed (GpIncidentView *self)
+{
+  GpStore *store = gp_context_get_store (self->context);
+
+  if (store == self->store)
+    return;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "documents-changed", G_CALLBACK (on_documents_changed), self, 0);
+}
+
 void
 gp_incident_view_show (GpIncidentView *self,
                        const char     *incident_id)
@@ -436,6 +489,10 @@ gp_incident_view_dispose (GObject *object)
   GpIncidentView *self = (GpIncidentView *) object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->follow_id, g_source_remove);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+  g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_INCIDENT_VIEW);
 
   G_OBJECT_CLASS (gp_incident_view_parent_class)->dispose (object);
@@ -502,5 +559,10 @@ gp_incident_view_new (GpContext *context)
   GpIncidentView *self = g_object_new (GP_TYPE_INCIDENT_VIEW, NULL);
 
   self->context = g_object_ref (context);
+  g_signal_connect_object (context, "notify::store", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "minute", G_CALLBACK (follow_later), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gp_context_get_settings (context), "changed::role", G_CALLBACK (follow_later), self,
+                           G_CONNECT_SWAPPED);
+  on_store_changed (self);
   return GTK_WIDGET (self);
 }

@@ -47,6 +47,7 @@ struct _GpIncidentsPage
   char               *grid_code;
   gboolean            loading;
   guint               reload_id;
+  gboolean            stale;          /* the minute turned while hidden */
   gint64              today_start;
   gint64              today_end;
   GpIncidentView     *view;
@@ -342,6 +343,30 @@ on_reload_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The minute turned: ages and warning colours are read again, at once if
+ * the list is on screen, else when it comes back. */
+static void
+on_minute (GpIncidentsPage *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  if (self->reload_id == 0 && !self->loading)
+    gp_incidents_page_reload (self);
+}
+
+static void
+on_map (GpIncidentsPage *self)
+{
+  if (!self->stale)
+    return;
+  self->stale = FALSE;
+  if (self->reload_id == 0 && !self->loading)
+    gp_incidents_page_reload (self);
+}
+
 /* After a sync the "not sent" marks change: read the list again. */
 static void
 on_synced (GpIncidentsPage *self)
@@ -608,6 +633,8 @@ gp_incidents_page_new (GpContext *context)
   g_signal_connect_object (context, "notify::store", G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::grid", G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::sync", G_CALLBACK (on_sync_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "minute", G_CALLBACK (on_minute), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   on_sync_changed (self);
   on_context_changed (self);
   return GTK_WIDGET (self);
