@@ -38,6 +38,7 @@ struct _GpIncidentView
   GPtrArray      *rows;          /* rows added to the groups */
   GpStore        *store;         /* the context's, followed */
   guint           follow_id;     /* a reload waiting for a burst of changes to end */
+  gboolean        stepping;      /* a step taken with no dialog, being stored */
 
   GtkWidget      *top_bar;
   GtkButton      *back_button;
@@ -130,12 +131,72 @@ gp_incident_view_take_step (GpIncidentView *self,
   return dialog;
 }
 
+/* Steps that need nothing more than a tap (accept, start) are taken at
+ * once, with no dialog; a refusal is said over the page. */
+
+static void
+on_quick_step (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GpIncidentView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->stepping = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), TRUE);
+  if (!gp_casework_act_finish (GP_STORE (source), result, NULL, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("This step cannot be taken: %s"), error->message);
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+      g_message ("%s", message);
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+      return;
+    }
+  on_step_done (self);
+}
+
+static void
+take_step_now (GpIncidentView *self,
+               const char     *action)
+{
+  g_autoptr(GpEvent) event = gp_event_new (self->incident_id);
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+  g_autofree char *actor = gp_context_dup_user_name (self->context);
+  g_autofree char *role = gp_context_dup_role (self->context);
+  GpLocation *location = gp_context_get_location (self->context);
+  GpStore *store = gp_context_get_store (self->context);
+
+  if (self->stepping || self->incident == NULL || store == NULL)
+    return;
+  g_object_set (event, "grid", gp_incident_get_grid (self->incident), "action", action, "actor", actor,
+                "role", role, "at", now, NULL);
+  /* Where the step was taken, when the position is known. */
+  if (location != NULL && gp_location_get_state (location) == GP_LOCATION_STATE_FIX)
+    {
+      const GpFix *fix = gp_location_get_fix (location);
+      g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { fix->longitude, fix->latitude });
+
+      gp_document_set_geometry (GP_DOCUMENT (event), point);
+    }
+  self->stepping = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), FALSE);
+  gp_casework_act_async (store, event, NULL, on_quick_step, g_object_ref (self));
+}
+
 static void
 take_step_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  gp_incident_view_take_step (GP_INCIDENT_VIEW (widget), g_variant_get_string (parameter, NULL));
+  GpIncidentView *self = GP_INCIDENT_VIEW (widget);
+  const char *action = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (action, GP_ACTION_ACCEPT) || g_str_equal (action, GP_ACTION_START))
+    take_step_now (self, action);
+  else
+    gp_incident_view_take_step (self, action);
 }
 
 static void
@@ -152,7 +213,6 @@ show_case (GpIncidentView *self)
   g_autofree char *clock = NULL;
   const char *description = gp_incident_get_description (self->incident);
   const char *warning_class = NULL;
-  gboolean suggested = FALSE;
 
   /* How much time is used. */
   gtk_widget_remove_css_class (GTK_WIDGET (self->clock_label), "gp-warning-green");
@@ -194,26 +254,44 @@ show_case (GpIncidentView *self)
   gtk_label_set_text (self->clock_label, clock ? clock : "");
   gtk_widget_set_visible (GTK_WIDGET (self->clock_label), clock != NULL);
 
-  /* The steps this role may take now; the one that moves the case on first. */
-  for (guint i = 0; actions[i] != NULL; i++)
-    {
-      GtkWidget *button = gtk_button_new_with_label (gp_action_label (actions[i]));
-      const char * const forward[] = { GP_ACTION_REGISTER, GP_ACTION_DISPATCH, GP_ACTION_ACCEPT, GP_ACTION_START,
-                                       GP_ACTION_HANDLED, GP_ACTION_VERIFY, GP_ACTION_CALLBACK, GP_ACTION_CLOSE,
-                                       GP_ACTION_RESUME, GP_ACTION_SELF_HANDLE, NULL };
+  /* The steps this role may take now, in places that do not move: the
+   * one that moves the case on always first, then the others, and the
+   * ones that undo work (void, reopen) always last, in red. */
+  {
+    const char * const forward[] = { GP_ACTION_REGISTER, GP_ACTION_DISPATCH, GP_ACTION_ACCEPT, GP_ACTION_START,
+                                     GP_ACTION_HANDLED, GP_ACTION_VERIFY, GP_ACTION_CALLBACK, GP_ACTION_CLOSE,
+                                     GP_ACTION_RESUME, GP_ACTION_SELF_HANDLE, NULL };
+    const char * const undoing[] = { GP_ACTION_VOID, GP_ACTION_REOPEN, NULL };
+    g_autoptr(GPtrArray) ordered = g_ptr_array_new ();
+    const char *first = NULL;
 
-      gtk_widget_set_size_request (button, -1, 48);
-      if (!suggested && g_strv_contains (forward, actions[i]))
-        {
+    for (guint f = 0; first == NULL && forward[f] != NULL; f++)
+      if (g_strv_contains ((const char * const *) actions, forward[f]))
+        first = forward[f];
+    if (first != NULL)
+      g_ptr_array_add (ordered, (gpointer) first);
+    for (guint i = 0; actions[i] != NULL; i++)
+      if (g_strcmp0 (actions[i], first) != 0 && !g_strv_contains (undoing, actions[i]))
+        g_ptr_array_add (ordered, actions[i]);
+    for (guint i = 0; actions[i] != NULL; i++)
+      if (g_strv_contains (undoing, actions[i]))
+        g_ptr_array_add (ordered, actions[i]);
+
+    for (guint i = 0; i < ordered->len; i++)
+      {
+        const char *action = g_ptr_array_index (ordered, i);
+        GtkWidget *button = gtk_button_new_with_label (gp_action_label (action));
+
+        gtk_widget_set_size_request (button, -1, 48);
+        if (action == first)
           gtk_widget_add_css_class (button, "suggested-action");
-          suggested = TRUE;
-        }
-      if (g_str_equal (actions[i], GP_ACTION_VOID))
-        gtk_widget_add_css_class (button, "destructive-action");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "incident.take-step");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", actions[i]);
-      gtk_flow_box_append (self->actions_box, button);
-    }
+        if (g_strv_contains (undoing, action))
+          gtk_widget_add_css_class (button, "destructive-action");
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "incident.take-step");
+        gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", action);
+        gtk_flow_box_append (self->actions_box, button);
+      }
+  }
 
   /* The facts. */
   if (description != NULL && *description != '\0')
