@@ -585,6 +585,14 @@ first_is (gpointer data)
 }
 
 static gboolean
+two_mine (gpointer data)
+{
+  GpIncidentsPage *page = data;
+
+  return !gp_incidents_page_get_loading (page) && g_list_model_get_n_items (gp_incidents_page_get_model (page)) == 2;
+}
+
+static gboolean
 dispatch_gone (gpointer data)
 {
   g_auto(GStrv) actions = NULL;
@@ -822,6 +830,31 @@ test_list_and_case (Fixture       *fixture,
     g_assert_null (gp_test_find_dialog (GP_TYPE_STEP_DIALOG));
     g_assert_cmpint (gp_store_count (fixture->store, "event", GP_DEMO_GRID_CODE, NULL), ==, 4);
   }
+
+  /* Zhao's report, registered and given to Wang by the leader: "Mine" for
+   * Wang now holds what he reported and what he was given. */
+  g_assert_cmpuint (count_with (page, GP_INCIDENT_FILTER_MINE, NULL), ==, 1);
+  {
+    const char *steps[] = { GP_ACTION_REGISTER, GP_ACTION_DISPATCH };
+
+    for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+      {
+        g_autoptr(GpEvent) event = gp_event_new (late);
+        g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+        g_autoptr(GError) error = NULL;
+
+        g_object_set (event, "grid", GP_DEMO_GRID_CODE, "action", steps[i], "actor", "li", "role", GP_ROLE_LEADER,
+                      "at", now, NULL);
+        if (i == 0)
+          g_object_set (event, "grade", "B", NULL);
+        else
+          g_object_set (event, "target", "wang", NULL);
+        g_assert_true (gp_casework_act (fixture->store, event, NULL, &error));
+        g_assert_no_error (error);
+      }
+  }
+  g_assert_true (gp_test_wait_until (two_mine, page, 10000));
+  g_assert_cmpuint (count_with (page, GP_INCIDENT_FILTER_MINE, NULL), ==, 2);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

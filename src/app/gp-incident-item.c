@@ -33,6 +33,7 @@ struct _GpIncidentItem
   char      *category_label;
   char      *place;
   char      *reporter;
+  char      *owner;         /* to whom it was given, if anyone */
   char      *thumbnail;
   gint64     reported_at;
   gint64     deadline;
@@ -57,6 +58,7 @@ gp_incident_item_finalize (GObject *object)
   g_free (self->category_label);
   g_free (self->place);
   g_free (self->reporter);
+  g_free (self->owner);
   g_free (self->thumbnail);
 
   G_OBJECT_CLASS (gp_incident_item_parent_class)->finalize (object);
@@ -86,6 +88,7 @@ GETTER (const char *, category, category)
 GETTER (const char *, category_label, category_label)
 GETTER (const char *, place, place)
 GETTER (const char *, reporter, reporter)
+GETTER (const char *, owner, owner)
 GETTER (const char *, thumbnail, thumbnail)
 GETTER (gint64, reported_at, reported_at)
 GETTER (gint64, deadline, deadline)
@@ -199,6 +202,7 @@ gp_incident_items_load (GpStore     *store,
       if (item->place == NULL)
         item->place = g_strdup (c->address);
       item->reporter = g_strdup (c->reporter);
+      item->owner = g_strdup (c->owner);
       item->thumbnail = g_strdup (c->thumbnail);
       item->has_position = c->has_position;
       item->latitude = c->lat;

@@ -20,6 +20,7 @@ const char *gp_incident_item_get_category       (GpIncidentItem *self);
 const char *gp_incident_item_get_category_label (GpIncidentItem *self);
 const char *gp_incident_item_get_place          (GpIncidentItem *self);
 const char *gp_incident_item_get_reporter       (GpIncidentItem *self);
+const char *gp_incident_item_get_owner          (GpIncidentItem *self);
 const char *gp_incident_item_get_thumbnail      (GpIncidentItem *self);
 gint64      gp_incident_item_get_reported_at    (GpIncidentItem *self);
 gint64      gp_incident_item_get_deadline       (GpIncidentItem *self);

@@ -94,8 +94,10 @@ keep (gpointer item,
 
   if ((self->filters & GP_INCIDENT_FILTER_OPEN) && !gp_incident_item_is_open (incident))
     return FALSE;
+  /* Mine: what I reported, and what was given to me to handle. */
   if ((self->filters & GP_INCIDENT_FILTER_MINE) &&
-      g_strcmp0 (gp_incident_item_get_reporter (incident), self->user) != 0)
+      g_strcmp0 (gp_incident_item_get_reporter (incident), self->user) != 0 &&
+      g_strcmp0 (gp_incident_item_get_owner (incident), self->user) != 0)
     return FALSE;
   if ((self->filters & GP_INCIDENT_FILTER_OVERDUE) && gp_incident_item_get_warning (incident) != GP_WARNING_RED)
     return FALSE;
