@@ -164,6 +164,24 @@ on_acted (GObject      *source,
   adw_dialog_close (ADW_DIALOG (self));
 }
 
+/* What the step still needs, said as the user would say it; NULL when
+ * nothing is missing. */
+static const char *
+missing_in_words (GpStepDialog *self)
+{
+  const char *note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
+  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_row));
+  g_autofree char *trimmed = g_strstrip (g_strdup (note));
+
+  if ((is (self, GP_ACTION_VOID) || is (self, GP_ACTION_SUSPEND)) && *trimmed == '\0')
+    return _("Give the reason in the box below");
+  if ((is (self, GP_ACTION_DISPATCH) || is (self, GP_ACTION_TRANSFER)) && *target == '\0')
+    return _("Say to whom it goes");
+  if (is (self, GP_ACTION_CALLBACK) && adw_combo_row_get_selected (self->satisfaction_row) == 0)
+    return _("Choose what the resident said");
+  return NULL;
+}
+
 /**
  * gp_step_dialog_done:
  *
@@ -172,6 +190,7 @@ on_acted (GObject      *source,
 void
 gp_step_dialog_done (GpStepDialog *self)
 {
+  const char *missing;
   g_autoptr(GpEvent) event = NULL;
   g_autoptr(GError) error = NULL;
   GpStore *store = gp_context_get_store (self->context);
@@ -190,9 +209,10 @@ gp_step_dialog_done (GpStepDialog *self)
       set_message (self, _("Wait until the photos are ready"));
       return;
     }
-  if (is (self, GP_ACTION_CALLBACK) && adw_combo_row_get_selected (self->satisfaction_row) == 0)
+  missing = missing_in_words (self);
+  if (missing != NULL)
     {
-      set_message (self, _("Choose what the resident said"));
+      set_message (self, missing);
       return;
     }
   event = build_event (self);
