@@ -128,6 +128,15 @@ save (GtkWidget  *widget,
   gp_test_wait_frames (widget, 30);
   gp_test_save_widget_png (widget, name);
 
+  /* No keyboard mnemonics shown on a touch screen, as 「上报(R)」. */
+  if (language != NULL)
+    {
+      g_autofree char *text = gp_test_collect_text (GTK_WIDGET (gtk_widget_get_root (widget)));
+
+      if (g_regex_match_simple ("\\(_?[A-Z]\\)", text, 0, 0))
+        g_error ("%s shows a mnemonic: %s", name, text);
+    }
+
   /* Nothing asks for more width than the screen has. */
   {
     GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
