@@ -237,6 +237,18 @@ test_leader (Fixture       *fixture,
     gp_test_alert_respond (ADW_ALERT_DIALOG (dialog), "close");
   }
 
+  /* This week, still running (it is Wednesday): the daily bulletin is
+   * today's, never a day still ahead. */
+  gp_area_page_set_period (page, 1);
+  wait_loaded (page);
+  {
+    AdwActionRow *daily = ADW_ACTION_ROW (gtk_widget_get_template_child (GTK_WIDGET (page), GP_TYPE_AREA_PAGE,
+                                                                         "daily_row"));
+
+    g_assert_cmpstr (adw_action_row_get_subtitle (daily), ==, "2026-11-25");
+  }
+  last_ten_days (page);
+
   /* Further down: the board and the to-do, at a thumb's reach. */
   scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_template_child (GTK_WIDGET (page), GP_TYPE_AREA_PAGE, "scroller"));
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), 560);

@@ -646,13 +646,23 @@ reload (GpAreaPage *self)
 
   g_date_strftime (from, sizeof from, "%Y-%m-%d", &first);
   g_date_strftime (to, sizeof to, "%Y-%m-%d", &last);
-  self->summary_date = last;
+  /* The summaries are of days that have begun: the daily bulletin of a
+   * week or month still running is today's, not its last day's. */
+  {
+    g_autoptr(GDateTime) now = gp_clock_new_now_at_offset (self->utc_offset);
+    GDate today;
+
+    g_date_clear (&today, 1);
+    g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                    g_date_time_get_year (now));
+    self->summary_date = g_date_compare (&last, &today) > 0 ? today : last;
+  }
   {
     AdwActionRow *rows[] = { self->daily_row, self->weekly_row, self->monthly_row };
 
     for (GpPeriod period = GP_PERIOD_DAY; period <= GP_PERIOD_MONTH; period++)
       {
-        g_autofree char *span = describe_period (period, &last);
+        g_autofree char *span = describe_period (period, &self->summary_date);
 
         adw_action_row_set_subtitle (rows[period], span);
       }
