@@ -552,7 +552,10 @@ on_run_done (GObject      *source,
           /* Translators: the reason a sync failed; the time of the next try */
           message = g_strdup_printf (_("%s; will try again at %s"), error->message, time);
         }
-      if (!is_online (self) && error->domain == GP_COUCH_ERROR &&
+      /* A centre out of reach is the phone being offline, whatever the
+       * network monitor thinks on a weak mobile link: said calmly, not as
+       * an error, and tried again. */
+      if (error->domain == GP_COUCH_ERROR &&
           (error->code == GP_COUCH_ERROR_UNREACHABLE || error->code == GP_COUCH_ERROR_TIMEOUT))
         set_state (self, GP_SYNC_OFFLINE, message ? message : error->message);
       else
