@@ -207,6 +207,23 @@ test_walk (Fixture       *fixture,
   gp_test_wait_frames (fixture->window, 3);
   text = gp_test_collect_text (GTK_WIDGET (page));
   g_assert_nonnull (strstr (text, gp_route_get_name (fixture->route)));
+  /* The first checkpoint says when it was reached, in the grid's time. */
+  {
+    GpCheckpoint first;
+    g_autoptr(GDateTime) utc = NULL;
+    g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
+    g_autoptr(GDateTime) at = NULL;
+    g_autofree char *time = NULL;
+    g_autofree char *expected = NULL;
+
+    g_assert_true (gp_route_get_checkpoint (fixture->route, 0, &first));
+    g_assert_true (gp_patrol_recorder_is_reached (recorder, first.id));
+    utc = g_date_time_new_from_unix_utc (gp_patrol_recorder_get_reached_at (recorder, first.id) / G_USEC_PER_SEC);
+    at = g_date_time_to_timezone (utc, zone);
+    time = g_date_time_format (at, "%H:%M");
+    expected = g_strdup_printf (_("Reached at %s"), time);
+    g_assert_nonnull (strstr (text, expected));
+  }
   g_clear_pointer (&text, g_free);
   gp_test_save_widget_png (fixture->window, "patrol-running-360x720");
 

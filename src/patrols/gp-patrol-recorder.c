@@ -1096,6 +1096,19 @@ gp_patrol_recorder_is_reached (GpPatrolRecorder *self,
   return g_hash_table_contains (self->reached, checkpoint_id);
 }
 
+/* When a checkpoint was reached, in µs since the epoch; 0 when it is not. */
+gint64
+gp_patrol_recorder_get_reached_at (GpPatrolRecorder *self,
+                                   const char       *checkpoint_id)
+{
+  gint64 *time;
+
+  g_return_val_if_fail (GP_IS_PATROL_RECORDER (self), 0);
+
+  time = checkpoint_id ? g_hash_table_lookup (self->reached, checkpoint_id) : NULL;
+  return time ? *time : 0;
+}
+
 /**
  * gp_patrol_recorder_get_next:
  * @distance: (out): metres from the last fix, or -1 without one

@@ -82,6 +82,8 @@ GArray           *gp_patrol_recorder_get_track      (GpPatrolRecorder *self);
 guint             gp_patrol_recorder_get_n_reached  (GpPatrolRecorder *self);
 gboolean          gp_patrol_recorder_is_reached     (GpPatrolRecorder *self,
                                                      const char       *checkpoint_id);
+gint64            gp_patrol_recorder_get_reached_at (GpPatrolRecorder *self,
+                                                     const char       *checkpoint_id);
 gboolean          gp_patrol_recorder_get_next       (GpPatrolRecorder *self,
                                                      GpCheckpoint     *checkpoint,
                                                      double           *distance,

@@ -202,8 +202,20 @@ update_running (GpPatrolPage *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), checkpoint.name ? checkpoint.name : checkpoint.id);
       icon = gtk_image_new_from_icon_name (gp_patrol_recorder_is_reached (self->recorder, checkpoint.id)
                                            ? "emblem-ok-symbolic" : "radio-symbolic");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), gp_patrol_recorder_is_reached (self->recorder, checkpoint.id)
-                                                         ? _("Reached") : _("Not yet"));
+      if (gp_patrol_recorder_is_reached (self->recorder, checkpoint.id))
+        {
+          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (
+            gp_patrol_recorder_get_reached_at (self->recorder, checkpoint.id) / G_USEC_PER_SEC);
+          g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
+          g_autoptr(GDateTime) at = g_date_time_to_timezone (utc, zone);
+          g_autofree char *time = g_date_time_format (at, "%H:%M");
+          /* Translators: a checkpoint reached, and the time it was */
+          g_autofree char *when = g_strdup_printf (_("Reached at %s"), time);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
+        }
+      else
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Not yet"));
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       adw_preferences_group_add (self->checkpoints_group, row);
       g_ptr_array_add (self->checkpoint_rows, row);
