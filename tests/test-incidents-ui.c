@@ -12,6 +12,7 @@
 #include "gp-geo.h"
 #include "gp-incident-item.h"
 #include "gp-incidents-page.h"
+#include "gp-visit-dialog.h"
 #include "gp-json.h"
 #include "gp-preferences-dialog.h"
 #include "gp-report-draft.h"
@@ -861,6 +862,20 @@ test_list_and_case (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A visit started with no building in mind starts at the building the
+ * worker stands at (5号楼), not the grid's first. */
+static void
+test_visit_nearest (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GpVisitDialog *dialog = gp_visit_dialog_new (fixture->context, NULL, NULL);
+
+  g_object_ref_sink (dialog);
+  g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gp_visit_dialog_get_ready, dialog, 10000));
+  g_assert_cmpstr (gp_visit_dialog_get_building (dialog), ==, "building:610103003003-05");
+  g_object_unref (dialog);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -869,6 +884,7 @@ main (int   argc,
   gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/ui/incidents/report", Fixture, NULL, fixture_set_up, test_report, fixture_tear_down);
+  g_test_add ("/ui/incidents/visit-nearest", Fixture, NULL, fixture_set_up, test_visit_nearest, fixture_tear_down);
   g_test_add ("/ui/incidents/draft-not-kept", Fixture, NULL, fixture_set_up, test_draft_not_kept,
               fixture_tear_down);
   g_test_add ("/ui/incidents/report-refused-and-duplicates", Fixture, NULL, fixture_set_up,

@@ -408,6 +408,34 @@ on_buildings (GObject      *source,
   for (guint i = 0; self->building_id != NULL && i < self->buildings->len; i++)
     if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (self->buildings, i)), self->building_id) == 0)
       adw_combo_row_set_selected (self->building_row, i);
+  /* With no building to start from, the one the worker stands nearest. */
+  if (self->building_id == NULL)
+    {
+      GpLocation *location = gp_context_get_location (self->context);
+
+      if (location != NULL && gp_location_get_state (location) == GP_LOCATION_STATE_FIX)
+        {
+          const GpFix *fix = gp_location_get_fix (location);
+          GpGeoPoint here = { fix->longitude, fix->latitude };
+          double best = G_MAXDOUBLE;
+
+          for (guint i = 0; i < self->buildings->len; i++)
+            {
+              GpGeoPoint centre;
+              double distance;
+
+              if (!gp_geo_geometry_get_center (gp_document_get_geometry (g_ptr_array_index (self->buildings, i)),
+                                               &centre))
+                continue;
+              distance = gp_geo_distance (here, centre);
+              if (distance < best)
+                {
+                  best = distance;
+                  adw_combo_row_set_selected (self->building_row, i);
+                }
+            }
+        }
+    }
   g_signal_connect_object (self->building_row, "notify::selected", G_CALLBACK (on_building_selected), self,
                            G_CONNECT_SWAPPED);
   gp_documents_load_all_async (GP_STORE (source), "household", grid ? gp_grid_get_code (grid) : NULL,
@@ -436,6 +464,20 @@ gp_visit_dialog_new (GpContext  *context,
   gp_documents_load_all_async (gp_context_get_store (context), "building", grid ? gp_grid_get_code (grid) : NULL,
                                self->cancellable, on_buildings, g_object_ref (self));
   return self;
+}
+
+/* The building chosen, or NULL before the buildings are read. */
+const char *
+gp_visit_dialog_get_building (GpVisitDialog *self)
+{
+  guint index;
+
+  g_return_val_if_fail (GP_IS_VISIT_DIALOG (self), NULL);
+
+  index = adw_combo_row_get_selected (self->building_row);
+  if (self->buildings == NULL || index >= self->buildings->len)
+    return NULL;
+  return gp_document_get_id (g_ptr_array_index (self->buildings, index));
 }
 
 gboolean

@@ -17,6 +17,7 @@ GpVisitDialog *gp_visit_dialog_new          (GpContext     *context,
                                              const char    *building_id,
                                              const char    *patrol_id);
 gboolean       gp_visit_dialog_get_ready    (GpVisitDialog *self);
+const char    *gp_visit_dialog_get_building (GpVisitDialog *self);
 gboolean       gp_visit_dialog_choose       (GpVisitDialog *self,
                                              const char    *household_id);
 void           gp_visit_dialog_set_note     (GpVisitDialog *self,
