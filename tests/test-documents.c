@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "gp-categories.h"
 #include "gp-documents.h"
 #include "gp-json.h"
 #include "gp-privacy.h"
@@ -436,6 +437,49 @@ test_json_writer (void)
                  == G_TYPE_DOUBLE);
 }
 
+static char *
+search (GpCategories *categories,
+        const char   *text)
+{
+  g_autoptr(GPtrArray) found = gp_categories_search (categories, text);
+  g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  for (guint i = 0; i < found->len; i++)
+    g_strv_builder_add (codes, ((GpCategory *) g_ptr_array_index (found, i))->code);
+  strv = g_strv_builder_end (codes);
+  return g_strjoinv (" ", strv);
+}
+
+/* The shipped categories found as a worker types: by a code's start, by
+ * part of the name, and by a name shortened as people shorten it. */
+static void
+test_category_search (void)
+{
+  g_autoptr(GpCategories) categories = gp_categories_new_default ();
+  g_autoptr(GPtrArray) all = gp_categories_search (categories, "");
+  g_autofree char *code = search (categories, "0601");
+  g_autofree char *part = search (categories, "垃圾");
+  g_autofree char *nothing = search (categories, "飞机");
+
+  g_assert_cmpuint (all->len, ==, gp_categories_get_n_items (categories));
+  g_assert_true (g_str_has_prefix (code, "0601"));
+  g_assert_nonnull (strstr (part, "06010"));
+  /* 「电动车」: the e-bike charged where it should not be, not the cars. */
+  {
+    const GpCategory *ebike = NULL;
+    g_autoptr(GPtrArray) found = gp_categories_search (categories, "电动车");
+
+    for (guint i = 0; i < found->len; i++)
+      if (strstr (((GpCategory *) g_ptr_array_index (found, i))->label, "电动自行车") != NULL)
+        ebike = g_ptr_array_index (found, i);
+    g_assert_nonnull (ebike);
+    for (guint i = 0; i < found->len; i++)
+      g_assert_null (strstr (((GpCategory *) g_ptr_array_index (found, i))->label, "机动车乱停放"));
+  }
+  g_assert_cmpstr (nothing, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,6 +487,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/documents/types", test_every_type_has_a_sample);
+  g_test_add_func ("/documents/category-search", test_category_search);
   g_test_add_func ("/documents/round-trip/json", test_round_trip);
   g_test_add_func ("/documents/round-trip/store", test_round_trip_through_store);
   g_test_add_func ("/documents/properties", test_properties);

@@ -269,11 +269,36 @@ gp_categories_lookup (GpCategories *self,
   return code != NULL ? g_hash_table_lookup (self->by_code, code) : NULL;
 }
 
+/* Whether every character of @needle comes in @haystack, in order:
+ * 「电动车」 finds 「电动自行车违规充电」. */
+static gboolean
+has_in_order (const char *haystack,
+              const char *needle)
+{
+  const char *at = haystack;
+
+  for (const char *c = needle; *c != '\0'; c = g_utf8_next_char (c))
+    {
+      gunichar wanted = g_utf8_get_char (c);
+
+      if (g_unichar_isspace (wanted))
+        continue;
+      at = g_utf8_strchr (at, -1, wanted);
+      if (at == NULL)
+        return FALSE;
+      at = g_utf8_next_char (at);
+    }
+  return TRUE;
+}
+
 /**
  * gp_categories_search:
  * @text: what the user typed: a code, part of a name, or part of a class
  *
- * The categories that match, in tree order (all of them for empty text).
+ * The categories that match, in tree order (all of them for empty text):
+ * by the start of their code, or by their name or their class's name
+ * holding the text's characters in order, so that a word shortened as
+ * people shorten it (「电动车」 for 「电动自行车」) still finds it.
  *
  * Returns: (transfer container) (element-type GpCategory): borrowed items
  */
@@ -293,7 +318,8 @@ gp_categories_search (GpCategories *self,
       g_autofree char *label = g_utf8_casefold (category->label, -1);
 
       if (*needle == '\0' || g_str_has_prefix (category->code, needle) || strstr (label, needle) != NULL ||
-          strstr (category->class_label, needle) != NULL)
+          strstr (category->class_label, needle) != NULL ||
+          (g_utf8_strlen (needle, -1) >= 2 && has_in_order (label, needle)))
         g_ptr_array_add (found, category);
     }
   return found;
