@@ -719,6 +719,17 @@ test_list_and_case (Fixture       *fixture,
     RowQuery query = { window, mine };
 
     g_assert_true (gp_test_wait_until (thumbnail_shown, &query, 10000));
+    gp_test_wait_frames (window, 3);
+    /* The photo keeps to its 56 px box, the one without a photo too. */
+    {
+      GpIncidentRow *with = find_row (window, mine);
+      GpIncidentRow *without = find_row (window, late);
+
+      g_assert_nonnull (with);
+      g_assert_nonnull (without);
+      g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_first_child (GTK_WIDGET (with))), ==, 56);
+      g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_first_child (GTK_WIDGET (without))), ==, 56);
+    }
   }
   gp_test_wait_frames (window, 5);
   text = gp_test_collect_text (window);

@@ -48,6 +48,7 @@ gp_incident_row_init (GpIncidentRow *self)
 {
   GtkWidget *row = GTK_WIDGET (self);
   GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *frame = gtk_image_new_from_icon_name ("camera-photo-symbolic");
   GtkWidget *picture = gtk_picture_new ();
   GtkWidget *dot = gtk_label_new (NULL);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -59,11 +60,21 @@ gp_incident_row_init (GpIncidentRow *self)
   gtk_box_set_spacing (GTK_BOX (self), 12);
   gtk_widget_set_margin_top (row, 6);
   gtk_widget_set_margin_bottom (row, 6);
-  gtk_widget_set_size_request (picture, 56, 56);
+  /* The box is 56 px whatever the photo: the picture lies over a fixed
+   * frame (an overlay is as big as its main child) and is cut to it. A
+   * case without a photo shows a dimmed camera in the frame. */
+  gtk_widget_set_size_request (frame, 56, 56);
+  gtk_widget_add_css_class (frame, "gp-thumbnail");
+  gtk_widget_add_css_class (frame, "dim-label");
+  gtk_image_set_pixel_size (GTK_IMAGE (frame), 24);
+  gtk_widget_set_valign (overlay, GTK_ALIGN_CENTER);
+  gtk_widget_set_overflow (overlay, GTK_OVERFLOW_HIDDEN);
+  gtk_widget_add_css_class (overlay, "gp-thumbnail");
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), frame);
   gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
-  gtk_widget_add_css_class (picture, "gp-thumbnail");
-  gtk_widget_set_valign (picture, GTK_ALIGN_CENTER);
-  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_widget_set_visible (picture, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), picture);
   gtk_widget_set_halign (dot, GTK_ALIGN_START);
   gtk_widget_set_valign (dot, GTK_ALIGN_START);
   gtk_widget_add_css_class (dot, "gp-warning-dot");
@@ -115,6 +126,7 @@ gp_incident_row_show (GpIncidentRow  *self,
   g_free (self->incident_id);
   self->incident_id = g_strdup (gp_incident_item_get_id (item));
   gtk_picture_set_paintable (self->picture, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->picture), FALSE);
   gtk_label_set_text (self->title, gp_incident_item_get_title (item));
   place = gp_incident_item_get_place (item)
           ? g_strdup_printf ("%s · %s", gp_incident_item_get_category_label (item), gp_incident_item_get_place (item))
@@ -149,7 +161,10 @@ gp_incident_row_set_thumbnail (GpIncidentRow *self,
   g_return_if_fail (GP_IS_INCIDENT_ROW (self));
 
   if (g_strcmp0 (self->incident_id, incident_id) == 0)
-    gtk_picture_set_paintable (self->picture, thumbnail);
+    {
+      gtk_picture_set_paintable (self->picture, thumbnail);
+      gtk_widget_set_visible (GTK_WIDGET (self->picture), thumbnail != NULL);
+    }
 }
 
 GdkPaintable *
