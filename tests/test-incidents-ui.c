@@ -729,6 +729,20 @@ test_list_and_case (Fixture       *fixture,
       g_assert_nonnull (without);
       g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_first_child (GTK_WIDGET (with))), ==, 56);
       g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_first_child (GTK_WIDGET (without))), ==, 56);
+
+      /* Scrolled to its end, the last row comes clear of the floating
+       * Report button: the list runs on below it by more than the
+       * button's height and margin. */
+      {
+        GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), GP_TYPE_INCIDENTS_PAGE,
+                                                                     "list_view"));
+        graphene_rect_t last;
+        int natural = 0;
+
+        gtk_widget_measure (list, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (list), NULL, &natural, NULL, NULL);
+        g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (without), list, &last));
+        g_assert_cmpfloat (natural - (last.origin.y + last.size.height), >=, 56 + 16);
+      }
     }
   }
   gp_test_wait_frames (window, 5);
