@@ -39,6 +39,8 @@ fixture_set_up (Fixture       *fixture,
 
   /* The memory backend keeps values across cases; start clean. */
   g_settings_reset (settings, "current-grid");
+  g_settings_reset (settings, "user-name");
+  g_settings_reset (settings, "role");
   fixture->dir = gp_test_make_dir ();
   fixture->context = gp_context_new (settings);
 }
@@ -189,9 +191,20 @@ test_welcome_then_demo_on_phone (Fixture       *fixture,
   /* An empty store: the welcome page and its two choices. */
   wait_for (fixture, "welcome", 360, 720);
   g_assert_true (gtk_widget_get_visible (child (fixture, "demo_button")));
-  g_assert_true (gtk_widget_is_sensitive (child (fixture, "demo_button")));
   g_assert_true (gtk_widget_is_sensitive (child (fixture, "connect_button")));
+  /* Who works is asked first: no work under the system's user name. */
+  g_assert_false (gtk_widget_is_sensitive (child (fixture, "demo_button")));
   save_png (fixture, data ? data : "welcome-360x720");
+  gtk_editable_set_text (GTK_EDITABLE (child (fixture, "name_row")), "  王芳 ");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "role_row")), 1);
+  g_assert_true (gtk_widget_is_sensitive (child (fixture, "demo_button")));
+  {
+    g_autofree char *name = g_settings_get_string (gp_context_get_settings (fixture->context), "user-name");
+    g_autofree char *role = g_settings_get_string (gp_context_get_settings (fixture->context), "role");
+
+    g_assert_cmpstr (name, ==, "王芳");
+    g_assert_cmpstr (role, ==, "leader");
+  }
 
   /* One tap on "Open the Demo Grid". */
   g_assert_true (gtk_widget_activate (child (fixture, "demo_button")));

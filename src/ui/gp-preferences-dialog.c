@@ -347,6 +347,20 @@ selected_to_role (const GValue       *value,
   return g_variant_new_string (roles[MIN (selected, G_N_ELEMENTS (roles) - 2)]);
 }
 
+/**
+ * gp_preferences_bind_role:
+ *
+ * Binds a combo row listing the grid worker, the grid leader and the
+ * grid centre, in that order, to the role in @settings.
+ */
+void
+gp_preferences_bind_role (GSettings   *settings,
+                          AdwComboRow *row)
+{
+  g_settings_bind_with_mapping (settings, "role", row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                role_to_selected, selected_to_role, NULL, NULL);
+}
+
 /* Where positions come from: the device, or a recorded walk checked off
  * the main loop before it is used. */
 
@@ -492,8 +506,7 @@ gp_preferences_dialog_constructed (GObject *object)
     gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
   }
   g_signal_connect_object (self->user_row, "changed", G_CALLBACK (on_user_changed), self, G_CONNECT_SWAPPED);
-  g_settings_bind_with_mapping (settings, "role", self->role_row, "selected", G_SETTINGS_BIND_DEFAULT,
-                                role_to_selected, selected_to_role, NULL, NULL);
+  gp_preferences_bind_role (settings, self->role_row);
   g_signal_connect_object (settings, "changed::location-replay-file", G_CALLBACK (show_track), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->track_button, "clicked", G_CALLBACK (on_track_clicked), self, G_CONNECT_SWAPPED);

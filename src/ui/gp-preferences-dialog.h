@@ -25,4 +25,7 @@ gboolean    gp_preferences_dialog_use_online_url   (GpPreferencesDialog *self,
 const char *gp_preferences_dialog_get_last_message (GpPreferencesDialog *self);
 gboolean    gp_preferences_dialog_get_busy         (GpPreferencesDialog *self);
 
+void        gp_preferences_bind_role               (GSettings           *settings,
+                                                    AdwComboRow         *row);
+
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include "gp-incidents-page.h"
 #include "gp-map-page.h"
 #include "gp-patrol-page.h"
+#include "gp-preferences-dialog.h"
 #include "gp-visit-dialog.h"
 #include "gp-report-window.h"
 #include "gp-store.h"
@@ -42,6 +43,8 @@ struct _GpWindow
   AdwStatusPage        *error_status;
   GtkButton            *demo_button;
   GtkButton            *connect_button;
+  AdwEntryRow          *name_row;
+  AdwComboRow          *role_row;
   AdwHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   AdwViewSwitcher      *switcher;
@@ -404,6 +407,18 @@ show_hot_spots_action (GtkWidget  *widget,
     }
 }
 
+/* The first start asks who works before any work is recorded: the demo
+ * opens once a name is given (a login to a centre gives it instead). */
+static void
+on_name_changed (GpWindow *self)
+{
+  GSettings *settings = gp_context_get_settings (self->context);
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+
+  g_settings_set_string (settings, "user-name", name);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-demo", *name != '\0');
+}
+
 static void
 gp_window_constructed (GObject *object)
 {
@@ -424,6 +439,15 @@ gp_window_constructed (GObject *object)
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  {
+    g_autofree char *name = g_settings_get_string (settings, "user-name");
+
+    gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-demo", *g_strstrip (name) != '\0');
+  }
+  g_signal_connect_object (self->name_row, "changed", G_CALLBACK (on_name_changed), self, G_CONNECT_SWAPPED);
+  gp_preferences_bind_role (settings, self->role_row);
 
   g_signal_connect_object (self->context, "notify::loading", G_CALLBACK (on_context_changed),
                            self, G_CONNECT_SWAPPED);
@@ -517,6 +541,8 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpWindow, error_status);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, demo_button);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, name_row);
+  gtk_widget_class_bind_template_child (widget_class, GpWindow, role_row);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, GpWindow, switcher);
