@@ -292,6 +292,23 @@ tour_report (Fixture *fixture)
   gp_test_wait_for_no_window (GP_TYPE_REPORT_WINDOW);
 }
 
+/* The widget under @widget whose action is @action. */
+static GtkWidget *
+find_action (GtkWidget  *widget,
+             const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 view_loaded (gpointer data)
 {
@@ -335,6 +352,26 @@ tour_incident (Fixture *fixture)
   gp_incident_view_reload (view);
   g_assert_true (gp_test_wait_until (view_loaded, view, 10000));
   g_assert_cmpuint (gp_incident_view_get_n_steps (view), ==, 0);
+
+  /* "Show on Map": the map, centred on the incident. */
+  {
+    GtkWidget *row = find_action (GTK_WIDGET (view), "win.show-on-map");
+    g_autoptr(GpDocument) incident = gp_documents_load (fixture->store, fixture->incident, NULL);
+    GpMapPage *map = GP_MAP_PAGE (page_widget (fixture, "map"));
+    ShumateViewport *viewport = shumate_map_get_viewport (gp_map_page_get_map (map));
+    GpGeoPoint where;
+
+    g_assert_nonnull (row);
+    g_assert_true (gp_geo_geometry_get_center (gp_document_get_geometry (incident), &where));
+    g_assert_true (gtk_widget_activate (row));
+    gp_test_wait_frames (fixture->window, 10);
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (child (fixture, "view_stack"))), ==,
+                     "map");
+    g_assert_cmpfloat (fabs (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)) - where.lat), <, 1e-5);
+    g_assert_cmpfloat (fabs (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)) - where.lon), <, 1e-5);
+    adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (child (fixture, "view_stack")), "incidents");
+    gp_test_wait_frames (fixture->window, 10);
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "incidents.back", NULL));
   gp_test_wait_frames (fixture->window, 10);

@@ -17,6 +17,7 @@
 #include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-casework.h"
+#include "gp-geo.h"
 #include "gp-json.h"
 #include "gp-texture.h"
 #include "gp-store.h"
@@ -308,6 +309,23 @@ show_case (GpIncidentView *self)
   reported_line = g_strdup_printf (_("%s by %s · %s"), reported, gp_incident_get_reporter (self->incident),
                                    gp_incident_source_label (gp_incident_get_source (self->incident)));
   add_row (self, self->facts_group, C_("case fact", "Reported"), reported_line);
+  /* Where it is, on the map, with a tap. */
+  {
+    GpGeoPoint where;
+
+    if (gp_geo_geometry_get_center (gp_document_get_geometry (GP_DOCUMENT (self->incident)), &where))
+      {
+        GtkWidget *row = adw_action_row_new ();
+
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Show on Map"));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("gp-map-symbolic"));
+        gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-on-map");
+        gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "(dd)", where.lat, where.lon);
+        adw_preferences_group_add (self->facts_group, row);
+        g_ptr_array_add (self->rows, row);
+      }
+  }
   if (gtk_widget_get_visible (GTK_WIDGET (self->photo_box)) == FALSE)
     add_row (self, self->facts_group, _("Photos"), _("None"));
   if (c->round > 1)

@@ -407,6 +407,21 @@ show_hot_spots_action (GtkWidget  *widget,
     }
 }
 
+/* An incident's place: the map, centred on it, with the incidents shown. */
+static void
+show_on_map_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  GpWindow *self = GP_WINDOW (widget);
+  double lat, lon;
+
+  g_variant_get (parameter, "(dd)", &lat, &lon);
+  add_map_layer (self, "incidents");
+  adw_view_stack_set_visible_child_name (self->view_stack, "map");
+  gp_map_page_centre_on (self->map_page, lat, lon);
+}
+
 /* The first start asks who works before any work is recorded: the demo
  * opens once a name is given (a login to a centre gives it instead). */
 static void
@@ -563,6 +578,7 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-visits-due", NULL, show_visits_due_action);
   gtk_widget_class_install_action (widget_class, "win.show-hot-spots", NULL, show_hot_spots_action);
   gtk_widget_class_install_action (widget_class, "win.show-hot-spot", "(dd)", show_hot_spots_action);
+  gtk_widget_class_install_action (widget_class, "win.show-on-map", "(dd)", show_on_map_action);
 }
 
 static void
