@@ -900,6 +900,35 @@ test_grid_without_geometry (Fixture       *fixture,
   save_png (fixture, "map-no-geometry-360x720");
 }
 
+/* The grid's two routes each in a colour of their own, neither the
+ * position's blue: checkpoints numbered alike are told apart. */
+static void
+test_routes_apart (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  GpGeoBounds bounds;
+  guint first, second, blue;
+
+  install_demo (fixture);
+  open_page (fixture);
+  gp_test_wait_for_map (fixture->page);
+  g_assert_cmpuint (gp_map_data_get_routes (map_data (fixture))->len, ==, 2);
+  g_assert_true (gp_map_data_get_bounds (map_data (fixture), &bounds));
+  look_at (fixture, (GpGeoPoint) { (bounds.west + bounds.east) / 2, (bounds.south + bounds.north) / 2 }, 17);
+  gp_test_wait_for_map (fixture->page);
+  texture = render (fixture);
+  first = gp_test_count_colour (texture, 0, 0, WIDTH, HEIGHT, gp_overlay_layer_route_colour (0), 24);
+  second = gp_test_count_colour (texture, 0, 0, WIDTH, HEIGHT, gp_overlay_layer_route_colour (1), 24);
+  blue = gp_test_count_colour (texture, 0, 0, WIDTH, HEIGHT, 0x1c71d8, 24);
+  g_test_message ("route colours: %u and %u pixels; the position's blue: %u", first, second, blue);
+  g_assert_cmpuint (gp_overlay_layer_route_colour (0), !=, gp_overlay_layer_route_colour (1));
+  g_assert_cmpuint (first, >, 200);
+  g_assert_cmpuint (second, >, 200);
+  g_assert_cmpuint (blue, ==, 0);   /* no position yet: nothing is drawn in its colour */
+  save_png (fixture, "map-routes-360x720");
+}
+
 /* Counts pixels of the position dot's blue around a widget point. */
 static guint
 blue_near (Fixture *fixture,
@@ -1013,6 +1042,7 @@ main (int   argc,
   g_test_add ("/ui/map/basemap-offline", Fixture, NULL, fixture_set_up, test_basemap_offline, fixture_tear_down);
   g_test_add ("/ui/map/tap-building", Fixture, NULL, fixture_set_up, test_tap_building, fixture_tear_down);
   g_test_add ("/ui/map/drag-building", Fixture, NULL, fixture_set_up, test_drag_building, fixture_tear_down);
+  g_test_add ("/ui/map/routes-apart", Fixture, NULL, fixture_set_up, test_routes_apart, fixture_tear_down);
   g_test_add ("/ui/map/markers-and-clusters", Fixture, NULL,
               fixture_set_up, test_markers_and_clusters, fixture_tear_down);
   g_test_add ("/ui/map/map-file-preferences", Fixture, NULL,

@@ -313,6 +313,24 @@ draw_hot_spots (GpOverlayLayer *self,
     }
 }
 
+/* Each route in a colour of its own, so that two routes' checkpoints
+ * numbered alike are told apart; none of them the position's blue (as
+ * every map shows it), the boundary's purple, the reached checkpoints'
+ * green or the orange of the track and of visits due. The line, then the
+ * numbers' darker shade. */
+static const guint32 route_colours[][2] = {
+  { 0x865e3c, 0x63452c },   /* brown */
+  { 0x1c8a9c, 0x136a78 },   /* teal */
+  { 0x5e5c64, 0x3d3846 },   /* slate */
+  { 0x8a7a00, 0x655a00 },   /* olive */
+};
+
+guint32
+gp_overlay_layer_route_colour (guint index)
+{
+  return route_colours[index % G_N_ELEMENTS (route_colours)][0];
+}
+
 static void
 draw_routes (cairo_t    *cr,
              const View *view,
@@ -322,12 +340,14 @@ draw_routes (cairo_t    *cr,
   for (guint r = 0; r < routes->len; r++)
     {
       GpMapRoute *route = &g_array_index (routes, GpMapRoute, r);
+      guint32 colour = route_colours[r % G_N_ELEMENTS (route_colours)][0];
+      guint32 dark = route_colours[r % G_N_ELEMENTS (route_colours)][1];
 
       trace (cr, view, route->path, FALSE);
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
       cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
       cairo_set_line_width (cr, 4.0);
-      set_rgba (cr, 0x1c71d8, 0.55);
+      set_rgba (cr, colour, 0.55);
       cairo_stroke (cr);
 
       /* Zoomed out the whole grid is a thumb wide: the line is enough. */
@@ -354,7 +374,7 @@ draw_routes (cairo_t    *cr,
 
               cairo_new_sub_path (cr);
               cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
-              set_rgba (cr, 0x1c71d8, 0.45);
+              set_rgba (cr, colour, 0.45);
               cairo_set_line_width (cr, 1.0);
               cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
               cairo_stroke (cr);
@@ -369,13 +389,13 @@ draw_routes (cairo_t    *cr,
             cairo_set_source_rgb (cr, 1, 1, 1);
           cairo_fill_preserve (cr);
           cairo_set_line_width (cr, 2.5);
-          set_rgba (cr, done ? 0x1a7f4f : 0x1c71d8, 1.0);
+          set_rgba (cr, done ? 0x1a7f4f : colour, 1.0);
           cairo_stroke (cr);
           if (view->zoom >= 17)
             {
               g_autofree char *number = g_strdup_printf ("%u", c + 1);
 
-              draw_text (cr, number, 11.0, x, y, done ? 0xffffff : 0x1a5fb4);
+              draw_text (cr, number, 11.0, x, y, done ? 0xffffff : dark);
             }
         }
     }

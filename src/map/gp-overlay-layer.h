@@ -66,4 +66,6 @@ const GpMapBuilding *gp_overlay_layer_building_at           (GpOverlayLayer  *se
                                                              double           y);
 double               gp_overlay_layer_get_cluster_px        (GpOverlayLayer  *self);
 
+guint32              gp_overlay_layer_route_colour          (guint            index);
+
 G_END_DECLS
