@@ -900,6 +900,73 @@ test_grid_without_geometry (Fixture       *fixture,
   save_png (fixture, "map-no-geometry-360x720");
 }
 
+static gboolean
+view_still (gpointer data)
+{
+  Fixture *fixture = data;
+  static GpGeoPoint last;
+  static double last_zoom;
+  GpGeoPoint now = view_centre (fixture);
+  double zoom = shumate_viewport_get_zoom_level (viewport (fixture));
+  gboolean still = gp_geo_distance (now, last) < 0.01 && zoom == last_zoom;
+
+  last = now;
+  last_zoom = zoom;
+  gp_test_wait_frames (fixture->window, 2);
+  return still;
+}
+
+/* "Show whole grid" in a window of @width × @height: every corner of the
+ * grid is on the map and clear of the floating controls. */
+static void
+assert_grid_clear (Fixture    *fixture,
+                   int         width,
+                   int         height,
+                   const char *name)
+{
+  const char *controls[] = { "map_buttons", "layers_button", "report_button" };
+  GpGeoBounds bounds;
+  graphene_rect_t grid;
+  double x1, y1, x2, y2;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
+  for (guint i = 0; i < 20; i++)
+    gp_test_wait_frames (fixture->window, 1);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "map.centre-on-grid", NULL);
+  g_assert_true (gp_test_wait_until (view_still, fixture, 10000));
+  g_assert_true (gp_map_data_get_bounds (map_data (fixture), &bounds));
+  to_widget (fixture, (GpGeoPoint) { bounds.west, bounds.north }, &x1, &y1);
+  to_widget (fixture, (GpGeoPoint) { bounds.east, bounds.south }, &x2, &y2);
+  graphene_rect_init (&grid, x1, y1, x2 - x1, y2 - y1);
+  g_test_message ("%s: the grid at %.0f,%.0f–%.0f,%.0f", name, x1, y1, x2, y2);
+  g_assert_cmpfloat (x1, >=, 0);
+  g_assert_cmpfloat (y1, >=, 0);
+  g_assert_cmpfloat (x2, <=, width);
+  g_assert_cmpfloat (y2, <=, height);
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    {
+      GtkWidget *control = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->page), GP_TYPE_MAP_PAGE,
+                                                                      controls[i]));
+      graphene_rect_t box;
+
+      g_assert_true (gtk_widget_compute_bounds (control, GTK_WIDGET (gp_map_page_get_map (fixture->page)), &box));
+      if (graphene_rect_intersection (&grid, &box, NULL))
+        g_error ("%s: the grid lies under %s", name, controls[i]);
+    }
+  save_png (fixture, name);
+}
+
+static void
+test_whole_grid_clear (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  install_demo (fixture);
+  open_page (fixture);
+  gp_test_wait_for_map (fixture->page);
+  assert_grid_clear (fixture, WIDTH, HEIGHT, "map-whole-grid-360x720");
+  assert_grid_clear (fixture, HEIGHT, WIDTH, "map-whole-grid-720x360");
+}
+
 /* The grid's two routes each in a colour of their own, neither the
  * position's blue: checkpoints numbered alike are told apart. */
 static void
@@ -1043,6 +1110,7 @@ main (int   argc,
   g_test_add ("/ui/map/tap-building", Fixture, NULL, fixture_set_up, test_tap_building, fixture_tear_down);
   g_test_add ("/ui/map/drag-building", Fixture, NULL, fixture_set_up, test_drag_building, fixture_tear_down);
   g_test_add ("/ui/map/routes-apart", Fixture, NULL, fixture_set_up, test_routes_apart, fixture_tear_down);
+  g_test_add ("/ui/map/whole-grid-clear", Fixture, NULL, fixture_set_up, test_whole_grid_clear, fixture_tear_down);
   g_test_add ("/ui/map/markers-and-clusters", Fixture, NULL,
               fixture_set_up, test_markers_and_clusters, fixture_tear_down);
   g_test_add ("/ui/map/map-file-preferences", Fixture, NULL,

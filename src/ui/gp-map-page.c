@@ -70,6 +70,9 @@ struct _GpMapPage
   GtkRevealer        *message_revealer;
   GtkLabel           *message_label;
   GtkButton          *locate_button;
+  GtkWidget          *map_buttons;
+  GtkWidget          *layers_button;
+  GtkWidget          *report_button;
   AdwBottomSheet     *bottom_sheet;
   GpBuildingSheet    *sheet;
   GCancellable       *sheet_cancellable; /* the building being read for the sheet */
@@ -146,7 +149,45 @@ go_to (GpMapPage *self,
     }
 }
 
-/* The whole grid in view, as far as the map's size allows. */
+/* The part of the map no floating control covers: each control takes
+ * the strip (right, bottom or top) that costs the least area. */
+static void
+free_area (GpMapPage       *self,
+           graphene_rect_t *area)
+{
+  GtkWidget *map = GTK_WIDGET (self->map);
+  GtkWidget *controls[] = { GTK_WIDGET (self->map_buttons), GTK_WIDGET (self->layers_button),
+                            GTK_WIDGET (self->report_button) };
+  double left = 16, top = 16, right = gtk_widget_get_width (map) - 16, bottom = gtk_widget_get_height (map) - 16;
+
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    {
+      graphene_rect_t bounds;
+      double cut_right, cut_bottom, cut_top, keep_right, keep_bottom, keep_top;
+
+      if (!gtk_widget_get_visible (controls[i]) || !gtk_widget_compute_bounds (controls[i], map, &bounds))
+        continue;
+      if (bounds.origin.x >= right || bounds.origin.x + bounds.size.width <= left ||
+          bounds.origin.y >= bottom || bounds.origin.y + bounds.size.height <= top)
+        continue;   /* already clear of it */
+      cut_right = MIN (right, bounds.origin.x - 8);
+      cut_bottom = MIN (bottom, bounds.origin.y - 8);
+      cut_top = MAX (top, bounds.origin.y + bounds.size.height + 8);
+      keep_right = (cut_right - left) * (bottom - top);
+      keep_bottom = (right - left) * (cut_bottom - top);
+      keep_top = (right - left) * (bottom - cut_top);
+      if (keep_right >= keep_bottom && keep_right >= keep_top)
+        right = cut_right;
+      else if (keep_bottom >= keep_top)
+        bottom = cut_bottom;
+      else
+        top = cut_top;
+    }
+  graphene_rect_init (area, left, top, MAX (1, right - left), MAX (1, bottom - top));
+}
+
+/* The whole grid in view, as far as the map's size allows, in the part
+ * of the map the buttons leave free. */
 static gboolean
 fit_to_grid (GpMapPage *self,
              gboolean   animate)
@@ -156,7 +197,8 @@ fit_to_grid (GpMapPage *self,
   int height = gtk_widget_get_height (GTK_WIDGET (self->map));
   GpGeoBounds bounds;
   GpGeoPoint centre;
-  double west, north, east, south, zoom;
+  graphene_rect_t area;
+  double west, north, east, south, zoom, scale, x, y, lat, lon;
 
   if (data == NULL || width <= 0 || height <= 0)
     return FALSE;
@@ -170,11 +212,17 @@ fit_to_grid (GpMapPage *self,
 
   gp_tile_project (bounds.west, bounds.north, &west, &north);
   gp_tile_project (bounds.east, bounds.south, &east, &south);
-  /* Leave room for the buttons and the header around it. */
-  zoom = log2 (MIN ((width - 48.0) / MAX (1e-9, (east - west) * GP_TILE_SIZE),
-                    (height - 160.0) / MAX (1e-9, (south - north) * GP_TILE_SIZE)));
-  go_to (self, (bounds.south + bounds.north) / 2, (bounds.west + bounds.east) / 2, floor (zoom * 4) / 4,
-         animate);
+  free_area (self, &area);
+  zoom = log2 (MIN (area.size.width / MAX (1e-9, (east - west) * GP_TILE_SIZE),
+                    area.size.height / MAX (1e-9, (south - north) * GP_TILE_SIZE)));
+  zoom = CLAMP (floor (zoom * 4) / 4, MIN_ZOOM, MAX_ZOOM);
+  /* The grid's middle in the free area's middle: the map's centre is
+   * that far from it. */
+  scale = GP_TILE_SIZE * exp2 (zoom);
+  x = (west + east) / 2 + (width / 2.0 - (area.origin.x + area.size.width / 2)) / scale;
+  y = (north + south) / 2 + (height / 2.0 - (area.origin.y + area.size.height / 2)) / scale;
+  gp_tile_unproject (x, y, &lon, &lat);
+  go_to (self, lat, lon, zoom, animate);
   return TRUE;
 }
 
@@ -1230,6 +1278,9 @@ gp_map_page_class_init (GpMapPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpMapPage, message_revealer);
   gtk_widget_class_bind_template_child (widget_class, GpMapPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, GpMapPage, locate_button);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, map_buttons);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, layers_button);
+  gtk_widget_class_bind_template_child (widget_class, GpMapPage, report_button);
   gtk_widget_class_bind_template_child (widget_class, GpMapPage, bottom_sheet);
   gtk_widget_class_bind_template_child (widget_class, GpMapPage, sheet);
 }
