@@ -114,6 +114,36 @@ is_main (gpointer data)
 }
 
 /* tour-<what>[-zh_CN]-<width>x<height>[-renderer].png */
+/* The pages' buttons under a fingertip's size, said at the tour's end. */
+static GString *small_buttons;
+
+/* The buttons on screen smaller than a fingertip, but those of the
+ * window's own controls (close, minimise), which the system draws; a
+ * dialog's close button is the app's, and counts. */
+static void
+collect_small_buttons (GtkWidget *widget,
+                       GString   *small)
+{
+  if (!gtk_widget_get_mapped (widget) ||
+      (GTK_IS_WINDOW_CONTROLS (widget) && gtk_widget_get_ancestor (widget, ADW_TYPE_DIALOG) == NULL))
+    return;
+  graphene_rect_t box;
+
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_sensitive (widget) && gtk_widget_compute_bounds (widget, widget, &box) &&
+      (box.size.width < 44 || box.size.height < 44))
+    {
+      const char *label = gtk_button_get_label (GTK_BUTTON (widget));
+      const char *icon = gtk_button_get_icon_name (GTK_BUTTON (widget));
+
+      g_string_append_printf (small, "[%s %s %.0f×%.0f] ", G_OBJECT_TYPE_NAME (widget),
+                              label ? label : icon ? icon : gtk_widget_get_tooltip_text (widget)
+                                                                ? gtk_widget_get_tooltip_text (widget) : "?",
+                              box.size.width, box.size.height);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_small_buttons (child, small);
+}
+
 static void
 save (GtkWidget  *widget,
       const char *what,
@@ -136,6 +166,15 @@ save (GtkWidget  *widget,
       if (g_regex_match_simple ("\\(_?[A-Z]\\)", text, 0, 0))
         g_error ("%s shows a mnemonic: %s", name, text);
     }
+
+  /* Every button a thumb can hit: 44 px each way at least. */
+  {
+    g_autoptr(GString) small = g_string_new (NULL);
+
+    collect_small_buttons (GTK_WIDGET (gtk_widget_get_root (widget)), small);
+    if (small->len > 0)
+      g_string_append_printf (small_buttons, "\n%s: %s", name, small->str);
+  }
 
   /* Nothing asks for more width than the screen has. */
   {
@@ -384,6 +423,7 @@ test_tour (Fixture       *fixture,
 {
   AdwDialog *dialog;
 
+  small_buttons = g_string_new (NULL);
   fixture->window = GTK_WIDGET (gp_window_new (NULL, fixture->context));
   gp_test_present_phone (GTK_WINDOW (fixture->window));
   g_assert_true (gp_test_wait_until (is_main, fixture, 20000));
@@ -416,6 +456,10 @@ test_tour (Fixture       *fixture,
   /* The phone turned: the same pages in landscape. */
   gp_test_present_at (GTK_WINDOW (fixture->window), GP_TEST_PHONE_HEIGHT, GP_TEST_PHONE_WIDTH);
   visit_pages (fixture, GP_TEST_PHONE_HEIGHT, GP_TEST_PHONE_WIDTH);
+
+  if (small_buttons->len > 0)
+    g_error ("buttons under 44 px, too small for a thumb:%s", small_buttons->str);
+  g_string_free (small_buttons, TRUE);
 }
 
 int
