@@ -21,6 +21,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -415,6 +416,147 @@ test_report_from_map (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (find_report_window ()));
 }
 
+/* WCAG's relative luminance of an sRGB colour. */
+static double
+luminance (guint32 rgb)
+{
+  double channel[3];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      double c = ((rgb >> (16 - 8 * i)) & 0xff) / 255.0;
+
+      channel[i] = c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2];
+}
+
+/* The contrast of a label's text with what is behind it, as drawn: the
+ * background is the colour most of the label's box has, the text the
+ * pixel furthest from it. */
+static double
+drawn_contrast (const guint32 *pixels,
+                int            stride,
+                GtkWidget     *label,
+                GtkWidget     *root)
+{
+  graphene_rect_t box;
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  guint32 background = 0, text = 0;
+  guint best = 0;
+  double bg_l, text_l, farthest = -1;
+
+  g_assert_true (gtk_widget_compute_bounds (label, root, &box));
+  for (int y = box.origin.y; y < box.origin.y + box.size.height; y++)
+    for (int x = box.origin.x; x < box.origin.x + box.size.width; x++)
+      {
+        guint32 p = pixels[y * stride + x] & 0xffffff;
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (p))) + 1;
+
+        g_hash_table_insert (counts, GUINT_TO_POINTER (p), GUINT_TO_POINTER (n));
+        if (n > best)
+          {
+            best = n;
+            background = p;
+          }
+      }
+  bg_l = luminance (background);
+  for (int y = box.origin.y; y < box.origin.y + box.size.height; y++)
+    for (int x = box.origin.x; x < box.origin.x + box.size.width; x++)
+      {
+        double l = luminance (pixels[y * stride + x] & 0xffffff);
+
+        if (fabs (l - bg_l) > farthest)
+          {
+            farthest = fabs (l - bg_l);
+            text = pixels[y * stride + x] & 0xffffff;
+          }
+      }
+  text_l = luminance (text);
+  return (MAX (bg_l, text_l) + 0.05) / (MIN (bg_l, text_l) + 0.05);
+}
+
+static GtkWidget *
+find_subtitle (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "subtitle") && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_subtitle (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Secondary text — a row's subtitle, a dimmed label, a caption, the
+ * window's subtitle — reads in sunlight: 4.5:1 or more, light and dark. */
+static void
+test_label_contrast (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
+
+  gp_test_load_app_style ();
+  for (guint s = 0; s < G_N_ELEMENTS (schemes); s++)
+    {
+      GtkWidget *window = adw_window_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+      GtkWidget *group = adw_preferences_group_new ();
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *dim = gtk_label_new ("已上报 · 刚刚 · 未上传 Reported");
+      GtkWidget *caption = gtk_label_new ("已上报 · 3 天前 · not sent");
+      GtkWidget *title = adw_window_title_new ("文昌花园网格", "演示 · 柏树林街道 Demo");
+      GtkWidget *labels[4];
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree guint32 *pixels = NULL;
+      int width, height;
+
+      adw_style_manager_set_color_scheme (manager, schemes[s]);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), "5号楼");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), "暴露垃圾 · 5号楼 Found on patrol");
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      gtk_widget_add_css_class (dim, "dim-label");
+      gtk_widget_add_css_class (caption, "caption");
+      gtk_widget_add_css_class (caption, "dim-label");
+      gtk_box_append (GTK_BOX (box), title);
+      gtk_box_append (GTK_BOX (box), group);
+      gtk_box_append (GTK_BOX (box), dim);
+      gtk_box_append (GTK_BOX (box), caption);
+      gtk_widget_set_margin_start (box, 12);
+      gtk_widget_set_margin_end (box, 12);
+      adw_window_set_content (ADW_WINDOW (window), box);
+      gp_test_present_phone (GTK_WINDOW (window));
+      gp_test_wait_frames (window, 10);
+
+      texture = gp_test_render (window);
+      width = gdk_texture_get_width (texture);
+      height = gdk_texture_get_height (texture);
+      pixels = g_new (guint32, (gsize) width * height);
+      gdk_texture_download (texture, (guchar *) pixels, width * 4);
+
+      /* The row's subtitle and the window title's are labels inside them. */
+      labels[0] = find_subtitle (row);
+      labels[1] = find_subtitle (title);
+      labels[2] = dim;
+      labels[3] = caption;
+      for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+        {
+          double ratio;
+
+          g_assert_nonnull (labels[i]);
+          ratio = drawn_contrast (pixels, width, labels[i], window);
+          g_test_message ("%s, label %u: %.1f:1", s == 0 ? "light" : "dark", i, ratio);
+          g_assert_cmpfloat (ratio, >=, 4.5);
+        }
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,6 +592,8 @@ main (int   argc,
               fixture_set_up, test_report_from_map, fixture_tear_down);
   g_test_add ("/ui/window/icons-render", Fixture, NULL,
               fixture_set_up, test_icons_render, fixture_tear_down);
+  g_test_add ("/ui/window/label-contrast", Fixture, NULL,
+              fixture_set_up, test_label_contrast, fixture_tear_down);
 
   return g_test_run ();
 }
