@@ -1060,6 +1060,32 @@ test_position (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "map.layer-position", NULL);
   gp_test_wait_frames (fixture->window, 2);
   g_assert_cmpuint (blue_near (fixture, x, y), <, before / 2);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "map.layer-position", NULL);
+
+  /* Centred on me, the map follows: the worker walks 80 m east and the
+   * map goes along… */
+  g_assert_true (gp_map_page_get_following (fixture->page));
+  where = gp_geo_offset (where, 80, 0);
+  fix.latitude = where.lat;
+  fix.longitude = where.lon;
+  fix.time += 60 * G_USEC_PER_SEC;
+  gp_location_update (location, GP_LOCATION_STATE_FIX, &fix, NULL);
+  g_assert_true (gp_test_wait_until (centred_on, waiting, 10000));
+  /* …until the worker moves the map by hand: then it stays put. */
+  g_signal_emit_by_name (tap_gesture (fixture), "pressed", 1, 100.0, 300.0);
+  g_signal_emit_by_name (tap_gesture (fixture), "released", 1, 200.0, 300.0);
+  g_assert_false (gp_map_page_get_following (fixture->page));
+  {
+    GpGeoPoint before_walk = view_centre (fixture);
+
+    where = gp_geo_offset (where, 80, 0);
+    fix.latitude = where.lat;
+    fix.longitude = where.lon;
+    fix.time += 60 * G_USEC_PER_SEC;
+    gp_location_update (location, GP_LOCATION_STATE_FIX, &fix, NULL);
+    gp_test_wait_frames (fixture->window, 10);
+    g_assert_cmpfloat (gp_geo_distance (view_centre (fixture), before_walk), <, 1);
+  }
 
   /* Permission refused: said in words, and the dot disappears. */
   gp_location_update (location, GP_LOCATION_STATE_DENIED, NULL, NULL);

@@ -78,6 +78,7 @@ struct _GpMapPage
   GCancellable       *sheet_cancellable; /* the building being read for the sheet */
   char               *sheet_building;    /* its id */
   gboolean            sheet_raise;       /* it was tapped: open the sheet when read */
+  gboolean            following;         /* the map keeps the position in its middle */
   gboolean            pressed;           /* a finger is down on the map… */
   GpMercPoint         pressed_at;        /* …on this ground */
 };
@@ -93,6 +94,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void load_data       (GpMapPage *self);
+static void set_following   (GpMapPage  *self,
+                             gboolean    following);
 static void read_building   (GpMapPage  *self,
                              const char *building_id,
                              gboolean    raise);
@@ -790,7 +793,12 @@ on_map_released (GtkGestureClick *gesture,
   const GpMapCluster *cluster;
   const GpMapBuilding *building;
 
-  if (!was_tap (self, x, y) || n_press != 1 || data == NULL)
+  if (!was_tap (self, x, y))
+    {
+      set_following (self, FALSE);   /* moved by hand */
+      return;
+    }
+  if (n_press != 1 || data == NULL)
     return;
 
   cluster = gp_overlay_layer_cluster_at (self->overlay_layer, x, y);
@@ -901,6 +909,13 @@ update_position (GpMapPage *self)
 
   gp_overlay_layer_set_position (self->overlay_layer,
                                  state == GP_LOCATION_STATE_FIX ? gp_location_get_fix (self->location) : NULL);
+  /* Following: the map walks with the worker. */
+  if (self->following && state == GP_LOCATION_STATE_FIX)
+    {
+      const GpFix *fix = gp_location_get_fix (self->location);
+
+      shumate_map_center_on (self->map, fix->latitude, fix->longitude);
+    }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->locate_button),
                                state == GP_LOCATION_STATE_FIX ? _("Show My Position")
                                                               : gp_location_state_describe (state));
@@ -964,6 +979,19 @@ gp_map_page_unmap (GtkWidget *widget)
 
 /* Actions. */
 
+/* "Centre on me" starts following the position; moving the map by hand
+ * stops it. The button says which, in the accent colour. */
+static void
+set_following (GpMapPage *self,
+               gboolean   following)
+{
+  self->following = following;
+  if (following)
+    gtk_widget_add_css_class (GTK_WIDGET (self->locate_button), "gp-following");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->locate_button), "gp-following");
+}
+
 static void
 centre_on_me (GSimpleAction *action,
               GVariant      *parameter,
@@ -987,6 +1015,7 @@ centre_on_me (GSimpleAction *action,
 
   go_to (self, fix->latitude, fix->longitude,
          MAX (shumate_viewport_get_zoom_level (self->viewport), 18), TRUE);
+  set_following (self, TRUE);
 }
 
 static void
@@ -1346,6 +1375,15 @@ gp_map_page_get_extra_source (GpMapPage *self)
 }
 
 /* Whether the basemap is being drawn, or its progress still shows. */
+/* Whether the map keeps the position in its middle. */
+gboolean
+gp_map_page_get_following (GpMapPage *self)
+{
+  g_return_val_if_fail (GP_IS_MAP_PAGE (self), FALSE);
+
+  return self->following;
+}
+
 gboolean
 gp_map_page_get_busy (GpMapPage *self)
 {

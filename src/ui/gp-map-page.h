@@ -32,4 +32,6 @@ void              gp_map_page_centre_on          (GpMapPage *self,
                                                   double     latitude,
                                                   double     longitude);
 
+gboolean          gp_map_page_get_following       (GpMapPage *self);
+
 G_END_DECLS
