@@ -767,6 +767,19 @@ test_list_and_case (Fixture       *fixture,
   assert_actions (actions, "self_handle comment");
   g_clear_pointer (&actions, g_strfreev);
   gp_test_save_widget_png (window, "incident-360x720");
+  /* Its photo, full screen. */
+  g_assert_cmpuint (gp_incident_view_get_n_photos (view), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "incident.show-photo", "u", 0));
+  {
+    AdwDialog *photo = gp_test_wait_for_dialog (ADW_TYPE_DIALOG);
+
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (photo), "gp-photo-viewer"));
+    gp_test_wait_frames (GTK_WIDGET (photo), 20);
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (photo)), >=, 300);
+    gp_test_save_widget_png (window, g_getenv ("LANGUAGE") ? "photo-zh_CN-360x720" : "photo-360x720");
+    adw_dialog_force_close (photo);
+    gp_test_wait_for_no_dialog (ADW_TYPE_DIALOG);
+  }
 
   /* The leader (chosen in preferences) registers it, then voids it
    * without a reason: refused. */

@@ -23,6 +23,7 @@
 #include "gp-store.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 struct _GpIncidentView
 {
@@ -40,6 +41,7 @@ struct _GpIncidentView
   GpStore        *store;         /* the context's, followed */
   guint           follow_id;     /* a reload waiting for a burst of changes to end */
   gboolean        stepping;      /* a step taken with no dialog, being stored */
+  double          pressed_x;     /* where a finger went down on the photos */
 
   GtkWidget      *top_bar;
   GtkButton      *back_button;
@@ -184,6 +186,77 @@ take_step_now (GpIncidentView *self,
   self->stepping = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), FALSE);
   gp_casework_act_async (store, event, NULL, on_quick_step, g_object_ref (self));
+}
+
+/* A photo full screen: all the case's photos, swiped through, from the
+ * one tapped, on black, as large as the screen allows. */
+static void
+show_photo_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GpIncidentView *self = GP_INCIDENT_VIEW (widget);
+  guint index = g_variant_get_uint32 (parameter);
+  AdwDialog *dialog;
+  GtkWidget *view = adw_toolbar_view_new ();
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *carousel = adw_carousel_new ();
+  GtkWidget *dots = adw_carousel_indicator_dots_new ();
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->carousel)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *picture = gtk_picture_new_for_paintable (gtk_picture_get_paintable (GTK_PICTURE (child)));
+
+      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+      gtk_widget_set_hexpand (picture, TRUE);
+      gtk_widget_set_vexpand (picture, TRUE);
+      adw_carousel_append (ADW_CAROUSEL (carousel), picture);
+      n++;
+    }
+  if (index >= n)
+    return;
+
+  dialog = adw_dialog_new ();
+  adw_dialog_set_title (dialog, _("Photos"));
+  adw_dialog_set_content_width (dialog, 4096);
+  adw_dialog_set_content_height (dialog, 4096);
+  gtk_widget_add_css_class (GTK_WIDGET (dialog), "gp-photo-viewer");
+  adw_carousel_indicator_dots_set_carousel (ADW_CAROUSEL_INDICATOR_DOTS (dots), ADW_CAROUSEL (carousel));
+  adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (view), header);
+  adw_toolbar_view_add_bottom_bar (ADW_TOOLBAR_VIEW (view), dots);
+  adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (view), carousel);
+  adw_toolbar_view_set_extend_content_to_top_edge (ADW_TOOLBAR_VIEW (view), TRUE);
+  adw_dialog_set_child (dialog, view);
+  adw_dialog_present (dialog, widget);
+  adw_carousel_scroll_to (ADW_CAROUSEL (carousel), adw_carousel_get_nth_page (ADW_CAROUSEL (carousel), index), FALSE);
+}
+
+static void
+on_carousel_pressed (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     GpIncidentView  *self)
+{
+  self->pressed_x = x;
+}
+
+static void
+on_carousel_tapped (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    GpIncidentView  *self)
+{
+  guint position;
+
+  if (fabs (x - self->pressed_x) > 8)
+    return;   /* a swipe to the next photo, not a tap */
+  position = (guint) round (adw_carousel_get_position (self->carousel));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "incident.show-photo", "u", position);
 }
 
 static void
@@ -639,12 +712,20 @@ gp_incident_view_class_init (GpIncidentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, facts_group);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, timeline_group);
   gtk_widget_class_install_action (widget_class, "incident.take-step", "s", take_step_action);
+  gtk_widget_class_install_action (widget_class, "incident.show-photo", "u", show_photo_action);
 }
 
 static void
 gp_incident_view_init (GpIncidentView *self)
 {
+  GtkGesture *tap;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A tap on a photo shows it full screen; a swipe goes to the next. */
+  tap = gtk_gesture_click_new ();
+  g_signal_connect_object (tap, "pressed", G_CALLBACK (on_carousel_pressed), self, 0);
+  g_signal_connect_object (tap, "released", G_CALLBACK (on_carousel_tapped), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->carousel), GTK_EVENT_CONTROLLER (tap));
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new ();
 }
