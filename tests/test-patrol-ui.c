@@ -260,6 +260,24 @@ test_walk (Fixture       *fixture,
   gp_test_alert_respond (ADW_ALERT_DIALOG (gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG)), "finish");
   g_assert_true (gp_test_wait_until (no_recorder, fixture->context, 10000));
   g_assert_null (gp_context_get_recorder (fixture->context));
+  /* The patrol's report comes up at once: its route, every checkpoint
+   * with the time it was reached. */
+  {
+    AdwDialog *report = gp_test_wait_for_dialog (ADW_TYPE_DIALOG);
+    g_autofree char *said = NULL;
+    g_autofree char *reached = g_strdup_printf (_("Reached at %s"), "");
+
+    g_assert_cmpstr (adw_dialog_get_title (report), ==, _("Patrol Report"));
+    gp_test_wait_frames (GTK_WIDGET (report), 20);
+    said = gp_test_collect_text (GTK_WIDGET (report));
+    g_assert_nonnull (strstr (said, gp_route_get_name (fixture->route)));
+    g_assert_nonnull (strstr (said, reached));
+    g_assert_null (strstr (said, _("Missed")));
+    gp_test_save_widget_png (fixture->window, g_getenv ("LANGUAGE") ? "patrol-report-zh_CN-360x720"
+                                                                    : "patrol-report-360x720");
+    adw_dialog_force_close (report);
+    gp_test_wait_for_no_dialog (ADW_TYPE_DIALOG);
+  }
   g_assert_cmpuint (gp_overlay_layer_get_n_track_points (gp_map_page_get_overlay_layer (map)), ==, 0);
   patrol = gp_documents_load (fixture->store, patrol_id, NULL);
   g_assert_cmpstr (gp_patrol_get_status (GP_PATROL (patrol)), ==, GP_PATROL_FINISHED);
@@ -285,6 +303,15 @@ test_walk (Fixture       *fixture,
     gp_test_wait_frames (fixture->window, 1);
   text = gp_test_collect_text (GTK_WIDGET (page));
   g_assert_nonnull (strstr (text, gp_route_get_name (fixture->route)));   /* in the history */
+  /* A past patrol opens to the same report. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "patrol.show", "s", patrol_id));
+  {
+    AdwDialog *report = gp_test_wait_for_dialog (ADW_TYPE_DIALOG);
+
+    g_assert_cmpstr (adw_dialog_get_title (report), ==, _("Patrol Report"));
+    adw_dialog_force_close (report);
+    gp_test_wait_for_no_dialog (ADW_TYPE_DIALOG);
+  }
   gp_test_save_widget_png (fixture->window, "patrol-finished-360x720");
 
   /* Coverage on the map: the visited household no longer counts as due,

@@ -265,6 +265,45 @@ test_icons_render (Fixture       *fixture,
       g_assert_nonnull (uri);
       g_assert_null (strstr (uri, "image-missing"));
     }
+
+  /* Every theme icon the pages and dialogs name is in the theme: a name
+   * the theme lacks shows as an empty square (as emblem-ok-symbolic did
+   * beside each checkpoint reached). */
+  {
+    g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "..", "src", "ui", NULL);
+    g_autoptr(GDir) sources = g_dir_open (dir, 0, NULL);
+    g_autoptr(GRegex) name = g_regex_new ("\"([a-z0-9-]+-symbolic)\"|>([a-z0-9-]+-symbolic)<", 0, 0, NULL);
+    const char *file;
+    guint checked = 0;
+
+    g_assert_nonnull (sources);
+    while ((file = g_dir_read_name (sources)) != NULL)
+      {
+        g_autofree char *path = NULL;
+        g_autofree char *text = NULL;
+        g_autoptr(GMatchInfo) match = NULL;
+
+        if (!g_str_has_suffix (file, ".c") && !g_str_has_suffix (file, ".ui"))
+          continue;
+        path = g_build_filename (dir, file, NULL);
+        g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+        for (g_regex_match (name, text, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+          {
+            g_autofree char *icon = g_match_info_fetch (match, 1);
+
+            if (icon == NULL || *icon == '\0')
+              {
+                g_free (icon);
+                icon = g_match_info_fetch (match, 2);
+              }
+            if (!gtk_icon_theme_has_icon (theme, icon))
+              g_error ("%s names the icon %s, which the theme does not have", file, icon);
+            checked++;
+          }
+      }
+    g_test_message ("%u icon names checked", checked);
+    g_assert_cmpuint (checked, >, 20);
+  }
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "gp-patrol-history.h"
 #include "gp-clock.h"
 #include "gp-documents.h"
+#include "gp-json.h"
 #include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
@@ -38,6 +39,7 @@ gp_patrol_history_free (GpPatrolHistory *history)
   if (history == NULL)
     return;
   g_clear_pointer (&history->history, g_ptr_array_unref);
+  g_clear_pointer (&history->history_ids, g_ptr_array_unref);
   g_clear_pointer (&history->coverage, g_ptr_array_unref);
   g_free (history);
 }
@@ -56,6 +58,172 @@ newest_patrol_first (gconstpointer a,
   g_autoptr(GDateTime) y = gp_patrol_dup_started_at (*(GpPatrol **) b);
 
   return x && y ? g_date_time_compare (y, x) : 0;
+}
+
+void
+gp_patrol_report_free (GpPatrolReport *report)
+{
+  if (report == NULL)
+    return;
+  g_free (report->title);
+  g_free (report->figures);
+  g_clear_pointer (&report->checkpoints, g_ptr_array_unref);
+  g_free (report);
+}
+
+/* One patrol as the worker reads it back: when and which route, what it
+ * covered, and each checkpoint with the time it was reached. */
+static GpPatrolReport *
+describe_patrol (GpPatrol  *patrol,
+                 GPtrArray *routes,
+                 GPtrArray *visits,
+                 GPtrArray *incidents)
+{
+  GpPatrolReport *report = g_new0 (GpPatrolReport, 1);
+  g_autoptr(GDateTime) started = gp_patrol_dup_started_at (patrol);
+  g_autoptr(GDateTime) ended = gp_patrol_dup_ended_at (patrol);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
+  g_autoptr(GDateTime) local = started ? g_date_time_to_timezone (started, zone) : NULL;
+  g_autofree char *when = local ? g_date_time_format (local, C_("patrol time", "%b %-d, %H:%M")) : g_strdup ("");
+  g_autofree char *distance = gp_patrol_format_distance (gp_patrol_get_distance_m (patrol));
+  g_autofree char *duration = started && ended ? gp_patrol_format_duration (g_date_time_difference (ended, started))
+                                               : g_strdup (_("not finished"));
+  JsonArray *reached = gp_document_get_array_member (GP_DOCUMENT (patrol), "checkpoints");
+  const char *route_name = _("Free patrol");
+  GpRoute *route = NULL;
+  guint total = 0, n_visits = 0, n_incidents = 0;
+  g_autofree char *visits_text = NULL;
+  g_autofree char *incidents_text = NULL;
+
+  for (guint r = 0; routes != NULL && r < routes->len; r++)
+    if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (routes, r)), gp_patrol_get_route (patrol)) == 0)
+      {
+        route = g_ptr_array_index (routes, r);
+        route_name = gp_route_get_name (route);
+        total = gp_route_get_n_checkpoints (route);
+      }
+  for (guint v = 0; visits != NULL && v < visits->len; v++)
+    n_visits += g_strcmp0 (gp_visit_get_patrol (g_ptr_array_index (visits, v)),
+                           gp_document_get_id (GP_DOCUMENT (patrol))) == 0;
+  for (guint n = 0; incidents != NULL && started && ended && n < incidents->len; n++)
+    {
+      GpIncident *incident = g_ptr_array_index (incidents, n);
+      g_autoptr(GDateTime) at = gp_incident_dup_reported_at (incident);
+
+      n_incidents += at != NULL && g_strcmp0 (gp_incident_get_reporter (incident), gp_patrol_get_worker (patrol)) == 0 &&
+                     g_date_time_compare (at, started) >= 0 && g_date_time_compare (at, ended) <= 0;
+    }
+  visits_text = g_strdup_printf (ngettext ("%u visit", "%u visits", n_visits), n_visits);
+  incidents_text = g_strdup_printf (ngettext ("%u incident", "%u incidents", n_incidents), n_incidents);
+  report->title = g_strdup_printf ("%s · %s", when, route_name);
+  report->figures = total > 0
+                    ? g_strdup_printf (_("%s · %s · %u of %u checkpoints · %s · %s"), duration, distance,
+                                       reached ? json_array_get_length (reached) : 0, total, visits_text,
+                                       incidents_text)
+                    : g_strdup_printf ("%s · %s · %s · %s", duration, distance, visits_text, incidents_text);
+
+  /* The route's checkpoints in order, each with when it was reached. */
+  report->checkpoints = g_ptr_array_new_with_free_func (g_free);
+  for (guint c = 0; c < total; c++)
+    {
+      GpCheckpoint checkpoint;
+      g_autofree char *time = NULL;
+
+      if (!gp_route_get_checkpoint (route, c, &checkpoint))
+        continue;
+      for (guint r = 0; reached != NULL && r < json_array_get_length (reached); r++)
+        {
+          JsonObject *entry = json_array_get_object_element (reached, r);
+          g_autoptr(GDateTime) at = NULL;
+          g_autoptr(GDateTime) there = NULL;
+
+          if (g_strcmp0 (gp_json_get_string (entry, "id"), checkpoint.id) != 0 ||
+              (at = gp_json_parse_time (gp_json_get_string (entry, "at"))) == NULL)
+            continue;
+          there = g_date_time_to_timezone (at, zone);
+          time = g_date_time_format (there, "%H:%M");
+        }
+      g_ptr_array_add (report->checkpoints, g_strdup_printf ("%u. %s\n%s", c + 1,
+                                                             checkpoint.name ? checkpoint.name : checkpoint.id,
+                                                             time ? time : ""));
+    }
+  return report;
+}
+
+/**
+ * gp_patrol_report_load:
+ *
+ * One finished patrol, as the page shows it after Finish and from the
+ * history.
+ */
+GpPatrolReport *
+gp_patrol_report_load (GpStore     *store,
+                       const char  *patrol_id,
+                       GError     **error)
+{
+  g_autoptr(GpDocument) patrol = NULL;
+  g_autoptr(GPtrArray) routes = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
+  g_autoptr(GPtrArray) incidents = NULL;
+  const char *grid;
+
+  g_return_val_if_fail (GP_IS_STORE (store), NULL);
+
+  patrol = gp_documents_load (store, patrol_id, error);
+  if (patrol == NULL)
+    return NULL;
+  if (!GP_IS_PATROL (patrol))
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID, _("%s is not a patrol"), patrol_id);
+      return NULL;
+    }
+  grid = gp_patrol_get_grid (GP_PATROL (patrol));
+  routes = gp_documents_load_all (store, "route", grid, NULL);
+  visits = gp_documents_load_all (store, "visit", grid, NULL);
+  incidents = gp_documents_load_all (store, "incident", grid, NULL);
+  return describe_patrol (GP_PATROL (patrol), routes, visits, incidents);
+}
+
+static void
+report_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GpPatrolReport *report = gp_patrol_report_load (source_object, task_data, &error);
+
+  if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) gp_patrol_report_free);
+}
+
+void
+gp_patrol_report_load_async (GpStore             *store,
+                             const char          *patrol_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GP_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gp_patrol_report_load_async);
+  g_task_set_task_data (task, g_strdup (patrol_id), g_free);
+  gp_worker_run (task, report_thread);
+}
+
+GpPatrolReport *
+gp_patrol_report_load_finish (GpStore       *store,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -85,6 +253,7 @@ gp_patrol_history_load (GpStore    *store,
 
   summaries->days = days;
   summaries->history = g_ptr_array_new_with_free_func (g_free);
+  summaries->history_ids = g_ptr_array_new_with_free_func (g_free);
   summaries->coverage = g_ptr_array_new_with_free_func (g_free);
 
   /* Past patrols, newest first, the last fifty. */
@@ -93,46 +262,13 @@ gp_patrol_history_load (GpStore    *store,
   for (guint i = 0; patrols != NULL && i < patrols->len && summaries->history->len < 50; i++)
     {
       GpPatrol *patrol = g_ptr_array_index (patrols, i);
-      g_autoptr(GDateTime) started = gp_patrol_dup_started_at (patrol);
-      g_autoptr(GDateTime) ended = gp_patrol_dup_ended_at (patrol);
-      g_autoptr(GDateTime) local = started ? g_date_time_to_local (started) : NULL;
-      g_autofree char *when = local ? g_date_time_format (local, C_("patrol time", "%b %-d, %H:%M")) : g_strdup ("");
-      g_autofree char *distance = gp_patrol_format_distance (gp_patrol_get_distance_m (patrol));
-      g_autofree char *duration = started && ended ? gp_patrol_format_duration (g_date_time_difference (ended, started))
-                                                   : g_strdup (_("not finished"));
-      JsonArray *reached = gp_document_get_array_member (GP_DOCUMENT (patrol), "checkpoints");
-      const char *route_name = _("Free patrol");
-      guint total = 0, n_visits = 0, n_incidents = 0;
-      g_autofree char *counts = NULL;
-      g_autofree char *visits_text = NULL;
-      g_autofree char *incidents_text = NULL;
+      g_autoptr(GpPatrolReport) report = NULL;
 
       if (g_strcmp0 (gp_patrol_get_status (patrol), GP_PATROL_FINISHED) != 0)
         continue;
-      for (guint r = 0; routes != NULL && r < routes->len; r++)
-        if (g_strcmp0 (gp_document_get_id (g_ptr_array_index (routes, r)), gp_patrol_get_route (patrol)) == 0)
-          {
-            route_name = gp_route_get_name (g_ptr_array_index (routes, r));
-            total = gp_route_get_n_checkpoints (g_ptr_array_index (routes, r));
-          }
-      for (guint v = 0; visits != NULL && v < visits->len; v++)
-        n_visits += g_strcmp0 (gp_visit_get_patrol (g_ptr_array_index (visits, v)),
-                               gp_document_get_id (GP_DOCUMENT (patrol))) == 0;
-      for (guint n = 0; incidents != NULL && started && ended && n < incidents->len; n++)
-        {
-          GpIncident *incident = g_ptr_array_index (incidents, n);
-          g_autoptr(GDateTime) at = gp_incident_dup_reported_at (incident);
-
-          n_incidents += at != NULL && g_strcmp0 (gp_incident_get_reporter (incident), gp_patrol_get_worker (patrol)) == 0 &&
-                         g_date_time_compare (at, started) >= 0 && g_date_time_compare (at, ended) <= 0;
-        }
-      visits_text = g_strdup_printf (ngettext ("%u visit", "%u visits", n_visits), n_visits);
-      incidents_text = g_strdup_printf (ngettext ("%u incident", "%u incidents", n_incidents), n_incidents);
-      counts = total > 0
-               ? g_strdup_printf (_("%s · %s · %u of %u checkpoints · %s · %s"), duration, distance,
-                                  reached ? json_array_get_length (reached) : 0, total, visits_text, incidents_text)
-               : g_strdup_printf ("%s · %s · %s · %s", duration, distance, visits_text, incidents_text);
-      g_ptr_array_add (summaries->history, g_strdup_printf ("%s · %s\n%s", when, route_name, counts));
+      report = describe_patrol (patrol, routes, visits, incidents);
+      g_ptr_array_add (summaries->history, g_strdup_printf ("%s\n%s", report->title, report->figures));
+      g_ptr_array_add (summaries->history_ids, g_strdup (gp_document_get_id (GP_DOCUMENT (patrol))));
     }
 
   /* Households not visited in N days, by building. */

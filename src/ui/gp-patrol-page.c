@@ -65,6 +65,8 @@ struct _GpPatrolPage
 G_DEFINE_FINAL_TYPE (GpPatrolPage, gp_patrol_page, ADW_TYPE_BIN)
 
 static void reload_summaries (GpPatrolPage *self);
+static void show_patrol      (GpPatrolPage *self,
+                              const char   *patrol_id);
 
 static gint64
 now_us (void)
@@ -201,7 +203,7 @@ update_running (GpPatrolPage *self)
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), checkpoint.name ? checkpoint.name : checkpoint.id);
       icon = gtk_image_new_from_icon_name (gp_patrol_recorder_is_reached (self->recorder, checkpoint.id)
-                                           ? "emblem-ok-symbolic" : "radio-symbolic");
+                                           ? "object-select-symbolic" : "radio-symbolic");
       if (gp_patrol_recorder_is_reached (self->recorder, checkpoint.id))
         {
           g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (
@@ -410,6 +412,8 @@ on_finished (GObject      *source,
   if (self->recorder == GP_PATROL_RECORDER (source))
     set_recorder (self, NULL);
   reload_summaries (self);
+  /* What the patrol covered, at once. */
+  show_patrol (self, gp_patrol_recorder_get_id (GP_PATROL_RECORDER (source)));
 }
 
 static void
@@ -526,6 +530,11 @@ on_summaries (GObject      *source,
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), lines[0]);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), lines[1]);
+      /* A tap opens the patrol's report. */
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "patrol.show");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", g_ptr_array_index (summaries->history_ids, i));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
       adw_preferences_group_add (self->history_group, row);
       g_ptr_array_add (self->rows, row);
     }
@@ -537,6 +546,78 @@ on_summaries (GObject      *source,
       adw_preferences_group_add (self->history_group, row);
       g_ptr_array_add (self->rows, row);
     }
+}
+
+/* A patrol read back: after Finish, and from the history. */
+
+static void
+on_report_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GpPatrolPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpPatrolReport) report = gp_patrol_report_load_finish (GP_STORE (source), result, &error);
+  AdwDialog *dialog;
+  GtkWidget *view, *page, *summary, *checkpoints;
+
+  if (report == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        tell (self, _("The patrol cannot be shown: %s"), error->message);
+      return;
+    }
+  dialog = adw_dialog_new ();
+  adw_dialog_set_title (dialog, _("Patrol Report"));
+  adw_dialog_set_content_width (dialog, 420);
+  adw_dialog_set_content_height (dialog, 640);
+  view = adw_toolbar_view_new ();
+  adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (view), adw_header_bar_new ());
+  page = adw_preferences_page_new ();
+  summary = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (summary), report->title);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (summary), report->figures);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (summary));
+  if (report->checkpoints->len > 0)
+    {
+      checkpoints = adw_preferences_group_new ();
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (checkpoints), _("Checkpoints"));
+      for (guint i = 0; i < report->checkpoints->len; i++)
+        {
+          g_auto(GStrv) lines = g_strsplit (g_ptr_array_index (report->checkpoints, i), "\n", 2);
+          GtkWidget *row = adw_action_row_new ();
+          gboolean reached = lines[1] != NULL && *lines[1] != '\0';
+          g_autofree char *when = reached ? g_strdup_printf (_("Reached at %s"), lines[1]) : NULL;
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), lines[0]);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), reached ? when : _("Missed"));
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                                     gtk_image_new_from_icon_name (reached ? "object-select-symbolic"
+                                                                           : "window-close-symbolic"));
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (checkpoints), row);
+        }
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (checkpoints));
+    }
+  adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (view), page);
+  adw_dialog_set_child (dialog, view);
+  adw_dialog_present (dialog, GTK_WIDGET (self));
+}
+
+static void
+show_patrol (GpPatrolPage *self,
+             const char   *patrol_id)
+{
+  if (self->store == NULL || patrol_id == NULL)
+    return;
+  gp_patrol_report_load_async (self->store, patrol_id, self->cancellable, on_report_loaded, g_object_ref (self));
+}
+
+static void
+show_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  show_patrol (GP_PATROL_PAGE (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -742,6 +823,7 @@ gp_patrol_page_class_init (GpPatrolPageClass *klass)
   gtk_widget_class_install_action (widget_class, "patrol.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "patrol.finish", NULL, finish_action);
   gtk_widget_class_install_action (widget_class, "patrol.visit", NULL, visit_action);
+  gtk_widget_class_install_action (widget_class, "patrol.show", "s", show_action);
 }
 
 static void

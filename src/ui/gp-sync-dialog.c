@@ -80,9 +80,9 @@ gp_sync_icon_name (GpSyncManager *sync)
   switch (sync ? gp_sync_manager_get_state (sync) : GP_SYNC_NOT_SET_UP)
     {
     case GP_SYNC_IDLE:
-      return "emblem-default-symbolic";
+      return "object-select-symbolic";
     case GP_SYNC_SYNCING:
-      return "emblem-synchronizing-symbolic";
+      return "view-refresh-symbolic";
     case GP_SYNC_OFFLINE:
       return "network-offline-symbolic";
     case GP_SYNC_ERROR:
