@@ -585,6 +585,27 @@ first_is (gpointer data)
   return actions[0] != NULL && g_str_equal (actions[0], query->action);
 }
 
+typedef struct
+{
+  guint  arrived;
+  char  *title;
+} Announced;
+
+/* The last cases the page announced as given to the user. */
+static void
+on_assigned (GpIncidentsPage *page,
+             guint            total,
+             guint            arrived,
+             const char      *title,
+             Announced       *announced)
+{
+  if (arrived == 0)
+    return;
+  announced->arrived = arrived;
+  g_free (announced->title);
+  announced->title = g_strdup (title);
+}
+
 static gboolean
 two_mine (gpointer data)
 {
@@ -671,10 +692,12 @@ test_list_and_case (Fixture       *fixture,
   GpIncidentsPage *page = GP_INCIDENTS_PAGE (gp_incidents_page_new (fixture->context));
   GpIncidentView *view = gp_incidents_page_get_view (page);
   GListModel *model = gp_incidents_page_get_model (page);
+  Announced announced = { 0 };
   g_autofree char *text = NULL;
   g_auto(GStrv) actions = NULL;
   GpStepDialog *dialog;
 
+  g_signal_connect (page, "assigned", G_CALLBACK (on_assigned), &announced);
   add_photo (fixture, mine);
   gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (page));
@@ -897,6 +920,12 @@ test_list_and_case (Fixture       *fixture,
   }
   g_assert_true (gp_test_wait_until (two_mine, page, 10000));
   g_assert_cmpuint (count_with (page, GP_INCIDENT_FILTER_MINE, NULL), ==, 2);
+  /* It arrived while the list was open: counted for the tab's badge, and
+   * announced once, by its title. */
+  g_assert_cmpuint (gp_incidents_page_get_n_assigned (page), ==, 1);
+  g_assert_cmpuint (announced.arrived, ==, 1);
+  g_assert_cmpstr (announced.title, ==, "占道卖菜");
+  g_clear_pointer (&announced.title, g_free);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

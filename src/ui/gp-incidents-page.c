@@ -51,6 +51,8 @@ struct _GpIncidentsPage
   gint64              today_start;
   gint64              today_end;
   GpIncidentView     *view;
+  GHashTable         *assigned;       /* ids of the cases given to the user, waiting to be accepted */
+  char               *assigned_user;  /* whom they were counted for: new ones are announced */
 
   AdwNavigationSplitView *split_view;
   GtkToggleButton    *open_toggle;
@@ -67,6 +69,13 @@ struct _GpIncidentsPage
 G_DEFINE_FINAL_TYPE (GpIncidentsPage, gp_incidents_page, ADW_TYPE_BIN)
 
 static void update_stack (GpIncidentsPage *self);
+
+enum {
+  ASSIGNED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* Filtering. */
 
@@ -291,6 +300,46 @@ on_activate (GtkListView     *list_view,
 
 /* Loading. */
 
+/* The cases given to the user and waiting for them to accept: their
+ * number for the tab's badge, and the ones that arrived since the last
+ * look, to be announced. */
+static void
+count_assigned (GpIncidentsPage *self,
+                GPtrArray       *items)
+{
+  g_autoptr(GHashTable) now = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *user = gp_context_dup_user_name (self->context);
+  g_autoptr(GPtrArray) arrived = g_ptr_array_new ();
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      GpIncidentItem *item = g_ptr_array_index (items, i);
+
+      if (gp_incident_item_get_state (item) != GP_STATE_DISPATCHED ||
+          g_strcmp0 (gp_incident_item_get_owner (item), user) != 0)
+        continue;
+      g_hash_table_add (now, g_strdup (gp_incident_item_get_id (item)));
+      if (g_strcmp0 (self->assigned_user, user) == 0 &&
+          !g_hash_table_contains (self->assigned, gp_incident_item_get_id (item)))
+        g_ptr_array_add (arrived, item);
+    }
+  g_hash_table_unref (self->assigned);
+  self->assigned = g_steal_pointer (&now);
+  g_free (self->assigned_user);
+  self->assigned_user = g_steal_pointer (&user);
+  g_signal_emit (self, signals[ASSIGNED], 0, g_hash_table_size (self->assigned), arrived->len,
+                 arrived->len > 0 ? gp_incident_item_get_title (g_ptr_array_index (arrived, 0)) : NULL);
+}
+
+/* How many cases are given to the user and wait for them to accept. */
+guint
+gp_incidents_page_get_n_assigned (GpIncidentsPage *self)
+{
+  g_return_val_if_fail (GP_IS_INCIDENTS_PAGE (self), 0);
+
+  return g_hash_table_size (self->assigned);
+}
+
 static void
 on_loaded (GObject      *source,
            GAsyncResult *result,
@@ -314,6 +363,7 @@ on_loaded (GObject      *source,
   g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
                        items->pdata, items->len);
   update_stack (self);
+  count_assigned (self, items);
 }
 
 void
@@ -544,6 +594,8 @@ gp_incidents_page_finalize (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  g_clear_pointer (&self->assigned, g_hash_table_unref);
+  g_free (self->assigned_user);
   g_free (self->class_code);
   g_free (self->user);
   g_free (self->grid_code);
@@ -559,6 +611,15 @@ gp_incidents_page_class_init (GpIncidentsPageClass *klass)
 
   object_class->dispose = gp_incidents_page_dispose;
   object_class->finalize = gp_incidents_page_finalize;
+
+  /**
+   * GpIncidentsPage::assigned:
+   * @total: the cases given to the user, waiting to be accepted
+   * @arrived: how many of them arrived since the list was last read
+   * @title: (nullable): the first of those that arrived
+   */
+  signals[ASSIGNED] = g_signal_new ("assigned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-incidents-page.ui");
   gtk_widget_class_bind_template_child (widget_class, GpIncidentsPage, split_view);
@@ -580,6 +641,7 @@ gp_incidents_page_init (GpIncidentsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->assigned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->filters = GP_INCIDENT_FILTER_OPEN;
 }
 

@@ -33,4 +33,6 @@ GListModel     *gp_incidents_page_get_model    (GpIncidentsPage  *self);
 gboolean        gp_incidents_page_get_loading  (GpIncidentsPage  *self);
 GpIncidentView *gp_incidents_page_get_view     (GpIncidentsPage  *self);
 
+guint            gp_incidents_page_get_n_assigned (GpIncidentsPage *self);
+
 G_END_DECLS

@@ -422,6 +422,36 @@ show_on_map_action (GtkWidget  *widget,
   gp_map_page_centre_on (self->map_page, lat, lon);
 }
 
+/* A case given to the worker: a count on the Incidents tab, and word of
+ * the ones that just arrived, in the app and as a notification when the
+ * app is in the background. */
+static void
+on_assigned (GpWindow   *self,
+             guint       total,
+             guint       arrived,
+             const char *title)
+{
+  AdwViewStackPage *page = adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->incidents_bin));
+  g_autofree char *text = NULL;
+  GApplication *app = g_application_get_default ();
+
+  adw_view_stack_page_set_badge_number (page, total);
+  adw_view_stack_page_set_needs_attention (page, total > 0);
+  if (arrived == 0)
+    return;
+  text = arrived == 1 && title != NULL
+         ? g_strdup_printf (_("A case was given to you: %s"), title)
+         : g_strdup_printf (ngettext ("%u case was given to you", "%u cases were given to you", arrived), arrived);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
+    {
+      g_autoptr(GNotification) notification = g_notification_new (_("New Case for You"));
+
+      g_notification_set_body (notification, text);
+      g_application_send_notification (app, "assigned", notification);
+    }
+}
+
 /* The first start asks who works before any work is recorded: the demo
  * opens once a name is given (a login to a centre gives it instead). */
 static void
@@ -449,6 +479,7 @@ gp_window_constructed (GObject *object)
   g_signal_connect_object (self->area_page, "loaded", G_CALLBACK (on_area_loaded), self, G_CONNECT_SWAPPED);
   self->incidents_page = GP_INCIDENTS_PAGE (gp_incidents_page_new (self->context));
   adw_bin_set_child (self->incidents_bin, GTK_WIDGET (self->incidents_page));
+  g_signal_connect_object (self->incidents_page, "assigned", G_CALLBACK (on_assigned), self, G_CONNECT_SWAPPED);
   adw_bin_set_child (self->patrol_bin, gp_patrol_page_new (self->context));
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
