@@ -444,6 +444,27 @@ test_tap_building (Fixture       *fixture,
         g_assert_nonnull (strstr (text, gp_household_tag_label (tags[t])));
     }
 
+  /* A household's phone is called after a question that shows the
+   * number masked; cancelled, nothing happens. */
+  {
+    GpHousehold *household = NULL;
+
+    for (guint i = 0; household == NULL && i < households->len; i++)
+      if (gp_household_get_phone (g_ptr_array_index (households, i)) != NULL)
+        household = g_ptr_array_index (households, i);
+    g_assert_nonnull (household);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sheet), "sheet.call", "s",
+                                               gp_document_get_id (GP_DOCUMENT (household))));
+    {
+      AdwAlertDialog *question = ADW_ALERT_DIALOG (gp_test_wait_for_dialog (ADW_TYPE_ALERT_DIALOG));
+      g_autofree char *masked = gp_privacy_mask_phone (gp_household_get_phone (household));
+
+      g_assert_cmpstr (adw_alert_dialog_get_body (question), ==, masked);
+      g_assert_null (strstr (adw_alert_dialog_get_body (question), gp_household_get_phone (household)));
+      gp_test_alert_respond (question, "cancel");
+    }
+  }
+
   /* It fits a phone's width: its close button is on the screen. */
   {
     int minimum, natural;

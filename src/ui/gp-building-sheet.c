@@ -30,6 +30,8 @@ struct _GpBuildingSheet
 
   char      *building;
   guint      n_rows;
+  GHashTable *phones;   /* household id → its phone number, for a call */
+  char       *calling;  /* the number asked about */
 
   GtkLabel  *title_label;
   GtkLabel  *subtitle_label;
@@ -53,6 +55,7 @@ clear (GpBuildingSheet *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
     gtk_box_remove (self->content, child);
   g_clear_pointer (&self->building, g_free);
+  g_hash_table_remove_all (self->phones);
   self->n_rows = 0;
 }
 
@@ -86,6 +89,20 @@ household_row (GpHousehold *household)
   subtitle = g_strjoin (" · ", head ? head : "—", people, phone ? phone : "—", NULL);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  /* A call to the household, asked first: the number stays masked. */
+  if (gp_household_get_phone (household) != NULL && *gp_household_get_phone (household) != '\0')
+    {
+      GtkWidget *call = gtk_button_new_from_icon_name ("call-start-symbolic");
+
+      gtk_widget_set_valign (call, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (call, "flat");
+      gtk_widget_set_tooltip_text (call, _("Call"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (call), "sheet.call");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (call), "s",
+                                        gp_document_get_id (GP_DOCUMENT (household)));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), call);
+    }
 
   if (tags[0] == NULL)
     return row;
@@ -142,6 +159,9 @@ add_units (GpBuildingSheet *self,
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (unit_row), title);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (unit_row));
         }
+      if (gp_household_get_phone (household) != NULL)
+        g_hash_table_insert (self->phones, g_strdup (gp_document_get_id (GP_DOCUMENT (household))),
+                             g_strdup (gp_household_get_phone (household)));
       adw_expander_row_add_row (unit_row, household_row (household));
       in_unit++;
       self->n_rows++;
@@ -378,6 +398,66 @@ gp_building_sheet_get_n_rows (GpBuildingSheet *self)
 }
 
 static void
+on_call_launched (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GtkWidget) widget = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_uri_launcher_launch_finish (GTK_URI_LAUNCHER (source), result, &error) &&
+      !g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED))
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+      g_autofree char *message = g_strdup_printf (_("The call cannot be made: %s"), error->message);
+
+      g_message ("%s", message);
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+    }
+}
+
+static void
+on_call_response (AdwAlertDialog  *dialog,
+                  const char      *response,
+                  GpBuildingSheet *self)
+{
+  g_autofree char *phone = g_steal_pointer (&self->calling);
+  g_autofree char *uri = NULL;
+  g_autoptr(GtkUriLauncher) launcher = NULL;
+
+  if (g_strcmp0 (response, "call") != 0 || phone == NULL)
+    return;
+  /* Through the portal in a sandbox: the phone's dialer takes it. */
+  uri = g_strconcat ("tel:", phone, NULL);
+  launcher = gtk_uri_launcher_new (uri);
+  gtk_uri_launcher_launch (launcher, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, on_call_launched,
+                           g_object_ref (self));
+}
+
+static void
+call_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  GpBuildingSheet *self = GP_BUILDING_SHEET (widget);
+  const char *phone = g_hash_table_lookup (self->phones, g_variant_get_string (parameter, NULL));
+  g_autofree char *masked = NULL;
+  AdwDialog *dialog;
+
+  if (phone == NULL)
+    return;
+  masked = gp_privacy_mask_phone (phone);
+  dialog = adw_alert_dialog_new (_("Call This Household?"), masked);
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog), "cancel", _("_Cancel"), "call", _("_Call"), NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "call", ADW_RESPONSE_SUGGESTED);
+  g_free (self->calling);
+  self->calling = g_strdup (phone);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_call_response), self, 0);
+  adw_dialog_present (dialog, widget);
+}
+
+static void
 close_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -391,6 +471,8 @@ gp_building_sheet_dispose (GObject *object)
   GpBuildingSheet *self = (GpBuildingSheet *) object;
 
   g_clear_pointer (&self->building, g_free);
+  g_clear_pointer (&self->phones, g_hash_table_unref);
+  g_clear_pointer (&self->calling, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_BUILDING_SHEET);
 
   G_OBJECT_CLASS (gp_building_sheet_parent_class)->dispose (object);
@@ -414,12 +496,14 @@ gp_building_sheet_class_init (GpBuildingSheetClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpBuildingSheet, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, GpBuildingSheet, content);
   gtk_widget_class_install_action (widget_class, "sheet.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "sheet.call", "s", call_action);
 }
 
 static void
 gp_building_sheet_init (GpBuildingSheet *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->phones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 GtkWidget *
