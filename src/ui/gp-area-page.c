@@ -894,6 +894,54 @@ on_saved (GObject      *source,
                                 : g_strdup (error->message);
   set_saving (self, FALSE);
   adw_preferences_group_set_description (self->summaries_group, self->message);
+  /* Saved: open it from the toast, to read or pass on. */
+  if (error == NULL)
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+      AdwToast *toast = adw_toast_new (self->message);
+
+      adw_toast_set_button_label (toast, _("_Open"));
+      adw_toast_set_action_name (toast, "area.open-summary");
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+      else
+        g_object_unref (g_object_ref_sink (toast));
+    }
+}
+
+static void
+on_summary_opened (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GpAreaPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_file_launcher_launch_finish (GTK_FILE_LAUNCHER (source), result, &error) &&
+      !g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED))
+    {
+      g_free (self->message);
+      self->message = g_strdup_printf (_("The summary cannot be opened: %s"), error->message);
+      adw_preferences_group_set_description (self->summaries_group, self->message);
+    }
+}
+
+/* The summary just saved, in the app that reads PDFs. */
+static void
+open_summary_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  GpAreaPage *self = GP_AREA_PAGE (widget);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GtkFileLauncher) launcher = NULL;
+
+  if (self->saving_pdf == NULL || self->saving)
+    return;
+  file = g_file_new_for_path (self->saving_pdf);
+  launcher = gtk_file_launcher_new (file);
+  gtk_file_launcher_launch (launcher, GTK_WINDOW (gtk_widget_get_root (widget)), NULL, on_summary_opened,
+                            g_object_ref (self));
 }
 
 /**
@@ -978,6 +1026,14 @@ save_summary_action (GtkWidget  *widget,
   gtk_file_dialog_set_title (dialog, gp_summary_title (period));
   gtk_file_dialog_set_accept_label (dialog, _("_Save"));
   gtk_file_dialog_set_initial_name (dialog, name);
+  /* Summaries are documents: they are kept with the user's documents. */
+  {
+    const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+    g_autoptr(GFile) folder = g_file_new_for_path (documents ? documents : g_get_home_dir ());
+
+    if (g_file_query_exists (folder, NULL))
+      gtk_file_dialog_set_initial_folder (dialog, folder);
+  }
   gtk_file_filter_set_name (filter, _("PDF documents"));
   gtk_file_filter_add_mime_type (filter, "application/pdf");
   g_list_store_append (filters, filter);
@@ -1135,6 +1191,7 @@ gp_area_page_class_init (GpAreaPageClass *klass)
   gtk_widget_class_install_action (widget_class, "area.explain-rate", "u", explain_rate_action);
   gtk_widget_class_install_action (widget_class, "area.step", "(ss)", step_action);
   gtk_widget_class_install_action (widget_class, "area.save-summary", "s", save_summary_action);
+  gtk_widget_class_install_action (widget_class, "area.open-summary", NULL, open_summary_action);
 }
 
 static void
