@@ -922,49 +922,42 @@ test_grid_without_geometry (Fixture       *fixture,
 }
 
 static gboolean
-view_still (gpointer data)
+on_pause_over (gpointer data)
 {
-  Fixture *fixture = data;
-  static GpGeoPoint last;
-  static double last_zoom;
-  GpGeoPoint now = view_centre (fixture);
-  double zoom = shumate_viewport_get_zoom_level (viewport (fixture));
-  gboolean still = gp_geo_distance (now, last) < 0.01 && zoom == last_zoom;
-
-  last = now;
-  last_zoom = zoom;
-  gp_test_wait_frames (fixture->window, 2);
-  return still;
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
 }
 
-/* "Show whole grid" in a window of @width × @height: every corner of the
- * grid is on the map and clear of the floating controls. */
-static void
-assert_grid_clear (Fixture    *fixture,
-                   int         width,
-                   int         height,
-                   const char *name)
+typedef struct
 {
+  Fixture *fixture;
+  int      width;
+  int      height;
+  char    *why;      /* what was last in the way */
+} GridClear;
+
+/* Whether every corner of the grid is on the map and clear of the
+ * floating controls; looked at again a tenth of a second later while the
+ * map moves there. */
+static gboolean
+grid_clear (gpointer data)
+{
+  GridClear *query = data;
+  Fixture *fixture = query->fixture;
   const char *controls[] = { "map_buttons", "layers_button", "report_button" };
   GpGeoBounds bounds;
   graphene_rect_t grid;
   double x1, y1, x2, y2;
+  gboolean clear = TRUE, over = FALSE;
 
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
-  for (guint i = 0; i < 20; i++)
-    gp_test_wait_frames (fixture->window, 1);
-  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "map.centre-on-grid", NULL);
-  g_assert_true (gp_test_wait_until (view_still, fixture, 10000));
   g_assert_true (gp_map_data_get_bounds (map_data (fixture), &bounds));
   to_widget (fixture, (GpGeoPoint) { bounds.west, bounds.north }, &x1, &y1);
   to_widget (fixture, (GpGeoPoint) { bounds.east, bounds.south }, &x2, &y2);
   graphene_rect_init (&grid, x1, y1, x2 - x1, y2 - y1);
-  g_test_message ("%s: the grid at %.0f,%.0f–%.0f,%.0f", name, x1, y1, x2, y2);
-  g_assert_cmpfloat (x1, >=, 0);
-  g_assert_cmpfloat (y1, >=, 0);
-  g_assert_cmpfloat (x2, <=, width);
-  g_assert_cmpfloat (y2, <=, height);
-  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+  g_free (query->why);
+  query->why = g_strdup_printf ("the grid at %.0f,%.0f–%.0f,%.0f", x1, y1, x2, y2);
+  clear = x1 >= 0 && y1 >= 0 && x2 <= query->width && y2 <= query->height;
+  for (guint i = 0; clear && i < G_N_ELEMENTS (controls); i++)
     {
       GtkWidget *control = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->page), GP_TYPE_MAP_PAGE,
                                                                       controls[i]));
@@ -972,8 +965,39 @@ assert_grid_clear (Fixture    *fixture,
 
       g_assert_true (gtk_widget_compute_bounds (control, GTK_WIDGET (gp_map_page_get_map (fixture->page)), &box));
       if (graphene_rect_intersection (&grid, &box, NULL))
-        g_error ("%s: the grid lies under %s", name, controls[i]);
+        {
+          char *why = g_strdup_printf ("%s, under %s", query->why, controls[i]);
+
+          g_free (query->why);
+          query->why = why;
+          clear = FALSE;
+        }
     }
+  if (clear)
+    return TRUE;
+  g_timeout_add (100, on_pause_over, &over);
+  while (!over)
+    g_main_context_iteration (NULL, TRUE);
+  return FALSE;
+}
+
+/* "Show whole grid" in a window of @width × @height: every corner of the
+ * grid comes on the map and clear of the floating controls. */
+static void
+assert_grid_clear (Fixture    *fixture,
+                   int         width,
+                   int         height,
+                   const char *name)
+{
+  GridClear query = { fixture, width, height, NULL };
+
+  gp_test_present_at (GTK_WINDOW (fixture->window), width, height);
+  gp_test_wait_frames (fixture->window, 5);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "map.centre-on-grid", NULL);
+  if (!gp_test_wait_until (grid_clear, &query, 20000))
+    g_error ("%s: %s", name, query.why);
+  g_test_message ("%s: %s", name, query.why);
+  g_free (query.why);
   save_png (fixture, name);
 }
 

@@ -265,8 +265,10 @@ fit_when_allocated (GpMapPage *self)
  * does not come (seen as the window settles after a page switch), a new
  * layer can stay blank for good. A little later, with the map at rest, a
  * change of the viewport makes each layer look again, and ask for its
- * tiles. A timeout, not a tick callback: it must not wait for frames. */
-#define REFRESH_TIMES 3
+ * tiles. A timeout, not a tick callback: it must not wait for frames. Two
+ * seconds of looks: a slow device (or a sanitized build) may still be
+ * settling after the first few. */
+#define REFRESH_TIMES 10
 
 static gboolean
 on_refresh_timeout (gpointer data)
@@ -285,7 +287,7 @@ refresh_tiles (GpMapPage *self)
 {
   self->refresh_times = REFRESH_TIMES;
   if (self->refresh_id == 0)
-    self->refresh_id = g_timeout_add (100, on_refresh_timeout, self);
+    self->refresh_id = g_timeout_add (200, on_refresh_timeout, self);
 }
 
 static void
