@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include "gp-workflow.h"
+#include "gp-clock.h"
 #include "gp-json.h"
 
 #include <glib/gi18n-lib.h>
@@ -749,7 +750,11 @@ gp_case_free (GpCase *self)
 char *
 gp_format_case_time (gint64 unix_time)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
+  /* In the grid's calendar, as deadlines are counted: the same on every
+   * phone and at the centre, whatever the device's own zone. */
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
+  g_autoptr(GDateTime) time = g_date_time_to_timezone (utc, zone);
 
   /* Translators: a date and time in a case, as in “11月22日 09:30” */
   return g_date_time_format (time, C_("case time", "%b %-d, %H:%M"));

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "gp-building-sheet.h"
+#include "gp-clock.h"
 #include "gp-building.h"
 #include "gp-household.h"
 #include "gp-privacy.h"
@@ -181,7 +182,8 @@ static char *
 format_time (gint64 seconds)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (seconds);
-  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, zone);
 
   /* Translators: a date and time on the map's sheets; see g_date_time_format() */
   return g_date_time_format (local, C_("sheet time", "%b %-d, %H:%M"));
