@@ -40,7 +40,7 @@ fixture_set_up (Fixture       *fixture,
   password = g_build_filename (fixture->centre_dir, "admin-password", NULL);
   passwords = g_build_filename (fixture->centre_dir, "passwords", NULL);
   g_assert_true (g_file_set_contents (password, GP_TEST_POUCHDB_ADMIN_PASSWORD "\n", -1, NULL));
-  g_assert_true (g_file_set_contents (passwords, "wang:wang-pw\nzhao:zhao-pw\nli:li-pw\n", -1, NULL));
+  g_assert_true (g_file_set_contents (passwords, "wang:wang-pw\nzhao:zhao-pw\nli:li-pw\nsun:sun-pw\n", -1, NULL));
   g_free (gp_test_ctl (0, NULL, "--data-dir", fixture->centre_dir, "demo", NULL));
   out = gp_test_ctl (0, NULL, "--data-dir", fixture->centre_dir, "centre", "setup",
              "--server", gp_test_pouchdb_get_url (fixture->server), "--admin", GP_TEST_POUCHDB_ADMIN,
@@ -49,11 +49,11 @@ fixture_set_up (Fixture       *fixture,
              "--test-server", NULL);
   g_assert_cmpstr (out, ==, "gridpatrol-610103003003: created, with its members and rules\n"
                             "3 users set up\n"
-                            "471 documents of the grid package uploaded\n");
+                            "472 documents of the grid package uploaded\n");
   again = gp_test_ctl (0, NULL, "--data-dir", fixture->centre_dir, "centre", "setup",
                "--server", gp_test_pouchdb_get_url (fixture->server), "--admin", GP_TEST_POUCHDB_ADMIN,
-               "--admin-password-file", password, "--grid", GRID, "--worker", "wang", "--passwords-file",
-               passwords, "--test-server", NULL);
+               "--admin-password-file", password, "--grid", GRID, "--worker", "wang", "--worker", "sun",
+               "--passwords-file", passwords, "--test-server", NULL);
   g_assert_true (g_str_has_prefix (again, "gridpatrol-610103003003: already there"));
 }
 
@@ -141,9 +141,29 @@ test_rules (Fixture       *fixture,
 
   /* The grid reaches both phones from the centre. */
   sync_both_ways (fixture, fixture->worker, wang, &sent, &received);
-  g_assert_cmpuint (received.revisions_written, ==, 471);
+  g_assert_cmpuint (received.revisions_written, ==, 472);
   gp_replication_stats_clear (&sent);
   gp_replication_stats_clear (&received);
+  /* The directory the leader dispatches from: the package's, with the
+   * worker the second setup added. */
+  {
+    g_autoptr(GpDocument) directory = gp_documents_load (fixture->worker, "directory:" GRID, &error);
+    g_autoptr(GArray) entries = NULL;
+    guint sun = 0, departments = 0;
+
+    g_assert_no_error (error);
+    g_assert_true (GP_IS_DIRECTORY (directory));
+    entries = gp_directory_list (GP_DIRECTORY (directory));
+    for (guint i = 0; i < entries->len; i++)
+      {
+        GpDirectoryEntry *entry = &g_array_index (entries, GpDirectoryEntry, i);
+
+        sun += g_str_equal (entry->target, "sun") && g_strcmp0 (entry->role, GP_ROLE_WORKER) == 0;
+        departments += entry->role == NULL;
+      }
+    g_assert_cmpuint (sun, ==, 1);
+    g_assert_cmpuint (departments, ==, 10);
+  }
   sync_both_ways (fixture, fixture->leader, li, &sent, &received);
   gp_replication_stats_clear (&sent);
   gp_replication_stats_clear (&received);
@@ -167,16 +187,25 @@ test_rules (Fixture       *fixture,
   json_object_set_string_member (building, "name", "王的楼");
   rev = gp_store_put (fixture->worker, building, NULL, GP_STORE_PUT_NONE, &error);
   g_assert_no_error (error);
+  /* …and makes himself a department to be given cases. */
+  {
+    g_autoptr(GpDocument) directory = gp_documents_load (fixture->worker, "directory:" GRID, &error);
+
+    g_assert_true (gp_directory_add_department (GP_DIRECTORY (directory), "王的办公室"));
+    g_assert_true (gp_documents_save (fixture->worker, directory, GP_STORE_PUT_NONE, &error));
+    g_assert_no_error (error);
+  }
   claimed = step (fixture->worker, gp_document_get_id (GP_DOCUMENT (incident)), GP_ACTION_REGISTER, "wang",
                   GP_ROLE_LEADER);
 
   sync_both_ways (fixture, fixture->worker, wang, &sent, &received);
   g_assert_cmpuint (sent.revisions_written, ==, 1);    /* the report */
   g_assert_nonnull (sent.refused);
-  g_assert_cmpuint (sent.refused->len, ==, 3);
+  g_assert_cmpuint (sent.refused->len, ==, 4);
   g_assert_true (refused_with (&sent, gp_document_get_id (GP_DOCUMENT (forged)),
                                "An incident is reported under the reporter's own name"));
   g_assert_true (refused_with (&sent, building_id, "Only the grid centre changes the building documents."));
+  g_assert_true (refused_with (&sent, "directory:" GRID, "Only the grid centre changes the directory documents."));
   g_assert_true (refused_with (&sent, gp_document_get_id (GP_DOCUMENT (claimed)),
                                "You are not a leader of grid 610103003003."));
   gp_replication_stats_clear (&sent);
@@ -231,7 +260,7 @@ test_rules (Fixture       *fixture,
     g_autoptr(GPtrArray) worker_changes = NULL;
     g_autoptr(GPtrArray) leader_changes = NULL;
     g_autoptr(GHashTable) leader_revs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-    const char *diverging[] = { building_id, gp_document_get_id (GP_DOCUMENT (forged)),
+    const char *diverging[] = { building_id, "directory:" GRID, gp_document_get_id (GP_DOCUMENT (forged)),
                                 gp_document_get_id (GP_DOCUMENT (claimed)),
                                 gp_document_get_id (GP_DOCUMENT (registered)), NULL };
     guint compared = 0;
@@ -269,7 +298,8 @@ test_rules (Fixture       *fixture,
         compared++;
       }
     g_test_message ("%u documents the same on both phones", compared);
-    /* The grid but the refused building, the report, its comment and dispatch, the visit. */
+    /* The grid but the refused building and directory, the report, its
+     * comment and dispatch, the visit. */
     g_assert_cmpuint (compared, ==, 470 + 4);
     {
       g_autoptr(JsonObject) doc = gp_store_get (fixture->leader, gp_document_get_id (GP_DOCUMENT (incident)),

@@ -66,6 +66,10 @@ static const char * const samples[] = {
   "\"action\":\"void\",\"actor\":\"li\",\"role\":\"leader\",\"at\":\"2026-11-22T09:00:00+08:00\","
   "\"reason\":\"重复上报\",\"signature\":\"abc\"}",
 
+  "{\"_id\":\"directory:G1\",\"type\":\"directory\",\"grid\":\"G1\","
+  "\"people\":[{\"name\":\"wang\",\"label\":\"王芳\",\"role\":\"worker\"}],"
+  "\"departments\":[{\"name\":\"市政养护所\"}]}",
+
   "{\"_id\":\"visit:3e3e\",\"type\":\"visit\",\"grid\":\"G1\",\"household\":\"household:G1-01-1-101\","
   "\"worker\":\"wang\",\"at\":\"2026-11-22T10:00:00+08:00\",\"note\":\"身体健康\",\"tags\":[\"独居老人\"],"
   "\"mood\":\"good\"}",
@@ -265,7 +269,12 @@ static const struct
   { 9, "reason", NULL, GP_DOCUMENT_ERROR_MISSING, "a “void” event needs “reason”" },
   { 9, "incident", "\"incident:other\"", GP_DOCUMENT_ERROR_BAD_ID, "must start with" },
   { 9, "role", "\"mayor\"", GP_DOCUMENT_ERROR_INVALID, "“role” must be one of" },
-  { 10, "household", "\"101\"", GP_DOCUMENT_ERROR_INVALID, "“household” must be the id of a household" },
+  { 10, "grid", NULL, GP_DOCUMENT_ERROR_MISSING, "“grid” is missing" },
+  { 10, "people", "{\"name\":\"wang\"}", GP_DOCUMENT_ERROR_WRONG_TYPE, "“people” must be a list" },
+  { 10, "people", "[{\"name\":\"wang\",\"role\":\"mayor\"}]", GP_DOCUMENT_ERROR_INVALID,
+    "wang must be a grid worker or a grid leader" },
+  { 10, "departments", "[{\"name\":\"\"}]", GP_DOCUMENT_ERROR_INVALID, "entry 1 of “departments” has no name" },
+  { 11, "household", "\"101\"", GP_DOCUMENT_ERROR_INVALID, "“household” must be the id of a household" },
 };
 
 static void

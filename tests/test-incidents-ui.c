@@ -682,6 +682,21 @@ add_photo (Fixture    *fixture,
   g_assert_no_error (error);
 }
 
+/* Whether a row titled @title is shown under @widget. */
+static gboolean
+row_shown (GtkWidget  *widget,
+           const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return gtk_widget_is_visible (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (row_shown (child, title))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_list_and_case (Fixture       *fixture,
                     gconstpointer  data)
@@ -849,7 +864,24 @@ test_list_and_case (Fixture       *fixture,
   dialog = gp_incident_view_take_step (view, "dispatch");
   g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gp_step_dialog_get_ready, dialog, 10000));
   gp_step_dialog_done (dialog);
-  g_assert_cmpstr (gp_step_dialog_get_message (dialog), ==, _("Say to whom it goes"));
+  g_assert_cmpstr (gp_step_dialog_get_message (dialog), ==, _("Choose to whom it goes"));
+  /* Chosen from the grid's people and the street's departments, leader
+   * first; a name the directory lacks is written in. */
+  {
+    g_auto(GStrv) targets = gp_step_dialog_dup_targets (dialog);
+
+    g_assert_cmpstr (targets[0], ==, "li");
+    g_assert_true (g_strv_contains ((const char * const *) targets, "wang"));
+    g_assert_true (g_strv_contains ((const char * const *) targets, "市政养护所"));
+    gp_test_wait_frames (GTK_WIDGET (dialog), 30);
+    g_assert_true (row_shown (GTK_WIDGET (dialog), _("To Whom")));
+    g_assert_false (row_shown (GTK_WIDGET (dialog), _("To Whom (Department or Person)")));
+    gp_test_save_widget_png (window, "step-dispatch-360x720");
+    gp_step_dialog_set_target (dialog, "文昌路业委会");
+    g_assert_true (row_shown (GTK_WIDGET (dialog), _("To Whom (Department or Person)")));
+    gp_step_dialog_set_target (dialog, "市政养护所");
+    g_assert_false (row_shown (GTK_WIDGET (dialog), _("To Whom (Department or Person)")));
+  }
   adw_dialog_force_close (ADW_DIALOG (dialog));
   g_assert_cmpint (gp_store_count (fixture->store, "event", GP_DEMO_GRID_CODE, NULL), ==, 1);
 

@@ -244,7 +244,7 @@ test_ctl_sync (Fixture       *fixture,
              "--password-file", password, NULL);
   g_test_message ("%s", out);
   g_assert_true (g_str_has_prefix (out, GRID ": synced in "));
-  g_assert_nonnull (strstr (out, "  sent: 471 documents, 0 photos"));
+  g_assert_nonnull (strstr (out, "  sent: 472 documents, 0 photos"));
   g_assert_nonnull (strstr (out, "  received: 0 documents, 0 photos"));
   g_assert_null (strstr (out, "wang-pw"));
 
@@ -1109,13 +1109,13 @@ test_resume (Fixture       *fixture,
   first_batches = stats.batches;
   g_clear_error (&error);
   gp_replication_stats_clear (&stats);
-  g_assert_cmpint (server_doc_count (fixture), <, 471);
+  g_assert_cmpint (server_doc_count (fixture), <, 472);
 
   /* The network is back. */
   replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
-  g_assert_cmpuint (stats.changes_read, <=, 471 - (first_batches - 1) * GP_REPLICATION_BATCH);
+  g_assert_cmpuint (stats.changes_read, <=, 472 - (first_batches - 1) * GP_REPLICATION_BATCH);
   gp_replication_stats_clear (&stats);
-  g_assert_cmpint (server_doc_count (fixture), ==, 471);
+  g_assert_cmpint (server_doc_count (fixture), ==, 472);
 
   relay_stop (relay);
 
@@ -1131,7 +1131,7 @@ test_resume (Fixture       *fixture,
     g_assert_true (gp_couch_login (li_blip, NULL, &error));
     g_assert_no_error (error);
     replicate (fixture, fixture->leader, li_blip, GP_REPLICATION_PULL, &stats);
-    g_assert_cmpuint (stats.revisions_written, ==, 471);
+    g_assert_cmpuint (stats.revisions_written, ==, 472);
     g_assert_cmpuint (gp_couch_get_n_retries (li_blip), >=, 1);
     gp_replication_stats_clear (&stats);
     relay_stop (blip);
@@ -1257,7 +1257,7 @@ test_killed_mid_sync (Fixture       *fixture,
         g_assert_true (gp_documents_save_all (fixture->worker, batch, GP_STORE_PUT_NONE, &error));
       }
   }
-  total = 471 + 3000;
+  total = 472 + 3000;
   before = gp_test_store_snapshot (fixture->worker);
   g_clear_object (&fixture->worker);
   g_assert_true (g_file_set_contents (password, "wang-pw\n", -1, NULL));

@@ -19,7 +19,8 @@ function (newDoc, oldDoc, userCtx, secObj) {
    *   keeps is 0.1–1 MB). The phones hold the same limits.
    * - Every write is scoped to the grid's roles: grid:<code>:worker,
    *   grid:<code>:leader, or centre.
-   * - Grid, policy, building, lane and component documents: the centre.
+   * - Grid, policy, directory, building, lane and component documents: the
+   *   centre. A grid has one directory, "directory:<code>".
    *   Routes: the centre and leaders. Households: the centre, leaders and
    *   workers edit them (the worker on the doorstep keeps them right);
    *   only the centre and leaders delete one (a household that moved away).
@@ -141,7 +142,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
       hex += ('0000000' + (h[j] >>> 0).toString (16)).slice (-8);
     return hex;
   }
-  var names = { grid: '网格', policy: '分级标准', building: '楼栋', household: '住户', lane: '巷道',
+  var names = { grid: '网格', policy: '分级标准', directory: '派单通讯录', building: '楼栋', household: '住户', lane: '巷道',
                 component: '部件', route: '巡查路线', patrol: '巡查记录', visit: '走访记录', incident: '事件',
                 event: '办理步骤', worker: '网格员', leader: '网格长', centre: '网格中心' };
   var own_types = { building: true, household: true, lane: true, component: true, route: true };
@@ -162,7 +163,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
 
   /* The id: the type's, and the grid's for the grid's own things. */
   own = own_types[type] === true;
-  if (type === 'grid' ? newDoc._id !== 'grid:' + GRID
+  if (type === 'grid' || type === 'directory' ? newDoc._id !== type + ':' + GRID
                       : !starts (newDoc._id, type + ':' + (own ? GRID + '-' : '')))
     refuse ('The id ' + newDoc._id + ' does not fit a document of type ' + type + ' in grid ' + GRID + '.',
             '编号 ' + newDoc._id + ' 不是网格 ' + GRID + ' 的' + names[type] + '编号。');
@@ -252,6 +253,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
   switch (type) {
   case 'grid':
   case 'policy':
+  case 'directory':
   case 'building':
   case 'lane':
   case 'component':

@@ -319,6 +319,29 @@ make_grid (guint households)
   return GP_DOCUMENT (grid);
 }
 
+/* Whom the demo grid's cases go to: its leader and workers, by the
+ * accounts they log in with, and the departments of 柏树林街道. */
+static GpDocument *
+make_directory (void)
+{
+  static const char * const people[][3] = {
+    { "li", "李建国", GP_ROLE_LEADER },
+    { "wang", "王芳", GP_ROLE_WORKER },
+    { "zhao", "赵磊", GP_ROLE_WORKER },
+  };
+  static const char * const departments[] = {
+    "街道城管执法中队", "街道综治中心", "市政养护所", "环卫所", "市场监管所",
+    "柏树林派出所", "消防救援站", "文昌社区居委会", "物业服务中心", "供电所",
+  };
+  GpDirectory *directory = gp_directory_new (GP_DEMO_GRID_CODE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    gp_directory_add_person (directory, people[i][0], people[i][1], people[i][2]);
+  for (guint i = 0; i < G_N_ELEMENTS (departments); i++)
+    gp_directory_add_department (directory, departments[i]);
+  return GP_DOCUMENT (directory);
+}
+
 static GpDocument *
 make_building (const BuildingPlan *plan)
 {
@@ -792,7 +815,7 @@ make_routes (GArray    *plans,
  * @seed: any number; the same seed gives the same grid
  *
  * Returns: (transfer full): the documents of the demo grid: its policy, the
- *   grid, buildings, households, lanes, components and two routes
+ *   grid, its directory, buildings, households, lanes, components and two routes
  */
 GPtrArray *
 gp_demo_generate (guint     households,
@@ -817,6 +840,7 @@ gp_demo_generate (guint     households,
 
   g_ptr_array_add (documents, make_policy ());
   g_ptr_array_add (documents, make_grid (households));
+  g_ptr_array_add (documents, make_directory ());
   for (guint i = 0; i < plans->len; i++)
     g_ptr_array_add (documents, make_building (&g_array_index (plans, BuildingPlan, i)));
   make_households (&rng, plans, households, documents);

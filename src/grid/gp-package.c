@@ -27,7 +27,7 @@ G_DEFINE_QUARK (gp-package-error-quark, gp_package_error)
 
 /* What defines a grid; work records (incidents, patrols…) travel by sync. */
 static const char * const package_types[] = {
-  "grid", "policy", "building", "household", "lane", "component", "route", NULL
+  "grid", "policy", "directory", "building", "household", "lane", "component", "route", NULL
 };
 
 const char * const *

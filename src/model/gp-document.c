@@ -63,6 +63,7 @@ static const struct
 } document_types[] = {
   { "grid", gp_grid_get_type },
   { "policy", gp_policy_get_type },
+  { "directory", gp_directory_get_type },
   { "building", gp_building_get_type },
   { "household", gp_household_get_type },
   { "lane", gp_lane_get_type },

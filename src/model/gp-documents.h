@@ -6,6 +6,7 @@
 
 #include "gp-building.h"
 #include "gp-component.h"
+#include "gp-directory.h"
 #include "gp-document.h"
 #include "gp-event.h"
 #include "gp-grid.h"

@@ -5,9 +5,10 @@
  * for the grid's roles, install the design document whose
  * `validate_doc_update` (data/centre/) enforces who may write what, create
  * or update the users with their grid roles, and optionally upload the grid
- * package (grid, policy, buildings, households, lanes, components, routes)
- * from a local store, revisions and history kept. Running it again
- * updates what is there.
+ * package (grid, policy, directory, buildings, households, lanes, components,
+ * routes)
+ * from a local store, revisions and history kept, then list the grid's
+ * people in its directory. Running it again updates what is there.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +17,7 @@
 #include "config.h"
 
 #include "gp-centre.h"
+#include "gp-documents.h"
 #include "gp-json.h"
 #include "gp-replicator.h"
 #include "gp-sync-resources.h"
@@ -301,7 +303,7 @@ upload_package (GpCouch       *admin,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  const char *types[] = { "grid", "policy", "building", "household", "lane", "component", "route" };
+  const char *types[] = { "grid", "policy", "directory", "building", "household", "lane", "component", "route" };
   g_autoptr(JsonArray) docs = json_array_new ();
   g_autofree char *bulk_path = g_strconcat (db_path, "/_bulk_docs", NULL);
 
@@ -372,6 +374,55 @@ gp_centre_setup_clear (GpCentreSetup *result)
 {
   g_clear_pointer (&result->server, g_free);
   g_clear_pointer (&result->holes, g_ptr_array_unref);
+}
+
+/* The grid's directory on the centre lists the grid's people set up here,
+ * so a leader can dispatch to them; what the centre already keeps in it
+ * (departments, names to show) stays. */
+static gboolean
+list_people (GpCouch       *admin,
+             const char    *db_path,
+             const char    *grid_code,
+             GpCentreUser  *users,
+             guint          n_users,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autofree char *path = g_strconcat (db_path, "/directory:", grid_code, NULL);
+  g_autoptr(JsonObject) current = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *rev = dup_current_rev (admin, path, &current, cancellable, &local_error);
+  g_autoptr(GpDirectory) directory = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  gboolean changed = rev == NULL;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (current != NULL)
+    {
+      g_autoptr(GpDocument) document = gp_document_new_from_json (current, NULL);
+
+      if (!GP_IS_DIRECTORY (document))
+        {
+          g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+                       _("The grid centre’s directory of grid %s is not a directory"), grid_code);
+          return FALSE;
+        }
+      directory = GP_DIRECTORY (g_steal_pointer (&document));
+    }
+  else
+    directory = gp_directory_new (grid_code);
+
+  for (guint i = 0; i < n_users; i++)
+    if (g_strcmp0 (users[i].role, GP_ROLE_CENTRE) != 0)
+      changed |= gp_directory_add_person (directory, users[i].name, NULL, users[i].role);
+  if (!changed)
+    return TRUE;
+  json = gp_document_to_json (GP_DOCUMENT (directory));
+  return put_object (admin, path, json, cancellable, error);
 }
 
 /**
@@ -502,5 +553,5 @@ gp_centre_setup (GpCouch             *admin,
 
   if (store != NULL && !upload_package (admin, db_path, store, grid_code, &result->documents, cancellable, error))
     return FALSE;
-  return TRUE;
+  return list_people (admin, db_path, grid_code, users, n_users, cancellable, error);
 }

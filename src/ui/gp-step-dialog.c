@@ -36,6 +36,8 @@ struct _GpStepDialog
   gboolean       done_pending;   /* confirmed before it was */
   char          *message;
   GCancellable  *cancellable;
+  GpDirectory   *directory;
+  GArray        *entries;        /* GpDirectoryEntry, of directory */
 
   AdwWindowTitle *window_title;
   GtkButton      *done_button;
@@ -46,7 +48,8 @@ struct _GpStepDialog
   AdwComboRow    *satisfaction_row;
   AdwActionRow   *resolved_row;
   GtkSwitch      *resolved_switch;
-  AdwEntryRow    *target_row;
+  AdwComboRow    *to_row;         /* the directory's entries, between "Choose…" and "Someone else…" */
+  AdwEntryRow    *target_row;     /* whom, in words, when not in the directory */
   AdwPreferencesGroup *note_group;
   AdwEntryRow    *note_row;
   AdwPreferencesGroup *photo_group;
@@ -83,6 +86,26 @@ set_message (GpStepDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
 }
 
+static gboolean
+targeted (GpStepDialog *self)
+{
+  return is (self, GP_ACTION_DISPATCH) || is (self, GP_ACTION_TRANSFER);
+}
+
+/* Whom the step names: a directory entry, or the name written in. */
+static const char *
+chosen_target (GpStepDialog *self)
+{
+  guint n = self->entries != NULL ? self->entries->len : 0;
+  guint chosen = adw_combo_row_get_selected (self->to_row);
+
+  if (n > 0 && chosen >= 1 && chosen <= n)
+    return g_array_index (self->entries, GpDirectoryEntry, chosen - 1).target;
+  if (n > 0 && chosen != n + 1)
+    return "";
+  return gtk_editable_get_text (GTK_EDITABLE (self->target_row));
+}
+
 static GpEvent *
 build_event (GpStepDialog *self)
 {
@@ -91,7 +114,7 @@ build_event (GpStepDialog *self)
   g_autofree char *actor = gp_context_dup_user_name (self->context);
   g_autofree char *role = gp_context_dup_role (self->context);
   const char *note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
-  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_row));
+  g_autofree char *target = g_strstrip (g_strdup (chosen_target (self)));
   GpLocation *location = gp_context_get_location (self->context);
   GPtrArray *photos = gp_photo_picker_get_photos (self->photo_picker);
   gboolean reason = is (self, GP_ACTION_VOID) || is (self, GP_ACTION_SUSPEND);
@@ -99,7 +122,7 @@ build_event (GpStepDialog *self)
   g_object_set (event, "grid", self->grid, "action", self->action, "actor", actor, "role", role, "at", now, NULL);
   if (note != NULL && *note != '\0')
     g_object_set (event, reason ? "reason" : "note", note, NULL);
-  if ((is (self, GP_ACTION_DISPATCH) || is (self, GP_ACTION_TRANSFER)) && *target != '\0')
+  if (targeted (self) && *target != '\0')
     g_object_set (event, "target", target, NULL);
   if (is (self, GP_ACTION_ESCALATE) && self->level_choices != NULL &&
       adw_combo_row_get_selected (self->level_row) < g_strv_length (self->level_choices))
@@ -170,13 +193,14 @@ static const char *
 missing_in_words (GpStepDialog *self)
 {
   const char *note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
-  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_row));
   g_autofree char *trimmed = g_strstrip (g_strdup (note));
+  g_autofree char *target = g_strstrip (g_strdup (chosen_target (self)));
 
   if ((is (self, GP_ACTION_VOID) || is (self, GP_ACTION_SUSPEND)) && *trimmed == '\0')
     return _("Give the reason in the box below");
-  if ((is (self, GP_ACTION_DISPATCH) || is (self, GP_ACTION_TRANSFER)) && *target == '\0')
-    return _("Say to whom it goes");
+  if (targeted (self) && *target == '\0')
+    return self->entries != NULL && self->entries->len > 0 ? _("Choose to whom it goes")
+                                                            : _("Say to whom it goes");
   if (is (self, GP_ACTION_CALLBACK) && adw_combo_row_get_selected (self->satisfaction_row) == 0)
     return _("Choose what the resident said");
   return NULL;
@@ -269,6 +293,17 @@ on_satisfaction_changed (GpStepDialog *self)
     }
 }
 
+/* Free text only for whom the directory does not list. */
+static void
+show_target_row (GpStepDialog *self)
+{
+  gboolean listed = self->entries != NULL && self->entries->len > 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->target_row),
+                          targeted (self) &&
+                          (!listed || adw_combo_row_get_selected (self->to_row) == self->entries->len + 1));
+}
+
 /* Shows the fields this step needs and nothing else. */
 static void
 set_up (GpStepDialog *self)
@@ -279,7 +314,8 @@ set_up (GpStepDialog *self)
   gboolean register_ = is (self, GP_ACTION_REGISTER);
   gboolean verify = is (self, GP_ACTION_VERIFY);
   gboolean callback = is (self, GP_ACTION_CALLBACK);
-  gboolean targeted = is (self, GP_ACTION_DISPATCH) || is (self, GP_ACTION_TRANSFER);
+  gboolean to_whom = targeted (self);
+  gboolean listed = to_whom && self->entries != NULL && self->entries->len > 0;
   gboolean photos = is (self, GP_ACTION_SELF_HANDLE) || is (self, GP_ACTION_HANDLED) || is (self, GP_ACTION_COMMENT);
   JsonArray *urgencies = self->policy ? gp_document_get_array_member (GP_DOCUMENT (self->policy), "urgencies")
                                       : NULL;
@@ -348,8 +384,9 @@ set_up (GpStepDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->result_row), verify);
   gtk_widget_set_visible (GTK_WIDGET (self->satisfaction_row), callback);
   gtk_widget_set_visible (GTK_WIDGET (self->resolved_row), callback);
-  gtk_widget_set_visible (GTK_WIDGET (self->target_row), targeted);
-  gtk_widget_set_visible (GTK_WIDGET (self->choice_group), escalate || register_ || verify || callback || targeted);
+  gtk_widget_set_visible (GTK_WIDGET (self->to_row), listed);
+  show_target_row (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->choice_group), escalate || register_ || verify || callback || to_whom);
   gtk_widget_set_visible (GTK_WIDGET (self->photo_group), photos);
 
   if (is (self, GP_ACTION_VOID) || is (self, GP_ACTION_SUSPEND))
@@ -374,6 +411,29 @@ gp_step_dialog_set_note (GpStepDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->note_row), note ? note : "");
 }
 
+/* Chooses the directory's entry for the name written in, if it lists it. */
+static void
+choose_written_target (GpStepDialog *self)
+{
+  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_row));
+
+  if (self->entries == NULL || self->entries->len == 0 || *target == '\0')
+    return;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      GpDirectoryEntry *entry = &g_array_index (self->entries, GpDirectoryEntry, i);
+
+      if (g_str_equal (entry->target, target) || g_str_equal (entry->label, target))
+        {
+          adw_combo_row_set_selected (self->to_row, i + 1);
+          return;
+        }
+    }
+  adw_combo_row_set_selected (self->to_row, self->entries->len + 1);
+}
+
+/* Whom to dispatch to: an account or department the directory lists is
+ * chosen there; any other name is written in. */
 void
 gp_step_dialog_set_target (GpStepDialog *self,
                            const char   *target)
@@ -381,6 +441,20 @@ gp_step_dialog_set_target (GpStepDialog *self,
   g_return_if_fail (GP_IS_STEP_DIALOG (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->target_row), target ? target : "");
+  choose_written_target (self);
+}
+
+/* What the directory offers, as the combo row shows it. */
+char **
+gp_step_dialog_dup_targets (GpStepDialog *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (GP_IS_STEP_DIALOG (self), NULL);
+
+  for (guint i = 0; self->entries != NULL && i < self->entries->len; i++)
+    g_strv_builder_add (builder, g_array_index (self->entries, GpDirectoryEntry, i).target);
+  return g_strv_builder_end (builder);
 }
 
 /* The choice of the step by its value: a level, "fail", "unsatisfied"… */
@@ -452,6 +526,8 @@ gp_step_dialog_finalize (GObject *object)
 
   g_clear_object (&self->context);
   g_clear_object (&self->policy);
+  g_clear_pointer (&self->entries, g_array_unref);
+  g_clear_object (&self->directory);
   g_free (self->incident_id);
   g_free (self->grid);
   g_free (self->action);
@@ -491,6 +567,7 @@ gp_step_dialog_class_init (GpStepDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, satisfaction_row);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, resolved_row);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, resolved_switch);
+  gtk_widget_class_bind_template_child (widget_class, GpStepDialog, to_row);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, target_row);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, note_group);
   gtk_widget_class_bind_template_child (widget_class, GpStepDialog, note_row);
@@ -509,6 +586,66 @@ gp_step_dialog_init (GpStepDialog *self)
 }
 
 static void
+on_to_row_selected (GpStepDialog *self)
+{
+  show_target_row (self);
+  set_message (self, NULL);
+}
+
+static void
+finish_loading (GpStepDialog *self,
+                const char   *message)
+{
+  self->loaded = TRUE;
+  set_up (self);
+  if (message != NULL)
+    set_message (self, message);
+  if (self->done_pending)
+    {
+      self->done_pending = FALSE;
+      gp_step_dialog_done (self);
+    }
+}
+
+/* The grid's directory, for whom to dispatch to: its people, then the
+ * street's departments; "Choose…" first, so no one is preset. */
+static void
+on_directory_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GpStepDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = gp_documents_load_all_finish (GP_STORE (source), result, &error);
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (found != NULL && found->len > 0 && GP_IS_DIRECTORY (g_ptr_array_index (found, 0)))
+    {
+      self->directory = g_object_ref (g_ptr_array_index (found, 0));
+      self->entries = gp_directory_list (self->directory);
+    }
+  gtk_string_list_append (model, _("Choose…"));
+  for (guint i = 0; self->entries != NULL && i < self->entries->len; i++)
+    {
+      GpDirectoryEntry *entry = &g_array_index (self->entries, GpDirectoryEntry, i);
+      g_autofree char *label = entry->role != NULL ? g_strdup_printf (_("%s (%s)"), entry->label,
+                                                                      gp_role_label (entry->role))
+                                                   : g_strdup (entry->label);
+
+      gtk_string_list_append (model, label);
+    }
+  gtk_string_list_append (model, _("Someone else…"));
+  adw_combo_row_set_model (self->to_row, G_LIST_MODEL (model));
+  choose_written_target (self);
+  g_signal_connect_object (self->to_row, "notify::selected", G_CALLBACK (on_to_row_selected), self,
+                           G_CONNECT_SWAPPED);
+  /* Without a directory the name is written in; a read error says so. */
+  finish_loading (self, error != NULL ? error->message : NULL);
+}
+
+static void
 on_case_loaded (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -523,15 +660,13 @@ on_case_loaded (GObject      *source,
     return;
   self->level = g_strdup (now ? now->level : NULL);
   self->grid = g_strdup (incident ? gp_incident_get_grid (incident) : NULL);
-  self->loaded = TRUE;
-  set_up (self);
-  if (error != NULL)
-    set_message (self, error->message);
-  if (self->done_pending)
+  if (error == NULL && targeted (self) && self->grid != NULL)
     {
-      self->done_pending = FALSE;
-      gp_step_dialog_done (self);
+      gp_documents_load_all_async (GP_STORE (source), "directory", self->grid, self->cancellable,
+                                   on_directory_loaded, g_object_ref (self));
+      return;
     }
+  finish_loading (self, error != NULL ? error->message : NULL);
 }
 
 /**

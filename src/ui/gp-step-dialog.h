@@ -23,6 +23,7 @@ void           gp_step_dialog_set_choice       (GpStepDialog *self,
                                                 const char   *value);
 void           gp_step_dialog_set_target       (GpStepDialog *self,
                                                 const char   *target);
+char         **gp_step_dialog_dup_targets      (GpStepDialog *self) G_GNUC_WARN_UNUSED_RESULT;
 GpPhotoPicker *gp_step_dialog_get_photo_picker (GpStepDialog *self);
 void           gp_step_dialog_done             (GpStepDialog *self);
 const char    *gp_step_dialog_get_message      (GpStepDialog *self);
