@@ -487,6 +487,29 @@ test_category_search (void)
       g_assert_null (strstr (((GpCategory *) g_ptr_array_index (found, i))->label, "机动车乱停放"));
   }
   g_assert_cmpstr (nothing, ==, "");
+
+  /* By pinyin initials, as people type on a phone keyboard: 「ddc」 is
+   * 「电动车」, 「bllj」 「暴露垃圾」; a run inside the name counts too. */
+  {
+    g_autofree char *ebike = gp_pinyin_initials ("电动自行车违规充电");
+    g_autofree char *grate = gp_pinyin_initials ("雨水箅子 A1");
+    g_autofree char *ddc = search (categories, "DDC");
+    g_autofree char *bllj = search (categories, "bllj");
+    g_autofree char *lj = search (categories, "lj");
+    g_autofree char *none = search (categories, "qqqq");
+    const GpCategory *charging = NULL;
+
+    g_assert_cmpstr (ebike, ==, "ddzxcwgcd");
+    g_assert_cmpstr (grate, ==, "ysbza1");
+    for (guint i = 0; i < gp_categories_get_n_items (categories); i++)
+      if (strstr (gp_categories_get_item (categories, i)->label, "电动自行车") != NULL)
+        charging = gp_categories_get_item (categories, i);
+    g_assert_nonnull (charging);
+    g_assert_nonnull (strstr (ddc, charging->code));
+    g_assert_cmpstr (bllj, ==, "06010");
+    g_assert_nonnull (strstr (lj, "06010"));
+    g_assert_cmpstr (none, ==, "");
+  }
 }
 
 int

@@ -218,6 +218,44 @@ find_actionable (GtkWidget  *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GpReportWindow *report;
+  const char     *code;
+  GtkWidget      *row;
+} Listed;
+
+static gboolean
+is_listed (gpointer data)
+{
+  Listed *listed = data;
+
+  listed->row = find_actionable (GTK_WIDGET (listed->report), "report.set-category", listed->code);
+  return listed->row != NULL;
+}
+
+static gboolean
+is_not_listed (gpointer data)
+{
+  return !is_listed (data);
+}
+
 /* The photo strip's remove buttons, in order. */
 static void
 collect_remove_buttons (GtkWidget *widget,
@@ -380,9 +418,46 @@ test_draft_not_kept (Fixture       *fixture,
   Reported reported = { 0 };
 
   g_assert_true (g_file_set_contents (drafts, "not a folder", -1, NULL));
+  /* 06010 was chosen lately. */
+  {
+    const char *recent[] = { "06010", NULL };
+
+    g_settings_set_strv (fixture->settings, "recent-categories", recent);
+  }
   report = open_report (fixture);
   /* The category chosen from its page, by tapping its row. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.choose-category", NULL));
+  /* Searched by pinyin initials, and a recent one first, once. */
+  {
+    GtkWidget *navigation = find_type (GTK_WIDGET (report), ADW_TYPE_NAVIGATION_VIEW);
+    AdwNavigationPage *page = adw_navigation_view_find_page (ADW_NAVIGATION_VIEW (navigation), "categories");
+    GtkWidget *entry = find_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
+    Listed ebike = { report, "92004", NULL };
+    Listed rubbish = { report, "06010", NULL };
+    Listed water_cover = { report, "01001", NULL };
+    GtkWidget *list;
+
+    g_assert_nonnull (entry);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "ddc");
+    g_assert_true (gp_test_wait_until (is_not_listed, &rubbish, 10000));
+    g_assert_true (is_listed (&ebike));
+    /* (Replacing the text clears it first, which lists everything at once.) */
+    gtk_editable_set_text (GTK_EDITABLE (entry), "lj");
+    g_assert_true (gp_test_wait_until (is_not_listed, &water_cover, 10000));
+    g_assert_true (is_listed (&rubbish));
+    list = gtk_widget_get_parent (rubbish.row);
+    g_assert_true (gtk_widget_get_prev_sibling (rubbish.row) == gtk_widget_get_first_child (list));
+    {
+      g_autofree char *heading = gp_test_collect_text (gtk_widget_get_first_child (list));
+      g_autofree char *recent = g_strconcat (_("Recent"), "\n", NULL);
+
+      g_assert_cmpstr (heading, ==, recent);
+    }
+    g_assert_null (find_actionable (gtk_widget_get_next_sibling (rubbish.row), "report.set-category", "06010"));
+    for (GtkWidget *row = gtk_widget_get_next_sibling (rubbish.row); row; row = gtk_widget_get_next_sibling (row))
+      g_assert_null (find_actionable (row, "report.set-category", "06010"));
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  }
   {
     GtkWidget *row = find_actionable (GTK_WIDGET (report), "report.set-category", "06010");
 

@@ -40,6 +40,7 @@ category_free (GpCategory *category)
   g_free (category->class_code);
   g_free (category->class_label);
   g_free (category->family);
+  g_free (category->initials);
   g_free (category);
 }
 
@@ -140,6 +141,7 @@ gp_categories_new_from_json (JsonObject  *json,
           category->class_code = g_strdup (class_code);
           category->class_label = g_strdup (class_label);
           category->family = g_strdup (gp_json_get_string (class, "family"));
+          category->initials = gp_pinyin_initials (label);
           category->severity = (int) severity;
           category->urgent = urgent != NULL && JSON_NODE_HOLDS_VALUE (urgent) &&
                              json_node_get_value_type (urgent) == G_TYPE_BOOLEAN && json_node_get_boolean (urgent);
@@ -291,6 +293,106 @@ has_in_order (const char *haystack,
   return TRUE;
 }
 
+/* The first GB2312 code of each initial: the 3,755 common characters
+ * (level 1, 0xB0A1–0xD7F9) are in pinyin order. Initials "i", "u" and "v"
+ * begin no syllable. */
+static const struct
+{
+  guint16 first;
+  char    initial;
+} gb2312_initials[] = {
+  { 0xB0A1, 'a' }, { 0xB0C5, 'b' }, { 0xB2C1, 'c' }, { 0xB4EE, 'd' }, { 0xB6EA, 'e' }, { 0xB7A2, 'f' },
+  { 0xB8C1, 'g' }, { 0xB9FE, 'h' }, { 0xBBF7, 'j' }, { 0xBFA6, 'k' }, { 0xC0AC, 'l' }, { 0xC2E8, 'm' },
+  { 0xC4C3, 'n' }, { 0xC5B6, 'o' }, { 0xC5BE, 'p' }, { 0xC6DA, 'q' }, { 0xC8BB, 'r' }, { 0xC8F6, 's' },
+  { 0xCBFA, 't' }, { 0xCDDA, 'w' }, { 0xCEF4, 'x' }, { 0xD1B9, 'y' }, { 0xD4D1, 'z' },
+};
+#define GB2312_LEVEL1_END 0xD7F9
+
+/* Less common characters that city-management categories use (level 2 of
+ * GB2312 is in radical order, not pinyin). */
+static const struct
+{
+  gunichar character;
+  char     initial;
+} other_initials[] = {
+  { 0x7B85, 'b' },  /* 箅, 雨水箅子 */
+  { 0x533E, 'b' },  /* 匾 */
+  { 0x7AA8, 'y' },  /* 窨, 窨井 */
+};
+
+static char
+initial_of (gunichar character)
+{
+  char utf8[8];
+  g_autofree char *gb = NULL;
+  gsize written = 0;
+  guint16 code;
+
+  if (character < 0x80)
+    return g_ascii_isalnum (character) ? g_ascii_tolower (character) : 0;
+  for (guint i = 0; i < G_N_ELEMENTS (other_initials); i++)
+    if (other_initials[i].character == character)
+      return other_initials[i].initial;
+  utf8[g_unichar_to_utf8 (character, utf8)] = '\0';
+  gb = g_convert (utf8, -1, "GB2312", "UTF-8", NULL, &written, NULL);
+  if (gb == NULL || written != 2)
+    return 0;
+  code = (guint16) (((guchar) gb[0] << 8) | (guchar) gb[1]);
+  if (code < gb2312_initials[0].first || code > GB2312_LEVEL1_END)
+    return 0;
+  for (guint i = G_N_ELEMENTS (gb2312_initials); i-- > 0;)
+    if (code >= gb2312_initials[i].first)
+      return gb2312_initials[i].initial;
+  return 0;
+}
+
+/**
+ * gp_pinyin_initials:
+ * @text: a name, in Chinese
+ *
+ * The initials people type to find it: 「电动自行车违规充电」 → "ddzxcwgcd".
+ * Letters and digits are kept, lowered; anything else is left out.
+ */
+char *
+gp_pinyin_initials (const char *text)
+{
+  GString *initials = g_string_new (NULL);
+
+  for (const char *c = text; c != NULL && *c != '\0'; c = g_utf8_next_char (c))
+    {
+      char initial = initial_of (g_utf8_get_char (c));
+
+      if (initial != 0)
+        g_string_append_c (initials, initial);
+    }
+  return g_string_free (initials, FALSE);
+}
+
+static gboolean
+is_latin (const char *text)
+{
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isalpha (*c))
+      return FALSE;
+  return *text != '\0';
+}
+
+/* "ddc" for 「电动自行车…」: the initials of the name's first characters
+ * and then of some of the rest, in order; or of any run of it ("lj" for
+ * 「暴露垃圾」). */
+static gboolean
+initials_match (const GpCategory *category,
+                const char       *needle)
+{
+  const char *initials = category->initials;
+
+  if (initials == NULL || strlen (needle) < 2)
+    return FALSE;
+  if (strstr (initials, needle) != NULL)
+    return TRUE;
+  return initials[0] == needle[0] && has_in_order (initials + 1, needle + 1);
+}
+
 /**
  * gp_categories_search:
  * @text: what the user typed: a code, part of a name, or part of a class
@@ -298,7 +400,8 @@ has_in_order (const char *haystack,
  * The categories that match, in tree order (all of them for empty text):
  * by the start of their code, or by their name or their class's name
  * holding the text's characters in order, so that a word shortened as
- * people shorten it (「电动车」 for 「电动自行车」) still finds it.
+ * people shorten it (「电动车」 for 「电动自行车」) still finds it, or by
+ * the pinyin initials of its name (「ddc」).
  *
  * Returns: (transfer container) (element-type GpCategory): borrowed items
  */
@@ -319,7 +422,8 @@ gp_categories_search (GpCategories *self,
 
       if (*needle == '\0' || g_str_has_prefix (category->code, needle) || strstr (label, needle) != NULL ||
           strstr (category->class_label, needle) != NULL ||
-          (g_utf8_strlen (needle, -1) >= 2 && has_in_order (label, needle)))
+          (g_utf8_strlen (needle, -1) >= 2 && has_in_order (label, needle)) ||
+          (is_latin (needle) && initials_match (category, needle)))
         g_ptr_array_add (found, category);
     }
   return found;

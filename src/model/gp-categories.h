@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+char             *gp_pinyin_initials         (const char   *text) G_GNUC_WARN_UNUSED_RESULT;
+
 typedef struct
 {
   char    *code;          /* "06010" */
@@ -17,6 +19,7 @@ typedef struct
   char    *class_code;    /* "06" */
   char    *class_label;   /* "市容环境类" */
   char    *family;        /* "city" or "social" */
+  char    *initials;      /* the label's pinyin initials: "bllj" */
   int      severity;      /* 1 simple … 4 major */
   gboolean urgent;
 } GpCategory;

@@ -567,12 +567,12 @@ fill_categories (GpReportWindow *self)
 
   clear_list (self->category_list);
 
-  /* Recent ones first, when not searching. */
-  for (guint i = 0; (text == NULL || *text == '\0') && recent[i] != NULL; i++)
+  /* Recent ones first, of those the search finds. */
+  for (guint i = 0; recent[i] != NULL; i++)
     {
       const GpCategory *category = gp_categories_lookup (self->categories, recent[i]);
 
-      if (category == NULL)
+      if (category == NULL || !g_ptr_array_find (found, category, NULL))
         continue;
       if (n_recent++ == 0)
         gtk_list_box_append (self->category_list, heading_row (_("Recent")));
@@ -583,6 +583,9 @@ fill_categories (GpReportWindow *self)
     {
       const GpCategory *category = g_ptr_array_index (found, i);
 
+      /* While searching, a recent one is not listed twice. */
+      if (text != NULL && *text != '\0' && g_strv_contains ((const char * const *) recent, category->code))
+        continue;
       if (g_strcmp0 (last_class, category->class_code) != 0)
         {
           g_autofree char *heading = g_strdup_printf ("%s %s", category->class_code, category->class_label);
