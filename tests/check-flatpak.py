@@ -7,6 +7,8 @@
 #   meson.build without a module fails here, not on a user's machine);
 # - every module the manifest builds is needed by the app or by another
 #   module;
+# - the font the PDF summaries ask for first is in the runtime or built by
+#   a module (otherwise Flatpak users get the fallback's large PDFs);
 # - every downloaded source is pinned by sha256 or by commit;
 # - the sandbox holds no more than the app needs: location, files and
 #   secrets go through portals, so no file system, GeoClue or keyring
@@ -41,6 +43,12 @@ RUNTIME = {
 MODULES = {
     'libgeoclue-2.0': 'libgeoclue',
     'shumate-1.0': 'libshumate',
+}
+# Font families the runtime ships, and the module that ships any other the
+# app asks for by name.
+RUNTIME_FONTS = {'Cantarell', 'DejaVu Sans', 'Noto Sans CJK SC', 'Sans'}
+FONT_MODULES = {
+    'WenQuanYi Micro Hei': 'fonts-wqy-microhei',
 }
 NEEDED_BY_MODULES = {
     'protobuf-c': 'libshumate',
@@ -123,6 +131,21 @@ def main():
                  'of the manifest builds')
         elif module not in names:
             fail(f'{where} needs {name}: the manifest lacks its module {module}')
+        else:
+            needed_modules.add(module)
+    font = re.search(r'#define FONT\s+"([^"]+)"',
+                     (top / 'src' / 'report' / 'gp-summary.c').read_text(encoding='utf-8'))
+    if font is None:
+        fail('src/report/gp-summary.c defines no FONT')
+    else:
+        family = font.group(1).split(',')[0].strip()
+        module = FONT_MODULES.get(family)
+        if family in RUNTIME_FONTS:
+            pass
+        elif module is None:
+            fail(f'the summaries ask for the font {family}, which the runtime lacks and no module ships')
+        elif module not in names:
+            fail(f'the summaries ask for the font {family}: the manifest lacks its module {module}')
         else:
             needed_modules.add(module)
     for module, needer in NEEDED_BY_MODULES.items():

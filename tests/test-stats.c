@@ -19,10 +19,13 @@
 #include "gp-geo.h"
 #include "gp-json.h"
 #include "gp-stats.h"
+#include "gp-summary.h"
 #include "gp-test-util.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -804,23 +807,54 @@ test_summary (Fixture       *fixture,
     }
 }
 
-/* Every period draws; a month runs from its 1st. */
+/* Every period draws; a month runs from its 1st. Each page stays small
+ * enough to send from a phone — a two-page summary under 300 KB — in
+ * English and in Chinese: the font's outlines are embedded as subsets. */
 static void
 test_summary_periods (Fixture       *fixture,
                       gconstpointer  data)
 {
-  const char * const periods[] = { "day", "month" };
+  const GpPeriod periods[] = { GP_PERIOD_DAY, GP_PERIOD_WEEK, GP_PERIOD_MONTH };
+  const char * const languages[][2] = { { "en", "C.UTF-8" }, { "zh_CN", "zh_CN.UTF-8" } };
+  g_autofree char *language = g_strdup (g_getenv ("LANGUAGE"));
+  g_autofree char *locale = g_strdup (setlocale (LC_ALL, NULL));
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 ("2026-10-09T16:00:00+08:00", NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
-    {
-      g_autofree char *name = g_strdup_printf ("%s.pdf", periods[i]);
-      g_autofree char *pdf = g_build_filename (fixture->dir, name, NULL);
-      g_autofree char *out = gp_test_ctl (0, NULL, "--data-dir", fixture->dir, "summary", "--period", periods[i],
-                                          "--date", "2026-10-09", "--at", "2026-10-09T16:00:00+08:00",
-                                          "--out", pdf, NULL);
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("GP_TEST_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
+      {
+        g_autofree char *name = g_strdup_printf ("%s-%s.pdf", gp_period_to_string (periods[i]), languages[l][0]);
+        g_autofree char *pdf = g_build_filename (fixture->dir, name, NULL);
+        g_autofree char *text = NULL;
+        g_autoptr(GError) error = NULL;
+        GpSummaryRequest request = { periods[i] };
+        const char *argv[] = { "pdftotext", pdf, "-", NULL };
+        GStatBuf buf;
+        guint pages;
 
-      g_assert_cmpuint (count_pages (pdf), >=, 1);
-    }
+        g_setenv ("LANGUAGE", languages[l][0], TRUE);
+        g_assert_nonnull (setlocale (LC_ALL, languages[l][1]));
+        g_date_set_dmy (&request.date, 9, 10, 2026);
+        request.now = g_date_time_to_unix (at);
+        g_assert_true (gp_summary_write (store, &request, pdf, NULL, &error));
+        g_assert_no_error (error);
+        pages = count_pages (pdf);
+        g_assert_cmpuint (pages, >=, 1);
+        g_assert_cmpint (g_stat (pdf, &buf), ==, 0);
+        g_test_message ("%s: %u pages, %ld bytes", name, pages, (long) buf.st_size);
+        g_assert_cmpint (buf.st_size, <, pages * 150 * 1024);
+        /* Text, not pictures of it, in the language asked for. */
+        text = run (argv);
+        g_assert_nonnull (strstr (text, gp_summary_title (periods[i])));
+      }
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, locale);
 }
 
 /* A summary that cannot be written says where, leaves no partial file and
