@@ -23,6 +23,7 @@
 #include "gp-test-photo.h"
 #include "gp-test-ui.h"
 #include "gp-test-util.h"
+#include "gp-zoom-picture.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -182,6 +183,12 @@ static gboolean
 is_done (gpointer data)
 {
   return ((Reported *) data)->done;
+}
+
+static gboolean
+two_photos (gpointer data)
+{
+  return gp_incident_view_get_n_photos (data) == 2;
 }
 
 static gboolean
@@ -484,13 +491,22 @@ test_report_refused_and_duplicates (Fixture       *fixture,
   g_autoptr(GPtrArray) incidents = NULL;
   Reported reported = { 0 };
 
+  /* What is missing is listed at the top of the form from the start,
+   * calmly; a tap on Report shows it as an error, with no toast. */
+  g_assert_nonnull (gp_report_window_get_missing (report));
+  g_assert_nonnull (strstr (gp_report_window_get_missing (report), _("What it is: choose a category")));
   gtk_widget_activate_action (GTK_WIDGET (report), "report.send", NULL);
   gp_test_wait_frames (GTK_WIDGET (report), 2);
-  g_assert_cmpstr (gp_report_window_get_message (report), ==, _("Choose a category first"));
+  g_assert_null (gp_report_window_get_message (report));
+  g_assert_nonnull (strstr (gp_report_window_get_missing (report), _("What it is: choose a category")));
+  /* The position is known: only the category is missing. */
+  g_assert_null (strstr (gp_report_window_get_missing (report), _("Where it is: your position, a building or a point on the map")));
   g_assert_cmpint (gp_store_count (fixture->store, "incident", GP_DEMO_GRID_CODE, NULL), ==, 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (report)));
+  gp_test_save_widget_png (GTK_WIDGET (report), "report-missing-360x720");
 
   gp_report_window_set_category (report, "06010");
+  g_assert_null (gp_report_window_get_missing (report));
   g_signal_connect (report, "reported", G_CALLBACK (on_reported), &reported);
   gtk_widget_activate_action (GTK_WIDGET (report), "report.send", NULL);
   g_assert_true (gp_test_wait_until (is_done, &reported, 10000));
@@ -890,6 +906,30 @@ test_list_and_case (Fixture       *fixture,
     gp_test_wait_frames (GTK_WIDGET (photo), 20);
     g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (photo)), >=, 300);
     gp_test_save_widget_png (window, g_getenv ("LANGUAGE") ? "photo-zh_CN-360x720" : "photo-360x720");
+    /* The report's photo shows the problem before it was handled. */
+    g_assert_cmpstr (gp_incident_view_get_caption (view, 0), ==, _("Before"));
+    {
+      g_autofree char *shown = gp_test_collect_text (GTK_WIDGET (photo));
+
+      g_assert_nonnull (strstr (shown, _("Before")));
+    }
+    /* Enlarged, the photo keeps the finger from the carousel; back to
+     * fitting the screen, the carousel swipes again. */
+    {
+      GpZoomPicture *picture = GP_ZOOM_PICTURE (find_type (GTK_WIDGET (photo), GP_TYPE_ZOOM_PICTURE));
+      AdwCarousel *carousel = ADW_CAROUSEL (find_type (GTK_WIDGET (photo), ADW_TYPE_CAROUSEL));
+
+      g_assert_nonnull (picture);
+      g_assert_true (adw_carousel_get_interactive (carousel));
+      gp_zoom_picture_set_zoom (picture, 2.5);
+      g_assert_false (adw_carousel_get_interactive (carousel));
+      gp_test_wait_frames (GTK_WIDGET (photo), 2);
+      gp_test_save_widget_png (window, g_getenv ("LANGUAGE") ? "photo-zoomed-zh_CN-360x720" : "photo-zoomed-360x720");
+      gp_zoom_picture_set_zoom (picture, 100);
+      g_assert_cmpfloat (gp_zoom_picture_get_zoom (picture), ==, GP_ZOOM_PICTURE_MAX);
+      gp_zoom_picture_set_zoom (picture, 1);
+      g_assert_true (adw_carousel_get_interactive (carousel));
+    }
     adw_dialog_force_close (photo);
     gp_test_wait_for_no_dialog (ADW_TYPE_DIALOG);
   }
@@ -1001,6 +1041,25 @@ test_list_and_case (Fixture       *fixture,
     g_assert_true (gp_test_wait_until (first_is, &handled, 10000));
     g_assert_null (gp_test_find_dialog (GP_TYPE_STEP_DIALOG));
     g_assert_cmpint (gp_store_count (fixture->store, "event", GP_DEMO_GRID_CODE, NULL), ==, 4);
+  }
+  /* Handled, with a photo of the result: the case's photos are the
+   * report's "before" and this "after". */
+  {
+    g_autofree char *path = write_photo (fixture, "IMG_20261125_110000.jpg", FALSE);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    GpStepDialog *handled = gp_incident_view_take_step (view, GP_ACTION_HANDLED);
+    GpPhotoPicker *picker = gp_step_dialog_get_photo_picker (handled);
+
+    g_object_add_weak_pointer (G_OBJECT (handled), (gpointer *) &handled);
+    g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gp_step_dialog_get_ready, handled, 10000));
+    gp_photo_picker_add_files (picker, (GFile *[]) { file }, 1);
+    g_assert_true (gp_test_wait_until (one_photo, picker, 10000));
+    gp_step_dialog_set_note (handled, "已清运");
+    gp_step_dialog_done (handled);
+    g_assert_true (gp_test_wait_until (dialog_gone, &handled, 10000));
+    g_assert_true (gp_test_wait_until (view_loaded, view, 10000));
+    g_assert_true (gp_test_wait_until (two_photos, view, 10000));
+    g_assert_cmpstr (gp_incident_view_get_caption (view, 1), ==, _("After"));
   }
 
   /* Zhao's report, registered and given to Wang by the leader: "Mine" for

@@ -491,13 +491,29 @@ gp_case_sheet_free (GpCaseSheet *sheet)
   g_free (sheet->category);
   g_free (sheet->building);
   g_clear_pointer (&sheet->pictures, g_ptr_array_unref);
+  g_clear_pointer (&sheet->captions, g_ptr_array_unref);
   g_free (sheet);
 }
 
+/* A photo's caption: the report's show the problem before, the handling
+ * steps' after; any other step's photos say which step. */
+static const char *
+caption_of (GpDocument *document)
+{
+  const char *action;
+
+  if (!GP_IS_EVENT (document))
+    return _("Before");
+  action = gp_event_get_action (GP_EVENT (document));
+  if (g_strcmp0 (action, GP_ACTION_HANDLED) == 0 || g_strcmp0 (action, GP_ACTION_SELF_HANDLE) == 0)
+    return _("After");
+  return gp_action_label (action);
+}
+
 static void
-add_pictures (GPtrArray  *pictures,
-              GpStore    *store,
-              GpDocument *document)
+add_pictures (GpCaseSheet *sheet,
+              GpStore     *store,
+              GpDocument  *document)
 {
   JsonArray *photos = gp_document_get_array_member (document, "photos");
 
@@ -506,8 +522,10 @@ add_pictures (GPtrArray  *pictures,
       const char *name = gp_json_get_string (json_array_get_object_element (photos, i), "name");
       GdkPixbuf *pixbuf = name ? load_picture (store, document, name, NULL) : NULL;
 
-      if (pixbuf != NULL)
-        g_ptr_array_add (pictures, pixbuf);
+      if (pixbuf == NULL)
+        continue;
+      g_ptr_array_add (sheet->pictures, pixbuf);
+      g_ptr_array_add (sheet->captions, g_strdup (caption_of (document)));
     }
 }
 
@@ -541,9 +559,10 @@ gp_case_sheet_load (GpStore     *store,
     sheet->building = g_strdup (gp_building_get_name (GP_BUILDING (building)));
 
   sheet->pictures = g_ptr_array_new_with_free_func (g_object_unref);
-  add_pictures (sheet->pictures, store, GP_DOCUMENT (sheet->incident));
+  sheet->captions = g_ptr_array_new_with_free_func (g_free);
+  add_pictures (sheet, store, GP_DOCUMENT (sheet->incident));
   for (guint i = 0; i < sheet->shown->timeline->len; i++)
-    add_pictures (sheet->pictures, store,
+    add_pictures (sheet, store,
                   GP_DOCUMENT (((GpTimelineEntry *) g_ptr_array_index (sheet->shown->timeline, i))->event));
   return g_steal_pointer (&sheet);
 }

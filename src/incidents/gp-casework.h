@@ -80,6 +80,7 @@ typedef struct
   char       *category;   /* as the category list describes it */
   char       *building;   /* its name, or NULL */
   GPtrArray  *pictures;   /* GdkPixbuf */
+  GPtrArray  *captions;   /* char *, one a picture: "Before", "After", or the step's name */
 } GpCaseSheet;
 
 GpCaseSheet *gp_case_sheet_load          (GpStore             *store,

@@ -329,6 +329,24 @@ gp_report_draft_discard (const char  *dir,
 }
 
 /**
+ * gp_report_draft_dup_missing:
+ *
+ * What the report still needs before it can be sent, each said as the
+ * worker would say it; empty when nothing is missing.
+ */
+char **
+gp_report_draft_dup_missing (const GpReportDraft *draft)
+{
+  g_autoptr(GStrvBuilder) missing = g_strv_builder_new ();
+
+  if (draft->category == NULL)
+    g_strv_builder_add (missing, _("What it is: choose a category"));
+  if (!draft->has_position)
+    g_strv_builder_add (missing, _("Where it is: your position, a building or a point on the map"));
+  return g_strv_builder_end (missing);
+}
+
+/**
  * gp_report_draft_to_incident:
  *
  * The incident the draft describes, with its photos attached; refuses a

@@ -43,6 +43,7 @@ GpReportDraft *gp_report_draft_load        (const char    *dir,
                                             GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean       gp_report_draft_discard     (const char    *dir,
                                             GError       **error);
+char         **gp_report_draft_dup_missing (const GpReportDraft *draft) G_GNUC_WARN_UNUSED_RESULT;
 GpIncident    *gp_report_draft_to_incident (const GpReportDraft *draft,
                                             const char    *reporter,
                                             GDateTime     *reported_at,

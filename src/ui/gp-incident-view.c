@@ -20,6 +20,7 @@
 #include "gp-geo.h"
 #include "gp-json.h"
 #include "gp-texture.h"
+#include "gp-zoom-picture.h"
 #include "gp-store.h"
 
 #include <glib/gi18n.h>
@@ -37,6 +38,8 @@ struct _GpIncidentView
   GCancellable   *cancellable;
   gboolean        loading;
   guint           n_photos;
+  GPtrArray      *photos;        /* GdkTexture, as the carousel shows them */
+  GPtrArray      *captions;      /* char *: "Before", "After"… one a photo */
   GPtrArray      *rows;          /* rows added to the groups */
   GpStore        *store;         /* the context's, followed */
   guint           follow_id;     /* a reload waiting for a burst of changes to end */
@@ -103,6 +106,8 @@ clear (GpIncidentView *self)
   g_ptr_array_set_size (self->rows, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->carousel))) != NULL)
     adw_carousel_remove (self->carousel, child);
+  g_ptr_array_set_size (self->photos, 0);
+  g_ptr_array_set_size (self->captions, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box))) != NULL)
     gtk_flow_box_remove (self->actions_box, child);
 }
@@ -188,8 +193,39 @@ take_step_now (GpIncidentView *self,
   gp_casework_act_async (store, event, NULL, on_quick_step, g_object_ref (self));
 }
 
+/* A photo with its caption ("Before", "After") over its lower corner. */
+static GtkWidget *
+captioned (GtkWidget  *picture,
+           const char *caption)
+{
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *label = gtk_label_new (caption);
+
+  gtk_widget_add_css_class (label, "gp-photo-caption");
+  gtk_widget_set_halign (label, GTK_ALIGN_START);
+  gtk_widget_set_valign (label, GTK_ALIGN_END);
+  gtk_widget_set_margin_start (label, 8);
+  gtk_widget_set_margin_bottom (label, 8);
+  gtk_widget_set_can_target (label, FALSE);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), label);
+  gtk_widget_set_hexpand (overlay, TRUE);
+  return overlay;
+}
+
+/* Enlarged, a photo keeps the finger: the carousel swipes only when the
+ * photo it shows fits the screen. */
+static void
+on_zoom_changed (GpZoomPicture *picture,
+                 GParamSpec    *pspec,
+                 AdwCarousel   *carousel)
+{
+  adw_carousel_set_interactive (carousel, gp_zoom_picture_get_zoom (picture) <= 1.0);
+}
+
 /* A photo full screen: all the case's photos, swiped through, from the
- * one tapped, on black, as large as the screen allows. */
+ * one tapped, on black, as large as the screen allows; pinched or
+ * double-tapped to look closer. */
 static void
 show_photo_action (GtkWidget  *widget,
                    const char *action_name,
@@ -198,25 +234,24 @@ show_photo_action (GtkWidget  *widget,
   GpIncidentView *self = GP_INCIDENT_VIEW (widget);
   guint index = g_variant_get_uint32 (parameter);
   AdwDialog *dialog;
-  GtkWidget *view = adw_toolbar_view_new ();
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *carousel = adw_carousel_new ();
-  GtkWidget *dots = adw_carousel_indicator_dots_new ();
-  guint n = 0;
+  GtkWidget *view;
+  GtkWidget *header;
+  GtkWidget *carousel;
+  GtkWidget *dots;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->carousel)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *picture = gtk_picture_new_for_paintable (gtk_picture_get_paintable (GTK_PICTURE (child)));
-
-      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
-      gtk_widget_set_hexpand (picture, TRUE);
-      gtk_widget_set_vexpand (picture, TRUE);
-      adw_carousel_append (ADW_CAROUSEL (carousel), picture);
-      n++;
-    }
-  if (index >= n)
+  if (index >= self->photos->len)
     return;
+  view = adw_toolbar_view_new ();
+  header = adw_header_bar_new ();
+  carousel = adw_carousel_new ();
+  dots = adw_carousel_indicator_dots_new ();
+  for (guint i = 0; i < self->photos->len; i++)
+    {
+      GtkWidget *picture = gp_zoom_picture_new (g_ptr_array_index (self->photos, i));
+
+      g_signal_connect_object (picture, "notify::zoom", G_CALLBACK (on_zoom_changed), carousel, 0);
+      adw_carousel_append (ADW_CAROUSEL (carousel), captioned (picture, g_ptr_array_index (self->captions, i)));
+    }
 
   dialog = adw_dialog_new ();
   adw_dialog_set_title (dialog, _("Photos"));
@@ -482,10 +517,13 @@ on_loaded (GObject      *source,
     {
       g_autoptr(GdkTexture) texture = gp_texture_new_for_pixels (g_ptr_array_index (sheet->pictures, i));
       GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+      const char *caption = g_ptr_array_index (sheet->captions, i);
 
       gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
       gtk_widget_set_hexpand (picture, TRUE);
-      adw_carousel_append (self->carousel, picture);
+      adw_carousel_append (self->carousel, captioned (picture, caption));
+      g_ptr_array_add (self->photos, g_object_ref (texture));
+      g_ptr_array_add (self->captions, g_strdup (caption));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->photo_box), sheet->pictures->len > 0);
 
@@ -627,6 +665,17 @@ gp_incident_view_dup_actions (GpIncidentView *self)
   return actions;
 }
 
+/* The caption of photo @index: "Before", "After" or a step's name. */
+const char *
+gp_incident_view_get_caption (GpIncidentView *self,
+                              guint           index)
+{
+  g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), NULL);
+  g_return_val_if_fail (index < self->captions->len, NULL);
+
+  return g_ptr_array_index (self->captions, index);
+}
+
 guint
 gp_incident_view_get_n_photos (GpIncidentView *self)
 {
@@ -678,6 +727,8 @@ gp_incident_view_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->shown, gp_case_free);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->photos, g_ptr_array_unref);
+  g_clear_pointer (&self->captions, g_ptr_array_unref);
   g_free (self->incident_id);
 
   G_OBJECT_CLASS (gp_incident_view_parent_class)->finalize (object);
@@ -728,6 +779,8 @@ gp_incident_view_init (GpIncidentView *self)
   gtk_widget_add_controller (GTK_WIDGET (self->carousel), GTK_EVENT_CONTROLLER (tap));
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new ();
+  self->photos = g_ptr_array_new_with_free_func (g_object_unref);
+  self->captions = g_ptr_array_new_with_free_func (g_free);
 }
 
 GtkWidget *

@@ -65,6 +65,7 @@ struct _GpReportWindow
   AdwToastOverlay  *toast_overlay;
   AdwNavigationView *navigation;
   GtkButton        *report_button;
+  GtkLabel         *missing_label;   /* what the report still needs, at the top */
   GpPhotoPicker    *photo_picker;
   AdwActionRow     *category_row;
   AdwActionRow     *place_row;
@@ -247,6 +248,30 @@ describe_place (GpReportWindow *self)
   return g_steal_pointer (&from);
 }
 
+/* What is still missing, all of it, at the top of the form: calm while
+ * the worker fills it in, in the error colour once they tried to send. */
+static gboolean
+show_missing (GpReportWindow *self,
+              gboolean        tried)
+{
+  g_auto(GStrv) missing = self->draft != NULL ? gp_report_draft_dup_missing (self->draft) : NULL;
+  g_autoptr(GString) text = g_string_new (_("Still needed:"));
+
+  if (missing == NULL || missing[0] == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->missing_label), FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->missing_label), "error");
+      return FALSE;
+    }
+  for (guint i = 0; missing[i] != NULL; i++)
+    g_string_append_printf (text, "\n• %s", missing[i]);
+  gtk_label_set_text (self->missing_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->missing_label), TRUE);
+  if (tried)
+    gtk_widget_add_css_class (GTK_WIDGET (self->missing_label), "error");
+  return TRUE;
+}
+
 static void
 update_form (GpReportWindow *self)
 {
@@ -276,6 +301,7 @@ update_form (GpReportWindow *self)
   else
     adw_action_row_set_subtitle (self->household_row, self->household_label);
   gtk_widget_set_sensitive (GTK_WIDGET (self->report_button), self->ready && !self->sending);
+  show_missing (self, FALSE);
 }
 
 /* The level and urgency a category suggests, unless the worker chose. */
@@ -1005,6 +1031,8 @@ send_action (GtkWidget  *widget,
       tell (self, _("Wait until the photos are ready"));
       return;
     }
+  if (show_missing (self, TRUE))
+    return;
   incident = gp_report_draft_to_incident (self->draft, reporter, now, &error);
   if (incident == NULL)
     {
@@ -1356,6 +1384,7 @@ gp_report_window_class_init (GpReportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, navigation);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, report_button);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, missing_label);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, photo_picker);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, category_row);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, place_row);
@@ -1463,6 +1492,17 @@ gp_report_window_get_n_duplicates (GpReportWindow *self)
 }
 
 /* What the window last told the user, for tests. */
+/* What the form says is still missing, or NULL when nothing is. */
+const char *
+gp_report_window_get_missing (GpReportWindow *self)
+{
+  g_return_val_if_fail (GP_IS_REPORT_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->missing_label)))
+    return NULL;
+  return gtk_label_get_text (self->missing_label);
+}
+
 const char *
 gp_report_window_get_message (GpReportWindow *self)
 {

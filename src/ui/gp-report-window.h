@@ -34,5 +34,6 @@ gboolean             gp_report_window_get_ready        (GpReportWindow *self);
 gboolean             gp_report_window_get_busy         (GpReportWindow *self);
 guint                gp_report_window_get_n_duplicates (GpReportWindow *self);
 const char          *gp_report_window_get_message      (GpReportWindow *self);
+const char          *gp_report_window_get_missing      (GpReportWindow *self);
 
 G_END_DECLS
