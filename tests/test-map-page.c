@@ -395,6 +395,24 @@ map_still (gpointer data)
   return still;
 }
 
+/* Whether a row under @widget does @action with @target when tapped. */
+static gboolean
+has_action_row (GtkWidget  *widget,
+                const char *action,
+                const char *target)
+{
+  if (GTK_IS_LIST_BOX_ROW (widget) && GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0 &&
+      gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget)) != NULL &&
+      g_strcmp0 (g_variant_get_string (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget)), NULL),
+                 target) == 0)
+    return gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_action_row (child, action, target))
+      return TRUE;
+  return FALSE;
+}
+
 /* A tap on a building: its units and households, tags shown, names and
  * phone numbers masked; a tap elsewhere closes the sheet. */
 static void
@@ -443,6 +461,11 @@ test_tap_building (Fixture       *fixture,
       for (guint t = 0; tags[t] != NULL; t++)
         g_assert_nonnull (strstr (text, gp_household_tag_label (tags[t])));
     }
+
+  /* A tap on a household's row starts its visit. */
+  for (guint i = 0; i < households->len; i++)
+    g_assert_true (has_action_row (GTK_WIDGET (sheet), "win.visit-household",
+                                   gp_document_get_id (g_ptr_array_index (households, i))));
 
   /* A household's phone is called after a question that shows the
    * number masked; cancelled, nothing happens. */

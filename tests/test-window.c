@@ -17,6 +17,8 @@
 #include "gp-report-window.h"
 #include "gp-window.h"
 #include "gp-sync-dialog.h"
+#include "gp-visit-dialog.h"
+#include "gp-documents.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -455,6 +457,54 @@ test_report_from_map (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (find_report_window ()));
 }
 
+static gboolean
+visit_dialog_ready (gpointer data)
+{
+  GpVisitDialog *dialog = GP_VISIT_DIALOG (gp_test_find_dialog (GP_TYPE_VISIT_DIALOG));
+
+  return dialog != NULL && gp_visit_dialog_get_ready (dialog) && gp_visit_dialog_get_household (dialog) != NULL;
+}
+
+static gboolean
+no_visit_dialog (gpointer data)
+{
+  return gp_test_find_dialog (GP_TYPE_VISIT_DIALOG) == NULL;
+}
+
+/* A household tapped in a building's sheet: its visit, that household
+ * chosen; saved, the window says so. */
+static void
+test_visit_household (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  g_autoptr(GError) error = NULL;
+  const char *household = "household:610103003003-03-1-302";
+  GpVisitDialog *dialog;
+
+  g_assert_true (gp_demo_install (store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  gp_context_set_store (fixture->context, store);
+  open_window (fixture, 360, 720);
+  wait_for (fixture, "main", 360, 720);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.visit-household", "s", household));
+  g_assert_true (gp_test_wait_until (visit_dialog_ready, NULL, 10000));
+  dialog = GP_VISIT_DIALOG (gp_test_find_dialog (GP_TYPE_VISIT_DIALOG));
+  g_assert_cmpstr (gp_visit_dialog_get_household (dialog), ==, household);
+  g_assert_cmpstr (gp_visit_dialog_get_building (dialog), ==, "building:610103003003-03");
+  gp_visit_dialog_set_note (dialog, "老人身体好");
+  gp_visit_dialog_save (dialog);
+  g_assert_true (gp_test_wait_until (no_visit_dialog, NULL, 10000));
+  g_assert_cmpint (gp_store_count (store, "visit", GP_DEMO_GRID_CODE, NULL), ==, 1);
+  {
+    g_autoptr(GpDocument) saved = gp_documents_load (store, household, &error);
+    g_autofree char *label = gp_household_dup_label (GP_HOUSEHOLD (saved));
+    g_autofree char *said = g_strdup_printf (_("Visit saved: %s"), label);
+
+    g_assert_cmpstr (gp_window_get_message (fixture->window), ==, said);
+  }
+}
+
 /* WCAG's relative luminance of an sRGB colour. */
 static double
 luminance (guint32 rgb)
@@ -629,6 +679,8 @@ main (int   argc,
               fixture_set_up, test_connect_opens_log_in, fixture_tear_down);
   g_test_add ("/ui/window/phone/report-from-map", Fixture, NULL,
               fixture_set_up, test_report_from_map, fixture_tear_down);
+  g_test_add ("/ui/window/phone/visit-household", Fixture, NULL,
+              fixture_set_up, test_visit_household, fixture_tear_down);
   g_test_add ("/ui/window/icons-render", Fixture, NULL,
               fixture_set_up, test_icons_render, fixture_tear_down);
   g_test_add ("/ui/window/label-contrast", Fixture, NULL,

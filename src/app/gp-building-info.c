@@ -33,20 +33,6 @@ gp_building_info_free (GpBuildingInfo *info)
   g_free (info);
 }
 
-static int
-compare_rooms (gconstpointer a,
-               gconstpointer b)
-{
-  GpHousehold *x = *(GpHousehold **) a;
-  GpHousehold *y = *(GpHousehold **) b;
-
-  if (gp_household_get_unit (x) != gp_household_get_unit (y))
-    return gp_household_get_unit (x) - gp_household_get_unit (y);
-  if (gp_household_get_floor (x) != gp_household_get_floor (y))
-    return gp_household_get_floor (x) - gp_household_get_floor (y);
-  return g_strcmp0 (gp_household_get_room (x), gp_household_get_room (y));
-}
-
 static GpVisit *
 find_last_visit (GPtrArray *visits)
 {
@@ -98,7 +84,7 @@ gp_building_info_load (GpStore     *store,
   info->households = gp_documents_load_by (store, "household", GP_STORE_REF_BUILDING, building_id, error);
   if (info->households == NULL)
     return NULL;
-  g_ptr_array_sort (info->households, compare_rooms);
+  g_ptr_array_sort (info->households, gp_household_compare_doors);
   info->building = GP_BUILDING (g_steal_pointer (&building));
   visits = gp_documents_load_by (store, "visit", GP_STORE_REF_BUILDING, building_id, NULL);
   info->last_visit = find_last_visit (visits);

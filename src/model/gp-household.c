@@ -261,6 +261,28 @@ gp_household_format_address (GpHousehold *self,
 }
 
 /**
+ * gp_household_compare_doors:
+ * @a: a `GpHousehold **`, as g_ptr_array_sort() gives
+ * @b: another
+ *
+ * The order a worker walks a building's doors in: unit by unit, floor by
+ * floor upwards, room by room.
+ */
+int
+gp_household_compare_doors (gconstpointer a,
+                            gconstpointer b)
+{
+  GpHousehold *x = *(GpHousehold **) a;
+  GpHousehold *y = *(GpHousehold **) b;
+
+  if (gp_household_get_unit (x) != gp_household_get_unit (y))
+    return gp_household_get_unit (x) - gp_household_get_unit (y);
+  if (gp_household_get_floor (x) != gp_household_get_floor (y))
+    return gp_household_get_floor (x) - gp_household_get_floor (y);
+  return g_strcmp0 (gp_household_get_room (x), gp_household_get_room (y));
+}
+
+/**
  * gp_household_dup_label:
  *
  * Returns: (transfer full): the household as lists name it: its unit, its

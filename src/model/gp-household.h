@@ -20,6 +20,8 @@ int           gp_household_get_unit     (GpHousehold *self);
 int           gp_household_get_floor    (GpHousehold *self);
 const char   *gp_household_get_room     (GpHousehold *self);
 char         *gp_household_dup_label    (GpHousehold *self) G_GNUC_WARN_UNUSED_RESULT;
+int           gp_household_compare_doors (gconstpointer a,
+                                          gconstpointer b);
 const char   *gp_household_get_head     (GpHousehold *self);
 const char   *gp_household_get_phone    (GpHousehold *self);
 int           gp_household_get_people   (GpHousehold *self);

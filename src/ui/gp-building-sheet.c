@@ -90,6 +90,10 @@ household_row (GpHousehold *household)
   subtitle = g_strjoin (" · ", head ? head : "—", people, phone ? phone : "—", NULL);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* A tap at the door: the visit to this household. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.visit-household");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", gp_document_get_id (GP_DOCUMENT (household)));
 
   /* A call to the household, asked first: the number stays masked. */
   if (gp_household_get_phone (household) != NULL && *gp_household_get_phone (household) != '\0')

@@ -15,6 +15,7 @@
 #include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-store.h"
+#include "gp-window.h"
 
 #include <glib/gi18n.h>
 
@@ -28,7 +29,9 @@ struct _GpVisitDialog
   GPtrArray     *all_households; /* GpHousehold, of the grid */
   GPtrArray     *households;   /* GpHousehold, of the chosen building */
   char          *message;
+  char          *saved_message; /* the confirmation, once saved */
   char          *building_id;  /* to start from */
+  char          *household_id; /* to choose once the households are read */
   gboolean       busy;
   gboolean       ready;        /* the grid's buildings and households are read */
   GCancellable  *cancellable;
@@ -61,17 +64,6 @@ set_message (GpVisitDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
 }
 
-static int
-by_room (gconstpointer a,
-         gconstpointer b)
-{
-  GpHousehold *x = *(GpHousehold **) a, *y = *(GpHousehold **) b;
-
-  if (gp_household_get_unit (x) != gp_household_get_unit (y))
-    return gp_household_get_unit (x) - gp_household_get_unit (y);
-  return g_strcmp0 (gp_household_get_room (x), gp_household_get_room (y));
-}
-
 static void
 on_building_selected (GpVisitDialog *self)
 {
@@ -88,7 +80,7 @@ on_building_selected (GpVisitDialog *self)
   for (guint i = 0; self->all_households != NULL && i < self->all_households->len; i++)
     if (g_strcmp0 (gp_household_get_building (g_ptr_array_index (self->all_households, i)), building_id) == 0)
       g_ptr_array_add (self->households, g_object_ref (g_ptr_array_index (self->all_households, i)));
-  g_ptr_array_sort (self->households, by_room);
+  g_ptr_array_sort (self->households, gp_household_compare_doors);
   for (guint i = 0; i < self->households->len; i++)
     {
       GpHousehold *household = g_ptr_array_index (self->households, i);
@@ -179,6 +171,9 @@ on_saved (GObject      *source,
       return;
     }
   g_signal_emit (self, signals[SAVED], 0);
+  /* Said where the worker looks next, as the dialog closes. */
+  if (GP_IS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))))
+    gp_window_show_message (GP_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->saved_message);
   adw_dialog_close (ADW_DIALOG (self));
 }
 
@@ -206,6 +201,12 @@ gp_visit_dialog_save (GpVisitDialog *self)
       return;
     }
   household = g_ptr_array_index (self->households, index);
+  {
+    g_autofree char *label = gp_household_dup_label (household);
+
+    g_free (self->saved_message);
+    self->saved_message = g_strdup_printf (_("Visit saved: %s"), label);
+  }
   worker = gp_context_dup_user_name (self->context);
   note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
   tags = dup_chosen_tags (self);
@@ -227,6 +228,33 @@ gp_visit_dialog_save (GpVisitDialog *self)
   g_ptr_array_add (documents, g_object_ref (visit));
   gp_documents_save_all_async (gp_context_get_store (self->context), documents, GP_STORE_PUT_NONE, NULL, on_saved,
                            g_object_ref (self));
+}
+
+/* Starts at @household_id: its building, then it. */
+void
+gp_visit_dialog_set_household (GpVisitDialog *self,
+                               const char    *household_id)
+{
+  g_return_if_fail (GP_IS_VISIT_DIALOG (self));
+
+  g_free (self->household_id);
+  self->household_id = g_strdup (household_id);
+  if (self->ready && household_id != NULL)
+    gp_visit_dialog_choose (self, household_id);
+}
+
+/* The household chosen, or NULL. */
+const char *
+gp_visit_dialog_get_household (GpVisitDialog *self)
+{
+  guint index;
+
+  g_return_val_if_fail (GP_IS_VISIT_DIALOG (self), NULL);
+
+  index = adw_combo_row_get_selected (self->household_row);
+  if (self->households == NULL || index >= self->households->len)
+    return NULL;
+  return gp_document_get_id (g_ptr_array_index (self->households, index));
 }
 
 const char *
@@ -258,6 +286,8 @@ gp_visit_dialog_finalize (GObject *object)
   g_clear_pointer (&self->all_households, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_free (self->building_id);
+  g_free (self->household_id);
+  g_free (self->saved_message);
   g_clear_pointer (&self->tag_buttons, g_ptr_array_unref);
   g_free (self->patrol_id);
   g_free (self->message);
@@ -386,6 +416,8 @@ on_households (GObject      *source,
     set_message (self, error->message);
   self->ready = TRUE;
   on_building_selected (self);
+  if (self->household_id != NULL)
+    gp_visit_dialog_choose (self, self->household_id);
 }
 
 static void

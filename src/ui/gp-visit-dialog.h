@@ -26,5 +26,8 @@ void           gp_visit_dialog_set_tags     (GpVisitDialog      *self,
                                              const char * const *tags);
 void           gp_visit_dialog_save         (GpVisitDialog *self);
 const char    *gp_visit_dialog_get_message  (GpVisitDialog *self);
+void           gp_visit_dialog_set_household (GpVisitDialog *self,
+                                              const char    *household_id);
+const char    *gp_visit_dialog_get_household (GpVisitDialog *self);
 
 G_END_DECLS

@@ -34,6 +34,7 @@ struct _GpWindow
   GpContext            *context;
   GpStore              *store;       /* the context's, while watched */
   GCancellable         *cancellable;
+  char                 *message;     /* the last shown in a toast */
   gboolean              demo_wanted;
   gboolean              preparing_demo;
 
@@ -274,7 +275,18 @@ gp_window_show_message (GpWindow   *self,
 {
   g_return_if_fail (GP_IS_WINDOW (self));
 
+  g_free (self->message);
+  self->message = g_strdup (message);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* The last thing gp_window_show_message() said. */
+const char *
+gp_window_get_message (GpWindow *self)
+{
+  g_return_val_if_fail (GP_IS_WINDOW (self), NULL);
+
+  return self->message;
 }
 
 GpReportWindow *
@@ -326,6 +338,21 @@ visit_building_action (GtkWidget  *widget,
   GpVisitDialog *dialog = gp_visit_dialog_new (self->context, g_variant_get_string (parameter, NULL),
                                                recorder ? gp_patrol_recorder_get_id (recorder) : NULL);
 
+  adw_dialog_present (ADW_DIALOG (dialog), widget);
+}
+
+/* A visit to a household tapped in a building's sheet. */
+static void
+visit_household_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  GpWindow *self = GP_WINDOW (widget);
+  GpPatrolRecorder *recorder = gp_context_get_recorder (self->context);
+  GpVisitDialog *dialog = gp_visit_dialog_new (self->context, NULL,
+                                               recorder ? gp_patrol_recorder_get_id (recorder) : NULL);
+
+  gp_visit_dialog_set_household (dialog, g_variant_get_string (parameter, NULL));
   adw_dialog_present (ADW_DIALOG (dialog), widget);
 }
 
@@ -523,6 +550,7 @@ gp_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
   g_clear_object (&self->store);
   g_clear_object (&self->context);
+  g_clear_pointer (&self->message, g_free);
 
   G_OBJECT_CLASS (gp_window_parent_class)->dispose (object);
 }
@@ -606,6 +634,7 @@ gp_window_class_init (GpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.report-here", "(dd)", report_here_action);
   gtk_widget_class_install_action (widget_class, "win.show-incident", "s", show_incident_action);
   gtk_widget_class_install_action (widget_class, "win.visit-building", "s", visit_building_action);
+  gtk_widget_class_install_action (widget_class, "win.visit-household", "s", visit_household_action);
   gtk_widget_class_install_action (widget_class, "win.show-visits-due", NULL, show_visits_due_action);
   gtk_widget_class_install_action (widget_class, "win.show-hot-spots", NULL, show_hot_spots_action);
   gtk_widget_class_install_action (widget_class, "win.show-hot-spot", "(dd)", show_hot_spots_action);

@@ -18,6 +18,7 @@ G_DECLARE_FINAL_TYPE (GpWindow, gp_window, GP, WINDOW, AdwApplicationWindow)
 GpWindow       *gp_window_new       (GtkApplication *application,
                                      GpContext      *context);
 void            gp_window_open_demo (GpWindow       *self);
+const char     *gp_window_get_message (GpWindow     *self);
 void            gp_window_show_message (GpWindow     *self,
                                         const char   *message);
 GpReportWindow *gp_window_report    (GpWindow       *self,
