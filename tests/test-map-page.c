@@ -1130,6 +1130,32 @@ test_position (Fixture       *fixture,
   g_assert_cmpuint (blue_near (fixture, x, y), <, before / 2);
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "map.layer-position", NULL);
 
+  /* Walking east (course 90°, 1.4 m/s): an arrow ahead of the dot, on
+   * its east side only. Standing still, no arrow, whatever the course. */
+  {
+    g_autoptr(GdkTexture) still = render (fixture);
+    g_autoptr(GdkTexture) walking = NULL;
+    guint east_still = gp_test_count_colour (still, x + 10, y - 6, x + 22, y + 6, 0x1c71d8, 10);
+
+    fix.heading = 90;
+    fix.speed = 1.4;
+    gp_location_update (location, GP_LOCATION_STATE_FIX, &fix, NULL);
+    gp_test_wait_frames (fixture->window, 2);
+    walking = render (fixture);
+    g_assert_cmpuint (gp_test_count_colour (walking, x + 10, y - 6, x + 22, y + 6, 0x1c71d8, 10), >, east_still + 20);
+    g_assert_cmpuint (gp_test_count_colour (walking, x - 22, y - 6, x - 10, y + 6, 0x1c71d8, 10), <=,
+                      gp_test_count_colour (still, x - 22, y - 6, x - 10, y + 6, 0x1c71d8, 10));
+    save_png (fixture, "map-heading-360x720");
+    fix.speed = 0.1;
+    gp_location_update (location, GP_LOCATION_STATE_FIX, &fix, NULL);
+    gp_test_wait_frames (fixture->window, 2);
+    g_clear_object (&walking);
+    walking = render (fixture);
+    g_assert_cmpuint (gp_test_count_colour (walking, x + 10, y - 6, x + 22, y + 6, 0x1c71d8, 10), <=, east_still + 5);
+    fix.heading = 0;
+    fix.speed = 0;
+  }
+
   /* Centred on me, the map follows: the worker walks 80 m east and the
    * map goes along… */
   g_assert_true (gp_map_page_get_following (fixture->page));

@@ -508,6 +508,25 @@ draw_position (GpOverlayLayer *self,
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
     }
+  /* The way the worker is walking, when the receiver knows it: a heading
+   * is only a course over ground while moving (not standing, not a track
+   * without one). An arrow ahead of the dot, turned with the map. */
+  if (isfinite (self->position.heading) && !(self->position.speed < GP_OVERLAY_HEADING_MIN_SPEED))
+    {
+      double angle = self->position.heading * G_PI / 180 + view->rotation;
+      double ahead_x = sin (angle), ahead_y = -cos (angle);
+
+      cairo_move_to (cr, x + 22 * ahead_x, y + 22 * ahead_y);
+      cairo_line_to (cr, x + 8 * ahead_x - 8 * ahead_y, y + 8 * ahead_y + 8 * ahead_x);
+      cairo_line_to (cr, x + 8 * ahead_x + 8 * ahead_y, y + 8 * ahead_y - 8 * ahead_x);
+      cairo_close_path (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 3);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_stroke_preserve (cr);
+      set_rgba (cr, 0x1c71d8, 1.0);
+      cairo_fill (cr);
+    }
   cairo_arc (cr, x, y, 9.0, 0, 2 * G_PI);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_fill (cr);

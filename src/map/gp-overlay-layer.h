@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 /* How far from a marker or a building's outline a tap still hits it:
  * half a fingertip of 7 mm and more on a phone's 5–6 px/mm. */
 #define GP_OVERLAY_TAP_PX      24.0
+/* Below this speed (m/s; walking is 1–1.5) a receiver's course is noise:
+ * the position is drawn without its heading. */
+#define GP_OVERLAY_HEADING_MIN_SPEED 0.5
 
 /* A hot spot of the area review: a 50 m cell with its incidents. */
 typedef struct

@@ -344,7 +344,8 @@ nmea_sentence (Nmea *nmea,
       fix.time = (gint64) ((nmea->day + clock) * G_USEC_PER_SEC);
       if (parse_double (f[7], &fix.speed))
         fix.speed *= 1852.0 / 3600.0;
-      parse_double (f[8], &fix.heading);
+      if (!parse_double (f[8], &fix.heading))
+        fix.heading = NAN;   /* no course given: not "north" */
       add_fix (nmea->track, &fix);
     }
   else if (g_str_equal (type, "GGA") || g_str_equal (type, "GNS"))
