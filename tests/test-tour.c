@@ -300,6 +300,27 @@ tour_report (Fixture *fixture)
   gp_test_wait_frames (GTK_WIDGET (report), 10);
   g_assert_cmpstr (report_page (report), ==, "form");
 
+  /* A point on the map, from inside the form: Back returns to "Where is
+   * it?", and the point under the pin becomes the place. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.choose-place", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.set-place", "s", "map"));
+  g_assert_cmpstr (report_page (report), ==, "point");
+  gp_test_wait_frames (GTK_WIDGET (report), 60);
+  save (GTK_WIDGET (report), "report-point", GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
+  g_assert_true (adw_navigation_view_pop (report_navigation (report)));
+  gp_test_wait_frames (GTK_WIDGET (report), 10);
+  g_assert_cmpstr (report_page (report), ==, "place");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.set-place", "s", "map"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.use-point", NULL));
+  gp_test_wait_frames (GTK_WIDGET (report), 10);
+  g_assert_cmpstr (report_page (report), ==, "form");
+  {
+    const GpReportDraft *draft = gp_report_window_get_draft (report);
+
+    g_assert_true (draft->has_position);
+    g_assert_cmpstr (draft->position_from, ==, "map");
+  }
+
   /* A building chosen: its households on a page of their own, and back. */
   gp_report_window_set_building (report, "building:610103003003-01");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.choose-household", NULL));

@@ -28,6 +28,9 @@
 #include "gp-casework.h"
 #include "gp-json.h"
 #include "gp-store.h"
+#include "gp-basemap.h"
+#include "gp-mbtiles.h"
+#include "gp-tile-source.h"
 
 #include <glib/gi18n.h>
 
@@ -65,6 +68,9 @@ struct _GpReportWindow
   AdwToastOverlay  *toast_overlay;
   AdwNavigationView *navigation;
   GtkButton        *report_button;
+  GtkOverlay       *point_overlay;   /* the map to choose a point on, once built */
+  GtkLabel         *point_label;
+  ShumateMap       *point_map;
   GtkLabel         *missing_label;   /* what the report still needs, at the top */
   GpPhotoPicker    *photo_picker;
   AdwActionRow     *category_row;
@@ -100,6 +106,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void update_form       (GpReportWindow *self);
+static void show_point_page   (GpReportWindow *self);
 static void find_duplicates   (GpReportWindow *self);
 
 static void
@@ -774,12 +781,99 @@ set_place_action (GtkWidget  *widget,
             }
         }
     }
+  else if (g_str_equal (what, "map"))
+    {
+      show_point_page (self);
+      return;
+    }
   else
     {
       /* A building chosen from the list is the place: its middle. */
       self->draft->has_position = FALSE;
       gp_report_window_set_building (self, what);
     }
+  adw_navigation_view_pop_to_tag (self->navigation, "form");
+}
+
+/* The map to choose a point on: the grid's basemap, drawn by the map page
+ * in the data folder, opened off the main loop. */
+static void
+on_point_basemap (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GpReportWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpMbtiles) mbtiles = gp_mbtiles_open_finish (result, &error);
+  g_autoptr(GpTileSource) tiles = NULL;
+  ShumateViewport *viewport;
+  ShumateMapLayer *layer;
+
+  if (mbtiles == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("The map cannot be shown here: %s. Choose a building instead."), error->message);
+      gtk_label_set_text (self->point_label, message);
+      return;
+    }
+  tiles = gp_tile_source_new (mbtiles, "gridpatrol-basemap");
+  viewport = shumate_map_get_viewport (self->point_map);
+  shumate_viewport_set_reference_map_source (viewport, SHUMATE_MAP_SOURCE (tiles));
+  layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (tiles), viewport);
+  shumate_map_add_layer (self->point_map, SHUMATE_LAYER (layer));
+}
+
+static void
+show_point_page (GpReportWindow *self)
+{
+  GpGrid *grid = gp_context_get_grid (self->context);
+  GpGeoPoint centre = { 0, 0 };
+
+  if (self->point_map == NULL && grid != NULL)
+    {
+      g_autofree char *path = gp_basemap_dup_path (gp_store_get_dir (self->store), gp_grid_get_code (grid));
+      ShumateViewport *viewport;
+
+      self->point_map = shumate_map_new ();
+      viewport = shumate_map_get_viewport (self->point_map);
+      shumate_viewport_set_min_zoom_level (viewport, 14);
+      shumate_viewport_set_max_zoom_level (viewport, 20);
+      gtk_widget_set_vexpand (GTK_WIDGET (self->point_map), TRUE);
+      gtk_overlay_set_child (self->point_overlay, GTK_WIDGET (self->point_map));
+      gp_mbtiles_open_async (path, self->cancellable, on_point_basemap, g_object_ref (self));
+    }
+  if (self->point_map == NULL)
+    return;
+  /* From where the report is, or the grid's middle. */
+  if (self->draft->has_position)
+    {
+      centre.lat = self->draft->latitude;
+      centre.lon = self->draft->longitude;
+    }
+  else if (grid != NULL)
+    gp_grid_get_center (grid, &centre);
+  shumate_viewport_set_zoom_level (shumate_map_get_viewport (self->point_map), 18);
+  shumate_map_center_on (self->point_map, centre.lat, centre.lon);
+  adw_navigation_view_push_by_tag (self->navigation, "point");
+}
+
+/* The point under the pin, as the report's place. */
+static void
+use_point_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  GpReportWindow *self = GP_REPORT_WINDOW (widget);
+  ShumateLocation *location;
+
+  if (self->point_map == NULL || self->draft == NULL)
+    return;
+  location = SHUMATE_LOCATION (shumate_map_get_viewport (self->point_map));
+  gp_report_window_set_position (self, shumate_location_get_latitude (location),
+                                 shumate_location_get_longitude (location), "map");
   adw_navigation_view_pop_to_tag (self->navigation, "form");
 }
 
@@ -855,6 +949,8 @@ choose_place_action (GtkWidget  *widget,
       has_reference = TRUE;
     }
 
+  gtk_list_box_append (self->place_list, place_row (self, _("A Point on the Map"),
+                                                    _("For a place between buildings"), "map"));
   gtk_list_box_append (self->place_list, heading_row (has_reference ? _("Buildings, Nearest First")
                                                                     : _("Buildings")));
   for (guint i = 0; self->buildings != NULL && i < self->buildings->len; i++)
@@ -1384,6 +1480,8 @@ gp_report_window_class_init (GpReportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, navigation);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, report_button);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, point_overlay);
+  gtk_widget_class_bind_template_child (widget_class, GpReportWindow, point_label);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, missing_label);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, photo_picker);
   gtk_widget_class_bind_template_child (widget_class, GpReportWindow, category_row);
@@ -1409,6 +1507,7 @@ gp_report_window_class_init (GpReportWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "report.set-category", "s", set_category_action);
   gtk_widget_class_install_action (widget_class, "report.set-household", "s", set_household_action);
   gtk_widget_class_install_action (widget_class, "report.set-place", "s", set_place_action);
+  gtk_widget_class_install_action (widget_class, "report.use-point", NULL, use_point_action);
 }
 
 static void
