@@ -307,6 +307,17 @@ test_leader (Fixture       *fixture,
     g_assert_true (g_str_has_prefix (bytes, "%PDF-"));
   }
   g_assert_nonnull (strstr (gp_area_page_get_message (page), "weekly.pdf"));
+  /* Open and Share stay at hand below the summaries. */
+  {
+    GtkWidget *saved = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), GP_TYPE_AREA_PAGE, "saved_row"));
+    g_autofree char *shown = gp_test_collect_text (saved);
+
+    g_assert_true (gtk_widget_get_visible (saved));
+    g_assert_nonnull (strstr (shown, "weekly.pdf"));
+    g_assert_nonnull (strstr (shown, C_("summary", "Open")));
+    g_assert_nonnull (strstr (shown, _("Share…")));
+    g_assert_true (gtk_widget_is_sensitive (saved));
+  }
   {
     /* Its first page, for review, in the language the test runs in. */
     g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);

@@ -84,6 +84,7 @@ struct _GpAreaPage
   AdwPreferencesGroup *hot_spots_group;
   GtkButton           *hot_spots_button;
   AdwPreferencesGroup *summaries_group;
+  AdwActionRow        *saved_row;
   AdwActionRow        *daily_row;
   AdwActionRow        *weekly_row;
   AdwActionRow        *monthly_row;
@@ -894,7 +895,13 @@ on_saved (GObject      *source,
                                 : g_strdup (error->message);
   set_saving (self, FALSE);
   adw_preferences_group_set_description (self->summaries_group, self->message);
-  /* Saved: open it from the toast, to read or pass on. */
+  /* Saved: open it from the toast, to read or pass on; the row below
+   * the summaries keeps Open and Share at hand. */
+  gtk_widget_set_visible (GTK_WIDGET (self->saved_row), error == NULL);
+  if (error == NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->saved_row), pdf_name);
+    }
   if (error == NULL)
     {
       GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
@@ -926,13 +933,12 @@ on_summary_opened (GObject      *source,
     }
 }
 
-/* The summary just saved, in the app that reads PDFs. */
+/* The summary just saved, in the app that reads PDFs, or — to share it —
+ * in the one the leader chooses (mail, chat), through the portal. */
 static void
-open_summary_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
+launch_summary (GpAreaPage *self,
+                gboolean    choose_app)
 {
-  GpAreaPage *self = GP_AREA_PAGE (widget);
   g_autoptr(GFile) file = NULL;
   g_autoptr(GtkFileLauncher) launcher = NULL;
 
@@ -940,8 +946,25 @@ open_summary_action (GtkWidget  *widget,
     return;
   file = g_file_new_for_path (self->saving_pdf);
   launcher = gtk_file_launcher_new (file);
-  gtk_file_launcher_launch (launcher, GTK_WINDOW (gtk_widget_get_root (widget)), NULL, on_summary_opened,
-                            g_object_ref (self));
+  gtk_file_launcher_set_always_ask (launcher, choose_app);
+  gtk_file_launcher_launch (launcher, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL,
+                            on_summary_opened, g_object_ref (self));
+}
+
+static void
+open_summary_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  launch_summary (GP_AREA_PAGE (widget), FALSE);
+}
+
+static void
+share_summary_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  launch_summary (GP_AREA_PAGE (widget), TRUE);
 }
 
 /**
@@ -1185,6 +1208,7 @@ gp_area_page_class_init (GpAreaPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpAreaPage, hot_spots_group);
   gtk_widget_class_bind_template_child (widget_class, GpAreaPage, hot_spots_button);
   gtk_widget_class_bind_template_child (widget_class, GpAreaPage, summaries_group);
+  gtk_widget_class_bind_template_child (widget_class, GpAreaPage, saved_row);
   gtk_widget_class_bind_template_child (widget_class, GpAreaPage, daily_row);
   gtk_widget_class_bind_template_child (widget_class, GpAreaPage, weekly_row);
   gtk_widget_class_bind_template_child (widget_class, GpAreaPage, monthly_row);
@@ -1192,6 +1216,7 @@ gp_area_page_class_init (GpAreaPageClass *klass)
   gtk_widget_class_install_action (widget_class, "area.step", "(ss)", step_action);
   gtk_widget_class_install_action (widget_class, "area.save-summary", "s", save_summary_action);
   gtk_widget_class_install_action (widget_class, "area.open-summary", NULL, open_summary_action);
+  gtk_widget_class_install_action (widget_class, "area.share-summary", NULL, share_summary_action);
 }
 
 static void
