@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include "gp-area-page.h"
+#include "gp-live-query.h"
 #include "gp-categories.h"
 #include "gp-clock.h"
 #include "gp-documents.h"
@@ -57,11 +58,10 @@ struct _GpAreaPage
   GpCategories        *categories;
   GStrv                grid_codes;      /* offered in grids_row after "all" */
   GCancellable        *cancellable;
-  guint                reload_id;
+  GpLiveQuery         *live;            /* the store and the minute, while on screen */
   gboolean             loading;
   gboolean             saving;
   gboolean             reload_again;
-  gboolean             stale;           /* the store changed while hidden */
   char                *message;         /* the last save or failure, for tests */
   GPtrArray           *rows;            /* (group, row) pairs added in code */
 
@@ -631,7 +631,8 @@ reload (GpAreaPage *self)
 
   if (self->store == NULL || gp_context_get_grid (self->context) == NULL)
     return;
-  self->stale = FALSE;
+  if (self->live != NULL)
+    gp_live_query_stop (self->live);
   if (self->loading)
     {
       self->reload_again = TRUE;
@@ -688,37 +689,13 @@ reload (GpAreaPage *self)
                                on_loaded, g_object_ref (self));
 }
 
-static gboolean
-on_reload_timeout (gpointer data)
-{
-  GpAreaPage *self = data;
-
-  self->reload_id = 0;
-  reload (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Figures follow the store while they are on screen; hidden, they wait
- * to be shown again, sparing the phone's battery. */
+/* Figures, the to-do's clocks and colours follow the store and the
+ * minute while they are on screen; hidden, they wait to be shown again,
+ * sparing the phone's battery. */
 static void
-on_documents_changed (GpAreaPage *self)
+on_mapped (GpAreaPage *self)
 {
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->stale = TRUE;
-      return;
-    }
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  self->reload_id = g_timeout_add (800, on_reload_timeout, self);
-}
-
-static void
-on_map (GpAreaPage *self)
-{
-  if (!self->stale)
-    return;
-  self->stale = FALSE;
-  reload (self);
+  gp_live_query_set_active (self->live, gtk_widget_get_mapped (GTK_WIDGET (self)));
 }
 
 static void
@@ -798,14 +775,7 @@ on_grid_changed (GpAreaPage *self)
   GpStore *store = gp_context_get_store (self->context);
 
   if (store != self->store)
-    {
-      if (self->store != NULL)
-        g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
-      g_set_object (&self->store, store);
-      if (store != NULL)
-        g_signal_connect_object (store, "documents-changed", G_CALLBACK (on_documents_changed), self,
-                                 G_CONNECT_SWAPPED);
-    }
+    g_set_object (&self->store, store);
   g_clear_object (&self->categories);
   g_clear_pointer (&self->grid_codes, g_strfreev);
   if (store == NULL)
@@ -1082,7 +1052,8 @@ gp_area_page_get_loading (GpAreaPage *self)
 {
   g_return_val_if_fail (GP_IS_AREA_PAGE (self), FALSE);
 
-  return self->loading || self->saving || self->reload_id != 0;
+  return self->loading || self->saving || (gp_live_query_get_active (self->live) &&
+                                           gp_live_query_get_queued (self->live));
 }
 
 const char *
@@ -1141,9 +1112,7 @@ gp_area_page_dispose (GObject *object)
   GpAreaPage *self = (GpAreaPage *) object;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+  g_clear_object (&self->live);
   if (self->context != NULL)
     g_signal_handlers_disconnect_by_data (self->context, self);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
@@ -1242,7 +1211,12 @@ gp_area_page_new (GpContext *context)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->to_calendar, "day-selected", G_CALLBACK (on_day_selected), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  self->live = gp_live_query_new (context, 800);
+  gp_live_query_set_per_minute (self->live, TRUE);
+  gp_live_query_set_active (self->live, FALSE);
+  g_signal_connect_object (self->live, "refresh", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (on_mapped), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_mapped), NULL);
   g_signal_connect_object (context, "notify::store", G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::grid", G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gp_context_get_settings (context), "changed::role", G_CALLBACK (on_grid_changed), self,

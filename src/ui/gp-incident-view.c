@@ -20,11 +20,13 @@
 #include "gp-geo.h"
 #include "gp-json.h"
 #include "gp-texture.h"
+#include "gp-live-query.h"
 #include "gp-zoom-picture.h"
 #include "gp-store.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 struct _GpIncidentView
 {
@@ -41,8 +43,8 @@ struct _GpIncidentView
   GPtrArray      *photos;        /* GdkTexture, as the carousel shows them */
   GPtrArray      *captions;      /* char *: "Before", "After"… one a photo */
   GPtrArray      *rows;          /* rows added to the groups */
-  GpStore        *store;         /* the context's, followed */
-  guint           follow_id;     /* a reload waiting for a burst of changes to end */
+  GpLiveQuery    *live;          /* the case's documents and the minute, followed */
+  char           *steps_prefix;  /* "event:<uuid>:", the case's steps' ids */
   gboolean        stepping;      /* a step taken with no dialog, being stored */
   double          pressed_x;     /* where a finger went down on the photos */
 
@@ -559,51 +561,37 @@ gp_incident_view_reload (GpIncidentView *self)
  * sync), a change of role, the clock's minute — each reads it again, so
  * the steps offered and the clock shown are never stale. */
 
+/* The case's own document, or one of its steps ("event:<uuid>:…"); other
+ * cases' steps, a sync's hundreds of them, do not concern the page. */
 static gboolean
-on_follow_timeout (gpointer data)
+is_of_case (const char *id,
+            gpointer    user_data)
 {
-  GpIncidentView *self = data;
+  GpIncidentView *self = user_data;
 
-  self->follow_id = 0;
-  gp_incident_view_reload (self);
-  return G_SOURCE_REMOVE;
+  return self->incident_id != NULL &&
+         (g_str_equal (id, self->incident_id) ||
+          (self->steps_prefix != NULL && g_str_has_prefix (id, self->steps_prefix)));
+}
+
+static void
+on_refresh (GpIncidentView *self)
+{
+  if (self->incident_id != NULL)
+    gp_incident_view_reload (self);
 }
 
 static void
 follow_later (GpIncidentView *self)
 {
-  if (self->incident_id == NULL)
-    return;
-  g_clear_handle_id (&self->follow_id, g_source_remove);
-  self->follow_id = g_timeout_add (300, on_follow_timeout, self);
+  if (self->incident_id != NULL)
+    gp_live_query_queue (self->live);
 }
 
 static void
-on_documents_changed (GpStore        *store,
-                      GStrv           ids,
-                      GpIncidentView *self)
+on_mapped (GpIncidentView *self)
 {
-  /* A step is an event document; the case's own is the incident. */
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    if (g_str_has_prefix (ids[i], "event:") || g_strcmp0 (ids[i], self->incident_id) == 0)
-      {
-        follow_later (self);
-        return;
-      }
-}
-
-static void
-on_store_changed (GpIncidentView *self)
-{
-  GpStore *store = gp_context_get_store (self->context);
-
-  if (store == self->store)
-    return;
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
-  g_set_object (&self->store, store);
-  if (store != NULL)
-    g_signal_connect_object (store, "documents-changed", G_CALLBACK (on_documents_changed), self, 0);
+  gp_live_query_set_active (self->live, gtk_widget_get_mapped (GTK_WIDGET (self)));
 }
 
 void
@@ -616,6 +604,9 @@ gp_incident_view_show (GpIncidentView *self,
     return;
   g_free (self->incident_id);
   self->incident_id = g_strdup (incident_id);
+  g_clear_pointer (&self->steps_prefix, g_free);
+  if (incident_id != NULL && g_str_has_prefix (incident_id, "incident:"))
+    self->steps_prefix = g_strconcat ("event:", incident_id + strlen ("incident:"), ":", NULL);
   g_clear_pointer (&self->shown, gp_case_free);
   if (incident_id == NULL)
     {
@@ -707,10 +698,9 @@ gp_incident_view_dispose (GObject *object)
   GpIncidentView *self = (GpIncidentView *) object;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->follow_id, g_source_remove);
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
-  g_clear_object (&self->store);
+  if (self->live != NULL)
+    gp_live_query_stop (self->live);
+  g_clear_object (&self->live);
   gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_INCIDENT_VIEW);
 
   G_OBJECT_CLASS (gp_incident_view_parent_class)->dispose (object);
@@ -730,6 +720,7 @@ gp_incident_view_finalize (GObject *object)
   g_clear_pointer (&self->photos, g_ptr_array_unref);
   g_clear_pointer (&self->captions, g_ptr_array_unref);
   g_free (self->incident_id);
+  g_free (self->steps_prefix);
 
   G_OBJECT_CLASS (gp_incident_view_parent_class)->finalize (object);
 }
@@ -789,10 +780,14 @@ gp_incident_view_new (GpContext *context)
   GpIncidentView *self = g_object_new (GP_TYPE_INCIDENT_VIEW, NULL);
 
   self->context = g_object_ref (context);
-  g_signal_connect_object (context, "notify::store", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (context, "minute", G_CALLBACK (follow_later), self, G_CONNECT_SWAPPED);
+  self->live = gp_live_query_new (context, 300);
+  gp_live_query_set_filter (self->live, is_of_case, self);
+  gp_live_query_set_per_minute (self->live, TRUE);
+  gp_live_query_set_active (self->live, FALSE);
+  g_signal_connect_object (self->live, "refresh", G_CALLBACK (on_refresh), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (on_mapped), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_mapped), NULL);
   g_signal_connect_object (gp_context_get_settings (context), "changed::role", G_CALLBACK (follow_later), self,
                            G_CONNECT_SWAPPED);
-  on_store_changed (self);
   return GTK_WIDGET (self);
 }

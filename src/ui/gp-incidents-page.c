@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "gp-incidents-page.h"
+#include "gp-live-query.h"
 #include "gp-categories.h"
 #include "gp-clock.h"
 #include "gp-documents.h"
@@ -46,8 +47,8 @@ struct _GpIncidentsPage
   char               *user;
   char               *grid_code;
   gboolean            loading;
-  guint               reload_id;
-  gboolean            stale;          /* the minute turned while hidden */
+  GpLiveQuery        *live;           /* reports and steps, followed while hidden too (the tab's count) */
+  GpLiveQuery        *clock;          /* the minute, for ages and colours, while on screen */
   gint64              today_start;
   gint64              today_end;
   GpIncidentView     *view;
@@ -373,7 +374,8 @@ gp_incidents_page_reload (GpIncidentsPage *self)
 
   g_return_if_fail (GP_IS_INCIDENTS_PAGE (self));
 
-  g_clear_handle_id (&self->reload_id, g_source_remove);
+  if (self->live != NULL)
+    gp_live_query_stop (self->live);
   grid = gp_context_get_grid (self->context);
   if (self->store == NULL || grid == NULL)
     return;
@@ -385,14 +387,10 @@ gp_incidents_page_reload (GpIncidentsPage *self)
                                 self->cancellable, on_loaded, g_object_ref (self));
 }
 
-static gboolean
-on_reload_timeout (gpointer data)
+static void
+on_refresh (GpIncidentsPage *self)
 {
-  GpIncidentsPage *self = data;
-
-  self->reload_id = 0;
   gp_incidents_page_reload (self);
-  return G_SOURCE_REMOVE;
 }
 
 /* The minute turned: ages and warning colours are read again, at once if
@@ -400,31 +398,21 @@ on_reload_timeout (gpointer data)
 static void
 on_minute (GpIncidentsPage *self)
 {
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->stale = TRUE;
-      return;
-    }
-  if (self->reload_id == 0 && !self->loading)
+  if (!gp_live_query_get_queued (self->live) && !self->loading)
     gp_incidents_page_reload (self);
 }
 
 static void
-on_map (GpIncidentsPage *self)
+on_mapped (GpIncidentsPage *self)
 {
-  if (!self->stale)
-    return;
-  self->stale = FALSE;
-  if (self->reload_id == 0 && !self->loading)
-    gp_incidents_page_reload (self);
+  gp_live_query_set_active (self->clock, gtk_widget_get_mapped (GTK_WIDGET (self)));
 }
 
 /* After a sync the "not sent" marks change: read the list again. */
 static void
 on_synced (GpIncidentsPage *self)
 {
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  self->reload_id = g_timeout_add (RELOAD_DELAY_MS, on_reload_timeout, self);
+  gp_live_query_queue (self->live);
 }
 
 static void
@@ -436,17 +424,27 @@ on_sync_changed (GpIncidentsPage *self)
     g_signal_connect_object (sync, "notify::last-success", G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
 }
 
-static void
-on_documents_changed (GpStore         *store,
-                      GStrv            ids,
-                      GpIncidentsPage *self)
+/* Reports and steps make the list; a report's photos may have changed, so
+ * its thumbnail is read again. */
+static gboolean
+is_of_list (const char *id,
+            gpointer    user_data)
 {
-  /* Reports and steps come in bursts (a sync, a step with photos). */
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  self->reload_id = g_timeout_add (RELOAD_DELAY_MS, on_reload_timeout, self);
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    if (g_str_has_prefix (ids[i], "incident:"))
-      g_hash_table_remove (self->thumbnails, ids[i]);
+  GpIncidentsPage *self = user_data;
+
+  if (g_str_has_prefix (id, "incident:"))
+    {
+      g_hash_table_remove (self->thumbnails, id);
+      return TRUE;
+    }
+  return g_str_has_prefix (id, "event:");
+}
+
+static gboolean
+is_nothing (const char *id,
+            gpointer    user_data)
+{
+  return FALSE;
 }
 
 static void
@@ -456,11 +454,7 @@ on_context_changed (GpIncidentsPage *self)
 
   if (store != self->store)
     {
-      if (self->store != NULL)
-        g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
       g_set_object (&self->store, store);
-      if (store != NULL)
-        g_signal_connect_object (store, "documents-changed", G_CALLBACK (on_documents_changed), self, 0);
       g_hash_table_remove_all (self->thumbnails);
     }
   g_list_store_remove_all (self->items);
@@ -509,7 +503,8 @@ gp_incidents_page_get_loading (GpIncidentsPage *self)
 {
   g_return_val_if_fail (GP_IS_INCIDENTS_PAGE (self), FALSE);
 
-  return self->loading || self->reload_id != 0 || gtk_filter_list_model_get_pending (self->filtered) > 0;
+  return self->loading || gp_live_query_get_queued (self->live) ||
+         gtk_filter_list_model_get_pending (self->filtered) > 0;
 }
 
 GpIncidentView *
@@ -572,9 +567,8 @@ gp_incidents_page_dispose (GObject *object)
   GpIncidentsPage *self = (GpIncidentsPage *) object;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
+  g_clear_object (&self->live);
+  g_clear_object (&self->clock);
   if (self->context != NULL)
     g_signal_handlers_disconnect_by_data (self->context, self);
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -697,8 +691,18 @@ gp_incidents_page_new (GpContext *context)
   g_signal_connect_object (context, "notify::store", G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::grid", G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::sync", G_CALLBACK (on_sync_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (context, "minute", G_CALLBACK (on_minute), self, G_CONNECT_SWAPPED);
-  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  /* Reports and steps are followed while hidden too: the tab counts the
+   * cases given to the worker. The minute only while on screen. */
+  self->live = gp_live_query_new (context, RELOAD_DELAY_MS);
+  gp_live_query_set_filter (self->live, is_of_list, self);
+  g_signal_connect_object (self->live, "refresh", G_CALLBACK (on_refresh), self, G_CONNECT_SWAPPED);
+  self->clock = gp_live_query_new (context, 0);
+  gp_live_query_set_filter (self->clock, is_nothing, NULL);
+  gp_live_query_set_per_minute (self->clock, TRUE);
+  gp_live_query_set_active (self->clock, FALSE);
+  g_signal_connect_object (self->clock, "refresh", G_CALLBACK (on_minute), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (on_mapped), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_mapped), NULL);
   on_sync_changed (self);
   on_context_changed (self);
   return GTK_WIDGET (self);

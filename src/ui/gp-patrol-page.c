@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "gp-patrol-page.h"
+#include "gp-live-query.h"
 #include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-json.h"
@@ -40,7 +41,7 @@ struct _GpPatrolPage
   GPtrArray        *rows;            /* rows added in code, to remove on refresh */
   GPtrArray        *checkpoint_rows;
   guint             tick_id;
-  guint             reload_id;
+  GpLiveQuery      *live;              /* patrols, visits and households, while on screen */
   GCancellable     *cancellable;
   GCancellable     *grid_cancellable;  /* the grid's routes being read */
   char             *wanted_route;      /* to choose once they are */
@@ -632,21 +633,19 @@ reload_summaries (GpPatrolPage *self)
                                 g_object_ref (self));
 }
 
+/* Coverage and history are of patrols, visits and the households due one. */
 static gboolean
-on_reload_timeout (gpointer data)
+is_of_summaries (const char *id,
+                 gpointer    user_data)
 {
-  GpPatrolPage *self = data;
-
-  self->reload_id = 0;
-  reload_summaries (self);
-  return G_SOURCE_REMOVE;
+  return g_str_has_prefix (id, "patrol:") || g_str_has_prefix (id, "visit:") ||
+         g_str_has_prefix (id, "household:");
 }
 
 static void
-on_documents_changed (GpPatrolPage *self)
+on_mapped (GpPatrolPage *self)
 {
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  self->reload_id = g_timeout_add (800, on_reload_timeout, self);
+  gp_live_query_set_active (self->live, gtk_widget_get_mapped (GTK_WIDGET (self)));
 }
 
 /* The grid: its routes, and a patrol left unfinished. */
@@ -700,14 +699,7 @@ on_grid_changed (GpPatrolPage *self)
   g_autofree char *worker = gp_context_dup_user_name (self->context);
 
   if (store != self->store)
-    {
-      if (self->store != NULL)
-        g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
-      g_set_object (&self->store, store);
-      if (store != NULL)
-        g_signal_connect_object (store, "documents-changed", G_CALLBACK (on_documents_changed), self,
-                                 G_CONNECT_SWAPPED);
-    }
+    g_set_object (&self->store, store);
   set_recorder (self, NULL);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_cancellable_cancel (self->grid_cancellable);
@@ -763,12 +755,10 @@ gp_patrol_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->grid_cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
-  g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_clear_object (&self->live);
   use_location (self, FALSE);
   if (self->recorder != NULL)
     g_signal_handlers_disconnect_by_data (self->recorder, self);
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
   if (self->context != NULL)
     g_signal_handlers_disconnect_by_data (self->context, self);
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -841,6 +831,12 @@ gp_patrol_page_new (GpContext *context)
   GpPatrolPage *self = g_object_new (GP_TYPE_PATROL_PAGE, NULL);
 
   self->context = g_object_ref (context);
+  self->live = gp_live_query_new (context, 800);
+  gp_live_query_set_filter (self->live, is_of_summaries, NULL);
+  gp_live_query_set_active (self->live, FALSE);
+  g_signal_connect_object (self->live, "refresh", G_CALLBACK (reload_summaries), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (on_mapped), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_mapped), NULL);
   g_signal_connect_object (context, "notify::store", G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::grid", G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::location", G_CALLBACK (on_location_changed), self, G_CONNECT_SWAPPED);
