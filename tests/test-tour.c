@@ -12,7 +12,9 @@
 
 #include "gp-area-page.h"
 #include "gp-context.h"
+#include "gp-clock.h"
 #include "gp-demo.h"
+#include "gp-demo-history.h"
 #include "gp-documents.h"
 #include "gp-incident-view.h"
 #include "gp-incidents-page.h"
@@ -59,6 +61,9 @@ fixture_set_up (Fixture       *fixture,
   fixture->dir = gp_test_make_dir ();
   fixture->store = gp_test_open_store (fixture->dir);
   g_assert_true (gp_demo_install (fixture->store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  g_assert_no_error (error);
+  /* With its weeks of work, as the app's demo comes. */
+  g_assert_true (gp_demo_history_install (fixture->store, GP_DEMO_DEFAULT_SEED, gp_clock_get_now (), &error));
   g_assert_no_error (error);
   g_clear_object (&fixture->store);
 

@@ -14,6 +14,7 @@
 #include "gp-clock.h"
 #include "gp-patrol-recorder.h"
 #include "gp-demo.h"
+#include "gp-demo-history.h"
 #include "gp-documents.h"
 #include "gp-secret.h"
 #include "gp-store.h"
@@ -651,7 +652,7 @@ on_demo_installed (GObject      *source,
   GpContext *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
-  if (!gp_demo_install_finish (GP_STORE (source), result, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -661,8 +662,26 @@ on_demo_installed (GObject      *source,
   choose_grid (self, task);
 }
 
-/* Generates the demo grid into the store (once; again is a no-op) and
- * makes it the current grid. */
+/* The demo grid and, for a fresh one, its weeks of history before now. */
+static void
+demo_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GpStore *store = source_object;
+  gint64 *now = task_data;
+  GError *error = NULL;
+
+  if (gp_demo_install (store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error) &&
+      gp_demo_history_install (store, GP_DEMO_DEFAULT_SEED, *now, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Generates the demo grid into the store, with a few weeks of work to
+ * learn on (once; again is a no-op), and makes it the current grid. */
 void
 gp_context_install_demo (GpContext           *self,
                          GCancellable        *cancellable,
@@ -676,8 +695,15 @@ gp_context_install_demo (GpContext           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gp_context_install_demo);
-  gp_demo_install_async (self->store, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED,
-                         cancellable, on_demo_installed, g_steal_pointer (&task));
+  {
+    g_autoptr(GTask) install = g_task_new (self->store, cancellable, on_demo_installed, g_steal_pointer (&task));
+    gint64 *now = g_new (gint64, 1);
+
+    *now = gp_clock_get_now ();
+    g_task_set_source_tag (install, demo_thread);
+    g_task_set_task_data (install, now, g_free);
+    gp_worker_run (install, demo_thread);
+  }
 }
 
 gboolean
