@@ -465,6 +465,47 @@ visit_dialog_ready (gpointer data)
   return dialog != NULL && gp_visit_dialog_get_ready (dialog) && gp_visit_dialog_get_household (dialog) != NULL;
 }
 
+/* A label under @widget showing @text (all of it when NULL) that is cut
+ * short with "…". */
+static GtkLabel *
+find_cut_label (GtkWidget  *widget,
+                const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      (text == NULL || g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0) &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_cut_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+toast_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return has_label (GTK_WIDGET (fixture->window), gp_window_get_message (fixture->window));
+}
+
 static gboolean
 no_visit_dialog (gpointer data)
 {
@@ -486,6 +527,12 @@ test_visit_household (Fixture       *fixture,
   gp_context_set_store (fixture->context, store);
   open_window (fixture, 360, 720);
   wait_for (fixture, "main", 360, 720);
+  /* The grid's name and where it is, whole on a phone. */
+  {
+    GtkLabel *cut = find_cut_label (GTK_WIDGET (child (fixture, "window_title")), NULL);
+
+    g_assert_null (cut ? gtk_label_get_text (cut) : NULL);
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.visit-household", "s", household));
   g_assert_true (gp_test_wait_until (visit_dialog_ready, NULL, 10000));
@@ -503,6 +550,15 @@ test_visit_household (Fixture       *fixture,
 
     g_assert_cmpstr (gp_window_get_message (fixture->window), ==, said);
   }
+  /* Said whole, not cut off at the phone's edge. */
+  g_assert_true (gp_test_wait_until (toast_shown, fixture, 10000));
+  gp_test_wait_frames (GTK_WIDGET (fixture->window), 5);
+  {
+    GtkLabel *cut = find_cut_label (GTK_WIDGET (fixture->window), gp_window_get_message (fixture->window));
+
+    g_assert_null (cut ? gtk_label_get_text (cut) : NULL);
+  }
+  gp_test_save_widget_png (GTK_WIDGET (fixture->window), "visit-saved-360x720");
 }
 
 /* WCAG's relative luminance of an sRGB colour. */

@@ -875,7 +875,8 @@ on_saved (GObject      *source,
   if (error == NULL)
     {
       GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-      AdwToast *toast = adw_toast_new (self->message);
+      /* Short, to fit a phone's toast; the file names are on the page. */
+      AdwToast *toast = adw_toast_new (_("Summary saved"));
 
       adw_toast_set_button_label (toast, _("_Open"));
       adw_toast_set_action_name (toast, "area.open-summary");

@@ -77,17 +77,24 @@ update_grid_pages (GpWindow *self,
                    GpGrid   *grid)
 {
   g_autofree char *subtitle = NULL;
+  g_autofree char *where = NULL;
+  const char *community = gp_grid_get_community (grid);
 
   adw_window_title_set_title (self->window_title, gp_grid_get_name (grid));
   gtk_window_set_title (GTK_WINDOW (self), gp_grid_get_name (grid));
+  /* The community only: with the street too it was cut off on a phone;
+   * the street is in the tooltip. */
+  if (community == NULL || *community == '\0')
+    community = gp_grid_get_street (grid) ?: "";
   if (gp_document_get_boolean_member (GP_DOCUMENT (grid), "example"))
-    /* Translators: the subtitle of a demo grid: its street and community */
-    subtitle = g_strdup_printf (_("Demo · %s %s"), gp_grid_get_street (grid) ?: "",
-                                gp_grid_get_community (grid) ?: "");
+    /* Translators: the subtitle of a demo grid: its community */
+    subtitle = g_strdup_printf (_("Demo · %s"), community);
   else
-    subtitle = g_strdup_printf ("%s %s", gp_grid_get_street (grid) ?: "",
-                                gp_grid_get_community (grid) ?: "");
+    subtitle = g_strdup (community);
   adw_window_title_set_subtitle (self->window_title, g_strstrip (subtitle));
+  where = g_strdup_printf ("%s %s %s", gp_grid_get_street (grid) ?: "", gp_grid_get_community (grid) ?: "",
+                           gp_grid_get_name (grid));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), g_strstrip (where));
 }
 
 static void
