@@ -14,6 +14,8 @@
 #include "gp-preferences-dialog.h"
 #include "gp-replay-location.h"
 #include "gp-store.h"
+#include "gp-basemap.h"
+#include "gp-overlay-layer.h"
 #include "gp-test-ui.h"
 #include "gp-test-util.h"
 #include "gp-test-walk.h"
@@ -154,6 +156,38 @@ visit_gone (gpointer data)
 /* Start on the patrol page, walk with the map on screen showing the track
  * and checkpoints turning reached, visit a household on the way, finish:
  * the patrol is recorded with its distance and checkpoints. */
+/* Whether the small map under @data shows the basemap's buildings. */
+static gboolean
+shows_buildings (gpointer data)
+{
+  GtkWidget *map = data;
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_native (map));
+  g_autoptr(GdkTexture) texture = NULL;
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (map, window, &bounds))
+    return FALSE;
+  texture = gp_test_render (window);
+  return texture != NULL &&
+         gp_test_count_colour (texture, bounds.origin.x, bounds.origin.y, bounds.origin.x + bounds.size.width,
+                               bounds.origin.y + bounds.size.height, GP_BASEMAP_BUILDING_FILL, 2) > 300;
+}
+
+static GtkWidget *
+find_map (GtkWidget *widget)
+{
+  if (SHUMATE_IS_MAP (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_map (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_walk (Fixture       *fixture,
            gconstpointer  data)
@@ -273,6 +307,20 @@ test_walk (Fixture       *fixture,
     g_assert_nonnull (strstr (said, gp_route_get_name (fixture->route)));
     g_assert_nonnull (strstr (said, reached));
     g_assert_null (strstr (said, _("Missed")));
+    /* The track walked, on a small map. */
+    {
+      GtkWidget *small_map = find_map (GTK_WIDGET (report));
+      GpOverlayLayer *overlay = NULL;
+
+      g_assert_nonnull (small_map);
+      g_assert_cmpint (gtk_widget_get_height (small_map), >=, 200);
+      for (GtkWidget *child = gtk_widget_get_first_child (small_map); child; child = gtk_widget_get_next_sibling (child))
+        if (GP_IS_OVERLAY_LAYER (child))
+          overlay = GP_OVERLAY_LAYER (child);
+      g_assert_nonnull (overlay);
+      /* Over the grid's basemap: its buildings drawn under the track. */
+      g_assert_true (gp_test_wait_until (shows_buildings, small_map, 10000));
+    }
     gp_test_save_widget_png (fixture->window, g_getenv ("LANGUAGE") ? "patrol-report-zh_CN-360x720"
                                                                     : "patrol-report-360x720");
     adw_dialog_force_close (report);

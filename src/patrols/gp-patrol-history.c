@@ -11,6 +11,8 @@
 #include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-json.h"
+#include "gp-geo.h"
+#include "gp-patrol-recorder.h"
 #include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
@@ -68,6 +70,7 @@ gp_patrol_report_free (GpPatrolReport *report)
   g_free (report->title);
   g_free (report->figures);
   g_clear_pointer (&report->checkpoints, g_ptr_array_unref);
+  g_clear_pointer (&report->track, g_array_unref);
   g_free (report);
 }
 
@@ -165,6 +168,7 @@ gp_patrol_report_load (GpStore     *store,
   g_autoptr(GPtrArray) routes = NULL;
   g_autoptr(GPtrArray) visits = NULL;
   g_autoptr(GPtrArray) incidents = NULL;
+  GpPatrolReport *report;
   const char *grid;
 
   g_return_val_if_fail (GP_IS_STORE (store), NULL);
@@ -181,7 +185,22 @@ gp_patrol_report_load (GpStore     *store,
   routes = gp_documents_load_all (store, "route", grid, NULL);
   visits = gp_documents_load_all (store, "visit", grid, NULL);
   incidents = gp_documents_load_all (store, "incident", grid, NULL);
-  return describe_patrol (GP_PATROL (patrol), routes, visits, incidents);
+  report = describe_patrol (GP_PATROL (patrol), routes, visits, incidents);
+  /* The track, for the report's small map; a damaged one is left out. */
+  report->track = g_array_new (FALSE, FALSE, sizeof (GpGeoPoint));
+  {
+    const char *text = gp_document_get_string_member (patrol, "track");
+    g_autoptr(GArray) fixes = text != NULL ? gp_track_decode (text, NULL) : NULL;
+
+    for (guint i = 0; fixes != NULL && i < fixes->len; i++)
+      {
+        GpFix *fix = &g_array_index (fixes, GpFix, i);
+        GpGeoPoint point = { fix->longitude, fix->latitude };
+
+        g_array_append_val (report->track, point);
+      }
+  }
+  return report;
 }
 
 static void

@@ -36,6 +36,7 @@ typedef struct
   char      *title;        /* when, and which route */
   char      *figures;      /* time, distance, checkpoints, visits, incidents */
   GPtrArray *checkpoints;  /* char *: "n. name", "\n", the time it was reached or "" */
+  GArray    *track;        /* GpGeoPoint: where the worker walked; empty when not recorded */
 } GpPatrolReport;
 
 GpPatrolReport  *gp_patrol_report_load         (GpStore              *store,
