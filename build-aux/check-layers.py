@@ -28,7 +28,8 @@ BELOW = {
 # Files allowed the toolkit: the map's widgets and the UI.
 TOOLKIT = re.compile(r'<(gtk/|adwaita\.h|shumate/)')
 TOOLKIT_FILES = {'map/gp-overlay-layer.c', 'map/gp-overlay-layer.h',
-                 'map/gp-tile-source.c', 'map/gp-tile-source.h'}
+                 'map/gp-tile-source.c', 'map/gp-tile-source.h',
+                 'map/gp-track-picture.c', 'map/gp-track-picture.h'}
 INCLUDE = re.compile(r'^\s*#\s*include\s+(["<][^">]+[">])')
 
 

@@ -23,16 +23,17 @@
 #include "gp-patrol-history.h"
 #include "gp-basemap.h"
 #include "gp-geo.h"
-#include "gp-mbtiles.h"
-#include "gp-overlay-layer.h"
-#include "gp-tile.h"
-#include "gp-tile-source.h"
+#include "gp-track-picture.h"
 #include "gp-privacy.h"
 #include "gp-store.h"
 #include "gp-visit-dialog.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
+
+/* The report's small map, in pixels: a phone's width less the margins. */
+#define TRACK_MAP_WIDTH  336
+#define TRACK_MAP_HEIGHT 220
 
 struct _GpPatrolPage
 {
@@ -615,70 +616,19 @@ on_report_loaded (GObject      *source,
   adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
-/* The report's small map: the grid's basemap (opened off the main loop)
- * under the track walked, framed on it. */
-typedef struct
-{
-  ShumateMap *map;
-  double      lat;
-  double      lon;
-  double      zoom;
-} TrackView;
-
+/* The report's small map: the track walked over the grid's basemap,
+ * drawn as a picture off the main loop; a frame of its size meanwhile. */
 static void
-track_view_free (TrackView *view)
+on_track_drawn (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  g_object_unref (view->map);
-  g_free (view);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrackView, track_view_free)
-
-/* Framed once its layers are in: a map layer added to a map that no
- * longer moves asks for no tiles. */
-static void
-frame_track (TrackView *view)
-{
-  ShumateViewport *viewport = shumate_map_get_viewport (view->map);
-
-  shumate_viewport_set_zoom_level (viewport, view->zoom);
-  shumate_location_set_location (SHUMATE_LOCATION (viewport), view->lat, view->lon);
-}
-
-static void
-on_track_basemap (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(TrackView) view = user_data;
+  g_autoptr(GtkPicture) picture = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpMbtiles) mbtiles = gp_mbtiles_open_finish (result, &error);
-  g_autoptr(GpTileSource) tiles = NULL;
-  ShumateViewport *viewport = shumate_map_get_viewport (view->map);
+  g_autoptr(GdkTexture) texture = gp_track_picture_render_finish (result, &error);
 
-  if (mbtiles == NULL)
-    {
-      /* The track stays, on the map's ground colour. */
-      g_debug ("No basemap under the patrol's track: %s", error->message);
-      frame_track (view);
-      return;
-    }
-  tiles = gp_tile_source_new (mbtiles, "gridpatrol-basemap");
-  shumate_viewport_set_reference_map_source (viewport, SHUMATE_MAP_SOURCE (tiles));
-  /* Under the track: the track is taken off and put back on top. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view->map)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GP_IS_OVERLAY_LAYER (child))
-      {
-        g_autoptr(ShumateLayer) overlay = g_object_ref (SHUMATE_LAYER (child));
-
-        shumate_map_remove_layer (view->map, overlay);
-        shumate_map_add_layer (view->map,
-                               SHUMATE_LAYER (shumate_map_layer_new (SHUMATE_MAP_SOURCE (tiles), viewport)));
-        shumate_map_add_layer (view->map, overlay);
-        break;
-      }
-  frame_track (view);
+  if (texture != NULL)
+    gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
 }
 
 static GtkWidget *
@@ -686,44 +636,20 @@ track_map (GpPatrolPage   *self,
            GpPatrolReport *report)
 {
   GpGrid *grid = gp_context_get_grid (self->context);
-  ShumateMap *map = shumate_map_new ();
-  ShumateViewport *viewport = shumate_map_get_viewport (map);
-  GpOverlayLayer *overlay = gp_overlay_layer_new (viewport);
-  TrackView *view = g_new0 (TrackView, 1);
-  GpGeoBounds bounds;
-  double span;
+  GtkWidget *picture = gtk_picture_new ();
+  g_autofree char *path = NULL;
 
-  gp_geo_bounds_init (&bounds);
-  for (guint i = 0; i < report->track->len; i++)
-    gp_geo_bounds_extend (&bounds, g_array_index (report->track, GpGeoPoint, i));
-  view->map = g_object_ref (map);
-  view->lat = (bounds.south + bounds.north) / 2;
-  view->lon = (bounds.west + bounds.east) / 2;
-  /* The track's longer side in 280 of the map's 320-odd px. */
-  span = MAX (gp_geo_distance ((GpGeoPoint) { bounds.west, view->lat }, (GpGeoPoint) { bounds.east, view->lat }),
-              gp_geo_distance ((GpGeoPoint) { view->lon, bounds.south }, (GpGeoPoint) { view->lon, bounds.north }));
-  /* A whole zoom level: the basemap's tiles at their own scale. */
-  view->zoom = CLAMP (floor (log2 (gp_tile_meters_per_pixel (view->lat, 0) * 280 / MAX (span, 50))), 14, 18);
-  shumate_viewport_set_min_zoom_level (viewport, 14);
-  shumate_viewport_set_max_zoom_level (viewport, 19);
-  gp_overlay_layer_set_track (overlay, report->track);
-  shumate_map_add_layer (map, SHUMATE_LAYER (overlay));
-  gtk_widget_set_size_request (GTK_WIDGET (map), -1, 220);
-  gtk_widget_add_css_class (GTK_WIDGET (map), "gp-map");
-  gtk_widget_add_css_class (GTK_WIDGET (map), "card");
-  gtk_widget_set_overflow (GTK_WIDGET (map), GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_size_request (picture, -1, TRACK_MAP_HEIGHT);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+  gtk_widget_add_css_class (picture, "gp-map");
+  gtk_widget_add_css_class (picture, "card");
+  gtk_widget_set_overflow (picture, GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_name (picture, "track-map");
   if (grid != NULL && self->store != NULL)
-    {
-      g_autofree char *path = gp_basemap_dup_path (gp_store_get_dir (self->store), gp_grid_get_code (grid));
-
-      gp_mbtiles_open_async (path, self->cancellable, on_track_basemap, view);
-    }
-  else
-    {
-      frame_track (view);
-      track_view_free (view);
-    }
-  return GTK_WIDGET (map);
+    path = gp_basemap_dup_path (gp_store_get_dir (self->store), gp_grid_get_code (grid));
+  gp_track_picture_render_async (path, report->track, TRACK_MAP_WIDTH, TRACK_MAP_HEIGHT, self->cancellable,
+                                 on_track_drawn, g_object_ref (picture));
+  return picture;
 }
 
 static void
