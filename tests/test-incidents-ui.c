@@ -819,14 +819,28 @@ test_list_and_case (Fixture       *fixture,
     g_assert_cmpint (gp_incident_item_get_warning (first), ==, GP_WARNING_GREEN);
   }
   /* The clock moves on while the list is open: at the turn of the minute
-   * the colours and ages are read again, three days on and back. */
+   * the colours and ages are read again — past 80 % of the time to
+   * register it (10 minutes) yellow, past it red, three days on and back. */
   {
+    WarningQuery yellow = { model, GP_WARNING_YELLOW };
     WarningQuery red = { model, GP_WARNING_RED };
     WarningQuery green = { model, GP_WARNING_GREEN };
     gint64 reported;
     g_autofree char *age = NULL;
     g_autofree char *shown = NULL;
 
+    {
+      g_autoptr(GpIncidentItem) first = g_list_model_get_item (model, 0);
+
+      reported = gp_incident_item_get_reported_at (first);
+    }
+    gp_clock_set_fixed ((reported + 9 * 60) * G_USEC_PER_SEC);
+    g_signal_emit_by_name (fixture->context, "minute");
+    g_assert_true (gp_test_wait_until (first_warning_is, &yellow, 10000));
+    gp_clock_set_fixed ((reported + 11 * 60) * G_USEC_PER_SEC);
+    g_signal_emit_by_name (fixture->context, "minute");
+    g_assert_true (gp_test_wait_until (first_warning_is, &red, 10000));
+    gp_test_fix_clock (GP_TEST_NOW);
     gp_clock_set_fixed (gp_clock_get_real_time () + (gint64) 3 * 86400 * G_USEC_PER_SEC);
     g_signal_emit_by_name (fixture->context, "minute");
     g_assert_true (gp_test_wait_until (first_warning_is, &red, 10000));

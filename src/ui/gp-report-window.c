@@ -751,7 +751,8 @@ on_households (GObject      *source,
 
 /* Choosing the place. */
 
-/* The target: "fix", "photo", or a building's id. */
+/* The target: "fix", "photo", "map" (a point chosen on a map), or a
+ * building's id. */
 static void
 set_place_action (GtkWidget  *widget,
                   const char *action_name,
