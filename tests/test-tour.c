@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "gp-area-page.h"
+#include "gp-basemap.h"
 #include "gp-context.h"
 #include "gp-clock.h"
 #include "gp-demo.h"
@@ -264,6 +265,16 @@ on_households_page (gpointer data)
   return g_strcmp0 (report_page (data), "households") == 0;
 }
 
+static gboolean
+shows_buildings (gpointer data)
+{
+  g_autoptr(GdkTexture) texture = gp_test_render (data);
+
+  return texture != NULL &&
+         gp_test_count_colour (texture, 0, 0, gdk_texture_get_width (texture), gdk_texture_get_height (texture),
+                               GP_BASEMAP_BUILDING_FILL, 2) > 1000;
+}
+
 /* The report flow: the form, each page it opens and back from it, then
  * "Discard" asked and kept, asked again and confirmed. */
 static void
@@ -310,7 +321,8 @@ tour_report (Fixture *fixture)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.choose-place", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (report), "report.set-place", "s", "map"));
   g_assert_cmpstr (report_page (report), ==, "point");
-  gp_test_wait_frames (GTK_WIDGET (report), 60);
+  /* The grid's basemap, its buildings, under the pin. */
+  g_assert_true (gp_test_wait_until (shows_buildings, report, 10000));
   save (GTK_WIDGET (report), "report-point", GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
   g_assert_true (adw_navigation_view_pop (report_navigation (report)));
   gp_test_wait_frames (GTK_WIDGET (report), 10);

@@ -47,6 +47,7 @@ struct _GpMapPage
 
   ShumateViewport    *viewport;
   ShumateMapLayer    *base_layer;
+  GpTileSource       *base_source;  /* the basemap, open, shared with the report form */
   guint               refresh_id;
   guint               refresh_times;
   ShumateMapLayer    *extra_layer;
@@ -304,6 +305,7 @@ set_base_layer (GpMapPage    *self,
   if (self->base_layer != NULL)
     shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->base_layer));
   self->base_layer = layer;
+  g_set_object (&self->base_source, source);
   gtk_widget_set_visible (self->scale, TRUE);
   refresh_tiles (self);
 }
@@ -666,6 +668,7 @@ on_grid_changed (GpMapPage *self)
       /* The last grid's basemap is not this one's. */
       shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->base_layer));
       self->base_layer = NULL;
+      g_clear_object (&self->base_source);
       gtk_widget_set_visible (self->scale, FALSE);
     }
 
@@ -1219,6 +1222,7 @@ gp_map_page_dispose (GObject *object)
   g_clear_handle_id (&self->basemap_reload_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->message_timeout_id, g_source_remove);
+  g_clear_object (&self->base_source);
   if (self->fit_tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick_id);
   self->fit_tick_id = 0;
@@ -1401,6 +1405,15 @@ gp_map_page_get_message (GpMapPage *self)
 
   return gtk_revealer_get_reveal_child (self->message_revealer)
          ? gtk_label_get_text (self->message_label) : NULL;
+}
+
+/* The grid's basemap as the page has it open, or NULL before it is. */
+ShumateMapSource *
+gp_map_page_get_base_source (GpMapPage *self)
+{
+  g_return_val_if_fail (GP_IS_MAP_PAGE (self), NULL);
+
+  return self->base_source ? SHUMATE_MAP_SOURCE (self->base_source) : NULL;
 }
 
 GpBuildingSheet *

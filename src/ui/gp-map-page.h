@@ -26,6 +26,7 @@ ShumateMapSource *gp_map_page_get_extra_source   (GpMapPage *self);
 gboolean          gp_map_page_get_busy           (GpMapPage *self);
 const char       *gp_map_page_get_message        (GpMapPage *self);
 GpBuildingSheet  *gp_map_page_get_sheet          (GpMapPage *self);
+ShumateMapSource *gp_map_page_get_base_source    (GpMapPage *self);
 void              gp_map_page_set_hot_spots      (GpMapPage *self,
                                                   GArray    *spots);
 void              gp_map_page_centre_on          (GpMapPage *self,

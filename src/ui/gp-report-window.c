@@ -71,6 +71,10 @@ struct _GpReportWindow
   GtkOverlay       *point_overlay;   /* the map to choose a point on, once built */
   GtkLabel         *point_label;
   ShumateMap       *point_map;
+  guint             point_retry_id;  /* the basemap asked for again, not drawn yet */
+  guint             point_refresh_id;
+  guint             point_refreshes;
+  ShumateMapSource *basemap;         /* the map page's, when it has it open */
   GtkLabel         *missing_label;   /* what the report still needs, at the top */
   GpPhotoPicker    *photo_picker;
   AdwActionRow     *category_row;
@@ -796,6 +800,47 @@ set_place_action (GtkWidget  *widget,
   adw_navigation_view_pop_to_tag (self->navigation, "form");
 }
 
+/* A tile layer asks for its tiles as the view changes; one added to a
+ * map already laid out may wait for a change that does not come. As the
+ * map page does, the view says its zoom changed, a few times, 200 ms
+ * apart. */
+static gboolean
+on_point_refresh (gpointer data)
+{
+  GpReportWindow *self = data;
+
+  g_object_notify (G_OBJECT (shumate_map_get_viewport (self->point_map)), "zoom-level");
+  if (--self->point_refreshes > 0)
+    return G_SOURCE_CONTINUE;
+  self->point_refresh_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+add_point_layer (GpReportWindow   *self,
+                 ShumateMapSource *tiles)
+{
+  ShumateViewport *viewport = shumate_map_get_viewport (self->point_map);
+
+  shumate_viewport_set_reference_map_source (viewport, tiles);
+  shumate_map_add_layer (self->point_map, SHUMATE_LAYER (shumate_map_layer_new (tiles, viewport)));
+  self->point_refreshes = 10;
+  if (self->point_refresh_id == 0)
+    self->point_refresh_id = g_timeout_add (200, on_point_refresh, self);
+}
+
+static void open_point_basemap (GpReportWindow *self);
+
+static gboolean
+on_point_retry (gpointer data)
+{
+  GpReportWindow *self = data;
+
+  self->point_retry_id = 0;
+  open_point_basemap (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* The map to choose a point on: the grid's basemap, drawn by the map page
  * in the data folder, opened off the main loop. */
 static void
@@ -807,8 +852,6 @@ on_point_basemap (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GpMbtiles) mbtiles = gp_mbtiles_open_finish (result, &error);
   g_autoptr(GpTileSource) tiles = NULL;
-  ShumateViewport *viewport;
-  ShumateMapLayer *layer;
 
   if (mbtiles == NULL)
     {
@@ -820,11 +863,30 @@ on_point_basemap (GObject      *source,
       gtk_label_set_text (self->point_label, message);
       return;
     }
+  /* The grid's first basemap is drawn in one transaction as the grid
+   * opens: until it is in, the file has no tiles; asked again in a
+   * second. */
+  if (gp_mbtiles_count_tiles (mbtiles) <= 0)
+    {
+      gtk_label_set_text (self->point_label, _("The map is being drawn…"));
+      self->point_retry_id = g_timeout_add_seconds (1, on_point_retry, self);
+      return;
+    }
+  gtk_label_set_text (self->point_label, _("Move the map until the pin is on the place"));
   tiles = gp_tile_source_new (mbtiles, "gridpatrol-basemap");
-  viewport = shumate_map_get_viewport (self->point_map);
-  shumate_viewport_set_reference_map_source (viewport, SHUMATE_MAP_SOURCE (tiles));
-  layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (tiles), viewport);
-  shumate_map_add_layer (self->point_map, SHUMATE_LAYER (layer));
+  add_point_layer (self, SHUMATE_MAP_SOURCE (tiles));
+}
+
+static void
+open_point_basemap (GpReportWindow *self)
+{
+  GpGrid *grid = gp_context_get_grid (self->context);
+  g_autofree char *path = NULL;
+
+  if (grid == NULL || self->store == NULL)
+    return;
+  path = gp_basemap_dup_path (gp_store_get_dir (self->store), gp_grid_get_code (grid));
+  gp_mbtiles_open_async (path, self->cancellable, on_point_basemap, g_object_ref (self));
 }
 
 static void
@@ -835,7 +897,6 @@ show_point_page (GpReportWindow *self)
 
   if (self->point_map == NULL && grid != NULL)
     {
-      g_autofree char *path = gp_basemap_dup_path (gp_store_get_dir (self->store), gp_grid_get_code (grid));
       ShumateViewport *viewport;
 
       self->point_map = shumate_map_new ();
@@ -844,7 +905,11 @@ show_point_page (GpReportWindow *self)
       shumate_viewport_set_max_zoom_level (viewport, 20);
       gtk_widget_set_vexpand (GTK_WIDGET (self->point_map), TRUE);
       gtk_overlay_set_child (self->point_overlay, GTK_WIDGET (self->point_map));
-      gp_mbtiles_open_async (path, self->cancellable, on_point_basemap, g_object_ref (self));
+      /* The map page's basemap, already open; else opened here. */
+      if (self->basemap != NULL)
+        add_point_layer (self, self->basemap);
+      else
+        open_point_basemap (self);
     }
   if (self->point_map == NULL)
     return;
@@ -1402,6 +1467,9 @@ gp_report_window_dispose (GObject *object)
   g_cancellable_cancel (self->duplicates_cancellable);
   g_clear_object (&self->duplicates_cancellable);
   g_cancellable_cancel (self->households_cancellable);
+  g_clear_handle_id (&self->point_retry_id, g_source_remove);
+  g_clear_handle_id (&self->point_refresh_id, g_source_remove);
+  g_clear_object (&self->basemap);
   if (self->save_timeout_id != 0)
     save_draft_now (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_REPORT_WINDOW);
@@ -1592,6 +1660,17 @@ gp_report_window_get_n_duplicates (GpReportWindow *self)
 }
 
 /* What the window last told the user, for tests. */
+/* The grid's basemap as the map page has it open, for choosing a point
+ * without opening it again. */
+void
+gp_report_window_set_basemap (GpReportWindow   *self,
+                              ShumateMapSource *basemap)
+{
+  g_return_if_fail (GP_IS_REPORT_WINDOW (self));
+
+  g_set_object (&self->basemap, basemap);
+}
+
 /* What the form says is still missing, or NULL when nothing is. */
 const char *
 gp_report_window_get_missing (GpReportWindow *self)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <shumate/shumate.h>
 
 #include "gp-context.h"
 #include "gp-photo-picker.h"
@@ -35,5 +36,7 @@ gboolean             gp_report_window_get_busy         (GpReportWindow *self);
 guint                gp_report_window_get_n_duplicates (GpReportWindow *self);
 const char          *gp_report_window_get_message      (GpReportWindow *self);
 const char          *gp_report_window_get_missing      (GpReportWindow *self);
+void                 gp_report_window_set_basemap      (GpReportWindow   *self,
+                                                        ShumateMapSource *basemap);
 
 G_END_DECLS

@@ -308,6 +308,7 @@ gp_window_report (GpWindow *self,
   if (gp_context_get_store (self->context) == NULL || gp_context_get_grid (self->context) == NULL)
     return NULL;
   report = gp_report_window_new (GTK_WINDOW (self), self->context);
+  gp_report_window_set_basemap (report, gp_map_page_get_base_source (self->map_page));
   g_signal_connect_object (report, "reported", G_CALLBACK (on_reported), self, G_CONNECT_SWAPPED);
   if (!isnan (latitude))
     gp_report_window_place_at (report, latitude, longitude);
