@@ -21,7 +21,6 @@
 #include "gp-geo.h"
 #include "gp-json.h"
 #include "gp-store.h"
-#include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -867,56 +866,4 @@ gp_demo_install (GpStore  *store,
   if (documents == NULL)
     return FALSE;
   return gp_documents_save_all (store, documents, GP_STORE_PUT_UPSERT, error);
-}
-
-typedef struct
-{
-  guint   households;
-  guint64 seed;
-} InstallData;
-
-static void
-install_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  InstallData *data = task_data;
-  GError *error = NULL;
-
-  if (gp_demo_install (source_object, data->households, data->seed, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-gp_demo_install_async (GpStore             *store,
-                       guint                households,
-                       guint64              seed,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  InstallData *data = g_new0 (InstallData, 1);
-
-  g_return_if_fail (GP_IS_STORE (store));
-
-  data->households = households;
-  data->seed = seed;
-  task = g_task_new (store, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_demo_install_async);
-  g_task_set_task_data (task, data, g_free);
-  gp_worker_run (task, install_thread);
-}
-
-gboolean
-gp_demo_install_finish (GpStore       *store,
-                        GAsyncResult  *result,
-                        GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -34,14 +34,5 @@ gboolean   gp_demo_install       (GpStore             *store,
                                   guint                households,
                                   guint64              seed,
                                   GError             **error);
-void       gp_demo_install_async (GpStore             *store,
-                                  guint                households,
-                                  guint64              seed,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data);
-gboolean   gp_demo_install_finish (GpStore           *store,
-                                   GAsyncResult      *result,
-                                   GError           **error);
 
 G_END_DECLS

@@ -65,8 +65,7 @@ GdkTexture *
 gp_track_picture_render (const char  *basemap_path,
                          GArray      *track,
                          int          width,
-                         int          height,
-                         GError     **error)
+                         int          height)
 {
   g_autoptr(GpMbtiles) mbtiles = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -182,13 +181,9 @@ render_thread (GTask        *task,
                GCancellable *cancellable)
 {
   Job *job = task_data;
-  GError *error = NULL;
-  GdkTexture *texture = gp_track_picture_render (job->path, job->track, job->width, job->height, &error);
 
-  if (texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
+  g_task_return_pointer (task, gp_track_picture_render (job->path, job->track, job->width, job->height),
+                         g_object_unref);
 }
 
 void

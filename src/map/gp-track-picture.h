@@ -11,8 +11,7 @@ G_BEGIN_DECLS
 GdkTexture *gp_track_picture_render        (const char          *basemap_path,
                                             GArray              *track,
                                             int                  width,
-                                            int                  height,
-                                            GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+                                            int                  height) G_GNUC_WARN_UNUSED_RESULT;
 void        gp_track_picture_render_async  (const char          *basemap_path,
                                             GArray              *track,
                                             int                  width,
