@@ -18,12 +18,13 @@ BELOW = {
     'area': ['store', 'model', 'incidents'],
     'patrols': ['store', 'model'],
     'grid': ['store', 'model'],
+    'camera': [],
     'map': ['store', 'model', 'incidents', 'area', 'patrols', 'grid'],
     'sync': ['store', 'model', 'incidents', 'area', 'patrols', 'grid'],
     'report': ['store', 'model', 'incidents', 'area', 'patrols', 'grid'],
     'app': ['store', 'model', 'incidents', 'area', 'patrols', 'grid', 'map', 'sync', 'report'],
     'tools': ['store', 'model', 'incidents', 'area', 'patrols', 'grid', 'map', 'sync', 'report'],
-    'ui': ['store', 'model', 'incidents', 'area', 'patrols', 'grid', 'map', 'sync', 'report', 'app'],
+    'ui': ['store', 'model', 'incidents', 'area', 'patrols', 'grid', 'map', 'sync', 'report', 'camera', 'app'],
 }
 # Files allowed the toolkit: the map's widgets and the UI.
 TOOLKIT = re.compile(r'<(gtk/|adwaita\.h|shumate/)')

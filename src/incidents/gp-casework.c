@@ -185,21 +185,7 @@ gp_casework_add_photo (GpDocument    *document,
   json_object_set_string_member (entry, "thumbnail_digest", thumbnail->digest);
   json_object_set_int_member (entry, "width", photo->width);
   json_object_set_int_member (entry, "height", photo->height);
-  if (photo->captured_at != 0)
-    {
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (photo->captured_at);
-      g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
-      g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, zone);
-      g_autofree char *iso = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
-
-      json_object_set_string_member (entry, "captured_at", iso);
-    }
-  if (photo->has_position)
-    {
-      GpGeoPoint point = { photo->longitude, photo->latitude };
-
-      json_object_set_member (entry, "position", gp_geo_position_new (point));
-    }
+  gp_photo_write_provenance (photo, entry);
 
   if (photos == NULL)
     {
@@ -721,4 +707,110 @@ gp_casework_load_case_finish (GpStore       *store,
     *policy = g_steal_pointer (&loaded->policy);
   loaded_free (loaded);
   return shown;
+}
+
+void
+gp_photo_check_free (GpPhotoCheck *check)
+{
+  if (check == NULL)
+    return;
+  g_free (check->document);
+  g_free (check->name);
+  g_free (check->recorded);
+  g_free (check->actual);
+  g_free (check->reason);
+  g_free (check);
+}
+
+static void
+verify_document (GpStore    *store,
+                 GpDocument *document,
+                 GPtrArray  *checks)
+{
+  JsonArray *photos = gp_document_get_array_member (document, "photos");
+
+  for (guint i = 0; photos != NULL && i < json_array_get_length (photos); i++)
+    {
+      JsonNode *node = json_array_get_element (photos, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *name = entry ? gp_json_get_string (entry, "name") : NULL;
+      GpAttachment *attachment = name ? gp_document_get_attachment (document, name) : NULL;
+      GpPhotoCheck *check;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (name == NULL)
+        continue;
+      check = g_new0 (GpPhotoCheck, 1);
+      check->document = g_strdup (gp_document_get_id (document));
+      check->name = g_strdup (name);
+      check->recorded = g_strdup (gp_json_get_string (entry, "sha256"));
+      if (attachment == NULL)
+        {
+          check->result = GP_PHOTO_CHECK_ABSENT;
+          check->reason = g_strdup (_("the document has no such attachment"));
+        }
+      else if (attachment->data != NULL)
+        bytes = g_bytes_ref (attachment->data);
+      else if (!gp_store_has_blob (store, attachment->digest))
+        {
+          check->result = GP_PHOTO_CHECK_ABSENT;
+          check->reason = g_strdup (_("it has not been downloaded to this device"));
+        }
+      else if ((bytes = gp_store_read_attachment (store, attachment->digest, &error)) == NULL)
+        {
+          /* The store's own check failed: the file was changed. */
+          check->result = GP_PHOTO_CHECK_CHANGED;
+          check->reason = g_strdup (error->message);
+        }
+      if (bytes != NULL)
+        {
+          check->actual = gp_photo_compute_sha256 (bytes);
+          if (check->recorded == NULL)
+            check->result = GP_PHOTO_CHECK_UNRECORDED;
+          else
+            check->result = g_ascii_strcasecmp (check->recorded, check->actual) == 0 ? GP_PHOTO_CHECK_OK
+                                                                                     : GP_PHOTO_CHECK_CHANGED;
+        }
+      g_ptr_array_add (checks, check);
+    }
+}
+
+/**
+ * gp_casework_verify_photos:
+ *
+ * Recomputes the SHA-256 of every photo of a case (the report's and its
+ * steps') and compares it with the one recorded when it was taken in.
+ *
+ * Returns: (transfer full) (element-type GpPhotoCheck): one check a photo,
+ *   the report's first, then the steps' in the order they were taken
+ */
+GPtrArray *
+gp_casework_verify_photos (GpStore     *store,
+                           const char  *incident_id,
+                           GError     **error)
+{
+  g_autoptr(GpDocument) incident = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_photo_check_free);
+
+  g_return_val_if_fail (GP_IS_STORE (store), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+
+  incident = gp_documents_load (store, incident_id, error);
+  if (incident == NULL)
+    return NULL;
+  if (!GP_IS_INCIDENT (incident))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s is not an incident"), incident_id);
+      return NULL;
+    }
+  events = gp_documents_load_by (store, "event", GP_STORE_REF_INCIDENT, incident_id, error);
+  if (events == NULL)
+    return NULL;
+  g_ptr_array_sort_values (events, (GCompareFunc) gp_event_compare);
+  verify_document (store, incident, checks);
+  for (guint i = 0; i < events->len; i++)
+    verify_document (store, g_ptr_array_index (events, i), checks);
+  return g_steal_pointer (&checks);
 }

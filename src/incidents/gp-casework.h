@@ -100,4 +100,28 @@ void         gp_case_sheet_free          (GpCaseSheet         *sheet);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpCaseSheet, gp_case_sheet_free)
 
+/* One photo of a case, checked against the SHA-256 recorded with it. */
+typedef enum
+{
+  GP_PHOTO_CHECK_OK,           /* the bytes are those recorded */
+  GP_PHOTO_CHECK_CHANGED,      /* they are not */
+  GP_PHOTO_CHECK_UNRECORDED,   /* no hash was recorded (taken in before this was) */
+  GP_PHOTO_CHECK_ABSENT,       /* the bytes are not on this device */
+} GpPhotoCheckResult;
+
+typedef struct
+{
+  char              *document;   /* the incident's or a step's id */
+  char              *name;       /* the attachment's */
+  GpPhotoCheckResult result;
+  char              *recorded;   /* SHA-256, hex */
+  char              *actual;     /* SHA-256, hex; NULL when unreadable */
+  char              *reason;     /* why it could not be read, or NULL */
+} GpPhotoCheck;
+
+void       gp_photo_check_free      (GpPhotoCheck     *check);
+GPtrArray *gp_casework_verify_photos (GpStore         *store,
+                                      const char      *incident_id,
+                                      GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -16,9 +16,14 @@
 
 #include "config.h"
 
+#include "gp-clock.h"
+#include "gp-geo.h"
+#include "gp-json.h"
 #include "gp-photo.h"
+#include "gp-photo-private.h"
 #include "gp-worker.h"
 
+#include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -465,6 +470,7 @@ gp_photo_process (GBytes        *data,
   photo->thumbnail = encode (thumbnail, 70, error);
   if (photo->thumbnail == NULL)
     return NULL;
+  photo->sha256 = gp_photo_compute_sha256 (photo->jpeg);
 
   return g_steal_pointer (&photo);
 }
@@ -477,6 +483,8 @@ gp_photo_process_file (const char    *path,
   g_autoptr(GMappedFile) file = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
+  GStatBuf info;
+  GpPhoto *photo;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -488,7 +496,14 @@ gp_photo_process_file (const char    *path,
       return NULL;
     }
   bytes = g_mapped_file_get_bytes (file);
-  return gp_photo_process (bytes, cancellable, error);
+  photo = gp_photo_process (bytes, cancellable, error);
+  if (photo == NULL)
+    return NULL;
+  /* From the device's files: marked so, with the file's own time. */
+  photo->source = GP_PHOTO_SOURCE_GALLERY;
+  if (g_stat (path, &info) == 0)
+    photo->taken_at = info.st_mtime;
+  return photo;
 }
 
 void
@@ -498,7 +513,201 @@ gp_photo_free (GpPhoto *photo)
     return;
   g_clear_pointer (&photo->jpeg, g_bytes_unref);
   g_clear_pointer (&photo->thumbnail, g_bytes_unref);
+  g_free (photo->worker);
+  g_free (photo->grid);
+  g_free (photo->building);
+  g_free (photo->sha256);
+  g_free (photo->check);
   g_free (photo);
+}
+
+/* A copy to hand to another thread: the bytes are shared. */
+GpPhoto *
+gp_photo_copy (const GpPhoto *photo)
+{
+  GpPhoto *copy;
+
+  g_return_val_if_fail (photo != NULL, NULL);
+
+  copy = g_memdup2 (photo, sizeof *photo);
+  copy->jpeg = photo->jpeg ? g_bytes_ref (photo->jpeg) : NULL;
+  copy->thumbnail = photo->thumbnail ? g_bytes_ref (photo->thumbnail) : NULL;
+  copy->worker = g_strdup (photo->worker);
+  copy->grid = g_strdup (photo->grid);
+  copy->building = g_strdup (photo->building);
+  copy->sha256 = g_strdup (photo->sha256);
+  copy->check = g_strdup (photo->check);
+  return copy;
+}
+
+/* The SHA-256 a photo is checked against, in hex. */
+char *
+gp_photo_compute_sha256 (GBytes *jpeg)
+{
+  g_return_val_if_fail (jpeg != NULL, NULL);
+
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, jpeg);
+}
+
+/**
+ * gp_photo_set_gallery:
+ * @file_time: the file's own time (its modification), UNIX; 0 unknown
+ *
+ * Marks a photo taken in from the device's files as such, for whom.
+ */
+void
+gp_photo_set_gallery (GpPhoto    *photo,
+                      gint64      file_time,
+                      const char *worker,
+                      const char *grid)
+{
+  g_return_if_fail (photo != NULL);
+
+  photo->source = GP_PHOTO_SOURCE_GALLERY;
+  photo->taken_at = file_time;
+  g_free (photo->worker);
+  photo->worker = g_strdup (worker);
+  g_free (photo->grid);
+  photo->grid = g_strdup (grid);
+}
+
+const char *
+gp_photo_source_to_string (GpPhotoSource source)
+{
+  switch (source)
+    {
+    case GP_PHOTO_SOURCE_CAMERA:
+      return "camera";
+    case GP_PHOTO_SOURCE_GALLERY:
+      return "gallery";
+    case GP_PHOTO_SOURCE_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+GpPhotoSource
+gp_photo_source_from_string (const char *text)
+{
+  if (g_strcmp0 (text, "camera") == 0)
+    return GP_PHOTO_SOURCE_CAMERA;
+  if (g_strcmp0 (text, "gallery") == 0)
+    return GP_PHOTO_SOURCE_GALLERY;
+  return GP_PHOTO_SOURCE_UNKNOWN;
+}
+
+static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return NULL;
+  local = g_date_time_to_timezone (utc, zone);
+  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+static void
+set_string (JsonObject *entry,
+            const char *member,
+            const char *value)
+{
+  if (value != NULL && *value != '\0')
+    json_object_set_string_member (entry, member, value);
+}
+
+/**
+ * gp_photo_write_provenance:
+ *
+ * Writes a photo's provenance into its entry of a document's "photos"
+ * (src/model/README.md §8): source, taken_at, position and accuracy,
+ * worker, grid, building, sha256, check.
+ */
+void
+gp_photo_write_provenance (const GpPhoto *photo,
+                           JsonObject    *entry)
+{
+  g_return_if_fail (photo != NULL);
+  g_return_if_fail (entry != NULL);
+
+  set_string (entry, "source", gp_photo_source_to_string (photo->source));
+  if (photo->taken_at != 0)
+    {
+      g_autofree char *iso = format_time (photo->taken_at);
+
+      set_string (entry, "taken_at", iso);
+    }
+  if (photo->captured_at != 0)
+    {
+      g_autofree char *iso = format_time (photo->captured_at);
+
+      set_string (entry, "captured_at", iso);
+    }
+  if (photo->has_position)
+    {
+      GpGeoPoint point = { photo->longitude, photo->latitude };
+
+      json_object_set_member (entry, "position", gp_geo_position_new (point));
+      if (photo->accuracy > 0)
+        json_object_set_double_member (entry, "accuracy", round (photo->accuracy * 10) / 10);
+    }
+  set_string (entry, "worker", photo->worker);
+  set_string (entry, "grid", photo->grid);
+  set_string (entry, "building", photo->building);
+  set_string (entry, "sha256", photo->sha256);
+  set_string (entry, "check", photo->check);
+}
+
+static gint64
+read_time (JsonObject *entry,
+           const char *member)
+{
+  const char *text = gp_json_get_string (entry, member);
+  g_autoptr(GDateTime) time = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  return time ? g_date_time_to_unix (time) : 0;
+}
+
+static void
+replace (char      **field,
+         JsonObject *entry,
+         const char *member)
+{
+  g_free (*field);
+  *field = g_strdup (gp_json_get_string (entry, member));
+}
+
+/* The provenance gp_photo_write_provenance() wrote; what is missing or
+ * malformed is left unknown. */
+void
+gp_photo_read_provenance (GpPhoto    *photo,
+                          JsonObject *entry)
+{
+  JsonNode *position;
+  GpGeoPoint point;
+
+  g_return_if_fail (photo != NULL);
+  g_return_if_fail (entry != NULL);
+
+  photo->source = gp_photo_source_from_string (gp_json_get_string (entry, "source"));
+  photo->taken_at = read_time (entry, "taken_at");
+  photo->captured_at = read_time (entry, "captured_at");
+  position = json_object_get_member (entry, "position");
+  photo->has_position = position != NULL && gp_geo_position_parse (position, &point, NULL);
+  if (photo->has_position)
+    {
+      photo->latitude = point.lat;
+      photo->longitude = point.lon;
+    }
+  photo->accuracy = 0;
+  gp_json_get_number (entry, "accuracy", &photo->accuracy);
+  replace (&photo->worker, entry, "worker");
+  replace (&photo->grid, entry, "grid");
+  replace (&photo->building, entry, "building");
+  replace (&photo->sha256, entry, "sha256");
+  replace (&photo->check, entry, "check");
 }
 
 /**
@@ -547,16 +756,32 @@ processed_free (Processed *processed)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Processed, processed_free)
 
-static void
-process_file_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
+typedef struct
 {
+  GpPhotoMake    make;
+  gpointer       data;
+  GDestroyNotify free_data;
+} Making;
+
+static void
+making_free (Making *making)
+{
+  if (making->free_data != NULL)
+    making->free_data (making->data);
+  g_free (making);
+}
+
+static void
+make_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Making *making = task_data;
   g_autoptr(Processed) processed = g_new0 (Processed, 1);
   GError *error = NULL;
 
-  processed->photo = gp_photo_process_file (task_data, cancellable, &error);
+  processed->photo = making->make (making->data, cancellable, &error);
   if (processed->photo == NULL ||
       (processed->thumbnail = gp_photo_decode (processed->photo->thumbnail, &error)) == NULL)
     {
@@ -564,6 +789,57 @@ process_file_thread (GTask        *task,
       return;
     }
   g_task_return_pointer (task, g_steal_pointer (&processed), (GDestroyNotify) processed_free);
+}
+
+/*
+ * gp_photo_make_async:
+ *
+ * Runs @make in a worker thread, and decodes the thumbnail of the photo
+ * it makes for showing.
+ */
+void
+gp_photo_make_async (GpPhotoMake          make,
+                     gpointer             data,
+                     GDestroyNotify       free_data,
+                     gpointer             source_tag,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Making *making = g_new0 (Making, 1);
+
+  making->make = make;
+  making->data = data;
+  making->free_data = free_data;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, making, (GDestroyNotify) making_free);
+  gp_worker_run (task, make_thread);
+}
+
+GpPhoto *
+gp_photo_make_finish (GAsyncResult  *result,
+                      GdkPixbuf    **thumbnail,
+                      GError       **error)
+{
+  g_autoptr(Processed) processed = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  processed = g_task_propagate_pointer (G_TASK (result), error);
+  if (processed == NULL)
+    return NULL;
+  if (thumbnail != NULL)
+    *thumbnail = g_steal_pointer (&processed->thumbnail);
+  return g_steal_pointer (&processed->photo);
+}
+
+static GpPhoto *
+make_from_file (gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  return gp_photo_process_file (data, cancellable, error);
 }
 
 /**
@@ -577,14 +853,10 @@ gp_photo_process_file_async (const char          *path,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (path != NULL);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gp_photo_process_file_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  gp_worker_run (task, process_file_thread);
+  gp_photo_make_async (make_from_file, g_strdup (path), g_free, gp_photo_process_file_async,
+                       cancellable, callback, user_data);
 }
 
 /**
@@ -596,16 +868,7 @@ gp_photo_process_file_finish (GAsyncResult  *result,
                               GdkPixbuf    **thumbnail,
                               GError       **error)
 {
-  g_autoptr(Processed) processed = NULL;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  processed = g_task_propagate_pointer (G_TASK (result), error);
-  if (processed == NULL)
-    return NULL;
-  if (thumbnail != NULL)
-    *thumbnail = g_steal_pointer (&processed->thumbnail);
-  return g_steal_pointer (&processed->photo);
+  return gp_photo_make_finish (result, thumbnail, error);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,14 @@ typedef enum
 #define GP_PHOTO_QUALITY        80
 #define GP_PHOTO_MAX_PIXELS     (120 * 1000 * 1000)
 
+/* Where a photo came from, as the centre is told. */
+typedef enum
+{
+  GP_PHOTO_SOURCE_UNKNOWN,   /* taken in before this was recorded */
+  GP_PHOTO_SOURCE_CAMERA,    /* taken in the app, at the shutter */
+  GP_PHOTO_SOURCE_GALLERY,   /* chosen from the device's files */
+} GpPhotoSource;
+
 typedef struct
 {
   GBytes  *jpeg;           /* the photo as kept: JPEG, no metadata */
@@ -36,6 +45,18 @@ typedef struct
   gboolean has_position;   /* EXIF GPS */
   double   latitude;
   double   longitude;
+
+  /* Provenance (src/model/README.md §8): recorded when the photo is taken
+   * in and sent with it. A camera photo's position is the fix at the
+   * shutter; a gallery photo's is its EXIF GPS. */
+  GpPhotoSource source;
+  gint64   taken_at;       /* UNIX time: the shutter, or the file's own time */
+  double   accuracy;       /* metres, of a camera photo's fix; 0 unknown */
+  char    *worker;         /* the account that took it in */
+  char    *grid;           /* the grid's code */
+  char    *building;       /* the nearest building's id, or NULL */
+  char    *sha256;         /* of jpeg, hex */
+  char    *check;          /* the code stamped on it, or NULL unstamped */
 } GpPhoto;
 
 GQuark   gp_photo_error_quark  (void);
@@ -46,6 +67,18 @@ GpPhoto *gp_photo_process_file (const char    *path,
                                 GCancellable  *cancellable,
                                 GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 void     gp_photo_free         (GpPhoto       *photo);
+GpPhoto *gp_photo_copy         (const GpPhoto *photo) G_GNUC_WARN_UNUSED_RESULT;
+char    *gp_photo_compute_sha256 (GBytes      *jpeg) G_GNUC_WARN_UNUSED_RESULT;
+void     gp_photo_set_gallery  (GpPhoto       *photo,
+                                gint64         file_time,
+                                const char    *worker,
+                                const char    *grid);
+void     gp_photo_write_provenance (const GpPhoto *photo,
+                                    JsonObject    *entry);
+void     gp_photo_read_provenance  (GpPhoto       *photo,
+                                    JsonObject    *entry);
+const char   *gp_photo_source_to_string   (GpPhotoSource source);
+GpPhotoSource gp_photo_source_from_string (const char   *text);
 GdkPixbuf *gp_photo_decode     (GBytes        *jpeg,
                                 GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -53,16 +53,6 @@ gp_report_draft_free (GpReportDraft *draft)
   g_free (draft);
 }
 
-static GpPhoto *
-photo_copy (const GpPhoto *photo)
-{
-  GpPhoto *copy = g_memdup2 (photo, sizeof *photo);
-
-  copy->jpeg = g_bytes_ref (photo->jpeg);
-  copy->thumbnail = g_bytes_ref (photo->thumbnail);
-  return copy;
-}
-
 /* A copy to hand to a worker thread (the photos' bytes are shared). */
 GpReportDraft *
 gp_report_draft_copy (const GpReportDraft *draft)
@@ -80,7 +70,7 @@ gp_report_draft_copy (const GpReportDraft *draft)
   copy->urgency = g_strdup (draft->urgency);
   copy->photos = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_photo_free);
   for (guint i = 0; i < draft->photos->len; i++)
-    g_ptr_array_add (copy->photos, photo_copy (g_ptr_array_index (draft->photos, i)));
+    g_ptr_array_add (copy->photos, gp_photo_copy (g_ptr_array_index (draft->photos, i)));
   return copy;
 }
 
@@ -163,12 +153,7 @@ gp_report_draft_save (const GpReportDraft  *draft,
       json_object_set_int_member (entry, "width", photo->width);
       json_object_set_int_member (entry, "height", photo->height);
       json_object_set_int_member (entry, "orientation", photo->orientation);
-      json_object_set_int_member (entry, "captured_at", photo->captured_at);
-      if (photo->has_position)
-        {
-          json_object_set_double_member (entry, "latitude", photo->latitude);
-          json_object_set_double_member (entry, "longitude", photo->longitude);
-        }
+      gp_photo_write_provenance (photo, entry);
       json_array_add_object_element (photos, entry);
     }
 
@@ -297,11 +282,14 @@ gp_report_draft_load (const char  *dir,
       value = 1;
       gp_json_get_int (entry, "orientation", &value);
       photo->orientation = (int) value;
+      gp_photo_read_provenance (photo, entry);
+      /* A draft kept before provenance was recorded. */
       value = 0;
-      gp_json_get_int (entry, "captured_at", &value);
-      photo->captured_at = value;
-      photo->has_position = gp_json_get_number (entry, "latitude", &photo->latitude) &&
-                            gp_json_get_number (entry, "longitude", &photo->longitude);
+      if (photo->captured_at == 0 && gp_json_get_int (entry, "captured_at", &value))
+        photo->captured_at = value;
+      if (!photo->has_position)
+        photo->has_position = gp_json_get_number (entry, "latitude", &photo->latitude) &&
+                              gp_json_get_number (entry, "longitude", &photo->longitude);
       g_ptr_array_add (draft->photos, photo);
     }
   return g_steal_pointer (&draft);

@@ -362,3 +362,86 @@ const GpCtlCommand gp_ctl_act = {
                         "callback, close, reopen, comment."),
   .run = run_act,
 };
+
+/* photo verify INCIDENT: every photo of the case against its recorded hash. */
+static gboolean
+run_photo (GpCtl               *ctl,
+           const GpCtlCommand  *self,
+           int                  argc,
+           char               **argv,
+           GError             **error)
+{
+  g_autoptr(GPtrArray) checks = NULL;
+  guint changed = 0, unchecked = 0;
+  GpStore *store;
+
+  if (!gp_ctl_parse_options (self, NULL, &argc, &argv, error))
+    return FALSE;
+  if (argc != 3 || !g_str_equal (argv[1], "verify"))
+    return gp_ctl_usage (error, _("photo needs “verify” and one incident ID"));
+
+  store = gp_ctl_get_store (ctl, error);
+  if (store == NULL)
+    return FALSE;
+  checks = gp_casework_verify_photos (store, argv[2], error);
+  if (checks == NULL)
+    return FALSE;
+  if (checks->len == 0)
+    {
+      g_print (_("%s has no photos.\n"), argv[2]);
+      return TRUE;
+    }
+  for (guint i = 0; i < checks->len; i++)
+    {
+      GpPhotoCheck *check = g_ptr_array_index (checks, i);
+
+      switch (check->result)
+        {
+        case GP_PHOTO_CHECK_OK:
+          /* TRANSLATORS: a photo whose bytes are those recorded: document, attachment, hash */
+          g_print (_("ok       %s %s  sha256 %s\n"), check->document, check->name, check->actual);
+          break;
+        case GP_PHOTO_CHECK_CHANGED:
+          changed++;
+          if (check->actual != NULL)
+            g_print (_("CHANGED  %s %s  sha256 %s, recorded %s\n"), check->document, check->name, check->actual,
+                     check->recorded);
+          else
+            g_print (_("CHANGED  %s %s  %s\n"), check->document, check->name, check->reason);
+          break;
+        case GP_PHOTO_CHECK_UNRECORDED:
+          unchecked++;
+          g_print (_("unknown  %s %s  no hash was recorded when it was taken in\n"), check->document, check->name);
+          break;
+        case GP_PHOTO_CHECK_ABSENT:
+        default:
+          unchecked++;
+          g_print (_("absent   %s %s  %s\n"), check->document, check->name, check->reason);
+          break;
+        }
+    }
+  if (changed > 0)
+    {
+      g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u photo was changed after it was taken in.\n",
+                               "%u photos were changed after they were taken in.\n", changed), changed);
+      g_set_error_literal (error, GP_CTL_ERROR, GP_CTL_ERROR_SAID, "");
+      return FALSE;
+    }
+  if (unchecked > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u photo could not be checked.\n",
+                          "%u photos could not be checked.\n", unchecked), unchecked);
+  else
+    g_print (_("Every photo is as it was taken in.\n"));
+  return TRUE;
+}
+
+const GpCtlCommand gp_ctl_photo = {
+  .name = "photo",
+  .synopsis = "verify INCIDENT",
+  .summary = N_("Check a case’s photos against the hashes recorded with them"),
+  .parameter = "verify INCIDENT",
+  .description = N_("Recompute the SHA-256 of every photo of a case (the report’s and its steps’) and compare it "
+                    "with the one recorded when the photo was taken in. Exit status 1 names the photos "
+                    "whose bytes were changed."),
+  .run = run_photo,
+};

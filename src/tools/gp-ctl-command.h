@@ -86,5 +86,6 @@ extern const GpCtlCommand gp_ctl_stats;
 extern const GpCtlCommand gp_ctl_summary;
 extern const GpCtlCommand gp_ctl_centre;
 extern const GpCtlCommand gp_ctl_sync;
+extern const GpCtlCommand gp_ctl_photo;
 
 G_END_DECLS

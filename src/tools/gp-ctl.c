@@ -29,6 +29,7 @@ static const GpCtlCommand * const commands[] = {
   &gp_ctl_basemap,
   &gp_ctl_report,
   &gp_ctl_act,
+  &gp_ctl_photo,
   &gp_ctl_patrol,
   &gp_ctl_visit,
   &gp_ctl_stats,

@@ -1,10 +1,12 @@
 /* gp-photo-picker.c
  *
- * On a phone the camera app saves into Pictures; the worker picks one or
- * more photos there with the file chooser (the portal in Flatpak). Each is
- * taken in (decoded, turned upright, scaled, re-encoded) in a worker
- * thread, one after the other, with the progress shown; a photo that
- * cannot be used is named with the reason, and the others stay.
+ * Photos come from the camera, in the app (gp-camera-dialog.c: stamped,
+ * with where and when they were taken recorded), or from the gallery: the
+ * worker picks one or more with the file chooser (the portal in Flatpak),
+ * and each is marked as chosen from the gallery, with the file's own time.
+ * A file is taken in (decoded, turned upright, scaled, re-encoded) in a
+ * worker thread, one after the other, with the progress shown; a photo
+ * that cannot be used is named with the reason, and the others stay.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +14,7 @@
 
 #include "config.h"
 
+#include "gp-camera-dialog.h"
 #include "gp-photo-picker.h"
 #include "gp-texture.h"
 
@@ -22,6 +25,7 @@ struct _GpPhotoPicker
   GtkBox        parent_instance;
 
   GtkBox       *strip;
+  GtkButton    *camera_button;
   GtkButton    *add_button;
   GtkRevealer  *progress_revealer;
   GtkProgressBar *progress_bar;
@@ -37,6 +41,8 @@ struct _GpPhotoPicker
   gboolean      busy;
   char         *message;
   GCancellable *cancellable;
+  GpContext    *context;      /* for the camera; NULL: the gallery only */
+  GpStampSource *stamps;      /* made when the camera is first opened */
 };
 
 G_DEFINE_FINAL_TYPE (GpPhotoPicker, gp_photo_picker, GTK_TYPE_BOX)
@@ -124,7 +130,7 @@ show_photo (GpPhotoPicker *self,
   g_ptr_array_add (self->tiles, overlay);
 
   gtk_box_insert_child_after (self->strip, overlay,
-                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->add_button)));
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->camera_button)));
 }
 
 static void
@@ -188,6 +194,8 @@ on_file_processed (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (photo != NULL && self->stamps != NULL)
+    gp_stamp_source_mark_gallery (self->stamps, photo);
   self->current->photo = photo;
   taken_in (self, thumbnail, error);
 }
@@ -329,6 +337,73 @@ on_add_clicked (GpPhotoPicker *self)
   gp_photo_picker_choose (self);
 }
 
+static void
+on_photo_taken (GpPhotoPicker *self,
+                GpPhoto       *photo,
+                GdkTexture    *thumbnail)
+{
+  show_photo (self, gp_photo_copy (photo), thumbnail);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static GpStampSource *
+ensure_stamps (GpPhotoPicker *self)
+{
+  if (self->stamps == NULL && self->context != NULL)
+    self->stamps = gp_stamp_source_new (self->context);
+  return self->stamps;
+}
+
+/**
+ * gp_photo_picker_open_camera:
+ *
+ * Opens the camera over the form; each photo taken there joins the strip.
+ */
+GpCameraDialog *
+gp_photo_picker_open_camera (GpPhotoPicker *self)
+{
+  g_autoptr(GPtrArray) thumbnails = g_ptr_array_new ();
+  GpCameraDialog *dialog;
+
+  g_return_val_if_fail (GP_IS_PHOTO_PICKER (self), NULL);
+  g_return_val_if_fail (self->context != NULL, NULL);
+
+  for (guint i = 0; i < self->tiles->len; i++)
+    {
+      GtkWidget *picture = gtk_overlay_get_child (GTK_OVERLAY (g_ptr_array_index (self->tiles, i)));
+
+      g_ptr_array_add (thumbnails, gtk_picture_get_paintable (GTK_PICTURE (picture)));
+    }
+  set_message (self, NULL);
+  dialog = gp_camera_dialog_new (ensure_stamps (self), thumbnails);
+  g_signal_connect_object (dialog, "photo-taken", G_CALLBACK (on_photo_taken), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "gallery", G_CALLBACK (gp_photo_picker_choose), self, G_CONNECT_SWAPPED);
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
+  return dialog;
+}
+
+static void
+on_camera_clicked (GpPhotoPicker *self)
+{
+  gp_photo_picker_open_camera (self);
+}
+
+/* The context the camera's photos are recorded from; without one, the
+ * picker offers the gallery only. */
+void
+gp_photo_picker_set_context (GpPhotoPicker *self,
+                             GpContext     *context)
+{
+  g_return_if_fail (GP_IS_PHOTO_PICKER (self));
+
+  if (!g_set_object (&self->context, context))
+    return;
+  g_clear_object (&self->stamps);
+  gtk_widget_set_visible (GTK_WIDGET (self->camera_button), context != NULL);
+  if (context != NULL)
+    ensure_stamps (self);
+}
+
 GPtrArray *
 gp_photo_picker_get_photos (GpPhotoPicker *self)
 {
@@ -361,7 +436,7 @@ gp_photo_picker_clear (GpPhotoPicker *self)
 
   g_return_if_fail (GP_IS_PHOTO_PICKER (self));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->strip))) != GTK_WIDGET (self->add_button))
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->strip))) != GTK_WIDGET (self->camera_button))
     gtk_box_remove (self->strip, child);
   g_ptr_array_set_size (self->photos, 0);
   g_ptr_array_set_size (self->tiles, 0);
@@ -390,6 +465,8 @@ gp_photo_picker_finalize (GObject *object)
   g_clear_pointer (&self->photos, g_ptr_array_unref);
   g_clear_pointer (&self->tiles, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->stamps);
+  g_clear_object (&self->context);
   g_free (self->message);
 
   G_OBJECT_CLASS (gp_photo_picker_parent_class)->finalize (object);
@@ -409,11 +486,13 @@ gp_photo_picker_class_init (GpPhotoPickerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/GridPatrol/gp-photo-picker.ui");
   gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, strip);
+  gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, camera_button);
   gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, add_button);
   gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, GpPhotoPicker, message_label);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_camera_clicked);
   gtk_widget_class_install_action (widget_class, "picker.remove", "s", remove_action);
 }
 
@@ -421,6 +500,7 @@ static void
 gp_photo_picker_init (GpPhotoPicker *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->camera_button), FALSE);
   self->photos = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_photo_free);
   self->tiles = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();

@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "gp-camera-dialog.h"
+#include "gp-context.h"
 #include "gp-photo.h"
 
 G_BEGIN_DECLS
@@ -15,7 +17,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GpPhotoPicker, gp_photo_picker, GP, PHOTO_PICKER, GtkBox)
 
 GtkWidget  *gp_photo_picker_new          (void);
+void        gp_photo_picker_set_context  (GpPhotoPicker *self,
+                                          GpContext     *context);
 void        gp_photo_picker_choose       (GpPhotoPicker *self);
+GpCameraDialog *gp_photo_picker_open_camera (GpPhotoPicker *self);
 void        gp_photo_picker_add_files    (GpPhotoPicker *self,
                                           GFile        **files,
                                           guint          n_files);

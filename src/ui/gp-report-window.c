@@ -463,10 +463,8 @@ on_photos_changed (GpReportWindow *self)
   for (guint i = 0; i < photos->len; i++)
     {
       GpPhoto *photo = g_ptr_array_index (photos, i);
-      GpPhoto *copy = g_memdup2 (photo, sizeof *photo);
+      GpPhoto *copy = gp_photo_copy (photo);
 
-      copy->jpeg = g_bytes_ref (photo->jpeg);
-      copy->thumbnail = g_bytes_ref (photo->thumbnail);
       g_ptr_array_add (self->draft->photos, copy);
       if (photo->has_position && !self->draft->has_position && self->draft->building == NULL)
         gp_report_window_set_position (self, photo->latitude, photo->longitude, "photo");
@@ -1380,10 +1378,8 @@ on_loaded (GObject      *source,
   for (guint i = 0; i < self->draft->photos->len; i++)
     {
       GpPhoto *photo = g_ptr_array_index (self->draft->photos, i);
-      GpPhoto *copy = g_memdup2 (photo, sizeof *photo);
+      GpPhoto *copy = gp_photo_copy (photo);
 
-      copy->jpeg = g_bytes_ref (photo->jpeg);
-      copy->thumbnail = g_bytes_ref (photo->thumbnail);
       gp_photo_picker_add_photo (self->photo_picker, copy);
     }
 
@@ -1512,6 +1508,7 @@ gp_report_window_set_property (GObject      *object,
     {
     case PROP_CONTEXT:
       self->context = g_value_dup_object (value);
+      gp_photo_picker_set_context (self->photo_picker, self->context);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -688,6 +688,7 @@ gp_step_dialog_new (GpContext  *context,
 
   self = g_object_new (GP_TYPE_STEP_DIALOG, NULL);
   self->context = g_object_ref (context);
+  gp_photo_picker_set_context (self->photo_picker, context);
   self->incident_id = g_strdup (incident_id);
   self->action = g_strdup (action);
   adw_window_title_set_title (self->window_title, gp_action_label (action));
