@@ -4,7 +4,14 @@
  */
 #include "config.h"
 
+#include "gp-casework.h"
+#include "gp-documents.h"
+#include "gp-incident.h"
 #include "gp-photo.h"
+#include "gp-report-draft.h"
+#include "gp-store.h"
+#include "gp-test-util.h"
+#include "gp-watermark.h"
 #include "gp-test-photo.h"
 
 #include <glib/gstdio.h>
@@ -226,6 +233,243 @@ test_file (void)
   g_assert_error (error, GP_PHOTO_ERROR, GP_PHOTO_ERROR_FAILED);
 }
 
+static GpPhotoStamp *
+known_stamp (void)
+{
+  GpPhotoStamp *stamp = gp_photo_stamp_new ();
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 ("2026-11-25T10:03:27+08:00", NULL);
+
+  stamp->taken_at = g_date_time_to_unix (at);
+  stamp->has_fix = TRUE;
+  stamp->latitude = 34.2251;
+  stamp->longitude = 108.9543;
+  stamp->accuracy = 8;
+  stamp->worker = g_strdup ("wang");
+  stamp->worker_name = g_strdup ("王芳");
+  stamp->grid = g_strdup ("610103003003");
+  stamp->grid_name = g_strdup ("第三网格");
+  stamp->building = g_strdup ("building:610103003003-05");
+  stamp->building_name = g_strdup ("5号楼");
+  return stamp;
+}
+
+static GdkPixbuf *
+grey_frame (int width,
+            int height)
+{
+  GdkPixbuf *frame = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+
+  gdk_pixbuf_fill (frame, 0x808080ff);
+  return frame;
+}
+
+/* The mean difference of two pictures' pixels over rows [from, to). */
+static double
+difference (GdkPixbuf *a,
+            GdkPixbuf *b,
+            int        from,
+            int        to)
+{
+  const guint8 *pa = gdk_pixbuf_read_pixels (a), *pb = gdk_pixbuf_read_pixels (b);
+  int sa = gdk_pixbuf_get_rowstride (a), sb = gdk_pixbuf_get_rowstride (b);
+  int width = gdk_pixbuf_get_width (a);
+  double sum = 0;
+
+  for (int y = from; y < to; y++)
+    for (int x = 0; x < width * 3; x++)
+      sum += ABS ((int) pa[(gsize) y * sa + x] - (int) pb[(gsize) y * sb + x]);
+  return sum / ((double) (to - from) * width * 3);
+}
+
+/* Pixels over rows [from, to) that differ a lot: a letter in one picture
+ * and not in the other, not the JPEG's blur around letters. */
+static guint
+mismatched (GdkPixbuf *a,
+            GdkPixbuf *b,
+            int        from,
+            int        to)
+{
+  const guint8 *pa = gdk_pixbuf_read_pixels (a), *pb = gdk_pixbuf_read_pixels (b);
+  int sa = gdk_pixbuf_get_rowstride (a), sb = gdk_pixbuf_get_rowstride (b);
+  int width = gdk_pixbuf_get_width (a);
+  guint count = 0;
+
+  for (int y = from; y < to; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guint8 *p = pa + (gsize) y * sa + x * 3, *q = pb + (gsize) y * sb + x * 3;
+        int grey_p = (p[0] + p[1] + p[2]) / 3, grey_q = (q[0] + q[1] + q[2]) / 3;
+
+        count += ABS (grey_p - grey_q) > 110;
+      }
+  return count;
+}
+
+/* The stamp says what was known at the shutter, in a band along the
+ * bottom no taller than a sixth; the picture above is untouched. */
+static void
+test_stamp (void)
+{
+  g_autoptr(GpPhotoStamp) stamp = known_stamp ();
+  g_autoptr(GdkPixbuf) frame = grey_frame (2000, 1500);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpPhoto) photo = gp_photo_take_frame (frame, stamp, NULL, &error);
+  g_autoptr(GdkPixbuf) kept = NULL;
+  g_autoptr(GdkPixbuf) expected = grey_frame (1600, 1200);
+  g_autoptr(GdkPixbuf) other = grey_frame (1600, 1200);
+  g_autoptr(GdkPixbuf) untouched = grey_frame (1600, 1200);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) other_lines = NULL;
+  g_autofree char *sha256 = NULL;
+  int band;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (photo->width, ==, 1600);
+  g_assert_cmpint (photo->height, ==, 1200);
+  g_assert_cmpint (photo->source, ==, GP_PHOTO_SOURCE_CAMERA);
+  sha256 = gp_photo_compute_sha256 (photo->jpeg);
+  g_assert_cmpstr (photo->sha256, ==, sha256);
+  g_assert_true (g_regex_match_simple ("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", photo->check, 0, 0));
+
+  lines = gp_photo_stamp_dup_lines (stamp, photo->check);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_cmpstr (lines[0], ==, "2026-11-25 10:03");
+  g_assert_nonnull (strstr (lines[1], "第三网格"));
+  g_assert_nonnull (strstr (lines[1], "5号楼"));
+  g_assert_nonnull (strstr (lines[2], "王芳"));
+  g_assert_nonnull (strstr (lines[2], photo->check));
+
+  /* The kept picture is the known stamp drawn on the frame: its band
+   * matches the stamp rendered here, and not one a minute later. */
+  band = gp_watermark_draw (expected, (const char * const *) lines);
+  g_assert_cmpint (band, >, 60);
+  g_assert_cmpint (band, <=, 1200 / 6);
+  other_lines = g_strdupv (lines);
+  g_free (other_lines[0]);
+  other_lines[0] = g_strdup ("2026-11-25 18:59");
+  gp_watermark_draw (other, (const char * const *) other_lines);
+  kept = gp_photo_decode (photo->jpeg, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (difference (kept, untouched, 0, 1200 - band), <, 1.5);
+  g_assert_cmpfloat (difference (kept, untouched, 1200 - band, 1200), >, 20);
+  g_assert_cmpfloat (difference (kept, expected, 1200 - band, 1200), <, 3);
+  g_assert_cmpuint (mismatched (kept, other, 1200 - band, 1200), >, 300);
+  g_assert_cmpuint (mismatched (kept, expected, 1200 - band, 1200) * 10, <,
+                    mismatched (kept, other, 1200 - band, 1200));
+}
+
+/* The grid's policy turns the band off, or shows only some fields. */
+static void
+test_stamp_policy (void)
+{
+  g_autoptr(GpPhotoStamp) stamp = known_stamp ();
+  g_autoptr(JsonObject) off = json_object_new ();
+  g_autoptr(JsonObject) some = json_object_new ();
+  g_autoptr(JsonArray) fields = json_array_new ();
+  g_autoptr(GdkPixbuf) frame = grey_frame (800, 600);
+  g_autoptr(GpPhoto) photo = NULL;
+  g_autoptr(GdkPixbuf) kept = NULL;
+  g_autoptr(GdkPixbuf) untouched = grey_frame (800, 600);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpuint (gp_photo_stamp_fields_from_json (NULL), ==, GP_STAMP_ALL);
+  json_object_set_boolean_member (off, "enabled", FALSE);
+  g_assert_cmpuint (gp_photo_stamp_fields_from_json (off), ==, 0);
+  json_array_add_string_element (fields, "time");
+  json_array_add_string_element (fields, "worker");
+  json_array_add_string_element (fields, "nonsense");
+  json_object_set_array_member (some, "fields", json_array_ref (fields));
+  g_assert_cmpuint (gp_photo_stamp_fields_from_json (some), ==, GP_STAMP_TIME | GP_STAMP_WORKER);
+
+  stamp->fields = GP_STAMP_TIME | GP_STAMP_WORKER;
+  lines = gp_photo_stamp_dup_lines (stamp, "XXXX-XXXX");
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpstr (lines[1], ==, "王芳");
+
+  /* Off: the picture as the camera saw it, and no code. */
+  stamp->fields = 0;
+  photo = gp_photo_take_frame (frame, stamp, NULL, NULL);
+  g_assert_nonnull (photo);
+  g_assert_null (photo->check);
+  kept = gp_photo_decode (photo->jpeg, NULL);
+  g_assert_cmpfloat (difference (kept, untouched, 0, 600), <, 1.5);
+}
+
+static void
+add_camera_photo (GpDocument *incident,
+                  guint       fill)
+{
+  g_autoptr(GpPhotoStamp) stamp = known_stamp ();
+  g_autoptr(GdkPixbuf) frame = grey_frame (640, 480);
+  g_autoptr(GpPhoto) photo = NULL;
+
+  gdk_pixbuf_fill (frame, fill);
+  photo = gp_photo_take_frame (frame, stamp, NULL, NULL);
+  gp_casework_add_photo (incident, photo);
+}
+
+/* gridpatrolctl photo verify: passes on photos as taken in, and names the
+ * one whose bytes were changed on the device, leaving the others ok. */
+static void
+test_verify (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autoptr(GpStore) store = gp_test_open_store (dir);
+  g_autoptr(GpReportDraft) draft = gp_report_draft_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2026-11-25T10:05:00+08:00", NULL);
+  g_autoptr(GpIncident) incident = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *blob = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GpDocument) stored = NULL;
+  const char *id;
+  GpAttachment *second;
+  gsize length;
+
+  draft->grid = g_strdup ("610103003003");
+  draft->category = g_strdup ("06010");
+  draft->has_position = TRUE;
+  draft->latitude = 34.2251;
+  draft->longitude = 108.9543;
+  draft->text = g_strdup ("楼前垃圾堆放");
+  incident = gp_report_draft_to_incident (draft, "wang", now, &error);
+  g_assert_no_error (error);
+  id = gp_document_get_id (GP_DOCUMENT (incident));
+  add_camera_photo (GP_DOCUMENT (incident), 0x808080ff);
+  add_camera_photo (GP_DOCUMENT (incident), 0x2080c0ff);
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  out = gp_test_ctl (0, NULL, "--data-dir", dir, "photo", "verify", id, NULL);
+  g_assert_nonnull (strstr (out, "photo-1.jpg"));
+  g_assert_nonnull (strstr (out, "photo-2.jpg"));
+  g_assert_null (strstr (out, "CHANGED"));
+  g_clear_pointer (&out, g_free);
+
+  /* One byte of the second photo flipped on disk. */
+  store = gp_test_open_store (dir);
+  stored = gp_documents_load (store, id, &error);
+  g_assert_no_error (error);
+  second = gp_document_get_attachment (stored, "photo-2.jpg");
+  hex = gp_attachment_digest_to_hex (second->digest);
+  blob = g_strdup_printf ("%s/attachments/%.2s/%s", dir, hex, hex);
+  g_assert_true (g_file_get_contents (blob, &contents, &length, &error));
+  contents[length / 2] ^= 0x01;
+  g_assert_true (g_file_set_contents (blob, contents, length, &error));
+  g_clear_object (&store);
+
+  out = gp_test_ctl (1, &err, "--data-dir", dir, "photo", "verify", id, NULL);
+  g_assert_true (g_regex_match_simple ("^CHANGED +\\S+ photo-2\\.jpg", out, G_REGEX_MULTILINE, 0));
+  g_assert_false (g_regex_match_simple ("^CHANGED +\\S+ photo-1\\.jpg", out, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^ok +\\S+ photo-1\\.jpg", out, G_REGEX_MULTILINE, 0));
+  g_assert_nonnull (strstr (err, "1 photo was changed"));
+  gp_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -238,6 +482,9 @@ main (int   argc,
   g_test_add_func ("/photo/bad", test_bad_photos);
   g_test_add_func ("/photo/file", test_file);
   g_test_add_func ("/photo/cut-exif", test_cut_exif);
+  g_test_add_func ("/photo/stamp", test_stamp);
+  g_test_add_func ("/photo/stamp-policy", test_stamp_policy);
+  g_test_add_func ("/photo/verify", test_verify);
 
   return g_test_run ();
 }
