@@ -10,9 +10,9 @@
 # - the font the PDF summaries ask for first is in the runtime or built by
 #   a module (otherwise Flatpak users get the fallback's large PDFs);
 # - every downloaded source is pinned by sha256 or by commit;
-# - the sandbox holds no more than the app needs: location, files and
-#   secrets go through portals, so no file system, GeoClue or keyring
-#   access is granted.
+# - the sandbox holds no more than the app needs: location, files,
+#   secrets and the camera go through portals, so no file system, device,
+#   GeoClue or keyring access is granted.
 #
 # - the AppStream metadata has a release entry for this version first, and
 #   each screenshot it names is in data/screenshots/.
@@ -35,7 +35,7 @@ RUNTIME = {
     'glib-2.0', 'gio-2.0', 'gobject-2.0', 'gio-unix-2.0', 'gmodule-2.0',
     'gtk4', 'libadwaita-1', 'gdk-pixbuf-2.0', 'cairo', 'pango', 'pangocairo',
     'json-glib-1.0', 'sqlite3', 'libsoup-3.0', 'libsecret-1', 'librsvg-2.0',
-    'gstreamer-1.0', 'gstreamer-video-1.0', 'libpipewire-0.3', 'libportal',
+    'gstreamer-1.0', 'gstreamer-video-1.0', 'gstreamer-app-1.0', 'libpipewire-0.3', 'libportal',
     'libportal-gtk4',
 }
 # Which module of the manifest provides a library the runtime lacks, and
