@@ -350,6 +350,15 @@ test_stamp (void)
   gp_watermark_draw (other, (const char * const *) other_lines);
   kept = gp_photo_decode (photo->jpeg, &error);
   g_assert_no_error (error);
+  /* For review, beside the UI tests' screenshots. */
+  {
+    g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
+    g_autofree char *path = g_build_filename (dir, "stamp-1600x1200.png", NULL);
+
+    g_mkdir_with_parents (dir, 0755);
+    g_assert_true (gdk_pixbuf_save (kept, path, "png", &error, NULL));
+    g_assert_no_error (error);
+  }
   g_assert_cmpfloat (difference (kept, untouched, 0, 1200 - band), <, 1.5);
   g_assert_cmpfloat (difference (kept, untouched, 1200 - band, 1200), >, 20);
   g_assert_cmpfloat (difference (kept, expected, 1200 - band, 1200), <, 3);

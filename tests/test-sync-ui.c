@@ -7,8 +7,16 @@
  */
 #include "config.h"
 
+#include "gp-casework.h"
 #include "gp-centre.h"
+#include "gp-clock.h"
 #include "gp-context.h"
+#include "gp-documents.h"
+#include "gp-geo.h"
+#include "gp-incident-view.h"
+#include "gp-replicator.h"
+#include "gp-report-draft.h"
+#include "gp-watermark.h"
 #include "gp-demo.h"
 #include "gp-json.h"
 #include "gp-store.h"
@@ -334,6 +342,124 @@ test_connect (Fixture       *fixture,
   g_assert_cmpint (gp_store_count (gp_context_get_store (fixture->context), "household", NULL, NULL), ==, 0);
 }
 
+static gboolean
+view_has_photo (gpointer data)
+{
+  return !gp_incident_view_get_loading (data) && gp_incident_view_get_n_photos (data) == 1;
+}
+
+/* A photo taken in the app on the worker's phone reaches the leader's
+ * phone through the centre with its provenance: the leader's incident page
+ * says where, when and how it was taken, and its bytes check out there. */
+static void
+test_photo_provenance (void)
+{
+  GpTestGrid grid = { 0 };
+  g_autofree char *database = NULL;
+  g_autoptr(GpCouch) wang = NULL;
+  g_autoptr(GpCouch) li = NULL;
+  g_autoptr(GpReportDraft) draft = gp_report_draft_new ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+  g_autoptr(GpIncident) incident = NULL;
+  g_autoptr(GpPhotoStamp) stamp = gp_photo_stamp_new ();
+  g_autoptr(GdkPixbuf) frame = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 1280, 960);
+  g_autoptr(GpPhoto) photo = NULL;
+  g_autoptr(GpDocument) building = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GpContext) context = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *check = NULL;
+  GpReplicationStats stats = { 0 };
+  GpGeoPoint centre;
+  GtkWindow *window;
+  GtkWidget *view;
+  const char *id, *provenance;
+
+  gp_test_grid_set_up (&grid, GRID);
+  database = gp_test_pouchdb_add_grid (grid.server, GRID);
+  gp_test_pouchdb_add_user (grid.server, "wang", "wang-pw", "grid:" GRID ":worker", NULL);
+  gp_test_pouchdb_add_user (grid.server, "li", "li-pw", "grid:" GRID ":leader", NULL);
+  wang = gp_test_pouchdb_login (grid.server, "wang", "wang-pw");
+  li = gp_test_pouchdb_login (grid.server, "li", "li-pw");
+  g_assert_true (gp_demo_install (grid.worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+
+  /* At 5号楼, to 8 m: the report, and one shot stamped at the shutter. */
+  building = gp_documents_load (grid.worker, "building:610103003003-05", &error);
+  g_assert_no_error (error);
+  gp_geo_geometry_get_center (gp_document_get_geometry (building), &centre);
+  draft->grid = g_strdup (GRID);
+  draft->category = g_strdup ("06010");
+  draft->has_position = TRUE;
+  draft->latitude = centre.lat;
+  draft->longitude = centre.lon;
+  draft->building = g_strdup ("building:610103003003-05");
+  incident = gp_report_draft_to_incident (draft, "wang", now, &error);
+  g_assert_no_error (error);
+  id = gp_document_get_id (GP_DOCUMENT (incident));
+  stamp->taken_at = gp_clock_get_now ();
+  stamp->has_fix = TRUE;
+  stamp->latitude = centre.lat;
+  stamp->longitude = centre.lon;
+  stamp->accuracy = 8;
+  stamp->worker = g_strdup ("wang");
+  stamp->worker_name = g_strdup ("王芳");
+  stamp->grid = g_strdup (GRID);
+  stamp->grid_name = g_strdup ("第三网格");
+  stamp->building = g_strdup ("building:610103003003-05");
+  stamp->building_name = g_strdup ("5号楼");
+  gdk_pixbuf_fill (frame, 0x6090c0ff);
+  photo = gp_photo_take_frame (frame, stamp, NULL, &error);
+  g_assert_no_error (error);
+  check = g_strdup (photo->check);
+  gp_casework_add_photo (GP_DOCUMENT (incident), photo);
+  g_assert_true (gp_documents_save (grid.worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+
+  /* Through the centre. */
+  g_assert_true (gp_replicate (grid.worker, wang, grid.database, GP_REPLICATION_PUSH, &stats, NULL, &error));
+  g_assert_no_error (error);
+  gp_replication_stats_clear (&stats);
+  g_assert_true (gp_replicate (grid.leader, li, grid.database, GP_REPLICATION_PULL, &stats, NULL, &error));
+  g_assert_no_error (error);
+  gp_replication_stats_clear (&stats);
+
+  /* The leader's page. */
+  g_settings_set_string (settings, "user-name", "li");
+  g_settings_set_string (settings, "role", "leader");
+  context = gp_context_new (settings);
+  gp_test_set_store (context, grid.leader);
+  view = gp_incident_view_new (context);
+  window = GTK_WINDOW (adw_window_new ());
+  adw_window_set_content (ADW_WINDOW (window), view);
+  gp_test_present_phone (window);
+  gp_incident_view_show (GP_INCIDENT_VIEW (view), id);
+  g_assert_true (gp_test_wait_until (view_has_photo, view, 20000));
+  provenance = gp_incident_view_get_provenance (GP_INCIDENT_VIEW (view), 0);
+  g_test_message ("%s", provenance);
+  g_assert_nonnull (strstr (provenance, _("Taken with the camera")));
+  g_assert_nonnull (strstr (provenance, "5号楼"));
+  g_assert_nonnull (strstr (provenance, check));
+  {
+    g_autofree char *distance = g_strdup_printf (_("%.0f m from the case (±%.0f m)"), 0.0, 8.0);
+
+    g_assert_nonnull (strstr (provenance, distance));
+  }
+  gp_test_wait_frames (view, 3);
+  gp_test_save_widget_png (view, g_getenv ("LANGUAGE") ? "provenance-leader-zh_CN-360x720"
+                                                        : "provenance-leader-360x720");
+
+  checks = gp_casework_verify_photos (grid.leader, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (checks->len, ==, 1);
+  g_assert_cmpint (((GpPhotoCheck *) g_ptr_array_index (checks, 0))->result, ==, GP_PHOTO_CHECK_OK);
+
+  gtk_window_destroy (window);
+  gp_test_settle ();
+  g_clear_object (&context);
+  gp_test_grid_tear_down (&grid);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,6 +470,7 @@ main (int   argc,
   gp_test_fix_clock (GP_TEST_NOW);
 
   g_test_add ("/ui/sync/connect", Fixture, NULL, fixture_set_up, test_connect, fixture_tear_down);
+  g_test_add_func ("/ui/sync/photo-provenance", test_photo_provenance);
 
   return g_test_run ();
 }

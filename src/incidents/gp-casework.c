@@ -478,6 +478,8 @@ gp_case_sheet_free (GpCaseSheet *sheet)
   g_free (sheet->building);
   g_clear_pointer (&sheet->pictures, g_ptr_array_unref);
   g_clear_pointer (&sheet->captions, g_ptr_array_unref);
+  g_clear_pointer (&sheet->provenance, g_ptr_array_unref);
+  g_clear_pointer (&sheet->doubtful, g_array_unref);
   g_free (sheet);
 }
 
@@ -503,15 +505,38 @@ add_pictures (GpCaseSheet *sheet,
 {
   JsonArray *photos = gp_document_get_array_member (document, "photos");
 
+  GpGeoPoint position;
+  gboolean has_position = gp_geo_geometry_get_center (gp_document_get_geometry (GP_DOCUMENT (sheet->incident)),
+                                                     &position);
+
   for (guint i = 0; photos != NULL && i < json_array_get_length (photos); i++)
     {
-      const char *name = gp_json_get_string (json_array_get_object_element (photos, i), "name");
+      JsonObject *entry = json_array_get_object_element (photos, i);
+      const char *name = entry ? gp_json_get_string (entry, "name") : NULL;
       GdkPixbuf *pixbuf = name ? load_picture (store, document, name, NULL) : NULL;
+      g_autoptr(GpDocument) building = NULL;
+      GpPhoto photo = { 0 };
+      gboolean doubtful = FALSE;
+      char *line;
 
       if (pixbuf == NULL)
         continue;
       g_ptr_array_add (sheet->pictures, pixbuf);
       g_ptr_array_add (sheet->captions, g_strdup (caption_of (document)));
+      gp_photo_read_provenance (&photo, entry);
+      if (photo.building != NULL && (building = gp_documents_load (store, photo.building, NULL)) != NULL &&
+          !GP_IS_BUILDING (building))
+        g_clear_object (&building);
+      line = gp_photo_describe_provenance (&photo, has_position, position.lat, position.lon,
+                                          building ? gp_building_get_name (GP_BUILDING (building)) : NULL,
+                                          &doubtful);
+      g_ptr_array_add (sheet->provenance, line ? line : g_strdup (""));
+      g_array_append_val (sheet->doubtful, doubtful);
+      g_free (photo.worker);
+      g_free (photo.grid);
+      g_free (photo.building);
+      g_free (photo.sha256);
+      g_free (photo.check);
     }
 }
 
@@ -546,6 +571,8 @@ gp_case_sheet_load (GpStore     *store,
 
   sheet->pictures = g_ptr_array_new_with_free_func (g_object_unref);
   sheet->captions = g_ptr_array_new_with_free_func (g_free);
+  sheet->provenance = g_ptr_array_new_with_free_func (g_free);
+  sheet->doubtful = g_array_new (FALSE, FALSE, sizeof (gboolean));
   add_pictures (sheet, store, GP_DOCUMENT (sheet->incident));
   for (guint i = 0; i < sheet->shown->timeline->len; i++)
     add_pictures (sheet, store,

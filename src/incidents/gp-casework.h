@@ -81,6 +81,8 @@ typedef struct
   char       *building;   /* its name, or NULL */
   GPtrArray  *pictures;   /* GdkPixbuf */
   GPtrArray  *captions;   /* char *, one a picture: "Before", "After", or the step's name */
+  GPtrArray  *provenance; /* char *, one a picture: where it came from, or "" */
+  GArray     *doubtful;   /* gboolean, one a picture: from the gallery, or taken far away */
 } GpCaseSheet;
 
 GpCaseSheet *gp_case_sheet_load          (GpStore             *store,

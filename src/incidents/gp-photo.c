@@ -571,6 +571,86 @@ gp_photo_set_gallery (GpPhoto    *photo,
   photo->grid = g_strdup (grid);
 }
 
+static char *
+format_minute (gint64 unix_time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_timezone (utc, zone) : NULL;
+
+  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : NULL;
+}
+
+/**
+ * gp_photo_describe_provenance:
+ * @building_name: (nullable): the name of the building recorded with it
+ * @doubtful: (out) (optional): set when the photo came from the gallery or
+ *   was taken more than %GP_PHOTO_FAR_M from the case
+ *
+ * Returns: (nullable): where the photo came from, when and where it was
+ *   taken, in one line for its page; NULL when nothing was recorded
+ */
+char *
+gp_photo_describe_provenance (const GpPhoto *photo,
+                              gboolean       case_has_position,
+                              double         case_latitude,
+                              double         case_longitude,
+                              const char    *building_name,
+                              gboolean      *doubtful)
+{
+  g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+  gboolean far = FALSE;
+
+  g_return_val_if_fail (photo != NULL, NULL);
+
+  if (doubtful != NULL)
+    *doubtful = FALSE;
+  if (photo->source == GP_PHOTO_SOURCE_UNKNOWN)
+    return NULL;
+
+  if (photo->source == GP_PHOTO_SOURCE_CAMERA)
+    {
+      g_autofree char *time = photo->taken_at ? format_minute (photo->taken_at) : NULL;
+
+      g_strv_builder_add (parts, _("Taken with the camera"));
+      if (time != NULL)
+        g_strv_builder_add (parts, time);
+    }
+  else
+    {
+      g_autofree char *time = photo->taken_at ? format_minute (photo->taken_at) : NULL;
+
+      g_strv_builder_add (parts, _("From the gallery"));
+      if (time != NULL)
+        g_strv_builder_take (parts, g_strdup_printf (_("file of %s"), time));
+    }
+  if (building_name != NULL)
+    g_strv_builder_add (parts, building_name);
+  if (photo->has_position && case_has_position)
+    {
+      GpGeoPoint here = { photo->longitude, photo->latitude };
+      GpGeoPoint there = { case_longitude, case_latitude };
+      double distance = gp_geo_distance (here, there);
+
+      far = distance > GP_PHOTO_FAR_M;
+      if (photo->accuracy > 0)
+        /* TRANSLATORS: how far from the case's position a photo was taken, and the fix's accuracy */
+        g_strv_builder_take (parts, g_strdup_printf (_("%.0f m from the case (±%.0f m)"), distance, photo->accuracy));
+      else
+        g_strv_builder_take (parts, g_strdup_printf (_("%.0f m from the case"), distance));
+    }
+  else if (photo->source == GP_PHOTO_SOURCE_CAMERA && !photo->has_position)
+    g_strv_builder_add (parts, _("no position fix"));
+  if (photo->check != NULL)
+    g_strv_builder_take (parts, g_strdup_printf (_("check %s"), photo->check));
+
+  if (doubtful != NULL)
+    *doubtful = photo->source == GP_PHOTO_SOURCE_GALLERY || far;
+  strv = g_strv_builder_end (parts);
+  return g_strjoinv (" · ", strv);
+}
+
 const char *
 gp_photo_source_to_string (GpPhotoSource source)
 {

@@ -25,6 +25,8 @@ typedef enum
 #define GP_PHOTO_THUMBNAIL_EDGE 320
 #define GP_PHOTO_QUALITY        80
 #define GP_PHOTO_MAX_PIXELS     (120 * 1000 * 1000)
+/* A photo further than this from its case's position is pointed out. */
+#define GP_PHOTO_FAR_M          200.0
 
 /* Where a photo came from, as the centre is told. */
 typedef enum
@@ -77,6 +79,12 @@ void     gp_photo_write_provenance (const GpPhoto *photo,
                                     JsonObject    *entry);
 void     gp_photo_read_provenance  (GpPhoto       *photo,
                                     JsonObject    *entry);
+char         *gp_photo_describe_provenance (const GpPhoto *photo,
+                                            gboolean       case_has_position,
+                                            double         case_latitude,
+                                            double         case_longitude,
+                                            const char    *building_name,
+                                            gboolean      *doubtful) G_GNUC_WARN_UNUSED_RESULT;
 const char   *gp_photo_source_to_string   (GpPhotoSource source);
 GpPhotoSource gp_photo_source_from_string (const char   *text);
 GdkPixbuf *gp_photo_decode     (GBytes        *jpeg,

@@ -42,6 +42,8 @@ struct _GpIncidentView
   guint           n_photos;
   GPtrArray      *photos;        /* GdkTexture, as the carousel shows them */
   GPtrArray      *captions;      /* char *: "Before", "After"… one a photo */
+  GPtrArray      *provenance;    /* char *: where each photo came from, or "" */
+  GArray         *doubtful;      /* gboolean: from the gallery, or taken far away */
   GPtrArray      *rows;          /* rows added to the groups */
   GpLiveQuery    *live;          /* the case's documents and the minute, followed */
   char           *steps_prefix;  /* "event:<uuid>:", the case's steps' ids */
@@ -54,6 +56,7 @@ struct _GpIncidentView
   GtkStack       *stack;
   GtkBox         *photo_box;
   AdwCarousel    *carousel;
+  GtkLabel       *provenance_label;
   GtkLabel       *clock_label;
   GtkFlowBox     *actions_box;
   AdwPreferencesGroup *facts_group;
@@ -110,6 +113,8 @@ clear (GpIncidentView *self)
     adw_carousel_remove (self->carousel, child);
   g_ptr_array_set_size (self->photos, 0);
   g_ptr_array_set_size (self->captions, 0);
+  g_ptr_array_set_size (self->provenance, 0);
+  g_array_set_size (self->doubtful, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box))) != NULL)
     gtk_flow_box_remove (self->actions_box, child);
 }
@@ -193,6 +198,30 @@ take_step_now (GpIncidentView *self,
   self->stepping = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), FALSE);
   gp_casework_act_async (store, event, NULL, on_quick_step, g_object_ref (self));
+}
+
+/* Under the photos: where the one shown came from, in the warning colour
+ * when it came from the gallery or was taken far from the case. */
+static void
+show_provenance (GpIncidentView *self,
+                 guint           index)
+{
+  const char *line = index < self->provenance->len ? g_ptr_array_index (self->provenance, index) : "";
+  gboolean doubtful = index < self->doubtful->len && g_array_index (self->doubtful, gboolean, index);
+
+  gtk_label_set_text (self->provenance_label, line);
+  gtk_widget_set_visible (GTK_WIDGET (self->provenance_label), *line != '\0');
+  if (doubtful)
+    gtk_widget_add_css_class (GTK_WIDGET (self->provenance_label), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->provenance_label), "warning");
+}
+
+static void
+on_page_changed (GpIncidentView *self,
+                 guint           index)
+{
+  show_provenance (self, index);
 }
 
 /* A photo with its caption ("Before", "After") over its lower corner. */
@@ -526,8 +555,11 @@ on_loaded (GObject      *source,
       adw_carousel_append (self->carousel, captioned (picture, caption));
       g_ptr_array_add (self->photos, g_object_ref (texture));
       g_ptr_array_add (self->captions, g_strdup (caption));
+      g_ptr_array_add (self->provenance, g_strdup (g_ptr_array_index (sheet->provenance, i)));
+      g_array_append_val (self->doubtful, g_array_index (sheet->doubtful, gboolean, i));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->photo_box), sheet->pictures->len > 0);
+  show_provenance (self, 0);
 
   {
     g_autofree char *title = sheet->building ? g_strdup_printf ("%s · %s", sheet->category, sheet->building)
@@ -656,6 +688,17 @@ gp_incident_view_dup_actions (GpIncidentView *self)
   return actions;
 }
 
+/* Where photo @index came from, as its page says; "" when not recorded. */
+const char *
+gp_incident_view_get_provenance (GpIncidentView *self,
+                                 guint           index)
+{
+  g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), NULL);
+  g_return_val_if_fail (index < self->provenance->len, NULL);
+
+  return g_ptr_array_index (self->provenance, index);
+}
+
 /* The caption of photo @index: "Before", "After" or a step's name. */
 const char *
 gp_incident_view_get_caption (GpIncidentView *self,
@@ -719,6 +762,8 @@ gp_incident_view_finalize (GObject *object)
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->photos, g_ptr_array_unref);
   g_clear_pointer (&self->captions, g_ptr_array_unref);
+  g_clear_pointer (&self->provenance, g_ptr_array_unref);
+  g_clear_pointer (&self->doubtful, g_array_unref);
   g_free (self->incident_id);
   g_free (self->steps_prefix);
 
@@ -748,6 +793,7 @@ gp_incident_view_class_init (GpIncidentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, title);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, stack);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, photo_box);
+  gtk_widget_class_bind_template_child (widget_class, GpIncidentView, provenance_label);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, carousel);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, clock_label);
   gtk_widget_class_bind_template_child (widget_class, GpIncidentView, actions_box);
@@ -768,10 +814,13 @@ gp_incident_view_init (GpIncidentView *self)
   g_signal_connect_object (tap, "pressed", G_CALLBACK (on_carousel_pressed), self, 0);
   g_signal_connect_object (tap, "released", G_CALLBACK (on_carousel_tapped), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self->carousel), GTK_EVENT_CONTROLLER (tap));
+  g_signal_connect_object (self->carousel, "page-changed", G_CALLBACK (on_page_changed), self, G_CONNECT_SWAPPED);
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new ();
   self->photos = g_ptr_array_new_with_free_func (g_object_unref);
   self->captions = g_ptr_array_new_with_free_func (g_free);
+  self->provenance = g_ptr_array_new_with_free_func (g_free);
+  self->doubtful = g_array_new (FALSE, FALSE, sizeof (gboolean));
 }
 
 GtkWidget *

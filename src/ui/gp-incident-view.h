@@ -30,4 +30,7 @@ GpStepDialog *gp_incident_view_take_step     (GpIncidentView *self,
 void          gp_incident_view_set_can_go_back (GpIncidentView *self,
                                                 gboolean        can);
 
+const char     *gp_incident_view_get_provenance (GpIncidentView *self,
+                                                 guint           index);
+
 G_END_DECLS
