@@ -224,7 +224,8 @@ on_page_changed (GpIncidentView *self,
   show_provenance (self, index);
 }
 
-/* A photo with its caption ("Before", "After") over its lower corner. */
+/* A photo with its caption ("Before", "After") over its upper corner: the
+ * stamp of a photo taken in the app runs along the lower edge. */
 static GtkWidget *
 captioned (GtkWidget  *picture,
            const char *caption)
@@ -234,9 +235,9 @@ captioned (GtkWidget  *picture,
 
   gtk_widget_add_css_class (label, "gp-photo-caption");
   gtk_widget_set_halign (label, GTK_ALIGN_START);
-  gtk_widget_set_valign (label, GTK_ALIGN_END);
+  gtk_widget_set_valign (label, GTK_ALIGN_START);
   gtk_widget_set_margin_start (label, 8);
-  gtk_widget_set_margin_bottom (label, 8);
+  gtk_widget_set_margin_top (label, 8);
   gtk_widget_set_can_target (label, FALSE);
   gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), label);
