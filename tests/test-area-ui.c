@@ -223,6 +223,16 @@ test_leader (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "75.0%"));
   g_assert_nonnull (strstr (text, "井盖松动"));
   g_assert_nonnull (strstr (text, gp_action_label (GP_ACTION_VERIFY)));
+  /* The photo evidence row: the cases with photos, none from the gallery. */
+  {
+    g_autofree char *photos = g_strdup_printf (ngettext ("Photos of %lld Case", "Photos of %lld Cases",
+                                                         (unsigned long) stats->with_photos),
+                                               (long long) stats->with_photos);
+    g_autofree char *gallery = g_strdup_printf (ngettext ("%lld from the gallery", "%lld from the gallery", 0), 0LL);
+
+    g_assert_nonnull (strstr (text, photos));
+    g_assert_nonnull (strstr (text, gallery));
+  }
   gp_test_save_widget_png (window, g_getenv ("LANGUAGE") ? "area-zh_CN-360x720" : "area-360x720");
 
   /* The formula behind a rate, with its counts. */

@@ -14,12 +14,14 @@
 #include "config.h"
 
 #include "gp-case-index.h"
+#include "gp-casework.h"
 #include "gp-clock.h"
 #include "gp-documents.h"
 #include "gp-geo.h"
 #include "gp-json.h"
 #include "gp-stats.h"
 #include "gp-summary.h"
+#include "gp-watermark.h"
 #include "gp-test-util.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -891,6 +893,79 @@ test_summary_errors (Fixture       *fixture,
   g_assert_cmpstr (after, ==, before);
 }
 
+static void
+add_photo_at (GpStore    *store,
+              GpIncident *incident,
+              gboolean    gallery,
+              double      north_m)
+{
+  g_autoptr(GpPhotoStamp) stamp = gp_photo_stamp_new ();
+  g_autoptr(GdkPixbuf) frame = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 320, 240);
+  g_autoptr(GpPhoto) photo = NULL;
+  g_autoptr(GError) error = NULL;
+  GpGeoPoint at;
+
+  g_assert_true (gp_geo_geometry_get_center (gp_document_get_geometry (GP_DOCUMENT (incident)), &at));
+  at = gp_geo_offset (at, 0, north_m);
+  gdk_pixbuf_fill (frame, 0x808080ff);
+  stamp->taken_at = gp_clock_get_now ();
+  stamp->has_fix = !gallery;
+  stamp->latitude = at.lat;
+  stamp->longitude = at.lon;
+  stamp->accuracy = 10;
+  stamp->worker = g_strdup ("wang");
+  photo = gp_photo_take_frame (frame, stamp, NULL, &error);
+  g_assert_no_error (error);
+  if (gallery)
+    gp_photo_set_gallery (photo, gp_clock_get_now () - 7 * 86400, "wang", "G1");
+  gp_casework_add_photo (GP_DOCUMENT (incident), photo);
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+}
+
+/* The Area page's photo evidence: of the period's cases with photos, those
+ * with one from the gallery, and those with one taken over 200 m away. */
+static void
+test_photo_evidence (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GpStore) store = gp_test_open_store (fixture->dir);
+  g_autoptr(GPtrArray) incidents = gp_documents_load_all (store, "incident", "G1", NULL);
+  g_autoptr(GDateTime) from = g_date_time_new_from_iso8601 ("2026-09-28T00:00:00+08:00", NULL);
+  g_autoptr(GDateTime) to = g_date_time_new_from_iso8601 ("2026-10-05T00:00:00+08:00", NULL);
+  g_autoptr(JsonObject) week = NULL;
+  g_autoptr(JsonObject) later = NULL;
+  JsonObject *photos;
+  guint placed = 0;
+
+  for (guint i = 0; i < incidents->len && placed < 3; i++)
+    {
+      GpIncident *incident = g_ptr_array_index (incidents, i);
+      g_autoptr(GDateTime) reported = gp_incident_dup_reported_at (incident);
+
+      if (g_date_time_compare (reported, from) < 0 || g_date_time_compare (reported, to) >= 0)
+        continue;
+      switch (placed++)
+        {
+        case 0: add_photo_at (store, incident, FALSE, 195); break;   /* just within 200 m */
+        case 1: add_photo_at (store, incident, FALSE, 350); break;   /* 350 m off */
+        default: add_photo_at (store, incident, TRUE, 0); break;     /* from the gallery */
+        }
+    }
+  g_assert_cmpuint (placed, ==, 3);
+  g_clear_object (&store);
+
+  week = stats (fixture, "2026-09-28", "2026-10-04", "2026-10-19T09:00:00+08:00", NULL);
+  photos = json_object_get_object_member (week, "photos");
+  g_assert_cmpint (json_object_get_int_member (photos, "cases_with_photos"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (photos, "from_gallery"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (photos, "taken_far"), ==, 1);
+  /* Another period: none of them. */
+  later = stats (fixture, "2026-10-12", "2026-10-18", "2026-10-19T09:00:00+08:00", NULL);
+  photos = json_object_get_object_member (later, "photos");
+  g_assert_cmpint (json_object_get_int_member (photos, "cases_with_photos"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -905,6 +980,7 @@ main (int   argc,
   ADD ("/stats/third-week", test_third_week);
   ADD ("/stats/board", test_board);
   ADD ("/stats/hot-spots", test_hot_spots);
+  ADD ("/stats/photo-evidence", test_photo_evidence);
   ADD ("/stats/index-follows", test_index_follows);
   ADD ("/stats/bad-input", test_bad_input);
   ADD ("/stats/in-process", test_in_process);

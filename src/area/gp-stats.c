@@ -30,6 +30,8 @@
 #include "gp-categories.h"
 #include "gp-casework.h"
 #include "gp-clock.h"
+#include "gp-geo.h"
+#include "gp-photo.h"
 #include "gp-worker.h"
 #include "gp-store-table.h"
 
@@ -816,6 +818,74 @@ compute_households (Ctx      *ctx,
   return TRUE;
 }
 
+/* The cases of the period whose photos (the report's or a step's) came
+ * from the gallery, or were taken further than GP_PHOTO_FAR_M from the
+ * case's position. */
+static gboolean
+compute_photos (Ctx      *ctx,
+                GpStats  *stats,
+                GError  **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  g_autoptr(GHashTable) with = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) gallery = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) far = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gboolean row = FALSE;
+
+  stmt = prepare (ctx,
+                  "SELECT c.incident, c.lat, c.lon, json_extract (d.body, '$.photos')"
+                  " FROM cases c JOIN documents d ON (d.id = c.incident OR d.incident = c.incident)"
+                  " WHERE %G AND " REPORTED_IN " AND %W AND d.deleted = 0"
+                  "  AND json_type (d.body, '$.photos') = 'array'",
+                  "c.grid", CASE_WORKER, error);
+  if (stmt == NULL)
+    return FALSE;
+  while (gp_db_step (gp_store_get_reader (ctx->store), stmt, &row, error))
+    {
+      const char *incident = (const char *) sqlite3_column_text (stmt, 0);
+      gboolean has_position = sqlite3_column_type (stmt, 1) != SQLITE_NULL &&
+                              sqlite3_column_type (stmt, 2) != SQLITE_NULL;
+      GpGeoPoint there = { sqlite3_column_double (stmt, 2), sqlite3_column_double (stmt, 1) };
+      const char *text = (const char *) sqlite3_column_text (stmt, 3);
+      JsonNode *root;
+      JsonArray *photos;
+
+      if (!row)
+        {
+          stats->with_photos = g_hash_table_size (with);
+          stats->from_gallery = g_hash_table_size (gallery);
+          stats->photos_far = g_hash_table_size (far);
+          return TRUE;
+        }
+      if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL) ||
+          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+        continue;
+      photos = json_node_get_array (root);
+      for (guint i = 0; i < json_array_get_length (photos); i++)
+        {
+          JsonNode *node = json_array_get_element (photos, i);
+          GpPhoto photo = { 0 };
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          g_hash_table_add (with, g_strdup (incident));
+          gp_photo_read_provenance (&photo, json_node_get_object (node));
+          if (photo.source == GP_PHOTO_SOURCE_GALLERY)
+            g_hash_table_add (gallery, g_strdup (incident));
+          if (photo.has_position && has_position &&
+              gp_geo_distance ((GpGeoPoint) { photo.longitude, photo.latitude }, there) > GP_PHOTO_FAR_M)
+            g_hash_table_add (far, g_strdup (incident));
+          g_free (photo.worker);
+          g_free (photo.grid);
+          g_free (photo.building);
+          g_free (photo.sha256);
+          g_free (photo.check);
+        }
+    }
+  return FALSE;
+}
+
 static gboolean
 compute_counts (Ctx      *ctx,
                 GpStats  *stats,
@@ -877,7 +947,8 @@ gp_stats_compute (GpStore             *store,
   ok = gp_db_exec (gp_store_get_reader (store), "BEGIN", error);
   ok = ok && compute_counts (&ctx, stats, error) && compute_rates (&ctx, stats, error) &&
        compute_workers (&ctx, stats, error) && compute_board (&ctx, stats, error) &&
-       compute_hot_spots (&ctx, stats, error) && compute_households (&ctx, stats, error);
+       compute_hot_spots (&ctx, stats, error) && compute_households (&ctx, stats, error) &&
+       compute_photos (&ctx, stats, error);
   gp_db_exec (gp_store_get_reader (store), ok ? "COMMIT" : "ROLLBACK", NULL);
   gp_db_unlock (gp_store_get_reader (store));
   gp_case_index_end_read (store);
@@ -1041,6 +1112,14 @@ gp_stats_to_json (const GpStats *self,
 
   json_object_set_int_member (households, "total", self->households);
   json_object_set_int_member (households, "not_visited", self->not_visited);
+  {
+    JsonObject *photos = json_object_new ();
+
+    json_object_set_int_member (photos, "cases_with_photos", self->with_photos);
+    json_object_set_int_member (photos, "from_gallery", self->from_gallery);
+    json_object_set_int_member (photos, "taken_far", self->photos_far);
+    json_object_set_object_member (object, "photos", photos);
+  }
   json_object_set_int_member (households, "days", self->not_visited_days);
   json_object_set_object_member (object, "households", households);
   return object;

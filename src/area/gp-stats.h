@@ -121,6 +121,10 @@ typedef struct
   gint64     not_visited;
   guint      not_visited_days;
   int        utc_offset;     /* the calendar's zone, for gp_stats_compute_days() */
+  /* Photo evidence of the period's cases (src/model/README.md §8). */
+  gint64     with_photos;    /* cases with any photo */
+  gint64     from_gallery;   /* cases with a photo chosen from the gallery */
+  gint64     photos_far;     /* cases with a photo taken over GP_PHOTO_FAR_M away */
 } GpStats;
 
 /* Which figures a case counts in (gp_stats_list_rows()). */

@@ -480,6 +480,25 @@ show_cases (GpAreaPage *self)
   add_to (self, self->cases_group, expander);
   add_to (self, self->cases_group, counts_expander (self, _("By Category"), stats->by_category, category_label));
   add_to (self, self->cases_group, counts_expander (self, _("By Source"), stats->by_source, source_label));
+
+  /* Photos that do not show the place then and there. */
+  {
+    g_autofree char *title = g_strdup_printf (ngettext ("Photos of %lld Case", "Photos of %lld Cases",
+                                                        (unsigned long) stats->with_photos),
+                                              (long long) stats->with_photos);
+    g_autofree char *gallery = g_strdup_printf (ngettext ("%lld from the gallery", "%lld from the gallery",
+                                                          (unsigned long) stats->from_gallery),
+                                                (long long) stats->from_gallery);
+    g_autofree char *far = g_strdup_printf (ngettext ("%lld taken over %.0f m from the case",
+                                                      "%lld taken over %.0f m from the case",
+                                                      (unsigned long) stats->photos_far),
+                                            (long long) stats->photos_far, GP_PHOTO_FAR_M);
+    g_autofree char *subtitle = g_strdup_printf ("%s · %s", gallery, far);
+    GtkWidget *photo_row = new_row (title, subtitle);
+
+    gtk_widget_set_name (photo_row, "photo-evidence");
+    add_to (self, self->cases_group, photo_row);
+  }
 }
 
 static void
