@@ -19,6 +19,7 @@
 #include "gp-store.h"
 #include "gp-test-ui.h"
 #include "gp-test-util.h"
+#include "gp-visit-dialog.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -547,6 +548,72 @@ test_portal_refusals (Fixture       *fixture,
   portal_stop (&portal);
 }
 
+static gboolean
+one_kept (gpointer data)
+{
+  return gp_camera_dialog_get_n_taken (data) == 1 && !gp_camera_dialog_get_busy (data);
+}
+
+static gboolean
+visit_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* A household visit with a photo of what was found at the door, taken in
+ * the app: the visit keeps it, stamped, with its provenance. */
+static void
+test_visit_photo (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) visits = NULL;
+  GtkWindow *host = GTK_WINDOW (adw_window_new ());
+  GpVisitDialog *visit;
+  GpCameraDialog *camera;
+  GpDocument *saved;
+  JsonArray *photos;
+  GpPhoto recorded = { 0 };
+
+  g_setenv ("GRIDPATROL_CAMERA", WHITE_SENSOR, TRUE);
+  gp_test_present_phone (host);
+  visit = gp_visit_dialog_new (fixture->context, NULL, NULL);
+  adw_dialog_present (ADW_DIALOG (visit), GTK_WIDGET (host));
+  g_assert_true (gp_test_wait_until ((gboolean (*) (gpointer)) gp_visit_dialog_get_ready, visit, 10000));
+  g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
+  g_assert_true (gp_visit_dialog_choose (visit, "household:610103003003-05-1-101"));
+  gp_visit_dialog_set_tags (visit, (const char *[]) { "safety_hazard", NULL });
+
+  camera = gp_photo_picker_open_camera (gp_visit_dialog_get_photo_picker (visit));
+  g_assert_true (gp_test_wait_until (camera_on, camera, 20000));
+  gp_camera_dialog_shoot (camera);
+  g_assert_true (gp_test_wait_until (one_kept, camera, 20000));
+  gp_test_tap_button (GTK_WIDGET (camera), _("_Done"));
+  gp_test_wait_for_no_dialog (GP_TYPE_CAMERA_DIALOG);
+  g_assert_cmpuint (gp_photo_picker_get_photos (gp_visit_dialog_get_photo_picker (visit))->len, ==, 1);
+  gp_test_wait_frames (GTK_WIDGET (visit), 5);
+  gp_test_save_widget_png (GTK_WIDGET (host), is_chinese () ? "visit-photo-zh_CN-360x720" : "visit-photo-360x720");
+  gp_visit_dialog_save (visit);
+  g_assert_true (gp_test_wait_until (visit_gone, &visit, 10000));
+
+  visits = gp_documents_load_all (fixture->store, "visit", GP_DEMO_GRID_CODE, NULL);
+  g_assert_cmpuint (visits->len, ==, 1);
+  saved = g_ptr_array_index (visits, 0);
+  photos = gp_document_get_array_member (saved, "photos");
+  g_assert_nonnull (photos);
+  g_assert_cmpuint (json_array_get_length (photos), ==, 1);
+  g_assert_nonnull (gp_document_get_attachment (saved, "photo-1.jpg"));
+  gp_photo_read_provenance (&recorded, json_array_get_object_element (photos, 0));
+  g_assert_cmpint (recorded.source, ==, GP_PHOTO_SOURCE_CAMERA);
+  g_assert_cmpstr (recorded.building, ==, "building:610103003003-05");
+  g_assert_nonnull (recorded.check);
+  g_free (recorded.worker);
+  g_free (recorded.grid);
+  g_free (recorded.building);
+  g_free (recorded.sha256);
+  g_free (recorded.check);
+  gtk_window_destroy (host);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -556,6 +623,7 @@ main (int   argc,
 
   g_test_add ("/camera/report-with-three-photos", Fixture, NULL, fixture_set_up, test_report_with_three_photos,
               fixture_tear_down);
+  g_test_add ("/camera/visit-photo", Fixture, NULL, fixture_set_up, test_visit_photo, fixture_tear_down);
   g_test_add ("/camera/lost-mid-shot", Fixture, NULL, fixture_set_up, test_lost_mid_shot, fixture_tear_down);
   g_test_add ("/camera/portal-refusals", Fixture, NULL, fixture_set_up, test_portal_refusals, fixture_tear_down);
   return g_test_run ();

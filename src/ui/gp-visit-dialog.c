@@ -1,8 +1,9 @@
 /* gp-visit-dialog.c
  *
  * A visit: which household (a building, then its households, residents'
- * names masked), a note of what was found and needed, and tags for what
- * was seen (all well, needs help, a hazard…).
+ * names masked), a note of what was found and needed, tags for what was
+ * seen (all well, needs help, a hazard…), and photos where something at
+ * the door must be shown (the camera's stamped, as a report's).
  * Saved in the store's thread; the patrol walked, if any, is noted.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,7 +13,9 @@
 #include "config.h"
 
 #include "gp-visit-dialog.h"
+#include "gp-casework.h"
 #include "gp-clock.h"
+#include "gp-photo-picker.h"
 #include "gp-documents.h"
 #include "gp-store.h"
 #include "gp-window.h"
@@ -41,6 +44,7 @@ struct _GpVisitDialog
   AdwEntryRow   *note_row;
   GtkFlowBox    *tags_box;
   GPtrArray     *tag_buttons;  /* GtkToggleButton, in gp_visit_list_tags() order */
+  GpPhotoPicker *photo_picker;
   GtkLabel      *message_label;
   GtkButton     *save_button;
 };
@@ -194,6 +198,11 @@ gp_visit_dialog_save (GpVisitDialog *self)
 
   if (self->busy)
     return;
+  if (gp_photo_picker_get_busy (self->photo_picker))
+    {
+      set_message (self, _("Wait until the photos are ready"));
+      return;
+    }
   index = adw_combo_row_get_selected (self->household_row);
   if (self->households == NULL || index >= self->households->len)
     {
@@ -218,6 +227,12 @@ gp_visit_dialog_save (GpVisitDialog *self)
   /* The building too, so that a building's sheet finds its last visit. */
   gp_document_set_member (GP_DOCUMENT (visit), "building",
                           json_node_init_string (json_node_alloc (), gp_household_get_building (household)));
+  {
+    GPtrArray *photos = gp_photo_picker_get_photos (self->photo_picker);
+
+    for (guint i = 0; i < photos->len; i++)
+      gp_casework_add_photo (GP_DOCUMENT (visit), g_ptr_array_index (photos, i));
+  }
   if (!gp_document_validate (GP_DOCUMENT (visit), &error))
     {
       set_message (self, error->message);
@@ -321,6 +336,7 @@ gp_visit_dialog_init (GpVisitDialog *self)
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *tags_group = adw_preferences_group_new ();
+  GtkWidget *photo_group = adw_preferences_group_new ();
   GtkWidget *clamp = adw_clamp_new ();
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   const char * const *tag_ids = gp_visit_list_tags ();
@@ -374,6 +390,9 @@ gp_visit_dialog_init (GpVisitDialog *self)
       g_ptr_array_add (self->tag_buttons, button);
     }
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (tags_group), GTK_WIDGET (self->tags_box));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (photo_group), _("Photos"));
+  self->photo_picker = GP_PHOTO_PICKER (gp_photo_picker_new ());
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (photo_group), GTK_WIDGET (self->photo_picker));
   self->message_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->message_label, TRUE);
   gtk_label_set_xalign (self->message_label, 0);
@@ -386,6 +405,7 @@ gp_visit_dialog_init (GpVisitDialog *self)
   gtk_widget_set_margin_bottom (content, 12);
   gtk_box_append (GTK_BOX (content), group);
   gtk_box_append (GTK_BOX (content), tags_group);
+  gtk_box_append (GTK_BOX (content), photo_group);
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->message_label));
   adw_clamp_set_child (ADW_CLAMP (clamp), content);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
@@ -491,11 +511,20 @@ gp_visit_dialog_new (GpContext  *context,
   GpGrid *grid = gp_context_get_grid (context);
 
   self->context = g_object_ref (context);
+  gp_photo_picker_set_context (self->photo_picker, context);
   self->patrol_id = g_strdup (patrol_id);
   self->building_id = g_strdup (building_id);
   gp_documents_load_all_async (gp_context_get_store (context), "building", grid ? gp_grid_get_code (grid) : NULL,
                                self->cancellable, on_buildings, g_object_ref (self));
   return self;
+}
+
+GpPhotoPicker *
+gp_visit_dialog_get_photo_picker (GpVisitDialog *self)
+{
+  g_return_val_if_fail (GP_IS_VISIT_DIALOG (self), NULL);
+
+  return self->photo_picker;
 }
 
 /* The building chosen, or NULL before the buildings are read. */

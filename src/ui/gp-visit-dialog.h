@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "gp-context.h"
+#include "gp-photo-picker.h"
 
 G_BEGIN_DECLS
 
@@ -29,5 +30,6 @@ const char    *gp_visit_dialog_get_message  (GpVisitDialog *self);
 void           gp_visit_dialog_set_household (GpVisitDialog *self,
                                               const char    *household_id);
 const char    *gp_visit_dialog_get_household (GpVisitDialog *self);
+GpPhotoPicker *gp_visit_dialog_get_photo_picker (GpVisitDialog *self);
 
 G_END_DECLS
