@@ -245,6 +245,13 @@ test_report_with_three_photos (Fixture       *fixture,
   gp_test_present_at (GTK_WINDOW (report), 720, 360);
   gp_test_wait_frames (GTK_WIDGET (camera), 3);
   gp_test_save_widget_png (GTK_WIDGET (report), is_chinese () ? "camera-zh_CN-720x360" : "camera-720x360");
+  {
+    graphene_rect_t bounds;
+
+    /* Wholly on the screen: the shutter and the viewfinder's lower edge. */
+    g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (camera), GTK_WIDGET (report), &bounds));
+    g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, 360);
+  }
   gp_test_present_at (GTK_WINDOW (report), GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
 
   for (guint i = 0; i < 3; i++)

@@ -22,6 +22,8 @@
 #include "gp-map-page.h"
 #include "gp-patrol-page.h"
 #include "gp-preferences-dialog.h"
+#include "gp-camera-dialog.h"
+#include "gp-photo-picker.h"
 #include "gp-report-window.h"
 #include "gp-step-dialog.h"
 #include "gp-store.h"
@@ -32,6 +34,7 @@
 #include "gp-window.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <string.h>
 
 typedef struct
@@ -275,6 +278,18 @@ shows_buildings (gpointer data)
                                GP_BASEMAP_BUILDING_FILL, 2) > 1000;
 }
 
+static gboolean
+camera_on (gpointer data)
+{
+  return gp_camera_get_state (gp_camera_dialog_get_camera (data)) == GP_CAMERA_STATE_ON;
+}
+
+static gboolean
+camera_kept_one (gpointer data)
+{
+  return gp_camera_dialog_get_n_taken (data) == 1 && !gp_camera_dialog_get_busy (data);
+}
+
 /* The report flow: the form, each page it opens and back from it, then
  * "Discard" asked and kept, asked again and confirmed. */
 static void
@@ -355,6 +370,25 @@ tour_report (Fixture *fixture)
                                              "household:610103003003-01-1-101"));
   gp_test_wait_frames (GTK_WIDGET (report), 10);
   g_assert_cmpstr (report_page (report), ==, "form");
+
+  /* The camera over the form, upright and turned: a shot, kept with its
+   * stamp, joins the form's photos; Done returns to the form. */
+  {
+    GpPhotoPicker *picker = gp_report_window_get_photo_picker (report);
+    GpCameraDialog *camera = gp_photo_picker_open_camera (picker);
+
+    g_assert_true (gp_test_wait_until (camera_on, camera, 20000));
+    save (GTK_WIDGET (report), "report-camera", GP_TEST_PHONE_WIDTH, GP_TEST_PHONE_HEIGHT);
+    gp_camera_dialog_shoot (camera);
+    g_assert_true (gp_test_wait_until (camera_kept_one, camera, 20000));
+    gp_test_present_at (GTK_WINDOW (report), GP_TEST_PHONE_HEIGHT, GP_TEST_PHONE_WIDTH);
+    save (GTK_WIDGET (report), "report-camera", GP_TEST_PHONE_HEIGHT, GP_TEST_PHONE_WIDTH);
+    gp_test_present_phone (GTK_WINDOW (report));
+    gp_test_tap_button (GTK_WIDGET (camera), _("_Done"));
+    gp_test_wait_for_no_dialog (GP_TYPE_CAMERA_DIALOG);
+    g_assert_cmpuint (gp_photo_picker_get_photos (picker)->len, ==, 1);
+    g_assert_cmpstr (report_page (report), ==, "form");
+  }
 
   /* Something entered: discarding asks first. Keep, then discard. */
   gp_report_window_set_category (report, "06010");
@@ -504,6 +538,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The camera: GStreamer's test picture stands in for the sensor. */
+  g_setenv ("GRIDPATROL_CAMERA", "videotestsrc is-live=true pattern=smpte ! "
+            "capsfilter caps=video/x-raw,width=1280,height=960,framerate=15/1", TRUE);
   gp_test_ui_init (&argc, &argv);
   gp_test_fix_clock (GP_TEST_NOW);
 

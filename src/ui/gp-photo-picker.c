@@ -116,6 +116,8 @@ show_photo (GpPhotoPicker *self,
   gtk_widget_set_valign (remove, GTK_ALIGN_START);
   gtk_widget_add_css_class (remove, "circular");
   gtk_widget_add_css_class (remove, "osd");
+  /* A thumb's size, over the tile's corner. */
+  gtk_widget_set_size_request (remove, 44, 44);
   gtk_widget_set_tooltip_text (remove, _("Remove Photo"));
   /* Each tile named once, so a tap removes the photo it is on. */
   {
