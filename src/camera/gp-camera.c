@@ -5,7 +5,7 @@
  * cameras as GStreamer lists them; or, for tests, any source described
  * in GStreamer's launch syntax) feeds a tee with two branches:
  *
- *   source ! [videoflip] ! tee ! queue ! videoconvert ! videoscale ! BGRx ≤ 1280 px ! appsink "view"
+ *   source ! [videoflip] ! tee ! queue ! videoconvert ! videoscale ! BGRx ≤ 960 px ! appsink "view"
  *                              ! queue ! appsink "shot"
  *
  * The view branch converts and scales in GStreamer's threads; each frame
@@ -40,7 +40,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#define VIEW_MAX_EDGE 1280
+#define VIEW_MAX_EDGE 960
 
 G_DEFINE_QUARK (gp-camera-error-quark, gp_camera_error)
 

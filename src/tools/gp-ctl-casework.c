@@ -205,7 +205,13 @@ run_report (GpCtl               *ctl,
   point = gp_geo_point_new (where);
   gp_document_set_geometry (GP_DOCUMENT (incident), point);
   for (guint i = 0; i < photos->len; i++)
-    gp_casework_add_photo (GP_DOCUMENT (incident), g_ptr_array_index (photos, i));
+    {
+      GpPhoto *photo = g_ptr_array_index (photos, i);
+
+      /* Files, as the app's gallery photos: marked so, with whose. */
+      gp_photo_set_gallery (photo, photo->taken_at, gp_incident_get_reporter (incident), grid_code);
+      gp_casework_add_photo (GP_DOCUMENT (incident), photo);
+    }
 
   if (!gp_casework_report (store, incident, error))
     return FALSE;
@@ -327,7 +333,12 @@ run_act (GpCtl               *ctl,
       gp_document_set_geometry (GP_DOCUMENT (event), point);
     }
   for (guint i = 0; i < photos->len; i++)
-    gp_casework_add_photo (GP_DOCUMENT (event), g_ptr_array_index (photos, i));
+    {
+      GpPhoto *photo = g_ptr_array_index (photos, i);
+
+      gp_photo_set_gallery (photo, photo->taken_at, gp_event_get_actor (event), gp_event_get_grid (event));
+      gp_casework_add_photo (GP_DOCUMENT (event), photo);
+    }
 
   if (!gp_document_validate (GP_DOCUMENT (event), error) || !gp_casework_act (store, event, &event_id, error))
     return FALSE;
