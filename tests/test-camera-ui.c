@@ -231,6 +231,15 @@ test_report_with_three_photos (Fixture       *fixture,
     g_assert_true (gp_test_colour_near (gp_test_pixel (shot, (int) middle.x, (int) middle.y), 0xffffffff, 24));
   }
   gp_test_save_widget_png (GTK_WIDGET (report), is_chinese () ? "camera-zh_CN-360x720" : "camera-360x720");
+  /* One camera, no flash LED the app may drive, nothing to focus: no
+   * switch, torch or focus offered. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (camera),
+                                                                                       GP_TYPE_CAMERA_DIALOG,
+                                                                                       "switch_button"))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (camera),
+                                                                                       GP_TYPE_CAMERA_DIALOG,
+                                                                                       "torch_button"))));
+  g_assert_false (gp_camera_get_can_focus (gp_camera_dialog_get_camera (camera)));
 
   /* Three presses in a row, each its own frame. */
   gp_camera_dialog_shoot (camera);
@@ -538,6 +547,22 @@ test_portal_refusals (Fixture       *fixture,
   adw_dialog_close (ADW_DIALOG (camera));
   gp_test_wait_for_no_dialog (GP_TYPE_CAMERA_DIALOG);
   g_clear_pointer (&text, g_free);
+
+  /* Outside a sandbox, a camera device that is not there: V4L2's own error. */
+  g_setenv ("GRIDPATROL_CAMERA", "v4l2src device=/dev/gridpatrol-no-camera", TRUE);
+  camera = gp_camera_dialog_new (stamps, NULL);
+  gp_test_present_dialog_on_phone (ADW_DIALOG (camera));
+  g_assert_true (gp_test_wait_until (camera_failed, camera, 10000));
+  g_assert_cmpint (gp_camera_get_error (gp_camera_dialog_get_camera (camera))->code, ==, GP_CAMERA_ERROR_NO_CAMERA);
+  gp_test_wait_frames (GTK_WIDGET (camera), 40);
+  g_clear_pointer (&text, g_free);
+  text = gp_test_collect_text (GTK_WIDGET (camera));
+  g_assert_nonnull (strstr (text, _("No Camera")));
+  g_assert_nonnull (strstr (text, _("The camera cannot be found")));
+  adw_dialog_close (ADW_DIALOG (camera));
+  gp_test_wait_for_no_dialog (GP_TYPE_CAMERA_DIALOG);
+  g_clear_pointer (&text, g_free);
+  g_setenv ("GRIDPATROL_CAMERA", "portal", TRUE);
 
   /* No camera at all: not even asked for. */
   portal.present = FALSE;
