@@ -591,3 +591,37 @@ gp_test_alert_respond (AdwAlertDialog *dialog,
   g_assert_true (gp_test_wait_until (dialog_gone, &watched, 10000));
   gp_test_settle ();
 }
+
+/* A position source the test moves by hand, with gp_location_update(). */
+#define GP_TEST_TYPE_HAND_LOCATION (gp_test_hand_location_get_type ())
+G_DECLARE_FINAL_TYPE (GpTestHandLocation, gp_test_hand_location, GP_TEST, HAND_LOCATION, GpLocation)
+
+struct _GpTestHandLocation
+{
+  GpLocation parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (GpTestHandLocation, gp_test_hand_location, GP_TYPE_LOCATION)
+
+static void
+gp_test_hand_location_start (GpLocation *location)
+{
+}
+
+static void
+gp_test_hand_location_class_init (GpTestHandLocationClass *klass)
+{
+  GP_LOCATION_CLASS (klass)->start = gp_test_hand_location_start;
+  GP_LOCATION_CLASS (klass)->stop = gp_test_hand_location_start;
+}
+
+static void
+gp_test_hand_location_init (GpTestHandLocation *self)
+{
+}
+
+GpLocation *
+gp_test_location_new (void)
+{
+  return g_object_new (GP_TEST_TYPE_HAND_LOCATION, NULL);
+}

@@ -59,5 +59,6 @@ void        gp_test_tap_button    (GtkWidget  *widget,
                                    const char *label);
 void        gp_test_alert_respond (AdwAlertDialog *dialog,
                                    const char     *response);
+GpLocation *gp_test_location_new  (void) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -33,33 +33,6 @@
 #define SLOW_SENSOR "videotestsrc is-live=true pattern=smpte ! " \
                     "capsfilter caps=video/x-raw,width=640,height=480,framerate=1/30"
 
-#define TEST_TYPE_LOCATION (test_location_get_type ())
-G_DECLARE_FINAL_TYPE (TestLocation, test_location, TEST, LOCATION, GpLocation)
-
-struct _TestLocation
-{
-  GpLocation parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (TestLocation, test_location, GP_TYPE_LOCATION)
-
-static void
-test_location_start (GpLocation *location)
-{
-}
-
-static void
-test_location_class_init (TestLocationClass *klass)
-{
-  GP_LOCATION_CLASS (klass)->start = test_location_start;
-  GP_LOCATION_CLASS (klass)->stop = test_location_start;
-}
-
-static void
-test_location_init (TestLocation *self)
-{
-}
-
 typedef struct
 {
   char       *dir;
@@ -93,7 +66,7 @@ fixture_set_up (Fixture       *fixture,
   building = gp_documents_load (fixture->store, "building:610103003003-05", &error);
   g_assert_no_error (error);
   gp_geo_geometry_get_center (gp_document_get_geometry (building), &fixture->building_centre);
-  fixture->location = g_object_new (TEST_TYPE_LOCATION, NULL);
+  fixture->location = gp_test_location_new ();
   fix.latitude = fixture->building_centre.lat;
   fix.longitude = fixture->building_centre.lon;
   fix.accuracy = 8;
@@ -320,11 +293,7 @@ test_report_with_three_photos (Fixture       *fixture,
       g_assert_cmpstr (recorded.worker, ==, "wang");
       g_assert_nonnull (recorded.sha256);
       g_assert_nonnull (recorded.check);
-      g_free (recorded.worker);
-      g_free (recorded.grid);
-      g_free (recorded.building);
-      g_free (recorded.sha256);
-      g_free (recorded.check);
+      gp_photo_clear_provenance (&recorded);
     }
   /* The bytes stored are those hashed. */
   {
@@ -638,11 +607,7 @@ test_visit_photo (Fixture       *fixture,
   g_assert_cmpint (recorded.source, ==, GP_PHOTO_SOURCE_CAMERA);
   g_assert_cmpstr (recorded.building, ==, "building:610103003003-05");
   g_assert_nonnull (recorded.check);
-  g_free (recorded.worker);
-  g_free (recorded.grid);
-  g_free (recorded.building);
-  g_free (recorded.sha256);
-  g_free (recorded.check);
+  gp_photo_clear_provenance (&recorded);
   gtk_window_destroy (host);
 }
 

@@ -31,35 +31,6 @@
 #include <locale.h>
 #include <string.h>
 
-/* A position source the test moves by hand. */
-
-#define TEST_TYPE_LOCATION (test_location_get_type ())
-G_DECLARE_FINAL_TYPE (TestLocation, test_location, TEST, LOCATION, GpLocation)
-
-struct _TestLocation
-{
-  GpLocation parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (TestLocation, test_location, GP_TYPE_LOCATION)
-
-static void
-test_location_start (GpLocation *location)
-{
-}
-
-static void
-test_location_class_init (TestLocationClass *klass)
-{
-  GP_LOCATION_CLASS (klass)->start = test_location_start;
-  GP_LOCATION_CLASS (klass)->stop = test_location_start;
-}
-
-static void
-test_location_init (TestLocation *self)
-{
-}
-
 typedef struct
 {
   char       *dir;
@@ -93,7 +64,7 @@ fixture_set_up (Fixture       *fixture,
   building = gp_documents_load (fixture->store, "building:610103003003-05", &error);
   g_assert_no_error (error);
   gp_geo_geometry_get_center (gp_document_get_geometry (building), &fixture->building_centre);
-  fixture->location = g_object_new (TEST_TYPE_LOCATION, NULL);
+  fixture->location = gp_test_location_new ();
   fix.latitude = fixture->building_centre.lat;
   fix.longitude = fixture->building_centre.lon;
   fix.accuracy = 8;

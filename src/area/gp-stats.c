@@ -876,11 +876,7 @@ compute_photos (Ctx      *ctx,
           if (photo.has_position && has_position &&
               gp_geo_distance ((GpGeoPoint) { photo.longitude, photo.latitude }, there) > GP_PHOTO_FAR_M)
             g_hash_table_add (far, g_strdup (incident));
-          g_free (photo.worker);
-          g_free (photo.grid);
-          g_free (photo.building);
-          g_free (photo.sha256);
-          g_free (photo.check);
+          gp_photo_clear_provenance (&photo);
         }
     }
   return FALSE;

@@ -532,11 +532,7 @@ add_pictures (GpCaseSheet *sheet,
                                           &doubtful);
       g_ptr_array_add (sheet->provenance, line ? line : g_strdup (""));
       g_array_append_val (sheet->doubtful, doubtful);
-      g_free (photo.worker);
-      g_free (photo.grid);
-      g_free (photo.building);
-      g_free (photo.sha256);
-      g_free (photo.check);
+      gp_photo_clear_provenance (&photo);
     }
 }
 

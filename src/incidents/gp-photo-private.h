@@ -12,6 +12,9 @@ typedef GpPhoto *(*GpPhotoMake) (gpointer       data,
                                  GCancellable  *cancellable,
                                  GError       **error);
 
+gboolean gp_photo_encode      (GpPhoto             *photo,
+                               GdkPixbuf           *pixels,
+                               GError             **error);
 void     gp_photo_make_async  (GpPhotoMake          make,
                                gpointer             data,
                                GDestroyNotify       free_data,

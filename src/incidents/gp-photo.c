@@ -355,6 +355,44 @@ encode (GdkPixbuf  *pixbuf,
   return g_bytes_new_take (buffer, size);
 }
 
+/*
+ * gp_photo_encode:
+ * @pixels: the picture as kept: upright, scaled, RGB
+ *
+ * Sets what a kept photo has from its pixels: its size, the JPEG, the
+ * thumbnail and the JPEG's SHA-256.
+ */
+gboolean
+gp_photo_encode (GpPhoto    *photo,
+                 GdkPixbuf  *pixels,
+                 GError    **error)
+{
+  g_autoptr(GdkPixbuf) thumbnail = NULL;
+  int thumb_w, thumb_h;
+
+  photo->width = gdk_pixbuf_get_width (pixels);
+  photo->height = gdk_pixbuf_get_height (pixels);
+  photo->jpeg = encode (pixels, GP_PHOTO_QUALITY, error);
+  if (photo->jpeg == NULL)
+    return FALSE;
+  if (photo->width >= photo->height)
+    {
+      thumb_w = MIN (photo->width, GP_PHOTO_THUMBNAIL_EDGE);
+      thumb_h = MAX (1, (int) round ((double) photo->height * thumb_w / photo->width));
+    }
+  else
+    {
+      thumb_h = MIN (photo->height, GP_PHOTO_THUMBNAIL_EDGE);
+      thumb_w = MAX (1, (int) round ((double) photo->width * thumb_h / photo->height));
+    }
+  thumbnail = gdk_pixbuf_scale_simple (pixels, thumb_w, thumb_h, GDK_INTERP_BILINEAR);
+  photo->thumbnail = encode (thumbnail, 70, error);
+  if (photo->thumbnail == NULL)
+    return FALSE;
+  photo->sha256 = gp_photo_compute_sha256 (photo->jpeg);
+  return TRUE;
+}
+
 /**
  * gp_photo_process:
  * @data: the file's bytes: a JPEG or PNG
@@ -371,14 +409,12 @@ gp_photo_process (GBytes        *data,
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GdkPixbuf) upright = NULL;
   g_autoptr(GdkPixbuf) flat = NULL;
-  g_autoptr(GdkPixbuf) thumbnail = NULL;
   g_autoptr(GError) local_error = NULL;
   JpegInfo info = { 0 };
   gboolean written, closed;
   GdkPixbuf *decoded;
   const guint8 *bytes;
   gsize length;
-  int thumb_w, thumb_h;
 
   g_return_val_if_fail (data != NULL, NULL);
 
@@ -450,27 +486,8 @@ gp_photo_process (GBytes        *data,
   else
     flat = g_object_ref (upright);
 
-  photo->width = gdk_pixbuf_get_width (flat);
-  photo->height = gdk_pixbuf_get_height (flat);
-  photo->jpeg = encode (flat, GP_PHOTO_QUALITY, error);
-  if (photo->jpeg == NULL)
+  if (!gp_photo_encode (photo, flat, error))
     return NULL;
-
-  if (photo->width >= photo->height)
-    {
-      thumb_w = MIN (photo->width, GP_PHOTO_THUMBNAIL_EDGE);
-      thumb_h = MAX (1, (int) round ((double) photo->height * thumb_w / photo->width));
-    }
-  else
-    {
-      thumb_h = MIN (photo->height, GP_PHOTO_THUMBNAIL_EDGE);
-      thumb_w = MAX (1, (int) round ((double) photo->width * thumb_h / photo->height));
-    }
-  thumbnail = gdk_pixbuf_scale_simple (flat, thumb_w, thumb_h, GDK_INTERP_BILINEAR);
-  photo->thumbnail = encode (thumbnail, 70, error);
-  if (photo->thumbnail == NULL)
-    return NULL;
-  photo->sha256 = gp_photo_compute_sha256 (photo->jpeg);
 
   return g_steal_pointer (&photo);
 }
@@ -506,6 +523,17 @@ gp_photo_process_file (const char    *path,
   return photo;
 }
 
+/* Frees what a photo's provenance holds, as read into a photo on the stack. */
+void
+gp_photo_clear_provenance (GpPhoto *photo)
+{
+  g_clear_pointer (&photo->worker, g_free);
+  g_clear_pointer (&photo->grid, g_free);
+  g_clear_pointer (&photo->building, g_free);
+  g_clear_pointer (&photo->sha256, g_free);
+  g_clear_pointer (&photo->check, g_free);
+}
+
 void
 gp_photo_free (GpPhoto *photo)
 {
@@ -513,11 +541,7 @@ gp_photo_free (GpPhoto *photo)
     return;
   g_clear_pointer (&photo->jpeg, g_bytes_unref);
   g_clear_pointer (&photo->thumbnail, g_bytes_unref);
-  g_free (photo->worker);
-  g_free (photo->grid);
-  g_free (photo->building);
-  g_free (photo->sha256);
-  g_free (photo->check);
+  gp_photo_clear_provenance (photo);
   g_free (photo);
 }
 

@@ -70,6 +70,7 @@ GpPhoto *gp_photo_process_file (const char    *path,
                                 GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 void     gp_photo_free         (GpPhoto       *photo);
 GpPhoto *gp_photo_copy         (const GpPhoto *photo) G_GNUC_WARN_UNUSED_RESULT;
+void     gp_photo_clear_provenance (GpPhoto   *photo);
 char    *gp_photo_compute_sha256 (GBytes      *jpeg) G_GNUC_WARN_UNUSED_RESULT;
 void     gp_photo_set_gallery  (GpPhoto       *photo,
                                 gint64         file_time,

@@ -364,20 +364,6 @@ gp_watermark_draw (GdkPixbuf          *pixbuf,
   return band;
 }
 
-static GBytes *
-encode_jpeg (GdkPixbuf  *pixbuf,
-             int         quality,
-             GError    **error)
-{
-  g_autofree char *text = g_strdup_printf ("%d", quality);
-  char *buffer = NULL;
-  gsize size = 0;
-
-  if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "jpeg", error, "quality", text, NULL))
-    return NULL;
-  return g_bytes_new_take (buffer, size);
-}
-
 /**
  * gp_photo_take_frame:
  * @frame: the camera's frame, upright, RGB, at the sensor's resolution
@@ -395,9 +381,8 @@ gp_photo_take_frame (GdkPixbuf          *frame,
 {
   g_autoptr(GpPhoto) photo = g_new0 (GpPhoto, 1);
   g_autoptr(GdkPixbuf) kept = NULL;
-  g_autoptr(GdkPixbuf) thumbnail = NULL;
   g_auto(GStrv) lines = NULL;
-  int width, height, thumb_w, thumb_h;
+  int width, height;
   double scale;
 
   g_return_val_if_fail (GDK_IS_PIXBUF (frame), NULL);
@@ -434,25 +419,8 @@ gp_photo_take_frame (GdkPixbuf          *frame,
   if (!(stamp->fields & GP_STAMP_CHECK) || lines[0] == NULL)
     g_clear_pointer (&photo->check, g_free);
 
-  photo->width = width;
-  photo->height = height;
   photo->orientation = 1;
-  photo->jpeg = encode_jpeg (kept, GP_PHOTO_QUALITY, error);
-  if (photo->jpeg == NULL)
-    return NULL;
-  if (width >= height)
-    {
-      thumb_w = MIN (width, GP_PHOTO_THUMBNAIL_EDGE);
-      thumb_h = MAX (1, (int) round ((double) height * thumb_w / width));
-    }
-  else
-    {
-      thumb_h = MIN (height, GP_PHOTO_THUMBNAIL_EDGE);
-      thumb_w = MAX (1, (int) round ((double) width * thumb_h / height));
-    }
-  thumbnail = gdk_pixbuf_scale_simple (kept, thumb_w, thumb_h, GDK_INTERP_BILINEAR);
-  photo->thumbnail = encode_jpeg (thumbnail, 70, error);
-  if (photo->thumbnail == NULL)
+  if (!gp_photo_encode (photo, kept, error))
     return NULL;
 
   photo->source = GP_PHOTO_SOURCE_CAMERA;
@@ -467,7 +435,6 @@ gp_photo_take_frame (GdkPixbuf          *frame,
   photo->worker = g_strdup (stamp->worker);
   photo->grid = g_strdup (stamp->grid);
   photo->building = g_strdup (stamp->building);
-  photo->sha256 = gp_photo_compute_sha256 (photo->jpeg);
   return g_steal_pointer (&photo);
 }
 
