@@ -4,6 +4,7 @@
  * - push and pull of 2,000 incidents with 8,000 events and 2,000 photos
  *   of about 250 KB;
  * - bytes sent and received against the payload;
+ * - requests and time of a sync with no change right after the pull;
  * - requests and time of a sync with no change, and with one new
  *   incident, on a database of 100,000 documents.
  *
@@ -155,6 +156,22 @@ bench_photos (GpTestPouchdb *server)
            "(%.3f of the photos' bytes)\n",
            pull.seconds, pull.requests, pull.sent / 1e6, pull.received / 1e6, (double) pull.received / payload);
   gp_replication_stats_clear (&stats);
+
+  /* Right after the pull, a sync with nothing new: the push does not ask
+   * about what the pull just wrote. */
+  {
+    Cost quiet_push, quiet_pull;
+
+    quiet_push = replicate (b, couch, "gridpatrol-bench", GP_REPLICATION_PUSH, &stats);
+    g_assert_cmpuint (stats.revisions_written, ==, 0);
+    gp_replication_stats_clear (&stats);
+    quiet_pull = replicate (b, couch, "gridpatrol-bench", GP_REPLICATION_PULL, &stats);
+    g_assert_cmpuint (stats.revisions_written, ==, 0);
+    gp_replication_stats_clear (&stats);
+    g_print ("sync with no change right after that pull: %u requests (push %u, pull %u), %.0f ms\n",
+             quiet_push.requests + quiet_pull.requests, quiet_push.requests, quiet_pull.requests,
+             (quiet_push.seconds + quiet_pull.seconds) * 1000);
+  }
 
   url = g_strdup_printf ("http://%s:%s@127.0.0.1:%d/gridpatrol-bench", GP_TEST_POUCHDB_ADMIN,
                          GP_TEST_POUCHDB_ADMIN_PASSWORD, g_uri_get_port (base));
