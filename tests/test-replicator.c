@@ -141,7 +141,7 @@ test_two_phones (Fixture       *fixture,
   g_autoptr(GBytes) received = NULL;
   g_autoptr(JsonObject) incident = NULL;
   GpReplicationStats stats = { 0 };
-  guint requests;
+  guint requests, connections;
   gint64 households;
 
   g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
@@ -150,8 +150,15 @@ test_two_phones (Fixture       *fixture,
   /* Before any push the report is not sent. */
   assert_sent (fixture, fixture->worker, incident_id, FALSE);
 
-  /* The worker pushes everything: 473 documents, one photo. */
+  /* The worker pushes everything: 473 documents, one photo, on the one
+   * connection kept alive (POSTs included). */
+  connections = gp_couch_get_n_connections (wang);
+  requests = gp_couch_get_n_requests (wang);
   replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  g_test_message ("push: %u requests on %u new connections", gp_couch_get_n_requests (wang) - requests,
+                  gp_couch_get_n_connections (wang) - connections);
+  g_assert_cmpuint (gp_couch_get_n_requests (wang) - requests, >, 10);
+  g_assert_cmpuint (gp_couch_get_n_connections (wang) - connections, <=, 1);
   assert_sent (fixture, fixture->worker, incident_id, TRUE);
   g_assert_cmpuint (stats.changes_read, ==, 473);
   g_assert_cmpuint (stats.revisions_written, ==, 473);

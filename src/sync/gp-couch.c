@@ -42,6 +42,7 @@ struct _GpCouch
   GStrv        roles;
   guint        n_logins;
   guint        n_requests;
+  guint        n_connections;
   guint        n_retries;
   guint        retries;
   guint        retry_delay_ms;
@@ -260,6 +261,15 @@ gp_couch_get_n_requests (GpCouch *self)
   return self->n_requests;
 }
 
+/* Connections opened to the server: one is kept alive and reused. */
+guint
+gp_couch_get_n_connections (GpCouch *self)
+{
+  g_return_val_if_fail (GP_IS_COUCH (self), 0);
+
+  return self->n_connections;
+}
+
 /* Bodies sent and received (headers not counted), for measuring. */
 guint64
 gp_couch_get_bytes_sent (GpCouch *self)
@@ -431,6 +441,19 @@ set_status_error (GError    **error,
     }
 }
 
+static gboolean is_safe_to_repeat (const char *method,
+                                   const char *path);
+
+static void
+on_network_event (SoupMessage        *message,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  GpCouch            *self)
+{
+  if (event == G_SOCKET_CLIENT_CONNECTED)
+    self->n_connections++;
+}
+
 /* One request; the reply's bytes when it succeeded, else @error in words
  * (with the server's reason when it gave one). */
 static GBytes *
@@ -462,6 +485,12 @@ send_once (GpCouch       *self,
   soup_message_headers_append (soup_message_get_request_headers (message), "Accept", accept);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (message, content_type, body);
+  /* A request safe to repeat may go on the connection kept alive; libsoup
+   * otherwise opens a new one for each POST (a replication's `_revs_diff`,
+   * `_bulk_get`, `_bulk_docs`). */
+  if (is_safe_to_repeat (method, path))
+    soup_message_set_flags (message, SOUP_MESSAGE_IDEMPOTENT);
+  g_signal_connect (message, "network-event", G_CALLBACK (on_network_event), self);
 
   self->n_requests++;
   if (body != NULL)

@@ -59,6 +59,7 @@ const char          *gp_couch_get_user        (GpCouch       *self);
 const char * const  *gp_couch_get_roles       (GpCouch       *self);
 guint                gp_couch_get_n_logins    (GpCouch       *self);
 guint                gp_couch_get_n_requests  (GpCouch       *self);
+guint                gp_couch_get_n_connections (GpCouch     *self);
 guint64              gp_couch_get_bytes_sent  (GpCouch       *self);
 guint64              gp_couch_get_bytes_received (GpCouch    *self);
 

@@ -95,6 +95,7 @@ typedef struct
 {
   double  seconds;
   guint   requests;
+  guint   connections;
   guint64 sent;
   guint64 received;
 } Cost;
@@ -109,6 +110,7 @@ replicate (GpStore                *store,
   g_autoptr(GTimer) timer = g_timer_new ();
   g_autoptr(GError) error = NULL;
   guint requests = gp_couch_get_n_requests (couch);
+  guint connections = gp_couch_get_n_connections (couch);
   guint64 sent = gp_couch_get_bytes_sent (couch), received = gp_couch_get_bytes_received (couch);
   Cost cost;
 
@@ -116,6 +118,7 @@ replicate (GpStore                *store,
   g_assert_no_error (error);
   cost.seconds = g_timer_elapsed (timer, NULL);
   cost.requests = gp_couch_get_n_requests (couch) - requests;
+  cost.connections = gp_couch_get_n_connections (couch) - connections;
   cost.sent = gp_couch_get_bytes_sent (couch) - sent;
   cost.received = gp_couch_get_bytes_received (couch) - received;
   return cost;
@@ -145,18 +148,19 @@ bench_photos (GpTestPouchdb *server)
 
   push = replicate (a, couch, BENCH_DB, GP_REPLICATION_PUSH, &stats);
   g_assert_cmpuint (stats.revisions_written, ==, 10000);
-  g_print ("push of 2,000 incidents, 8,000 events, 2,000 photos (%.0f MB): %.1f s, %u requests, "
-           "%.1f MB sent (%.3f of the photos' bytes), %.2f MB received\n",
-           payload / 1e6, push.seconds, push.requests, push.sent / 1e6, (double) push.sent / payload,
-           push.received / 1e6);
+  g_print ("push of 2,000 incidents, 8,000 events, 2,000 photos (%.0f MB): %.1f s, %u requests on %u new "
+           "connections, %.1f MB sent (%.3f of the photos' bytes), %.2f MB received\n",
+           payload / 1e6, push.seconds, push.requests, push.connections, push.sent / 1e6,
+           (double) push.sent / payload, push.received / 1e6);
   gp_replication_stats_clear (&stats);
 
   pull = replicate (b, couch, BENCH_DB, GP_REPLICATION_PULL, &stats);
   g_assert_cmpuint (stats.revisions_written, ==, 10000);
   g_assert_cmpuint (stats.attachments, ==, 2000);
-  g_print ("pull of the same into an empty store: %.1f s, %u requests, %.2f MB sent, %.1f MB received "
-           "(%.3f of the photos' bytes)\n",
-           pull.seconds, pull.requests, pull.sent / 1e6, pull.received / 1e6, (double) pull.received / payload);
+  g_print ("pull of the same into an empty store: %.1f s, %u requests on %u new connections, %.2f MB sent, "
+           "%.1f MB received (%.3f of the photos' bytes)\n",
+           pull.seconds, pull.requests, pull.connections, pull.sent / 1e6, pull.received / 1e6,
+           (double) pull.received / payload);
   gp_replication_stats_clear (&stats);
 
   /* Right after the pull, a sync with nothing new: the push does not ask
