@@ -30,14 +30,34 @@ typedef struct
   guint            response_id;
 } Asking;
 
+/* No more waiting for the request's Response. */
 static void
-asking_free (Asking *asking)
+stop_listening (Asking *asking)
 {
   if (asking->response_id != 0)
     g_dbus_connection_signal_unsubscribe (asking->bus, asking->response_id);
+  asking->response_id = 0;
+}
+
+static void
+asking_free (Asking *asking)
+{
+  stop_listening (asking);
   g_clear_object (&asking->bus);
   g_free (asking->request_path);
   g_free (asking);
+}
+
+/* Ends the asking with @message; the task's reference was the caller's. */
+static void
+give_up (GTask         *task,
+         GpCameraError  code,
+         char          *message)
+{
+  stop_listening (g_task_get_task_data (task));
+  g_task_return_new_error_literal (task, GP_CAMERA_ERROR, code, message);
+  g_free (message);
+  g_object_unref (task);
 }
 
 static void
@@ -83,15 +103,12 @@ on_response (GDBusConnection *bus,
   Asking *asking = g_task_get_task_data (task);
   guint32 response;
 
-  g_dbus_connection_signal_unsubscribe (bus, asking->response_id);
-  asking->response_id = 0;
+  stop_listening (asking);
   g_variant_get (parameters, "(u@a{sv})", &response, NULL);
   /* 0 allowed, 1 the user said no, 2 any other end. */
   if (response != 0)
     {
-      g_task_return_new_error (task, GP_CAMERA_ERROR, GP_CAMERA_ERROR_DENIED,
-                               _("GridPatrol is not allowed to use the camera"));
-      g_object_unref (task);
+      give_up (task, GP_CAMERA_ERROR_DENIED, g_strdup (_("GridPatrol is not allowed to use the camera")));
       return;
     }
   g_dbus_connection_call_with_unix_fd_list (bus, PORTAL_BUS, PORTAL_PATH, PORTAL_CAMERA, "OpenPipeWireRemote",
@@ -105,20 +122,13 @@ on_access_called (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  GTask *task = user_data;
-  Asking *asking = g_task_get_task_data (task);
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   if (reply == NULL)
-    {
-      g_dbus_connection_signal_unsubscribe (asking->bus, asking->response_id);
-      asking->response_id = 0;
-      g_task_return_new_error (task, GP_CAMERA_ERROR, GP_CAMERA_ERROR_FAILED,
-                               _("The camera could not be asked for: %s"), error->message);
-      g_object_unref (task);
-    }
+    give_up (user_data, GP_CAMERA_ERROR_FAILED,
+             g_strdup_printf (_("The camera could not be asked for: %s"), error->message));
   /* Otherwise the answer comes as the request's Response signal. */
 }
 
@@ -139,17 +149,14 @@ on_present (GObject      *source,
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   if (reply == NULL)
     {
-      g_task_return_new_error (task, GP_CAMERA_ERROR, GP_CAMERA_ERROR_NO_CAMERA,
-                               _("The desktop offers no camera to apps: %s"), error->message);
-      g_object_unref (task);
+      give_up (task, GP_CAMERA_ERROR_NO_CAMERA,
+               g_strdup_printf (_("The desktop offers no camera to apps: %s"), error->message));
       return;
     }
   g_variant_get (reply, "(v)", &value);
   if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN) || !g_variant_get_boolean (value))
     {
-      g_task_return_new_error (task, GP_CAMERA_ERROR, GP_CAMERA_ERROR_NO_CAMERA,
-                               _("This device has no camera"));
-      g_object_unref (task);
+      give_up (task, GP_CAMERA_ERROR_NO_CAMERA, g_strdup (_("This device has no camera")));
       return;
     }
 
@@ -179,9 +186,8 @@ on_bus (GObject      *source,
   asking->bus = g_bus_get_finish (result, &error);
   if (asking->bus == NULL)
     {
-      g_task_return_new_error (task, GP_CAMERA_ERROR, GP_CAMERA_ERROR_NO_CAMERA,
-                               _("The desktop offers no camera to apps: %s"), error->message);
-      g_object_unref (task);
+      give_up (task, GP_CAMERA_ERROR_NO_CAMERA,
+               g_strdup_printf (_("The desktop offers no camera to apps: %s"), error->message));
       return;
     }
   g_dbus_connection_call (asking->bus, PORTAL_BUS, PORTAL_PATH, "org.freedesktop.DBus.Properties", "Get",

@@ -91,7 +91,6 @@ enum {
   PROP_0,
   PROP_STATE,
   PROP_N_CAMERAS,
-  PROP_TORCH,
   N_PROPS
 };
 
@@ -427,22 +426,17 @@ on_bus_message (GstBus     *bus,
 
 /* The pipeline --------------------------------------------------------------- */
 
-static const char *
-device_string (GstDevice  *device,
-               const char *const *keys)
+/* The first of @keys the device's properties name, or NULL. */
+static char *
+dup_device_string (GstDevice          *device,
+                   const char * const *keys)
 {
   g_autoptr(GstStructure) props = gst_device_get_properties (device);
   const char *value = NULL;
 
-  if (props == NULL)
-    return NULL;
-  for (guint i = 0; keys[i] != NULL && value == NULL; i++)
+  for (guint i = 0; props != NULL && keys[i] != NULL && value == NULL; i++)
     value = gst_structure_get_string (props, keys[i]);
-  if (value == NULL)
-    return NULL;
-  /* Kept with the device, which outlives the properties. */
-  g_object_set_qdata_full (G_OBJECT (device), g_quark_from_string (keys[0]), g_strdup (value), g_free);
-  return g_object_get_qdata (G_OBJECT (device), g_quark_from_string (keys[0]));
+  return g_strdup (value);
 }
 
 static const char * const location_keys[] = { "api.libcamera.location", "camera.location", NULL };
@@ -571,7 +565,8 @@ build_pipeline (GpCamera *self)
   /* A sensor mounted turned (as on phones) is turned back upright. */
   if (self->devices != NULL && self->devices->len > 0 && self->mode != MODE_CUSTOM)
     {
-      const char *rotation = device_string (g_ptr_array_index (self->devices, self->device), rotation_keys);
+      g_autofree char *rotation = dup_device_string (g_ptr_array_index (self->devices, self->device),
+                                                     rotation_keys);
       int degrees = rotation ? atoi (rotation) : 0;
 
       if (degrees == 90 || degrees == 180 || degrees == 270)
@@ -634,6 +629,20 @@ find_led (GpCamera *self)
     }
 }
 
+/* Takes @device (a video source) into the cameras to switch between,
+ * the back camera first: a problem is in front of the worker. */
+static void
+add_device (GpCamera  *self,
+            GstDevice *device)
+{
+  g_autofree char *location = dup_device_string (device, location_keys);
+
+  if (g_strcmp0 (location, "back") == 0)
+    g_ptr_array_insert (self->devices, 0, device);
+  else
+    g_ptr_array_add (self->devices, device);
+}
+
 static void
 find_devices (GpCamera *self)
 {
@@ -647,15 +656,7 @@ find_devices (GpCamera *self)
   devices = gst_device_monitor_get_devices (monitor);
   gst_device_monitor_stop (monitor);
   for (GList *l = devices; l != NULL; l = l->next)
-    {
-      const char *location = device_string (l->data, location_keys);
-
-      /* The back camera first: a problem is in front of the worker. */
-      if (g_strcmp0 (location, "back") == 0)
-        g_ptr_array_insert (self->devices, 0, l->data);
-      else
-        g_ptr_array_add (self->devices, l->data);
-    }
+    add_device (self, l->data);
   g_list_free (devices);
 }
 
@@ -666,7 +667,7 @@ started (GpCamera *self)
   self->can_focus = FALSE;
   if (self->mode == MODE_DEVICES && self->devices->len > 0)
     {
-      self->v4l2_path = g_strdup (device_string (g_ptr_array_index (self->devices, self->device), path_keys));
+      self->v4l2_path = dup_device_string (g_ptr_array_index (self->devices, self->device), path_keys);
       self->can_focus = v4l2_has_control (self->v4l2_path, V4L2_CID_AUTO_FOCUS_START);
     }
   if (self->mode == MODE_DEVICES)
@@ -713,15 +714,8 @@ on_portal_open (GObject      *source,
           {
             devices = gst_device_provider_get_devices (provider);
             for (GList *l = devices; l != NULL; l = l->next)
-              {
-                if (gst_device_has_classes (l->data, "Video/Source"))
-                  {
-                    if (g_strcmp0 (device_string (l->data, location_keys), "back") == 0)
-                      g_ptr_array_insert (self->devices, 0, g_object_ref (l->data));
-                    else
-                      g_ptr_array_add (self->devices, g_object_ref (l->data));
-                  }
-              }
+              if (gst_device_has_classes (l->data, "Video/Source"))
+                add_device (self, g_object_ref (l->data));
             g_list_free_full (devices, gst_object_unref);
             gst_device_provider_stop (provider);
           }
@@ -836,17 +830,6 @@ gp_camera_get_n_cameras (GpCamera *self)
   return MAX (self->devices->len, self->pipewire_fd >= 0 ? 1u : 0u);
 }
 
-/* "front", "back", or NULL when the camera does not say. */
-const char *
-gp_camera_get_facing (GpCamera *self)
-{
-  g_return_val_if_fail (GP_IS_CAMERA (self), NULL);
-
-  if (self->mode == MODE_CUSTOM || self->devices->len == 0)
-    return NULL;
-  return device_string (g_ptr_array_index (self->devices, self->device), location_keys);
-}
-
 /* The next camera, where there are two or more. */
 void
 gp_camera_switch (GpCamera *self)
@@ -899,7 +882,6 @@ gp_camera_set_torch (GpCamera *self,
   if (!g_file_set_contents_full (self->led, g_strstrip (max), -1, G_FILE_SET_CONTENTS_NONE, 0644, NULL))
     return;
   self->torch = on;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TORCH]);
 }
 
 gboolean
@@ -1045,9 +1027,6 @@ gp_camera_get_property (GObject    *object,
     case PROP_N_CAMERAS:
       g_value_set_uint (value, gp_camera_get_n_cameras (self));
       break;
-    case PROP_TORCH:
-      g_value_set_boolean (value, self->torch);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1066,8 +1045,6 @@ gp_camera_class_init (GpCameraClass *klass)
                                              GP_CAMERA_STATE_OFF, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_CAMERAS] = g_param_spec_uint ("n-cameras", NULL, NULL, 0, G_MAXUINT, 0,
                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TORCH] = g_param_spec_boolean ("torch", NULL, NULL, FALSE,
-                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

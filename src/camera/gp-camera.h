@@ -39,7 +39,6 @@ void          gp_camera_stop              (GpCamera            *self);
 GpCameraState gp_camera_get_state         (GpCamera            *self);
 const GError *gp_camera_get_error         (GpCamera            *self);
 guint         gp_camera_get_n_cameras     (GpCamera            *self);
-const char   *gp_camera_get_facing        (GpCamera            *self);
 void          gp_camera_switch            (GpCamera            *self);
 gboolean      gp_camera_get_has_torch     (GpCamera            *self);
 gboolean      gp_camera_get_torch         (GpCamera            *self);

@@ -515,6 +515,7 @@ add_pictures (GpCaseSheet *sheet,
       const char *name = entry ? gp_json_get_string (entry, "name") : NULL;
       GdkPixbuf *pixbuf = name ? load_picture (store, document, name, NULL) : NULL;
       g_autoptr(GpDocument) building = NULL;
+      const char *building_name = NULL;
       GpPhoto photo = { 0 };
       gboolean doubtful = FALSE;
       char *line;
@@ -524,11 +525,13 @@ add_pictures (GpCaseSheet *sheet,
       g_ptr_array_add (sheet->pictures, pixbuf);
       g_ptr_array_add (sheet->captions, g_strdup (caption_of (document)));
       gp_photo_read_provenance (&photo, entry);
-      if (photo.building != NULL && (building = gp_documents_load (store, photo.building, NULL)) != NULL &&
-          !GP_IS_BUILDING (building))
-        g_clear_object (&building);
-      line = gp_photo_describe_provenance (&photo, has_position, position.lat, position.lon,
-                                          building ? gp_building_get_name (GP_BUILDING (building)) : NULL,
+      /* Mostly the case's own building, named already. */
+      if (photo.building != NULL && g_strcmp0 (photo.building, gp_incident_get_building (sheet->incident)) == 0)
+        building_name = sheet->building;
+      else if (photo.building != NULL && (building = gp_documents_load (store, photo.building, NULL)) != NULL &&
+               GP_IS_BUILDING (building))
+        building_name = gp_building_get_name (GP_BUILDING (building));
+      line = gp_photo_describe_provenance (&photo, has_position, position.lat, position.lon, building_name,
                                           &doubtful);
       g_ptr_array_add (sheet->provenance, line ? line : g_strdup (""));
       g_array_append_val (sheet->doubtful, doubtful);

@@ -12,6 +12,12 @@ typedef GpPhoto *(*GpPhotoMake) (gpointer       data,
                                  GCancellable  *cancellable,
                                  GError       **error);
 
+/* A time as photos' pages and stamps show it: to the minute. */
+#define GP_PHOTO_MINUTE_FORMAT "%Y-%m-%d %H:%M"
+
+char    *gp_photo_format_time (gint64               unix_time,
+                               int                  utc_offset,
+                               const char          *format) G_GNUC_WARN_UNUSED_RESULT;
 gboolean gp_photo_encode      (GpPhoto             *photo,
                                GdkPixbuf           *pixels,
                                GError             **error);

@@ -595,15 +595,25 @@ gp_photo_set_gallery (GpPhoto    *photo,
   photo->grid = g_strdup (grid);
 }
 
-static char *
-format_minute (gint64 unix_time)
+/*
+ * gp_photo_format_time:
+ * @utc_offset: the zone's offset, seconds
+ *
+ * Returns: (nullable): @unix_time in the zone, as @format says
+ */
+char *
+gp_photo_format_time (gint64      unix_time,
+                      int         utc_offset,
+                      const char *format)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
-  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (utc_offset);
   g_autoptr(GDateTime) local = utc ? g_date_time_to_timezone (utc, zone) : NULL;
 
-  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : NULL;
+  return local ? g_date_time_format (local, format) : NULL;
 }
+
+#define ISO_FORMAT "%Y-%m-%dT%H:%M:%S%:z"
 
 /**
  * gp_photo_describe_provenance:
@@ -624,6 +634,7 @@ gp_photo_describe_provenance (const GpPhoto *photo,
 {
   g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
   g_auto(GStrv) strv = NULL;
+  g_autofree char *time = NULL;
   gboolean far = FALSE;
 
   g_return_val_if_fail (photo != NULL, NULL);
@@ -633,18 +644,16 @@ gp_photo_describe_provenance (const GpPhoto *photo,
   if (photo->source == GP_PHOTO_SOURCE_UNKNOWN)
     return NULL;
 
+  if (photo->taken_at != 0)
+    time = gp_photo_format_time (photo->taken_at, GP_CLOCK_CHINA_UTC_OFFSET, GP_PHOTO_MINUTE_FORMAT);
   if (photo->source == GP_PHOTO_SOURCE_CAMERA)
     {
-      g_autofree char *time = photo->taken_at ? format_minute (photo->taken_at) : NULL;
-
       g_strv_builder_add (parts, _("Taken with the camera"));
       if (time != NULL)
         g_strv_builder_add (parts, time);
     }
   else
     {
-      g_autofree char *time = photo->taken_at ? format_minute (photo->taken_at) : NULL;
-
       g_strv_builder_add (parts, _("From the gallery"));
       if (time != NULL)
         g_strv_builder_take (parts, g_strdup_printf (_("file of %s"), time));
@@ -675,8 +684,8 @@ gp_photo_describe_provenance (const GpPhoto *photo,
   return g_strjoinv (" · ", strv);
 }
 
-const char *
-gp_photo_source_to_string (GpPhotoSource source)
+static const char *
+source_to_string (GpPhotoSource source)
 {
   switch (source)
     {
@@ -690,27 +699,14 @@ gp_photo_source_to_string (GpPhotoSource source)
     }
 }
 
-GpPhotoSource
-gp_photo_source_from_string (const char *text)
+static GpPhotoSource
+source_from_string (const char *text)
 {
   if (g_strcmp0 (text, "camera") == 0)
     return GP_PHOTO_SOURCE_CAMERA;
   if (g_strcmp0 (text, "gallery") == 0)
     return GP_PHOTO_SOURCE_GALLERY;
   return GP_PHOTO_SOURCE_UNKNOWN;
-}
-
-static char *
-format_time (gint64 unix_time)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
-  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
-  g_autoptr(GDateTime) local = NULL;
-
-  if (utc == NULL)
-    return NULL;
-  local = g_date_time_to_timezone (utc, zone);
-  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
 static void
@@ -736,16 +732,16 @@ gp_photo_write_provenance (const GpPhoto *photo,
   g_return_if_fail (photo != NULL);
   g_return_if_fail (entry != NULL);
 
-  set_string (entry, "source", gp_photo_source_to_string (photo->source));
+  set_string (entry, "source", source_to_string (photo->source));
   if (photo->taken_at != 0)
     {
-      g_autofree char *iso = format_time (photo->taken_at);
+      g_autofree char *iso = gp_photo_format_time (photo->taken_at, GP_CLOCK_CHINA_UTC_OFFSET, ISO_FORMAT);
 
       set_string (entry, "taken_at", iso);
     }
   if (photo->captured_at != 0)
     {
-      g_autofree char *iso = format_time (photo->captured_at);
+      g_autofree char *iso = gp_photo_format_time (photo->captured_at, GP_CLOCK_CHINA_UTC_OFFSET, ISO_FORMAT);
 
       set_string (entry, "captured_at", iso);
     }
@@ -795,7 +791,7 @@ gp_photo_read_provenance (GpPhoto    *photo,
   g_return_if_fail (photo != NULL);
   g_return_if_fail (entry != NULL);
 
-  photo->source = gp_photo_source_from_string (gp_json_get_string (entry, "source"));
+  photo->source = source_from_string (gp_json_get_string (entry, "source"));
   photo->taken_at = read_time (entry, "taken_at");
   photo->captured_at = read_time (entry, "captured_at");
   position = json_object_get_member (entry, "position");

@@ -86,8 +86,7 @@ char         *gp_photo_describe_provenance (const GpPhoto *photo,
                                             double         case_longitude,
                                             const char    *building_name,
                                             gboolean      *doubtful) G_GNUC_WARN_UNUSED_RESULT;
-const char   *gp_photo_source_to_string   (GpPhotoSource source);
-GpPhotoSource gp_photo_source_from_string (const char   *text);
+
 GdkPixbuf *gp_photo_decode     (GBytes        *jpeg,
                                 GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -121,14 +121,10 @@ gp_photo_stamp_fields_from_json (JsonObject *policy_member)
 /* Crockford's base 32: no I, L, O or U to misread. */
 static const char code_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/**
- * gp_photo_stamp_compute_check:
- * @pixels: the frame as it will be kept, before the band is drawn
- *
- * Returns: the check code, as "XXXX-XXXX"
- */
-char *
-gp_photo_stamp_compute_check (const GpPhotoStamp *stamp,
+/* The check code of @pixels (the frame as kept, before the band is drawn)
+ * taken with @stamp, as "XXXX-XXXX". */
+static char *
+compute_check (const GpPhotoStamp *stamp,
                               GdkPixbuf          *pixels)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
@@ -198,12 +194,10 @@ gp_photo_stamp_dup_lines (const GpPhotoStamp *stamp,
 
   if (stamp->fields & GP_STAMP_TIME)
     {
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (stamp->taken_at);
-      g_autoptr(GTimeZone) zone = g_time_zone_new_offset (stamp->utc_offset);
-      g_autoptr(GDateTime) local = utc ? g_date_time_to_timezone (utc, zone) : NULL;
+      char *time = gp_photo_format_time (stamp->taken_at, stamp->utc_offset, GP_PHOTO_MINUTE_FORMAT);
 
-      if (local != NULL)
-        g_strv_builder_take (lines, g_date_time_format (local, "%Y-%m-%d %H:%M"));
+      if (time != NULL)
+        g_strv_builder_take (lines, time);
     }
   if ((stamp->fields & GP_STAMP_GRID) && stamp->grid_name != NULL)
     g_string_append (second, stamp->grid_name);
@@ -413,7 +407,7 @@ gp_photo_take_frame (GdkPixbuf          *frame,
     return NULL;
 
   if (stamp->fields & GP_STAMP_CHECK)
-    photo->check = gp_photo_stamp_compute_check (stamp, kept);
+    photo->check = compute_check (stamp, kept);
   lines = gp_photo_stamp_dup_lines (stamp, photo->check);
   gp_watermark_draw (kept, (const char * const *) lines);
   if (!(stamp->fields & GP_STAMP_CHECK) || lines[0] == NULL)

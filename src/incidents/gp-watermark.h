@@ -46,8 +46,6 @@ GpPhotoStamp *gp_photo_stamp_new          (void) G_GNUC_WARN_UNUSED_RESULT;
 GpPhotoStamp *gp_photo_stamp_copy         (const GpPhotoStamp *stamp) G_GNUC_WARN_UNUSED_RESULT;
 void          gp_photo_stamp_free         (GpPhotoStamp       *stamp);
 guint         gp_photo_stamp_fields_from_json (JsonObject     *policy_member);
-char         *gp_photo_stamp_compute_check (const GpPhotoStamp *stamp,
-                                            GdkPixbuf          *pixels) G_GNUC_WARN_UNUSED_RESULT;
 char        **gp_photo_stamp_dup_lines    (const GpPhotoStamp *stamp,
                                            const char         *check) G_GNUC_WARN_UNUSED_RESULT;
 

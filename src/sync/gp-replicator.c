@@ -1281,7 +1281,6 @@ gp_replicate (GpStore                 *store,
   g_autoptr(JsonNode) since = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 start_seq = 0;
-  gboolean all_pushed = FALSE;
   gboolean ok;
 
   g_return_val_if_fail (GP_IS_STORE (store), FALSE);
@@ -1305,11 +1304,13 @@ gp_replicate (GpStore                 *store,
   r.grid_code = g_strdup (g_str_has_prefix (database, "gridpatrol-") ? database + strlen ("gridpatrol-") : database);
   r.skipped = json_array_new ();
 
+  /* A pull that starts with everything pushed notes what it writes, for
+   * push_skips_pulled(). */
   if (direction == GP_REPLICATION_PULL)
     {
       start_seq = gp_store_get_update_seq (store);
-      all_pushed = gp_replication_get_pushed_seq (store, gp_couch_get_url (couch), database) == start_seq;
-      r.received = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      if (gp_replication_get_pushed_seq (store, gp_couch_get_url (couch), database) == start_seq)
+        r.received = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     }
 
   local = gp_store_get_local (store, r.checkpoint_id, NULL);
@@ -1327,7 +1328,7 @@ gp_replicate (GpStore                 *store,
     save_skipped (&r);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local_error));
-  else if (direction == GP_REPLICATION_PULL && all_pushed && g_hash_table_size (r.received) > 0)
+  else if (r.received != NULL && g_hash_table_size (r.received) > 0)
     {
       g_autoptr(GError) skip_error = NULL;
 

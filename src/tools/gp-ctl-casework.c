@@ -43,6 +43,23 @@ process_photos (char   **files,
   return g_steal_pointer (&photos);
 }
 
+/* Attaches files' photos, marked as the app marks its gallery's: with the
+ * file's own time, by whom, for which grid. */
+static void
+add_photos (GpDocument *document,
+            GPtrArray  *photos,
+            const char *worker,
+            const char *grid)
+{
+  for (guint i = 0; i < photos->len; i++)
+    {
+      GpPhoto *photo = g_ptr_array_index (photos, i);
+
+      gp_photo_set_gallery (photo, photo->taken_at, worker, grid);
+      gp_casework_add_photo (document, photo);
+    }
+}
+
 static gboolean
 run_report (GpCtl               *ctl,
             const GpCtlCommand  *self,
@@ -204,14 +221,7 @@ run_report (GpCtl               *ctl,
     g_object_set (incident, "accuracy-m", accuracy, NULL);
   point = gp_geo_point_new (where);
   gp_document_set_geometry (GP_DOCUMENT (incident), point);
-  for (guint i = 0; i < photos->len; i++)
-    {
-      GpPhoto *photo = g_ptr_array_index (photos, i);
-
-      /* Files, as the app's gallery photos: marked so, with whose. */
-      gp_photo_set_gallery (photo, photo->taken_at, gp_incident_get_reporter (incident), grid_code);
-      gp_casework_add_photo (GP_DOCUMENT (incident), photo);
-    }
+  add_photos (GP_DOCUMENT (incident), photos, gp_incident_get_reporter (incident), grid_code);
 
   if (!gp_casework_report (store, incident, error))
     return FALSE;
@@ -332,13 +342,7 @@ run_act (GpCtl               *ctl,
 
       gp_document_set_geometry (GP_DOCUMENT (event), point);
     }
-  for (guint i = 0; i < photos->len; i++)
-    {
-      GpPhoto *photo = g_ptr_array_index (photos, i);
-
-      gp_photo_set_gallery (photo, photo->taken_at, gp_event_get_actor (event), gp_event_get_grid (event));
-      gp_casework_add_photo (GP_DOCUMENT (event), photo);
-    }
+  add_photos (GP_DOCUMENT (event), photos, gp_event_get_actor (event), gp_event_get_grid (event));
 
   if (!gp_document_validate (GP_DOCUMENT (event), error) || !gp_casework_act (store, event, &event_id, error))
     return FALSE;

@@ -231,6 +231,8 @@ static void
 on_torch_toggled (GpCameraDialog *self)
 {
   gp_camera_set_torch (self->camera, gtk_toggle_button_get_active (self->torch_button));
+  /* The LED refused: the button says so (toggling back changes nothing). */
+  gtk_toggle_button_set_active (self->torch_button, gp_camera_get_torch (self->camera));
 }
 
 static void
