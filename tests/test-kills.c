@@ -6,7 +6,7 @@
  * or not at all, and take the command again.
  *
  * The kill points come from strace's fault injection: for each kind of
- * write (write, pwrite64, fdatasync, fsync, rename), the command is run
+ * write (write, pwrite64, fdatasync, fsync, syncfs, rename), the command is run
  * once to count them, then once per point chosen, killed at that call. The
  * suite tries five points of each kind, the first and last among them;
  * GP_KILLS_LONG=1 (the benchmark) tries every point, or 150 spread evenly
@@ -25,7 +25,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-static const char * const write_calls[] = { "write", "pwrite64", "fdatasync", "fsync", "rename", NULL };
+static const char * const write_calls[] = { "write", "pwrite64", "fdatasync", "fsync", "syncfs", "rename", NULL };
 
 typedef struct
 {
@@ -146,6 +146,26 @@ count_of (const char *dir,
   g_autofree char *out = ctl_ok (dir, args);
 
   return count_lines (out);
+}
+
+/* The photo files in @dir, whether any document names them or not. */
+static guint
+count_photo_files (const char *dir)
+{
+  g_autofree char *blobs = g_build_filename (dir, "attachments", NULL);
+  g_autoptr(GDir) top = g_dir_open (blobs, 0, NULL);
+  const char *prefix;
+  guint n = 0;
+
+  while (top != NULL && (prefix = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *sub_path = g_build_filename (blobs, prefix, NULL);
+      g_autoptr(GDir) sub = g_dir_open (sub_path, 0, NULL);
+
+      while (sub != NULL && g_dir_read_name (sub) != NULL)
+        n++;
+    }
+  return n;
 }
 
 /* The folder is sound: `check` finds nothing wrong. */
@@ -438,6 +458,39 @@ test_sync (Fixture       *fixture,
   kill_everywhere (empty, fixture->work, &syncing, fixture->rand);
   /* The phone killed last has converged: the grid and the report, with its photo. */
   g_assert_cmpuint (count_of (fixture->work, "incidents"), ==, 1);
+
+  /* Killed at each flush of the pull, one of them the flush between a
+   * batch's photo files and its commit: a photo file there with no
+   * document yet, which the next opening removes; nothing names a photo
+   * that is not there (assert_sound). */
+  {
+    guint n, orphaned = 0;
+
+    copy_dir (empty, fixture->work);
+    n = count_calls ("syncfs", fixture->work, sync);
+    g_assert_cmpuint (n, >, 0);
+    for (guint when = 1; when <= n; when++)
+      {
+        g_autofree char *what = g_strdup_printf ("sync killed at syncfs #%u", when);
+        g_autofree char *trace = g_strconcat ("trace=", "syncfs", NULL);
+        g_autofree char *inject = g_strdup_printf ("inject=syncfs:signal=KILL:when=%u", when);
+        const char *prefix[] = { "strace", "-f", "-qq", "-o", "/dev/null", "-e", trace, "-e", inject, NULL };
+        g_autoptr(GPtrArray) argv = NULL;
+        guint files;
+
+        copy_dir (empty, fixture->work);
+        argv = ctl_argv (prefix, fixture->work, sync);
+        run (argv, NULL);
+        files = count_photo_files (fixture->work);
+        assert_sound (fixture->work, what);
+        if (files > count_photo_files (fixture->work))
+          {
+            g_assert_cmpuint (count_of (fixture->work, "incidents"), ==, 0);
+            orphaned++;
+          }
+      }
+    g_assert_cmpuint (orphaned, >, 0);
+  }
   gp_test_pouchdb_stop (server);
 }
 

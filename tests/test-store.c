@@ -578,6 +578,81 @@ test_attachments (Fixture       *fixture,
   g_assert_cmpuint (count_blob_files (fixture->dir), ==, 0);
 }
 
+/* A pull's batch: one transaction; a revision the store cannot keep is
+ * refused alone, with its reason, and leaves no photo file behind. */
+static void
+test_put_revisions_batch (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *rev = put (fixture->store, "note:a", NULL, "kept");
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_edit_free);
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *docs[] = {
+    "{\"_id\": \"note:b\", \"_rev\": \"1-aaa\", \"name\": \"good\"}",
+    "{\"_id\": \"note:c\", \"_rev\": \"2-abc\", \"_revisions\": {\"start\": 2, \"ids\": [\"xyz\"]}}",
+    "{\"_id\": \"note:d\", \"_rev\": \"1-ddd\", \"name\": \"good too\"}",
+  };
+  const char *photos[] = { "the first photo", "the refused one's photo", NULL };
+  g_autoptr(JsonObject) got = NULL;
+  g_autofree char *digest = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(JsonObject) doc = gp_json_parse_object (docs[i], -1, &error);
+      g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_attachment_unref);
+
+      g_assert_no_error (error);
+      if (photos[i] != NULL)
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new_static (photos[i], strlen (photos[i]));
+          GpAttachment *photo = gp_attachment_new ("p.jpg", "image/jpeg", bytes);
+          g_autoptr(JsonObject) stubs = json_object_new ();
+
+          json_object_set_object_member (stubs, "p.jpg", gp_attachment_to_stub_json (photo));
+          json_object_set_object_member (doc, "_attachments", g_steal_pointer (&stubs));
+          g_ptr_array_add (attachments, photo);
+        }
+      g_ptr_array_add (batch, gp_store_edit_new (doc, attachments));
+    }
+
+  g_assert_true (gp_store_put_revisions (fixture->store, batch, &refused, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (refused->len, ==, 3);
+  g_assert_null (g_ptr_array_index (refused, 0));
+  g_assert_error ((GError *) g_ptr_array_index (refused, 1), GP_STORE_ERROR, GP_STORE_ERROR_INVALID);
+  g_assert_null (g_ptr_array_index (refused, 2));
+
+  /* The good ones, with the photo; the refused one nowhere, nor its photo. */
+  got = gp_store_get (fixture->store, "note:b", GP_STORE_GET_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gp_json_get_object (got, "_attachments"));
+  g_clear_pointer (&got, json_object_unref);
+  got = gp_store_get (fixture->store, "note:d", GP_STORE_GET_NONE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&got, json_object_unref);
+  got = gp_store_get (fixture->store, "note:c", GP_STORE_GET_NONE, &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_blob_files (fixture->dir), ==, 1);
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new_static (photos[1], strlen (photos[1]));
+
+    digest = gp_attachment_compute_digest (bytes);
+    g_assert_false (gp_store_has_blob (fixture->store, digest));
+  }
+
+  /* What was there before is as it was. */
+  {
+    g_autoptr(JsonObject) kept = gp_store_get (fixture->store, "note:a", GP_STORE_GET_NONE, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (gp_json_get_string (kept, "_rev"), ==, rev);
+  }
+  g_assert_true (gp_store_flush (fixture->store, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_attachment_damage (Fixture       *fixture,
                         gconstpointer  data)
@@ -1187,6 +1262,7 @@ main (int   argc,
   ADD ("/store/revision/resolve-conflict", test_resolve_conflict);
   ADD ("/store/revision/resolve-conflict-async", test_resolve_conflict_async);
   ADD ("/store/bad-input", test_bad_input);
+  ADD ("/store/revision/pulled-batch", test_put_revisions_batch);
   ADD ("/store/changes", test_change_feed);
   ADD ("/store/attachments/digest-dedupe-stubs", test_attachments);
   ADD ("/store/attachments/damage-and-garbage", test_attachment_damage);

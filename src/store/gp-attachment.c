@@ -32,6 +32,29 @@ gp_attachment_new (const char *name,
   return self;
 }
 
+/**
+ * gp_attachment_new_checked:
+ * @digest: the digest of @data, which the caller has just compared with it
+ *
+ * As gp_attachment_new(), without computing the digest again: bytes
+ * received with their digest are hashed once, to check them.
+ */
+GpAttachment *
+gp_attachment_new_checked (const char *name,
+                           const char *content_type,
+                           GBytes     *data,
+                           const char *digest)
+{
+  GpAttachment *self;
+
+  g_return_val_if_fail (name != NULL && *name != '\0', NULL);
+  g_return_val_if_fail (data != NULL && digest != NULL, NULL);
+
+  self = gp_attachment_new_stub (name, content_type, digest, g_bytes_get_size (data), 0);
+  self->data = g_bytes_ref (data);
+  return self;
+}
+
 GpAttachment *
 gp_attachment_new_stub (const char *name,
                         const char *content_type,

@@ -30,6 +30,10 @@ GType         gp_attachment_get_type        (void) G_GNUC_CONST;
 GpAttachment *gp_attachment_new             (const char   *name,
                                              const char   *content_type,
                                              GBytes       *data) G_GNUC_WARN_UNUSED_RESULT;
+GpAttachment *gp_attachment_new_checked     (const char   *name,
+                                             const char   *content_type,
+                                             GBytes       *data,
+                                             const char   *digest) G_GNUC_WARN_UNUSED_RESULT;
 GpAttachment *gp_attachment_new_stub        (const char   *name,
                                              const char   *content_type,
                                              const char   *digest,

@@ -60,6 +60,8 @@ typedef struct
   GPtrArray *changed_ids;     /* documents written */
   GPtrArray *created_files;   /* blob files this transaction created */
   GPtrArray *dropped_digests; /* blobs no longer used by any revision */
+  gboolean   lazy;            /* files unflushed, the commit not waiting for the disk */
+  guint      unflushed;       /* files written since the last flush */
 } GpStoreTxn;
 
 void gp_store_txn_clear (GpStoreTxn *txn);
@@ -98,7 +100,13 @@ gboolean    gp_store_ensure_dir         (const char       *path,
 gboolean    gp_store_write_file         (const char       *path,
                                          const void       *data,
                                          gsize             size,
+                                         gboolean          flush,
                                          GError          **error);
+gboolean    gp_store_flush_dir          (const char       *path,
+                                         GError          **error);
+gboolean    gp_store_lazy_begin         (GpStore          *self,
+                                         GError          **error);
+void        gp_store_lazy_end           (GpStore          *self);
 char       *gp_store_blob_path          (GpStore          *self,
                                          const char       *digest);
 gboolean    gp_store_txn_begin          (GpStore          *self,

@@ -133,11 +133,13 @@ store_blob (GpStore       *self,
 
       if (existed)
         g_message ("Replacing the damaged file of attachment %s", attachment->digest);
-      if (!gp_store_write_file (path, data, size, error))
+      if (!gp_store_write_file (path, data, size, !txn->lazy, error))
         {
           g_prefix_error (error, _("Cannot store attachment “%s”: "), attachment->name);
           return FALSE;
         }
+      if (txn->lazy)
+        txn->unflushed++;
       if (!existed)
         g_ptr_array_add (txn->created_files, g_steal_pointer (&path));
     }
@@ -842,6 +844,90 @@ put_revision_locked (GpStore     *self,
 
   g_ptr_array_add (txn->changed_ids, g_strdup (id));
   return TRUE;
+}
+
+static void
+free_reason (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
+/**
+ * gp_store_put_revisions:
+ * @revisions: (element-type GpStoreEdit): revisions made elsewhere, each
+ *   with the attachments whose bytes the store lacks
+ * @refused: (out) (optional) (transfer full) (element-type GError): for
+ *   each revision in order, %NULL or why the store refused it
+ *
+ * Stores a batch of revisions as gp_store_put_revision() does, in one
+ * transaction and with one flush of the disk: a pull's. A revision the
+ * store cannot keep (%GP_STORE_ERROR_INVALID) is refused alone; any other
+ * error stores none.
+ *
+ * The photo files are written unflushed, the file system flushed once,
+ * then the revisions committed without waiting for the disk: a crash
+ * leaves either the batch with every photo it names, or no revision and
+ * files nothing names, which the next opening removes. The commit itself
+ * becomes durable with the next flush (the next batch's, a durable write,
+ * or gp_store_flush()); lost, it is only received again.
+ */
+gboolean
+gp_store_put_revisions (GpStore     *self,
+                        GPtrArray   *revisions,
+                        GPtrArray  **refused,
+                        GError     **error)
+{
+  g_auto(GpStoreTxn) txn = { 0 };
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (free_reason);
+  gboolean ok;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (revisions != NULL, FALSE);
+
+  if (!gp_store_lazy_begin (self, error))
+    return FALSE;
+  ok = gp_store_txn_begin (self, &txn, error);
+  txn.lazy = TRUE;
+  for (guint i = 0; ok && i < revisions->len; i++)
+    {
+      GpStoreEdit *revision = g_ptr_array_index (revisions, i);
+      g_autoptr(GError) reason = NULL;
+      guint files = txn.created_files->len;
+
+      ok = gp_db_exec (self->writer, "SAVEPOINT revision", error);
+      if (ok && put_revision_locked (self, &txn, revision->doc, revision->attachments, &reason))
+        ok = gp_db_exec (self->writer, "RELEASE revision", error);
+      else if (ok && g_error_matches (reason, GP_STORE_ERROR, GP_STORE_ERROR_INVALID))
+        {
+          /* Refused alone: its rows go, and the files it made, which a
+           * later revision of the batch would otherwise take as written. */
+          ok = gp_db_exec (self->writer, "ROLLBACK TO revision", error) &&
+               gp_db_exec (self->writer, "RELEASE revision", error);
+          while (txn.created_files->len > files)
+            {
+              g_unlink (g_ptr_array_index (txn.created_files, txn.created_files->len - 1));
+              g_ptr_array_set_size (txn.created_files, txn.created_files->len - 1);
+            }
+        }
+      else if (ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&reason));
+          ok = FALSE;
+        }
+      g_ptr_array_add (reasons, g_steal_pointer (&reason));
+    }
+  if (ok && txn.unflushed > 0)
+    ok = gp_store_flush_dir (self->blob_dir, error);
+  if (ok)
+    ok = gp_store_txn_commit (self, &txn, error);
+  else if (txn.changed_ids != NULL)
+    gp_store_txn_rollback (self, &txn);
+  gp_store_lazy_end (self);
+
+  if (ok && refused != NULL)
+    *refused = g_steal_pointer (&reasons);
+  return ok;
 }
 
 /**

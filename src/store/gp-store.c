@@ -8,11 +8,14 @@
  * Two SQLite connections share one WAL file: a writer, used by one thread at
  * a time (the app's writes go through a single worker thread, in order), and
  * a reader for lists and lookups, which WAL never blocks on the writer's
- * fsync. Writes are durable when they return (synchronous=FULL).
+ * fsync. Writes are durable when they return (synchronous=FULL), except
+ * the two kinds a lost write only repeats: a batch of revisions a pull
+ * received and a replication checkpoint, durable at the next flush.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "gp-store"
+#define _GNU_SOURCE /* syncfs */
 
 #include "config.h"
 
@@ -141,18 +144,96 @@ sync_parent_dir (const char  *path,
 }
 
 /**
+ * gp_store_flush_dir:
+ *
+ * Makes everything written on the file system of @path durable, files and
+ * folder entries alike, in one call (syncfs): cheaper than a flush per
+ * file when a batch wrote many.
+ */
+gboolean
+gp_store_flush_dir (const char  *path,
+                    GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved_errno;
+
+  if (fd < 0)
+    return set_io_error (error, path, errno);
+  if (syncfs (fd) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      return set_io_error (error, path, saved_errno);
+    }
+  close (fd);
+  return TRUE;
+}
+
+/* The log's size, in pages of 4 KiB, that writes without waiting for the
+ * disk let it reach before SQLite copies it into the database. */
+#define LAZY_LOG_PAGES 8192
+
+/**
+ * gp_store_lazy_begin:
+ *
+ * Takes the writer for writes that do not wait for the disk: commits that
+ * are durable at the next flush. SQLite copies its log into the database,
+ * flushing both, once the log holds 1,000 pages (its default); a pull
+ * writes that many every few batches, so it lets the log grow to 32 MB
+ * instead.
+ */
+gboolean
+gp_store_lazy_begin (GpStore  *self,
+                     GError  **error)
+{
+  g_rec_mutex_lock (&self->writer->lock);
+  if (gp_db_exec (self->writer, "PRAGMA synchronous = NORMAL", error) &&
+      gp_db_exec (self->writer, "PRAGMA wal_autocheckpoint = " G_STRINGIFY (LAZY_LOG_PAGES), error))
+    return TRUE;
+  gp_store_lazy_end (self);
+  return FALSE;
+}
+
+void
+gp_store_lazy_end (GpStore *self)
+{
+  gp_db_exec (self->writer, "PRAGMA synchronous = FULL", NULL);
+  gp_db_exec (self->writer, "PRAGMA wal_autocheckpoint = 1000", NULL);
+  g_rec_mutex_unlock (&self->writer->lock);
+}
+
+/**
+ * gp_store_flush:
+ *
+ * Makes the batches and checkpoints written without waiting for the disk
+ * durable (gp_store_put_revisions(), gp_store_put_checkpoint()).
+ */
+gboolean
+gp_store_flush (GpStore  *self,
+                GError  **error)
+{
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+
+  return gp_store_flush_dir (self->dir, error);
+}
+
+/**
  * gp_store_write_file:
+ * @flush: whether to wait for the disk; without, the caller flushes the
+ *   file system (gp_store_flush_dir()) before anything names the file
  *
  * Writes @data to @path, mode 0600, so that a crash at any moment leaves
  * either no file or the whole file, never part of one: the bytes go to a
  * temporary file beside it, are flushed, and the file is renamed into place
  * and its folder flushed. Garbage collection removes temporary files a
- * crash left behind.
+ * crash left behind. Unflushed, a crash may leave part of a file under its
+ * name: one that nothing names yet, which garbage collection removes too.
  */
 gboolean
 gp_store_write_file (const char  *path,
                      const void  *data,
                      gsize        size,
+                     gboolean     flush,
                      GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
@@ -183,7 +264,7 @@ gp_store_write_file (const char  *path,
         goto failed;
       written += (gsize) n;
     }
-  if (fdatasync (fd) != 0)
+  if (flush && fdatasync (fd) != 0)
     goto failed;
   if (close (fd) != 0)
     {
@@ -193,7 +274,7 @@ gp_store_write_file (const char  *path,
   fd = -1;
   if (g_rename (temp, path) != 0)
     goto failed;
-  return sync_parent_dir (path, error);
+  return !flush || sync_parent_dir (path, error);
 
 failed:
   saved_errno = errno;
@@ -1090,12 +1171,12 @@ gp_store_get_local (GpStore     *self,
   return json_object_ref (json_node_get_object (node));
 }
 
-/* Writes a local document in a transaction of its own, replacing it. */
-gboolean
-gp_store_put_local (GpStore     *self,
-                    const char  *id,
-                    JsonObject  *body,
-                    GError     **error)
+static gboolean
+put_local (GpStore     *self,
+           const char  *id,
+           JsonObject  *body,
+           gboolean     durable,
+           GError     **error)
 {
   g_autoptr(GpDbStmt) stmt = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -1107,7 +1188,10 @@ gp_store_put_local (GpStore     *self,
 
   node = json_node_init_object (json_node_alloc (), body);
   text = json_to_string (node, FALSE);
-  g_rec_mutex_lock (&self->writer->lock);
+  if (durable)
+    g_rec_mutex_lock (&self->writer->lock);
+  else if (!gp_store_lazy_begin (self, error))
+    return FALSE;
   stmt = gp_db_prepare (self->writer, "INSERT OR REPLACE INTO local_docs (id, body) VALUES (?1, ?2)", error);
   ok = stmt != NULL;
   if (ok)
@@ -1117,8 +1201,38 @@ gp_store_put_local (GpStore     *self,
       ok = gp_db_step_done (self->writer, stmt, error);
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&self->writer->lock);
+  if (durable)
+    g_rec_mutex_unlock (&self->writer->lock);
+  else
+    gp_store_lazy_end (self);
   return ok;
+}
+
+/* Writes a local document in a transaction of its own, replacing it. */
+gboolean
+gp_store_put_local (GpStore     *self,
+                    const char  *id,
+                    JsonObject  *body,
+                    GError     **error)
+{
+  return put_local (self, id, body, TRUE, error);
+}
+
+/**
+ * gp_store_put_checkpoint:
+ *
+ * Writes a local document whose loss only repeats work, a replication's
+ * checkpoint, without waiting for the disk: the next durable write or
+ * gp_store_flush() makes it durable, and a crash before that finds the
+ * one before it (SQLite's log keeps writes in order).
+ */
+gboolean
+gp_store_put_checkpoint (GpStore     *self,
+                         const char  *id,
+                         JsonObject  *body,
+                         GError     **error)
+{
+  return put_local (self, id, body, FALSE, error);
 }
 
 /**

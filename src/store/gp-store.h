@@ -130,6 +130,10 @@ gboolean     gp_store_put_revision          (GpStore              *self,
                                              JsonObject           *doc,
                                              GPtrArray            *attachments,
                                              GError              **error);
+gboolean     gp_store_put_revisions         (GpStore              *self,
+                                             GPtrArray            *revisions,
+                                             GPtrArray           **refused,
+                                             GError              **error);
 char        *gp_store_delete                (GpStore              *self,
                                              const char           *id,
                                              const char           *rev,
@@ -189,6 +193,12 @@ JsonObject  *gp_store_get_local             (GpStore              *self,
 gboolean     gp_store_put_local             (GpStore              *self,
                                              const char           *id,
                                              JsonObject           *body,
+                                             GError              **error);
+gboolean     gp_store_put_checkpoint        (GpStore              *self,
+                                             const char           *id,
+                                             JsonObject           *body,
+                                             GError              **error);
+gboolean     gp_store_flush                 (GpStore              *self,
                                              GError              **error);
 
 /* Attachments: bytes live in files named by their digest beside the database. */

@@ -68,6 +68,7 @@ typedef struct
   JsonArray              *skipped;        /* {"id", "rev", "reason", "retry"}: not received */
   gboolean                skipped_loaded; /* r->skipped holds the remembered ones too */
   GHashTable             *received;       /* (nullable) id → rev: what this pull wrote */
+  GPtrArray              *pending;        /* GpStoreEdit: the batch received, to write in one go */
 } Replication;
 
 char *
@@ -347,7 +348,7 @@ save_checkpoint (Replication  *r,
         r->remote_checkpoint = json_object_ref (remote);
       }
   }
-  return gp_store_put_local (r->store, r->checkpoint_id, checkpoint, error);
+  return gp_store_put_checkpoint (r->store, r->checkpoint_id, checkpoint, error);
 }
 
 /* ---- push ---- */
@@ -739,9 +740,9 @@ fetch_attachments (Replication  *r,
                        name, id);
           return NULL;
         }
-      attachment = gp_attachment_new (name, gp_json_get_string (stub, "content_type") ? gp_json_get_string (stub, "content_type")
-                                                                                         : content_type,
-                                      data);
+      attachment = gp_attachment_new_checked (name, gp_json_get_string (stub, "content_type")
+                                                      ? gp_json_get_string (stub, "content_type") : content_type,
+                                              data, computed);
       if (gp_json_get_int (stub, "revpos", &revpos) && revpos > 0)
         attachment->revpos = (guint) revpos;
       g_ptr_array_add (fetched, attachment);
@@ -836,6 +837,44 @@ is_document_failure (const GError *error)
           error->code == GP_COUCH_ERROR_NOT_FOUND || error->code == GP_COUCH_ERROR_SERVER);
 }
 
+/* Writes the batch received in one transaction, with one flush. */
+static gboolean
+write_received (Replication  *r,
+                GError      **error)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&r->pending);
+  g_autoptr(GPtrArray) refused = NULL;
+
+  r->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_edit_free);
+  if (pending->len == 0)
+    return TRUE;
+  if (!gp_store_put_revisions (r->store, pending, &refused, error))
+    return FALSE;
+  for (guint i = 0; i < pending->len; i++)
+    {
+      JsonObject *doc = ((GpStoreEdit *) g_ptr_array_index (pending, i))->doc;
+      const GError *reason = g_ptr_array_index (refused, i);
+      const char *id = gp_json_get_string (doc, "_id");
+      const char *rev = gp_json_get_string (doc, "_rev");
+      g_auto(GStrv) conflicts = NULL;
+
+      /* A document this version cannot keep is listed, not fatal. */
+      if (reason != NULL)
+        {
+          skip (r, id, rev, reason->message, FALSE);
+          continue;
+        }
+      r->stats->revisions_written++;
+      if (r->received != NULL)
+        g_hash_table_insert (r->received, g_strdup (id), g_strdup (rev));
+      conflicts = gp_store_get_conflicts (r->store, id, NULL);
+      if (conflicts != NULL && conflicts[0] != NULL)
+        r->stats->conflicts++;
+    }
+  return TRUE;
+}
+
+/* Checks a revision received and fetches its photos, for write_received(). */
 static gboolean
 store_revision (Replication  *r,
                 JsonObject   *doc,
@@ -868,26 +907,7 @@ store_revision (Replication  *r,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (!gp_store_put_revision (r->store, doc, attachments, &local_error))
-    {
-      /* A document this version cannot keep is listed, not fatal. */
-      if (g_error_matches (local_error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID))
-        {
-          skip (r, id, rev, local_error->message, FALSE);
-          return TRUE;
-        }
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  r->stats->revisions_written++;
-  if (r->received != NULL)
-    g_hash_table_insert (r->received, g_strdup (id), g_strdup (rev));
-  {
-    g_auto(GStrv) conflicts = gp_store_get_conflicts (r->store, id, NULL);
-
-    if (conflicts != NULL && conflicts[0] != NULL)
-      r->stats->conflicts++;
-  }
+  g_ptr_array_add (r->pending, gp_store_edit_new (doc, attachments));
   return TRUE;
 }
 
@@ -1008,6 +1028,18 @@ fetch_revisions (Replication  *r,
   return TRUE;
 }
 
+/* fetch_revisions(), then what came whole is written, even when the rest
+ * of the batch did not come. */
+static gboolean
+receive_revisions (Replication  *r,
+                   JsonArray    *wanted,
+                   GError      **error)
+{
+  gboolean fetched = fetch_revisions (r, wanted, error);
+
+  return write_received (r, fetched ? error : NULL) && fetched;
+}
+
 static char *
 seq_to_query (JsonNode *seq)
 {
@@ -1064,7 +1096,7 @@ retry_skipped (Replication  *r,
   if (json_array_get_length (again) == 0)
     return TRUE;
   g_debug ("Asking again for %u revisions skipped before", json_array_get_length (again));
-  return fetch_revisions (r, again, error);
+  return receive_revisions (r, again, error);
 }
 
 /* Remembers what is skipped now — each revision once, the latest reason,
@@ -1185,7 +1217,7 @@ pull (Replication  *r,
                 }
             }
         }
-      if (json_array_get_length (wanted) > 0 && !fetch_revisions (r, wanted, error))
+      if (json_array_get_length (wanted) > 0 && !receive_revisions (r, wanted, error))
         return FALSE;
 
       g_clear_pointer (&since, json_node_unref);
@@ -1303,6 +1335,7 @@ gp_replicate (GpStore                 *store,
   r.cancellable = cancellable;
   r.grid_code = g_strdup (g_str_has_prefix (database, "gridpatrol-") ? database + strlen ("gridpatrol-") : database);
   r.skipped = json_array_new ();
+  r.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_edit_free);
 
   /* A pull that starts with everything pushed notes what it writes, for
    * push_skips_pulled(). */
@@ -1336,6 +1369,9 @@ gp_replicate (GpStore                 *store,
       if (!push_skips_pulled (&r, replica, database, start_seq, &skip_error))
         g_debug ("The push will check what was pulled: %s", skip_error->message);
     }
+  /* The batches and checkpoints were written without waiting for the disk. */
+  if (!gp_store_flush (store, ok ? error : NULL))
+    ok = FALSE;
 
   g_free (r.db_path);
   g_free (r.grid_code);
@@ -1345,5 +1381,6 @@ gp_replicate (GpStore                 *store,
   g_free (r.session_id);
   g_clear_pointer (&r.remote_checkpoint, json_object_unref);
   g_clear_pointer (&r.received, g_hash_table_unref);
+  g_ptr_array_unref (r.pending);
   return ok;
 }

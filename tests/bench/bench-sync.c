@@ -4,6 +4,8 @@
  * - push and pull of 2,000 incidents with 8,000 events and 2,000 photos
  *   of about 250 KB;
  * - bytes sent and received against the payload;
+ * - the flushes to disk (fsync, fdatasync, syncfs) of the pull, counted
+ *   by wrapping those calls in this program, SQLite's included;
  * - requests and time of a sync with no change right after the pull;
  * - requests and time of a sync with no change, and with one new
  *   incident, on a database of 100,000 documents.
@@ -12,6 +14,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE /* syncfs, RTLD_NEXT */
 #include "config.h"
 
 #include "gp-attachment.h"
@@ -22,12 +25,33 @@
 #include "gp-test-pouchdb.h"
 #include "gp-test-util.h"
 
+#include <dlfcn.h>
 #include <string.h>
+#include <unistd.h>
 
 #define GRID        GP_DEMO_GRID_CODE
 #define PHOTO_BYTES (250 * 1024)
 /* The grid's own database: a pull takes in only the documents of its grid. */
 #define BENCH_DB    "gridpatrol-" GRID
+
+/* Every flush to disk of this process, the store's and SQLite's: these
+ * definitions come before the C library's. */
+static gint flushes[3];
+
+#define WRAP_FLUSH(call, n)                                               \
+  int call (int fd)                                                       \
+  {                                                                       \
+    static int (*real) (int);                                             \
+                                                                          \
+    if (real == NULL)                                                     \
+      real = (int (*) (int)) dlsym (RTLD_NEXT, #call);                    \
+    g_atomic_int_inc (&flushes[n]);                                       \
+    return real (fd);                                                     \
+  }
+
+WRAP_FLUSH (fsync, 0)
+WRAP_FLUSH (fdatasync, 1)
+WRAP_FLUSH (syncfs, 2)
 
 /* @n incidents, each with @events steps and, when @photos, a photo. */
 static guint64
@@ -154,13 +178,17 @@ bench_photos (GpTestPouchdb *server)
            (double) push.sent / payload, push.received / 1e6);
   gp_replication_stats_clear (&stats);
 
+  for (guint i = 0; i < G_N_ELEMENTS (flushes); i++)
+    g_atomic_int_set (&flushes[i], 0);
   pull = replicate (b, couch, BENCH_DB, GP_REPLICATION_PULL, &stats);
   g_assert_cmpuint (stats.revisions_written, ==, 10000);
   g_assert_cmpuint (stats.attachments, ==, 2000);
   g_print ("pull of the same into an empty store: %.1f s, %u requests on %u new connections, %.2f MB sent, "
-           "%.1f MB received (%.3f of the photos' bytes)\n",
+           "%.1f MB received (%.3f of the photos' bytes), %d flushes to disk (fsync %d, fdatasync %d, syncfs %d) "
+           "in %u batches\n",
            pull.seconds, pull.requests, pull.connections, pull.sent / 1e6, pull.received / 1e6,
-           (double) pull.received / payload);
+           (double) pull.received / payload, flushes[0] + flushes[1] + flushes[2], flushes[0], flushes[1],
+           flushes[2], stats.batches);
   gp_replication_stats_clear (&stats);
 
   /* Right after the pull, a sync with nothing new: the push does not ask
@@ -242,7 +270,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   server = gp_test_pouchdb_start ();
   bench_photos (server);
-  bench_big_database (server);
+  if (g_strcmp0 (g_getenv ("GP_BENCH_SYNC_QUICK"), "1") != 0)
+    bench_big_database (server);
   gp_test_pouchdb_stop (server);
   return 0;
 }
