@@ -17,6 +17,7 @@
 #include "gp-clock.h"
 #include "gp-casework.h"
 #include "gp-documents.h"
+#include "gp-stats.h"
 #include "gp-json.h"
 #include "gp-store.h"
 #include "gp-worker.h"
@@ -266,31 +267,30 @@ load_routes (GpMapData *self,
     }
 }
 
+/* A line's worth of the description, else the category's name. */
 static char *
-incident_title (GpIncident   *incident,
-                GpCategories *categories)
+incident_title (const GpBoardCase *c,
+                GpCategories      *categories)
 {
-  const char *description = gp_incident_get_description (incident);
-  const GpCategory *category = gp_categories_lookup (categories, gp_incident_get_category (incident));
+  const GpCategory *category = gp_categories_lookup (categories, c->category);
 
-  if (description != NULL && *description != '\0')
+  if (c->title != NULL && *c->title != '\0')
     {
-      /* A line's worth. */
-      if (g_utf8_strlen (description, -1) > 24)
+      if (g_utf8_strlen (c->title, -1) > 24)
         {
-          g_autofree char *start = g_utf8_substring (description, 0, 23);
+          g_autofree char *start = g_utf8_substring (c->title, 0, 23);
 
           return g_strconcat (start, "…", NULL);
         }
-      return g_strdup (description);
+      return g_strdup (c->title);
     }
-  return g_strdup (category ? category->label : gp_incident_get_category (incident));
+  return g_strdup (category ? category->label : c->category);
 }
 
 static GpMarkerColour
-marker_for (const GpCase *c)
+marker_for (GpWarning warning)
 {
-  switch (c->warning)
+  switch (warning)
     {
     case GP_WARNING_GREEN: return GP_MARKER_GREEN;
     case GP_WARNING_YELLOW: return GP_MARKER_YELLOW;
@@ -301,68 +301,42 @@ marker_for (const GpCase *c)
     }
 }
 
-/* Open incidents only, each coloured by its warning as its events fold
- * now; closed-out and void ones have no marker. */
-static void
+/* Open incidents only, each coloured by its warning now; closed-out and
+ * void ones have no marker. From the case table: one query, no incident or
+ * event document read. */
+static gboolean
 load_incidents (GpMapData  *self,
                 GpStore    *store,
-                GPtrArray  *documents,
-                GPtrArray  *events)
+                GError    **error)
 {
-  g_autoptr(GpPolicy) policy = gp_casework_load_policy (store, self->grid_code, NULL);
   g_autoptr(GpCategories) categories = gp_categories_load (store);
-  g_autoptr(GHashTable) by_incident = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                             (GDestroyNotify) g_ptr_array_unref);
-  gint64 now = gp_clock_get_now ();
+  g_autoptr(GPtrArray) cases = gp_stats_list_cases (store, self->grid_code, gp_clock_get_now (), error);
 
-  for (guint i = 0; i < events->len; i++)
+  if (cases == NULL)
+    return FALSE;
+  for (guint i = 0; i < cases->len; i++)
     {
-      GpEvent *event = g_ptr_array_index (events, i);
-      GPtrArray *list = g_hash_table_lookup (by_incident, gp_event_get_incident (event));
-
-      if (list == NULL)
-        {
-          list = g_ptr_array_new ();
-          g_hash_table_insert (by_incident, (gpointer) gp_event_get_incident (event), list);
-        }
-      g_ptr_array_add (list, event);
-    }
-
-  for (guint i = 0; i < documents->len; i++)
-    {
-      GpIncident *document = g_ptr_array_index (documents, i);
-      JsonObject *geometry = gp_document_get_geometry (GP_DOCUMENT (document));
-      const char *id = gp_document_get_id (GP_DOCUMENT (document));
+      const GpBoardCase *c = g_ptr_array_index (cases, i);
       GpMapIncident incident = { 0 };
-      g_autoptr(GDateTime) reported = gp_incident_dup_reported_at (document);
-      g_autoptr(GpCase) c = NULL;
-      GpGeoPoint point;
       gpointer found;
 
-      if (g_strcmp0 (gp_json_get_string (geometry, "type"), "Point") != 0 ||
-          !gp_geo_position_parse (json_object_get_member (geometry, "coordinates"), &point, NULL))
-        continue;   /* an incident with no position has no marker */
-      if (policy != NULL)
-        {
-          c = gp_case_fold (document, g_hash_table_lookup (by_incident, id), policy, now);
-          if (!gp_case_is_open (c))
-            continue;
-        }
-
-      incident.id = g_strdup (id);
-      incident.title = incident_title (document, categories);
-      incident.category = gp_categories_describe (categories, c ? c->category : gp_incident_get_category (document));
-      incident.state = g_strdup (gp_state_label (c ? c->state : GP_STATE_REPORTED));
-      incident.building = g_strdup (gp_incident_get_building (document));
-      incident.reported_at = reported ? g_date_time_to_unix (reported) : 0;
-      incident.position = gp_tile_project_point (point);
-      incident.colour = c ? marker_for (c) : GP_MARKER_OPEN;
+      if (!c->has_position || c->state == GP_STATE_VOID || c->state == GP_STATE_CLOSED)
+        continue;   /* no position, no marker */
+      incident.id = g_strdup (c->incident);
+      incident.title = incident_title (c, categories);
+      incident.category = gp_categories_describe (categories, c->category);
+      incident.state = g_strdup (gp_state_label (c->state));
+      incident.building = g_strdup (c->building);
+      incident.reported_at = c->reported_at;
+      incident.position = gp_tile_project_point ((GpGeoPoint) { .lon = c->lon, .lat = c->lat });
+      incident.colour = marker_for (c->warning);
       g_array_append_val (self->incidents, incident);
 
       if (incident.building != NULL &&
           (found = g_hash_table_lookup (self->building_index, incident.building)) != NULL)
         g_array_index (self->buildings, GpMapBuilding, GPOINTER_TO_UINT (found) - 1).open_incidents++;
     }
+  return TRUE;
 }
 
 /* Where the grid is: its boundary's middle, its "center" member, or the
@@ -400,8 +374,6 @@ gp_map_data_load (GpStore     *store,
   g_autoptr(GpDocument) grid = NULL;
   g_autoptr(GPtrArray) buildings = NULL;
   g_autoptr(GPtrArray) routes = NULL;
-  g_autoptr(GPtrArray) incidents = NULL;
-  g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GPtrArray) households = NULL;
   g_autoptr(GPtrArray) visits = NULL;
   g_autoptr(GArray) boundary = NULL;
@@ -424,8 +396,6 @@ gp_map_data_load (GpStore     *store,
 
   if ((buildings = gp_documents_load_all (store, "building", grid_code, error)) == NULL ||
       (routes = gp_documents_load_all (store, "route", grid_code, error)) == NULL ||
-      (incidents = gp_documents_load_all (store, "incident", grid_code, error)) == NULL ||
-      (events = gp_documents_load_all (store, "event", grid_code, error)) == NULL ||
       (households = gp_documents_load_all (store, "household", grid_code, error)) == NULL ||
       (visits = gp_documents_load_all (store, "visit", grid_code, error)) == NULL)
     return NULL;
@@ -433,7 +403,8 @@ gp_map_data_load (GpStore     *store,
   load_buildings (self, buildings);
   load_visits (self, households, visits);
   load_routes (self, routes);
-  load_incidents (self, store, incidents, events);
+  if (!load_incidents (self, store, error))
+    return NULL;
   find_centre (self, GP_GRID (grid));
 
   return g_steal_pointer (&self);

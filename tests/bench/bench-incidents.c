@@ -1,6 +1,8 @@
 /* bench-incidents.c — reporting an incident with three 12-megapixel photos
- * end to end, and opening the incident list with 10,000 incidents and
- * 40,000 events (their case table built first, as after a first sync).
+ * end to end, opening the incident list with 10,000 incidents and 40,000
+ * events (their case table built first, as after a first sync), and the
+ * app's start on that store: its first frame, the first frame showing the
+ * grid, and its peak memory, in a process of its own.
  *
  * Run with `build-aux/dev bench`. Prints numbers; it never fails on time.
  *
@@ -8,6 +10,7 @@
  */
 #include "config.h"
 
+#include "gp-application.h"
 #include "gp-case-index.h"
 #include "gp-clock.h"
 #include "gp-demo.h"
@@ -22,10 +25,13 @@
 #include "gp-test-photo.h"
 #include "gp-test-ui.h"
 #include "gp-test-util.h"
+#include "gp-window.h"
 
 #include <adwaita.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 
 #define INCIDENTS 10000
 #define EVENTS_EACH 4
@@ -132,10 +138,21 @@ make_incidents (GpStore *store)
     }
 }
 
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Loaded and listed: the page is not loading before its first load starts. */
 static gboolean
 page_loaded (gpointer data)
 {
-  return !gp_incidents_page_get_loading (data);
+  return !gp_incidents_page_get_loading (data) &&
+         g_list_model_get_n_items (gp_incidents_page_get_model (GP_INCIDENTS_PAGE (data))) > 0;
 }
 
 static void
@@ -186,15 +203,146 @@ bench_list (GpStore   *store,
   gp_test_bench_report ("open the incident list with 10,005 incidents, drawn", open, G_N_ELEMENTS (open));
 }
 
+/* ---- the app's start, in a child process ---- */
+
+typedef struct
+{
+  GApplication *application;
+  GtkWidget    *window;
+  gint64        first_frame;
+  gint64        grid_frame;
+} StartUp;
+
+static gboolean
+quit_start_up (gpointer data)
+{
+  StartUp *run = data;
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  printf ("rss %ld\n", usage.ru_maxrss);
+  g_application_quit (run->application);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                StartUp       *run)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (run->window, GP_TYPE_WINDOW, "stack"));
+
+  if (run->first_frame == 0)
+    {
+      run->first_frame = g_get_monotonic_time ();
+      printf ("first-frame %" G_GINT64_FORMAT "\n", run->first_frame);
+    }
+  if (run->grid_frame == 0 && g_strcmp0 (gtk_stack_get_visible_child_name (stack), "main") == 0)
+    {
+      run->grid_frame = g_get_monotonic_time ();
+      printf ("grid-frame %" G_GINT64_FORMAT "\n", run->grid_frame);
+      /* What loads after the first frame (markers, lists, figures) counts
+       * in the peak too. */
+      g_timeout_add_seconds (5, quit_start_up, run);
+    }
+}
+
+static void
+on_window_realize (GtkWidget *window,
+                   StartUp   *run)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (on_after_paint), run);
+}
+
+static void
+on_window_added (GtkApplication *application,
+                 GtkWindow      *window,
+                 StartUp        *run)
+{
+  if (!GP_IS_WINDOW (window) || run->window != NULL)
+    return;
+  run->window = GTK_WIDGET (window);
+  g_signal_connect (window, "realize", G_CALLBACK (on_window_realize), run);
+}
+
+static int
+start_up_child (const char *dir)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GpApplication) application = gp_application_new ();
+  const char *args[] = { "gridpatrol", "--data-dir", dir, NULL };
+  StartUp run = { G_APPLICATION (application) };
+
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  g_settings_set_int (settings, "window-width", 360);
+  g_settings_set_int (settings, "window-height", 720);
+  g_signal_connect (application, "window-added", G_CALLBACK (on_window_added), &run);
+  return g_application_run (G_APPLICATION (application), 3, (char **) args);
+}
+
+/* From the process's start to its first frame and to the grid shown, and
+ * its peak memory: five starts. */
+static void
+bench_start_up (const char *self,
+                const char *dir)
+{
+  double first[5], grid[5], rss[5];
+
+  for (guint i = 0; i < G_N_ELEMENTS (first); i++)
+    {
+      const char *argv[] = { self, "--start-up", dir, NULL };
+      g_autofree char *out = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) lines = NULL;
+      gint64 start = g_get_monotonic_time ();
+      int status = 0;
+
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                                   &error));
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      lines = g_strsplit (out, "\n", -1);
+      first[i] = grid[i] = rss[i] = -1;
+      for (guint j = 0; lines[j] != NULL; j++)
+        {
+          gint64 value = 0;
+
+          if (sscanf (lines[j], "first-frame %" G_GINT64_FORMAT, &value) == 1)
+            first[i] = (value - start) / 1000.0;
+          else if (sscanf (lines[j], "grid-frame %" G_GINT64_FORMAT, &value) == 1)
+            grid[i] = (value - start) / 1000.0;
+          else if (sscanf (lines[j], "rss %" G_GINT64_FORMAT, &value) == 1)
+            rss[i] = value / 1024.0;
+        }
+      g_assert_cmpfloat (grid[i], >, 0);
+      g_assert_cmpfloat (rss[i], >, 0);
+    }
+  gp_test_bench_report ("start with 10,005 incidents: the process to its first frame", first, G_N_ELEMENTS (first));
+  gp_test_bench_report ("start with 10,005 incidents: to the first frame showing the grid", grid,
+                        G_N_ELEMENTS (grid));
+  {
+    double sorted[G_N_ELEMENTS (rss)];
+
+    memcpy (sorted, rss, sizeof rss);
+    qsort (sorted, G_N_ELEMENTS (sorted), sizeof (double), compare_doubles);
+    printf ("%-56s %9.0f MB (%.0f–%.0f)\n", "start with 10,005 incidents: peak memory (RSS), 5 s after",
+            sorted[G_N_ELEMENTS (sorted) / 2], sorted[0], sorted[G_N_ELEMENTS (sorted) - 1]);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *dir = gp_test_make_dir ();
-  g_autoptr(GpStore) store = gp_test_open_store (dir);
+  g_autofree char *dir = NULL;
+  g_autoptr(GpStore) store = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GpContext) context = NULL;
   g_autoptr(GError) error = NULL;
+
+  if (argc == 3 && g_str_equal (argv[1], "--start-up"))
+    return start_up_child (argv[2]);
+  dir = gp_test_make_dir ();
+  store = gp_test_open_store (dir);
 
   setvbuf (stdout, NULL, _IOLBF, 0);
   gtk_init ();
@@ -213,9 +361,10 @@ main (int   argc,
   context = gp_context_new (settings);
   gp_context_set_store (context, store);
   bench_list (store, context);
-
   g_clear_object (&context);
   g_clear_object (&store);
+  bench_start_up (argv[0], dir);
+
   gp_test_remove_dir (dir);
   return 0;
 }
