@@ -8,7 +8,11 @@
  *   by wrapping those calls in this program, SQLite's included;
  * - requests and time of a sync with no change right after the pull;
  * - requests and time of a sync with no change, and with one new
- *   incident, on a database of 100,000 documents.
+ *   incident, on a database of 100,000 documents;
+ * - push and pull through an emulated mobile link (gp-test-link.c), 4G-like
+ *   and poor, the app and PouchDB's replicator through the same link in
+ *   the same run: GP_BENCH_LINK_ROUNDS rounds (default 1), each row's
+ *   ratios with their spread.
  *
  * Run with `build-aux/dev bench`; numbers go in README.md.
  *
@@ -21,11 +25,14 @@
 #include "gp-clock.h"
 #include "gp-demo.h"
 #include "gp-documents.h"
+#include "gp-json.h"
 #include "gp-replicator.h"
+#include "gp-test-link.h"
 #include "gp-test-pouchdb.h"
 #include "gp-test-util.h"
 
 #include <dlfcn.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -113,6 +120,16 @@ create_database (GpTestPouchdb *server,
 {
   g_autofree char *path = g_strconcat ("/", name, NULL);
   g_autoptr(JsonNode) reply = gp_test_pouchdb_admin (server, "PUT", path, NULL);
+}
+
+/* Gone, if it was there. */
+static void
+drop_database (GpTestPouchdb *server,
+               const char    *name)
+{
+  g_autofree char *path = g_strconcat ("/", name, NULL);
+  g_autoptr(JsonNode) reply = gp_couch_request (gp_test_pouchdb_get_admin (server), "DELETE", path, NULL, NULL,
+                                                NULL, NULL);
 }
 
 typedef struct
@@ -261,6 +278,131 @@ bench_big_database (GpTestPouchdb *server)
   gp_test_remove_dir (dir);
 }
 
+/* ---- on a mobile link ---- */
+
+static const GpTestLinkShape links[] = {
+  { "4G-like: 5 Mbit/s up, 20 down, 60 ms", 5, 20, 60, 0 },
+  { "poor: 1 Mbit/s both ways, 300 ms, 2 % loss", 1, 1, 300, 0.02 },
+};
+
+/* Incidents with photos a link carries in minutes: on the 4G-like link,
+ * 200 (51 MB of photos); on the poor one, 20 (5 MB). */
+static const guint link_incidents[] = { 200, 20 };
+
+static double
+seconds_from_json (const char *json,
+                   const char *member)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  gint64 ms = -1;
+
+  g_assert_nonnull (object);
+  g_assert_true (gp_json_get_int (object, member, &ms));
+  return ms / 1000.0;
+}
+
+static void
+report_ratios (const char *what,
+               GArray     *ratios)
+{
+  double low = G_MAXDOUBLE, high = 0, sum = 0;
+
+  for (guint i = 0; i < ratios->len; i++)
+    {
+      double r = g_array_index (ratios, double, i);
+
+      low = MIN (low, r);
+      high = MAX (high, r);
+      sum += r;
+    }
+  g_print ("  %s: %.2f x PouchDB's (%.2f to %.2f, %u rounds)\n", what, sum / ratios->len, low, high, ratios->len);
+}
+
+static void
+bench_link (GpTestPouchdb         *server,
+            const GpTestLinkShape *shape,
+            guint                  incidents,
+            guint                  rounds)
+{
+  g_autoptr(GUri) base = g_uri_parse (gp_test_pouchdb_get_url (server), G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GArray) push_ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) pull_ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autofree char *source_dir = gp_test_make_dir ();
+  g_autoptr(GpStore) source = gp_test_open_store (source_dir);
+
+  g_print ("on a %s link, %u incidents with %u events and a photo each:\n", shape->name, incidents, incidents * 4);
+  add_incidents (source, incidents, 4, TRUE, rand);
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      GpTestLink *link = gp_test_link_start (g_uri_get_port (base), shape, 100 + round);
+      g_autofree char *relay = g_strdup_printf ("http://127.0.0.1:%u", gp_test_link_get_port (link));
+      g_autofree char *db = g_strdup_printf ("gridpatrol-" GRID);
+      g_autofree char *dir = gp_test_make_dir ();
+      g_autoptr(GpStore) store = gp_test_open_store (dir);
+      g_autoptr(GpCouch) couch = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *copy = NULL;
+      g_autofree char *reference = NULL;
+      GpReplicationStats stats = { 0 };
+      Cost push, pull;
+      double theirs_push, theirs_pull;
+
+      drop_database (server, BENCH_DB);
+      drop_database (server, "gridpatrol-bench-copy");
+      create_database (server, BENCH_DB);
+      create_database (server, "gridpatrol-bench-copy");
+
+      couch = gp_couch_new (relay, FALSE, &error);
+      g_assert_no_error (error);
+      gp_couch_set_timeout (couch, 600);
+      gp_couch_set_credentials (couch, GP_TEST_POUCHDB_ADMIN, GP_TEST_POUCHDB_ADMIN_PASSWORD);
+      g_assert_true (gp_couch_login (couch, NULL, &error));
+      g_assert_no_error (error);
+
+      push = replicate (source, couch, db, GP_REPLICATION_PUSH, &stats);
+      g_assert_cmpuint (stats.revisions_written, ==, incidents * 5);
+      gp_replication_stats_clear (&stats);
+      /* The source's push checkpoint is for this round's database only. */
+      pull = replicate (store, couch, db, GP_REPLICATION_PULL, &stats);
+      g_assert_cmpuint (stats.revisions_written, ==, incidents * 5);
+      gp_replication_stats_clear (&stats);
+
+      url = g_strdup_printf ("http://%s:%s@127.0.0.1:%u/" BENCH_DB, GP_TEST_POUCHDB_ADMIN,
+                             GP_TEST_POUCHDB_ADMIN_PASSWORD, gp_test_link_get_port (link));
+      copy = g_strdup_printf ("http://%s:%s@127.0.0.1:%u/gridpatrol-bench-copy", GP_TEST_POUCHDB_ADMIN,
+                              GP_TEST_POUCHDB_ADMIN_PASSWORD, gp_test_link_get_port (link));
+      reference = gp_test_run_pouchdb_js ("bench", url, copy);
+      theirs_pull = seconds_from_json (reference, "pull_ms");
+      theirs_push = seconds_from_json (reference, "push_ms");
+      g_print ("  round %u: push %.1f s (%.1f MB sent), PouchDB %.1f s; pull %.1f s (%.1f MB received), "
+               "PouchDB %.1f s\n",
+               round + 1, push.seconds, push.sent / 1e6, theirs_push, pull.seconds, pull.received / 1e6, theirs_pull);
+      g_array_append_val (push_ratios, (double) { push.seconds / theirs_push });
+      g_array_append_val (pull_ratios, (double) { pull.seconds / theirs_pull });
+
+      g_clear_object (&couch);
+      gp_test_link_stop (link);
+      g_clear_object (&store);
+      gp_test_remove_dir (dir);
+      /* Each round pushes to a new database: the source forgets its checkpoint. */
+      g_clear_object (&source);
+      gp_test_remove_dir (source_dir);
+      g_free (source_dir);
+      source_dir = gp_test_make_dir ();
+      source = gp_test_open_store (source_dir);
+      g_rand_set_seed (rand, 11);
+      add_incidents (source, incidents, 4, TRUE, rand);
+    }
+  report_ratios ("push", push_ratios);
+  report_ratios ("pull (documents and photos)", pull_ratios);
+  g_clear_object (&source);
+  gp_test_remove_dir (source_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -269,9 +411,18 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   server = gp_test_pouchdb_start ();
-  bench_photos (server);
-  if (g_strcmp0 (g_getenv ("GP_BENCH_SYNC_QUICK"), "1") != 0)
+  /* GP_BENCH_SYNC_QUICK=1 leaves out the database of 100,000, =link
+   * runs the mobile links only. */
+  if (g_strcmp0 (g_getenv ("GP_BENCH_SYNC_QUICK"), "link") != 0)
+    bench_photos (server);
+  if (g_getenv ("GP_BENCH_SYNC_QUICK") == NULL)
     bench_big_database (server);
+  {
+    const char *rounds = g_getenv ("GP_BENCH_LINK_ROUNDS");
+
+    for (guint i = 0; i < G_N_ELEMENTS (links); i++)
+      bench_link (server, &links[i], link_incidents[i], rounds ? MAX (1, atoi (rounds)) : 1);
+  }
   gp_test_pouchdb_stop (server);
   return 0;
 }
