@@ -2,8 +2,9 @@
  *
  * One libsoup session per server, logged in with CouchDB's `_session`
  * cookie and logged in again, once, when the server answers 401 (the
- * cookie expired). Requests are synchronous and meant for a worker thread;
- * a client is used by one thread at a time. Every reply is read with a
+ * cookie expired). Requests are synchronous and meant for worker threads;
+ * several threads may send on one client at once (a pull fetches photos
+ * side by side), its counts kept under a lock. Every reply is read with a
  * size limit and checked before anything trusts it: a reply that is not
  * JSON, is cut short or is too big is an error in words, never a crash.
  * A request that fails on the way — no answer, an answer cut short or
@@ -34,6 +35,7 @@ struct _GpCouch
 {
   GObject      parent_instance;
 
+  GMutex       lock;         /* the counts and the login, for threads sending at once */
   char        *url;          /* without a trailing slash */
   SoupSession *session;
   char        *name;
@@ -68,6 +70,7 @@ gp_couch_finalize (GObject *object)
   g_free (self->password);
   g_free (self->user);
   g_strfreev (self->roles);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (gp_couch_parent_class)->finalize (object);
 }
@@ -84,6 +87,7 @@ gp_couch_init (GpCouch *self)
   self->retries = DEFAULT_RETRIES;
   self->max_reply = GP_COUCH_MAX_REPLY;
   self->retry_delay_ms = DEFAULT_RETRY_DELAY_MS;
+  g_mutex_init (&self->lock);
 }
 
 static gboolean
@@ -149,6 +153,7 @@ gp_couch_new (const char  *url,
     self->url[strlen (self->url) - 1] = '\0';
   self->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT_S,
                                                  "idle-timeout", DEFAULT_TIMEOUT_S,
+                                                 "max-conns-per-host", GP_COUCH_MAX_CONNECTIONS,
                                                  "user-agent", "GridPatrol/" PACKAGE_VERSION " ",
                                                  NULL);
   soup_session_add_feature_by_type (self->session, SOUP_TYPE_COOKIE_JAR);
@@ -206,9 +211,14 @@ gp_couch_set_max_reply (GpCouch *self,
 guint
 gp_couch_get_n_retries (GpCouch *self)
 {
+  guint value;
+
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  return self->n_retries;
+  g_mutex_lock (&self->lock);
+  value = self->n_retries;
+  g_mutex_unlock (&self->lock);
+  return value;
 }
 
 void
@@ -247,44 +257,69 @@ gp_couch_get_roles (GpCouch *self)
 guint
 gp_couch_get_n_logins (GpCouch *self)
 {
+  guint value;
+
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  return self->n_logins;
+  g_mutex_lock (&self->lock);
+  value = self->n_logins;
+  g_mutex_unlock (&self->lock);
+  return value;
 }
 
 /* Requests sent, logins and retries included: what a sync cost. */
 guint
 gp_couch_get_n_requests (GpCouch *self)
 {
+  guint value;
+
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  return self->n_requests;
+  g_mutex_lock (&self->lock);
+  value = self->n_requests;
+  g_mutex_unlock (&self->lock);
+  return value;
 }
 
 /* Connections opened to the server: one is kept alive and reused. */
 guint
 gp_couch_get_n_connections (GpCouch *self)
 {
+  guint value;
+
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  return self->n_connections;
+  g_mutex_lock (&self->lock);
+  value = self->n_connections;
+  g_mutex_unlock (&self->lock);
+  return value;
 }
 
 /* Bodies sent and received (headers not counted), for measuring. */
 guint64
 gp_couch_get_bytes_sent (GpCouch *self)
 {
+  guint64 value;
+
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  return self->bytes_sent;
+  g_mutex_lock (&self->lock);
+  value = self->bytes_sent;
+  g_mutex_unlock (&self->lock);
+  return value;
 }
 
 guint64
 gp_couch_get_bytes_received (GpCouch *self)
 {
+  guint64 value;
+
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  return self->bytes_received;
+  g_mutex_lock (&self->lock);
+  value = self->bytes_received;
+  g_mutex_unlock (&self->lock);
+  return value;
 }
 
 /* A document id as one path segment; `_design/` and `_local/` keep their slash. */
@@ -451,7 +486,11 @@ on_network_event (SoupMessage        *message,
                   GpCouch            *self)
 {
   if (event == G_SOCKET_CLIENT_CONNECTED)
-    self->n_connections++;
+    {
+      g_mutex_lock (&self->lock);
+      self->n_connections++;
+      g_mutex_unlock (&self->lock);
+    }
 }
 
 /* One request; the reply's bytes when it succeeded, else @error in words
@@ -492,9 +531,11 @@ send_once (GpCouch       *self,
     soup_message_set_flags (message, SOUP_MESSAGE_IDEMPOTENT);
   g_signal_connect (message, "network-event", G_CALLBACK (on_network_event), self);
 
+  g_mutex_lock (&self->lock);
   self->n_requests++;
   if (body != NULL)
     self->bytes_sent += g_bytes_get_size (body);
+  g_mutex_unlock (&self->lock);
   stream = soup_session_send (self->session, message, cancellable, &local_error);
   if (stream == NULL)
     {
@@ -507,7 +548,9 @@ send_once (GpCouch       *self,
   if (reply == NULL)
     return NULL;
   g_input_stream_close (stream, NULL, NULL);
+  g_mutex_lock (&self->lock);
   self->bytes_received += g_bytes_get_size (reply);
+  g_mutex_unlock (&self->lock);
 
   if (SOUP_STATUS_IS_SUCCESSFUL (code))
     {
@@ -665,7 +708,9 @@ exchange (GpCouch       *self,
         g_clear_pointer (reply_type, g_free);
       if (!wait_before_retry (delay, cancellable, error))
         return NULL;
+      g_mutex_lock (&self->lock);
       self->n_retries++;
+      g_mutex_unlock (&self->lock);
       delay *= 2;
     }
 }
@@ -699,10 +744,12 @@ read_login (GpCouch   *self,
         }
       g_strv_builder_add (builder, json_node_get_string (role));
     }
+  g_mutex_lock (&self->lock);
   g_free (self->user);
   self->user = g_strdup (name);
   g_strfreev (self->roles);
   self->roles = g_strv_builder_end (builder);
+  g_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -758,7 +805,9 @@ gp_couch_login (GpCouch       *self,
     }
   if (!read_login (self, reply, error))
     return FALSE;
+  g_mutex_lock (&self->lock);
   self->n_logins++;
+  g_mutex_unlock (&self->lock);
   g_debug ("Logged in to %s as %s", self->url, self->user);
   return TRUE;
 }

@@ -30,6 +30,8 @@ typedef enum
 
 /* The largest reply read into memory; anything bigger is refused. */
 #define GP_COUCH_MAX_REPLY (64 * 1024 * 1024)
+/* Connections to the server at once: a pull fetches photos side by side. */
+#define GP_COUCH_MAX_CONNECTIONS 4
 
 #define GP_TYPE_COUCH (gp_couch_get_type ())
 

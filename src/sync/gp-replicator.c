@@ -52,6 +52,14 @@
 #define SKIPPED_PREFIX "_local/gridpatrol-skipped/"
 #define HISTORY_LENGTH 10
 
+/* Photos being fetched, counted down. */
+typedef struct
+{
+  GMutex lock;
+  GCond  cond;
+  guint  left;
+} PhotoWait;
+
 typedef struct
 {
   GpStore                *store;
@@ -68,7 +76,10 @@ typedef struct
   JsonArray              *skipped;        /* {"id", "rev", "reason", "retry"}: not received */
   gboolean                skipped_loaded; /* r->skipped holds the remembered ones too */
   GHashTable             *received;       /* (nullable) id → rev: what this pull wrote */
+  GPtrArray              *arrived;        /* JsonObject: revisions received, their photos not yet */
   GPtrArray              *pending;        /* GpStoreEdit: the batch received, to write in one go */
+  GThreadPool            *photo_pool;     /* (nullable) fetching photos side by side */
+  PhotoWait               photo_wait;
 } Replication;
 
 char *
@@ -687,69 +698,185 @@ push (Replication  *r,
 
 /* ---- pull ---- */
 
-/* The attachments of @doc whose bytes the store lacks, fetched as binary. */
-static GPtrArray *
-fetch_attachments (Replication  *r,
-                   JsonObject   *doc,
-                   GError      **error)
+/* Whether a failure to fetch one document's revision or photos is about
+ * that document alone, not the connection. */
+static gboolean
+is_document_failure (const GError *error)
 {
-  g_autoptr(GPtrArray) fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_attachment_unref);
-  JsonObject *attachments = gp_json_get_object (doc, "_attachments");
-  const char *id = gp_json_get_string (doc, "_id");
-  const char *rev = gp_json_get_string (doc, "_rev");
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
+  return error->domain == GP_COUCH_ERROR &&
+         (error->code == GP_COUCH_ERROR_BAD_REPLY || error->code == GP_COUCH_ERROR_TOO_LARGE ||
+          error->code == GP_COUCH_ERROR_NOT_FOUND || error->code == GP_COUCH_ERROR_SERVER);
+}
 
-  if (attachments == NULL)
-    return g_steal_pointer (&fetched);
-  json_object_iter_init (&iter, attachments);
-  while (json_object_iter_next (&iter, &name, &value))
+/* A photo the store lacks, fetched as binary: by up to
+ * GP_COUCH_MAX_CONNECTIONS threads at once, so that on a link with a long
+ * round trip the photos of a batch come side by side, not in turn. */
+typedef struct
+{
+  Replication *r;
+  JsonObject  *doc;
+  char        *name;
+  const char  *digest;
+  const char  *content_type;  /* the stub's */
+  gint64       revpos;
+  GpAttachment *attachment;   /* when fetched */
+  GError      *error;         /* when not */
+} PhotoJob;
+
+static void
+photo_job_free (PhotoJob *job)
+{
+  g_free (job->name);
+  g_clear_pointer (&job->attachment, gp_attachment_unref);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+fetch_photo (gpointer data,
+             gpointer user_data)
+{
+  PhotoJob *job = data;
+  PhotoWait *wait = user_data;
+  Replication *r = job->r;
+  g_autofree char *escaped_id = gp_couch_escape_id (gp_json_get_string (job->doc, "_id"));
+  g_autofree char *escaped_name = g_uri_escape_string (job->name, NULL, FALSE);
+  g_autofree char *escaped_rev = g_uri_escape_string (gp_json_get_string (job->doc, "_rev"), NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("%s/%s/%s?rev=%s", r->db_path, escaped_id, escaped_name, escaped_rev);
+  g_autofree char *content_type = NULL;
+  g_autofree char *computed = NULL;
+  g_autoptr(GBytes) data_bytes = gp_couch_get_bytes (r->couch, path, &content_type, r->cancellable, &job->error);
+
+  if (data_bytes != NULL)
     {
-      JsonObject *stub = JSON_NODE_HOLDS_OBJECT (value) ? json_node_get_object (value) : NULL;
-      const char *digest = gp_json_get_string (stub, "digest");
-      g_autofree char *escaped_id = NULL;
-      g_autofree char *escaped_name = NULL;
-      g_autofree char *escaped_rev = NULL;
-      g_autofree char *path = NULL;
-      g_autofree char *content_type = NULL;
-      g_autofree char *computed = NULL;
-      g_autoptr(GBytes) data = NULL;
-      GpAttachment *attachment;
-      gint64 revpos = 0;
-
-      if (digest == NULL)
+      computed = gp_attachment_compute_digest (data_bytes);
+      if (g_strcmp0 (computed, job->digest) != 0)
+        g_set_error (&job->error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+                     _("The grid centre sent attachment “%s” of %s with bytes that do not match its digest"),
+                     job->name, gp_json_get_string (job->doc, "_id"));
+      else
         {
-          set_bad_reply (error, "a document’s attachments");
-          return NULL;
+          job->attachment = gp_attachment_new_checked (job->name, job->content_type ? job->content_type
+                                                                                    : content_type,
+                                                       data_bytes, computed);
+          if (job->revpos > 0)
+            job->attachment->revpos = (guint) job->revpos;
         }
-      if (gp_store_has_blob (r->store, digest))
-        continue;
-      escaped_id = gp_couch_escape_id (id);
-      escaped_name = g_uri_escape_string (name, NULL, FALSE);
-      escaped_rev = g_uri_escape_string (rev, NULL, FALSE);
-      path = g_strdup_printf ("%s/%s/%s?rev=%s", r->db_path, escaped_id, escaped_name, escaped_rev);
-      data = gp_couch_get_bytes (r->couch, path, &content_type, r->cancellable, error);
-      if (data == NULL)
-        return NULL;
-      computed = gp_attachment_compute_digest (data);
-      if (g_strcmp0 (computed, digest) != 0)
-        {
-          g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
-                       _("The grid centre sent attachment “%s” of %s with bytes that do not match its digest"),
-                       name, id);
-          return NULL;
-        }
-      attachment = gp_attachment_new_checked (name, gp_json_get_string (stub, "content_type")
-                                                      ? gp_json_get_string (stub, "content_type") : content_type,
-                                              data, computed);
-      if (gp_json_get_int (stub, "revpos", &revpos) && revpos > 0)
-        attachment->revpos = (guint) revpos;
-      g_ptr_array_add (fetched, attachment);
-      r->stats->attachments++;
-      r->stats->attachment_bytes += g_bytes_get_size (data);
     }
-  return g_steal_pointer (&fetched);
+
+  g_mutex_lock (&wait->lock);
+  if (--wait->left == 0)
+    g_cond_signal (&wait->cond);
+  g_mutex_unlock (&wait->lock);
+}
+
+/* The photos of the revisions received (r->arrived), fetched side by
+ * side; each revision whose photos all came goes to r->pending. A photo
+ * the centre cannot give skips its document alone; a failure of the
+ * connection stops the batch, after what came whole. */
+static gboolean
+fetch_photos (Replication  *r,
+              GError      **error)
+{
+  g_autoptr(GPtrArray) arrived = g_steal_pointer (&r->arrived);
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) photo_job_free);
+  g_autoptr(GError) failure = NULL;
+  guint next = 0, left = 0;
+
+  r->arrived = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < arrived->len; i++)
+    {
+      JsonObject *doc = g_ptr_array_index (arrived, i);
+      JsonObject *attachments = gp_json_get_object (doc, "_attachments");
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      if (attachments == NULL)
+        continue;
+      json_object_iter_init (&iter, attachments);
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          JsonObject *stub = JSON_NODE_HOLDS_OBJECT (value) ? json_node_get_object (value) : NULL;
+          const char *digest = gp_json_get_string (stub, "digest");
+          PhotoJob *job;
+
+          if (digest != NULL && gp_store_has_blob (r->store, digest))
+            continue;
+          job = g_new0 (PhotoJob, 1);
+          job->r = r;
+          job->doc = doc;
+          job->name = g_strdup (name);
+          job->digest = digest;
+          job->content_type = gp_json_get_string (stub, "content_type");
+          gp_json_get_int (stub, "revpos", &job->revpos);
+          if (digest == NULL)
+            set_bad_reply (&job->error, "a document’s attachments");
+          g_ptr_array_add (jobs, job);
+        }
+    }
+
+  for (guint i = 0; i < jobs->len; i++)
+    left += ((PhotoJob *) g_ptr_array_index (jobs, i))->error == NULL;
+  if (left > 0)
+    {
+      if (r->photo_pool == NULL)
+        r->photo_pool = g_thread_pool_new (fetch_photo, &r->photo_wait, GP_COUCH_MAX_CONNECTIONS, FALSE, NULL);
+      g_mutex_lock (&r->photo_wait.lock);
+      r->photo_wait.left = left;
+      g_mutex_unlock (&r->photo_wait.lock);
+      for (guint i = 0; i < jobs->len; i++)
+        if (((PhotoJob *) g_ptr_array_index (jobs, i))->error == NULL)
+          g_thread_pool_push (r->photo_pool, g_ptr_array_index (jobs, i), NULL);
+      g_mutex_lock (&r->photo_wait.lock);
+      while (r->photo_wait.left > 0)
+        g_cond_wait (&r->photo_wait.cond, &r->photo_wait.lock);
+      g_mutex_unlock (&r->photo_wait.lock);
+    }
+
+  /* Each revision with its photos, in the order they came. */
+  for (guint i = 0; i < arrived->len; i++)
+    {
+      JsonObject *doc = g_ptr_array_index (arrived, i);
+      g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_attachment_unref);
+      const GError *problem = NULL;
+      guint64 bytes = 0;
+
+      for (; next < jobs->len && ((PhotoJob *) g_ptr_array_index (jobs, next))->doc == doc; next++)
+        {
+          PhotoJob *job = g_ptr_array_index (jobs, next);
+
+          if (job->error != NULL && problem == NULL)
+            problem = job->error;
+          else if (job->attachment != NULL)
+            {
+              g_ptr_array_add (attachments, gp_attachment_ref (job->attachment));
+              bytes += job->attachment->length;
+            }
+        }
+      if (problem != NULL && is_document_failure (problem))
+        {
+          skip (r, gp_json_get_string (doc, "_id"), gp_json_get_string (doc, "_rev"), problem->message,
+                !g_error_matches (problem, GP_COUCH_ERROR, GP_COUCH_ERROR_TOO_LARGE));
+          continue;
+        }
+      if (problem != NULL)
+        {
+          if (failure == NULL)
+            failure = g_error_copy (problem);
+          continue;
+        }
+      r->stats->attachments += attachments->len;
+      r->stats->attachment_bytes += bytes;
+      g_ptr_array_add (r->pending, gp_store_edit_new (doc, attachments));
+    }
+
+  if (failure != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&failure));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -827,16 +954,6 @@ check_received (Replication  *r,
   return gp_replication_check_document (r->store, r->grid_code, r->grid, doc, error);
 }
 
-/* Whether a failure to fetch one document's revision or photos is about
- * that document alone, not the connection. */
-static gboolean
-is_document_failure (const GError *error)
-{
-  return error->domain == GP_COUCH_ERROR &&
-         (error->code == GP_COUCH_ERROR_BAD_REPLY || error->code == GP_COUCH_ERROR_TOO_LARGE ||
-          error->code == GP_COUCH_ERROR_NOT_FOUND || error->code == GP_COUCH_ERROR_SERVER);
-}
-
 /* Writes the batch received in one transaction, with one flush. */
 static gboolean
 write_received (Replication  *r,
@@ -874,13 +991,12 @@ write_received (Replication  *r,
   return TRUE;
 }
 
-/* Checks a revision received and fetches its photos, for write_received(). */
+/* Checks a revision received; fetch_photos() then fetches its photos. */
 static gboolean
 store_revision (Replication  *r,
                 JsonObject   *doc,
                 GError      **error)
 {
-  g_autoptr(GPtrArray) attachments = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *id = gp_json_get_string (doc, "_id");
   const char *rev = gp_json_get_string (doc, "_rev");
@@ -895,19 +1011,7 @@ store_revision (Replication  *r,
       skip (r, id, rev, local_error->message, FALSE);
       return TRUE;
     }
-  attachments = fetch_attachments (r, doc, &local_error);
-  if (attachments == NULL)
-    {
-      if (is_document_failure (local_error))
-        {
-          skip (r, id, rev, local_error->message, !g_error_matches (local_error, GP_COUCH_ERROR,
-                                                                      GP_COUCH_ERROR_TOO_LARGE));
-          return TRUE;
-        }
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  g_ptr_array_add (r->pending, gp_store_edit_new (doc, attachments));
+  g_ptr_array_add (r->arrived, json_object_ref (doc));
   return TRUE;
 }
 
@@ -1028,16 +1132,17 @@ fetch_revisions (Replication  *r,
   return TRUE;
 }
 
-/* fetch_revisions(), then what came whole is written, even when the rest
- * of the batch did not come. */
+/* fetch_revisions() and fetch_photos(), then what came whole is written,
+ * even when the rest of the batch did not come. */
 static gboolean
 receive_revisions (Replication  *r,
                    JsonArray    *wanted,
                    GError      **error)
 {
   gboolean fetched = fetch_revisions (r, wanted, error);
+  gboolean photos = fetch_photos (r, fetched ? error : NULL);
 
-  return write_received (r, fetched ? error : NULL) && fetched;
+  return write_received (r, fetched && photos ? error : NULL) && fetched && photos;
 }
 
 static char *
@@ -1336,6 +1441,9 @@ gp_replicate (GpStore                 *store,
   r.grid_code = g_strdup (g_str_has_prefix (database, "gridpatrol-") ? database + strlen ("gridpatrol-") : database);
   r.skipped = json_array_new ();
   r.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_edit_free);
+  r.arrived = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_mutex_init (&r.photo_wait.lock);
+  g_cond_init (&r.photo_wait.cond);
 
   /* A pull that starts with everything pushed notes what it writes, for
    * push_skips_pulled(). */
@@ -1382,5 +1490,10 @@ gp_replicate (GpStore                 *store,
   g_clear_pointer (&r.remote_checkpoint, json_object_unref);
   g_clear_pointer (&r.received, g_hash_table_unref);
   g_ptr_array_unref (r.pending);
+  g_ptr_array_unref (r.arrived);
+  if (r.photo_pool != NULL)
+    g_thread_pool_free (r.photo_pool, FALSE, TRUE);
+  g_mutex_clear (&r.photo_wait.lock);
+  g_cond_clear (&r.photo_wait.cond);
   return ok;
 }
