@@ -80,6 +80,8 @@ typedef struct
   GPtrArray              *pending;        /* GpStoreEdit: the batch received, to write in one go */
   GThreadPool            *photo_pool;     /* (nullable) fetching photos side by side */
   PhotoWait               photo_wait;
+  GMutex                  lock;           /* r->skipped, shared with the pull's writer */
+  gboolean                unflushed;      /* written without waiting for the disk */
 } Replication;
 
 char *
@@ -152,7 +154,10 @@ skip (Replication *r,
   json_object_set_string_member (entry, "rev", rev ? rev : "");
   json_object_set_string_member (entry, "reason", reason ? reason : "");
   json_object_set_boolean_member (entry, "retry", retry);
+  /* The pull's writer thread skips too. */
+  g_mutex_lock (&r->lock);
   json_array_add_object_element (r->skipped, entry);
+  g_mutex_unlock (&r->lock);
 }
 
 static void
@@ -359,6 +364,7 @@ save_checkpoint (Replication  *r,
         r->remote_checkpoint = json_object_ref (remote);
       }
   }
+  r->unflushed = TRUE;
   return gp_store_put_checkpoint (r->store, r->checkpoint_id, checkpoint, error);
 }
 
@@ -954,17 +960,17 @@ check_received (Replication  *r,
   return gp_replication_check_document (r->store, r->grid_code, r->grid, doc, error);
 }
 
-/* Writes the batch received in one transaction, with one flush. */
+/* Writes a batch received in one transaction, with one flush. */
 static gboolean
-write_received (Replication  *r,
-                GError      **error)
+write_batch (Replication  *r,
+             GPtrArray    *pending,
+             GError      **error)
 {
-  g_autoptr(GPtrArray) pending = g_steal_pointer (&r->pending);
   g_autoptr(GPtrArray) refused = NULL;
 
-  r->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_edit_free);
   if (pending->len == 0)
     return TRUE;
+  r->unflushed = TRUE;
   if (!gp_store_put_revisions (r->store, pending, &refused, error))
     return FALSE;
   for (guint i = 0; i < pending->len; i++)
@@ -989,6 +995,16 @@ write_received (Replication  *r,
         r->stats->conflicts++;
     }
   return TRUE;
+}
+
+static gboolean
+write_received (Replication  *r,
+                GError      **error)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&r->pending);
+
+  r->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_edit_free);
+  return write_batch (r, pending, error);
 }
 
 /* Checks a revision received; fetch_photos() then fetches its photos. */
@@ -1238,15 +1254,184 @@ save_skipped (Replication *r)
     g_debug ("The skipped revisions are not remembered: %s", error->message);
 }
 
+/* The pull's writer: it writes batch k while batch k+1 is fetched, one
+ * waiting at most, as PouchDB's `batches_limit`. The pull's thread records
+ * the checkpoint of each batch written. */
+typedef struct
+{
+  GPtrArray *pending;
+  JsonNode  *seq;      /* (nullable) the checkpoint it completes */
+} Batch;
+
+typedef struct
+{
+  Replication *r;
+  GThread     *thread;
+  GMutex       lock;
+  GCond        cond;
+  GQueue       batches;
+  gboolean     closing;
+  GError      *error;
+  JsonNode    *written;  /* (nullable) the checkpoint of the last batch written */
+} Writer;
+
+static void
+batch_free (Batch *batch)
+{
+  g_ptr_array_unref (batch->pending);
+  g_clear_pointer (&batch->seq, json_node_unref);
+  g_free (batch);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  Writer *writer = data;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      Batch *batch;
+      gboolean ok;
+
+      g_mutex_lock (&writer->lock);
+      while (g_queue_is_empty (&writer->batches) && !writer->closing)
+        g_cond_wait (&writer->cond, &writer->lock);
+      batch = g_queue_peek_head (&writer->batches);
+      ok = writer->error == NULL;
+      g_mutex_unlock (&writer->lock);
+      if (batch == NULL)
+        break;
+
+      ok = ok && write_batch (writer->r, batch->pending, &error);
+
+      g_mutex_lock (&writer->lock);
+      g_queue_pop_head (&writer->batches);
+      if (!ok && writer->error == NULL && error != NULL)
+        writer->error = g_steal_pointer (&error);
+      else if (ok && batch->seq != NULL)
+        {
+          g_clear_pointer (&writer->written, json_node_unref);
+          writer->written = g_steal_pointer (&batch->seq);
+        }
+      g_cond_broadcast (&writer->cond);
+      g_mutex_unlock (&writer->lock);
+      batch_free (batch);
+    }
+  return NULL;
+}
+
+static void
+writer_start (Writer      *writer,
+              Replication *r)
+{
+  writer->r = r;
+  g_mutex_init (&writer->lock);
+  g_cond_init (&writer->cond);
+  g_queue_init (&writer->batches);
+  writer->thread = g_thread_new ("pull-writer", writer_thread, writer);
+}
+
+/* Hands over what r->pending holds, with the checkpoint it completes;
+ * waits while a batch is already waiting. */
+static gboolean
+writer_hand_over (Writer    *writer,
+                  JsonNode  *seq,
+                  GError   **error)
+{
+  Batch *batch = g_new0 (Batch, 1);
+  Replication *r = writer->r;
+
+  batch->pending = g_steal_pointer (&r->pending);
+  batch->seq = seq ? json_node_copy (seq) : NULL;
+  r->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_edit_free);
+
+  g_mutex_lock (&writer->lock);
+  while (g_queue_get_length (&writer->batches) > 1 && writer->error == NULL)
+    g_cond_wait (&writer->cond, &writer->lock);
+  if (writer->error != NULL)
+    {
+      g_mutex_unlock (&writer->lock);
+      batch_free (batch);
+      if (error != NULL)
+        *error = g_error_copy (writer->error);
+      return FALSE;
+    }
+  g_queue_push_tail (&writer->batches, batch);
+  g_cond_broadcast (&writer->cond);
+  g_mutex_unlock (&writer->lock);
+  return TRUE;
+}
+
+/* Records the checkpoint of the last batch written, if it moved. */
+static gboolean
+writer_checkpoint (Writer  *writer,
+                   GError **error)
+{
+  g_autoptr(JsonNode) seq = NULL;
+
+  g_mutex_lock (&writer->lock);
+  seq = g_steal_pointer (&writer->written);
+  g_mutex_unlock (&writer->lock);
+  return seq == NULL || save_checkpoint (writer->r, seq, error);
+}
+
+/* Writes what is handed over, then records its checkpoint; @error: the
+ * writer's failure, or the checkpoint's, unless already set. */
+static gboolean
+writer_finish (Writer  *writer,
+               GError **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&writer->lock);
+  writer->closing = TRUE;
+  g_cond_broadcast (&writer->cond);
+  g_mutex_unlock (&writer->lock);
+  g_thread_join (writer->thread);
+
+  ok = writer->error == NULL;
+  if (!ok && error != NULL && *error == NULL)
+    g_propagate_error (error, g_steal_pointer (&writer->error));
+  g_clear_error (&writer->error);
+  if (ok)
+    ok = writer_checkpoint (writer, error != NULL && *error == NULL ? error : NULL);
+  g_clear_pointer (&writer->written, json_node_unref);
+  g_mutex_clear (&writer->lock);
+  g_cond_clear (&writer->cond);
+  return ok;
+}
+
+static gboolean pull_batches (Replication  *r,
+                              Writer       *writer,
+                              JsonNode     *since_node,
+                              GError      **error);
+
 static gboolean
 pull (Replication  *r,
       JsonNode     *since_node,
       GError      **error)
 {
-  g_autoptr(JsonNode) since = since_node ? json_node_copy (since_node) : NULL;
+  Writer writer = { 0 };
+  gboolean ok;
 
   if (!retry_skipped (r, error))
     return FALSE;
+  writer_start (&writer, r);
+  ok = pull_batches (r, &writer, since_node, error);
+  /* Even after a failure, what came whole is written. */
+  return writer_finish (&writer, error) && ok;
+}
+
+/* The change feed a batch at a time: each batch's revisions and photos
+ * fetched, then handed to the writer. */
+static gboolean
+pull_batches (Replication  *r,
+              Writer       *writer,
+              JsonNode     *since_node,
+              GError      **error)
+{
+  g_autoptr(JsonNode) since = since_node ? json_node_copy (since_node) : NULL;
 
   for (;;)
     {
@@ -1322,12 +1507,22 @@ pull (Replication  *r,
                 }
             }
         }
-      if (json_array_get_length (wanted) > 0 && !receive_revisions (r, wanted, error))
-        return FALSE;
+      if (json_array_get_length (wanted) > 0)
+        {
+          gboolean fetched = fetch_revisions (r, wanted, error);
+          gboolean photos = fetch_photos (r, fetched ? error : NULL);
+
+          if (!fetched || !photos)
+            {
+              /* What came whole, without a checkpoint. */
+              writer_hand_over (writer, NULL, NULL);
+              return FALSE;
+            }
+        }
 
       g_clear_pointer (&since, json_node_unref);
       since = json_node_copy (last_seq);
-      if (!save_checkpoint (r, since, error))
+      if (!writer_hand_over (writer, since, error) || !writer_checkpoint (writer, error))
         return FALSE;
       if (json_array_get_length (results) < GP_REPLICATION_BATCH)
         return TRUE;
@@ -1444,6 +1639,7 @@ gp_replicate (GpStore                 *store,
   r.arrived = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_mutex_init (&r.photo_wait.lock);
   g_cond_init (&r.photo_wait.cond);
+  g_mutex_init (&r.lock);
 
   /* A pull that starts with everything pushed notes what it writes, for
    * push_skips_pulled(). */
@@ -1477,8 +1673,9 @@ gp_replicate (GpStore                 *store,
       if (!push_skips_pulled (&r, replica, database, start_seq, &skip_error))
         g_debug ("The push will check what was pulled: %s", skip_error->message);
     }
-  /* The batches and checkpoints were written without waiting for the disk. */
-  if (!gp_store_flush (store, ok ? error : NULL))
+  /* The batches and checkpoints were written without waiting for the disk
+   * (the checkpoint push_skips_pulled() moves comes after a batch). */
+  if (r.unflushed && !gp_store_flush (store, ok ? error : NULL))
     ok = FALSE;
 
   g_free (r.db_path);
@@ -1495,5 +1692,6 @@ gp_replicate (GpStore                 *store,
     g_thread_pool_free (r.photo_pool, FALSE, TRUE);
   g_mutex_clear (&r.photo_wait.lock);
   g_cond_clear (&r.photo_wait.cond);
+  g_mutex_clear (&r.lock);
   return ok;
 }
