@@ -492,6 +492,8 @@ typedef struct
   guint            faults[N_FAULTS];
   GThread         *thread;
   gboolean         stopping;
+  char            *garble;    /* (nullable) a request line holding this gets a byte of its reply's body changed */
+  guint            garbled;
 } FaultRelay;
 
 static GBytes *
@@ -635,6 +637,28 @@ exchange_thread (gpointer data)
   g_output_stream_splice (reply_bytes, g_io_stream_get_input_stream (G_IO_STREAM (server)),
                           G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, NULL);
   reply = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (reply_bytes));
+  if (relay->garble != NULL)
+    {
+      gsize size;
+      const char *request_data = g_bytes_get_data (request, &size);
+      const char *line_end = g_strstr_len (request_data, size, "\r\n");
+      const char *reply_data = g_bytes_get_data (reply, NULL);
+      const char *body = g_strstr_len (reply_data, g_bytes_get_size (reply), "\r\n\r\n");
+
+      if (line_end != NULL && g_strstr_len (request_data, line_end - request_data, relay->garble) != NULL &&
+          body != NULL && (gsize) (body + 4 + 100 - reply_data) < g_bytes_get_size (reply))
+        {
+          guint8 *copy = g_memdup2 (reply_data, g_bytes_get_size (reply));
+          gsize length = g_bytes_get_size (reply);
+
+          copy[body + 4 + 100 - reply_data] ^= 0x20;
+          g_bytes_unref (reply);
+          reply = g_bytes_new_take (copy, length);
+          g_mutex_lock (&relay->lock);
+          relay->garbled++;
+          g_mutex_unlock (&relay->lock);
+        }
+    }
   if (fault == FAULT_GZIP)
     {
       GBytes *compressed = gzipped_reply (reply);
@@ -714,6 +738,7 @@ fault_relay_stop (FaultRelay *relay)
   g_usleep (G_USEC_PER_SEC * 2);   /* exchanges still delaying */
   g_object_unref (relay->listener);
   g_rand_free (relay->rand);
+  g_free (relay->garble);
   g_free (relay);
 }
 
@@ -757,6 +782,82 @@ store_fingerprint (GpStore *store)
   for (guint i = 0; i < lines->len; i++)
     g_string_append_printf (out, "%s\n", (char *) g_ptr_array_index (lines, i));
   return g_string_free (out, FALSE);
+}
+
+/* A photo whose bytes change on the way (a proxy, a bad link) does not
+ * match its digest: its report is skipped, listed and asked for again
+ * next time; the report beside it, in the same batch, arrives with its
+ * photo; the garbled bytes are kept nowhere. */
+static void
+test_garbled_photo (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GUri) uri = g_uri_parse (gp_test_pouchdb_get_url (fixture->server), G_URI_FLAGS_NONE, NULL);
+  FaultRelay *relay = fault_relay_start ((guint16) g_uri_get_port (uri), 0, 1);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", relay->port);
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_couch_new (url, FALSE, NULL);
+  g_autoptr(GpCouch) direct = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *garbled = report_with_photo (fixture->worker);
+  g_autofree char *kept = NULL;
+  g_autofree char *digest = NULL;
+  GpReplicationStats stats = { 0 };
+
+  {
+    g_autoptr(GpIncident) incident = gp_incident_new ();
+    g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+    g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (640, 480);
+    g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
+    g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", jpeg);
+    g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
+
+    g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
+                  "reported-at", now, "description", "井盖破损", NULL);
+    gp_document_set_geometry (GP_DOCUMENT (incident), point);
+    gp_document_add_attachment (GP_DOCUMENT (incident), photo);
+    g_assert_true (gp_documents_save (fixture->worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+    kept = g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
+  }
+  {
+    g_autoptr(JsonObject) doc = gp_store_get (fixture->worker, garbled, GP_STORE_GET_NONE, NULL);
+
+    digest = g_strdup (gp_json_get_string (gp_json_get_object (gp_json_get_object (doc, "_attachments"),
+                                                               "photo-1.jpg"), "digest"));
+  }
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  gp_replication_stats_clear (&stats);
+
+  /* The leader pulls through a relay that changes a byte of one photo. */
+  {
+    g_autofree char *escaped = gp_couch_escape_id (garbled);
+
+    relay->garble = g_strconcat (escaped, "/photo-1.jpg", NULL);
+  }
+  gp_couch_set_credentials (li, "li", "li-pw");
+  g_assert_true (gp_couch_login (li, NULL, &error));
+  g_assert_no_error (error);
+  replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
+  g_assert_cmpuint (relay->garbled, >=, 1);
+  g_assert_true (listed (stats.skipped, garbled));
+  g_assert_true (strstr (g_ptr_array_index (stats.skipped, 0), "do not match its digest") != NULL);
+  g_assert_cmpuint (stats.skipped->len, ==, 1);
+  assert_same_document (fixture->worker, fixture->leader, kept);
+  {
+    g_autoptr(JsonObject) absent = gp_store_get (fixture->leader, garbled, GP_STORE_GET_NONE, NULL);
+
+    g_assert_null (absent);
+    g_assert_false (gp_store_has_blob (fixture->leader, digest));
+  }
+  gp_replication_stats_clear (&stats);
+
+  /* Asked for again, straight from the centre: it arrives whole. */
+  replicate (fixture, fixture->leader, direct, GP_REPLICATION_PULL, &stats);
+  g_assert_true (stats.skipped == NULL || stats.skipped->len == 0);
+  assert_same_document (fixture->worker, fixture->leader, garbled);
+  g_assert_true (gp_store_has_blob (fixture->leader, digest));
+  gp_replication_stats_clear (&stats);
+  fault_relay_stop (relay);
 }
 
 /* Two phones, each with reports and photos and steps, syncing through a link
@@ -1335,6 +1436,8 @@ main (int   argc,
   g_test_add ("/sync/replicator/one-bad-document", Fixture, NULL, fixture_set_up, test_one_bad_document,
               fixture_tear_down);
   g_test_add ("/sync/replicator/faulty-link", Fixture, NULL, fixture_set_up, test_faulty_link, fixture_tear_down);
+  g_test_add ("/sync/replicator/garbled-photo", Fixture, NULL, fixture_set_up, test_garbled_photo,
+              fixture_tear_down);
   g_test_add ("/sync/replicator/forged-step", Fixture, NULL, fixture_set_up, test_forged_step, fixture_tear_down);
   g_test_add ("/sync/replicator/resume", Fixture, NULL, fixture_set_up, test_resume, fixture_tear_down);
   g_test_add ("/sync/replicator/conflict", Fixture, NULL, fixture_set_up, test_conflict, fixture_tear_down);
