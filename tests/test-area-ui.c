@@ -381,13 +381,16 @@ test_hot_spots_on_map (Fixture       *fixture,
   AdwViewStack *stack = ADW_VIEW_STACK (gtk_widget_get_template_child (window, GP_TYPE_WINDOW, "view_stack"));
   AdwBin *area_bin = ADW_BIN (gtk_widget_get_template_child (window, GP_TYPE_WINDOW, "area_bin"));
   AdwBin *map_bin = ADW_BIN (gtk_widget_get_template_child (window, GP_TYPE_WINDOW, "map_bin"));
-  GpAreaPage *page = GP_AREA_PAGE (adw_bin_get_child (area_bin));
   GpMapPage *map = GP_MAP_PAGE (adw_bin_get_child (map_bin));
+  GpAreaPage *page;
   g_auto(GStrv) layers = NULL;
 
+  /* Built when first shown. */
+  g_assert_null (adw_bin_get_child (area_bin));
   g_settings_set_strv (fixture->settings, "map-layers", (const char * const[]) { "boundary", "buildings", NULL });
   gp_test_present_phone (GTK_WINDOW (window));
   adw_view_stack_set_visible_child_name (stack, "area");
+  page = GP_AREA_PAGE (adw_bin_get_child (area_bin));
   last_ten_days (page);
   gp_test_save_widget_png (window, g_getenv ("LANGUAGE") ? "area-window-zh_CN-360x720" : "area-window-360x720");
   {

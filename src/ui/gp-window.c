@@ -59,9 +59,13 @@ struct _GpWindow
   GpAreaPage           *area_page;
   GpMapPage            *map_page;
   GtkButton            *sync_button;
+  guint                 build_pages_id;
 };
 
 G_DEFINE_FINAL_TYPE (GpWindow, gp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void ensure_page (GpWindow   *self,
+                         const char *name);
 
 enum {
   PROP_0,
@@ -261,7 +265,8 @@ on_reported (GpWindow   *self,
   if (incident_id == NULL)
     return;
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Saved. It goes to the grid centre with the next sync.")));
-  gp_incidents_page_reload (self->incidents_page);
+  if (self->incidents_page != NULL)
+    gp_incidents_page_reload (self->incidents_page);
 }
 
 /**
@@ -403,6 +408,7 @@ show_incident_action (GtkWidget  *widget,
 {
   GpWindow *self = GP_WINDOW (widget);
 
+  ensure_page (self, "incidents");
   adw_view_stack_set_visible_child_name (self->view_stack, "incidents");
   gp_incidents_page_show (self->incidents_page, g_variant_get_string (parameter, NULL));
 }
@@ -499,6 +505,77 @@ on_name_changed (GpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-demo", *name != '\0');
 }
 
+/* Builds page @name if it is not yet: the Patrol, Incidents and Area pages
+ * are built when first shown, or after the first frame. */
+static void
+ensure_page (GpWindow   *self,
+             const char *name)
+{
+  if (g_strcmp0 (name, "patrol") == 0 && adw_bin_get_child (self->patrol_bin) == NULL)
+    adw_bin_set_child (self->patrol_bin, gp_patrol_page_new (self->context));
+  else if (g_strcmp0 (name, "incidents") == 0 && self->incidents_page == NULL)
+    {
+      self->incidents_page = GP_INCIDENTS_PAGE (gp_incidents_page_new (self->context));
+      adw_bin_set_child (self->incidents_bin, GTK_WIDGET (self->incidents_page));
+      g_signal_connect_object (self->incidents_page, "assigned", G_CALLBACK (on_assigned), self,
+                               G_CONNECT_SWAPPED);
+    }
+  else if (g_strcmp0 (name, "area") == 0 && self->area_page == NULL)
+    {
+      self->area_page = GP_AREA_PAGE (gp_area_page_new (self->context));
+      adw_bin_set_child (self->area_bin, GTK_WIDGET (self->area_page));
+      g_signal_connect_object (self->area_page, "loaded", G_CALLBACK (on_area_loaded), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+on_page_shown (GpWindow *self)
+{
+  ensure_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
+}
+
+/* One page an idle moment, the Incidents page first: it counts the cases
+ * given to the worker, for the tab's badge and the notification. */
+static gboolean
+build_next_page (gpointer data)
+{
+  GpWindow *self = data;
+  static const char * const order[] = { "incidents", "area", "patrol" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      gboolean built = g_str_equal (order[i], "patrol") ? adw_bin_get_child (self->patrol_bin) != NULL
+                     : g_str_equal (order[i], "incidents") ? self->incidents_page != NULL
+                     : self->area_page != NULL;
+
+      if (!built)
+        {
+          ensure_page (self, order[i]);
+          return G_SOURCE_CONTINUE;
+        }
+    }
+  self->build_pages_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* After the first frame: the other pages, an idle moment each, so that
+ * the start shows the map without waiting for them. */
+static void
+on_first_frame (GdkFrameClock *clock,
+                GpWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+  if (self->build_pages_id == 0)
+    self->build_pages_id = g_idle_add_full (G_PRIORITY_LOW, build_next_page, self, NULL);
+}
+
+static void
+on_realize (GtkWidget *widget)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint", G_CALLBACK (on_first_frame), widget,
+                           0);
+}
+
 static void
 gp_window_constructed (GObject *object)
 {
@@ -507,15 +584,13 @@ gp_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (gp_window_parent_class)->constructed (object);
 
+  /* The map, shown first, is built now; the other pages when first
+   * shown, or once the first frame is drawn (see build_pages_later()). */
   self->map_page = GP_MAP_PAGE (gp_map_page_new (self->context));
   adw_bin_set_child (self->map_bin, GTK_WIDGET (self->map_page));
-  self->area_page = GP_AREA_PAGE (gp_area_page_new (self->context));
-  adw_bin_set_child (self->area_bin, GTK_WIDGET (self->area_page));
-  g_signal_connect_object (self->area_page, "loaded", G_CALLBACK (on_area_loaded), self, G_CONNECT_SWAPPED);
-  self->incidents_page = GP_INCIDENTS_PAGE (gp_incidents_page_new (self->context));
-  adw_bin_set_child (self->incidents_bin, GTK_WIDGET (self->incidents_page));
-  g_signal_connect_object (self->incidents_page, "assigned", G_CALLBACK (on_assigned), self, G_CONNECT_SWAPPED);
-  adw_bin_set_child (self->patrol_bin, gp_patrol_page_new (self->context));
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (on_page_shown), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect (self, "realize", G_CALLBACK (on_realize), NULL);
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
@@ -553,6 +628,7 @@ gp_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->build_pages_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), GP_TYPE_WINDOW);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_func (self->store, on_documents_changed, self);
