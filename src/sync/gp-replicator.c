@@ -52,13 +52,19 @@
 #define SKIPPED_PREFIX "_local/gridpatrol-skipped/"
 #define HISTORY_LENGTH 10
 
-/* Photos being fetched, counted down. */
+/* Requests sent side by side (run_side_by_side()), counted down. */
 typedef struct
 {
   GMutex lock;
   GCond  cond;
   guint  left;
-} PhotoWait;
+} SideWait;
+
+/* The first member of a job run_side_by_side() runs. */
+typedef struct
+{
+  void (*run) (gpointer job);
+} SideJob;
 
 typedef struct
 {
@@ -78,8 +84,8 @@ typedef struct
   GHashTable             *received;       /* (nullable) id → rev: what this pull wrote */
   GPtrArray              *arrived;        /* JsonObject: revisions received, their photos not yet */
   GPtrArray              *pending;        /* GpStoreEdit: the batch received, to write in one go */
-  GThreadPool            *photo_pool;     /* (nullable) fetching photos side by side */
-  PhotoWait               photo_wait;
+  GThreadPool            *pool;           /* (nullable) sending requests side by side */
+  SideWait                side_wait;
   GMutex                  lock;           /* r->skipped, shared with the pull's writer */
   gboolean                unflushed;      /* written without waiting for the disk */
 } Replication;
@@ -125,7 +131,9 @@ refuse (Replication *r,
         const char  *rev,
         const char  *reason)
 {
+  g_mutex_lock (&r->lock);
   list_document (&r->stats->refused, "Refused", id, rev, reason);
+  g_mutex_unlock (&r->lock);
 }
 
 /* A document this phone cannot send as it is. */
@@ -135,7 +143,9 @@ hold (Replication *r,
       const char  *rev,
       const char  *reason)
 {
+  g_mutex_lock (&r->lock);
   list_document (&r->stats->held, "Held back", id, rev, reason);
+  g_mutex_unlock (&r->lock);
 }
 
 /* A revision received that this phone does not keep. @retry: it may come
@@ -371,6 +381,42 @@ save_checkpoint (Replication  *r,
 /* ---- push ---- */
 
 static void
+run_side_job (gpointer data,
+              gpointer user_data)
+{
+  SideWait *wait = user_data;
+
+  ((SideJob *) data)->run (data);
+  g_mutex_lock (&wait->lock);
+  if (--wait->left == 0)
+    g_cond_signal (&wait->cond);
+  g_mutex_unlock (&wait->lock);
+}
+
+/* Runs @jobs (SideJob first in each) by up to GP_COUCH_MAX_CONNECTIONS
+ * threads at once, and waits for them all: requests that need not wait for
+ * one another, so that on a link with a long round trip they go side by
+ * side, not in turn. */
+static void
+run_side_by_side (Replication *r,
+                  GPtrArray   *jobs)
+{
+  if (jobs->len == 0)
+    return;
+  if (r->pool == NULL)
+    r->pool = g_thread_pool_new (run_side_job, &r->side_wait, GP_COUCH_MAX_CONNECTIONS, FALSE, NULL);
+  g_mutex_lock (&r->side_wait.lock);
+  r->side_wait.left = jobs->len;
+  g_mutex_unlock (&r->side_wait.lock);
+  for (guint i = 0; i < jobs->len; i++)
+    g_thread_pool_push (r->pool, g_ptr_array_index (jobs, i), NULL);
+  g_mutex_lock (&r->side_wait.lock);
+  while (r->side_wait.left > 0)
+    g_cond_wait (&r->side_wait.cond, &r->side_wait.lock);
+  g_mutex_unlock (&r->side_wait.lock);
+}
+
+static void
 append_part_head (GByteArray *body,
                   const char *boundary,
                   const char *headers)
@@ -447,8 +493,6 @@ put_multipart (Replication  *r,
 
       append_part_head (body, boundary, headers);
       g_byte_array_append (body, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
-      r->stats->attachments++;
-      r->stats->attachment_bytes += g_bytes_get_size (data);
     }
   {
     g_autofree char *end = g_strdup_printf ("\r\n--%s--\r\n", boundary);
@@ -469,8 +513,44 @@ put_multipart (Replication  *r,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  /* Sent side by side with the batch's others. */
+  g_mutex_lock (&r->lock);
   r->stats->revisions_written++;
+  for (guint i = 0; i < parts->len; i++)
+    {
+      r->stats->attachments++;
+      r->stats->attachment_bytes += g_bytes_get_size (g_ptr_array_index (parts, i));
+    }
+  g_mutex_unlock (&r->lock);
   return TRUE;
+}
+
+/* A document with new photos, PUT side by side with the batch's others. */
+typedef struct
+{
+  SideJob      side;
+  Replication *r;
+  JsonObject  *doc;
+  GPtrArray   *names;
+  GError      *error;
+  gboolean     ok;
+} PutJob;
+
+static void
+put_job_free (PutJob *job)
+{
+  json_object_unref (job->doc);
+  g_ptr_array_unref (job->names);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+put_job_run (gpointer data)
+{
+  PutJob *job = data;
+
+  job->ok = put_multipart (job->r, job->doc, job->names, &job->error);
 }
 
 static guint
@@ -516,6 +596,7 @@ push_batch (Replication  *r,
   g_autoptr(JsonNode) ask_node = NULL;
   g_autoptr(JsonNode) diff = NULL;
   g_autoptr(JsonArray) bulk = json_array_new ();
+  g_autoptr(GPtrArray) puts = g_ptr_array_new_with_free_func ((GDestroyNotify) put_job_free);
   g_autofree char *diff_path = g_strconcat (r->db_path, "/_revs_diff", NULL);
   JsonObjectIter iter;
   const char *id;
@@ -614,11 +695,29 @@ push_batch (Replication  *r,
             }
           if (to_send->len > 0)
             {
-              if (!put_multipart (r, doc, to_send, error))
-                return FALSE;
+              PutJob *job = g_new0 (PutJob, 1);
+
+              job->side.run = put_job_run;
+              job->r = r;
+              job->doc = json_object_ref (doc);
+              job->names = g_ptr_array_ref (to_send);
+              g_ptr_array_add (puts, job);
             }
           else
             json_array_add_object_element (bulk, json_object_ref (doc));
+        }
+    }
+
+  /* The documents with new photos, side by side; then the others. */
+  run_side_by_side (r, puts);
+  for (guint i = 0; i < puts->len; i++)
+    {
+      PutJob *job = g_ptr_array_index (puts, i);
+
+      if (!job->ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&job->error));
+          return FALSE;
         }
     }
 
@@ -714,11 +813,11 @@ is_document_failure (const GError *error)
           error->code == GP_COUCH_ERROR_NOT_FOUND || error->code == GP_COUCH_ERROR_SERVER);
 }
 
-/* A photo the store lacks, fetched as binary: by up to
- * GP_COUCH_MAX_CONNECTIONS threads at once, so that on a link with a long
- * round trip the photos of a batch come side by side, not in turn. */
+/* A photo the store lacks, fetched as binary, side by side with the
+ * batch's others. */
 typedef struct
 {
+  SideJob      side;
   Replication *r;
   JsonObject  *doc;
   char        *name;
@@ -739,11 +838,9 @@ photo_job_free (PhotoJob *job)
 }
 
 static void
-fetch_photo (gpointer data,
-             gpointer user_data)
+fetch_photo (gpointer data)
 {
   PhotoJob *job = data;
-  PhotoWait *wait = user_data;
   Replication *r = job->r;
   g_autofree char *escaped_id = gp_couch_escape_id (gp_json_get_string (job->doc, "_id"));
   g_autofree char *escaped_name = g_uri_escape_string (job->name, NULL, FALSE);
@@ -769,11 +866,6 @@ fetch_photo (gpointer data,
             job->attachment->revpos = (guint) job->revpos;
         }
     }
-
-  g_mutex_lock (&wait->lock);
-  if (--wait->left == 0)
-    g_cond_signal (&wait->cond);
-  g_mutex_unlock (&wait->lock);
 }
 
 /* The photos of the revisions received (r->arrived), fetched side by
@@ -786,8 +878,9 @@ fetch_photos (Replication  *r,
 {
   g_autoptr(GPtrArray) arrived = g_steal_pointer (&r->arrived);
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) photo_job_free);
+  g_autoptr(GPtrArray) to_fetch = g_ptr_array_new ();
   g_autoptr(GError) failure = NULL;
-  guint next = 0, left = 0;
+  guint next = 0;
 
   r->arrived = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   for (guint i = 0; i < arrived->len; i++)
@@ -810,6 +903,7 @@ fetch_photos (Replication  *r,
           if (digest != NULL && gp_store_has_blob (r->store, digest))
             continue;
           job = g_new0 (PhotoJob, 1);
+          job->side.run = fetch_photo;
           job->r = r;
           job->doc = doc;
           job->name = g_strdup (name);
@@ -823,22 +917,9 @@ fetch_photos (Replication  *r,
     }
 
   for (guint i = 0; i < jobs->len; i++)
-    left += ((PhotoJob *) g_ptr_array_index (jobs, i))->error == NULL;
-  if (left > 0)
-    {
-      if (r->photo_pool == NULL)
-        r->photo_pool = g_thread_pool_new (fetch_photo, &r->photo_wait, GP_COUCH_MAX_CONNECTIONS, FALSE, NULL);
-      g_mutex_lock (&r->photo_wait.lock);
-      r->photo_wait.left = left;
-      g_mutex_unlock (&r->photo_wait.lock);
-      for (guint i = 0; i < jobs->len; i++)
-        if (((PhotoJob *) g_ptr_array_index (jobs, i))->error == NULL)
-          g_thread_pool_push (r->photo_pool, g_ptr_array_index (jobs, i), NULL);
-      g_mutex_lock (&r->photo_wait.lock);
-      while (r->photo_wait.left > 0)
-        g_cond_wait (&r->photo_wait.cond, &r->photo_wait.lock);
-      g_mutex_unlock (&r->photo_wait.lock);
-    }
+    if (((PhotoJob *) g_ptr_array_index (jobs, i))->error == NULL)
+      g_ptr_array_add (to_fetch, g_ptr_array_index (jobs, i));
+  run_side_by_side (r, to_fetch);
 
   /* Each revision with its photos, in the order they came. */
   for (guint i = 0; i < arrived->len; i++)
@@ -1637,8 +1718,8 @@ gp_replicate (GpStore                 *store,
   r.skipped = json_array_new ();
   r.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_edit_free);
   r.arrived = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_mutex_init (&r.photo_wait.lock);
-  g_cond_init (&r.photo_wait.cond);
+  g_mutex_init (&r.side_wait.lock);
+  g_cond_init (&r.side_wait.cond);
   g_mutex_init (&r.lock);
 
   /* A pull that starts with everything pushed notes what it writes, for
@@ -1688,10 +1769,10 @@ gp_replicate (GpStore                 *store,
   g_clear_pointer (&r.received, g_hash_table_unref);
   g_ptr_array_unref (r.pending);
   g_ptr_array_unref (r.arrived);
-  if (r.photo_pool != NULL)
-    g_thread_pool_free (r.photo_pool, FALSE, TRUE);
-  g_mutex_clear (&r.photo_wait.lock);
-  g_cond_clear (&r.photo_wait.cond);
+  if (r.pool != NULL)
+    g_thread_pool_free (r.pool, FALSE, TRUE);
+  g_mutex_clear (&r.side_wait.lock);
+  g_cond_clear (&r.side_wait.cond);
   g_mutex_clear (&r.lock);
   return ok;
 }
