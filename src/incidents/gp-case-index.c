@@ -31,6 +31,20 @@
 
 #include <string.h>
 
+/* By time alone: a phone holds a few grids, and a period's rows are few.
+ * A full rebuild drops them and makes them again once, after the rows. */
+#define CASES_INDEXES \
+  "CREATE INDEX IF NOT EXISTS cases_by_reported ON cases (reported_at);" \
+  "CREATE INDEX IF NOT EXISTS cases_by_handled ON cases (handled_at);" \
+  "CREATE INDEX IF NOT EXISTS cases_by_closed ON cases (closed_at);" \
+  "CREATE INDEX IF NOT EXISTS cases_by_evaluated ON cases (evaluated_at);" \
+  "CREATE INDEX IF NOT EXISTS cases_by_deadline ON cases (deadline);" \
+  "CREATE INDEX IF NOT EXISTS cases_by_state ON cases (state);"
+#define CASES_DROP_INDEXES \
+  "DROP INDEX IF EXISTS cases_by_reported; DROP INDEX IF EXISTS cases_by_handled;" \
+  "DROP INDEX IF EXISTS cases_by_closed; DROP INDEX IF EXISTS cases_by_evaluated;" \
+  "DROP INDEX IF EXISTS cases_by_deadline; DROP INDEX IF EXISTS cases_by_state;"
+
 /* The table, as a CouchDB view is kept: derived, made again from the
  * documents whenever asked. Times are UNIX seconds, 0 for not. */
 static const char * const cases_versions[] = {
@@ -67,13 +81,7 @@ static const char * const cases_versions[] = {
   "  running_since INTEGER NOT NULL,"
   "  deadline      INTEGER NOT NULL"
   ") WITHOUT ROWID;"
-  /* By time alone: a phone holds a few grids, and a period's rows are few. */
-  "CREATE INDEX IF NOT EXISTS cases_by_reported ON cases (reported_at);"
-  "CREATE INDEX IF NOT EXISTS cases_by_handled ON cases (handled_at);"
-  "CREATE INDEX IF NOT EXISTS cases_by_closed ON cases (closed_at);"
-  "CREATE INDEX IF NOT EXISTS cases_by_evaluated ON cases (evaluated_at);"
-  "CREATE INDEX IF NOT EXISTS cases_by_deadline ON cases (deadline);"
-  "CREATE INDEX IF NOT EXISTS cases_by_state ON cases (state);",
+  CASES_INDEXES,
   NULL
 };
 
@@ -185,27 +193,6 @@ read_changes (GpStore     *self,
   return FALSE;
 }
 
-static gboolean
-read_all_incidents (GpStore     *self,
-                    GHashTable  *incidents,
-                    GError     **error)
-{
-  GpDb *db = gp_store_get_reader (self);
-  g_autoptr(GpDbStmt) stmt = NULL;
-  gboolean have_row = FALSE;
-
-  stmt = gp_db_prepare (db, "SELECT id FROM documents WHERE type = 'incident' AND deleted = 0", error);
-  if (stmt == NULL)
-    return FALSE;
-  while (gp_db_step (db, stmt, &have_row, error))
-    {
-      if (!have_row)
-        return TRUE;
-      g_hash_table_add (incidents, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-    }
-  return FALSE;
-}
-
 /* A deleted or missing incident, or one whose documents this version
  * cannot read, is a row to drop; a store that cannot be read stops the
  * update, so that no case drops out of the figures for a busy moment. */
@@ -220,6 +207,12 @@ store_failed (GError  **local_error,
   return TRUE;
 }
 
+static Row *fold_case (GpStore     *self,
+                       GHashTable  *policies,
+                       const char  *incident_id,
+                       GpDocument  *document,
+                       GPtrArray   *events);
+
 static Row *
 fold (GpStore     *self,
       GHashTable  *policies,
@@ -229,6 +222,27 @@ fold (GpStore     *self,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GpDocument) document = gp_documents_load (self, incident_id, &local_error);
   g_autoptr(GPtrArray) events = NULL;
+
+  if (store_failed (&local_error, error))
+    return NULL;
+  if (document != NULL && GP_IS_INCIDENT (document) && gp_incident_get_grid (GP_INCIDENT (document)) != NULL)
+    {
+      events = gp_documents_load_by (self, "event", GP_STORE_REF_INCIDENT, incident_id, &local_error);
+      if (store_failed (&local_error, error))
+        return NULL;
+    }
+  return fold_case (self, policies, incident_id, document, events);
+}
+
+/* A case's row from its incident and its events (%NULL: some this version
+ * cannot read); a row to drop when it is no case. */
+static Row *
+fold_case (GpStore     *self,
+           GHashTable  *policies,
+           const char  *incident_id,
+           GpDocument  *document,
+           GPtrArray   *events)
+{
   g_autoptr(GpCase) c = NULL;
   GpIncident *incident;
   GpPolicy *policy;
@@ -238,23 +252,12 @@ fold (GpStore     *self,
   const char *description;
 
   row->incident = g_strdup (incident_id);
-  if (store_failed (&local_error, error))
-    {
-      row_free (row);
-      return NULL;
-    }
   if (document == NULL || !GP_IS_INCIDENT (document) || gp_incident_get_grid (GP_INCIDENT (document)) == NULL)
     {
       row->gone = TRUE;
       return row;
     }
   incident = GP_INCIDENT (document);
-  events = gp_documents_load_by (self, "event", GP_STORE_REF_INCIDENT, incident_id, &local_error);
-  if (store_failed (&local_error, error))
-    {
-      row_free (row);
-      return NULL;
-    }
   if (events == NULL)
     g_message ("Incident %s has events this version cannot read: left out of the area's figures", incident_id);
   policy = gp_casework_cached_policy (policies, self, gp_incident_get_grid (incident));
@@ -322,10 +325,15 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, column);
 }
 
+/* @clear: the first rows of a full rebuild: the table emptied, its
+ * indexes dropped and its sequence 0 until @last_seq is written with the
+ * indexes again (an interrupted rebuild starts again); @last_seq: the
+ * sequence the table is current to after these rows, or -1. */
 static gboolean
 write_rows (GpStore    *self,
             GPtrArray  *rows,
             gboolean    clear,
+            gboolean    indexes,
             gint64      last_seq,
             GError    **error)
 {
@@ -335,7 +343,8 @@ write_rows (GpStore    *self,
   gp_db_lock (db);
   ok = gp_db_exec (db, "BEGIN IMMEDIATE", error);
   if (ok && clear)
-    ok = gp_db_exec (db, "DELETE FROM cases", error);
+    ok = gp_db_exec (db, "DELETE FROM cases;" CASES_DROP_INDEXES, error) &&
+         gp_store_set_table_seq (self, cases_table.name, 0, error);
   for (guint i = 0; ok && i < rows->len; i++)
     {
       Row *row = g_ptr_array_index (rows, i);
@@ -395,6 +404,8 @@ write_rows (GpStore    *self,
       bind_text (stmt, 30, row->thumbnail);
       ok = gp_db_step_done (db, stmt, error);
     }
+  if (ok && indexes)
+    ok = gp_db_exec (db, CASES_INDEXES, error);
   if (ok && last_seq >= 0)
     ok = gp_store_set_table_seq (self, cases_table.name, last_seq, error);
   if (ok)
@@ -410,6 +421,78 @@ compare_strings (gconstpointer a,
                  gconstpointer b)
 {
   return strcmp (*(const char **) a, *(const char **) b);
+}
+
+/* A full rebuild, as the documents are read in one pass. */
+typedef struct
+{
+  GpStore    *store;
+  GHashTable *policies;
+  GPtrArray  *rows;
+  gboolean    cleared;
+  guint       n;
+} Rebuild;
+
+static gboolean
+fold_family (JsonObject  *parent,
+             GPtrArray   *children,
+             gpointer     data,
+             GError     **error)
+{
+  Rebuild *rebuild = data;
+  const char *id = gp_json_get_string (parent, "_id");
+  g_autoptr(GpDocument) document = gp_document_new_from_json (parent, NULL);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  Row *row;
+
+  for (guint i = 0; i < children->len; i++)
+    {
+      GpDocument *event = gp_document_new_from_json (g_ptr_array_index (children, i), NULL);
+
+      if (event == NULL)
+        {
+          g_clear_pointer (&events, g_ptr_array_unref);
+          break;
+        }
+      g_ptr_array_add (events, event);
+    }
+  row = fold_case (rebuild->store, rebuild->policies, id, document, events);
+  rebuild->n++;
+  if (row->gone)
+    {
+      row_free (row);
+      return TRUE;
+    }
+  g_ptr_array_add (rebuild->rows, row);
+  if (rebuild->rows->len < BATCH)
+    return TRUE;
+  if (!write_rows (rebuild->store, rebuild->rows, !rebuild->cleared, FALSE, -1, error))
+    return FALSE;
+  rebuild->cleared = TRUE;
+  g_ptr_array_set_size (rebuild->rows, 0);
+  return TRUE;
+}
+
+/* Every case folded again: the incidents and their events read in one
+ * pass (gp_store_foreach_family()), the rows written BATCH a transaction,
+ * the indexes made once after the last. */
+static gboolean
+rebuild_all (GpStore  *self,
+             gint64    last_seq,
+             guint    *n_folded,
+             GError  **error)
+{
+  g_autoptr(GHashTable) policies = gp_casework_policy_cache_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  Rebuild rebuild = { self, policies, rows, FALSE, 0 };
+
+  if (!gp_store_foreach_family (self, "incident", "event", GP_STORE_REF_INCIDENT, fold_family, &rebuild, error) ||
+      !write_rows (self, rows, !rebuild.cleared, TRUE, last_seq, error))
+    return FALSE;
+  if (n_folded != NULL)
+    *n_folded = rebuild.n;
+  g_debug ("Folded all %u cases again, up to sequence %" G_GINT64_FORMAT, rebuild.n, last_seq);
+  return TRUE;
 }
 
 static gboolean
@@ -433,16 +516,13 @@ update_locked (GpStore  *self,
   since = gp_store_get_table_seq (self, cases_table.name, error);
   ok = since >= 0 && read_changes (self, since, incidents, &everything, &last_seq, error);
   everything = everything || since == 0;
-  if (ok && everything)
-    {
-      g_hash_table_remove_all (incidents);
-      ok = read_all_incidents (self, incidents, error);
-    }
   gp_db_unlock (gp_store_get_reader (self));
   if (!ok)
     return FALSE;
   if (last_seq == since && !everything)
     return TRUE;
+  if (everything)
+    return rebuild_all (self, last_seq, n_folded, error);
 
   /* In id order: an incident's events sit together in the index. */
   ids = g_ptr_array_new_full (g_hash_table_size (incidents), g_free);
@@ -467,12 +547,12 @@ update_locked (GpStore  *self,
       g_ptr_array_add (rows, row);
       if (rows->len == BATCH && i + 1 < ids->len)
         {
-          if (!write_rows (self, rows, everything && i + 1 == BATCH, -1, error))
+          if (!write_rows (self, rows, FALSE, FALSE, -1, error))
             return FALSE;
           g_ptr_array_set_size (rows, 0);
         }
     }
-  if (!write_rows (self, rows, everything && ids->len <= BATCH, last_seq, error))
+  if (!write_rows (self, rows, FALSE, FALSE, last_seq, error))
     return FALSE;
   if (n_folded != NULL)
     *n_folded = ids->len;

@@ -461,6 +461,145 @@ read_documents (GpStore   *self,
   return g_steal_pointer (&docs);
 }
 
+/* A document as a one-pass read hands it over: its body with _id and _rev,
+ * without its attachments' stubs (which would cost a query each). */
+static JsonObject *
+bare_doc (GpDbStmt  *stmt,
+          GError   **error)
+{
+  const char *id = (const char *) sqlite3_column_text (stmt, 0);
+  const char *rev = (const char *) sqlite3_column_text (stmt, 1);
+  JsonObject *doc = gp_json_parse_object ((const char *) sqlite3_column_text (stmt, 2), -1, NULL);
+
+  if (doc == NULL)
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CORRUPT, _("The stored revision %s of %s is damaged"), rev,
+                   id);
+      return NULL;
+    }
+  json_object_set_string_member (doc, "_id", id);
+  json_object_set_string_member (doc, "_rev", rev);
+  return doc;
+}
+
+/**
+ * gp_store_foreach_family:
+ * @type: the parents' type, whose ids are "<type>:…" ("incident")
+ * @child_type: the type of the documents that name a parent ("event")
+ * @ref: the member that names it; only %GP_STORE_REF_INCIDENT
+ * @func: called for each live parent in id order, with its live children
+ *   in id order (without their attachments' stubs); returning %FALSE with
+ *   an error stops the read
+ *
+ * Reads every parent and its children in one pass of two ordered cursors,
+ * on a connection of its own in one read transaction: a snapshot, and the
+ * store's shared reader stays free meanwhile. For rebuilding what is
+ * derived from them all (the case table).
+ */
+gboolean
+gp_store_foreach_family (GpStore             *self,
+                         const char          *type,
+                         const char          *child_type,
+                         GpStoreRef           ref,
+                         GpStoreFamilyFunc    func,
+                         gpointer             user_data,
+                         GError             **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(JsonObject) pending = NULL;   /* a child read ahead */
+  g_autofree char *pending_parent = NULL;
+  GpDbStmt *parents = NULL, *kids = NULL;
+  gboolean ok, row = FALSE, kid_row = FALSE, kids_done = FALSE;
+  GpDb *db;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ref == GP_STORE_REF_INCIDENT, FALSE);
+
+  path = g_build_filename (self->dir, GP_STORE_FILE_NAME, NULL);
+  db = gp_db_open (path, GP_DB_READ_ONLY, error);
+  if (db == NULL)
+    return FALSE;
+  first = g_strconcat (type, ":", NULL);
+  last = g_strconcat (type, ";", NULL);
+  ok = gp_db_exec (db, "BEGIN", error);
+  if (ok)
+    {
+      /* By the unique index on id, and by docs_by_incident: no sorting. */
+      parents = gp_db_prepare (db,
+                               "SELECT id, rev, body FROM docs WHERE id >= ?1 AND id < ?2 AND type = ?3 "
+                               "AND deleted = 0 ORDER BY id",
+                               error);
+      kids = parents ? gp_db_prepare (db,
+                                      "SELECT id, rev, body, incident FROM docs WHERE type = ?1 AND deleted = 0 "
+                                      "AND incident IS NOT NULL ORDER BY incident, id",
+                                      error)
+                     : NULL;
+      ok = kids != NULL;
+    }
+  if (ok)
+    {
+      sqlite3_bind_text (parents, 1, first, -1, SQLITE_STATIC);
+      sqlite3_bind_text (parents, 2, last, -1, SQLITE_STATIC);
+      sqlite3_bind_text (parents, 3, type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (kids, 1, child_type, -1, SQLITE_STATIC);
+    }
+  while (ok && (ok = gp_db_step (db, parents, &row, error)) && row)
+    {
+      const char *id = (const char *) sqlite3_column_text (parents, 0);
+      g_autoptr(JsonObject) parent = bare_doc (parents, error);
+
+      if (parent == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      g_ptr_array_set_size (children, 0);
+      /* Children of parents before this one (or of none) are passed by. */
+      for (;;)
+        {
+          int order;
+
+          if (pending == NULL && !kids_done)
+            {
+              if (!(ok = gp_db_step (db, kids, &kid_row, error)))
+                break;
+              if (!kid_row)
+                kids_done = TRUE;
+              else
+                {
+                  g_free (pending_parent);
+                  pending_parent = g_strdup ((const char *) sqlite3_column_text (kids, 3));
+                  pending = bare_doc (kids, error);
+                  if (pending == NULL)
+                    {
+                      ok = FALSE;
+                      break;
+                    }
+                }
+            }
+          if (pending == NULL)
+            break;
+          order = strcmp (pending_parent, id);
+          if (order > 0)
+            break;
+          if (order == 0)
+            g_ptr_array_add (children, g_steal_pointer (&pending));
+          else
+            g_clear_pointer (&pending, json_object_unref);
+        }
+      if (ok)
+        ok = func (parent, children, user_data, error);
+    }
+  g_clear_pointer (&parents, gp_db_stmt_release);
+  g_clear_pointer (&kids, gp_db_stmt_release);
+  gp_db_exec (db, "COMMIT", NULL);
+  gp_db_close (db);
+  return ok;
+}
+
 /**
  * gp_store_list:
  * @type: a document type

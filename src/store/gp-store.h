@@ -67,6 +67,11 @@ typedef enum
   GP_STORE_REF_INCIDENT,
 } GpStoreRef;
 
+typedef gboolean (*GpStoreFamilyFunc) (JsonObject  *parent,
+                                       GPtrArray   *children,
+                                       gpointer     user_data,
+                                       GError     **error);
+
 /* One document of gp_store_put_all(). */
 typedef struct
 {
@@ -151,6 +156,13 @@ GPtrArray   *gp_store_list_by               (GpStore              *self,
                                              GpStoreRef            ref,
                                              const char           *id,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean     gp_store_foreach_family        (GpStore              *self,
+                                             const char           *type,
+                                             const char           *child_type,
+                                             GpStoreRef            ref,
+                                             GpStoreFamilyFunc     func,
+                                             gpointer              user_data,
+                                             GError              **error);
 gint64       gp_store_count                 (GpStore              *self,
                                              const char           *type,
                                              const char           *grid,
