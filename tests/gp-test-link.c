@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "gp-test-link.h"
+#include "gp-test-util.h"
 
 #include <gio/gio.h>
 
@@ -265,10 +266,6 @@ gp_test_link_start (guint16                upstream_port,
                     guint32                seed)
 {
   GpTestLink *link = g_new0 (GpTestLink, 1);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
 
   link->shape = *shape;
   link->upstream_port = upstream_port;
@@ -276,11 +273,7 @@ gp_test_link_start (guint16                upstream_port,
   link->cancellable = g_cancellable_new ();
   link->connections = g_ptr_array_new_with_free_func (g_object_unref);
   g_mutex_init (&link->lock);
-  link->listener = g_socket_listener_new ();
-  g_socket_listener_add_address (link->listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
-                                 &bound, &error);
-  g_assert_no_error (error);
-  link->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  link->listener = gp_test_listen_loopback (&link->port);
   link->thread = g_thread_new ("link-accept", accept_thread, link);
   return link;
 }

@@ -250,3 +250,41 @@ gp_test_ctl_command (const char *first,
   g_ptr_array_add (argv, NULL);
   return argv;
 }
+
+/* The photo files in the data folder @dir, whether any document names
+ * them or not. */
+guint
+gp_test_count_photo_files (const char *dir)
+{
+  g_autofree char *blobs = g_build_filename (dir, "attachments", NULL);
+  g_autoptr(GDir) top = g_dir_open (blobs, 0, NULL);
+  const char *prefix;
+  guint n = 0;
+
+  while (top != NULL && (prefix = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *sub_path = g_build_filename (blobs, prefix, NULL);
+      g_autoptr(GDir) sub = g_dir_open (sub_path, 0, NULL);
+
+      while (sub != NULL && g_dir_read_name (sub) != NULL)
+        n++;
+    }
+  return n;
+}
+
+/* A listener on a free port of 127.0.0.1, for relays in front of a server. */
+GSocketListener *
+gp_test_listen_loopback (guint16 *port)
+{
+  GSocketListener *listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &bound,
+                                 &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return listener;
+}

@@ -6,6 +6,8 @@
 
 #include "gp-store.h"
 
+#include <gio/gio.h>
+
 G_BEGIN_DECLS
 
 /* "Now" in the tests: a Wednesday morning in the grid's calendar, an
@@ -16,6 +18,8 @@ char    *gp_test_make_dir        (void) G_GNUC_WARN_UNUSED_RESULT;
 void     gp_test_remove_dir      (const char *path);
 GpStore *gp_test_open_store      (const char *dir);
 char    *gp_test_store_snapshot  (GpStore    *store) G_GNUC_WARN_UNUSED_RESULT;
+guint    gp_test_count_photo_files (const char *dir);
+GSocketListener *gp_test_listen_loopback (guint16 *port) G_GNUC_WARN_UNUSED_RESULT;
 char    *gp_test_ctl             (int         expected,
                                   char      **err,
                                   ...) G_GNUC_NULL_TERMINATED G_GNUC_WARN_UNUSED_RESULT;

@@ -148,26 +148,6 @@ count_of (const char *dir,
   return count_lines (out);
 }
 
-/* The photo files in @dir, whether any document names them or not. */
-static guint
-count_photo_files (const char *dir)
-{
-  g_autofree char *blobs = g_build_filename (dir, "attachments", NULL);
-  g_autoptr(GDir) top = g_dir_open (blobs, 0, NULL);
-  const char *prefix;
-  guint n = 0;
-
-  while (top != NULL && (prefix = g_dir_read_name (top)) != NULL)
-    {
-      g_autofree char *sub_path = g_build_filename (blobs, prefix, NULL);
-      g_autoptr(GDir) sub = g_dir_open (sub_path, 0, NULL);
-
-      while (sub != NULL && g_dir_read_name (sub) != NULL)
-        n++;
-    }
-  return n;
-}
-
 /* The folder is sound: `check` finds nothing wrong. */
 static void
 assert_sound (const char *dir,
@@ -483,9 +463,9 @@ test_sync (Fixture       *fixture,
         copy_dir (empty, fixture->work);
         argv = ctl_argv (prefix, fixture->work, sync);
         run (argv, NULL);
-        files = count_photo_files (fixture->work);
+        files = gp_test_count_photo_files (fixture->work);
         assert_sound (fixture->work, what);
-        if (files > count_photo_files (fixture->work))
+        if (files > gp_test_count_photo_files (fixture->work))
           {
             g_assert_cmpuint (count_of (fixture->work, "incidents"), ==, 0);
             orphaned++;

@@ -63,24 +63,42 @@ replicate (Fixture                *fixture,
                   stats->attachments, stats->attachment_bytes, stats->refused ? stats->refused->len : 0);
 }
 
+/* A report with a @width × @height photo: reports with the same size have
+ * the same photo, byte for byte. */
 static char *
-report_with_photo (GpStore *store)
+report_with_photo_of (GpStore    *store,
+                      int         width,
+                      int         height,
+                      const char *description)
 {
   g_autoptr(GpIncident) incident = gp_incident_new ();
   g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
-  g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (800, 600);
+  g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (width, height);
   g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
   g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", jpeg);
   g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
   g_autoptr(GError) error = NULL;
 
   g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
-                "reported-at", now, "description", "暴露垃圾", NULL);
+                "reported-at", now, "description", description, NULL);
   gp_document_set_geometry (GP_DOCUMENT (incident), point);
   gp_document_add_attachment (GP_DOCUMENT (incident), photo);
   g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
   return g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
+}
+
+static char *
+report_with_photo (GpStore *store)
+{
+  return report_with_photo_of (store, 800, 600, "暴露垃圾");
+}
+
+/* Another report, with a photo of its own. */
+static char *
+report_with_other_photo (GpStore *store)
+{
+  return report_with_photo_of (store, 640, 480, "井盖破损");
 }
 
 static void
@@ -383,21 +401,7 @@ test_one_bad_document (Fixture       *fixture,
     g_assert_true (g_file_set_contents (blob, zeros, 4096, NULL));
   }
   g_clear_pointer (&good, g_free);
-  {
-    g_autoptr(GpIncident) incident = gp_incident_new ();
-    g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
-    g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (640, 480);
-    g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
-    g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", jpeg);
-    g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
-
-    g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
-                  "reported-at", now, "description", "井盖破损", NULL);
-    gp_document_set_geometry (GP_DOCUMENT (incident), point);
-    gp_document_add_attachment (GP_DOCUMENT (incident), photo);
-    g_assert_true (gp_documents_save (fixture->worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
-    good = g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
-  }
+  good = report_with_other_photo (fixture->worker);
 
   replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
   g_assert_true (listed (stats.held, damaged));
@@ -706,16 +710,8 @@ fault_relay_start (guint16 upstream_port,
                    guint32 seed)
 {
   FaultRelay *relay = g_new0 (FaultRelay, 1);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
 
-  relay->listener = g_socket_listener_new ();
-  g_socket_listener_add_address (relay->listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
-                                 &bound, &error);
-  g_assert_no_error (error);
-  relay->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  relay->listener = gp_test_listen_loopback (&relay->port);
   relay->upstream_port = upstream_port;
   relay->rate = rate;
   relay->rand = g_rand_new_with_seed (seed);
@@ -804,21 +800,7 @@ test_garbled_photo (Fixture       *fixture,
   g_autofree char *digest = NULL;
   GpReplicationStats stats = { 0 };
 
-  {
-    g_autoptr(GpIncident) incident = gp_incident_new ();
-    g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
-    g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (640, 480);
-    g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
-    g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", jpeg);
-    g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
-
-    g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
-                  "reported-at", now, "description", "井盖破损", NULL);
-    gp_document_set_geometry (GP_DOCUMENT (incident), point);
-    gp_document_add_attachment (GP_DOCUMENT (incident), photo);
-    g_assert_true (gp_documents_save (fixture->worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
-    kept = g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
-  }
+  kept = report_with_other_photo (fixture->worker);
   {
     g_autoptr(JsonObject) doc = gp_store_get (fixture->worker, garbled, GP_STORE_GET_NONE, NULL);
 

@@ -479,25 +479,6 @@ attachments_of (GpAttachment *attachment)
   return array;
 }
 
-static guint
-count_blob_files (const char *dir)
-{
-  g_autofree char *blob_dir = g_build_filename (dir, "attachments", NULL);
-  g_autoptr(GDir) top = g_dir_open (blob_dir, 0, NULL);
-  const char *name;
-  guint count = 0;
-
-  while (top != NULL && (name = g_dir_read_name (top)) != NULL)
-    {
-      g_autofree char *sub_path = g_build_filename (blob_dir, name, NULL);
-      g_autoptr(GDir) sub = g_dir_open (sub_path, 0, NULL);
-
-      while (sub != NULL && g_dir_read_name (sub) != NULL)
-        count++;
-    }
-  return count;
-}
-
 static void
 test_attachments (Fixture       *fixture,
                   gconstpointer  data)
@@ -549,7 +530,7 @@ test_attachments (Fixture       *fixture,
   /* The same bytes in another document are stored once. */
   g_free (gp_store_put (fixture->store, twin, same_photo, GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (count_blob_files (fixture->dir), ==, 1);
+  g_assert_cmpuint (gp_test_count_photo_files (fixture->dir), ==, 1);
 
   /* An edit that keeps the stub keeps the photo and its revpos. */
   json_object_set_string_member (stored, "name", "manhole, edited");
@@ -575,7 +556,7 @@ test_attachments (Fixture       *fixture,
   g_free (gp_store_delete (fixture->store, "incident:2", gp_json_get_string (stored, "_rev"), &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (blob, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (count_blob_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (gp_test_count_photo_files (fixture->dir), ==, 0);
 }
 
 /* A pull's batch: one transaction; a revision the store cannot keep is
@@ -634,7 +615,7 @@ test_put_revisions_batch (Fixture       *fixture,
   got = gp_store_get (fixture->store, "note:c", GP_STORE_GET_NONE, &error);
   g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_cmpuint (count_blob_files (fixture->dir), ==, 1);
+  g_assert_cmpuint (gp_test_count_photo_files (fixture->dir), ==, 1);
   {
     g_autoptr(GBytes) bytes = g_bytes_new_static (photos[1], strlen (photos[1]));
 
