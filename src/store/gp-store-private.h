@@ -48,7 +48,8 @@ struct _GpStore
   char         *dir;
   char         *blob_dir;
   GpDb         *writer;
-  GpDb         *reader;
+  GMutex        readers_lock;
+  GHashTable   *readers;      /* GThread → GpDb: a read connection per thread */
   GThreadPool  *write_pool;
   GMainContext *context;
   GHashTable   *tables;       /* names of the tables added, under the writer lock */
@@ -104,6 +105,7 @@ gboolean    gp_store_write_file         (const char       *path,
                                          GError          **error);
 gboolean    gp_store_flush_dir          (const char       *path,
                                          GError          **error);
+GpDb       *gp_store_reader             (GpStore          *self);
 gboolean    gp_store_lazy_begin         (GpStore          *self,
                                          GError          **error);
 void        gp_store_lazy_end           (GpStore          *self);

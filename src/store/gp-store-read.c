@@ -296,15 +296,15 @@ gp_store_get (GpStore          *self,
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  g_rec_mutex_lock (&self->reader->lock);
-  if (gp_store_lookup_doc (self->reader, id, &doc, &found, error))
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  if (gp_store_lookup_doc (gp_store_reader (self), id, &doc, &found, error))
     {
       if (!found || doc.deleted)
         gp_store_set_not_found (error, id);
       else
-        result = gp_store_build_doc (self->reader, doc.doc_id, id, doc.rev, FALSE, doc.body, flags, error);
+        result = gp_store_build_doc (gp_store_reader (self), doc.doc_id, id, doc.rev, FALSE, doc.body, flags, error);
     }
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
 
   return result;
 }
@@ -338,22 +338,22 @@ gp_store_get_revision (GpStore          *self,
       return NULL;
     }
 
-  g_rec_mutex_lock (&self->reader->lock);
-  if (gp_store_lookup_doc (self->reader, id, &doc, &found, error))
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  if (gp_store_lookup_doc (gp_store_reader (self), id, &doc, &found, error))
     {
       if (!found)
         gp_store_set_not_found (error, id);
-      else if (gp_store_lookup_rev (self->reader, doc.doc_id, pos, hash, &row, error))
+      else if (gp_store_lookup_rev (gp_store_reader (self), doc.doc_id, pos, hash, &row, error))
         {
           if (!row.exists || row.body == NULL)
             g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND,
                          _("No revision %s of %s"), rev, id);
           else
-            result = gp_store_build_doc (self->reader, doc.doc_id, id, rev, row.deleted, row.body,
+            result = gp_store_build_doc (gp_store_reader (self), doc.doc_id, id, rev, row.deleted, row.body,
                                 flags, error);
         }
     }
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
 
   return result;
 }
@@ -368,16 +368,16 @@ get_leaves (GpStore     *self,
   gboolean found = FALSE;
   char **result = NULL;
 
-  g_rec_mutex_lock (&self->reader->lock);
-  if (gp_store_lookup_doc (self->reader, id, &doc, &found, error))
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  if (gp_store_lookup_doc (gp_store_reader (self), id, &doc, &found, error))
     {
       if (!found)
         gp_store_set_not_found (error, id);
       else if (!conflicts_only)
-        result = gp_store_read_leaves (self->reader, doc.doc_id, FALSE, error);
+        result = gp_store_read_leaves (gp_store_reader (self), doc.doc_id, FALSE, error);
       else
         {
-          g_auto(GStrv) live = gp_store_read_leaves (self->reader, doc.doc_id, TRUE, error);
+          g_auto(GStrv) live = gp_store_read_leaves (gp_store_reader (self), doc.doc_id, TRUE, error);
 
           if (live != NULL)
             {
@@ -390,7 +390,7 @@ get_leaves (GpStore     *self,
             }
         }
     }
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
 
   return result;
 }
@@ -440,9 +440,9 @@ read_documents (GpStore   *self,
   g_autoptr(GError) local_error = NULL;
   gboolean row;
 
-  while (gp_db_step (self->reader, stmt, &row, &local_error) && row)
+  while (gp_db_step (gp_store_reader (self), stmt, &row, &local_error) && row)
     {
-      JsonObject *doc = gp_store_build_doc (self->reader, sqlite3_column_int64 (stmt, 0),
+      JsonObject *doc = gp_store_build_doc (gp_store_reader (self), sqlite3_column_int64 (stmt, 0),
                                             (const char *) sqlite3_column_text (stmt, 1),
                                             (const char *) sqlite3_column_text (stmt, 2), FALSE,
                                             (const char *) sqlite3_column_text (stmt, 3),
@@ -619,14 +619,14 @@ gp_store_list (GpStore     *self,
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (type != NULL, NULL);
 
-  g_rec_mutex_lock (&self->reader->lock);
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
   if (grid == NULL)
-    stmt = gp_db_prepare (self->reader,
+    stmt = gp_db_prepare (gp_store_reader (self),
                           "SELECT doc_id, id, rev, body FROM docs "
                           "WHERE type = ?1 AND deleted = 0 ORDER BY id",
                           error);
   else
-    stmt = gp_db_prepare (self->reader,
+    stmt = gp_db_prepare (gp_store_reader (self),
                           "SELECT doc_id, id, rev, body FROM docs "
                           "WHERE type = ?1 AND grid = ?2 AND deleted = 0 ORDER BY id",
                           error);
@@ -637,7 +637,7 @@ gp_store_list (GpStore     *self,
         sqlite3_bind_text (stmt, 2, grid, -1, SQLITE_TRANSIENT);
       docs = read_documents (self, stmt, error);
     }
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
 
   return docs;
 }
@@ -663,8 +663,8 @@ gp_store_list_conflicted (GpStore     *self,
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (type != NULL, NULL);
 
-  g_rec_mutex_lock (&self->reader->lock);
-  stmt = gp_db_prepare (self->reader,
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  stmt = gp_db_prepare (gp_store_reader (self),
                         "SELECT doc_id, id, rev, body FROM docs "
                         "WHERE type = ?1 AND (?2 IS NULL OR grid = ?2) AND deleted = 0 "
                         "AND (SELECT count (*) FROM revs WHERE revs.doc_id = docs.doc_id "
@@ -678,7 +678,7 @@ gp_store_list_conflicted (GpStore     *self,
         sqlite3_bind_text (stmt, 2, grid, -1, SQLITE_TRANSIENT);
       docs = read_documents (self, stmt, error);
     }
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
 
   return docs;
 }
@@ -705,23 +705,23 @@ gp_store_list_by (GpStore     *self,
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (type != NULL && id != NULL, NULL);
 
-  g_rec_mutex_lock (&self->reader->lock);
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
   switch (ref)
     {
     case GP_STORE_REF_BUILDING:
-      stmt = gp_db_prepare (self->reader,
+      stmt = gp_db_prepare (gp_store_reader (self),
                             "SELECT doc_id, id, rev, body FROM docs WHERE type = ?1 AND building = ?2 "
                             "AND deleted = 0 AND building IS NOT NULL ORDER BY id",
                             error);
       break;
     case GP_STORE_REF_HOUSEHOLD:
-      stmt = gp_db_prepare (self->reader,
+      stmt = gp_db_prepare (gp_store_reader (self),
                             "SELECT doc_id, id, rev, body FROM docs WHERE type = ?1 AND household = ?2 "
                             "AND deleted = 0 AND household IS NOT NULL ORDER BY id",
                             error);
       break;
     case GP_STORE_REF_INCIDENT:
-      stmt = gp_db_prepare (self->reader,
+      stmt = gp_db_prepare (gp_store_reader (self),
                             "SELECT doc_id, id, rev, body FROM docs WHERE type = ?1 AND incident = ?2 "
                             "AND deleted = 0 AND incident IS NOT NULL ORDER BY id",
                             error);
@@ -735,7 +735,7 @@ gp_store_list_by (GpStore     *self,
       sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
       docs = read_documents (self, stmt, error);
     }
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
 
   return docs;
 }
@@ -753,12 +753,12 @@ gp_store_count (GpStore     *self,
   g_return_val_if_fail (GP_IS_STORE (self), -1);
   g_return_val_if_fail (type != NULL, -1);
 
-  g_rec_mutex_lock (&self->reader->lock);
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
   if (grid == NULL)
-    stmt = gp_db_prepare (self->reader,
+    stmt = gp_db_prepare (gp_store_reader (self),
                           "SELECT count(*) FROM docs WHERE type = ?1 AND deleted = 0", error);
   else
-    stmt = gp_db_prepare (self->reader,
+    stmt = gp_db_prepare (gp_store_reader (self),
                           "SELECT count(*) FROM docs WHERE type = ?1 AND grid = ?2 AND deleted = 0",
                           error);
   if (stmt != NULL)
@@ -766,11 +766,11 @@ gp_store_count (GpStore     *self,
       sqlite3_bind_text (stmt, 1, type, -1, SQLITE_TRANSIENT);
       if (grid != NULL)
         sqlite3_bind_text (stmt, 2, grid, -1, SQLITE_TRANSIENT);
-      if (gp_db_step (self->reader, stmt, &row, error) && row)
+      if (gp_db_step (gp_store_reader (self), stmt, &row, error) && row)
         count = sqlite3_column_int64 (stmt, 0);
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
 
   return count;
 }
@@ -806,15 +806,15 @@ gp_store_changes (GpStore     *self,
 
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
 
-  g_rec_mutex_lock (&self->reader->lock);
-  stmt = gp_db_prepare (self->reader,
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  stmt = gp_db_prepare (gp_store_reader (self),
                         "SELECT seq, id, rev, deleted FROM docs WHERE seq > ?1 ORDER BY seq LIMIT ?2",
                         &local_error);
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, since);
       sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
-      while (gp_db_step (self->reader, stmt, &row, &local_error) && row)
+      while (gp_db_step (gp_store_reader (self), stmt, &row, &local_error) && row)
         {
           GpStoreChange *change = g_new0 (GpStoreChange, 1);
 
@@ -826,7 +826,7 @@ gp_store_changes (GpStore     *self,
         }
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
 
   if (local_error != NULL)
     {

@@ -5,10 +5,11 @@
  * revisions from elsewhere, so a document is a tree whose leaves are its
  * current versions and whose winner is chosen the way CouchDB chooses it.
  *
- * Two SQLite connections share one WAL file: a writer, used by one thread at
- * a time (the app's writes go through a single worker thread, in order), and
- * a reader for lists and lookups, which WAL never blocks on the writer's
- * fsync. Writes are durable when they return (synchronous=FULL), except
+ * SQLite connections share one WAL file: a writer, used by one thread at a
+ * time (the app's writes go through a single worker thread, in order), and
+ * a reader for each thread that reads, for lists and lookups: WAL never
+ * blocks them on the writer's fsync, and no thread waits for another's
+ * read (the main loop for a worker's long one). Writes are durable when they return (synchronous=FULL), except
  * the two kinds a lost write only repeats: a batch of revisions a pull
  * received and a replication checkpoint, durable at the next flush.
  *
@@ -52,7 +53,8 @@ gp_store_finalize (GObject *object)
    * be its own thread dropping the last reference, so do not wait for it. */
   if (self->write_pool != NULL)
     g_thread_pool_free (g_steal_pointer (&self->write_pool), FALSE, FALSE);
-  g_clear_pointer (&self->reader, gp_db_close);
+  g_clear_pointer (&self->readers, g_hash_table_unref);
+  g_mutex_clear (&self->readers_lock);
   g_clear_pointer (&self->writer, gp_db_close);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->dir, g_free);
@@ -87,6 +89,61 @@ static void
 gp_store_init (GpStore *self)
 {
   self->tables = g_hash_table_new (g_str_hash, g_str_equal);
+  self->readers = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) gp_db_close);
+  g_mutex_init (&self->readers_lock);
+}
+
+static GpDb *
+open_reader (GpStore  *self,
+             GError  **error)
+{
+  g_autofree char *path = g_build_filename (self->dir, GP_STORE_FILE_NAME, NULL);
+  GpDb *db = gp_db_open (path, GP_DB_READ_ONLY, error);
+
+  /* A megabyte of pages each (SQLite's default is two): there may be a
+   * few. */
+  if (db != NULL)
+    gp_db_exec (db, "PRAGMA cache_size = -1024", NULL);
+  return db;
+}
+
+/**
+ * gp_store_reader:
+ *
+ * The calling thread's read connection, opened on its first read. Threads
+ * live as long as the app's pools keep them, so there are a few; they
+ * close with the store. A thread whose connection cannot be opened shares
+ * the first one, and waits its turn on it.
+ */
+GpDb *
+gp_store_reader (GpStore *self)
+{
+  GThread *thread = g_thread_self ();
+  g_autoptr(GError) error = NULL;
+  GpDb *db;
+
+  g_mutex_lock (&self->readers_lock);
+  db = g_hash_table_lookup (self->readers, thread);
+  g_mutex_unlock (&self->readers_lock);
+  if (db != NULL)
+    return db;
+
+  db = open_reader (self, &error);
+  g_mutex_lock (&self->readers_lock);
+  if (db != NULL)
+    g_hash_table_insert (self->readers, thread, db);
+  else
+    {
+      GHashTableIter iter;
+      gpointer value = NULL;
+
+      g_message ("A read connection of its own cannot be opened: %s", error->message);
+      g_hash_table_iter_init (&iter, self->readers);
+      g_hash_table_iter_next (&iter, NULL, &value);
+      db = value;
+    }
+  g_mutex_unlock (&self->readers_lock);
+  return db;
 }
 
 /* Opening. */
@@ -316,6 +373,7 @@ store_open (const char    *dir,
   g_autoptr(GpStore) self = g_object_new (GP_TYPE_STORE, NULL);
   g_autofree char *path = g_build_filename (dir, GP_STORE_FILE_NAME, NULL);
   static const char * const sidecars[] = { "-wal", "-shm", "-journal" };
+  GpDb *reader;
   int version;
 
   self->dir = g_strdup (dir);
@@ -358,9 +416,12 @@ store_open (const char    *dir,
       !gp_db_migrate (self->writer, GP_STORE_SCHEMA_VERSION, error))
     return NULL;
 
-  self->reader = gp_db_open (path, GP_DB_READ_ONLY, error);
-  if (self->reader == NULL)
+  /* The opening thread's reader, which a thread that cannot open its own
+   * shares. */
+  reader = open_reader (self, error);
+  if (reader == NULL)
     return NULL;
+  g_hash_table_insert (self->readers, g_thread_self (), reader);
 
   {
     g_autoptr(GError) gc_error = NULL;
@@ -465,12 +526,12 @@ gp_store_get_update_seq (GpStore *self)
 
   g_return_val_if_fail (GP_IS_STORE (self), -1);
 
-  g_rec_mutex_lock (&self->reader->lock);
-  stmt = gp_db_prepare (self->reader, "SELECT value FROM meta WHERE key = 'update_seq'", NULL);
-  if (stmt != NULL && gp_db_step (self->reader, stmt, &row, NULL) && row)
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  stmt = gp_db_prepare (gp_store_reader (self), "SELECT value FROM meta WHERE key = 'update_seq'", NULL);
+  if (stmt != NULL && gp_db_step (gp_store_reader (self), stmt, &row, NULL) && row)
     seq = sqlite3_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
 
   return seq;
 }
@@ -1054,16 +1115,16 @@ gp_store_get_table_seq (GpStore     *self,
 
   g_return_val_if_fail (GP_IS_STORE (self), -1);
 
-  g_rec_mutex_lock (&self->reader->lock);
-  stmt = gp_db_prepare (self->reader, "SELECT seq FROM tables WHERE name = ?1", error);
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  stmt = gp_db_prepare (gp_store_reader (self), "SELECT seq FROM tables WHERE name = ?1", error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-      if (gp_db_step (self->reader, stmt, &row, error))
+      if (gp_db_step (gp_store_reader (self), stmt, &row, error))
         seq = row ? sqlite3_column_int64 (stmt, 0) : 0;
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
   return seq;
 }
 
@@ -1102,7 +1163,7 @@ gp_store_get_reader (GpStore *self)
 {
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
 
-  return self->reader;
+  return gp_store_reader (self);
 }
 
 GpDb *
@@ -1146,16 +1207,16 @@ gp_store_get_local (GpStore     *self,
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  g_rec_mutex_lock (&self->reader->lock);
-  stmt = gp_db_prepare (self->reader, "SELECT body FROM local_docs WHERE id = ?1", &local_error);
+  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  stmt = gp_db_prepare (gp_store_reader (self), "SELECT body FROM local_docs WHERE id = ?1", &local_error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-      if (gp_db_step (self->reader, stmt, &row, &local_error) && row)
+      if (gp_db_step (gp_store_reader (self), stmt, &row, &local_error) && row)
         text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&self->reader->lock);
+  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
 
   if (local_error != NULL)
     {
