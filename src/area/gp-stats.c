@@ -827,59 +827,18 @@ compute_photos (Ctx      *ctx,
                 GError  **error)
 {
   g_autoptr(GpDbStmt) stmt = NULL;
-  g_autoptr(GHashTable) with = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) gallery = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) far = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gboolean row = FALSE;
 
-  stmt = prepare (ctx,
-                  "SELECT c.incident, c.lat, c.lon, json_extract (d.body, '$.photos')"
-                  " FROM cases c JOIN documents d ON (d.id = c.incident OR d.incident = c.incident)"
-                  " WHERE %G AND " REPORTED_IN " AND %W AND d.deleted = 0"
-                  "  AND json_type (d.body, '$.photos') = 'array'",
-                  "c.grid", CASE_WORKER, error);
-  if (stmt == NULL)
+  /* Folded with each case (gp-case-index.c). */
+  stmt = prepare (ctx, "SELECT total (photos), total (gallery), total (far) FROM cases"
+                       " WHERE %G AND " REPORTED_IN " AND %W",
+                  "grid", CASE_WORKER, error);
+  if (stmt == NULL || !gp_db_step (gp_store_get_reader (ctx->store), stmt, &row, error))
     return FALSE;
-  while (gp_db_step (gp_store_get_reader (ctx->store), stmt, &row, error))
-    {
-      const char *incident = (const char *) sqlite3_column_text (stmt, 0);
-      gboolean has_position = sqlite3_column_type (stmt, 1) != SQLITE_NULL &&
-                              sqlite3_column_type (stmt, 2) != SQLITE_NULL;
-      GpGeoPoint there = { sqlite3_column_double (stmt, 2), sqlite3_column_double (stmt, 1) };
-      const char *text = (const char *) sqlite3_column_text (stmt, 3);
-      JsonNode *root;
-      JsonArray *photos;
-
-      if (!row)
-        {
-          stats->with_photos = g_hash_table_size (with);
-          stats->from_gallery = g_hash_table_size (gallery);
-          stats->photos_far = g_hash_table_size (far);
-          return TRUE;
-        }
-      if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL) ||
-          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_ARRAY (root))
-        continue;
-      photos = json_node_get_array (root);
-      for (guint i = 0; i < json_array_get_length (photos); i++)
-        {
-          JsonNode *node = json_array_get_element (photos, i);
-          GpPhoto photo = { 0 };
-
-          if (!JSON_NODE_HOLDS_OBJECT (node))
-            continue;
-          g_hash_table_add (with, g_strdup (incident));
-          gp_photo_read_provenance (&photo, json_node_get_object (node));
-          if (photo.source == GP_PHOTO_SOURCE_GALLERY)
-            g_hash_table_add (gallery, g_strdup (incident));
-          if (photo.has_position && has_position &&
-              gp_geo_distance ((GpGeoPoint) { photo.longitude, photo.latitude }, there) > GP_PHOTO_FAR_M)
-            g_hash_table_add (far, g_strdup (incident));
-          gp_photo_clear_provenance (&photo);
-        }
-    }
-  return FALSE;
+  stats->with_photos = row ? (guint) sqlite3_column_int64 (stmt, 0) : 0;
+  stats->from_gallery = row ? (guint) sqlite3_column_int64 (stmt, 1) : 0;
+  stats->photos_far = row ? (guint) sqlite3_column_int64 (stmt, 2) : 0;
+  return TRUE;
 }
 
 static gboolean

@@ -28,6 +28,7 @@
 #include "gp-geo.h"
 #include "gp-casework.h"
 #include "gp-json.h"
+#include "gp-photo.h"
 
 #include <string.h>
 
@@ -82,6 +83,12 @@ static const char * const cases_versions[] = {
   "  deadline      INTEGER NOT NULL"
   ") WITHOUT ROWID;"
   CASES_INDEXES,
+  /* 2 — the photo evidence, folded with the case (the Area's counts read
+   * it, not every document of the period); every case folded again. */
+  "ALTER TABLE cases ADD COLUMN photos INTEGER NOT NULL DEFAULT 0;"    /* any photo, report or step */
+  "ALTER TABLE cases ADD COLUMN gallery INTEGER NOT NULL DEFAULT 0;"   /* one chosen from the gallery */
+  "ALTER TABLE cases ADD COLUMN far INTEGER NOT NULL DEFAULT 0;"       /* one taken far from the case */
+  "UPDATE tables SET seq = 0 WHERE name = 'cases';",
   NULL
 };
 
@@ -118,6 +125,7 @@ typedef struct
   gboolean resolved;
   const char *clock;
   gint64  allowed, used_before, running_since, deadline;
+  gboolean photos, gallery, far;
 } Row;
 
 static void
@@ -205,6 +213,34 @@ store_failed (GError  **local_error,
     return FALSE;
   g_propagate_error (error, g_steal_pointer (local_error));
   return TRUE;
+}
+
+/* The photo evidence of @document (the report or a step) on @row: a
+ * photo at all, one from the gallery, one taken over GP_PHOTO_FAR_M from
+ * the case. */
+static void
+note_photos (Row        *row,
+             GpDocument *document)
+{
+  JsonArray *photos = gp_document_get_array_member (document, "photos");
+
+  for (guint i = 0; photos != NULL && i < json_array_get_length (photos); i++)
+    {
+      JsonNode *node = json_array_get_element (photos, i);
+      GpPhoto photo = { 0 };
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      row->photos = TRUE;
+      gp_photo_read_provenance (&photo, json_node_get_object (node));
+      if (photo.source == GP_PHOTO_SOURCE_GALLERY)
+        row->gallery = TRUE;
+      if (photo.has_position && row->has_position &&
+          gp_geo_distance ((GpGeoPoint) { photo.longitude, photo.latitude }, (GpGeoPoint) { row->lon, row->lat }) >
+          GP_PHOTO_FAR_M)
+        row->far = TRUE;
+      gp_photo_clear_provenance (&photo);
+    }
 }
 
 static Row *fold_case (GpStore     *self,
@@ -296,6 +332,9 @@ fold_case (GpStore     *self,
         JSON_NODE_HOLDS_OBJECT (json_array_get_element (photos, 0)))
       row->thumbnail = g_strdup (gp_json_get_string (json_array_get_object_element (photos, 0), "thumbnail"));
   }
+  note_photos (row, document);
+  for (guint i = 0; i < events->len; i++)
+    note_photos (row, g_ptr_array_index (events, i));
   row->reported_at = c->reported_at;
   row->response_due = c->response_due;
   row->responded_at = c->responded_at;
@@ -364,9 +403,10 @@ write_rows (GpStore    *self,
                             "INSERT OR REPLACE INTO cases (incident, grid, category, source, reporter, handler, owner,"
                             " level, state, round, lat, lon, title, reported_at, response_due, responded_at,"
                             " registered_at, handled_at, closed_at, evaluated_at, satisfaction, resolved, clock,"
-                            " allowed, used_before, running_since, deadline, building, address, thumbnail) VALUES (?1, ?2,"
+                            " allowed, used_before, running_since, deadline, building, address, thumbnail, photos,"
+                            " gallery, far) VALUES (?1, ?2,"
                             " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-                            " ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)", error);
+                            " ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)", error);
       if (!(ok = stmt != NULL))
         break;
       bind_text (stmt, 1, row->incident);
@@ -402,6 +442,9 @@ write_rows (GpStore    *self,
       bind_text (stmt, 28, row->building);
       bind_text (stmt, 29, row->address);
       bind_text (stmt, 30, row->thumbnail);
+      sqlite3_bind_int (stmt, 31, row->photos);
+      sqlite3_bind_int (stmt, 32, row->gallery);
+      sqlite3_bind_int (stmt, 33, row->far);
       ok = gp_db_step_done (db, stmt, error);
     }
   if (ok && indexes)
