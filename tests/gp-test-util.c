@@ -165,13 +165,21 @@ compare_doubles (const void *a,
   return x < y ? -1 : x > y;
 }
 
+/* Benchmarks: @values in increasing order. */
+void
+gp_test_sort_doubles (double *values,
+                      guint   n)
+{
+  qsort (values, n, sizeof *values, compare_doubles);
+}
+
 /* Benchmarks: prints the median, 95th percentile and worst of @n timings. */
 void
 gp_test_bench_report (const char *what,
                       double     *ms,
                       guint       n)
 {
-  qsort (ms, n, sizeof *ms, compare_doubles);
+  gp_test_sort_doubles (ms, n);
   printf ("%-56s median %9.2f ms   p95 %9.2f ms   max %9.2f ms  (n=%u)\n",
           what, ms[n / 2], ms[n * 95 / 100], ms[n - 1], n);
 }

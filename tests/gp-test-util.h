@@ -30,6 +30,8 @@ gboolean gp_test_wait_until      (gboolean  (*condition) (gpointer data),
 void     gp_test_bench_report    (const char *what,
                                   double     *ms,
                                   guint       n);
+void     gp_test_sort_doubles    (double     *values,
+                                  guint       n);
 double   gp_test_now_ms          (void);
 void     gp_test_fix_clock       (const char *iso8601);
 GPtrArray *gp_test_ctl_argv      (void) G_GNUC_WARN_UNUSED_RESULT;

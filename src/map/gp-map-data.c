@@ -15,7 +15,6 @@
 #include "gp-map-data.h"
 #include "gp-categories.h"
 #include "gp-clock.h"
-#include "gp-casework.h"
 #include "gp-documents.h"
 #include "gp-stats.h"
 #include "gp-json.h"

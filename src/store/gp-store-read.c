@@ -289,6 +289,7 @@ gp_store_get (GpStore          *self,
               GpStoreGetFlags   flags,
               GError          **error)
 {
+  GpDb *reader;
   g_auto(GpStoreDocRow) doc = { 0 };
   gboolean found = FALSE;
   JsonObject *result = NULL;
@@ -296,15 +297,16 @@ gp_store_get (GpStore          *self,
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
-  if (gp_store_lookup_doc (gp_store_reader (self), id, &doc, &found, error))
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
+  if (gp_store_lookup_doc (reader, id, &doc, &found, error))
     {
       if (!found || doc.deleted)
         gp_store_set_not_found (error, id);
       else
-        result = gp_store_build_doc (gp_store_reader (self), doc.doc_id, id, doc.rev, FALSE, doc.body, flags, error);
+        result = gp_store_build_doc (reader, doc.doc_id, id, doc.rev, FALSE, doc.body, flags, error);
     }
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
 
   return result;
 }
@@ -321,6 +323,7 @@ gp_store_get_revision (GpStore          *self,
                        GpStoreGetFlags   flags,
                        GError          **error)
 {
+  GpDb *reader;
   g_auto(GpStoreDocRow) doc = { 0 };
   g_auto(GpStoreRevRow) row = { 0 };
   g_autofree char *hash = NULL;
@@ -338,22 +341,23 @@ gp_store_get_revision (GpStore          *self,
       return NULL;
     }
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
-  if (gp_store_lookup_doc (gp_store_reader (self), id, &doc, &found, error))
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
+  if (gp_store_lookup_doc (reader, id, &doc, &found, error))
     {
       if (!found)
         gp_store_set_not_found (error, id);
-      else if (gp_store_lookup_rev (gp_store_reader (self), doc.doc_id, pos, hash, &row, error))
+      else if (gp_store_lookup_rev (reader, doc.doc_id, pos, hash, &row, error))
         {
           if (!row.exists || row.body == NULL)
             g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND,
                          _("No revision %s of %s"), rev, id);
           else
-            result = gp_store_build_doc (gp_store_reader (self), doc.doc_id, id, rev, row.deleted, row.body,
+            result = gp_store_build_doc (reader, doc.doc_id, id, rev, row.deleted, row.body,
                                 flags, error);
         }
     }
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
 
   return result;
 }
@@ -364,20 +368,22 @@ get_leaves (GpStore     *self,
             gboolean     conflicts_only,
             GError     **error)
 {
+  GpDb *reader;
   g_auto(GpStoreDocRow) doc = { 0 };
   gboolean found = FALSE;
   char **result = NULL;
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
-  if (gp_store_lookup_doc (gp_store_reader (self), id, &doc, &found, error))
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
+  if (gp_store_lookup_doc (reader, id, &doc, &found, error))
     {
       if (!found)
         gp_store_set_not_found (error, id);
       else if (!conflicts_only)
-        result = gp_store_read_leaves (gp_store_reader (self), doc.doc_id, FALSE, error);
+        result = gp_store_read_leaves (reader, doc.doc_id, FALSE, error);
       else
         {
-          g_auto(GStrv) live = gp_store_read_leaves (gp_store_reader (self), doc.doc_id, TRUE, error);
+          g_auto(GStrv) live = gp_store_read_leaves (reader, doc.doc_id, TRUE, error);
 
           if (live != NULL)
             {
@@ -390,7 +396,7 @@ get_leaves (GpStore     *self,
             }
         }
     }
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
 
   return result;
 }
@@ -436,13 +442,15 @@ read_documents (GpStore   *self,
                 GpDbStmt  *stmt,
                 GError   **error)
 {
+  GpDb *reader;
   g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(GError) local_error = NULL;
   gboolean row;
 
-  while (gp_db_step (gp_store_reader (self), stmt, &row, &local_error) && row)
+  reader = gp_store_reader (self);
+  while (gp_db_step (reader, stmt, &row, &local_error) && row)
     {
-      JsonObject *doc = gp_store_build_doc (gp_store_reader (self), sqlite3_column_int64 (stmt, 0),
+      JsonObject *doc = gp_store_build_doc (reader, sqlite3_column_int64 (stmt, 0),
                                             (const char *) sqlite3_column_text (stmt, 1),
                                             (const char *) sqlite3_column_text (stmt, 2), FALSE,
                                             (const char *) sqlite3_column_text (stmt, 3),
@@ -492,9 +500,9 @@ bare_doc (GpDbStmt  *stmt,
  *   an error stops the read
  *
  * Reads every parent and its children in one pass of two ordered cursors,
- * on a connection of its own in one read transaction: a snapshot, and the
- * store's shared reader stays free meanwhile. For rebuilding what is
- * derived from them all (the case table).
+ * in one read transaction (a snapshot) on the calling thread's reader,
+ * which no other thread waits for. For rebuilding what is derived from
+ * them all (the case table).
  */
 gboolean
 gp_store_foreach_family (GpStore             *self,
@@ -505,7 +513,6 @@ gp_store_foreach_family (GpStore             *self,
                          gpointer             user_data,
                          GError             **error)
 {
-  g_autofree char *path = NULL;
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
   g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -518,10 +525,8 @@ gp_store_foreach_family (GpStore             *self,
   g_return_val_if_fail (GP_IS_STORE (self), FALSE);
   g_return_val_if_fail (ref == GP_STORE_REF_INCIDENT, FALSE);
 
-  path = g_build_filename (self->dir, GP_STORE_FILE_NAME, NULL);
-  db = gp_db_open (path, GP_DB_READ_ONLY, error);
-  if (db == NULL)
-    return FALSE;
+  db = gp_store_reader (self);
+  g_rec_mutex_lock (&db->lock);
   first = g_strconcat (type, ":", NULL);
   last = g_strconcat (type, ";", NULL);
   ok = gp_db_exec (db, "BEGIN", error);
@@ -596,7 +601,7 @@ gp_store_foreach_family (GpStore             *self,
   g_clear_pointer (&parents, gp_db_stmt_release);
   g_clear_pointer (&kids, gp_db_stmt_release);
   gp_db_exec (db, "COMMIT", NULL);
-  gp_db_close (db);
+  g_rec_mutex_unlock (&db->lock);
   return ok;
 }
 
@@ -613,20 +618,22 @@ gp_store_list (GpStore     *self,
                const char  *grid,
                GError     **error)
 {
+  GpDb *reader;
   GpDbStmt *stmt;
   GPtrArray *docs = NULL;
 
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (type != NULL, NULL);
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
   if (grid == NULL)
-    stmt = gp_db_prepare (gp_store_reader (self),
+    stmt = gp_db_prepare (reader,
                           "SELECT doc_id, id, rev, body FROM docs "
                           "WHERE type = ?1 AND deleted = 0 ORDER BY id",
                           error);
   else
-    stmt = gp_db_prepare (gp_store_reader (self),
+    stmt = gp_db_prepare (reader,
                           "SELECT doc_id, id, rev, body FROM docs "
                           "WHERE type = ?1 AND grid = ?2 AND deleted = 0 ORDER BY id",
                           error);
@@ -637,7 +644,7 @@ gp_store_list (GpStore     *self,
         sqlite3_bind_text (stmt, 2, grid, -1, SQLITE_TRANSIENT);
       docs = read_documents (self, stmt, error);
     }
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
 
   return docs;
 }
@@ -657,14 +664,16 @@ gp_store_list_conflicted (GpStore     *self,
                           const char  *grid,
                           GError     **error)
 {
+  GpDb *reader;
   GpDbStmt *stmt;
   GPtrArray *docs = NULL;
 
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (type != NULL, NULL);
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
-  stmt = gp_db_prepare (gp_store_reader (self),
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
+  stmt = gp_db_prepare (reader,
                         "SELECT doc_id, id, rev, body FROM docs "
                         "WHERE type = ?1 AND (?2 IS NULL OR grid = ?2) AND deleted = 0 "
                         "AND (SELECT count (*) FROM revs WHERE revs.doc_id = docs.doc_id "
@@ -678,7 +687,7 @@ gp_store_list_conflicted (GpStore     *self,
         sqlite3_bind_text (stmt, 2, grid, -1, SQLITE_TRANSIENT);
       docs = read_documents (self, stmt, error);
     }
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
 
   return docs;
 }
@@ -699,29 +708,31 @@ gp_store_list_by (GpStore     *self,
                   const char  *id,
                   GError     **error)
 {
+  GpDb *reader;
   GpDbStmt *stmt = NULL;
   GPtrArray *docs = NULL;
 
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (type != NULL && id != NULL, NULL);
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
   switch (ref)
     {
     case GP_STORE_REF_BUILDING:
-      stmt = gp_db_prepare (gp_store_reader (self),
+      stmt = gp_db_prepare (reader,
                             "SELECT doc_id, id, rev, body FROM docs WHERE type = ?1 AND building = ?2 "
                             "AND deleted = 0 AND building IS NOT NULL ORDER BY id",
                             error);
       break;
     case GP_STORE_REF_HOUSEHOLD:
-      stmt = gp_db_prepare (gp_store_reader (self),
+      stmt = gp_db_prepare (reader,
                             "SELECT doc_id, id, rev, body FROM docs WHERE type = ?1 AND household = ?2 "
                             "AND deleted = 0 AND household IS NOT NULL ORDER BY id",
                             error);
       break;
     case GP_STORE_REF_INCIDENT:
-      stmt = gp_db_prepare (gp_store_reader (self),
+      stmt = gp_db_prepare (reader,
                             "SELECT doc_id, id, rev, body FROM docs WHERE type = ?1 AND incident = ?2 "
                             "AND deleted = 0 AND incident IS NOT NULL ORDER BY id",
                             error);
@@ -735,7 +746,7 @@ gp_store_list_by (GpStore     *self,
       sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
       docs = read_documents (self, stmt, error);
     }
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
 
   return docs;
 }
@@ -746,6 +757,7 @@ gp_store_count (GpStore     *self,
                 const char  *grid,
                 GError     **error)
 {
+  GpDb *reader;
   g_autoptr(GpDbStmt) stmt = NULL;
   gboolean row = FALSE;
   gint64 count = -1;
@@ -753,12 +765,13 @@ gp_store_count (GpStore     *self,
   g_return_val_if_fail (GP_IS_STORE (self), -1);
   g_return_val_if_fail (type != NULL, -1);
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
   if (grid == NULL)
-    stmt = gp_db_prepare (gp_store_reader (self),
+    stmt = gp_db_prepare (reader,
                           "SELECT count(*) FROM docs WHERE type = ?1 AND deleted = 0", error);
   else
-    stmt = gp_db_prepare (gp_store_reader (self),
+    stmt = gp_db_prepare (reader,
                           "SELECT count(*) FROM docs WHERE type = ?1 AND grid = ?2 AND deleted = 0",
                           error);
   if (stmt != NULL)
@@ -766,11 +779,11 @@ gp_store_count (GpStore     *self,
       sqlite3_bind_text (stmt, 1, type, -1, SQLITE_TRANSIENT);
       if (grid != NULL)
         sqlite3_bind_text (stmt, 2, grid, -1, SQLITE_TRANSIENT);
-      if (gp_db_step (gp_store_reader (self), stmt, &row, error) && row)
+      if (gp_db_step (reader, stmt, &row, error) && row)
         count = sqlite3_column_int64 (stmt, 0);
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
 
   return count;
 }
@@ -799,6 +812,7 @@ gp_store_changes (GpStore     *self,
                   guint        limit,
                   GError     **error)
 {
+  GpDb *reader;
   g_autoptr(GpDbStmt) stmt = NULL;
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_change_free);
   g_autoptr(GError) local_error = NULL;
@@ -806,15 +820,16 @@ gp_store_changes (GpStore     *self,
 
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
-  stmt = gp_db_prepare (gp_store_reader (self),
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
+  stmt = gp_db_prepare (reader,
                         "SELECT seq, id, rev, deleted FROM docs WHERE seq > ?1 ORDER BY seq LIMIT ?2",
                         &local_error);
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, since);
       sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
-      while (gp_db_step (gp_store_reader (self), stmt, &row, &local_error) && row)
+      while (gp_db_step (reader, stmt, &row, &local_error) && row)
         {
           GpStoreChange *change = g_new0 (GpStoreChange, 1);
 
@@ -826,7 +841,7 @@ gp_store_changes (GpStore     *self,
         }
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
 
   if (local_error != NULL)
     {

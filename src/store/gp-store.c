@@ -9,9 +9,10 @@
  * time (the app's writes go through a single worker thread, in order), and
  * a reader for each thread that reads, for lists and lookups: WAL never
  * blocks them on the writer's fsync, and no thread waits for another's
- * read (the main loop for a worker's long one). Writes are durable when they return (synchronous=FULL), except
- * the two kinds a lost write only repeats: a batch of revisions a pull
- * received and a replication checkpoint, durable at the next flush.
+ * read (the main loop for a worker's long one). Writes are durable when
+ * they return (synchronous=FULL), except the two kinds a lost write only
+ * repeats: a batch of revisions a pull received and a replication
+ * checkpoint, durable at the next flush.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -520,18 +521,20 @@ gp_store_get_dir (GpStore *self)
 gint64
 gp_store_get_update_seq (GpStore *self)
 {
+  GpDb *reader;
   g_autoptr(GpDbStmt) stmt = NULL;
   gboolean row = FALSE;
   gint64 seq = -1;
 
   g_return_val_if_fail (GP_IS_STORE (self), -1);
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
-  stmt = gp_db_prepare (gp_store_reader (self), "SELECT value FROM meta WHERE key = 'update_seq'", NULL);
-  if (stmt != NULL && gp_db_step (gp_store_reader (self), stmt, &row, NULL) && row)
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
+  stmt = gp_db_prepare (reader, "SELECT value FROM meta WHERE key = 'update_seq'", NULL);
+  if (stmt != NULL && gp_db_step (reader, stmt, &row, NULL) && row)
     seq = sqlite3_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
 
   return seq;
 }
@@ -1109,22 +1112,24 @@ gp_store_get_table_seq (GpStore     *self,
                         const char  *name,
                         GError     **error)
 {
+  GpDb *reader;
   g_autoptr(GpDbStmt) stmt = NULL;
   gboolean row = FALSE;
   gint64 seq = -1;
 
   g_return_val_if_fail (GP_IS_STORE (self), -1);
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
-  stmt = gp_db_prepare (gp_store_reader (self), "SELECT seq FROM tables WHERE name = ?1", error);
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
+  stmt = gp_db_prepare (reader, "SELECT seq FROM tables WHERE name = ?1", error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-      if (gp_db_step (gp_store_reader (self), stmt, &row, error))
+      if (gp_db_step (reader, stmt, &row, error))
         seq = row ? sqlite3_column_int64 (stmt, 0) : 0;
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
   return seq;
 }
 
@@ -1198,6 +1203,7 @@ gp_store_get_local (GpStore     *self,
                     const char  *id,
                     GError     **error)
 {
+  GpDb *reader;
   g_autoptr(GpDbStmt) stmt = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -1207,16 +1213,17 @@ gp_store_get_local (GpStore     *self,
   g_return_val_if_fail (GP_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  g_rec_mutex_lock (&gp_store_reader (self)->lock);
-  stmt = gp_db_prepare (gp_store_reader (self), "SELECT body FROM local_docs WHERE id = ?1", &local_error);
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
+  stmt = gp_db_prepare (reader, "SELECT body FROM local_docs WHERE id = ?1", &local_error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-      if (gp_db_step (gp_store_reader (self), stmt, &row, &local_error) && row)
+      if (gp_db_step (reader, stmt, &row, &local_error) && row)
         text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
     }
   g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&gp_store_reader (self)->lock);
+  g_rec_mutex_unlock (&reader->lock);
 
   if (local_error != NULL)
     {

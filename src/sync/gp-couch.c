@@ -42,20 +42,43 @@ struct _GpCouch
   char        *password;
   char        *user;
   GStrv        roles;
-  guint        n_logins;
-  guint        n_requests;
-  guint        n_connections;
-  guint        n_retries;
+  guint64      n_logins;     /* the counts: count() and get_count() */
+  guint64      n_requests;
+  guint64      n_connections;
+  guint64      n_retries;
+  guint64      bytes_sent;
+  guint64      bytes_received;
   guint        retries;
   guint        retry_delay_ms;
   gsize        max_reply;
-  guint64      bytes_sent;
-  guint64      bytes_received;
 };
 
 G_DEFINE_FINAL_TYPE (GpCouch, gp_couch, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (gp-couch-error-quark, gp_couch_error)
+
+/* The counts, kept under the lock: several threads may send at once. */
+static void
+count (GpCouch *self,
+       guint64 *counter,
+       guint64  n)
+{
+  g_mutex_lock (&self->lock);
+  *counter += n;
+  g_mutex_unlock (&self->lock);
+}
+
+static guint64
+get_count (GpCouch       *self,
+           const guint64 *counter)
+{
+  guint64 value;
+
+  g_mutex_lock (&self->lock);
+  value = *counter;
+  g_mutex_unlock (&self->lock);
+  return value;
+}
 
 static void
 gp_couch_finalize (GObject *object)
@@ -211,14 +234,9 @@ gp_couch_set_max_reply (GpCouch *self,
 guint
 gp_couch_get_n_retries (GpCouch *self)
 {
-  guint value;
-
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  g_mutex_lock (&self->lock);
-  value = self->n_retries;
-  g_mutex_unlock (&self->lock);
-  return value;
+  return (guint) get_count (self, &self->n_retries);
 }
 
 void
@@ -257,69 +275,44 @@ gp_couch_get_roles (GpCouch *self)
 guint
 gp_couch_get_n_logins (GpCouch *self)
 {
-  guint value;
-
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  g_mutex_lock (&self->lock);
-  value = self->n_logins;
-  g_mutex_unlock (&self->lock);
-  return value;
+  return (guint) get_count (self, &self->n_logins);
 }
 
 /* Requests sent, logins and retries included: what a sync cost. */
 guint
 gp_couch_get_n_requests (GpCouch *self)
 {
-  guint value;
-
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  g_mutex_lock (&self->lock);
-  value = self->n_requests;
-  g_mutex_unlock (&self->lock);
-  return value;
+  return (guint) get_count (self, &self->n_requests);
 }
 
 /* Connections opened to the server: one is kept alive and reused. */
 guint
 gp_couch_get_n_connections (GpCouch *self)
 {
-  guint value;
-
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  g_mutex_lock (&self->lock);
-  value = self->n_connections;
-  g_mutex_unlock (&self->lock);
-  return value;
+  return (guint) get_count (self, &self->n_connections);
 }
 
 /* Bodies sent and received (headers not counted), for measuring. */
 guint64
 gp_couch_get_bytes_sent (GpCouch *self)
 {
-  guint64 value;
-
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  g_mutex_lock (&self->lock);
-  value = self->bytes_sent;
-  g_mutex_unlock (&self->lock);
-  return value;
+  return get_count (self, &self->bytes_sent);
 }
 
 guint64
 gp_couch_get_bytes_received (GpCouch *self)
 {
-  guint64 value;
-
   g_return_val_if_fail (GP_IS_COUCH (self), 0);
 
-  g_mutex_lock (&self->lock);
-  value = self->bytes_received;
-  g_mutex_unlock (&self->lock);
-  return value;
+  return get_count (self, &self->bytes_received);
 }
 
 /* A document id as one path segment; `_design/` and `_local/` keep their slash. */
@@ -486,11 +479,7 @@ on_network_event (SoupMessage        *message,
                   GpCouch            *self)
 {
   if (event == G_SOCKET_CLIENT_CONNECTED)
-    {
-      g_mutex_lock (&self->lock);
-      self->n_connections++;
-      g_mutex_unlock (&self->lock);
-    }
+    count (self, &self->n_connections, 1);
 }
 
 /* One request; the reply's bytes when it succeeded, else @error in words
@@ -531,11 +520,9 @@ send_once (GpCouch       *self,
     soup_message_set_flags (message, SOUP_MESSAGE_IDEMPOTENT);
   g_signal_connect (message, "network-event", G_CALLBACK (on_network_event), self);
 
-  g_mutex_lock (&self->lock);
-  self->n_requests++;
+  count (self, &self->n_requests, 1);
   if (body != NULL)
-    self->bytes_sent += g_bytes_get_size (body);
-  g_mutex_unlock (&self->lock);
+    count (self, &self->bytes_sent, g_bytes_get_size (body));
   stream = soup_session_send (self->session, message, cancellable, &local_error);
   if (stream == NULL)
     {
@@ -548,9 +535,7 @@ send_once (GpCouch       *self,
   if (reply == NULL)
     return NULL;
   g_input_stream_close (stream, NULL, NULL);
-  g_mutex_lock (&self->lock);
-  self->bytes_received += g_bytes_get_size (reply);
-  g_mutex_unlock (&self->lock);
+  count (self, &self->bytes_received, g_bytes_get_size (reply));
 
   if (SOUP_STATUS_IS_SUCCESSFUL (code))
     {
@@ -708,9 +693,7 @@ exchange (GpCouch       *self,
         g_clear_pointer (reply_type, g_free);
       if (!wait_before_retry (delay, cancellable, error))
         return NULL;
-      g_mutex_lock (&self->lock);
-      self->n_retries++;
-      g_mutex_unlock (&self->lock);
+      count (self, &self->n_retries, 1);
       delay *= 2;
     }
 }
@@ -805,9 +788,7 @@ gp_couch_login (GpCouch       *self,
     }
   if (!read_login (self, reply, error))
     return FALSE;
-  g_mutex_lock (&self->lock);
-  self->n_logins++;
-  g_mutex_unlock (&self->lock);
+  count (self, &self->n_logins, 1);
   g_debug ("Logged in to %s as %s", self->url, self->user);
   return TRUE;
 }

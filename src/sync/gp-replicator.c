@@ -60,13 +60,17 @@ typedef struct
   guint  left;
 } SideWait;
 
-/* The first member of a job run_side_by_side() runs. */
+/* The first member of a job run_side_by_side() runs: its replication,
+ * and its failure, if it failed. */
+typedef struct _Replication Replication;
 typedef struct
 {
-  void (*run) (gpointer job);
+  void       (*run) (gpointer job);
+  Replication *r;
+  GError      *error;
 } SideJob;
 
-typedef struct
+struct _Replication
 {
   GpStore                *store;
   GpCouch                *couch;
@@ -88,7 +92,7 @@ typedef struct
   SideWait                side_wait;
   GMutex                  lock;           /* r->skipped, shared with the pull's writer */
   gboolean                unflushed;      /* written without waiting for the disk */
-} Replication;
+};
 
 char *
 gp_replication_database_name (const char *grid_code)
@@ -528,12 +532,9 @@ put_multipart (Replication  *r,
 /* A document with new photos, PUT side by side with the batch's others. */
 typedef struct
 {
-  SideJob      side;
-  Replication *r;
-  JsonObject  *doc;
-  GPtrArray   *names;
-  GError      *error;
-  gboolean     ok;
+  SideJob     side;
+  JsonObject *doc;
+  GPtrArray  *names;
 } PutJob;
 
 static void
@@ -541,7 +542,7 @@ put_job_free (PutJob *job)
 {
   json_object_unref (job->doc);
   g_ptr_array_unref (job->names);
-  g_clear_error (&job->error);
+  g_clear_error (&job->side.error);
   g_free (job);
 }
 
@@ -550,7 +551,7 @@ put_job_run (gpointer data)
 {
   PutJob *job = data;
 
-  job->ok = put_multipart (job->r, job->doc, job->names, &job->error);
+  put_multipart (job->side.r, job->doc, job->names, &job->side.error);
 }
 
 static guint
@@ -698,7 +699,7 @@ push_batch (Replication  *r,
               PutJob *job = g_new0 (PutJob, 1);
 
               job->side.run = put_job_run;
-              job->r = r;
+              job->side.r = r;
               job->doc = json_object_ref (doc);
               job->names = g_ptr_array_ref (to_send);
               g_ptr_array_add (puts, job);
@@ -714,9 +715,9 @@ push_batch (Replication  *r,
     {
       PutJob *job = g_ptr_array_index (puts, i);
 
-      if (!job->ok)
+      if (job->side.error != NULL)
         {
-          g_propagate_error (error, g_steal_pointer (&job->error));
+          g_propagate_error (error, g_steal_pointer (&job->side.error));
           return FALSE;
         }
     }
@@ -817,15 +818,13 @@ is_document_failure (const GError *error)
  * batch's others. */
 typedef struct
 {
-  SideJob      side;
-  Replication *r;
-  JsonObject  *doc;
-  char        *name;
-  const char  *digest;
-  const char  *content_type;  /* the stub's */
-  gint64       revpos;
-  GpAttachment *attachment;   /* when fetched */
-  GError      *error;         /* when not */
+  SideJob       side;
+  JsonObject   *doc;
+  char         *name;
+  const char   *digest;
+  const char   *content_type;  /* the stub's */
+  gint64        revpos;
+  GpAttachment *attachment;    /* when fetched */
 } PhotoJob;
 
 static void
@@ -833,7 +832,7 @@ photo_job_free (PhotoJob *job)
 {
   g_free (job->name);
   g_clear_pointer (&job->attachment, gp_attachment_unref);
-  g_clear_error (&job->error);
+  g_clear_error (&job->side.error);
   g_free (job);
 }
 
@@ -841,20 +840,21 @@ static void
 fetch_photo (gpointer data)
 {
   PhotoJob *job = data;
-  Replication *r = job->r;
+  Replication *r = job->side.r;
   g_autofree char *escaped_id = gp_couch_escape_id (gp_json_get_string (job->doc, "_id"));
   g_autofree char *escaped_name = g_uri_escape_string (job->name, NULL, FALSE);
   g_autofree char *escaped_rev = g_uri_escape_string (gp_json_get_string (job->doc, "_rev"), NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("%s/%s/%s?rev=%s", r->db_path, escaped_id, escaped_name, escaped_rev);
   g_autofree char *content_type = NULL;
   g_autofree char *computed = NULL;
-  g_autoptr(GBytes) data_bytes = gp_couch_get_bytes (r->couch, path, &content_type, r->cancellable, &job->error);
+  g_autoptr(GBytes) data_bytes = gp_couch_get_bytes (r->couch, path, &content_type, r->cancellable,
+                                                     &job->side.error);
 
   if (data_bytes != NULL)
     {
       computed = gp_attachment_compute_digest (data_bytes);
       if (g_strcmp0 (computed, job->digest) != 0)
-        g_set_error (&job->error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+        g_set_error (&job->side.error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
                      _("The grid centre sent attachment “%s” of %s with bytes that do not match its digest"),
                      job->name, gp_json_get_string (job->doc, "_id"));
       else
@@ -904,20 +904,20 @@ fetch_photos (Replication  *r,
             continue;
           job = g_new0 (PhotoJob, 1);
           job->side.run = fetch_photo;
-          job->r = r;
+          job->side.r = r;
           job->doc = doc;
           job->name = g_strdup (name);
           job->digest = digest;
           job->content_type = gp_json_get_string (stub, "content_type");
           gp_json_get_int (stub, "revpos", &job->revpos);
           if (digest == NULL)
-            set_bad_reply (&job->error, "a document’s attachments");
+            set_bad_reply (&job->side.error, "a document’s attachments");
           g_ptr_array_add (jobs, job);
         }
     }
 
   for (guint i = 0; i < jobs->len; i++)
-    if (((PhotoJob *) g_ptr_array_index (jobs, i))->error == NULL)
+    if (((PhotoJob *) g_ptr_array_index (jobs, i))->side.error == NULL)
       g_ptr_array_add (to_fetch, g_ptr_array_index (jobs, i));
   run_side_by_side (r, to_fetch);
 
@@ -933,8 +933,8 @@ fetch_photos (Replication  *r,
         {
           PhotoJob *job = g_ptr_array_index (jobs, next);
 
-          if (job->error != NULL && problem == NULL)
-            problem = job->error;
+          if (job->side.error != NULL && problem == NULL)
+            problem = job->side.error;
           else if (job->attachment != NULL)
             {
               g_ptr_array_add (attachments, gp_attachment_ref (job->attachment));
@@ -1229,17 +1229,27 @@ fetch_revisions (Replication  *r,
   return TRUE;
 }
 
-/* fetch_revisions() and fetch_photos(), then what came whole is written,
- * even when the rest of the batch did not come. */
+/* The revisions @wanted and their photos, into r->pending: what came
+ * whole, even when the rest did not come (then %FALSE). */
+static gboolean
+fetch_batch (Replication  *r,
+             JsonArray    *wanted,
+             GError      **error)
+{
+  gboolean fetched = fetch_revisions (r, wanted, error);
+
+  return fetch_photos (r, fetched ? error : NULL) && fetched;
+}
+
+/* fetch_batch(), then what came whole is written. */
 static gboolean
 receive_revisions (Replication  *r,
                    JsonArray    *wanted,
                    GError      **error)
 {
-  gboolean fetched = fetch_revisions (r, wanted, error);
-  gboolean photos = fetch_photos (r, fetched ? error : NULL);
+  gboolean fetched = fetch_batch (r, wanted, error);
 
-  return write_received (r, fetched && photos ? error : NULL) && fetched && photos;
+  return write_received (r, fetched ? error : NULL) && fetched;
 }
 
 static char *
@@ -1588,17 +1598,11 @@ pull_batches (Replication  *r,
                 }
             }
         }
-      if (json_array_get_length (wanted) > 0)
+      if (json_array_get_length (wanted) > 0 && !fetch_batch (r, wanted, error))
         {
-          gboolean fetched = fetch_revisions (r, wanted, error);
-          gboolean photos = fetch_photos (r, fetched ? error : NULL);
-
-          if (!fetched || !photos)
-            {
-              /* What came whole, without a checkpoint. */
-              writer_hand_over (writer, NULL, NULL);
-              return FALSE;
-            }
+          /* What came whole, without a checkpoint. */
+          writer_hand_over (writer, NULL, NULL);
+          return FALSE;
         }
 
       g_clear_pointer (&since, json_node_unref);

@@ -64,8 +64,8 @@ struct _GpWindow
 
 G_DEFINE_FINAL_TYPE (GpWindow, gp_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void ensure_page (GpWindow   *self,
-                         const char *name);
+static gboolean ensure_page (GpWindow   *self,
+                             const char *name);
 
 enum {
   PROP_0,
@@ -506,8 +506,9 @@ on_name_changed (GpWindow *self)
 }
 
 /* Builds page @name if it is not yet: the Patrol, Incidents and Area pages
- * are built when first shown, or after the first frame. */
-static void
+ * are built when first shown, or after the first frame. Whether it built
+ * one now. */
+static gboolean
 ensure_page (GpWindow   *self,
              const char *name)
 {
@@ -526,6 +527,9 @@ ensure_page (GpWindow   *self,
       adw_bin_set_child (self->area_bin, GTK_WIDGET (self->area_page));
       g_signal_connect_object (self->area_page, "loaded", G_CALLBACK (on_area_loaded), self, G_CONNECT_SWAPPED);
     }
+  else
+    return FALSE;
+  return TRUE;
 }
 
 static void
@@ -543,17 +547,8 @@ build_next_page (gpointer data)
   static const char * const order[] = { "incidents", "area", "patrol" };
 
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    {
-      gboolean built = g_str_equal (order[i], "patrol") ? adw_bin_get_child (self->patrol_bin) != NULL
-                     : g_str_equal (order[i], "incidents") ? self->incidents_page != NULL
-                     : self->area_page != NULL;
-
-      if (!built)
-        {
-          ensure_page (self, order[i]);
-          return G_SOURCE_CONTINUE;
-        }
-    }
+    if (ensure_page (self, order[i]))
+      return G_SOURCE_CONTINUE;
   self->build_pages_id = 0;
   return G_SOURCE_REMOVE;
 }

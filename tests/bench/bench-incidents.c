@@ -30,7 +30,6 @@
 #include <adwaita.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/resource.h>
 
 #define INCIDENTS 10000
@@ -136,15 +135,6 @@ make_incidents (GpStore *store)
         }
       g_assert_true (gp_documents_save_all (store, documents, GP_STORE_PUT_NONE, &error));
     }
-}
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
 }
 
 /* Loaded and listed: the page is not loading before its first load starts. */
@@ -330,14 +320,11 @@ bench_start_up (const char *self,
     g_autofree char *what_grid = g_strdup_printf ("start with 10,005 incidents%s: to the first frame showing the "
                                                   "grid", how);
     g_autofree char *what_rss = g_strdup_printf ("start with 10,005 incidents%s: peak memory (RSS), 5 s after", how);
-    double sorted[G_N_ELEMENTS (rss)];
-
     gp_test_bench_report (what_first, first, G_N_ELEMENTS (first));
     gp_test_bench_report (what_grid, grid, G_N_ELEMENTS (grid));
-    memcpy (sorted, rss, sizeof rss);
-    qsort (sorted, G_N_ELEMENTS (sorted), sizeof (double), compare_doubles);
-    printf ("%-56s %9.0f MB (%.0f–%.0f)\n", what_rss, sorted[G_N_ELEMENTS (sorted) / 2], sorted[0],
-            sorted[G_N_ELEMENTS (sorted) - 1]);
+    gp_test_sort_doubles (rss, G_N_ELEMENTS (rss));
+    printf ("%-56s %9.0f MB (%.0f–%.0f)\n", what_rss, rss[G_N_ELEMENTS (rss) / 2], rss[0],
+            rss[G_N_ELEMENTS (rss) - 1]);
   }
 }
 

@@ -328,18 +328,16 @@ bench_link (GpTestPouchdb         *server,
   g_autoptr(GUri) base = g_uri_parse (gp_test_pouchdb_get_url (server), G_URI_FLAGS_NONE, NULL);
   g_autoptr(GArray) push_ratios = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) pull_ratios = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
-  g_autofree char *source_dir = gp_test_make_dir ();
-  g_autoptr(GpStore) source = gp_test_open_store (source_dir);
 
   g_print ("on a %s link, %u incidents with %u events and a photo each:\n", shape->name, incidents, incidents * 4);
-  add_incidents (source, incidents, 4, TRUE, rand);
-
   for (guint round = 0; round < rounds; round++)
     {
       GpTestLink *link = gp_test_link_start (g_uri_get_port (base), shape, 100 + round);
       g_autofree char *relay = g_strdup_printf ("http://127.0.0.1:%u", gp_test_link_get_port (link));
-      g_autofree char *db = g_strdup_printf ("gridpatrol-" GRID);
+      g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+      /* A new phone each round, pushing to a new database from the start. */
+      g_autofree char *source_dir = gp_test_make_dir ();
+      g_autoptr(GpStore) source = gp_test_open_store (source_dir);
       g_autofree char *dir = gp_test_make_dir ();
       g_autoptr(GpStore) store = gp_test_open_store (dir);
       g_autoptr(GpCouch) couch = NULL;
@@ -351,6 +349,7 @@ bench_link (GpTestPouchdb         *server,
       Cost push, pull;
       double theirs_push, theirs_pull;
 
+      add_incidents (source, incidents, 4, TRUE, rand);
       drop_database (server, BENCH_DB);
       drop_database (server, "gridpatrol-bench-copy");
       create_database (server, BENCH_DB);
@@ -363,11 +362,10 @@ bench_link (GpTestPouchdb         *server,
       g_assert_true (gp_couch_login (couch, NULL, &error));
       g_assert_no_error (error);
 
-      push = replicate (source, couch, db, GP_REPLICATION_PUSH, &stats);
+      push = replicate (source, couch, BENCH_DB, GP_REPLICATION_PUSH, &stats);
       g_assert_cmpuint (stats.revisions_written, ==, incidents * 5);
       gp_replication_stats_clear (&stats);
-      /* The source's push checkpoint is for this round's database only. */
-      pull = replicate (store, couch, db, GP_REPLICATION_PULL, &stats);
+      pull = replicate (store, couch, BENCH_DB, GP_REPLICATION_PULL, &stats);
       g_assert_cmpuint (stats.revisions_written, ==, incidents * 5);
       gp_replication_stats_clear (&stats);
 
@@ -388,19 +386,11 @@ bench_link (GpTestPouchdb         *server,
       gp_test_link_stop (link);
       g_clear_object (&store);
       gp_test_remove_dir (dir);
-      /* Each round pushes to a new database: the source forgets its checkpoint. */
       g_clear_object (&source);
       gp_test_remove_dir (source_dir);
-      g_free (source_dir);
-      source_dir = gp_test_make_dir ();
-      source = gp_test_open_store (source_dir);
-      g_rand_set_seed (rand, 11);
-      add_incidents (source, incidents, 4, TRUE, rand);
     }
   report_ratios ("push", push_ratios);
   report_ratios ("pull (documents and photos)", pull_ratios);
-  g_clear_object (&source);
-  gp_test_remove_dir (source_dir);
 }
 
 int
