@@ -163,6 +163,7 @@ test_upgrade_v6 (void)
     g_autofree char *sql = g_strdup_printf ("BEGIN; DROP VIEW documents; DROP TABLE tables;"
                                             " ALTER TABLE cases DROP COLUMN photos; ALTER TABLE cases DROP COLUMN gallery;"
                                             " ALTER TABLE cases DROP COLUMN far;"
+                                            " ALTER TABLE blobs DROP COLUMN here;"
                                             " INSERT INTO meta (key, value) VALUES ('cases_seq', %" G_GINT64_FORMAT ");"
                                             " PRAGMA user_version = 6; COMMIT;", seq);
 
@@ -264,6 +265,47 @@ test_refuse_damaged (void)
   gp_test_remove_dir (dir);
 }
 
+/* A store of schema 7 had every photo it named on the device; upgraded,
+ * each is still here and read whole, none listed as missing. */
+static void
+test_upgrade_v7 (void)
+{
+  g_autofree char *dir = gp_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, GP_STORE_FILE_NAME, NULL);
+  g_autoptr(GpStore) store = gp_test_open_store (dir);
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("a photo", 7);
+  g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", bytes);
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new ();
+  g_autoptr(JsonObject) doc = json_object_new ();
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rev = NULL;
+  sqlite3 *db = NULL;
+
+  json_object_set_string_member (doc, "_id", "note:photo");
+  g_ptr_array_add (attachments, photo);
+  rev = gp_store_put (store, doc, attachments, GP_STORE_PUT_NONE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN; ALTER TABLE blobs DROP COLUMN here; PRAGMA user_version = 7; COMMIT;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = gp_test_open_store (dir);
+  g_assert_true (gp_store_has_blob (store, photo->digest));
+  read = gp_store_read_attachment (store, photo->digest, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, bytes));
+  missing = gp_store_list_missing_blobs (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (missing->len, ==, 0);
+  g_clear_object (&store);
+  gp_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -272,6 +314,7 @@ main (int   argc,
 
   g_test_add_func ("/store/migrate/v1-v2", test_upgrade_v1);
   g_test_add_func ("/store/migrate/v6-v7", test_upgrade_v6);
+  g_test_add_func ("/store/migrate/v7-v8", test_upgrade_v7);
   g_test_add_func ("/store/migrate/refuse-newer", test_refuse_newer);
   g_test_add_func ("/store/migrate/refuse-damaged", test_refuse_damaged);
 

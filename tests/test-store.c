@@ -634,6 +634,111 @@ test_put_revisions_batch (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* A revision received with a photo's stub but not its bytes (photos on
+ * demand): stored, the photo known but not here, said so when read; the
+ * bytes brought later are checked against the digest, and only bytes a
+ * revision names are taken. */
+static void
+test_photo_not_here (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *text = "the photo, at the centre";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", bytes);
+  g_autoptr(GBytes) other = g_bytes_new_static ("other bytes", 11);
+  g_autofree char *other_digest = gp_attachment_compute_digest (other);
+  g_autoptr(JsonObject) doc = gp_json_parse_object ("{\"_id\": \"note:far\", \"_rev\": \"1-aaa\"}", -1, NULL);
+  g_autoptr(JsonObject) bad = gp_json_parse_object ("{\"_id\": \"note:bad\", \"_rev\": \"1-bbb\","
+                                                    " \"_attachments\": {\"p.jpg\": {\"stub\": true,"
+                                                    " \"content_type\": \"image/jpeg\","
+                                                    " \"digest\": \"md5-nonsense\"}}}", -1, NULL);
+  g_autoptr(JsonObject) stubs = json_object_new ();
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *rev = NULL;
+
+  json_object_set_object_member (stubs, "photo-1.jpg", gp_attachment_to_stub_json (photo));
+  json_object_set_object_member (doc, "_attachments", g_steal_pointer (&stubs));
+  g_assert_true (gp_store_put_revision (fixture->store, doc, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (gp_store_has_blob (fixture->store, photo->digest));
+  g_assert_cmpuint (gp_test_count_photo_files (fixture->dir), ==, 0);
+
+  read = gp_store_read_attachment (fixture->store, photo->digest, &error);
+  g_assert_null (read);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_HERE);
+  g_assert_cmpstr (error->message, ==, "The photo has not been downloaded to this device yet");
+  g_clear_error (&error);
+
+  /* Not a problem of the folder: nothing here to be damaged. */
+  g_assert_true (gp_store_check (fixture->store, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  missing = gp_store_list_missing_blobs (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (missing->len, ==, 1);
+  g_assert_cmpstr (((GpMissingBlob *) g_ptr_array_index (missing, 0))->doc_id, ==, "note:far");
+  g_assert_cmpstr (((GpMissingBlob *) g_ptr_array_index (missing, 0))->rev, ==, "1-aaa");
+  g_assert_cmpstr (((GpMissingBlob *) g_ptr_array_index (missing, 0))->name, ==, "photo-1.jpg");
+  g_assert_cmpstr (((GpMissingBlob *) g_ptr_array_index (missing, 0))->digest, ==, photo->digest);
+  g_assert_cmpint (((GpMissingBlob *) g_ptr_array_index (missing, 0))->length, ==, strlen (text));
+  g_clear_pointer (&missing, g_ptr_array_unref);
+
+  /* A stub with no valid digest or length is refused, and nothing changes. */
+  before = gp_test_store_snapshot (fixture->store);
+  g_assert_false (gp_store_put_revision (fixture->store, bad, NULL, &error));
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  {
+    g_autofree char *after = gp_test_store_snapshot (fixture->store);
+
+    g_assert_cmpstr (after, ==, before);
+  }
+
+  /* Bytes that do not match, or that no revision names: refused, and the
+   * photo is still known, not here. */
+  g_assert_false (gp_store_put_blob (fixture->store, photo->digest, other, &error));
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_false (gp_store_put_blob (fixture->store, other_digest, other, &error));
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (gp_test_count_photo_files (fixture->dir), ==, 0);
+  g_assert_false (gp_store_has_blob (fixture->store, photo->digest));
+  {
+    g_autofree char *after = gp_test_store_snapshot (fixture->store);
+
+    g_assert_cmpstr (after, ==, before);
+  }
+
+  /* The bytes come: here, read whole, no longer missing. */
+  g_assert_true (gp_store_put_blob (fixture->store, photo->digest, bytes, &error));
+  g_assert_no_error (error);
+  g_assert_true (gp_store_has_blob (fixture->store, photo->digest));
+  read = gp_store_read_attachment (fixture->store, photo->digest, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, bytes));
+  missing = gp_store_list_missing_blobs (fixture->store, &error);
+  g_assert_cmpuint (missing->len, ==, 0);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  g_assert_true (gp_store_check (fixture->store, &problems, &error));
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  /* A local edit keeps the photo, as a stub. */
+  {
+    g_autoptr(JsonObject) edit = gp_store_get (fixture->store, "note:far", GP_STORE_GET_NONE, &error);
+
+    json_object_set_string_member (edit, "name", "edited");
+    rev = gp_store_put (fixture->store, edit, NULL, GP_STORE_PUT_NONE, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (rev, "2-"));
+  }
+}
+
 static void
 test_attachment_damage (Fixture       *fixture,
                         gconstpointer  data)
@@ -1244,6 +1349,7 @@ main (int   argc,
   ADD ("/store/revision/resolve-conflict-async", test_resolve_conflict_async);
   ADD ("/store/bad-input", test_bad_input);
   ADD ("/store/revision/pulled-batch", test_put_revisions_batch);
+  ADD ("/store/revision/photo-not-here", test_photo_not_here);
   ADD ("/store/changes", test_change_feed);
   ADD ("/store/attachments/digest-dedupe-stubs", test_attachments);
   ADD ("/store/attachments/damage-and-garbage", test_attachment_damage);

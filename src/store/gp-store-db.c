@@ -112,6 +112,11 @@ static const char * const migrations[] = {
   "DELETE FROM meta WHERE key = 'cases_seq';"
   "CREATE VIEW documents AS"
   "  SELECT id, seq, deleted, type, grid, building, household, incident, body FROM docs;",
+
+  /* 8 — photos on demand: a blob may be known by its digest and length
+   * before its bytes are here (a revision received with the stub only);
+   * `here` says whether its file is. */
+  "ALTER TABLE blobs ADD COLUMN here INTEGER NOT NULL DEFAULT 1 CHECK (here IN (0, 1));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GP_STORE_SCHEMA_VERSION);

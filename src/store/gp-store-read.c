@@ -866,7 +866,7 @@ gp_store_has_blob (GpStore    *self,
   /* Inside a write the writer sees blobs the reader cannot see yet. */
   db = self->writer;
   g_rec_mutex_lock (&db->lock);
-  stmt = gp_db_prepare (db, "SELECT 1 FROM blobs WHERE digest = ?1", NULL);
+  stmt = gp_db_prepare (db, "SELECT 1 FROM blobs WHERE digest = ?1 AND here = 1", NULL);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
@@ -876,6 +876,90 @@ gp_store_has_blob (GpStore    *self,
   g_rec_mutex_unlock (&db->lock);
 
   return row;
+}
+
+/* Whether a blob is known but its bytes were never brought here. */
+static gboolean
+blob_is_remote (GpStore    *self,
+                const char *digest)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  GpDb *db = gp_store_reader (self);
+  gboolean row = FALSE;
+
+  g_rec_mutex_lock (&db->lock);
+  stmt = gp_db_prepare (db, "SELECT 1 FROM blobs WHERE digest = ?1 AND here = 0", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
+      gp_db_step (db, stmt, &row, NULL);
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&db->lock);
+
+  return row;
+}
+
+void
+gp_missing_blob_free (GpMissingBlob *missing)
+{
+  if (missing == NULL)
+    return;
+  g_free (missing->doc_id);
+  g_free (missing->rev);
+  g_free (missing->name);
+  g_free (missing->digest);
+  g_free (missing->incident);
+  g_free (missing);
+}
+
+/**
+ * gp_store_list_missing_blobs:
+ *
+ * The attachments of current revisions whose bytes are not on this device,
+ * with the incident each document belongs to, if any.
+ *
+ * Returns: (transfer full) (element-type GpMissingBlob): what is missing,
+ *   by document and name
+ */
+GPtrArray *
+gp_store_list_missing_blobs (GpStore  *self,
+                             GError  **error)
+{
+  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_missing_blob_free);
+  g_autoptr(GpDbStmt) stmt = NULL;
+  GpDb *reader;
+  gboolean row = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+
+  reader = gp_store_reader (self);
+  g_rec_mutex_lock (&reader->lock);
+  stmt = gp_db_prepare (reader,
+                        "SELECT d.id, d.rev, a.name, a.digest, a.length, d.incident FROM blobs b "
+                        "JOIN attachments a ON a.digest = b.digest "
+                        "JOIN docs d ON d.doc_id = a.doc_id AND d.rev = a.pos || '-' || a.hash "
+                        "WHERE b.here = 0 AND d.deleted = 0 "
+                        "ORDER BY d.id, a.name",
+                        error);
+  ok = stmt != NULL;
+  while (ok && (ok = gp_db_step (reader, stmt, &row, error)) && row)
+    {
+      GpMissingBlob *blob = g_new0 (GpMissingBlob, 1);
+
+      blob->doc_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      blob->rev = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      blob->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      blob->digest = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      blob->length = sqlite3_column_int64 (stmt, 4);
+      blob->incident = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      g_ptr_array_add (missing, blob);
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&reader->lock);
+
+  return ok ? g_steal_pointer (&missing) : NULL;
 }
 
 /**
@@ -906,8 +990,12 @@ gp_store_read_attachment (GpStore     *self,
 
   if (!g_file_get_contents (path, &contents, &length, NULL))
     {
-      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND,
-                   _("The attachment %s is missing from the store"), digest);
+      if (blob_is_remote (self, digest))
+        g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_HERE,
+                     _("The photo has not been downloaded to this device yet"));
+      else
+        g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND,
+                     _("The attachment %s is missing from the store"), digest);
       return NULL;
     }
 
@@ -1042,7 +1130,7 @@ gp_store_check (GpStore     *self,
 
   /* Every photo a revision names, with its bytes. */
   stmt = gp_db_prepare (self->writer,
-                        "SELECT DISTINCT a.digest, NULL, b.digest IS NOT NULL, "
+                        "SELECT DISTINCT a.digest, b.here, b.digest IS NOT NULL, "
                         "  (SELECT id FROM docs WHERE docs.doc_id = a.doc_id) "
                         "FROM attachments a LEFT JOIN blobs b ON b.digest = a.digest",
                         error);
@@ -1059,6 +1147,8 @@ gp_store_check (GpStore     *self,
       if (!sqlite3_column_int (stmt, 2))
         g_ptr_array_add (found, g_strdup_printf (_("%s names attachment %s, which the store does not list"),
                                                  doc ? doc : "?", digest));
+      else if (sqlite3_column_int (stmt, 1) == 0)
+        continue;   /* known, not downloaded: nothing here to check */
       bytes = gp_store_read_attachment (self, digest, &read_error);
       if (bytes == NULL)
         g_ptr_array_add (found, g_strdup_printf ("%s: %s", doc ? doc : "?", read_error->message));

@@ -146,7 +146,7 @@ store_blob (GpStore       *self,
 
   stmt = gp_db_prepare (self->writer,
                         "INSERT INTO blobs (digest, length) VALUES (?1, ?2) "
-                        "ON CONFLICT (digest) DO NOTHING",
+                        "ON CONFLICT (digest) DO UPDATE SET here = 1 WHERE here = 0",
                         error);
   if (stmt == NULL)
     return FALSE;
@@ -619,6 +619,58 @@ gp_store_put (GpStore          *self,
   return g_steal_pointer (&rev);
 }
 
+/**
+ * gp_store_put_blob:
+ * @digest: the digest a stored revision names the bytes by
+ * @data: the bytes, fetched since
+ *
+ * Brings the bytes of an attachment received as a stub onto this device,
+ * durably. They must match the digest, and a revision must name it: bytes
+ * nobody asked for are refused. Nothing stored changes when it fails.
+ */
+gboolean
+gp_store_put_blob (GpStore     *self,
+                   const char  *digest,
+                   GBytes      *data,
+                   GError     **error)
+{
+  g_auto(GpStoreTxn) txn = { 0 };
+  g_autoptr(GpDbStmt) stmt = NULL;
+  g_autoptr(GpAttachment) attachment = NULL;
+  g_autofree char *actual = NULL;
+  gboolean row = FALSE;
+
+  g_return_val_if_fail (GP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (digest != NULL && data != NULL, FALSE);
+
+  actual = gp_attachment_compute_digest (data);
+  if (!g_str_equal (actual, digest))
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_CORRUPT,
+                   _("The bytes received for attachment %s do not match its digest"), digest);
+      return FALSE;
+    }
+
+  if (!gp_store_txn_begin (self, &txn, error))
+    return FALSE;
+  stmt = gp_db_prepare (self->writer, "SELECT 1 FROM blobs WHERE digest = ?1", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
+      if (gp_db_step (self->writer, stmt, &row, error) && !row)
+        g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND,
+                     _("No document names attachment %s"), digest);
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  attachment = gp_attachment_new_checked (digest, "application/octet-stream", data, actual);
+  if (!row || !store_blob (self, &txn, attachment, error))
+    {
+      gp_store_txn_rollback (self, &txn);
+      return FALSE;
+    }
+  return gp_store_txn_commit (self, &txn, error);
+}
+
 char *
 gp_store_delete (GpStore     *self,
                  const char  *id,
@@ -637,9 +689,31 @@ gp_store_delete (GpStore     *self,
   return gp_store_put (self, doc, NULL, GP_STORE_PUT_NONE, error);
 }
 
+/* A blob known by a stub received without its bytes: listed, not here,
+ * until gp_store_put_blob() brings them. */
+static gboolean
+note_remote_blob (GpStore     *self,
+                  const char  *digest,
+                  gint64       length,
+                  GError     **error)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+
+  stmt = gp_db_prepare (self->writer,
+                        "INSERT INTO blobs (digest, length, here) VALUES (?1, ?2, 0) "
+                        "ON CONFLICT (digest) DO NOTHING",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, length);
+  return gp_db_step_done (self->writer, stmt, error);
+}
+
 /* The attachments of a received revision: new bytes given with it, and
- * stubs naming blobs by digest. The replicator fetches what is missing
- * before it writes the revision, so a stub without its blob is an error. */
+ * stubs naming blobs by digest. A stub whose bytes this device does not
+ * have is kept as known but not here (photos on demand); it must name a
+ * digest and a length, which the bytes are checked against when they come. */
 static gboolean
 attach_received (GpStore     *self,
                  GpStoreTxn         *txn,
@@ -680,14 +754,17 @@ attach_received (GpStore     *self,
           if (given)
             continue;
 
-          if (digest == NULL || !gp_store_has_blob (self, digest))
+          g_autofree char *path = digest ? gp_store_blob_path (self, digest) : NULL;
+
+          if (path == NULL || !gp_json_get_int (info, "length", &length) || length < 0)
             {
               g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID,
-                           _("%s: the bytes of attachment “%s” are missing"),
+                           _("%s: attachment “%s” has no valid digest and length"),
                            gp_json_get_string (doc, "_id"), name);
               return FALSE;
             }
-          gp_json_get_int (info, "length", &length);
+          if (!note_remote_blob (self, digest, length, error))
+            return FALSE;
           gp_json_get_int (info, "revpos", &revpos);
           g_ptr_array_add (attachments,
                            gp_attachment_new_stub (name, gp_json_get_string (info, "content_type"),

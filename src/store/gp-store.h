@@ -25,6 +25,7 @@ typedef enum
   GP_STORE_ERROR_CONSTRAINT,
   GP_STORE_ERROR_TOO_NEW,
   GP_STORE_ERROR_IO,
+  GP_STORE_ERROR_NOT_HERE,    /* an attachment known but not downloaded */
 } GpStoreError;
 
 /**
@@ -88,7 +89,7 @@ typedef struct
   gboolean deleted;
 } GpStoreChange;
 
-#define GP_STORE_SCHEMA_VERSION 7
+#define GP_STORE_SCHEMA_VERSION 8
 #define GP_STORE_FILE_NAME      "gridpatrol.db"
 
 #define GP_TYPE_STORE (gp_store_get_type ())
@@ -219,6 +220,26 @@ GBytes      *gp_store_read_attachment       (GpStore              *self,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean     gp_store_has_blob              (GpStore              *self,
                                              const char           *digest);
+gboolean     gp_store_put_blob              (GpStore              *self,
+                                             const char           *digest,
+                                             GBytes               *data,
+                                             GError              **error);
+
+/* An attachment of a document's current revision whose bytes are not on
+ * this device (received as a stub, to be fetched when wanted). */
+typedef struct
+{
+  char   *doc_id;
+  char   *rev;
+  char   *name;
+  char   *digest;
+  gint64  length;
+  char   *incident;   /* the incident the document belongs to, or NULL */
+} GpMissingBlob;
+
+void         gp_missing_blob_free           (GpMissingBlob        *missing);
+GPtrArray   *gp_store_list_missing_blobs    (GpStore              *self,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean     gp_store_check                 (GpStore              *self,
                                              GPtrArray           **problems,
                                              GError              **error);
