@@ -73,9 +73,9 @@ sync_both_ways (Fixture            *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (gp_replicate (store, couch, fixture->database, GP_REPLICATION_PUSH, sent, NULL, &error));
+  g_assert_true (gp_replicate (store, couch, fixture->database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE, sent, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (gp_replicate (store, couch, fixture->database, GP_REPLICATION_PULL, received, NULL, &error));
+  g_assert_true (gp_replicate (store, couch, fixture->database, GP_REPLICATION_PULL, GP_REPLICATION_FLAGS_NONE, received, NULL, &error));
   g_assert_no_error (error);
 }
 

@@ -110,7 +110,7 @@ test_interop (void)
                 "level", "B", NULL);
   g_assert_true (gp_documents_save (store, GP_DOCUMENT (event), GP_STORE_PUT_NONE, &error));
   g_assert_no_error (error);
-  g_assert_true (gp_replicate (store, gp_test_pouchdb_get_admin (server), database, GP_REPLICATION_PUSH, &stats,
+  g_assert_true (gp_replicate (store, gp_test_pouchdb_get_admin (server), database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE, &stats,
                                NULL, &error));
   g_assert_no_error (error);
   gp_replication_stats_clear (&stats);
@@ -130,7 +130,7 @@ test_interop (void)
   written = gp_test_run_pouchdb_js ("write", url, HOUSEHOLD);
   wrote = json_from_string (written, &error);
   g_assert_no_error (error);
-  g_assert_true (gp_replicate (store, gp_test_pouchdb_get_admin (server), database, GP_REPLICATION_PULL, &stats,
+  g_assert_true (gp_replicate (store, gp_test_pouchdb_get_admin (server), database, GP_REPLICATION_PULL, GP_REPLICATION_FLAGS_NONE, &stats,
                                NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.revisions_written, ==, 2);

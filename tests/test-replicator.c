@@ -12,10 +12,13 @@
 #include "gp-incident-item.h"
 #include "gp-casework.h"
 #include "gp-json.h"
+#include "gp-photo.h"
 #include "gp-replicator.h"
+#include "gp-sync-manager.h"
 #include "gp-test-photo.h"
 #include "gp-test-pouchdb.h"
 #include "gp-test-util.h"
+#include "gp-worker.h"
 
 #include <string.h>
 
@@ -48,19 +51,66 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static void
+replicate_with (Fixture                *fixture,
+                GpStore                *store,
+                GpCouch                *couch,
+                GpReplicationDirection  direction,
+                GpReplicationFlags      flags,
+                GpReplicationStats     *stats)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gp_replicate (store, couch, fixture->database, direction, flags, stats, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s: %u changes, %u revisions, %u attachments (%" G_GUINT64_FORMAT " bytes), %u refused",
+                  direction == GP_REPLICATION_PUSH ? "push" : "pull", stats->changes_read, stats->revisions_written,
+                  stats->attachments, stats->attachment_bytes, stats->refused ? stats->refused->len : 0);
+}
+
+/* A report with a photo taken in as the app does: the photo and its
+ * thumbnail, described in "photos". */
+static char *
+report_with_taken_photo (GpStore  *store,
+                         GBytes  **kept)
+{
+  g_autoptr(GpIncident) incident = gp_incident_new ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+  g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (1200, 900);
+  g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
+  g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpPhoto) photo = gp_photo_process (jpeg, NULL, &error);
+
+  g_assert_no_error (error);
+  g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
+                "reported-at", now, "description", "暴露垃圾", NULL);
+  gp_document_set_geometry (GP_DOCUMENT (incident), point);
+  gp_casework_add_photo (GP_DOCUMENT (incident), photo);
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+  *kept = g_bytes_ref (photo->jpeg);
+  return g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
+}
+
+static char *
+digest_of (GpStore    *store,
+           const char *id,
+           const char *name)
+{
+  g_autoptr(JsonObject) doc = gp_store_get (store, id, GP_STORE_GET_NONE, NULL);
+
+  return g_strdup (gp_json_get_string (gp_json_get_object (gp_json_get_object (doc, "_attachments"), name),
+                                       "digest"));
+}
+
+static void
 replicate (Fixture                *fixture,
            GpStore                *store,
            GpCouch                *couch,
            GpReplicationDirection  direction,
            GpReplicationStats     *stats)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (gp_replicate (store, couch, fixture->database, direction, stats, NULL, &error));
-  g_assert_no_error (error);
-  g_test_message ("%s: %u changes, %u revisions, %u attachments (%" G_GUINT64_FORMAT " bytes), %u refused",
-                  direction == GP_REPLICATION_PUSH ? "push" : "pull", stats->changes_read, stats->revisions_written,
-                  stats->attachments, stats->attachment_bytes, stats->refused ? stats->refused->len : 0);
+  replicate_with (fixture, store, couch, direction, GP_REPLICATION_FLAGS_NONE, stats);
 }
 
 /* A report with a @width × @height photo: reports with the same size have
@@ -897,7 +947,7 @@ test_faulty_link (Fixture       *fixture,
             syncs++;
             if ((gp_couch_get_user (phones[p].couch) == NULL &&
                  !gp_couch_login (phones[p].couch, NULL, &sync_error)) ||
-                !gp_replicate (phones[p].store, phones[p].couch, fixture->database, d, &stats, NULL, &sync_error))
+                !gp_replicate (phones[p].store, phones[p].couch, fixture->database, d, GP_REPLICATION_FLAGS_NONE, &stats, NULL, &sync_error))
               {
                 failed_syncs++;
                 g_test_message ("round %u: %s", rounds, sync_error->message);
@@ -1145,13 +1195,15 @@ relay_thread (gpointer data)
   return NULL;
 }
 
+/* A relay listening on @port (0: any free one). */
 static Relay *
-relay_start (guint16 upstream_port,
-             gint64  cut_after)
+relay_start_at (guint16 port,
+                guint16 upstream_port,
+                gint64  cut_after)
 {
   Relay *relay = g_new0 (Relay, 1);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -1168,6 +1220,13 @@ relay_start (guint16 upstream_port,
   return relay;
 }
 
+static Relay *
+relay_start (guint16 upstream_port,
+             gint64  cut_after)
+{
+  return relay_start_at (0, upstream_port, cut_after);
+}
+
 static void
 relay_stop (Relay *relay)
 {
@@ -1182,6 +1241,240 @@ relay_stop (Relay *relay)
   g_ptr_array_unref (relay->sockets);
   g_mutex_clear (&relay->lock);
   g_free (relay);
+}
+
+typedef struct
+{
+  guint  calls;
+  gsize  received;
+  gssize length;
+} Told;
+
+static void
+on_told (gsize    received,
+         gssize   length,
+         gpointer user_data)
+{
+  Told *told = user_data;
+
+  g_assert_cmpuint (received, >=, told->received);
+  told->calls++;
+  told->received = received;
+  told->length = length;
+}
+
+/* Photos on demand: a pull brings the documents and thumbnails and leaves
+ * the full photos at the centre; the case shows the thumbnail meanwhile;
+ * a photo fetched later is checked against its digest (garbled bytes are
+ * kept nowhere) and then shown whole. */
+static void
+test_photos_on_demand (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
+  g_autoptr(GUri) uri = g_uri_parse (gp_test_pouchdb_get_url (fixture->server), G_URI_FLAGS_NONE, NULL);
+  FaultRelay *relay = fault_relay_start ((guint16) g_uri_get_port (uri), 0, 1);
+  g_autofree char *relay_url = g_strdup_printf ("http://127.0.0.1:%u", relay->port);
+  g_autoptr(GpCouch) through = gp_couch_new (relay_url, FALSE, NULL);
+  g_autoptr(GBytes) kept = NULL;
+  g_autofree char *id = report_with_taken_photo (fixture->worker, &kept);
+  g_autofree char *photo = digest_of (fixture->worker, id, "photo-1.jpg");
+  g_autofree char *thumb = digest_of (fixture->worker, id, "thumb-1.jpg");
+  g_autofree char *rev = NULL;
+  g_autoptr(GpCaseSheet) sheet = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GError) error = NULL;
+  GpReplicationStats stats = { 0 };
+  Told told = { 0 };
+
+  /* The grid with its grading scheme, for the case to be shown. */
+  g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  gp_replication_stats_clear (&stats);
+
+  /* The leader's pull: the report and its thumbnail, not its photo. */
+  replicate_with (fixture, fixture->leader, li, GP_REPLICATION_PULL, GP_REPLICATION_PHOTOS_ON_DEMAND, &stats);
+  g_assert_cmpuint (stats.deferred, ==, 1);
+  g_assert_cmpuint (stats.attachments, ==, 1);
+  g_assert_null (stats.skipped);
+  gp_replication_stats_clear (&stats);
+  g_assert_true (gp_store_has_blob (fixture->leader, thumb));
+  g_assert_false (gp_store_has_blob (fixture->leader, photo));
+  read = gp_store_read_attachment (fixture->leader, photo, &error);
+  g_assert_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_HERE);
+  g_clear_error (&error);
+  assert_same_document (fixture->worker, fixture->leader, id);
+  missing = gp_store_list_missing_blobs (fixture->leader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (missing->len, ==, 1);
+  g_assert_cmpstr (((GpMissingBlob *) g_ptr_array_index (missing, 0))->doc_id, ==, id);
+  g_assert_cmpstr (((GpMissingBlob *) g_ptr_array_index (missing, 0))->name, ==, "photo-1.jpg");
+  g_assert_true (gp_store_check (fixture->leader, &problems, &error));
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  /* The case shows the thumbnail, marked as the photo still at the centre. */
+  sheet = gp_case_sheet_load (fixture->leader, id, gp_clock_get_now (), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheet->pictures->len, ==, 1);
+  g_assert_true (g_array_index (sheet->remote, gboolean, 0));
+  g_assert_cmpstr (g_ptr_array_index (sheet->sources, 0), ==, id);
+  g_assert_cmpstr (g_ptr_array_index (sheet->names, 0), ==, "photo-1.jpg");
+  g_assert_cmpint (gdk_pixbuf_get_width (g_ptr_array_index (sheet->pictures, 0)), ==, GP_PHOTO_THUMBNAIL_EDGE);
+  g_clear_pointer (&sheet, gp_case_sheet_free);
+
+  /* Pulling again fetches nothing: the photo stays wanted only on demand. */
+  replicate_with (fixture, fixture->leader, li, GP_REPLICATION_PULL, GP_REPLICATION_PHOTOS_ON_DEMAND, &stats);
+  g_assert_cmpuint (stats.attachments, ==, 0);
+  gp_replication_stats_clear (&stats);
+
+  /* Garbled on the way: refused with the reason, nothing kept. */
+  {
+    g_autofree char *escaped = gp_couch_escape_id (id);
+
+    relay->garble = g_strconcat (escaped, "/photo-1.jpg", NULL);
+  }
+  gp_couch_set_credentials (through, "li", "li-pw");
+  g_assert_true (gp_couch_login (through, NULL, &error));
+  rev = g_strdup (((GpMissingBlob *) g_ptr_array_index (missing, 0))->rev);
+  g_assert_false (gp_replication_fetch_photo (fixture->leader, through, fixture->database, id, rev, "photo-1.jpg",
+                                              photo, NULL, NULL, NULL, &error));
+  g_assert_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY);
+  g_assert_nonnull (strstr (error->message, "do not match its digest"));
+  g_clear_error (&error);
+  g_assert_cmpuint (relay->garbled, ==, 1);
+  g_assert_false (gp_store_has_blob (fixture->leader, photo));
+
+  /* Fetched whole, with its progress told: the case shows the photo. */
+  g_assert_true (gp_replication_fetch_photo (fixture->leader, li, fixture->database, id, rev, "photo-1.jpg", photo,
+                                             on_told, &told, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (told.calls, >=, 1);
+  g_assert_cmpuint (told.received, ==, g_bytes_get_size (kept));
+  g_assert_cmpint (told.length, ==, (gssize) g_bytes_get_size (kept));
+  g_assert_true (gp_store_has_blob (fixture->leader, photo));
+  read = gp_store_read_attachment (fixture->leader, photo, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, kept));
+  sheet = gp_case_sheet_load (fixture->leader, id, gp_clock_get_now (), &error);
+  g_assert_false (g_array_index (sheet->remote, gboolean, 0));
+  g_assert_cmpint (gdk_pixbuf_get_width (g_ptr_array_index (sheet->pictures, 0)), ==, 1200);
+  g_clear_pointer (&missing, g_ptr_array_unref);
+  missing = gp_store_list_missing_blobs (fixture->leader, &error);
+  g_assert_cmpuint (missing->len, ==, 0);
+  g_assert_true (gp_store_check (fixture->leader, &problems, &error));
+  g_assert_cmpuint (problems->len, ==, 0);
+  fault_relay_stop (relay);
+}
+
+typedef struct
+{
+  char     *failed;
+  gboolean  will_retry;
+  guint     arrived;
+} PhotoNews;
+
+static void
+on_photo_failed (GpSyncManager *manager,
+                 const char    *doc_id,
+                 const char    *name,
+                 const char    *message,
+                 gboolean       will_retry,
+                 PhotoNews     *news)
+{
+  g_free (news->failed);
+  news->failed = g_strdup (message);
+  news->will_retry = will_retry;
+}
+
+static void
+on_photo_arrived (GpSyncManager *manager,
+                  const char    *doc_id,
+                  const char    *name,
+                  PhotoNews     *news)
+{
+  news->arrived++;
+}
+
+static gboolean
+photo_failed (gpointer data)
+{
+  return ((PhotoNews *) data)->failed != NULL;
+}
+
+static gboolean
+photo_arrived (gpointer data)
+{
+  return ((PhotoNews *) data)->arrived > 0;
+}
+
+static gboolean
+sync_settled (gpointer data)
+{
+  return gp_sync_manager_get_n_runs (data) >= 1 && gp_sync_manager_get_state (data) != GP_SYNC_SYNCING;
+}
+
+/* A photo asked for while the centre cannot be reached says so, is kept
+ * nowhere half, and comes when the network returns. */
+static void
+test_photo_offline (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
+  g_autoptr(GUri) uri = g_uri_parse (gp_test_pouchdb_get_url (fixture->server), G_URI_FLAGS_NONE, NULL);
+  guint16 port = gp_test_free_port ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autoptr(GBytes) kept = NULL;
+  g_autofree char *id = report_with_taken_photo (fixture->worker, &kept);
+  g_autofree char *photo = digest_of (fixture->worker, id, "photo-1.jpg");
+  g_autoptr(GpSyncManager) manager = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *grids[] = { GRID, NULL };
+  GpReplicationStats stats = { 0 };
+  PhotoNews news = { 0 };
+  guint files;
+  Relay *relay;
+
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  gp_replication_stats_clear (&stats);
+  replicate_with (fixture, fixture->leader, li, GP_REPLICATION_PULL, GP_REPLICATION_PHOTOS_ON_DEMAND, &stats);
+  gp_replication_stats_clear (&stats);
+  g_assert_false (gp_store_has_blob (fixture->leader, photo));
+  files = gp_test_count_photo_files (fixture->leader_dir);
+
+  /* Offline: the centre's address answers nothing. */
+  manager = gp_sync_manager_new (fixture->leader, NULL);
+  g_signal_connect (manager, "photo-failed", G_CALLBACK (on_photo_failed), &news);
+  g_signal_connect (manager, "photo-arrived", G_CALLBACK (on_photo_arrived), &news);
+  gp_sync_manager_set_grids (manager, grids);
+  gp_sync_manager_set_account (manager, url, "li", "li-pw", FALSE);
+  g_assert_true (gp_test_wait_until (sync_settled, manager, 60000));
+  g_assert_cmpint (gp_sync_manager_get_state (manager), ==, GP_SYNC_OFFLINE);
+  gp_sync_manager_want_photo (manager, id, "photo-1.jpg");
+  g_assert_true (gp_test_wait_until (photo_failed, &news, 60000));
+  g_assert_cmpstr (news.failed, ==, "Offline: the photo will download when the network returns");
+  g_assert_true (news.will_retry);
+  g_assert_cmpuint (news.arrived, ==, 0);
+  g_assert_false (gp_store_has_blob (fixture->leader, photo));
+  g_assert_cmpuint (gp_test_count_photo_files (fixture->leader_dir), ==, files);
+
+  /* The network returns: the next sync brings the photo. */
+  relay = relay_start_at (port, (guint16) g_uri_get_port (uri), -1);
+  gp_sync_manager_sync_now (manager);
+  g_assert_true (gp_test_wait_until (photo_arrived, &news, 60000));
+  g_assert_cmpuint (news.arrived, ==, 1);
+  read = gp_store_read_attachment (fixture->leader, photo, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, kept));
+  g_clear_object (&manager);
+  g_assert_true (gp_worker_wait_all (60000));
+  relay_stop (relay);
+  g_free (news.failed);
 }
 
 static gint64
@@ -1217,7 +1510,7 @@ test_resume (Fixture       *fixture,
 
   /* Gone for longer than a request's retries. */
   gp_couch_set_retries (wang, 0, 0);
-  g_assert_false (gp_replicate (fixture->worker, wang, fixture->database, GP_REPLICATION_PUSH, &stats, NULL, &error));
+  g_assert_false (gp_replicate (fixture->worker, wang, fixture->database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE, &stats, NULL, &error));
   g_test_message ("cut after %u batches: %s", stats.batches, error->message);
   g_assert_true (error->domain == GP_COUCH_ERROR);
   g_assert_cmpuint (stats.batches, >=, 2);
@@ -1419,6 +1712,10 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/sync/replicator/faulty-link", Fixture, NULL, fixture_set_up, test_faulty_link, fixture_tear_down);
   g_test_add ("/sync/replicator/garbled-photo", Fixture, NULL, fixture_set_up, test_garbled_photo,
+              fixture_tear_down);
+  g_test_add ("/sync/replicator/photos-on-demand", Fixture, NULL, fixture_set_up, test_photos_on_demand,
+              fixture_tear_down);
+  g_test_add ("/sync/replicator/photo-offline", Fixture, NULL, fixture_set_up, test_photo_offline,
               fixture_tear_down);
   g_test_add ("/sync/replicator/forged-step", Fixture, NULL, fixture_set_up, test_forged_step, fixture_tear_down);
   g_test_add ("/sync/replicator/resume", Fixture, NULL, fixture_set_up, test_resume, fixture_tear_down);

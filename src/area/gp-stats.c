@@ -578,17 +578,27 @@ todo_order (gconstpointer a,
   return g_strcmp0 (x->incident, y->incident);
 }
 
-static gboolean
-is_todo (const GpStatsQuery *query,
-         GpState             state,
-         const char         *owner)
+/**
+ * gp_stats_is_todo:
+ * @state: a case's state
+ * @owner: (nullable): whom it is given to
+ * @worker: (nullable): the worker whose to-do it is; %NULL for the leader's
+ *
+ * Whether a case waits for @worker (what was given to them and is not
+ * done), or for the leader (to review, to call back, to close out).
+ */
+gboolean
+gp_stats_is_todo (GpState     state,
+                  const char *owner,
+                  const char *worker)
 {
-  if (query->worker != NULL)
-    return g_strcmp0 (owner, query->worker) == 0 &&
+  if (worker != NULL)
+    return g_strcmp0 (owner, worker) == 0 &&
            (state == GP_STATE_DISPATCHED || state == GP_STATE_ACCEPTED || state == GP_STATE_IN_PROGRESS);
   return state == GP_STATE_REPORTED || state == GP_STATE_HANDLED || state == GP_STATE_CALLBACK ||
          state == GP_STATE_SATISFIED;
 }
+
 
 /* The open cases now: the overdue board and the to-do. Their warnings are
  * read at :now, from what the case table keeps of their clocks. */
@@ -685,7 +695,7 @@ compute_board (Ctx      *ctx,
     {
       GpBoardCase *entry = read_case (ctx, policies, stmt);
 
-      if (is_todo (ctx->query, entry->state, entry->owner))
+      if (gp_stats_is_todo (entry->state, entry->owner, ctx->query->worker))
         g_ptr_array_add (stats->todo, board_case_copy (entry));
       if (entry->warning == GP_WARNING_RED || entry->warning == GP_WARNING_YELLOW)
         g_ptr_array_add (stats->overdue, entry);

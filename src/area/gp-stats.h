@@ -194,6 +194,9 @@ GPtrArray   *gp_stats_list_cases     (GpStore            *store,
                                       const char         *grid,
                                       gint64              now,
                                       GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean     gp_stats_is_todo        (GpState             state,
+                                      const char         *owner,
+                                      const char         *worker);
 double       gp_rate_value           (const GpRate       *rate);
 const char  *gp_rate_kind_to_string  (GpRateKind          kind);
 const char  *gp_rate_kind_label      (GpRateKind          kind);

@@ -157,6 +157,34 @@ gp_casework_count_photos (GpDocument *document)
 }
 
 /**
+ * gp_casework_is_full_photo:
+ * @doc: a document as JSON
+ * @attachment: the name of one of its attachments
+ *
+ * Whether @attachment is a full photo of @doc, as its "photos" name it,
+ * rather than a thumbnail: what a phone may leave at the centre until
+ * the photo is shown.
+ */
+gboolean
+gp_casework_is_full_photo (JsonObject *doc,
+                           const char *attachment)
+{
+  JsonArray *photos = gp_json_get_array (doc, "photos");
+
+  g_return_val_if_fail (attachment != NULL, FALSE);
+
+  for (guint i = 0; photos != NULL && i < json_array_get_length (photos); i++)
+    {
+      JsonNode *node = json_array_get_element (photos, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (g_strcmp0 (gp_json_get_string (entry, "name"), attachment) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
  * gp_casework_add_photo:
  *
  * Attaches a processed photo and its thumbnail to an incident or event,
@@ -480,6 +508,9 @@ gp_case_sheet_free (GpCaseSheet *sheet)
   g_clear_pointer (&sheet->captions, g_ptr_array_unref);
   g_clear_pointer (&sheet->provenance, g_ptr_array_unref);
   g_clear_pointer (&sheet->doubtful, g_array_unref);
+  g_clear_pointer (&sheet->sources, g_ptr_array_unref);
+  g_clear_pointer (&sheet->names, g_ptr_array_unref);
+  g_clear_pointer (&sheet->remote, g_array_unref);
   g_free (sheet);
 }
 
@@ -513,16 +544,28 @@ add_pictures (GpCaseSheet *sheet,
     {
       JsonObject *entry = json_array_get_object_element (photos, i);
       const char *name = entry ? gp_json_get_string (entry, "name") : NULL;
-      GdkPixbuf *pixbuf = name ? load_picture (store, document, name, NULL) : NULL;
+      g_autoptr(GError) error = NULL;
+      GdkPixbuf *pixbuf = name ? load_picture (store, document, name, &error) : NULL;
       g_autoptr(GpDocument) building = NULL;
       const char *building_name = NULL;
       GpPhoto photo = { 0 };
       gboolean doubtful = FALSE;
+      gboolean remote = FALSE;
       char *line;
 
+      /* A photo left at the centre shows its thumbnail until it comes. */
+      if (g_error_matches (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_HERE) &&
+          gp_json_get_string (entry, "thumbnail") != NULL)
+        {
+          pixbuf = load_picture (store, document, gp_json_get_string (entry, "thumbnail"), NULL);
+          remote = TRUE;
+        }
       if (pixbuf == NULL)
         continue;
       g_ptr_array_add (sheet->pictures, pixbuf);
+      g_ptr_array_add (sheet->sources, g_strdup (gp_document_get_id (document)));
+      g_ptr_array_add (sheet->names, g_strdup (name));
+      g_array_append_val (sheet->remote, remote);
       g_ptr_array_add (sheet->captions, g_strdup (caption_of (document)));
       gp_photo_read_provenance (&photo, entry);
       /* Mostly the case's own building, named already. */
@@ -572,6 +615,9 @@ gp_case_sheet_load (GpStore     *store,
   sheet->captions = g_ptr_array_new_with_free_func (g_free);
   sheet->provenance = g_ptr_array_new_with_free_func (g_free);
   sheet->doubtful = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  sheet->sources = g_ptr_array_new_with_free_func (g_free);
+  sheet->names = g_ptr_array_new_with_free_func (g_free);
+  sheet->remote = g_array_new (FALSE, FALSE, sizeof (gboolean));
   add_pictures (sheet, store, GP_DOCUMENT (sheet->incident));
   for (guint i = 0; i < sheet->shown->timeline->len; i++)
     add_pictures (sheet, store,

@@ -38,6 +38,8 @@ GpCase   *gp_casework_load_case_finish (GpStore             *store,
 void      gp_casework_add_photo     (GpDocument       *document,
                                       const GpPhoto    *photo);
 guint     gp_casework_count_photos  (GpDocument       *document);
+gboolean  gp_casework_is_full_photo (JsonObject       *doc,
+                                     const char       *attachment);
 void      gp_casework_defaults      (GpPolicy         *policy,
                                       const GpCategory *category,
                                       char            **grade,
@@ -83,6 +85,9 @@ typedef struct
   GPtrArray  *captions;   /* char *, one a picture: "Before", "After", or the step's name */
   GPtrArray  *provenance; /* char *, one a picture: where it came from, or "" */
   GArray     *doubtful;   /* gboolean, one a picture: from the gallery, or taken far away */
+  GPtrArray  *sources;    /* char *, one a picture: the id of the document it is attached to */
+  GPtrArray  *names;      /* char *, one a picture: its attachment's name */
+  GArray     *remote;     /* gboolean, one a picture: only its thumbnail is here, the photo is at the centre */
 } GpCaseSheet;
 
 GpCaseSheet *gp_case_sheet_load          (GpStore             *store,

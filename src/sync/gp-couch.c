@@ -354,6 +354,16 @@ set_transport_error (GError     **error,
                  _("The grid centre cannot be reached: %s"), cause->message);
 }
 
+/* Who is told how much of a reply has come, on the thread reading it
+ * (gp_couch_get_bytes_with_progress()). */
+typedef struct
+{
+  GpCouchProgressFunc func;
+  gpointer            data;
+} Progress;
+
+static GPrivate reply_progress;
+
 /* The whole reply body, up to @max bytes. */
 static GBytes *
 read_reply (gsize          max,
@@ -402,6 +412,12 @@ read_reply (gsize          max,
           return NULL;
         }
       g_byte_array_append (body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+      if (g_private_get (&reply_progress) != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+        {
+          Progress *progress = g_private_get (&reply_progress);
+
+          progress->func (body->len, compressed ? -1 : announced, progress->data);
+        }
     }
   if (announced >= 0 && !compressed && (goffset) body->len != announced)
     {
@@ -876,4 +892,31 @@ gp_couch_get_bytes (GpCouch       *self,
   g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
 
   return exchange (self, "GET", path, "*/*", NULL, NULL, FALSE, NULL, &code, content_type, cancellable, error);
+}
+
+/**
+ * gp_couch_get_bytes_with_progress:
+ * @progress: told, on this thread, the bytes received so far and the
+ *   reply's length (-1 unknown) as they come
+ *
+ * gp_couch_get_bytes(), telling how far the reply has come.
+ */
+GBytes *
+gp_couch_get_bytes_with_progress (GpCouch             *self,
+                                  const char          *path,
+                                  char               **content_type,
+                                  GpCouchProgressFunc  progress,
+                                  gpointer             user_data,
+                                  GCancellable        *cancellable,
+                                  GError             **error)
+{
+  Progress told = { progress, user_data };
+  GBytes *bytes;
+
+  g_return_val_if_fail (progress != NULL, NULL);
+
+  g_private_set (&reply_progress, &told);
+  bytes = gp_couch_get_bytes (self, path, content_type, cancellable, error);
+  g_private_set (&reply_progress, NULL);
+  return bytes;
 }

@@ -37,6 +37,11 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (GpCouch, gp_couch, GP, COUCH, GObject)
 
+/* How much of a reply has come: @length is -1 when not known. */
+typedef void (*GpCouchProgressFunc) (gsize    received,
+                                     gssize   length,
+                                     gpointer user_data);
+
 GQuark               gp_couch_error_quark     (void);
 
 GpCouch             *gp_couch_new             (const char    *url,
@@ -86,6 +91,13 @@ GBytes              *gp_couch_get_bytes       (GpCouch       *self,
                                                char         **content_type,
                                                GCancellable  *cancellable,
                                                GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+GBytes              *gp_couch_get_bytes_with_progress (GpCouch             *self,
+                                                       const char          *path,
+                                                       char               **content_type,
+                                                       GpCouchProgressFunc  progress,
+                                                       gpointer             user_data,
+                                                       GCancellable        *cancellable,
+                                                       GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
 char                *gp_couch_escape_id       (const char    *id) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -42,6 +42,7 @@
 
 #include "gp-replicator.h"
 #include "gp-attachment.h"
+#include "gp-casework.h"
 #include "gp-documents.h"
 #include "gp-json.h"
 
@@ -76,6 +77,7 @@ struct _Replication
   GpCouch                *couch;
   char                   *db_path;        /* "/gridpatrol-610103003003" */
   GpReplicationDirection  direction;
+  GpReplicationFlags      flags;
   char                   *checkpoint_id;  /* "_local/<replication id>" */
   char                   *session_id;
   GpReplicationStats     *stats;
@@ -460,7 +462,7 @@ put_multipart (Replication  *r,
 
       if (data == NULL && read_error->domain == GP_STORE_ERROR &&
           (read_error->code == GP_STORE_ERROR_NOT_FOUND || read_error->code == GP_STORE_ERROR_CORRUPT ||
-           read_error->code == GP_STORE_ERROR_INVALID))
+           read_error->code == GP_STORE_ERROR_INVALID || read_error->code == GP_STORE_ERROR_NOT_HERE))
         {
           g_autofree char *reason =
             g_strdup_printf (_("its attachment “%s” is missing or damaged on this phone, so it was not sent"), name);
@@ -902,6 +904,12 @@ fetch_photos (Replication  *r,
 
           if (digest != NULL && gp_store_has_blob (r->store, digest))
             continue;
+          if (digest != NULL && (r->flags & GP_REPLICATION_PHOTOS_ON_DEMAND) &&
+              gp_casework_is_full_photo (doc, name))
+            {
+              r->stats->deferred++;
+              continue;
+            }
           job = g_new0 (PhotoJob, 1);
           job->side.run = fetch_photo;
           job->side.r = r;
@@ -964,6 +972,75 @@ fetch_photos (Replication  *r,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * gp_replication_fetch_photo:
+ * @rev: the revision of @doc_id the store has, which names the photo
+ * @digest: the photo's digest, as the store knows it
+ * @progress: (nullable): told, on this thread, how much has come
+ *
+ * Fetches the bytes of an attachment that was left at the centre
+ * (%GP_REPLICATION_PHOTOS_ON_DEMAND) and stores them. The revision the
+ * store has may be one the centre has since superseded (or not yet
+ * received); the photo is then asked for as the centre has it now, and
+ * taken when its bytes match the digest.
+ */
+gboolean
+gp_replication_fetch_photo (GpStore              *store,
+                            GpCouch              *couch,
+                            const char           *database,
+                            const char           *doc_id,
+                            const char           *rev,
+                            const char           *name,
+                            const char           *digest,
+                            GpCouchProgressFunc   progress,
+                            gpointer              user_data,
+                            GCancellable         *cancellable,
+                            GError              **error)
+{
+  g_autofree char *escaped_db = NULL;
+  g_autofree char *escaped_id = NULL;
+  g_autofree char *escaped_name = NULL;
+  g_autofree char *escaped_rev = NULL;
+  g_autofree char *computed = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (GP_IS_STORE (store) && GP_IS_COUCH (couch), FALSE);
+  g_return_val_if_fail (database != NULL && doc_id != NULL && rev != NULL, FALSE);
+  g_return_val_if_fail (name != NULL && digest != NULL, FALSE);
+
+  escaped_db = g_uri_escape_string (database, NULL, FALSE);
+  escaped_id = gp_couch_escape_id (doc_id);
+  escaped_name = g_uri_escape_string (name, NULL, FALSE);
+  escaped_rev = g_uri_escape_string (rev, NULL, FALSE);
+  for (guint attempt = 0; data == NULL && attempt < 2; attempt++)
+    {
+      g_autofree char *path = g_strdup_printf ("/%s/%s/%s%s%s", escaped_db, escaped_id, escaped_name,
+                                               attempt == 0 ? "?rev=" : "", attempt == 0 ? escaped_rev : "");
+
+      g_clear_error (&local_error);
+      data = progress ? gp_couch_get_bytes_with_progress (couch, path, NULL, progress, user_data, cancellable,
+                                                          &local_error)
+                      : gp_couch_get_bytes (couch, path, NULL, cancellable, &local_error);
+      if (data == NULL && !g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_NOT_FOUND))
+        break;
+    }
+  if (data == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  computed = gp_attachment_compute_digest (data);
+  if (!g_str_equal (computed, digest))
+    {
+      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+                   _("The grid centre sent attachment “%s” of %s with bytes that do not match its digest"),
+                   name, doc_id);
+      return FALSE;
+    }
+  return gp_store_put_blob (store, digest, data, error);
 }
 
 /**
@@ -1687,6 +1764,7 @@ gp_replicate (GpStore                 *store,
               GpCouch                 *couch,
               const char              *database,
               GpReplicationDirection   direction,
+              GpReplicationFlags       flags,
               GpReplicationStats      *stats,
               GCancellable            *cancellable,
               GError                 **error)
@@ -1714,6 +1792,7 @@ gp_replicate (GpStore                 *store,
   r.couch = couch;
   r.db_path = g_strconcat ("/", escaped, NULL);
   r.direction = direction;
+  r.flags = flags;
   r.checkpoint_id = checkpoint_id_for (replica, direction, gp_couch_get_url (couch), database);
   r.session_id = g_uuid_string_random ();
   r.stats = stats;

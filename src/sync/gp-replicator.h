@@ -24,12 +24,22 @@ typedef struct
   guint      revisions_written; /* revisions the target did not have */
   guint      attachments;       /* attachments moved, as binary */
   guint64    attachment_bytes;
+  guint      deferred;          /* full photos left at the centre until wanted */
   guint      batches;
   guint      conflicts;         /* documents received that now have conflicting leaves */
   GPtrArray *refused;           /* char *: "id rev: reason", writes the centre refused */
   GPtrArray *held;              /* char *: "id rev: reason", not sent: damaged here or too large */
   GPtrArray *skipped;           /* char *: "id rev: reason", not received: too large or not valid */
 } GpReplicationStats;
+
+/* How a replication goes. */
+typedef enum
+{
+  GP_REPLICATION_FLAGS_NONE       = 0,
+  /* Pull: a case's full photos stay at the centre (their stubs are kept)
+   * until wanted; thumbnails and every other attachment come. */
+  GP_REPLICATION_PHOTOS_ON_DEMAND = 1 << 0,
+} GpReplicationFlags;
 
 #define GP_REPLICATION_BATCH 100
 
@@ -39,6 +49,7 @@ gboolean  gp_replicate                 (GpStore                 *store,
                                         GpCouch                 *couch,
                                         const char              *database,
                                         GpReplicationDirection   direction,
+                                        GpReplicationFlags       flags,
                                         GpReplicationStats      *stats,
                                         GCancellable            *cancellable,
                                         GError                 **error);
@@ -46,6 +57,18 @@ gboolean  gp_replicate                 (GpStore                 *store,
 gint64    gp_replication_get_pushed_seq (GpStore               *store,
                                         const char            *url,
                                         const char            *database);
+
+gboolean  gp_replication_fetch_photo   (GpStore                 *store,
+                                        GpCouch                 *couch,
+                                        const char              *database,
+                                        const char              *doc_id,
+                                        const char              *rev,
+                                        const char              *name,
+                                        const char              *digest,
+                                        GpCouchProgressFunc      progress,
+                                        gpointer                 user_data,
+                                        GCancellable            *cancellable,
+                                        GError                 **error);
 
 void      gp_replication_stats_clear   (GpReplicationStats      *stats);
 

@@ -20,6 +20,7 @@
 #include "gp-clock.h"
 #include "gp-json.h"
 #include "gp-replicator.h"
+#include "gp-stats.h"
 #include "gp-worker.h"
 
 #include <glib/gi18n-lib.h>
@@ -59,6 +60,14 @@ struct _GpSyncManager
   GTimeZone       *zone;           /* of the times told: the grid's calendar */
   guint            n_runs;
   guint            change_delay_ms;
+
+  /* Photos on demand: what is wanted, in order (the user's first), the
+   * ones waiting for the network, and whether a fetch is under way. */
+  gboolean         all_photos;
+  GQueue           wanted;          /* Want */
+  GHashTable      *wants;           /* "id\nname" → Want, queued or waiting */
+  gboolean         fetching;
+  gboolean         looking;         /* a look for photos to fetch ahead is under way */
   guint            change_id;
   guint            retry_id;
   guint            period_id;
@@ -66,6 +75,15 @@ struct _GpSyncManager
 };
 
 G_DEFINE_FINAL_TYPE (GpSyncManager, gp_sync_manager, G_TYPE_OBJECT)
+
+enum {
+  PHOTO_PROGRESS,
+  PHOTO_ARRIVED,
+  PHOTO_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -106,6 +124,7 @@ typedef struct
   char     *password;
   gboolean  allow_http;
   GStrv     grids;
+  gboolean  all_photos;
   GStrv     roles;           /* out: from the login */
   Counts    counts;          /* out: after the run */
   guint     sent;
@@ -379,13 +398,14 @@ sync_thread (GTask        *task,
       /* What cannot be sent does not keep what can be received away: the
        * pull runs after a failed push too, unless the centre turned the
        * user away or the sync was stopped. */
-      ok = gp_replicate (run->store, couch, database, GP_REPLICATION_PUSH, &sent, cancellable, &error);
+      ok = gp_replicate (run->store, couch, database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE, &sent, cancellable, &error);
       if (ok || (!g_error_matches (error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED) &&
                  !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
         {
           g_autoptr(GError) pull_error = NULL;
 
-          if (!gp_replicate (run->store, couch, database, GP_REPLICATION_PULL, &received, cancellable, &pull_error) &&
+          if (!gp_replicate (run->store, couch, database, GP_REPLICATION_PULL,
+                             run->all_photos ? GP_REPLICATION_FLAGS_NONE : GP_REPLICATION_PHOTOS_ON_DEMAND, &received, cancellable, &pull_error) &&
               ok)
             {
               ok = FALSE;
@@ -399,7 +419,7 @@ sync_thread (GTask        *task,
         {
           GpReplicationStats again = { 0 };
 
-          ok = gp_replicate (run->store, couch, database, GP_REPLICATION_PUSH, &again, cancellable, &error);
+          ok = gp_replicate (run->store, couch, database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE, &again, cancellable, &error);
           sent.revisions_written += again.revisions_written;
           gp_replication_stats_clear (&again);
         }
@@ -516,6 +536,8 @@ remember_refused (GpStore *store,
 
 static void schedule_retry (GpSyncManager *self);
 static void start_run (GpSyncManager *self);
+static void retry_waiting (GpSyncManager *self);
+static void fetch_ahead (GpSyncManager *self);
 
 static void
 on_run_done (GObject      *source,
@@ -573,6 +595,8 @@ on_run_done (GObject      *source,
       g_debug ("Synced: %u sent, %u received", run->sent, run->received);
       set_state (self, GP_SYNC_IDLE, NULL);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
+      retry_waiting (self);
+      fetch_ahead (self);
     }
   self->step = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
@@ -611,6 +635,7 @@ start_run (GpSyncManager *self)
   run->password = g_strdup (self->password);
   run->allow_http = self->allow_http;
   run->grids = g_strdupv (self->grids);
+  run->all_photos = self->all_photos;
 
   self->running = TRUE;
   self->n_runs++;
@@ -715,6 +740,572 @@ on_network_changed (GpSyncManager *self,
     }
   if (self->state == GP_SYNC_OFFLINE || self->state == GP_SYNC_ERROR)
     check_reachable (self);
+  retry_waiting (self);
+}
+
+/* ---- photos on demand ----
+ *
+ * A pull leaves a case's full photos at the centre (their thumbnails
+ * come); a photo is fetched when a page showing it asks
+ * (gp_sync_manager_want_photo()), ahead of time after a sync for the cases
+ * waiting for the user when the network is not metered, or every one with
+ * "download all photos". One fetch at a time, the user's asks first; a
+ * photo asked for while the centre cannot be reached waits for the
+ * network, and comes when it returns. */
+
+typedef enum
+{
+  WANT_QUEUED,
+  WANT_FETCHING,
+  WANT_WAITING,    /* for the network */
+} WantState;
+
+typedef struct
+{
+  char      *doc_id;
+  char      *name;
+  WantState  state;
+  gboolean   asked;      /* by a page showing it, not fetched ahead */
+  double     fraction;   /* of its bytes come, while fetching */
+  char      *message;    /* while waiting: why */
+} Want;
+
+static void
+want_free (Want *want)
+{
+  g_free (want->doc_id);
+  g_free (want->name);
+  g_free (want->message);
+  g_free (want);
+}
+
+static char *
+want_key (const char *doc_id,
+          const char *name)
+{
+  return g_strconcat (doc_id, "\n", name, NULL);
+}
+
+/* A fetch's photos and account, copied so that the thread shares nothing. */
+typedef struct
+{
+  GpSyncManager *self;       /* only for the reports, on the main loop */
+  GpStore       *store;
+  char          *url;
+  char          *user;
+  char          *password;
+  gboolean       allow_http;
+  GStrv          grids;
+  GPtrArray     *ids;        /* char *: doc id, name, doc id, name… */
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_object_unref (fetch->self);
+  g_object_unref (fetch->store);
+  g_free (fetch->url);
+  g_free (fetch->user);
+  if (fetch->password != NULL)
+    memset (fetch->password, 0, strlen (fetch->password));
+  g_free (fetch->password);
+  g_strfreev (fetch->grids);
+  g_ptr_array_unref (fetch->ids);
+  g_free (fetch);
+}
+
+typedef enum
+{
+  REPORT_PROGRESS,
+  REPORT_ARRIVED,
+  REPORT_FAILED,
+  REPORT_OFFLINE,
+} ReportKind;
+
+typedef struct
+{
+  GpSyncManager *self;
+  ReportKind     kind;
+  char          *doc_id;
+  char          *name;
+  double         fraction;
+  char          *message;
+} Report;
+
+static void
+report_free (gpointer data)
+{
+  Report *report = data;
+
+  g_object_unref (report->self);
+  g_free (report->doc_id);
+  g_free (report->name);
+  g_free (report->message);
+  g_free (report);
+}
+
+static gboolean
+deliver_report (gpointer data)
+{
+  Report *report = data;
+  GpSyncManager *self = report->self;
+  g_autofree char *key = want_key (report->doc_id, report->name);
+  Want *want = g_hash_table_lookup (self->wants, key);
+
+  switch (report->kind)
+    {
+    case REPORT_PROGRESS:
+      if (want != NULL)
+        want->fraction = report->fraction;
+      g_signal_emit (self, signals[PHOTO_PROGRESS], 0, report->doc_id, report->name, report->fraction);
+      break;
+    case REPORT_ARRIVED:
+      g_hash_table_remove (self->wants, key);
+      g_signal_emit (self, signals[PHOTO_ARRIVED], 0, report->doc_id, report->name);
+      break;
+    case REPORT_FAILED:
+      g_hash_table_remove (self->wants, key);
+      g_signal_emit (self, signals[PHOTO_FAILED], 0, report->doc_id, report->name, report->message, FALSE);
+      break;
+    case REPORT_OFFLINE:
+      if (want != NULL)
+        {
+          want->state = WANT_WAITING;
+          g_free (want->message);
+          want->message = g_strdup (report->message);
+        }
+      g_signal_emit (self, signals[PHOTO_FAILED], 0, report->doc_id, report->name, report->message, TRUE);
+      break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+report (Fetch      *fetch,
+        ReportKind  kind,
+        const char *doc_id,
+        const char *name,
+        double      fraction,
+        const char *message)
+{
+  Report *report = g_new0 (Report, 1);
+
+  report->self = g_object_ref (fetch->self);
+  report->kind = kind;
+  report->doc_id = g_strdup (doc_id);
+  report->name = g_strdup (name);
+  report->fraction = fraction;
+  report->message = g_strdup (message);
+  g_idle_add_full (G_PRIORITY_DEFAULT, deliver_report, report, report_free);
+}
+
+/* A failure that says the centre cannot be reached now, not that the
+ * photo cannot be had. */
+static gboolean
+is_out_of_reach (const GError *error)
+{
+  return error->domain == GP_COUCH_ERROR &&
+         (error->code == GP_COUCH_ERROR_UNREACHABLE || error->code == GP_COUCH_ERROR_TIMEOUT);
+}
+
+typedef struct
+{
+  Fetch      *fetch;
+  const char *doc_id;
+  const char *name;
+  double      told;
+} Told;
+
+static void
+on_fetch_progress (gsize    received,
+                   gssize   length,
+                   gpointer user_data)
+{
+  Told *told = user_data;
+  double fraction = length > 0 ? MIN (1.0, (double) received / (double) length) : 0.0;
+
+  /* A phone's screen needs no more than a twentieth at a time. */
+  if (fraction - told->told >= 0.05)
+    {
+      told->told = fraction;
+      report (told->fetch, REPORT_PROGRESS, told->doc_id, told->name, fraction, NULL);
+    }
+}
+
+/* One photo: the database of its document's grid, the revision and digest
+ * the store has. */
+static gboolean
+fetch_one (Fetch         *fetch,
+           GpCouch       *couch,
+           const char    *doc_id,
+           const char    *name,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(JsonObject) doc = gp_store_get (fetch->store, doc_id, GP_STORE_GET_NONE, error);
+  g_autofree char *database = NULL;
+  JsonObject *stub;
+  const char *grid;
+  Told told = { fetch, doc_id, name, 0.0 };
+
+  if (doc == NULL)
+    return FALSE;
+  stub = gp_json_get_object (gp_json_get_object (doc, "_attachments"), name);
+  if (stub == NULL || gp_json_get_string (stub, "digest") == NULL)
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_FOUND, _("%s has no photo %s"), doc_id, name);
+      return FALSE;
+    }
+  if (gp_store_has_blob (fetch->store, gp_json_get_string (stub, "digest")))
+    return TRUE;
+  grid = gp_json_get_string (doc, "grid");
+  if (grid == NULL && fetch->grids != NULL && fetch->grids[0] != NULL)
+    grid = fetch->grids[0];
+  if (grid == NULL)
+    {
+      g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_INVALID, _("%s belongs to no grid"), doc_id);
+      return FALSE;
+    }
+  database = gp_replication_database_name (grid);
+  return gp_replication_fetch_photo (fetch->store, couch, database, doc_id, gp_json_get_string (doc, "_rev"), name,
+                                     gp_json_get_string (stub, "digest"), on_fetch_progress, &told, cancellable,
+                                     error);
+}
+
+static void
+fetch_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Fetch *fetch = task_data;
+  g_autoptr(GpCouch) couch = NULL;
+  g_autoptr(GError) error = NULL;
+  guint i = 0;
+
+  couch = gp_couch_new (fetch->url, fetch->allow_http, &error);
+  if (couch != NULL)
+    gp_couch_set_credentials (couch, fetch->user, fetch->password);
+  if (couch != NULL && gp_couch_login (couch, cancellable, &error))
+    for (; i < fetch->ids->len; i += 2)
+      {
+        const char *doc_id = g_ptr_array_index (fetch->ids, i);
+        const char *name = g_ptr_array_index (fetch->ids, i + 1);
+
+        g_clear_error (&error);
+        if (fetch_one (fetch, couch, doc_id, name, cancellable, &error))
+          report (fetch, REPORT_ARRIVED, doc_id, name, 1.0, NULL);
+        else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || is_out_of_reach (error))
+          break;
+        else
+          report (fetch, REPORT_FAILED, doc_id, name, 0.0, error->message);
+      }
+  /* What is left waits for the network, or is given up with the reason. */
+  for (; error != NULL && i < fetch->ids->len; i += 2)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        break;
+      report (fetch, is_out_of_reach (error) ? REPORT_OFFLINE : REPORT_FAILED, g_ptr_array_index (fetch->ids, i),
+              g_ptr_array_index (fetch->ids, i + 1), 0.0,
+              is_out_of_reach (error) ? _("Offline: the photo will download when the network returns")
+                                      : error->message);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_fetch (GpSyncManager *self);
+
+static void
+on_fetch_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GpSyncManager *self = GP_SYNC_MANAGER (source);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  self->fetching = FALSE;
+  start_fetch (self);
+}
+
+/* Tells a page that its photo waits for the network, and why. */
+static void
+wait_for_network (GpSyncManager *self,
+                  Want          *want,
+                  const char    *message)
+{
+  want->state = WANT_WAITING;
+  g_free (want->message);
+  want->message = g_strdup (message);
+  g_signal_emit (self, signals[PHOTO_FAILED], 0, want->doc_id, want->name, message, TRUE);
+}
+
+static void
+start_fetch (GpSyncManager *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Fetch *fetch;
+  Want *want;
+
+  if (self->fetching || g_queue_is_empty (&self->wanted))
+    return;
+  /* Tried whatever the network monitor says (a weak mobile link may
+   * still reach the centre); out of reach, the photos wait. */
+  if (!is_set_up (self))
+    {
+      while ((want = g_queue_pop_head (&self->wanted)) != NULL)
+        wait_for_network (self, want, _("This phone has no grid centre account to download the photo from"));
+      return;
+    }
+
+  fetch = g_new0 (Fetch, 1);
+  fetch->self = g_object_ref (self);
+  fetch->store = g_object_ref (self->store);
+  fetch->url = g_strdup (self->url);
+  fetch->user = g_strdup (self->user);
+  fetch->password = g_strdup (self->password);
+  fetch->allow_http = self->allow_http;
+  fetch->grids = g_strdupv (self->grids);
+  fetch->ids = g_ptr_array_new_with_free_func (g_free);
+  while ((want = g_queue_pop_head (&self->wanted)) != NULL)
+    {
+      want->state = WANT_FETCHING;
+      want->fraction = 0.0;
+      g_ptr_array_add (fetch->ids, g_strdup (want->doc_id));
+      g_ptr_array_add (fetch->ids, g_strdup (want->name));
+    }
+
+  self->fetching = TRUE;
+  task = g_task_new (self, self->cancellable, on_fetch_done, NULL);
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+  gp_worker_run (task, fetch_thread);
+}
+
+/* Queues a photo: a page's ask goes before what is fetched ahead. */
+static void
+want (GpSyncManager *self,
+      const char    *doc_id,
+      const char    *name,
+      gboolean       asked)
+{
+  g_autofree char *key = want_key (doc_id, name);
+  Want *want = g_hash_table_lookup (self->wants, key);
+
+  if (want == NULL)
+    {
+      want = g_new0 (Want, 1);
+      want->doc_id = g_strdup (doc_id);
+      want->name = g_strdup (name);
+      want->state = WANT_WAITING;
+      g_hash_table_insert (self->wants, g_steal_pointer (&key), want);
+    }
+  if (want->state == WANT_FETCHING)
+    {
+      if (asked)
+        g_signal_emit (self, signals[PHOTO_PROGRESS], 0, doc_id, name, want->fraction);
+      return;
+    }
+  if (want->state == WANT_QUEUED)
+    {
+      if (!asked || want->asked)
+        return;
+      g_queue_remove (&self->wanted, want);
+    }
+  want->state = WANT_QUEUED;
+  want->asked |= asked;
+  if (asked)
+    g_queue_push_head (&self->wanted, want);
+  else
+    g_queue_push_tail (&self->wanted, want);
+}
+
+/* The photos that waited for the network, asked for again. */
+static void
+retry_waiting (GpSyncManager *self)
+{
+  GHashTableIter iter;
+  Want *waiting;
+
+  g_hash_table_iter_init (&iter, self->wants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &waiting))
+    if (waiting->state == WANT_WAITING)
+      {
+        waiting->state = WANT_QUEUED;
+        if (waiting->asked)
+          g_queue_push_head (&self->wanted, waiting);
+        else
+          g_queue_push_tail (&self->wanted, waiting);
+      }
+  start_fetch (self);
+}
+
+/* What to fetch ahead: every photo not here with "download all photos";
+ * otherwise those of the cases waiting for the user (given to them, or,
+ * for a leader, waiting for the leader). */
+typedef struct
+{
+  GpStore  *store;
+  gboolean  all;
+  char     *user;
+  gboolean  leader;
+  GStrv     grids;
+  GPtrArray *ids;     /* out: doc id, name, doc id, name… */
+} Ahead;
+
+static void
+ahead_free (Ahead *ahead)
+{
+  g_object_unref (ahead->store);
+  g_free (ahead->user);
+  g_strfreev (ahead->grids);
+  g_clear_pointer (&ahead->ids, g_ptr_array_unref);
+  g_free (ahead);
+}
+
+static void
+ahead_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Ahead *ahead = task_data;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GHashTable) todo = g_hash_table_new (g_str_hash, g_str_equal);
+  GError *error = NULL;
+
+  missing = gp_store_list_missing_blobs (ahead->store, &error);
+  if (missing != NULL && missing->len > 0 && !ahead->all)
+    cases = gp_stats_list_cases (ahead->store, NULL, gp_clock_get_now (), &error);
+  if (missing == NULL || (!ahead->all && missing->len > 0 && cases == NULL))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; cases != NULL && i < cases->len; i++)
+    {
+      GpBoardCase *board_case = g_ptr_array_index (cases, i);
+
+      if (ahead->grids != NULL && !g_strv_contains ((const char * const *) ahead->grids, board_case->grid))
+        continue;
+      if (gp_stats_is_todo (board_case->state, board_case->owner, ahead->user) ||
+          (ahead->leader && gp_stats_is_todo (board_case->state, board_case->owner, NULL)))
+        g_hash_table_add (todo, board_case->incident);
+    }
+  ahead->ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < missing->len; i++)
+    {
+      GpMissingBlob *blob = g_ptr_array_index (missing, i);
+
+      if (ahead->all || g_hash_table_contains (todo, blob->doc_id) ||
+          (blob->incident != NULL && g_hash_table_contains (todo, blob->incident)))
+        {
+          g_ptr_array_add (ahead->ids, g_strdup (blob->doc_id));
+          g_ptr_array_add (ahead->ids, g_strdup (blob->name));
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_ahead_found (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GpSyncManager *self = GP_SYNC_MANAGER (source);
+  Ahead *ahead = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          self->looking = FALSE;
+          g_debug ("No photos fetched ahead: %s", error->message);
+        }
+      return;
+    }
+  self->looking = FALSE;
+  for (guint i = 0; i < ahead->ids->len; i += 2)
+    want (self, g_ptr_array_index (ahead->ids, i), g_ptr_array_index (ahead->ids, i + 1), FALSE);
+  g_debug ("Fetching %u photos ahead", ahead->ids->len / 2);
+  start_fetch (self);
+}
+
+/* After a sync: the photos to fetch ahead, if the network allows. */
+static void
+fetch_ahead (GpSyncManager *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Ahead *ahead;
+  gboolean leader = FALSE;
+
+  if (self->looking || (!self->all_photos && g_network_monitor_get_network_metered (self->monitor)))
+    return;
+  for (guint i = 0; self->roles != NULL && self->roles[i] != NULL; i++)
+    leader |= g_str_has_prefix (self->roles[i], "grid:") && g_str_has_suffix (self->roles[i], ":leader");
+
+  ahead = g_new0 (Ahead, 1);
+  ahead->store = g_object_ref (self->store);
+  ahead->all = self->all_photos;
+  ahead->user = g_strdup (self->user);
+  ahead->leader = leader;
+  ahead->grids = g_strdupv (self->grids);
+  self->looking = TRUE;
+  task = g_task_new (self, self->cancellable, on_ahead_found, NULL);
+  g_task_set_task_data (task, ahead, (GDestroyNotify) ahead_free);
+  gp_worker_run (task, ahead_thread);
+}
+
+/**
+ * gp_sync_manager_want_photo:
+ * @doc_id: the document the photo is attached to
+ * @name: the attachment's name
+ *
+ * Fetches a photo left at the centre, before any fetched ahead. Progress
+ * comes as #GpSyncManager::photo-progress, then
+ * #GpSyncManager::photo-arrived or #GpSyncManager::photo-failed; a photo
+ * asked for offline waits, and comes when the network returns.
+ */
+void
+gp_sync_manager_want_photo (GpSyncManager *self,
+                            const char    *doc_id,
+                            const char    *name)
+{
+  g_return_if_fail (GP_IS_SYNC_MANAGER (self));
+  g_return_if_fail (doc_id != NULL && name != NULL);
+
+  want (self, doc_id, name, TRUE);
+  start_fetch (self);
+}
+
+/**
+ * gp_sync_manager_set_all_photos:
+ * @all: %TRUE to download every photo with each sync
+ *
+ * "Download all photos": every sync brings the full photos too, on any
+ * network. Otherwise a case's photos come when shown, and ahead only for
+ * the cases waiting for the user, on a network that is not metered.
+ */
+void
+gp_sync_manager_set_all_photos (GpSyncManager *self,
+                                gboolean       all)
+{
+  g_return_if_fail (GP_IS_SYNC_MANAGER (self));
+
+  if (self->all_photos == !!all)
+    return;
+  self->all_photos = !!all;
+  if (all && is_set_up (self) && self->n_runs_done > 0)
+    fetch_ahead (self);
+}
+
+gboolean
+gp_sync_manager_get_all_photos (GpSyncManager *self)
+{
+  g_return_val_if_fail (GP_IS_SYNC_MANAGER (self), FALSE);
+
+  return self->all_photos;
 }
 
 static void
@@ -750,6 +1341,8 @@ gp_sync_manager_finalize (GObject *object)
   g_strfreev (self->roles);
   g_strfreev (self->refused);
   g_clear_pointer (&self->refused_names, g_hash_table_unref);
+  g_queue_clear (&self->wanted);
+  g_clear_pointer (&self->wants, g_hash_table_unref);
   g_free (self->message);
   g_time_zone_unref (self->zone);
   g_clear_object (&self->cancellable);
@@ -824,6 +1417,32 @@ gp_sync_manager_class_init (GpSyncManagerClass *klass)
     g_param_spec_boxed ("refused", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GpSyncManager::photo-progress:
+   * @doc_id: the document
+   * @name: the photo's attachment name
+   * @fraction: of its bytes come, 0 to 1
+   */
+  signals[PHOTO_PROGRESS] =
+    g_signal_new ("photo-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_DOUBLE);
+  /**
+   * GpSyncManager::photo-arrived:
+   *
+   * A photo asked for or fetched ahead is now in the store.
+   */
+  signals[PHOTO_ARRIVED] =
+    g_signal_new ("photo-arrived", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * GpSyncManager::photo-failed:
+   * @message: why, in words
+   * @will_retry: %TRUE when it waits for the network and will come then
+   */
+  signals[PHOTO_FAILED] =
+    g_signal_new ("photo-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -831,6 +1450,7 @@ gp_sync_manager_init (GpSyncManager *self)
 {
   self->cancellable = g_cancellable_new ();
   self->change_delay_ms = GP_SYNC_CHANGE_DELAY_MS;
+  self->wants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) want_free);
   self->sent_seq = -1;
   self->zone = g_time_zone_new_offset (GP_CLOCK_CHINA_UTC_OFFSET);
 }

@@ -39,6 +39,12 @@ void                gp_sync_manager_set_grids        (GpSyncManager      *self,
 void                gp_sync_manager_set_change_delay (GpSyncManager      *self,
                                                       guint               milliseconds);
 void                gp_sync_manager_sync_now         (GpSyncManager      *self);
+void                gp_sync_manager_want_photo       (GpSyncManager      *self,
+                                                      const char         *doc_id,
+                                                      const char         *name);
+void                gp_sync_manager_set_all_photos   (GpSyncManager      *self,
+                                                      gboolean            all);
+gboolean            gp_sync_manager_get_all_photos   (GpSyncManager      *self);
 
 GpSyncState         gp_sync_manager_get_state        (GpSyncManager      *self);
 const char         *gp_sync_manager_get_message      (GpSyncManager      *self);

@@ -112,9 +112,9 @@ run_sync (GpCtl               *ctl,
       g_autoptr(GError) pull_error = NULL;
 
       /* What cannot be sent does not keep what can be received away. */
-      gp_replicate (store, couch, database, GP_REPLICATION_PUSH, &sent, NULL, &push_error);
+      gp_replicate (store, couch, database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE, &sent, NULL, &push_error);
       if (push_error == NULL || !g_error_matches (push_error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED))
-        gp_replicate (store, couch, database, GP_REPLICATION_PULL, &received, NULL, &pull_error);
+        gp_replicate (store, couch, database, GP_REPLICATION_PULL, GP_REPLICATION_FLAGS_NONE, &received, NULL, &pull_error);
       if (push_error != NULL || pull_error != NULL)
         {
           if (push_error != NULL)

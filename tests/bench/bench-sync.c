@@ -11,8 +11,11 @@
  *   incident, on a database of 100,000 documents;
  * - push and pull through an emulated mobile link (gp-test-link.c), 4G-like
  *   and poor, the app and PouchDB's replicator through the same link in
- *   the same run: GP_BENCH_LINK_ROUNDS rounds (default 1), each row's
- *   ratios with their spread.
+ *   the same run, and the app's pull to usable (photos on demand: the
+ *   documents and thumbnails) against PouchDB's full pull:
+ *   GP_BENCH_LINK_ROUNDS rounds (default 1), each row's ratios with their
+ *   spread. The link's incidents carry a photo and its thumbnail, as the
+ *   app takes them.
  *
  * Run with `build-aux/dev bench`; numbers go in README.md.
  *
@@ -60,12 +63,21 @@ WRAP_FLUSH (fsync, 0)
 WRAP_FLUSH (fdatasync, 1)
 WRAP_FLUSH (syncfs, 2)
 
-/* @n incidents, each with @events steps and, when @photos, a photo. */
+#define THUMB_BYTES (16 * 1024)
+
+typedef enum
+{
+  NO_PHOTO,
+  PHOTO,            /* a photo attached */
+  PHOTO_AS_TAKEN,   /* a photo and its thumbnail, described in "photos", as the app takes them */
+} Photos;
+
+/* @n incidents, each with @events steps and, unless NO_PHOTO, a photo. */
 static guint64
 add_incidents (GpStore  *store,
                guint     n,
                guint     events,
-               gboolean  photos,
+               Photos    photos,
                GRand    *rand)
 {
   g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
@@ -85,7 +97,7 @@ add_incidents (GpStore  *store,
           g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
                         "reported-at", now, "description", "暴露垃圾", NULL);
           gp_document_set_geometry (GP_DOCUMENT (incident), point);
-          if (photos)
+          if (photos != NO_PHOTO)
             {
               guint8 *bytes = g_malloc (PHOTO_BYTES);
               g_autoptr(GBytes) data = NULL;
@@ -97,6 +109,25 @@ add_incidents (GpStore  *store,
               photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", data);
               gp_document_add_attachment (GP_DOCUMENT (incident), photo);
               payload += PHOTO_BYTES;
+            }
+          if (photos == PHOTO_AS_TAKEN)
+            {
+              guint8 *bytes = g_malloc (THUMB_BYTES);
+              g_autoptr(GBytes) data = NULL;
+              g_autoptr(GpAttachment) thumb = NULL;
+              g_autoptr(JsonNode) described = json_node_init_array (json_node_alloc (), json_array_new ());
+              JsonObject *entry = json_object_new ();
+
+              for (guint k = 0; k < THUMB_BYTES / 4; k++)
+                ((guint32 *) bytes)[k] = g_rand_int (rand);
+              data = g_bytes_new_take (bytes, THUMB_BYTES);
+              thumb = gp_attachment_new ("thumb-1.jpg", "image/jpeg", data);
+              gp_document_add_attachment (GP_DOCUMENT (incident), thumb);
+              json_object_set_string_member (entry, "name", "photo-1.jpg");
+              json_object_set_string_member (entry, "thumbnail", "thumb-1.jpg");
+              json_array_add_object_element (json_node_get_array (described), entry);
+              gp_document_set_member (GP_DOCUMENT (incident), "photos", described);
+              payload += THUMB_BYTES;
             }
           g_ptr_array_add (batch, incident);
           for (guint e = 0; e < events; e++)
@@ -142,11 +173,12 @@ typedef struct
 } Cost;
 
 static Cost
-replicate (GpStore                *store,
-           GpCouch                *couch,
-           const char             *database,
-           GpReplicationDirection  direction,
-           GpReplicationStats     *stats)
+replicate_with (GpStore                *store,
+                GpCouch                *couch,
+                const char             *database,
+                GpReplicationDirection  direction,
+                GpReplicationFlags      flags,
+                GpReplicationStats     *stats)
 {
   g_autoptr(GTimer) timer = g_timer_new ();
   g_autoptr(GError) error = NULL;
@@ -155,7 +187,7 @@ replicate (GpStore                *store,
   guint64 sent = gp_couch_get_bytes_sent (couch), received = gp_couch_get_bytes_received (couch);
   Cost cost;
 
-  g_assert_true (gp_replicate (store, couch, database, direction, stats, NULL, &error));
+  g_assert_true (gp_replicate (store, couch, database, direction, flags, stats, NULL, &error));
   g_assert_no_error (error);
   cost.seconds = g_timer_elapsed (timer, NULL);
   cost.requests = gp_couch_get_n_requests (couch) - requests;
@@ -163,6 +195,16 @@ replicate (GpStore                *store,
   cost.sent = gp_couch_get_bytes_sent (couch) - sent;
   cost.received = gp_couch_get_bytes_received (couch) - received;
   return cost;
+}
+
+static Cost
+replicate (GpStore                *store,
+           GpCouch                *couch,
+           const char             *database,
+           GpReplicationDirection  direction,
+           GpReplicationStats     *stats)
+{
+  return replicate_with (store, couch, database, direction, GP_REPLICATION_FLAGS_NONE, stats);
 }
 
 static void
@@ -185,7 +227,7 @@ bench_photos (GpTestPouchdb *server)
 
   create_database (server, BENCH_DB);
   create_database (server, "gridpatrol-bench-copy");
-  payload = add_incidents (a, 2000, 4, TRUE, rand);
+  payload = add_incidents (a, 2000, 4, PHOTO, rand);
 
   push = replicate (a, couch, BENCH_DB, GP_REPLICATION_PUSH, &stats);
   g_assert_cmpuint (stats.revisions_written, ==, 10000);
@@ -248,7 +290,7 @@ bench_big_database (GpTestPouchdb *server)
   Cost push, quiet_push, quiet_pull, one_push, one_pull;
 
   create_database (server, "gridpatrol-bench100k");
-  add_incidents (store, 20000, 4, FALSE, rand);
+  add_incidents (store, 20000, 4, NO_PHOTO, rand);
   push = replicate (store, couch, "gridpatrol-bench100k", GP_REPLICATION_PUSH, &stats);
   g_assert_cmpuint (stats.revisions_written, ==, 100000);
   gp_replication_stats_clear (&stats);
@@ -265,7 +307,7 @@ bench_big_database (GpTestPouchdb *server)
            quiet_push.requests + quiet_pull.requests, (quiet_push.seconds + quiet_pull.seconds) * 1000,
            quiet_push.requests, quiet_pull.requests);
 
-  add_incidents (store, 1, 0, FALSE, rand);
+  add_incidents (store, 1, 0, NO_PHOTO, rand);
   one_push = replicate (store, couch, "gridpatrol-bench100k", GP_REPLICATION_PUSH, &stats);
   g_assert_cmpuint (stats.revisions_written, ==, 1);
   gp_replication_stats_clear (&stats);
@@ -328,6 +370,7 @@ bench_link (GpTestPouchdb         *server,
   g_autoptr(GUri) base = g_uri_parse (gp_test_pouchdb_get_url (server), G_URI_FLAGS_NONE, NULL);
   g_autoptr(GArray) push_ratios = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) pull_ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) usable_ratios = g_array_new (FALSE, FALSE, sizeof (double));
 
   g_print ("on a %s link, %u incidents with %u events and a photo each:\n", shape->name, incidents, incidents * 4);
   for (guint round = 0; round < rounds; round++)
@@ -340,16 +383,18 @@ bench_link (GpTestPouchdb         *server,
       g_autoptr(GpStore) source = gp_test_open_store (source_dir);
       g_autofree char *dir = gp_test_make_dir ();
       g_autoptr(GpStore) store = gp_test_open_store (dir);
+      g_autofree char *usable_dir = gp_test_make_dir ();
+      g_autoptr(GpStore) usable_store = gp_test_open_store (usable_dir);
       g_autoptr(GpCouch) couch = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree char *url = NULL;
       g_autofree char *copy = NULL;
       g_autofree char *reference = NULL;
       GpReplicationStats stats = { 0 };
-      Cost push, pull;
+      Cost push, pull, usable;
       double theirs_push, theirs_pull;
 
-      add_incidents (source, incidents, 4, TRUE, rand);
+      add_incidents (source, incidents, 4, PHOTO_AS_TAKEN, rand);
       drop_database (server, BENCH_DB);
       drop_database (server, "gridpatrol-bench-copy");
       create_database (server, BENCH_DB);
@@ -368,6 +413,13 @@ bench_link (GpTestPouchdb         *server,
       pull = replicate (store, couch, BENCH_DB, GP_REPLICATION_PULL, &stats);
       g_assert_cmpuint (stats.revisions_written, ==, incidents * 5);
       gp_replication_stats_clear (&stats);
+      /* Another phone's first pull, usable once its documents and
+       * thumbnails are in: the photos stay at the centre until shown. */
+      usable = replicate_with (usable_store, couch, BENCH_DB, GP_REPLICATION_PULL, GP_REPLICATION_PHOTOS_ON_DEMAND,
+                               &stats);
+      g_assert_cmpuint (stats.revisions_written, ==, incidents * 5);
+      g_assert_cmpuint (stats.deferred, ==, incidents);
+      gp_replication_stats_clear (&stats);
 
       url = g_strdup_printf ("http://%s:%s@127.0.0.1:%u/" BENCH_DB, GP_TEST_POUCHDB_ADMIN,
                              GP_TEST_POUCHDB_ADMIN_PASSWORD, gp_test_link_get_port (link));
@@ -377,20 +429,25 @@ bench_link (GpTestPouchdb         *server,
       theirs_pull = seconds_from_json (reference, "pull_ms");
       theirs_push = seconds_from_json (reference, "push_ms");
       g_print ("  round %u: push %.1f s (%.1f MB sent), PouchDB %.1f s; pull %.1f s (%.1f MB received), "
-               "PouchDB %.1f s\n",
-               round + 1, push.seconds, push.sent / 1e6, theirs_push, pull.seconds, pull.received / 1e6, theirs_pull);
+               "PouchDB %.1f s; pull to usable %.1f s (%.1f MB received, %u requests)\n",
+               round + 1, push.seconds, push.sent / 1e6, theirs_push, pull.seconds, pull.received / 1e6, theirs_pull,
+               usable.seconds, usable.received / 1e6, usable.requests);
       g_array_append_val (push_ratios, (double) { push.seconds / theirs_push });
       g_array_append_val (pull_ratios, (double) { pull.seconds / theirs_pull });
+      g_array_append_val (usable_ratios, (double) { usable.seconds / theirs_pull });
 
       g_clear_object (&couch);
       gp_test_link_stop (link);
       g_clear_object (&store);
       gp_test_remove_dir (dir);
+      g_clear_object (&usable_store);
+      gp_test_remove_dir (usable_dir);
       g_clear_object (&source);
       gp_test_remove_dir (source_dir);
     }
   report_ratios ("push", push_ratios);
   report_ratios ("pull (documents and photos)", pull_ratios);
+  report_ratios ("pull to usable (documents and thumbnails), against PouchDB's full pull", usable_ratios);
 }
 
 int
