@@ -15,6 +15,7 @@
 #include "gp-replay-location.h"
 #include "gp-store.h"
 #include "gp-basemap.h"
+#include "gp-sync-manager.h"
 #include "gp-test-ui.h"
 #include "gp-test-util.h"
 #include "gp-test-walk.h"
@@ -392,6 +393,24 @@ preferences_done (gpointer data)
 /* Preferences → You: a recorded walk can stand in for the device's
  * position; a file with no usable position in it is refused in words on
  * the same page and the choice stays as it was. */
+
+/* The first widget of @type under @widget, depth first. */
+static GtkWidget *
+first_of_type (GtkWidget *widget,
+               GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = first_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
 static void
 test_preferences_track (Fixture       *fixture,
                         gconstpointer  data)
@@ -439,6 +458,24 @@ test_preferences_track (Fixture       *fixture,
   gp_test_wait_frames (GTK_WIDGET (preferences), 2);
   text = gp_test_collect_text (GTK_WIDGET (preferences));
   g_assert_nonnull (strstr (text, chosen_text));
+
+  /* "Download all photos": the switch turns the setting, which the sync
+   * follows at once. */
+  g_assert_nonnull (strstr (text, _("Download All Photos")));
+  {
+    GtkWidget *row = first_of_type (GTK_WIDGET (preferences), ADW_TYPE_SWITCH_ROW);
+    GpSyncManager *sync = gp_context_get_sync (fixture->context);
+
+    g_assert_nonnull (row);
+    g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (row)));
+    g_assert_false (gp_sync_manager_get_all_photos (sync));
+    adw_switch_row_set_active (ADW_SWITCH_ROW (row), TRUE);
+    g_assert_true (g_settings_get_boolean (fixture->settings, "download-all-photos"));
+    g_assert_true (gp_sync_manager_get_all_photos (sync));
+    g_settings_reset (fixture->settings, "download-all-photos");
+    g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (row)));
+    g_assert_false (gp_sync_manager_get_all_photos (sync));
+  }
 
   adw_dialog_force_close (ADW_DIALOG (preferences));
   g_settings_reset (fixture->settings, "location-replay-file");

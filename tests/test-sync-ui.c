@@ -14,6 +14,8 @@
 #include "gp-documents.h"
 #include "gp-geo.h"
 #include "gp-incident-view.h"
+#include "gp-photo.h"
+#include "gp-sync-manager.h"
 #include "gp-replicator.h"
 #include "gp-report-draft.h"
 #include "gp-watermark.h"
@@ -417,10 +419,10 @@ test_photo_provenance (void)
   g_assert_no_error (error);
 
   /* Through the centre. */
-  g_assert_true (gp_replicate (grid.worker, wang, grid.database, GP_REPLICATION_PUSH, &stats, NULL, &error));
+  g_assert_true (gp_replicate (grid.worker, wang, grid.database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE, &stats, NULL, &error));
   g_assert_no_error (error);
   gp_replication_stats_clear (&stats);
-  g_assert_true (gp_replicate (grid.leader, li, grid.database, GP_REPLICATION_PULL, &stats, NULL, &error));
+  g_assert_true (gp_replicate (grid.leader, li, grid.database, GP_REPLICATION_PULL, GP_REPLICATION_FLAGS_NONE, &stats, NULL, &error));
   g_assert_no_error (error);
   gp_replication_stats_clear (&stats);
 
@@ -460,6 +462,143 @@ test_photo_provenance (void)
   gp_test_grid_tear_down (&grid);
 }
 
+typedef struct
+{
+  GtkWidget  *view;
+  const char *status;   /* NULL: the photo shown whole */
+} Status;
+
+static gboolean
+photo_status_is (gpointer data)
+{
+  Status *wanted = data;
+  GpIncidentView *view = GP_INCIDENT_VIEW (wanted->view);
+
+  if (gp_incident_view_get_loading (view) || gp_incident_view_get_n_photos (view) != 1)
+    return FALSE;
+  return g_strcmp0 (gp_incident_view_get_photo_status (view, 0), wanted->status) == 0;
+}
+
+/* Photos on demand on the leader's page: the thumbnail with how its
+ * download goes — offline, it says the photo will come when the network
+ * returns, and it comes, whole, when it does. */
+static void
+test_photo_on_demand (void)
+{
+  GpTestGrid grid = { 0 };
+  g_autofree char *database = NULL;
+  g_autofree char *dead = g_strdup_printf ("http://127.0.0.1:%u", gp_test_free_port ());
+  g_autoptr(GpCouch) wang = NULL;
+  g_autoptr(GpCouch) li = NULL;
+  g_autoptr(GpIncident) incident = gp_incident_new ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+  g_autoptr(GdkPixbuf) frame = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 1280, 960);
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GpPhoto) photo = NULL;
+  g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GpContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *grids[] = { GRID, NULL };
+  const char *language = g_getenv ("LANGUAGE") ? "-zh_CN" : "";
+  GpReplicationStats stats = { 0 };
+  GpSyncManager *sync;
+  GtkWindow *window;
+  GtkWidget *view;
+  Status offline, whole = { NULL, NULL };
+  const char *id;
+
+  gp_test_grid_set_up (&grid, GRID);
+  database = gp_test_pouchdb_add_grid (grid.server, GRID);
+  gp_test_pouchdb_add_user (grid.server, "wang", "wang-pw", "grid:" GRID ":worker", NULL);
+  gp_test_pouchdb_add_user (grid.server, "li", "li-pw", "grid:" GRID ":leader", NULL);
+  wang = gp_test_pouchdb_login (grid.server, "wang", "wang-pw");
+  li = gp_test_pouchdb_login (grid.server, "li", "li-pw");
+  g_assert_true (gp_demo_install (grid.worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+
+  gdk_pixbuf_fill (frame, 0x6090c0ff);
+  {
+    gchar *buffer = NULL;
+    gsize size = 0;
+
+    g_assert_true (gdk_pixbuf_save_to_buffer (frame, &buffer, &size, "jpeg", &error, NULL));
+    jpeg = g_bytes_new_take (buffer, size);
+  }
+  photo = gp_photo_process (jpeg, NULL, &error);
+  g_assert_no_error (error);
+  g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
+                "reported-at", now, "description", "暴露垃圾", NULL);
+  gp_document_set_geometry (GP_DOCUMENT (incident), point);
+  gp_casework_add_photo (GP_DOCUMENT (incident), photo);
+  g_assert_true (gp_documents_save (grid.worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  id = gp_document_get_id (GP_DOCUMENT (incident));
+  g_assert_true (gp_replicate (grid.worker, wang, grid.database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE,
+                               &stats, NULL, &error));
+  gp_replication_stats_clear (&stats);
+  g_assert_true (gp_replicate (grid.leader, li, grid.database, GP_REPLICATION_PULL,
+                               GP_REPLICATION_PHOTOS_ON_DEMAND, &stats, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.deferred, ==, 1);
+  gp_replication_stats_clear (&stats);
+
+  /* The leader's phone, its centre out of reach. */
+  g_settings_set_string (settings, "user-name", "li");
+  g_settings_set_string (settings, "role", "leader");
+  context = gp_context_new (settings);
+  gp_test_set_store (context, grid.leader);
+  sync = gp_context_get_sync (context);
+  gp_sync_manager_set_grids (sync, grids);
+  gp_sync_manager_set_account (sync, dead, "li", "li-pw", FALSE);
+  view = gp_incident_view_new (context);
+  window = GTK_WINDOW (adw_window_new ());
+  adw_window_set_content (ADW_WINDOW (window), view);
+  gp_test_present_phone (window);
+  gp_incident_view_show (GP_INCIDENT_VIEW (view), id);
+  offline = (Status) { view, _("Offline: the photo will download when the network returns") };
+  g_assert_true (gp_test_wait_until (photo_status_is, &offline, 30000));
+  {
+    g_autofree char *name = g_strdup_printf ("photo-offline%s-360x720", language);
+
+    gp_test_wait_frames (view, 3);
+    gp_test_save_widget_png (view, name);
+  }
+
+  /* How a download in progress looks, at 720×360 too. */
+  g_signal_emit_by_name (sync, "photo-progress", id, "photo-1.jpg", 0.4);
+  g_assert_cmpstr (gp_incident_view_get_photo_status (GP_INCIDENT_VIEW (view), 0), ==,
+                   _("Downloading the photo…"));
+  {
+    g_autofree char *name = g_strdup_printf ("photo-downloading%s-360x720", language);
+
+    gp_test_wait_frames (view, 3);
+    gp_test_save_widget_png (view, name);
+    gp_test_present_at (window, GP_TEST_PHONE_HEIGHT, GP_TEST_PHONE_WIDTH);
+    g_free (name);
+    name = g_strdup_printf ("photo-downloading%s-720x360", language);
+    gp_test_wait_frames (view, 3);
+    gp_test_save_widget_png (view, name);
+    gp_test_present_phone (window);
+  }
+
+  /* The network returns: the photo comes and replaces its thumbnail. */
+  gp_sync_manager_set_account (sync, gp_test_pouchdb_get_url (grid.server), "li", "li-pw", FALSE);
+  whole.view = view;
+  g_assert_true (gp_test_wait_until (photo_status_is, &whole, 60000));
+  g_assert_true (gp_store_has_blob (grid.leader, gp_document_get_attachment (GP_DOCUMENT (incident),
+                                                                             "photo-1.jpg")->digest));
+  {
+    g_autofree char *name = g_strdup_printf ("photo-arrived%s-360x720", language);
+
+    gp_test_wait_frames (view, 3);
+    gp_test_save_widget_png (view, name);
+  }
+
+  gtk_window_destroy (window);
+  gp_test_settle ();
+  g_clear_object (&context);
+  gp_test_grid_tear_down (&grid);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -471,6 +610,7 @@ main (int   argc,
 
   g_test_add ("/ui/sync/connect", Fixture, NULL, fixture_set_up, test_connect, fixture_tear_down);
   g_test_add_func ("/ui/sync/photo-provenance", test_photo_provenance);
+  g_test_add_func ("/ui/sync/photo-on-demand", test_photo_on_demand);
 
   return g_test_run ();
 }

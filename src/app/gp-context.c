@@ -254,6 +254,18 @@ on_documents_changed (GpStore    *store,
       }
 }
 
+/* "Download all photos", as the settings have it. */
+static void
+on_all_photos_changed (GSettings  *settings,
+                       const char *key,
+                       gpointer    user_data)
+{
+  GpContext *self = user_data;
+
+  if (self->sync != NULL)
+    gp_sync_manager_set_all_photos (self->sync, g_settings_get_boolean (settings, key));
+}
+
 static void
 on_current_grid_changed (GSettings  *settings,
                          const char *key,
@@ -352,6 +364,8 @@ gp_context_set_property (GObject      *object,
       self->settings = g_value_dup_object (value);
       g_signal_connect_object (self->settings, "changed::current-grid",
                                G_CALLBACK (on_current_grid_changed), self, 0);
+      g_signal_connect_object (self->settings, "changed::download-all-photos",
+                               G_CALLBACK (on_all_photos_changed), self, 0);
       break;
     case PROP_STORE:
       gp_context_set_store (self, g_value_get_object (value));
@@ -501,6 +515,7 @@ gp_context_set_store (GpContext *self,
 
       self->sync = gp_sync_manager_new (store, NULL);
       gp_sync_manager_set_grids (self->sync, (const char * const *) grids);
+      gp_sync_manager_set_all_photos (self->sync, g_settings_get_boolean (self->settings, "download-all-photos"));
       resume_account (self);
     }
 

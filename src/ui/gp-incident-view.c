@@ -49,6 +49,8 @@ struct _GpIncidentView
   char           *steps_prefix;  /* "event:<uuid>:", the case's steps' ids */
   gboolean        stepping;      /* a step taken with no dialog, being stored */
   double          pressed_x;     /* where a finger went down on the photos */
+  GHashTable     *remote;        /* "id\nname" → RemotePhoto: shown by its thumbnail, coming */
+  GpSyncManager  *sync;          /* (weak) whose photo downloads are followed */
 
   GtkWidget      *top_bar;
   GtkButton      *back_button;
@@ -111,6 +113,7 @@ clear (GpIncidentView *self)
   g_ptr_array_set_size (self->rows, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->carousel))) != NULL)
     adw_carousel_remove (self->carousel, child);
+  g_hash_table_remove_all (self->remote);
   g_ptr_array_set_size (self->photos, 0);
   g_ptr_array_set_size (self->captions, 0);
   g_ptr_array_set_size (self->provenance, 0);
@@ -516,6 +519,166 @@ show_case (GpIncidentView *self)
   adw_window_title_set_subtitle (self->title, gp_state_label (c->state));
 }
 
+/* A photo left at the centre: its thumbnail shown meanwhile, with how its
+ * download goes underneath. */
+typedef struct
+{
+  guint           index;
+  GtkPicture     *picture;
+  GtkWidget      *status;
+  GtkLabel       *label;
+  GtkProgressBar *bar;
+} RemotePhoto;
+
+static char *
+remote_key (const char *doc_id,
+            const char *name)
+{
+  return g_strconcat (doc_id, "\n", name, NULL);
+}
+
+static GtkWidget *
+remote_status_new (RemotePhoto *remote)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+
+  remote->label = GTK_LABEL (gtk_label_new (_("Downloading the photo…")));
+  gtk_label_set_wrap (remote->label, TRUE);
+  gtk_label_set_xalign (remote->label, 0);
+  remote->bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (remote->label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (remote->bar));
+  gtk_widget_add_css_class (box, "gp-photo-status");
+  gtk_widget_set_valign (box, GTK_ALIGN_END);
+  gtk_widget_set_margin_start (box, 8);
+  gtk_widget_set_margin_end (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_can_target (box, FALSE);
+  remote->status = box;
+  return box;
+}
+
+static void
+on_photo_progress (GpIncidentView *self,
+                   const char     *doc_id,
+                   const char     *name,
+                   double          fraction)
+{
+  g_autofree char *key = remote_key (doc_id, name);
+  RemotePhoto *remote = g_hash_table_lookup (self->remote, key);
+
+  if (remote == NULL)
+    return;
+  gtk_label_set_text (remote->label, _("Downloading the photo…"));
+  gtk_widget_set_visible (GTK_WIDGET (remote->bar), TRUE);
+  gtk_progress_bar_set_fraction (remote->bar, fraction);
+}
+
+static void
+on_photo_failed (GpIncidentView *self,
+                 const char     *doc_id,
+                 const char     *name,
+                 const char     *message,
+                 gboolean        will_retry)
+{
+  g_autofree char *key = remote_key (doc_id, name);
+  RemotePhoto *remote = g_hash_table_lookup (self->remote, key);
+
+  if (remote == NULL)
+    return;
+  if (will_retry)
+    gtk_label_set_text (remote->label, message);
+  else
+    {
+      /* Translators: the reason a photo cannot be downloaded */
+      g_autofree char *text = g_strdup_printf (_("The photo cannot be downloaded: %s"), message);
+
+      gtk_label_set_text (remote->label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (remote->bar), FALSE);
+}
+
+typedef struct
+{
+  GpIncidentView *self;
+  char           *key;
+} Arrival;
+
+static void
+on_full_photo (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Arrival *arrival = user_data;
+  g_autoptr(GpIncidentView) self = arrival->self;
+  g_autofree char *key = arrival->key;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = gp_casework_load_picture_finish (GP_STORE (source), result, &error);
+  g_autoptr(GdkTexture) texture = NULL;
+  RemotePhoto *remote;
+
+  g_free (arrival);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      (remote = g_hash_table_lookup (self->remote, key)) == NULL)
+    return;
+  if (pixbuf == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The photo cannot be shown: %s"), error->message);
+
+      gtk_label_set_text (remote->label, text);
+      gtk_widget_set_visible (GTK_WIDGET (remote->bar), FALSE);
+      return;
+    }
+  texture = gp_texture_new_for_pixels (pixbuf);
+  gtk_picture_set_paintable (remote->picture, GDK_PAINTABLE (texture));
+  if (remote->index < self->photos->len)
+    {
+      g_object_unref (g_ptr_array_index (self->photos, remote->index));
+      g_ptr_array_index (self->photos, remote->index) = g_object_ref (texture);
+    }
+  gtk_widget_set_visible (remote->status, FALSE);
+  g_hash_table_remove (self->remote, key);
+}
+
+static void
+on_photo_arrived (GpIncidentView *self,
+                  const char     *doc_id,
+                  const char     *name)
+{
+  g_autofree char *key = remote_key (doc_id, name);
+  Arrival *arrival;
+
+  if (!g_hash_table_contains (self->remote, key))
+    return;
+  arrival = g_new0 (Arrival, 1);
+  arrival->self = g_object_ref (self);
+  arrival->key = g_steal_pointer (&key);
+  gp_casework_load_picture_async (gp_context_get_store (self->context), doc_id, name, self->cancellable,
+                                  on_full_photo, arrival);
+}
+
+/* Follows the downloads of the sync that goes with the store shown. */
+static void
+follow_downloads (GpIncidentView *self)
+{
+  GpSyncManager *sync = gp_context_get_sync (self->context);
+
+  if (sync == self->sync)
+    return;
+  if (self->sync != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->sync, self);
+      g_object_remove_weak_pointer (G_OBJECT (self->sync), (gpointer *) &self->sync);
+    }
+  self->sync = sync;
+  if (sync == NULL)
+    return;
+  g_object_add_weak_pointer (G_OBJECT (sync), (gpointer *) &self->sync);
+  g_signal_connect_swapped (sync, "photo-progress", G_CALLBACK (on_photo_progress), self);
+  g_signal_connect_swapped (sync, "photo-failed", G_CALLBACK (on_photo_failed), self);
+  g_signal_connect_swapped (sync, "photo-arrived", G_CALLBACK (on_photo_arrived), self);
+}
+
 static void
 on_loaded (GObject      *source,
            GAsyncResult *result,
@@ -551,9 +714,23 @@ on_loaded (GObject      *source,
       GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
       const char *caption = g_ptr_array_index (sheet->captions, i);
 
+      GtkWidget *page;
+
       gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
       gtk_widget_set_hexpand (picture, TRUE);
-      adw_carousel_append (self->carousel, captioned (picture, caption));
+      page = captioned (picture, caption);
+      if (g_array_index (sheet->remote, gboolean, i))
+        {
+          RemotePhoto *remote = g_new0 (RemotePhoto, 1);
+          const char *doc_id = g_ptr_array_index (sheet->sources, i);
+          const char *name = g_ptr_array_index (sheet->names, i);
+
+          remote->index = i;
+          remote->picture = GTK_PICTURE (picture);
+          gtk_overlay_add_overlay (GTK_OVERLAY (page), remote_status_new (remote));
+          g_hash_table_insert (self->remote, remote_key (doc_id, name), remote);
+        }
+      adw_carousel_append (self->carousel, page);
       g_ptr_array_add (self->photos, g_object_ref (texture));
       g_ptr_array_add (self->captions, g_strdup (caption));
       g_ptr_array_add (self->provenance, g_strdup (g_ptr_array_index (sheet->provenance, i)));
@@ -561,6 +738,15 @@ on_loaded (GObject      *source,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->photo_box), sheet->pictures->len > 0);
   show_provenance (self, 0);
+  /* The photos left at the centre are wanted now the page shows them. */
+  if (g_hash_table_size (self->remote) > 0)
+    {
+      follow_downloads (self);
+      for (guint i = 0; self->sync != NULL && i < sheet->pictures->len; i++)
+        if (g_array_index (sheet->remote, gboolean, i))
+          gp_sync_manager_want_photo (self->sync, g_ptr_array_index (sheet->sources, i),
+                                      g_ptr_array_index (sheet->names, i));
+    }
 
   {
     g_autofree char *title = sheet->building ? g_strdup_printf ("%s · %s", sheet->category, sheet->building)
@@ -711,6 +897,28 @@ gp_incident_view_get_caption (GpIncidentView *self,
   return g_ptr_array_index (self->captions, index);
 }
 
+/**
+ * gp_incident_view_get_photo_status:
+ *
+ * Returns: (nullable): what photo @index says of its download while only
+ *   its thumbnail is here; %NULL once the photo is shown
+ */
+const char *
+gp_incident_view_get_photo_status (GpIncidentView *self,
+                                   guint           index)
+{
+  GHashTableIter iter;
+  RemotePhoto *remote;
+
+  g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), NULL);
+
+  g_hash_table_iter_init (&iter, self->remote);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &remote))
+    if (remote->index == index)
+      return gtk_label_get_text (remote->label);
+  return NULL;
+}
+
 guint
 gp_incident_view_get_n_photos (GpIncidentView *self)
 {
@@ -742,6 +950,12 @@ gp_incident_view_dispose (GObject *object)
   GpIncidentView *self = (GpIncidentView *) object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->sync != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->sync, self);
+      g_object_remove_weak_pointer (G_OBJECT (self->sync), (gpointer *) &self->sync);
+      self->sync = NULL;
+    }
   if (self->live != NULL)
     gp_live_query_stop (self->live);
   g_clear_object (&self->live);
@@ -765,6 +979,7 @@ gp_incident_view_finalize (GObject *object)
   g_clear_pointer (&self->captions, g_ptr_array_unref);
   g_clear_pointer (&self->provenance, g_ptr_array_unref);
   g_clear_pointer (&self->doubtful, g_array_unref);
+  g_clear_pointer (&self->remote, g_hash_table_unref);
   g_free (self->incident_id);
   g_free (self->steps_prefix);
 
@@ -822,6 +1037,7 @@ gp_incident_view_init (GpIncidentView *self)
   self->captions = g_ptr_array_new_with_free_func (g_free);
   self->provenance = g_ptr_array_new_with_free_func (g_free);
   self->doubtful = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  self->remote = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 GtkWidget *

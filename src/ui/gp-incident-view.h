@@ -22,6 +22,8 @@ const char   *gp_incident_view_get_incident  (GpIncidentView *self);
 gboolean      gp_incident_view_get_loading   (GpIncidentView *self);
 char        **gp_incident_view_dup_actions   (GpIncidentView *self) G_GNUC_WARN_UNUSED_RESULT;
 guint         gp_incident_view_get_n_photos  (GpIncidentView *self);
+const char     *gp_incident_view_get_photo_status (GpIncidentView *self,
+                                                   guint           index);
 const char   *gp_incident_view_get_caption   (GpIncidentView *self,
                                              guint           index);
 guint         gp_incident_view_get_n_steps   (GpIncidentView *self);

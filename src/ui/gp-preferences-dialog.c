@@ -42,6 +42,7 @@ struct _GpPreferencesDialog
   GtkButton            *track_button;
   GtkButton            *choose_button;
   AdwEntryRow          *url_row;
+  AdwSwitchRow         *photos_row;
 };
 
 G_DEFINE_FINAL_TYPE (GpPreferencesDialog, gp_preferences_dialog, ADW_TYPE_PREFERENCES_DIALOG)
@@ -507,6 +508,7 @@ gp_preferences_dialog_constructed (GObject *object)
   }
   g_signal_connect_object (self->user_row, "changed", G_CALLBACK (on_user_changed), self, G_CONNECT_SWAPPED);
   gp_preferences_bind_role (settings, self->role_row);
+  g_settings_bind (settings, "download-all-photos", self->photos_row, "active", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (settings, "changed::location-replay-file", G_CALLBACK (show_track), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->track_button, "clicked", G_CALLBACK (on_track_clicked), self, G_CONNECT_SWAPPED);
@@ -592,6 +594,7 @@ gp_preferences_dialog_class_init (GpPreferencesDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, track_row);
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, device_button);
   gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, track_button);
+  gtk_widget_class_bind_template_child (widget_class, GpPreferencesDialog, photos_row);
 }
 
 static void
