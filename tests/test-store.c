@@ -739,6 +739,54 @@ test_photo_not_here (Fixture       *fixture,
   }
 }
 
+/* Open descriptors of this process on @path. */
+static guint
+count_open (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+
+      n += g_strcmp0 (target, path) == 0;
+    }
+  return n;
+}
+
+static gpointer
+read_once (gpointer data)
+{
+  return GINT_TO_POINTER (gp_store_get_update_seq (data) >= 0);
+}
+
+/* Each thread reads on a connection of its own, and a pool's threads come
+ * and go all day: a thread's connection closes when the thread ends. */
+static void
+test_readers_end_with_threads (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, GP_STORE_FILE_NAME, NULL);
+  guint before;
+
+  g_assert_cmpint (gp_store_get_update_seq (fixture->store), >=, 0);
+  before = count_open (path);
+  for (guint i = 0; i < 20; i++)
+    {
+      GThread *thread = g_thread_new ("reader", read_once, fixture->store);
+
+      g_assert_true (GPOINTER_TO_INT (g_thread_join (thread)));
+    }
+  /* SQLite keeps the descriptor of a connection closed while others hold
+   * locks on the file, and gives it to the next one opened: one more at
+   * most, however many threads came and went. */
+  g_assert_cmpuint (count_open (path), <=, before + 1);
+}
+
 static void
 test_attachment_damage (Fixture       *fixture,
                         gconstpointer  data)
@@ -1350,6 +1398,7 @@ main (int   argc,
   ADD ("/store/bad-input", test_bad_input);
   ADD ("/store/revision/pulled-batch", test_put_revisions_batch);
   ADD ("/store/revision/photo-not-here", test_photo_not_here);
+  ADD ("/store/readers-end-with-threads", test_readers_end_with_threads);
   ADD ("/store/changes", test_change_feed);
   ADD ("/store/attachments/digest-dedupe-stubs", test_attachments);
   ADD ("/store/attachments/damage-and-garbage", test_attachment_damage);

@@ -49,7 +49,8 @@ struct _GpStore
   char         *blob_dir;
   GpDb         *writer;
   GMutex        readers_lock;
-  GHashTable   *readers;      /* GThread → GpDb: a read connection per thread */
+  GHashTable   *readers;      /* GThread → GpDb: a read connection per thread, closed when it ends */
+  GpDb         *shared_reader; /* for a thread that cannot open its own */
   GThreadPool  *write_pool;
   GMainContext *context;
   GHashTable   *tables;       /* names of the tables added, under the writer lock */

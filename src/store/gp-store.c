@@ -45,6 +45,41 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* Read connections belong to threads, and a pool's threads come and go:
+ * when a thread ends, its connections to the stores still open close. */
+static GMutex      live_lock;
+static GHashTable *live_stores;   /* GpStore *: the stores not finalized */
+
+typedef struct
+{
+  GThread   *thread;
+  GPtrArray *stores;   /* GpStore *: where the thread opened a connection */
+} ThreadReaders;
+
+static void
+thread_readers_free (gpointer data)
+{
+  ThreadReaders *mine = data;
+
+  g_mutex_lock (&live_lock);
+  for (guint i = 0; i < mine->stores->len; i++)
+    {
+      GpStore *store = g_ptr_array_index (mine->stores, i);
+
+      if (g_hash_table_contains (live_stores, store))
+        {
+          g_mutex_lock (&store->readers_lock);
+          g_hash_table_remove (store->readers, mine->thread);
+          g_mutex_unlock (&store->readers_lock);
+        }
+    }
+  g_mutex_unlock (&live_lock);
+  g_ptr_array_unref (mine->stores);
+  g_free (mine);
+}
+
+static GPrivate thread_readers = G_PRIVATE_INIT (thread_readers_free);
+
 static void
 gp_store_finalize (GObject *object)
 {
@@ -54,7 +89,11 @@ gp_store_finalize (GObject *object)
    * be its own thread dropping the last reference, so do not wait for it. */
   if (self->write_pool != NULL)
     g_thread_pool_free (g_steal_pointer (&self->write_pool), FALSE, FALSE);
+  g_mutex_lock (&live_lock);
+  g_hash_table_remove (live_stores, self);
+  g_mutex_unlock (&live_lock);
   g_clear_pointer (&self->readers, g_hash_table_unref);
+  g_clear_pointer (&self->shared_reader, gp_db_close);
   g_mutex_clear (&self->readers_lock);
   g_clear_pointer (&self->writer, gp_db_close);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -92,6 +131,11 @@ gp_store_init (GpStore *self)
   self->tables = g_hash_table_new (g_str_hash, g_str_equal);
   self->readers = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) gp_db_close);
   g_mutex_init (&self->readers_lock);
+  g_mutex_lock (&live_lock);
+  if (live_stores == NULL)
+    live_stores = g_hash_table_new (NULL, NULL);
+  g_hash_table_add (live_stores, self);
+  g_mutex_unlock (&live_lock);
 }
 
 static GpDb *
@@ -111,10 +155,10 @@ open_reader (GpStore  *self,
 /**
  * gp_store_reader:
  *
- * The calling thread's read connection, opened on its first read. Threads
- * live as long as the app's pools keep them, so there are a few; they
- * close with the store. A thread whose connection cannot be opened shares
- * the first one, and waits its turn on it.
+ * The calling thread's read connection, opened on its first read and
+ * closed when the thread ends (or the store closes): a pool's threads come
+ * and go. A thread whose connection cannot be opened shares the one opened
+ * with the store, and waits its turn on it.
  */
 GpDb *
 gp_store_reader (GpStore *self)
@@ -130,20 +174,26 @@ gp_store_reader (GpStore *self)
     return db;
 
   db = open_reader (self, &error);
-  g_mutex_lock (&self->readers_lock);
-  if (db != NULL)
-    g_hash_table_insert (self->readers, thread, db);
-  else
+  if (db == NULL)
     {
-      GHashTableIter iter;
-      gpointer value = NULL;
-
       g_message ("A read connection of its own cannot be opened: %s", error->message);
-      g_hash_table_iter_init (&iter, self->readers);
-      g_hash_table_iter_next (&iter, NULL, &value);
-      db = value;
+      return self->shared_reader;
     }
+  g_mutex_lock (&self->readers_lock);
+  g_hash_table_insert (self->readers, thread, db);
   g_mutex_unlock (&self->readers_lock);
+  {
+    ThreadReaders *mine = g_private_get (&thread_readers);
+
+    if (mine == NULL)
+      {
+        mine = g_new0 (ThreadReaders, 1);
+        mine->thread = thread;
+        mine->stores = g_ptr_array_new ();
+        g_private_set (&thread_readers, mine);
+      }
+    g_ptr_array_add (mine->stores, self);
+  }
   return db;
 }
 
@@ -417,12 +467,11 @@ store_open (const char    *dir,
       !gp_db_migrate (self->writer, GP_STORE_SCHEMA_VERSION, error))
     return NULL;
 
-  /* The opening thread's reader, which a thread that cannot open its own
-   * shares. */
+  /* The reader a thread that cannot open its own shares. */
   reader = open_reader (self, error);
   if (reader == NULL)
     return NULL;
-  g_hash_table_insert (self->readers, g_thread_self (), reader);
+  self->shared_reader = reader;
 
   {
     g_autoptr(GError) gc_error = NULL;
