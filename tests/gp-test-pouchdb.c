@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "gp-test-pouchdb.h"
+#include "gp-json.h"
 #include "gp-replicator.h"
 #include "gp-test-util.h"
 
@@ -184,6 +185,19 @@ gp_test_pouchdb_login (GpTestPouchdb *server,
  *
  * Returns: (transfer full): the database's name
  */
+/* How many documents @database holds, as the server counts them. */
+gint64
+gp_test_pouchdb_doc_count (GpTestPouchdb *server,
+                           const char    *database)
+{
+  g_autofree char *path = g_strconcat ("/", database, NULL);
+  g_autoptr(JsonNode) info = gp_test_pouchdb_admin (server, "GET", path, NULL);
+  gint64 count = -1;
+
+  gp_json_get_int (json_node_get_object (info), "doc_count", &count);
+  return count;
+}
+
 char *
 gp_test_pouchdb_add_grid (GpTestPouchdb *server,
                           const char    *grid)

@@ -26,6 +26,8 @@ JsonNode      *gp_test_pouchdb_admin     (GpTestPouchdb *server,
                                           const char    *method,
                                           const char    *path,
                                           const char    *json);
+gint64         gp_test_pouchdb_doc_count (GpTestPouchdb *server,
+                                          const char    *database);
 char          *gp_test_pouchdb_add_grid  (GpTestPouchdb *server,
                                           const char    *grid) G_GNUC_WARN_UNUSED_RESULT;
 void           gp_test_pouchdb_add_user  (GpTestPouchdb *server,

@@ -200,17 +200,6 @@ run_round (Fleet                  *fleet,
            g_timer_elapsed (timer, NULL), (double) total / fleet->n, most, slowest);
 }
 
-static gint64
-server_doc_count (Fleet *fleet)
-{
-  g_autofree char *path = g_strconcat ("/", fleet->database, NULL);
-  g_autoptr(JsonNode) info = gp_test_pouchdb_admin (fleet->server, "GET", path, NULL);
-  gint64 count = -1;
-
-  gp_json_get_int (json_node_get_object (info), "doc_count", &count);
-  return count;
-}
-
 static void
 test_phones (void)
 {
@@ -221,7 +210,7 @@ test_phones (void)
   fleet_set_up (&fleet, n);
   run_round (&fleet, GP_REPLICATION_PUSH);
   /* Each report once at the centre, and the grid once. */
-  g_assert_cmpint (server_doc_count (&fleet), ==, fleet.grid_docs + n * REPORTS);
+  g_assert_cmpint (gp_test_pouchdb_doc_count (fleet.server, fleet.database), ==, fleet.grid_docs + n * REPORTS);
   run_round (&fleet, GP_REPLICATION_PULL);
 
   /* Every phone has every report, with its thumbnail, and one version of
@@ -254,7 +243,7 @@ test_phones (void)
           }
       g_assert_cmpuint (missing->len, ==, (n - 1) * REPORTS);
     }
-  g_assert_cmpint (server_doc_count (&fleet), ==, fleet.grid_docs + n * REPORTS);
+  g_assert_cmpint (gp_test_pouchdb_doc_count (fleet.server, fleet.database), ==, fleet.grid_docs + n * REPORTS);
   fleet_tear_down (&fleet);
 }
 

@@ -1477,17 +1477,6 @@ test_photo_offline (Fixture       *fixture,
   g_free (news.failed);
 }
 
-static gint64
-server_doc_count (Fixture *fixture)
-{
-  g_autofree char *path = g_strconcat ("/", fixture->database, NULL);
-  g_autoptr(JsonNode) info = gp_test_pouchdb_admin (fixture->server, "GET", path, NULL);
-  gint64 count = -1;
-
-  gp_json_get_int (json_node_get_object (info), "doc_count", &count);
-  return count;
-}
-
 /* The network goes in the middle of a batch: the sync fails in words;
  * the next one continues from the last checkpoint, and the centre ends
  * with every document once. */
@@ -1517,13 +1506,13 @@ test_resume (Fixture       *fixture,
   first_batches = stats.batches;
   g_clear_error (&error);
   gp_replication_stats_clear (&stats);
-  g_assert_cmpint (server_doc_count (fixture), <, 472);
+  g_assert_cmpint (gp_test_pouchdb_doc_count (fixture->server, fixture->database), <, 472);
 
   /* The network is back. */
   replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
   g_assert_cmpuint (stats.changes_read, <=, 472 - (first_batches - 1) * GP_REPLICATION_BATCH);
   gp_replication_stats_clear (&stats);
-  g_assert_cmpint (server_doc_count (fixture), ==, 472);
+  g_assert_cmpint (gp_test_pouchdb_doc_count (fixture->server, fixture->database), ==, 472);
 
   relay_stop (relay);
 
@@ -1679,13 +1668,13 @@ test_killed_mid_sync (Fixture       *fixture,
   g_subprocess_force_exit (first);
   g_subprocess_wait (first, NULL, NULL);
   g_test_message ("first run %s; the centre has %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " documents",
-                  g_subprocess_get_if_signaled (first) ? "killed" : "finished", server_doc_count (fixture), total);
+                  g_subprocess_get_if_signaled (first) ? "killed" : "finished", gp_test_pouchdb_doc_count (fixture->server, fixture->database), total);
 
   /* Started again: it finishes, and nothing is there twice. */
   out = gp_test_ctl (0, NULL, "--data-dir", fixture->worker_dir, "sync", "--server", url, "--user", "wang",
              "--password-file", password, NULL);
   g_test_message ("%s", out);
-  g_assert_cmpint (server_doc_count (fixture), ==, total);
+  g_assert_cmpint (gp_test_pouchdb_doc_count (fixture->server, fixture->database), ==, total);
   fixture->worker = gp_test_open_store (fixture->worker_dir);
   after = gp_test_store_snapshot (fixture->worker);
   g_assert_cmpstr (before, ==, after);

@@ -55,17 +55,6 @@ fixture_tear_down (Fixture       *fixture,
   gp_test_pouchdb_stop (fixture->server);
 }
 
-static gint64
-server_doc_count (Fixture *fixture)
-{
-  g_autofree char *path = g_strconcat ("/", fixture->database, NULL);
-  g_autoptr(JsonNode) info = gp_test_pouchdb_admin (fixture->server, "GET", path, NULL);
-  gint64 count = -1;
-
-  gp_json_get_int (json_node_get_object (info), "doc_count", &count);
-  return count;
-}
-
 typedef struct
 {
   GpSyncManager *manager;
@@ -119,7 +108,7 @@ test_sync (Fixture       *fixture,
   g_assert_cmpint (gp_sync_manager_get_last_success (manager), >, 0);
   g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 0);
   g_assert_true (g_strv_contains (gp_sync_manager_get_roles (manager), "grid:" GRID ":worker"));
-  g_assert_cmpint (server_doc_count (fixture), ==, 472);
+  g_assert_cmpint (gp_test_pouchdb_doc_count (fixture->server, fixture->database), ==, 472);
 
   /* A visit: pending at once, on the centre a moment later. */
   g_object_set (visit, "grid", GRID, "household", "household:610103003003-01-1-101", "worker", "wang", "at", now,
@@ -130,7 +119,7 @@ test_sync (Fixture       *fixture,
   g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 1);
   wait_for_runs (manager, 2);
   g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 0);
-  g_assert_cmpint (server_doc_count (fixture), ==, 473);
+  g_assert_cmpint (gp_test_pouchdb_doc_count (fixture->server, fixture->database), ==, 473);
 
   /* "Sync now" twice in a row: the second waits for the first. */
   gp_sync_manager_sync_now (manager);
@@ -157,7 +146,7 @@ test_bad_password (Fixture       *fixture,
   g_assert_cmpuint (gp_sync_manager_get_retry_delay (manager), ==, 0);
   g_assert_cmpint (gp_sync_manager_get_last_success (manager), ==, 0);
   g_assert_cmpuint (gp_sync_manager_get_pending (manager), ==, 472);
-  g_assert_cmpint (server_doc_count (fixture), ==, 0);
+  g_assert_cmpint (gp_test_pouchdb_doc_count (fixture->server, fixture->database), ==, 0);
 }
 
 /* A centre that cannot be reached: said in words, tried again after a

@@ -853,51 +853,39 @@ gp_store_changes (GpStore     *self,
 
 /* Attachments. */
 
+/* Whether a blob is listed and its bytes here (1), listed only (0), or
+ * not listed (-1). Inside a write the writer sees blobs the reader cannot
+ * see yet, so it asks the writer. */
+static int
+blob_state (GpStore    *self,
+            const char *digest)
+{
+  g_autoptr(GpDbStmt) stmt = NULL;
+  GpDb *db = self->writer;
+  gboolean row = FALSE;
+  int state = -1;
+
+  g_rec_mutex_lock (&db->lock);
+  stmt = gp_db_prepare (db, "SELECT here FROM blobs WHERE digest = ?1", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
+      if (gp_db_step (db, stmt, &row, NULL) && row)
+        state = sqlite3_column_int (stmt, 0);
+    }
+  g_clear_pointer (&stmt, gp_db_stmt_release);
+  g_rec_mutex_unlock (&db->lock);
+
+  return state;
+}
+
 gboolean
 gp_store_has_blob (GpStore    *self,
                    const char *digest)
 {
-  g_autoptr(GpDbStmt) stmt = NULL;
-  GpDb *db;
-  gboolean row = FALSE;
-
   g_return_val_if_fail (GP_IS_STORE (self), FALSE);
 
-  /* Inside a write the writer sees blobs the reader cannot see yet. */
-  db = self->writer;
-  g_rec_mutex_lock (&db->lock);
-  stmt = gp_db_prepare (db, "SELECT 1 FROM blobs WHERE digest = ?1 AND here = 1", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
-      gp_db_step (db, stmt, &row, NULL);
-    }
-  g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&db->lock);
-
-  return row;
-}
-
-/* Whether a blob is known but its bytes were never brought here. */
-static gboolean
-blob_is_remote (GpStore    *self,
-                const char *digest)
-{
-  g_autoptr(GpDbStmt) stmt = NULL;
-  GpDb *db = gp_store_reader (self);
-  gboolean row = FALSE;
-
-  g_rec_mutex_lock (&db->lock);
-  stmt = gp_db_prepare (db, "SELECT 1 FROM blobs WHERE digest = ?1 AND here = 0", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
-      gp_db_step (db, stmt, &row, NULL);
-    }
-  g_clear_pointer (&stmt, gp_db_stmt_release);
-  g_rec_mutex_unlock (&db->lock);
-
-  return row;
+  return blob_state (self, digest) == 1;
 }
 
 void
@@ -990,7 +978,7 @@ gp_store_read_attachment (GpStore     *self,
 
   if (!g_file_get_contents (path, &contents, &length, NULL))
     {
-      if (blob_is_remote (self, digest))
+      if (blob_state (self, digest) == 0)
         g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_HERE,
                      _("The photo has not been downloaded to this device yet"));
       else

@@ -64,6 +64,7 @@ struct _GpSyncManager
   /* Photos on demand: what is wanted, in order (the user's first), the
    * ones waiting for the network, and whether a fetch is under way. */
   gboolean         all_photos;
+  GpCouch         *photo_couch;     /* (nullable) the session photos are fetched on */
   GQueue           wanted;          /* Want */
   GHashTable      *wants;           /* "id\nname" → Want, queued or waiting */
   gboolean         fetching;
@@ -767,7 +768,6 @@ typedef struct
   WantState  state;
   gboolean   asked;      /* by a page showing it, not fetched ahead */
   double     fraction;   /* of its bytes come, while fetching */
-  char      *message;    /* while waiting: why */
 } Want;
 
 static void
@@ -775,7 +775,6 @@ want_free (Want *want)
 {
   g_free (want->doc_id);
   g_free (want->name);
-  g_free (want->message);
   g_free (want);
 }
 
@@ -786,15 +785,17 @@ want_key (const char *doc_id,
   return g_strconcat (doc_id, "\n", name, NULL);
 }
 
-/* A fetch's photos and account, copied so that the thread shares nothing. */
+/* A few photos at a time, so that one a page asks for never waits long
+ * behind those fetched ahead. */
+#define PHOTOS_PER_FETCH 8
+
+/* A fetch's photos, and the session to the centre that the fetches use
+ * one at a time. */
 typedef struct
 {
   GpSyncManager *self;       /* only for the reports, on the main loop */
   GpStore       *store;
-  char          *url;
-  char          *user;
-  char          *password;
-  gboolean       allow_http;
+  GpCouch       *couch;
   GStrv          grids;
   GPtrArray     *ids;        /* char *: doc id, name, doc id, name… */
 } Fetch;
@@ -804,11 +805,7 @@ fetch_free (Fetch *fetch)
 {
   g_object_unref (fetch->self);
   g_object_unref (fetch->store);
-  g_free (fetch->url);
-  g_free (fetch->user);
-  if (fetch->password != NULL)
-    memset (fetch->password, 0, strlen (fetch->password));
-  g_free (fetch->password);
+  g_object_unref (fetch->couch);
   g_strfreev (fetch->grids);
   g_ptr_array_unref (fetch->ids);
   g_free (fetch);
@@ -869,11 +866,7 @@ deliver_report (gpointer data)
       break;
     case REPORT_OFFLINE:
       if (want != NULL)
-        {
-          want->state = WANT_WAITING;
-          g_free (want->message);
-          want->message = g_strdup (report->message);
-        }
+        want->state = WANT_WAITING;
       g_signal_emit (self, signals[PHOTO_FAILED], 0, report->doc_id, report->name, report->message, TRUE);
       break;
     }
@@ -979,27 +972,23 @@ fetch_thread (GTask        *task,
               GCancellable *cancellable)
 {
   Fetch *fetch = task_data;
-  g_autoptr(GpCouch) couch = NULL;
   g_autoptr(GError) error = NULL;
   guint i = 0;
 
-  couch = gp_couch_new (fetch->url, fetch->allow_http, &error);
-  if (couch != NULL)
-    gp_couch_set_credentials (couch, fetch->user, fetch->password);
-  if (couch != NULL && gp_couch_login (couch, cancellable, &error))
-    for (; i < fetch->ids->len; i += 2)
-      {
-        const char *doc_id = g_ptr_array_index (fetch->ids, i);
-        const char *name = g_ptr_array_index (fetch->ids, i + 1);
+  /* The session logs in when the centre asks it to. */
+  for (; i < fetch->ids->len; i += 2)
+    {
+      const char *doc_id = g_ptr_array_index (fetch->ids, i);
+      const char *name = g_ptr_array_index (fetch->ids, i + 1);
 
-        g_clear_error (&error);
-        if (fetch_one (fetch, couch, doc_id, name, cancellable, &error))
-          report (fetch, REPORT_ARRIVED, doc_id, name, 1.0, NULL);
-        else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || is_out_of_reach (error))
-          break;
-        else
-          report (fetch, REPORT_FAILED, doc_id, name, 0.0, error->message);
-      }
+      g_clear_error (&error);
+      if (fetch_one (fetch, fetch->couch, doc_id, name, cancellable, &error))
+        report (fetch, REPORT_ARRIVED, doc_id, name, 1.0, NULL);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || is_out_of_reach (error))
+        break;
+      else
+        report (fetch, REPORT_FAILED, doc_id, name, 0.0, error->message);
+    }
   /* What is left waits for the network, or is given up with the reason. */
   for (; error != NULL && i < fetch->ids->len; i += 2)
     {
@@ -1035,8 +1024,6 @@ wait_for_network (GpSyncManager *self,
                   const char    *message)
 {
   want->state = WANT_WAITING;
-  g_free (want->message);
-  want->message = g_strdup (message);
   g_signal_emit (self, signals[PHOTO_FAILED], 0, want->doc_id, want->name, message, TRUE);
 }
 
@@ -1044,6 +1031,7 @@ static void
 start_fetch (GpSyncManager *self)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
   Fetch *fetch;
   Want *want;
 
@@ -1058,16 +1046,30 @@ start_fetch (GpSyncManager *self)
       return;
     }
 
+  if (self->photo_couch == NULL)
+    {
+      self->photo_couch = gp_couch_new (self->url, self->allow_http, &error);
+      if (self->photo_couch == NULL)
+        {
+          while ((want = g_queue_pop_head (&self->wanted)) != NULL)
+            {
+              g_autofree char *key = want_key (want->doc_id, want->name);
+
+              g_signal_emit (self, signals[PHOTO_FAILED], 0, want->doc_id, want->name, error->message, FALSE);
+              g_hash_table_remove (self->wants, key);
+            }
+          return;
+        }
+      gp_couch_set_credentials (self->photo_couch, self->user, self->password);
+    }
+
   fetch = g_new0 (Fetch, 1);
   fetch->self = g_object_ref (self);
   fetch->store = g_object_ref (self->store);
-  fetch->url = g_strdup (self->url);
-  fetch->user = g_strdup (self->user);
-  fetch->password = g_strdup (self->password);
-  fetch->allow_http = self->allow_http;
+  fetch->couch = g_object_ref (self->photo_couch);
   fetch->grids = g_strdupv (self->grids);
   fetch->ids = g_ptr_array_new_with_free_func (g_free);
-  while ((want = g_queue_pop_head (&self->wanted)) != NULL)
+  while (fetch->ids->len < 2 * PHOTOS_PER_FETCH && (want = g_queue_pop_head (&self->wanted)) != NULL)
     {
       want->state = WANT_FETCHING;
       want->fraction = 0.0;
@@ -1323,6 +1325,7 @@ gp_sync_manager_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->store);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->photo_couch);
 
   G_OBJECT_CLASS (gp_sync_manager_parent_class)->dispose (object);
 }
@@ -1503,6 +1506,8 @@ gp_sync_manager_set_account (GpSyncManager *self,
   self->password = g_strdup (password);
   self->allow_http = allow_http;
   self->failures = 0;
+  /* A fetch under way keeps its own reference to the old session. */
+  g_clear_object (&self->photo_couch);
   update_pending (self);
   if (!is_set_up (self))
     {
