@@ -344,6 +344,63 @@ test_connect (Fixture       *fixture,
   g_assert_cmpint (gp_store_count (gp_context_get_store (fixture->context), "household", NULL, NULL), ==, 0);
 }
 
+/* A grid centre with the worker wang and the leader li logged in, and the
+ * demo grid on wang's phone. */
+static void
+grid_with_two_phones (GpTestGrid  *grid,
+                      GpCouch    **wang,
+                      GpCouch    **li)
+{
+  g_autofree char *database = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gp_test_grid_set_up (grid, GRID);
+  database = gp_test_pouchdb_add_grid (grid->server, GRID);
+  gp_test_pouchdb_add_user (grid->server, "wang", "wang-pw", "grid:" GRID ":worker", NULL);
+  gp_test_pouchdb_add_user (grid->server, "li", "li-pw", "grid:" GRID ":leader", NULL);
+  *wang = gp_test_pouchdb_login (grid->server, "wang", "wang-pw");
+  *li = gp_test_pouchdb_login (grid->server, "li", "li-pw");
+  g_assert_true (gp_demo_install (grid->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  g_assert_no_error (error);
+}
+
+/* Wang's phone to the centre, the centre to li's; the photos the pull left
+ * at the centre. */
+static guint
+through_centre (GpTestGrid         *grid,
+                GpCouch            *wang,
+                GpCouch            *li,
+                GpReplicationFlags  flags)
+{
+  GpReplicationStats stats = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint deferred;
+
+  g_assert_true (gp_replicate (grid->worker, wang, grid->database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE,
+                               &stats, NULL, &error));
+  g_assert_no_error (error);
+  gp_replication_stats_clear (&stats);
+  g_assert_true (gp_replicate (grid->leader, li, grid->database, GP_REPLICATION_PULL, flags, &stats, NULL, &error));
+  g_assert_no_error (error);
+  deferred = stats.deferred;
+  gp_replication_stats_clear (&stats);
+  return deferred;
+}
+
+/* Li's phone, the leader's, on @store. */
+static GpContext *
+leader_context (GSettings *settings,
+                GpStore   *store)
+{
+  GpContext *context;
+
+  g_settings_set_string (settings, "user-name", "li");
+  g_settings_set_string (settings, "role", "leader");
+  context = gp_context_new (settings);
+  gp_test_set_store (context, store);
+  return context;
+}
+
 static gboolean
 view_has_photo (gpointer data)
 {
@@ -357,7 +414,6 @@ static void
 test_photo_provenance (void)
 {
   GpTestGrid grid = { 0 };
-  g_autofree char *database = NULL;
   g_autoptr(GpCouch) wang = NULL;
   g_autoptr(GpCouch) li = NULL;
   g_autoptr(GpReportDraft) draft = gp_report_draft_new ();
@@ -372,19 +428,12 @@ test_photo_provenance (void)
   g_autoptr(GPtrArray) checks = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *check = NULL;
-  GpReplicationStats stats = { 0 };
   GpGeoPoint centre;
   GtkWindow *window;
   GtkWidget *view;
   const char *id, *provenance;
 
-  gp_test_grid_set_up (&grid, GRID);
-  database = gp_test_pouchdb_add_grid (grid.server, GRID);
-  gp_test_pouchdb_add_user (grid.server, "wang", "wang-pw", "grid:" GRID ":worker", NULL);
-  gp_test_pouchdb_add_user (grid.server, "li", "li-pw", "grid:" GRID ":leader", NULL);
-  wang = gp_test_pouchdb_login (grid.server, "wang", "wang-pw");
-  li = gp_test_pouchdb_login (grid.server, "li", "li-pw");
-  g_assert_true (gp_demo_install (grid.worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  grid_with_two_phones (&grid, &wang, &li);
 
   /* At 5号楼, to 8 m: the report, and one shot stamped at the shutter. */
   building = gp_documents_load (grid.worker, "building:610103003003-05", &error);
@@ -419,18 +468,10 @@ test_photo_provenance (void)
   g_assert_no_error (error);
 
   /* Through the centre. */
-  g_assert_true (gp_replicate (grid.worker, wang, grid.database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE, &stats, NULL, &error));
-  g_assert_no_error (error);
-  gp_replication_stats_clear (&stats);
-  g_assert_true (gp_replicate (grid.leader, li, grid.database, GP_REPLICATION_PULL, GP_REPLICATION_FLAGS_NONE, &stats, NULL, &error));
-  g_assert_no_error (error);
-  gp_replication_stats_clear (&stats);
+  g_assert_cmpuint (through_centre (&grid, wang, li, GP_REPLICATION_FLAGS_NONE), ==, 0);
 
   /* The leader's page. */
-  g_settings_set_string (settings, "user-name", "li");
-  g_settings_set_string (settings, "role", "leader");
-  context = gp_context_new (settings);
-  gp_test_set_store (context, grid.leader);
+  context = leader_context (settings, grid.leader);
   view = gp_incident_view_new (context);
   window = GTK_WINDOW (adw_window_new ());
   adw_window_set_content (ADW_WINDOW (window), view);
@@ -486,7 +527,6 @@ static void
 test_photo_on_demand (void)
 {
   GpTestGrid grid = { 0 };
-  g_autofree char *database = NULL;
   g_autofree char *dead = g_strdup_printf ("http://127.0.0.1:%u", gp_test_free_port ());
   g_autoptr(GpCouch) wang = NULL;
   g_autoptr(GpCouch) li = NULL;
@@ -501,20 +541,13 @@ test_photo_on_demand (void)
   g_autoptr(GError) error = NULL;
   const char *grids[] = { GRID, NULL };
   const char *language = g_getenv ("LANGUAGE") ? "-zh_CN" : "";
-  GpReplicationStats stats = { 0 };
   GpSyncManager *sync;
   GtkWindow *window;
   GtkWidget *view;
   Status offline, whole = { NULL, NULL };
   const char *id;
 
-  gp_test_grid_set_up (&grid, GRID);
-  database = gp_test_pouchdb_add_grid (grid.server, GRID);
-  gp_test_pouchdb_add_user (grid.server, "wang", "wang-pw", "grid:" GRID ":worker", NULL);
-  gp_test_pouchdb_add_user (grid.server, "li", "li-pw", "grid:" GRID ":leader", NULL);
-  wang = gp_test_pouchdb_login (grid.server, "wang", "wang-pw");
-  li = gp_test_pouchdb_login (grid.server, "li", "li-pw");
-  g_assert_true (gp_demo_install (grid.worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  grid_with_two_phones (&grid, &wang, &li);
 
   gdk_pixbuf_fill (frame, 0x6090c0ff);
   {
@@ -532,20 +565,10 @@ test_photo_on_demand (void)
   gp_casework_add_photo (GP_DOCUMENT (incident), photo);
   g_assert_true (gp_documents_save (grid.worker, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
   id = gp_document_get_id (GP_DOCUMENT (incident));
-  g_assert_true (gp_replicate (grid.worker, wang, grid.database, GP_REPLICATION_PUSH, GP_REPLICATION_FLAGS_NONE,
-                               &stats, NULL, &error));
-  gp_replication_stats_clear (&stats);
-  g_assert_true (gp_replicate (grid.leader, li, grid.database, GP_REPLICATION_PULL,
-                               GP_REPLICATION_PHOTOS_ON_DEMAND, &stats, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (stats.deferred, ==, 1);
-  gp_replication_stats_clear (&stats);
+  g_assert_cmpuint (through_centre (&grid, wang, li, GP_REPLICATION_PHOTOS_ON_DEMAND), ==, 1);
 
   /* The leader's phone, its centre out of reach. */
-  g_settings_set_string (settings, "user-name", "li");
-  g_settings_set_string (settings, "role", "leader");
-  context = gp_context_new (settings);
-  gp_test_set_store (context, grid.leader);
+  context = leader_context (settings, grid.leader);
   sync = gp_context_get_sync (context);
   gp_sync_manager_set_grids (sync, grids);
   gp_sync_manager_set_account (sync, dead, "li", "li-pw", FALSE);
@@ -561,6 +584,21 @@ test_photo_on_demand (void)
 
     gp_test_wait_frames (view, 3);
     gp_test_save_widget_png (view, name);
+  }
+
+  /* Full screen, the photo says the same. */
+  g_assert_true (gtk_widget_activate_action (view, "incident.show-photo", "u", 0));
+  {
+    AdwDialog *viewer = gp_test_wait_for_dialog (ADW_TYPE_DIALOG);
+    g_autofree char *shown = NULL;
+    g_autofree char *name = g_strdup_printf ("photo-offline-viewer%s-360x720", language);
+
+    gp_test_wait_frames (GTK_WIDGET (viewer), 20);
+    shown = gp_test_collect_text (GTK_WIDGET (viewer));
+    g_assert_nonnull (strstr (shown, offline.status));
+    gp_test_save_widget_png (GTK_WIDGET (window), name);
+    adw_dialog_close (viewer);
+    gp_test_wait_for_no_dialog (ADW_TYPE_DIALOG);
   }
 
   /* How a download in progress looks, at 720×360 too. */

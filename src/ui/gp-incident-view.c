@@ -74,7 +74,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* A load of the case sheet, and which incident it was for. */
+/* A load of the case sheet, and which incident it was for; or of a photo
+ * that arrived, and its key in self->remote. */
 typedef struct
 {
   GpIncidentView *self;
@@ -258,6 +259,85 @@ on_zoom_changed (GpZoomPicture *picture,
   adw_carousel_set_interactive (carousel, gp_zoom_picture_get_zoom (picture) <= 1.0);
 }
 
+/* A photo left at the centre: its thumbnail shown meanwhile, with how its
+ * download goes underneath. */
+typedef struct
+{
+  guint           index;
+  GtkPicture     *picture;
+  GtkWidget      *status;
+  GtkLabel       *label;
+  GtkProgressBar *bar;
+  GpZoomPicture  *enlarged;    /* (nullable) (weak) in the full-screen viewer */
+} RemotePhoto;
+
+static void
+remote_photo_free (RemotePhoto *remote)
+{
+  if (remote->enlarged != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (remote->enlarged), (gpointer *) &remote->enlarged);
+  g_free (remote);
+}
+
+/* The index-th photo's download, if it is still coming. */
+static RemotePhoto *
+find_remote (GpIncidentView *self,
+             guint           index)
+{
+  GHashTableIter iter;
+  RemotePhoto *remote;
+
+  g_hash_table_iter_init (&iter, self->remote);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &remote))
+    if (remote->index == index)
+      return remote;
+  return NULL;
+}
+
+static char *
+remote_key (const char *doc_id,
+            const char *name)
+{
+  return g_strconcat (doc_id, "\n", name, NULL);
+}
+
+/* What a photo still coming says underneath: its label and progress. */
+static GtkWidget *
+status_box_new (GtkLabel       **label,
+                GtkProgressBar **bar)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+
+  *label = GTK_LABEL (gtk_label_new (_("Downloading the photo…")));
+  gtk_label_set_wrap (*label, TRUE);
+  gtk_label_set_xalign (*label, 0);
+  *bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (*label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (*bar));
+  gtk_widget_add_css_class (box, "gp-photo-status");
+  gtk_widget_set_valign (box, GTK_ALIGN_END);
+  gtk_widget_set_margin_start (box, 8);
+  gtk_widget_set_margin_end (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_can_target (box, FALSE);
+  return box;
+}
+
+/* The same, in the full-screen viewer, following the page's. */
+static GtkWidget *
+status_mirror_new (RemotePhoto *remote)
+{
+  GtkLabel *label;
+  GtkProgressBar *bar;
+  GtkWidget *box = status_box_new (&label, &bar);
+
+  g_object_bind_property (remote->label, "label", label, "label", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (remote->bar, "fraction", bar, "fraction", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (remote->bar, "visible", bar, "visible", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (remote->status, "visible", box, "visible", G_BINDING_SYNC_CREATE);
+  return box;
+}
+
 /* A photo full screen: all the case's photos, swiped through, from the
  * one tapped, on black, as large as the screen allows; pinched or
  * double-tapped to look closer. */
@@ -283,9 +363,21 @@ show_photo_action (GtkWidget  *widget,
   for (guint i = 0; i < self->photos->len; i++)
     {
       GtkWidget *picture = gp_zoom_picture_new (g_ptr_array_index (self->photos, i));
+      GtkWidget *page = captioned (picture, g_ptr_array_index (self->captions, i));
+      RemotePhoto *remote = find_remote (self, i);
 
       g_signal_connect_object (picture, "notify::zoom", G_CALLBACK (on_zoom_changed), carousel, 0);
-      adw_carousel_append (ADW_CAROUSEL (carousel), captioned (picture, g_ptr_array_index (self->captions, i)));
+      /* A photo still coming: its thumbnail enlarged, its download said,
+       * the photo in its place when it arrives. */
+      if (remote != NULL)
+        {
+          if (remote->enlarged != NULL)
+            g_object_remove_weak_pointer (G_OBJECT (remote->enlarged), (gpointer *) &remote->enlarged);
+          remote->enlarged = GP_ZOOM_PICTURE (picture);
+          g_object_add_weak_pointer (G_OBJECT (picture), (gpointer *) &remote->enlarged);
+          gtk_overlay_add_overlay (GTK_OVERLAY (page), status_mirror_new (remote));
+        }
+      adw_carousel_append (ADW_CAROUSEL (carousel), page);
     }
 
   dialog = adw_dialog_new ();
@@ -519,41 +611,11 @@ show_case (GpIncidentView *self)
   adw_window_title_set_subtitle (self->title, gp_state_label (c->state));
 }
 
-/* A photo left at the centre: its thumbnail shown meanwhile, with how its
- * download goes underneath. */
-typedef struct
-{
-  guint           index;
-  GtkPicture     *picture;
-  GtkWidget      *status;
-  GtkLabel       *label;
-  GtkProgressBar *bar;
-} RemotePhoto;
-
-static char *
-remote_key (const char *doc_id,
-            const char *name)
-{
-  return g_strconcat (doc_id, "\n", name, NULL);
-}
-
 static GtkWidget *
 remote_status_new (RemotePhoto *remote)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *box = status_box_new (&remote->label, &remote->bar);
 
-  remote->label = GTK_LABEL (gtk_label_new (_("Downloading the photo…")));
-  gtk_label_set_wrap (remote->label, TRUE);
-  gtk_label_set_xalign (remote->label, 0);
-  remote->bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (remote->label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (remote->bar));
-  gtk_widget_add_css_class (box, "gp-photo-status");
-  gtk_widget_set_valign (box, GTK_ALIGN_END);
-  gtk_widget_set_margin_start (box, 8);
-  gtk_widget_set_margin_end (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_can_target (box, FALSE);
   remote->status = box;
   return box;
 }
@@ -598,20 +660,14 @@ on_photo_failed (GpIncidentView *self,
   gtk_widget_set_visible (GTK_WIDGET (remote->bar), FALSE);
 }
 
-typedef struct
-{
-  GpIncidentView *self;
-  char           *key;
-} Arrival;
-
 static void
 on_full_photo (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  Arrival *arrival = user_data;
+  Load *arrival = user_data;
   g_autoptr(GpIncidentView) self = arrival->self;
-  g_autofree char *key = arrival->key;
+  g_autofree char *key = arrival->id;
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkPixbuf) pixbuf = gp_casework_load_picture_finish (GP_STORE (source), result, &error);
   g_autoptr(GdkTexture) texture = NULL;
@@ -631,6 +687,8 @@ on_full_photo (GObject      *source,
     }
   texture = gp_texture_new_for_pixels (pixbuf);
   gtk_picture_set_paintable (remote->picture, GDK_PAINTABLE (texture));
+  if (remote->enlarged != NULL)
+    gp_zoom_picture_set_paintable (remote->enlarged, GDK_PAINTABLE (texture));
   if (remote->index < self->photos->len)
     {
       g_object_unref (g_ptr_array_index (self->photos, remote->index));
@@ -646,13 +704,13 @@ on_photo_arrived (GpIncidentView *self,
                   const char     *name)
 {
   g_autofree char *key = remote_key (doc_id, name);
-  Arrival *arrival;
+  Load *arrival;
 
   if (!g_hash_table_contains (self->remote, key))
     return;
-  arrival = g_new0 (Arrival, 1);
+  arrival = g_new0 (Load, 1);
   arrival->self = g_object_ref (self);
-  arrival->key = g_steal_pointer (&key);
+  arrival->id = g_steal_pointer (&key);
   gp_casework_load_picture_async (gp_context_get_store (self->context), doc_id, name, self->cancellable,
                                   on_full_photo, arrival);
 }
@@ -907,16 +965,12 @@ const char *
 gp_incident_view_get_photo_status (GpIncidentView *self,
                                    guint           index)
 {
-  GHashTableIter iter;
   RemotePhoto *remote;
 
   g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), NULL);
 
-  g_hash_table_iter_init (&iter, self->remote);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &remote))
-    if (remote->index == index)
-      return gtk_label_get_text (remote->label);
-  return NULL;
+  remote = find_remote (self, index);
+  return remote != NULL ? gtk_label_get_text (remote->label) : NULL;
 }
 
 guint
@@ -1037,7 +1091,7 @@ gp_incident_view_init (GpIncidentView *self)
   self->captions = g_ptr_array_new_with_free_func (g_free);
   self->provenance = g_ptr_array_new_with_free_func (g_free);
   self->doubtful = g_array_new (FALSE, FALSE, sizeof (gboolean));
-  self->remote = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->remote = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) remote_photo_free);
 }
 
 GtkWidget *

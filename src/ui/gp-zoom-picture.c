@@ -133,6 +133,19 @@ gp_zoom_picture_set_zoom (GpZoomPicture *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
 }
 
+/* The photo replaced by one of the same picture, larger (it arrived): the
+ * zoom and place stay. */
+void
+gp_zoom_picture_set_paintable (GpZoomPicture *self,
+                               GdkPaintable  *paintable)
+{
+  g_return_if_fail (GP_IS_ZOOM_PICTURE (self));
+  g_return_if_fail (GDK_IS_PAINTABLE (paintable));
+
+  g_set_object (&self->paintable, paintable);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 double
 gp_zoom_picture_get_zoom (GpZoomPicture *self)
 {

@@ -17,5 +17,7 @@ GtkWidget *gp_zoom_picture_new      (GdkPaintable  *paintable);
 double     gp_zoom_picture_get_zoom (GpZoomPicture *self);
 void       gp_zoom_picture_set_zoom (GpZoomPicture *self,
                                      double         zoom);
+void       gp_zoom_picture_set_paintable (GpZoomPicture *self,
+                                          GdkPaintable  *paintable);
 
 G_END_DECLS
