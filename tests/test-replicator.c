@@ -1269,93 +1269,6 @@ on_told (gsize    received,
  * a photo fetched later is checked against its digest (garbled bytes are
  * kept nowhere) and then shown whole. */
 static void
-count_arrival (GpSyncManager *manager,
-               const char    *doc_id,
-               const char    *name,
-               guint         *arrived)
-{
-  (*arrived)++;
-}
-
-static gboolean
-at_least_one (gpointer data)
-{
-  return *(guint *) data >= 1;
-}
-
-static gboolean
-at_least_two (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
-
-/* Fetched ahead after a sync, on a network that is not metered: the photos
- * of the cases waiting for the user — for a leader, a report to register —
- * and not those of a case voided; with "download all photos", every one. */
-static void
-test_photos_ahead (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
-  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
-  g_autoptr(GBytes) waiting_photo = NULL;
-  g_autoptr(GBytes) voided_photo = NULL;
-  g_autofree char *waiting = NULL;
-  g_autofree char *voided = NULL;
-  g_autoptr(GpEvent) voiding = NULL;
-  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
-  g_autoptr(GpSyncManager) manager = NULL;
-  g_autoptr(GPtrArray) missing = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *grids[] = { GRID, NULL };
-  GpReplicationStats stats = { 0 };
-  guint arrived = 0;
-
-  if (g_network_monitor_get_network_metered (g_network_monitor_get_default ()))
-    {
-      g_test_skip ("this machine's network is metered: nothing is fetched ahead on it");
-      return;
-    }
-  g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
-  waiting = report_with_taken_photo (fixture->worker, &waiting_photo);
-  voided = report_with_taken_photo (fixture->worker, &voided_photo);
-  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
-  gp_replication_stats_clear (&stats);
-  replicate_with (fixture, fixture->leader, li, GP_REPLICATION_PULL, GP_REPLICATION_PHOTOS_ON_DEMAND, &stats);
-  g_assert_cmpuint (stats.deferred, ==, 2);
-  gp_replication_stats_clear (&stats);
-  voiding = gp_event_new (voided);
-  g_object_set (voiding, "grid", GRID, "action", GP_ACTION_VOID, "actor", "li", "role", "leader", "at", now,
-                "reason", "重复上报", NULL);
-  g_assert_true (gp_documents_save (fixture->leader, GP_DOCUMENT (voiding), GP_STORE_PUT_NONE, &error));
-  g_assert_no_error (error);
-
-  /* The leader's phone syncs: the report waiting to be registered comes. */
-  manager = gp_sync_manager_new (fixture->leader, NULL);
-  g_signal_connect (manager, "photo-arrived", G_CALLBACK (count_arrival), &arrived);
-  gp_sync_manager_set_grids (manager, grids);
-  gp_sync_manager_set_account (manager, gp_test_pouchdb_get_url (fixture->server), "li", "li-pw", FALSE);
-  g_assert_true (gp_test_wait_until (at_least_one, &arrived, 60000));
-  g_assert_true (gp_worker_wait_all (60000));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_cmpuint (arrived, ==, 1);
-  missing = gp_store_list_missing_blobs (fixture->leader, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (missing->len, ==, 1);
-  g_assert_cmpstr (((GpMissingBlob *) g_ptr_array_index (missing, 0))->doc_id, ==, voided);
-
-  /* Download all photos: the voided case's comes too. */
-  gp_sync_manager_set_all_photos (manager, TRUE);
-  g_assert_true (gp_test_wait_until (at_least_two, &arrived, 60000));
-  g_clear_pointer (&missing, g_ptr_array_unref);
-  missing = gp_store_list_missing_blobs (fixture->leader, &error);
-  g_assert_cmpuint (missing->len, ==, 0);
-  g_clear_object (&manager);
-  g_assert_true (gp_worker_wait_all (60000));
-}
-
-static void
 test_photos_on_demand (Fixture       *fixture,
                        gconstpointer  data)
 {
@@ -1569,6 +1482,78 @@ test_photo_offline (Fixture       *fixture,
   g_assert_true (gp_worker_wait_all (60000));
   relay_stop (relay);
   g_free (news.failed);
+}
+
+static gboolean
+two_arrived (gpointer data)
+{
+  return ((PhotoNews *) data)->arrived >= 2;
+}
+
+/* Fetched ahead after a sync, on a network that is not metered: the photos
+ * of the cases waiting for the user — for a leader, a report to register —
+ * and not those of a case voided; with "download all photos", every one. */
+static void
+test_photos_ahead (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
+  g_autoptr(GBytes) waiting_photo = NULL;
+  g_autoptr(GBytes) voided_photo = NULL;
+  g_autofree char *waiting = NULL;
+  g_autofree char *voided = NULL;
+  g_autoptr(GpEvent) voiding = NULL;
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+  g_autoptr(GpSyncManager) manager = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *grids[] = { GRID, NULL };
+  GpReplicationStats stats = { 0 };
+  PhotoNews news = { 0 };
+
+  if (g_network_monitor_get_network_metered (g_network_monitor_get_default ()))
+    {
+      g_test_skip ("this machine's network is metered: nothing is fetched ahead on it");
+      return;
+    }
+  g_assert_true (gp_demo_install (fixture->worker, GP_DEMO_DEFAULT_HOUSEHOLDS, GP_DEMO_DEFAULT_SEED, &error));
+  waiting = report_with_taken_photo (fixture->worker, &waiting_photo);
+  voided = report_with_taken_photo (fixture->worker, &voided_photo);
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  gp_replication_stats_clear (&stats);
+  replicate_with (fixture, fixture->leader, li, GP_REPLICATION_PULL, GP_REPLICATION_PHOTOS_ON_DEMAND, &stats);
+  g_assert_cmpuint (stats.deferred, ==, 2);
+  gp_replication_stats_clear (&stats);
+  voiding = gp_event_new (voided);
+  g_object_set (voiding, "grid", GRID, "action", GP_ACTION_VOID, "actor", "li", "role", "leader", "at", now,
+                "reason", "重复上报", NULL);
+  g_assert_true (gp_documents_save (fixture->leader, GP_DOCUMENT (voiding), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+
+  /* The leader's phone syncs: the report waiting to be registered comes. */
+  manager = gp_sync_manager_new (fixture->leader, NULL);
+  g_signal_connect (manager, "photo-arrived", G_CALLBACK (on_photo_arrived), &news);
+  gp_sync_manager_set_grids (manager, grids);
+  gp_sync_manager_set_account (manager, gp_test_pouchdb_get_url (fixture->server), "li", "li-pw", FALSE);
+  g_assert_true (gp_test_wait_until (photo_arrived, &news, 60000));
+  g_assert_true (gp_worker_wait_all (60000));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (news.arrived, ==, 1);
+  missing = gp_store_list_missing_blobs (fixture->leader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (missing->len, ==, 1);
+  g_assert_cmpstr (((GpMissingBlob *) g_ptr_array_index (missing, 0))->doc_id, ==, voided);
+
+  /* Download all photos: the voided case's comes too. */
+  gp_sync_manager_set_all_photos (manager, TRUE);
+  g_assert_true (gp_test_wait_until (two_arrived, &news, 60000));
+  g_clear_pointer (&missing, g_ptr_array_unref);
+  missing = gp_store_list_missing_blobs (fixture->leader, &error);
+  g_assert_cmpuint (missing->len, ==, 0);
+  g_clear_object (&manager);
+  g_assert_true (gp_worker_wait_all (60000));
 }
 
 /* The network goes in the middle of a batch: the sync fails in words;
