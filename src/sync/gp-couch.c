@@ -770,6 +770,7 @@ gp_couch_login (GpCouch       *self,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *text = NULL;
+  gpointer progress;
   guint status;
 
   g_return_val_if_fail (GP_IS_COUCH (self), FALSE);
@@ -791,8 +792,13 @@ gp_couch_login (GpCouch       *self,
   body = g_bytes_new (text, strlen (text));
   memset (text, 0, strlen (text));
 
+  /* A login on the way to a photo is not the photo: its reply is not
+   * progress. */
+  progress = g_private_get (&reply_progress);
+  g_private_set (&reply_progress, NULL);
   bytes = exchange (self, "POST", "/_session", "application/json", "application/json", body, TRUE, &reply, &status,
                     NULL, cancellable, &local_error);
+  g_private_set (&reply_progress, progress);
   if (reply == NULL)
     {
       if (status == SOUP_STATUS_UNAUTHORIZED)
