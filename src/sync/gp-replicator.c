@@ -1040,6 +1040,9 @@ gp_replication_fetch_photo (GpStore              *store,
                    name, doc_id);
       return FALSE;
     }
+  /* Stopped meanwhile (a log-out wiping the phone's copy): nothing kept. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   return gp_store_put_blob (store, digest, data, error);
 }
 

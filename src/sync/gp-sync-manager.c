@@ -793,7 +793,7 @@ want_key (const char *doc_id,
  * one at a time. */
 typedef struct
 {
-  GpSyncManager *self;       /* only for the reports, on the main loop */
+  GWeakRef       self;       /* the manager, for the reports; dropped, it stops the fetch */
   GpStore       *store;
   GpCouch       *couch;
   GStrv          grids;
@@ -803,7 +803,7 @@ typedef struct
 static void
 fetch_free (Fetch *fetch)
 {
-  g_object_unref (fetch->self);
+  g_weak_ref_clear (&fetch->self);
   g_object_unref (fetch->store);
   g_object_unref (fetch->couch);
   g_strfreev (fetch->grids);
@@ -821,7 +821,7 @@ typedef enum
 
 typedef struct
 {
-  GpSyncManager *self;
+  GWeakRef       self;
   ReportKind     kind;
   char          *doc_id;
   char          *name;
@@ -834,7 +834,7 @@ report_free (gpointer data)
 {
   Report *report = data;
 
-  g_object_unref (report->self);
+  g_weak_ref_clear (&report->self);
   g_free (report->doc_id);
   g_free (report->name);
   g_free (report->message);
@@ -845,9 +845,14 @@ static gboolean
 deliver_report (gpointer data)
 {
   Report *report = data;
-  GpSyncManager *self = report->self;
-  g_autofree char *key = want_key (report->doc_id, report->name);
-  Want *want = g_hash_table_lookup (self->wants, key);
+  g_autoptr(GpSyncManager) self = g_weak_ref_get (&report->self);
+  g_autofree char *key = NULL;
+  Want *want;
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+  key = want_key (report->doc_id, report->name);
+  want = g_hash_table_lookup (self->wants, key);
 
   switch (report->kind)
     {
@@ -882,8 +887,9 @@ report (Fetch      *fetch,
         const char *message)
 {
   Report *report = g_new0 (Report, 1);
+  g_autoptr(GpSyncManager) self = g_weak_ref_get (&fetch->self);
 
-  report->self = g_object_ref (fetch->self);
+  g_weak_ref_init (&report->self, self);
   report->kind = kind;
   report->doc_id = g_strdup (doc_id);
   report->name = g_strdup (name);
@@ -982,6 +988,8 @@ fetch_thread (GTask        *task,
       const char *name = g_ptr_array_index (fetch->ids, i + 1);
 
       g_clear_error (&error);
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        break;
       if (fetch_one (fetch, fetch->couch, doc_id, name, cancellable, &error))
         report (fetch, REPORT_ARRIVED, doc_id, name, 1.0, NULL);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || is_out_of_reach (error))
@@ -1009,12 +1017,22 @@ on_fetch_done (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  GpSyncManager *self = GP_SYNC_MANAGER (source);
+  Fetch *fetch = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GpSyncManager) self = g_weak_ref_get (&fetch->self);
 
-  if (g_cancellable_is_cancelled (self->cancellable))
+  if (self == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
   self->fetching = FALSE;
   start_fetch (self);
+}
+
+/* A photo fetched ahead waits for a network that is not metered, unless
+ * every photo is wanted. */
+static gboolean
+may_fetch (GpSyncManager *self,
+           Want          *want)
+{
+  return want->asked || self->all_photos || !g_network_monitor_get_network_metered (self->monitor);
 }
 
 /* Tells a page that its photo waits for the network, and why. */
@@ -1064,21 +1082,35 @@ start_fetch (GpSyncManager *self)
     }
 
   fetch = g_new0 (Fetch, 1);
-  fetch->self = g_object_ref (self);
+  g_weak_ref_init (&fetch->self, self);
   fetch->store = g_object_ref (self->store);
   fetch->couch = g_object_ref (self->photo_couch);
   fetch->grids = g_strdupv (self->grids);
   fetch->ids = g_ptr_array_new_with_free_func (g_free);
   while (fetch->ids->len < 2 * PHOTOS_PER_FETCH && (want = g_queue_pop_head (&self->wanted)) != NULL)
     {
+      if (!may_fetch (self, want))
+        {
+          g_autofree char *key = want_key (want->doc_id, want->name);
+
+          g_hash_table_remove (self->wants, key);
+          continue;
+        }
       want->state = WANT_FETCHING;
       want->fraction = 0.0;
       g_ptr_array_add (fetch->ids, g_strdup (want->doc_id));
       g_ptr_array_add (fetch->ids, g_strdup (want->name));
     }
 
+  if (fetch->ids->len == 0)
+    {
+      fetch_free (fetch);
+      return;
+    }
+  /* The task holds no reference on the manager: one dropped (a log-out,
+   * another store) is disposed, which cancels the fetch. */
   self->fetching = TRUE;
-  task = g_task_new (self, self->cancellable, on_fetch_done, NULL);
+  task = g_task_new (NULL, self->cancellable, on_fetch_done, NULL);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
   gp_worker_run (task, fetch_thread);
 }
@@ -1130,7 +1162,9 @@ retry_waiting (GpSyncManager *self)
 
   g_hash_table_iter_init (&iter, self->wants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &waiting))
-    if (waiting->state == WANT_WAITING)
+    if (waiting->state == WANT_WAITING && !may_fetch (self, waiting))
+      g_hash_table_iter_remove (&iter);
+    else if (waiting->state == WANT_WAITING)
       {
         waiting->state = WANT_QUEUED;
         if (waiting->asked)
