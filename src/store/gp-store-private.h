@@ -48,8 +48,8 @@ struct _GpStore
   char         *dir;
   char         *blob_dir;
   GpDb         *writer;
-  GMutex        readers_lock;
-  GHashTable   *readers;      /* GThread → GpDb: a read connection per thread, closed when it ends */
+  guint64       serial;       /* never reused: what a thread's connections are kept by */
+  GPtrArray    *readers;      /* Reader: the threads' connections to it (gp-store.c) */
   GpDb         *shared_reader; /* for a thread that cannot open its own */
   GThreadPool  *write_pool;
   GMainContext *context;

@@ -854,14 +854,12 @@ gp_store_changes (GpStore     *self,
 /* Attachments. */
 
 /* Whether a blob is listed and its bytes here (1), listed only (0), or
- * not listed (-1). Inside a write the writer sees blobs the reader cannot
- * see yet, so it asks the writer. */
+ * not listed (-1), as @db sees it. */
 static int
-blob_state (GpStore    *self,
+blob_state (GpDb       *db,
             const char *digest)
 {
   g_autoptr(GpDbStmt) stmt = NULL;
-  GpDb *db = self->writer;
   gboolean row = FALSE;
   int state = -1;
 
@@ -885,7 +883,8 @@ gp_store_has_blob (GpStore    *self,
 {
   g_return_val_if_fail (GP_IS_STORE (self), FALSE);
 
-  return blob_state (self, digest) == 1;
+  /* Inside a write the writer sees blobs the reader cannot see yet. */
+  return blob_state (self->writer, digest) == 1;
 }
 
 void
@@ -978,7 +977,7 @@ gp_store_read_attachment (GpStore     *self,
 
   if (!g_file_get_contents (path, &contents, &length, NULL))
     {
-      if (blob_state (self, digest) == 0)
+      if (blob_state (gp_store_reader (self), digest) == 0)
         g_set_error (error, GP_STORE_ERROR, GP_STORE_ERROR_NOT_HERE,
                      _("The photo has not been downloaded to this device yet"));
       else

@@ -46,38 +46,40 @@ enum {
 static guint signals[N_SIGNALS];
 
 /* Read connections belong to threads, and a pool's threads come and go:
- * when a thread ends, its connections to the stores still open close. */
-static GMutex      live_lock;
-static GHashTable *live_stores;   /* GpStore *: the stores not finalized */
+ * each thread keeps its own, by store, and closes them when it ends; a
+ * store closes those to it when it is finalized. Stores are known to
+ * threads by a serial number, never by an address a later store could
+ * have. */
+static GMutex  readers_lock;    /* every Reader's db and store, and each store's readers */
+static guint64 last_serial;
 
 typedef struct
 {
-  GThread   *thread;
-  GPtrArray *stores;   /* GpStore *: where the thread opened a connection */
-} ThreadReaders;
+  guint64  serial;  /* the store's, as the thread's table's key */
+  GpDb    *db;      /* NULL once the store is finalized */
+  GpStore *store;
+} Reader;
 
 static void
 thread_readers_free (gpointer data)
 {
-  ThreadReaders *mine = data;
+  GHashTable *mine = data;
+  GHashTableIter iter;
+  Reader *reader;
 
-  g_mutex_lock (&live_lock);
-  for (guint i = 0; i < mine->stores->len; i++)
-    {
-      GpStore *store = g_ptr_array_index (mine->stores, i);
-
-      if (g_hash_table_contains (live_stores, store))
-        {
-          g_mutex_lock (&store->readers_lock);
-          g_hash_table_remove (store->readers, mine->thread);
-          g_mutex_unlock (&store->readers_lock);
-        }
-    }
-  g_mutex_unlock (&live_lock);
-  g_ptr_array_unref (mine->stores);
-  g_free (mine);
+  g_mutex_lock (&readers_lock);
+  g_hash_table_iter_init (&iter, mine);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &reader))
+    if (reader->db != NULL)
+      {
+        gp_db_close (reader->db);
+        g_ptr_array_remove_fast (reader->store->readers, reader);
+      }
+  g_mutex_unlock (&readers_lock);
+  g_hash_table_unref (mine);
 }
 
+/* The calling thread's connections: serial → Reader. */
 static GPrivate thread_readers = G_PRIVATE_INIT (thread_readers_free);
 
 static void
@@ -89,12 +91,17 @@ gp_store_finalize (GObject *object)
    * be its own thread dropping the last reference, so do not wait for it. */
   if (self->write_pool != NULL)
     g_thread_pool_free (g_steal_pointer (&self->write_pool), FALSE, FALSE);
-  g_mutex_lock (&live_lock);
-  g_hash_table_remove (live_stores, self);
-  g_mutex_unlock (&live_lock);
-  g_clear_pointer (&self->readers, g_hash_table_unref);
+  g_mutex_lock (&readers_lock);
+  for (guint i = 0; i < self->readers->len; i++)
+    {
+      Reader *reader = g_ptr_array_index (self->readers, i);
+
+      g_clear_pointer (&reader->db, gp_db_close);
+      reader->store = NULL;
+    }
+  g_clear_pointer (&self->readers, g_ptr_array_unref);
+  g_mutex_unlock (&readers_lock);
   g_clear_pointer (&self->shared_reader, gp_db_close);
-  g_mutex_clear (&self->readers_lock);
   g_clear_pointer (&self->writer, gp_db_close);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->dir, g_free);
@@ -129,13 +136,10 @@ static void
 gp_store_init (GpStore *self)
 {
   self->tables = g_hash_table_new (g_str_hash, g_str_equal);
-  self->readers = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) gp_db_close);
-  g_mutex_init (&self->readers_lock);
-  g_mutex_lock (&live_lock);
-  if (live_stores == NULL)
-    live_stores = g_hash_table_new (NULL, NULL);
-  g_hash_table_add (live_stores, self);
-  g_mutex_unlock (&live_lock);
+  self->readers = g_ptr_array_new ();
+  g_mutex_lock (&readers_lock);
+  self->serial = ++last_serial;
+  g_mutex_unlock (&readers_lock);
 }
 
 static GpDb *
@@ -163,15 +167,21 @@ open_reader (GpStore  *self,
 GpDb *
 gp_store_reader (GpStore *self)
 {
-  GThread *thread = g_thread_self ();
+  GHashTable *mine = g_private_get (&thread_readers);
   g_autoptr(GError) error = NULL;
+  Reader *reader;
   GpDb *db;
 
-  g_mutex_lock (&self->readers_lock);
-  db = g_hash_table_lookup (self->readers, thread);
-  g_mutex_unlock (&self->readers_lock);
-  if (db != NULL)
-    return db;
+  /* Only this thread changes its table; a store being used is not being
+   * finalized, so its connection here is not being closed. */
+  if (mine == NULL)
+    {
+      mine = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+      g_private_set (&thread_readers, mine);
+    }
+  reader = g_hash_table_lookup (mine, &self->serial);
+  if (reader != NULL)
+    return reader->db;
 
   db = open_reader (self, &error);
   if (db == NULL)
@@ -179,21 +189,14 @@ gp_store_reader (GpStore *self)
       g_message ("A read connection of its own cannot be opened: %s", error->message);
       return self->shared_reader;
     }
-  g_mutex_lock (&self->readers_lock);
-  g_hash_table_insert (self->readers, thread, db);
-  g_mutex_unlock (&self->readers_lock);
-  {
-    ThreadReaders *mine = g_private_get (&thread_readers);
-
-    if (mine == NULL)
-      {
-        mine = g_new0 (ThreadReaders, 1);
-        mine->thread = thread;
-        mine->stores = g_ptr_array_new ();
-        g_private_set (&thread_readers, mine);
-      }
-    g_ptr_array_add (mine->stores, self);
-  }
+  reader = g_new0 (Reader, 1);
+  reader->serial = self->serial;
+  reader->db = db;
+  reader->store = self;
+  g_mutex_lock (&readers_lock);
+  g_ptr_array_add (self->readers, reader);
+  g_mutex_unlock (&readers_lock);
+  g_hash_table_insert (mine, &reader->serial, reader);
   return db;
 }
 
