@@ -520,6 +520,27 @@ photo_status_is (gpointer data)
   return g_strcmp0 (gp_incident_view_get_photo_status (view, 0), wanted->status) == 0;
 }
 
+/* Whether a photo's download status shows anywhere under @widget. */
+static gboolean
+status_shown (GtkWidget *widget)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (gtk_widget_has_css_class (widget, "gp-photo-status"))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (status_shown (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+status_gone (gpointer data)
+{
+  return !status_shown (data);
+}
+
 /* Photos on demand on the leader's page: the thumbnail with how its
  * download goes — offline, it says the photo will come when the network
  * returns, and it comes, whole, when it does. */
@@ -544,7 +565,8 @@ test_photo_on_demand (void)
   GpSyncManager *sync;
   GtkWindow *window;
   GtkWidget *view;
-  Status offline, whole = { NULL, NULL };
+  Status offline, downloading, whole = { NULL, NULL };
+  AdwDialog *viewer;
   const char *id;
 
   grid_with_two_phones (&grid, &wang, &li);
@@ -586,16 +608,23 @@ test_photo_on_demand (void)
     gp_test_save_widget_png (view, name);
   }
 
+  /* The page read again (it is, each minute): it still says so, without
+   * asking again. */
+  gp_incident_view_reload (GP_INCIDENT_VIEW (view));
+  g_assert_true (gp_incident_view_get_loading (GP_INCIDENT_VIEW (view)));
+  g_assert_true (gp_test_wait_until (photo_status_is, &offline, 30000));
+
   /* Full screen, the photo says the same. */
   g_assert_true (gtk_widget_activate_action (view, "incident.show-photo", "u", 0));
+  viewer = gp_test_wait_for_dialog (ADW_TYPE_DIALOG);
   {
-    AdwDialog *viewer = gp_test_wait_for_dialog (ADW_TYPE_DIALOG);
     g_autofree char *shown = NULL;
     g_autofree char *name = g_strdup_printf ("photo-offline-viewer%s-360x720", language);
 
     gp_test_wait_frames (GTK_WIDGET (viewer), 20);
     shown = gp_test_collect_text (GTK_WIDGET (viewer));
     g_assert_nonnull (strstr (shown, offline.status));
+    g_assert_true (status_shown (GTK_WIDGET (viewer)));
     gp_test_save_widget_png (GTK_WIDGET (window), name);
     adw_dialog_close (viewer);
     gp_test_wait_for_no_dialog (ADW_TYPE_DIALOG);
@@ -618,10 +647,21 @@ test_photo_on_demand (void)
     gp_test_present_phone (window);
   }
 
-  /* The network returns: the photo comes and replaces its thumbnail. */
+  /* The network returns while the photo is open full screen, and the page
+   * is read again meanwhile: the photo comes and replaces its thumbnail
+   * on both. */
+  g_assert_true (gtk_widget_activate_action (view, "incident.show-photo", "u", 0));
+  viewer = gp_test_wait_for_dialog (ADW_TYPE_DIALOG);
+  gp_incident_view_reload (GP_INCIDENT_VIEW (view));
+  downloading = (Status) { view, _("Downloading the photo…") };
+  g_assert_true (gp_test_wait_until (photo_status_is, &downloading, 30000));
+  g_assert_true (status_shown (GTK_WIDGET (viewer)));
   gp_sync_manager_set_account (sync, gp_test_pouchdb_get_url (grid.server), "li", "li-pw", FALSE);
   whole.view = view;
   g_assert_true (gp_test_wait_until (photo_status_is, &whole, 60000));
+  g_assert_true (gp_test_wait_until (status_gone, viewer, 30000));
+  adw_dialog_close (viewer);
+  gp_test_wait_for_no_dialog (ADW_TYPE_DIALOG);
   g_assert_true (gp_store_has_blob (grid.leader, gp_document_get_attachment (GP_DOCUMENT (incident),
                                                                              "photo-1.jpg")->digest));
   {

@@ -50,6 +50,7 @@ struct _GpIncidentView
   gboolean        stepping;      /* a step taken with no dialog, being stored */
   double          pressed_x;     /* where a finger went down on the photos */
   GHashTable     *remote;        /* "id\nname" → RemotePhoto: shown by its thumbnail, coming */
+  GHashTable     *enlarged;      /* "id\nname" → EnlargedPhoto: the same, in the open viewer */
   GpSyncManager  *sync;          /* (weak) whose photo downloads are followed */
 
   GtkWidget      *top_bar;
@@ -259,39 +260,37 @@ on_zoom_changed (GpZoomPicture *picture,
   adw_carousel_set_interactive (carousel, gp_zoom_picture_get_zoom (picture) <= 1.0);
 }
 
-/* A photo left at the centre: its thumbnail shown meanwhile, with how its
- * download goes underneath. */
+/* A photo left at the centre is shown by its thumbnail meanwhile, with
+ * how its download goes underneath: on the page, and in the full-screen
+ * viewer while it is open. */
 typedef struct
 {
-  guint           index;
-  GtkPicture     *picture;
-  GtkWidget      *status;
+  GtkWidget      *box;
   GtkLabel       *label;
   GtkProgressBar *bar;
-  GpZoomPicture  *enlarged;    /* (nullable) (weak) in the full-screen viewer */
+} PhotoStatus;
+
+/* On the page; rebuilt with it. */
+typedef struct
+{
+  guint        index;
+  GtkPicture  *picture;
+  PhotoStatus  status;
 } RemotePhoto;
 
+/* In the open viewer, which outlives the page's reloads. */
+typedef struct
+{
+  GpZoomPicture *picture;   /* (weak) */
+  PhotoStatus    status;
+} EnlargedPhoto;
+
 static void
-remote_photo_free (RemotePhoto *remote)
+enlarged_photo_free (EnlargedPhoto *enlarged)
 {
-  if (remote->enlarged != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (remote->enlarged), (gpointer *) &remote->enlarged);
-  g_free (remote);
-}
-
-/* The index-th photo's download, if it is still coming. */
-static RemotePhoto *
-find_remote (GpIncidentView *self,
-             guint           index)
-{
-  GHashTableIter iter;
-  RemotePhoto *remote;
-
-  g_hash_table_iter_init (&iter, self->remote);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &remote))
-    if (remote->index == index)
-      return remote;
-  return NULL;
+  if (enlarged->picture != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (enlarged->picture), (gpointer *) &enlarged->picture);
+  g_free (enlarged);
 }
 
 static char *
@@ -301,41 +300,105 @@ remote_key (const char *doc_id,
   return g_strconcat (doc_id, "\n", name, NULL);
 }
 
-/* What a photo still coming says underneath: its label and progress. */
+/* The index-th photo's download on the page, and its key, if it is still
+ * coming. */
+static RemotePhoto *
+find_remote (GpIncidentView  *self,
+             guint            index,
+             const char     **key)
+{
+  GHashTableIter iter;
+  RemotePhoto *remote;
+
+  g_hash_table_iter_init (&iter, self->remote);
+  while (g_hash_table_iter_next (&iter, (gpointer *) key, (gpointer *) &remote))
+    if (remote->index == index)
+      return remote;
+  return NULL;
+}
+
 static GtkWidget *
-status_box_new (GtkLabel       **label,
-                GtkProgressBar **bar)
+photo_status_init (PhotoStatus *status)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
 
-  *label = GTK_LABEL (gtk_label_new (_("Downloading the photo…")));
-  gtk_label_set_wrap (*label, TRUE);
-  gtk_label_set_xalign (*label, 0);
-  *bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (*label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (*bar));
+  status->label = GTK_LABEL (gtk_label_new (_("Downloading the photo…")));
+  gtk_label_set_wrap (status->label, TRUE);
+  gtk_label_set_xalign (status->label, 0);
+  status->bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (status->label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (status->bar));
   gtk_widget_add_css_class (box, "gp-photo-status");
   gtk_widget_set_valign (box, GTK_ALIGN_END);
   gtk_widget_set_margin_start (box, 8);
   gtk_widget_set_margin_end (box, 8);
   gtk_widget_set_margin_bottom (box, 8);
   gtk_widget_set_can_target (box, FALSE);
+  status->box = box;
   return box;
 }
 
-/* The same, in the full-screen viewer, following the page's. */
-static GtkWidget *
-status_mirror_new (RemotePhoto *remote)
+/* What a status said: kept over a reload of the page, or told to the
+ * viewer. */
+typedef struct
 {
-  GtkLabel *label;
-  GtkProgressBar *bar;
-  GtkWidget *box = status_box_new (&label, &bar);
+  char     *text;
+  gboolean  with_bar;
+  double    fraction;
+} Said;
 
-  g_object_bind_property (remote->label, "label", label, "label", G_BINDING_SYNC_CREATE);
-  g_object_bind_property (remote->bar, "fraction", bar, "fraction", G_BINDING_SYNC_CREATE);
-  g_object_bind_property (remote->bar, "visible", bar, "visible", G_BINDING_SYNC_CREATE);
-  g_object_bind_property (remote->status, "visible", box, "visible", G_BINDING_SYNC_CREATE);
-  return box;
+static Said *
+said_new (const PhotoStatus *status)
+{
+  Said *said = g_new0 (Said, 1);
+
+  said->text = g_strdup (gtk_label_get_text (status->label));
+  said->with_bar = gtk_widget_get_visible (GTK_WIDGET (status->bar));
+  said->fraction = gtk_progress_bar_get_fraction (status->bar);
+  return said;
+}
+
+static void
+said_apply (const Said  *said,
+            PhotoStatus *status)
+{
+  gtk_label_set_text (status->label, said->text);
+  gtk_widget_set_visible (GTK_WIDGET (status->bar), said->with_bar);
+  gtk_progress_bar_set_fraction (status->bar, said->fraction);
+}
+
+static void
+said_free (Said *said)
+{
+  g_free (said->text);
+  g_free (said);
+}
+
+/* Both places a photo still coming is shown, told the same. */
+static void
+set_photo_status (GpIncidentView *self,
+                  const char     *key,
+                  const char     *text,
+                  gboolean        with_bar,
+                  double          fraction)
+{
+  RemotePhoto *remote = g_hash_table_lookup (self->remote, key);
+  EnlargedPhoto *enlarged = g_hash_table_lookup (self->enlarged, key);
+  PhotoStatus *statuses[] = { remote ? &remote->status : NULL, enlarged ? &enlarged->status : NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    if (statuses[i] != NULL)
+      {
+        gtk_label_set_text (statuses[i]->label, text);
+        gtk_widget_set_visible (GTK_WIDGET (statuses[i]->bar), with_bar);
+        gtk_progress_bar_set_fraction (statuses[i]->bar, fraction);
+      }
+}
+
+static void
+on_viewer_closed (GpIncidentView *self)
+{
+  g_hash_table_remove_all (self->enlarged);
 }
 
 /* A photo full screen: all the case's photos, swiped through, from the
@@ -356,6 +419,7 @@ show_photo_action (GtkWidget  *widget,
 
   if (index >= self->photos->len)
     return;
+  g_hash_table_remove_all (self->enlarged);
   view = adw_toolbar_view_new ();
   header = adw_header_bar_new ();
   carousel = adw_carousel_new ();
@@ -364,18 +428,26 @@ show_photo_action (GtkWidget  *widget,
     {
       GtkWidget *picture = gp_zoom_picture_new (g_ptr_array_index (self->photos, i));
       GtkWidget *page = captioned (picture, g_ptr_array_index (self->captions, i));
-      RemotePhoto *remote = find_remote (self, i);
+      const char *key = NULL;
+      RemotePhoto *remote = find_remote (self, i, &key);
 
       g_signal_connect_object (picture, "notify::zoom", G_CALLBACK (on_zoom_changed), carousel, 0);
       /* A photo still coming: its thumbnail enlarged, its download said,
        * the photo in its place when it arrives. */
       if (remote != NULL)
         {
-          if (remote->enlarged != NULL)
-            g_object_remove_weak_pointer (G_OBJECT (remote->enlarged), (gpointer *) &remote->enlarged);
-          remote->enlarged = GP_ZOOM_PICTURE (picture);
-          g_object_add_weak_pointer (G_OBJECT (picture), (gpointer *) &remote->enlarged);
-          gtk_overlay_add_overlay (GTK_OVERLAY (page), status_mirror_new (remote));
+          EnlargedPhoto *enlarged = g_new0 (EnlargedPhoto, 1);
+
+          enlarged->picture = GP_ZOOM_PICTURE (picture);
+          g_object_add_weak_pointer (G_OBJECT (picture), (gpointer *) &enlarged->picture);
+          gtk_overlay_add_overlay (GTK_OVERLAY (page), photo_status_init (&enlarged->status));
+          {
+            Said *said = said_new (&remote->status);
+
+            said_apply (said, &enlarged->status);
+            said_free (said);
+          }
+          g_hash_table_replace (self->enlarged, g_strdup (key), enlarged);
         }
       adw_carousel_append (ADW_CAROUSEL (carousel), page);
     }
@@ -391,6 +463,7 @@ show_photo_action (GtkWidget  *widget,
   adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (view), carousel);
   adw_toolbar_view_set_extend_content_to_top_edge (ADW_TOOLBAR_VIEW (view), TRUE);
   adw_dialog_set_child (dialog, view);
+  g_signal_connect_object (dialog, "closed", G_CALLBACK (on_viewer_closed), self, G_CONNECT_SWAPPED);
   adw_dialog_present (dialog, widget);
   adw_carousel_scroll_to (ADW_CAROUSEL (carousel), adw_carousel_get_nth_page (ADW_CAROUSEL (carousel), index), FALSE);
 }
@@ -611,15 +684,6 @@ show_case (GpIncidentView *self)
   adw_window_title_set_subtitle (self->title, gp_state_label (c->state));
 }
 
-static GtkWidget *
-remote_status_new (RemotePhoto *remote)
-{
-  GtkWidget *box = status_box_new (&remote->label, &remote->bar);
-
-  remote->status = box;
-  return box;
-}
-
 static void
 on_photo_progress (GpIncidentView *self,
                    const char     *doc_id,
@@ -627,13 +691,8 @@ on_photo_progress (GpIncidentView *self,
                    double          fraction)
 {
   g_autofree char *key = remote_key (doc_id, name);
-  RemotePhoto *remote = g_hash_table_lookup (self->remote, key);
 
-  if (remote == NULL)
-    return;
-  gtk_label_set_text (remote->label, _("Downloading the photo…"));
-  gtk_widget_set_visible (GTK_WIDGET (remote->bar), TRUE);
-  gtk_progress_bar_set_fraction (remote->bar, fraction);
+  set_photo_status (self, key, _("Downloading the photo…"), TRUE, fraction);
 }
 
 static void
@@ -644,20 +703,11 @@ on_photo_failed (GpIncidentView *self,
                  gboolean        will_retry)
 {
   g_autofree char *key = remote_key (doc_id, name);
-  RemotePhoto *remote = g_hash_table_lookup (self->remote, key);
+  /* Translators: the reason a photo cannot be downloaded */
+  g_autofree char *text = will_retry ? g_strdup (message) : g_strdup_printf (_("The photo cannot be downloaded: %s"),
+                                                                             message);
 
-  if (remote == NULL)
-    return;
-  if (will_retry)
-    gtk_label_set_text (remote->label, message);
-  else
-    {
-      /* Translators: the reason a photo cannot be downloaded */
-      g_autofree char *text = g_strdup_printf (_("The photo cannot be downloaded: %s"), message);
-
-      gtk_label_set_text (remote->label, text);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (remote->bar), FALSE);
+  set_photo_status (self, key, text, FALSE, 0.0);
 }
 
 static void
@@ -672,30 +722,37 @@ on_full_photo (GObject      *source,
   g_autoptr(GdkPixbuf) pixbuf = gp_casework_load_picture_finish (GP_STORE (source), result, &error);
   g_autoptr(GdkTexture) texture = NULL;
   RemotePhoto *remote;
+  EnlargedPhoto *enlarged;
 
   g_free (arrival);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      (remote = g_hash_table_lookup (self->remote, key)) == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (pixbuf == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("The photo cannot be shown: %s"), error->message);
 
-      gtk_label_set_text (remote->label, text);
-      gtk_widget_set_visible (GTK_WIDGET (remote->bar), FALSE);
+      set_photo_status (self, key, text, FALSE, 0.0);
       return;
     }
   texture = gp_texture_new_for_pixels (pixbuf);
-  gtk_picture_set_paintable (remote->picture, GDK_PAINTABLE (texture));
-  if (remote->enlarged != NULL)
-    gp_zoom_picture_set_paintable (remote->enlarged, GDK_PAINTABLE (texture));
-  if (remote->index < self->photos->len)
+  if ((remote = g_hash_table_lookup (self->remote, key)) != NULL)
     {
-      g_object_unref (g_ptr_array_index (self->photos, remote->index));
-      g_ptr_array_index (self->photos, remote->index) = g_object_ref (texture);
+      gtk_picture_set_paintable (remote->picture, GDK_PAINTABLE (texture));
+      if (remote->index < self->photos->len)
+        {
+          g_object_unref (g_ptr_array_index (self->photos, remote->index));
+          g_ptr_array_index (self->photos, remote->index) = g_object_ref (texture);
+        }
+      gtk_widget_set_visible (remote->status.box, FALSE);
     }
-  gtk_widget_set_visible (remote->status, FALSE);
+  if ((enlarged = g_hash_table_lookup (self->enlarged, key)) != NULL)
+    {
+      if (enlarged->picture != NULL)
+        gp_zoom_picture_set_paintable (enlarged->picture, GDK_PAINTABLE (texture));
+      gtk_widget_set_visible (enlarged->status.box, FALSE);
+    }
   g_hash_table_remove (self->remote, key);
+  g_hash_table_remove (self->enlarged, key);
 }
 
 static void
@@ -704,15 +761,15 @@ on_photo_arrived (GpIncidentView *self,
                   const char     *name)
 {
   g_autofree char *key = remote_key (doc_id, name);
+  GpStore *store = gp_context_get_store (self->context);
   Load *arrival;
 
-  if (!g_hash_table_contains (self->remote, key))
+  if (store == NULL || (!g_hash_table_contains (self->remote, key) && !g_hash_table_contains (self->enlarged, key)))
     return;
   arrival = g_new0 (Load, 1);
   arrival->self = g_object_ref (self);
   arrival->id = g_steal_pointer (&key);
-  gp_casework_load_picture_async (gp_context_get_store (self->context), doc_id, name, self->cancellable,
-                                  on_full_photo, arrival);
+  gp_casework_load_picture_async (store, doc_id, name, self->cancellable, on_full_photo, arrival);
 }
 
 /* Follows the downloads of the sync that goes with the store shown. */
@@ -747,11 +804,24 @@ on_loaded (GObject      *source,
   g_autofree char *id = load->id;
   g_autoptr(GError) error = NULL;
   g_autoptr(GpCaseSheet) sheet = gp_case_sheet_load_finish (GP_STORE (source), result, &error);
+  g_autoptr(GHashTable) before = NULL;
 
   g_free (load);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_strcmp0 (id, self->incident_id) != 0)
     return;
   self->loading = FALSE;
+  /* What the photos still coming said before the reload, said again:
+   * they are not asked for again. */
+  before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) said_free);
+  {
+    GHashTableIter iter;
+    const char *key;
+    RemotePhoto *was;
+
+    g_hash_table_iter_init (&iter, self->remote);
+    while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &was))
+      g_hash_table_insert (before, g_strdup (key), said_new (&was->status));
+  }
   clear (self);
   if (sheet == NULL)
     {
@@ -780,13 +850,15 @@ on_loaded (GObject      *source,
       if (g_array_index (sheet->remote, gboolean, i))
         {
           RemotePhoto *remote = g_new0 (RemotePhoto, 1);
-          const char *doc_id = g_ptr_array_index (sheet->sources, i);
-          const char *name = g_ptr_array_index (sheet->names, i);
+          char *key = remote_key (g_ptr_array_index (sheet->sources, i), g_ptr_array_index (sheet->names, i));
+          Said *was = g_hash_table_lookup (before, key);
 
           remote->index = i;
           remote->picture = GTK_PICTURE (picture);
-          gtk_overlay_add_overlay (GTK_OVERLAY (page), remote_status_new (remote));
-          g_hash_table_insert (self->remote, remote_key (doc_id, name), remote);
+          gtk_overlay_add_overlay (GTK_OVERLAY (page), photo_status_init (&remote->status));
+          if (was != NULL)
+            said_apply (was, &remote->status);
+          g_hash_table_insert (self->remote, key, remote);
         }
       adw_carousel_append (self->carousel, page);
       g_ptr_array_add (self->photos, g_object_ref (texture));
@@ -802,8 +874,14 @@ on_loaded (GObject      *source,
       follow_downloads (self);
       for (guint i = 0; self->sync != NULL && i < sheet->pictures->len; i++)
         if (g_array_index (sheet->remote, gboolean, i))
-          gp_sync_manager_want_photo (self->sync, g_ptr_array_index (sheet->sources, i),
-                                      g_ptr_array_index (sheet->names, i));
+          {
+            g_autofree char *key = remote_key (g_ptr_array_index (sheet->sources, i),
+                                               g_ptr_array_index (sheet->names, i));
+
+            if (!g_hash_table_contains (before, key))
+              gp_sync_manager_want_photo (self->sync, g_ptr_array_index (sheet->sources, i),
+                                          g_ptr_array_index (sheet->names, i));
+          }
     }
 
   {
@@ -969,8 +1047,8 @@ gp_incident_view_get_photo_status (GpIncidentView *self,
 
   g_return_val_if_fail (GP_IS_INCIDENT_VIEW (self), NULL);
 
-  remote = find_remote (self, index);
-  return remote != NULL ? gtk_label_get_text (remote->label) : NULL;
+  remote = find_remote (self, index, NULL);
+  return remote != NULL ? gtk_label_get_text (remote->status.label) : NULL;
 }
 
 guint
@@ -1034,6 +1112,7 @@ gp_incident_view_finalize (GObject *object)
   g_clear_pointer (&self->provenance, g_ptr_array_unref);
   g_clear_pointer (&self->doubtful, g_array_unref);
   g_clear_pointer (&self->remote, g_hash_table_unref);
+  g_clear_pointer (&self->enlarged, g_hash_table_unref);
   g_free (self->incident_id);
   g_free (self->steps_prefix);
 
@@ -1091,7 +1170,8 @@ gp_incident_view_init (GpIncidentView *self)
   self->captions = g_ptr_array_new_with_free_func (g_free);
   self->provenance = g_ptr_array_new_with_free_func (g_free);
   self->doubtful = g_array_new (FALSE, FALSE, sizeof (gboolean));
-  self->remote = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) remote_photo_free);
+  self->remote = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->enlarged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) enlarged_photo_free);
 }
 
 GtkWidget *
