@@ -67,6 +67,31 @@ replicate_with (Fixture                *fixture,
                   stats->attachments, stats->attachment_bytes, stats->refused ? stats->refused->len : 0);
 }
 
+/* A report of wang's at the square, not yet saved. */
+static GpIncident *
+new_report (const char *description)
+{
+  GpIncident *incident = gp_incident_new ();
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+  g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
+
+  g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
+                "reported-at", now, "description", description, NULL);
+  gp_document_set_geometry (GP_DOCUMENT (incident), point);
+  return incident;
+}
+
+static char *
+save_report (GpStore    *store,
+             GpIncident *incident)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+  return g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
+}
+
 /* A report with a photo taken in as the app does: the photo and its
  * thumbnail, described in "photos"; each report's photo its own. */
 static char *
@@ -74,23 +99,16 @@ report_with_taken_photo (GpStore  *store,
                          GBytes  **kept)
 {
   static int taken;
-  g_autoptr(GpIncident) incident = gp_incident_new ();
-  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+  g_autoptr(GpIncident) incident = new_report ("暴露垃圾");
   g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (1200 + taken++, 900);
   g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
-  g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
   g_autoptr(GError) error = NULL;
   g_autoptr(GpPhoto) photo = gp_photo_process (jpeg, NULL, &error);
 
   g_assert_no_error (error);
-  g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
-                "reported-at", now, "description", "暴露垃圾", NULL);
-  gp_document_set_geometry (GP_DOCUMENT (incident), point);
   gp_casework_add_photo (GP_DOCUMENT (incident), photo);
-  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
-  g_assert_no_error (error);
   *kept = g_bytes_ref (photo->jpeg);
-  return g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
+  return save_report (store, incident);
 }
 
 static char *
@@ -122,21 +140,13 @@ report_with_photo_of (GpStore    *store,
                       int         height,
                       const char *description)
 {
-  g_autoptr(GpIncident) incident = gp_incident_new ();
-  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+  g_autoptr(GpIncident) incident = new_report (description);
   g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (width, height);
   g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
   g_autoptr(GpAttachment) photo = gp_attachment_new ("photo-1.jpg", "image/jpeg", jpeg);
-  g_autoptr(JsonObject) point = gp_geo_point_new ((GpGeoPoint) { 108.9402, 34.2586 });
-  g_autoptr(GError) error = NULL;
 
-  g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
-                "reported-at", now, "description", description, NULL);
-  gp_document_set_geometry (GP_DOCUMENT (incident), point);
   gp_document_add_attachment (GP_DOCUMENT (incident), photo);
-  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
-  g_assert_no_error (error);
-  return g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
+  return save_report (store, incident);
 }
 
 static char *
