@@ -839,6 +839,15 @@ photo_job_free (PhotoJob *job)
 }
 
 static void
+set_digest_error (GError     **error,
+                  const char  *name,
+                  const char  *doc_id)
+{
+  g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
+               _("The grid centre sent attachment “%s” of %s with bytes that do not match its digest"), name, doc_id);
+}
+
+static void
 fetch_photo (gpointer data)
 {
   PhotoJob *job = data;
@@ -856,9 +865,7 @@ fetch_photo (gpointer data)
     {
       computed = gp_attachment_compute_digest (data_bytes);
       if (g_strcmp0 (computed, job->digest) != 0)
-        g_set_error (&job->side.error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
-                     _("The grid centre sent attachment “%s” of %s with bytes that do not match its digest"),
-                     job->name, gp_json_get_string (job->doc, "_id"));
+        set_digest_error (&job->side.error, job->name, gp_json_get_string (job->doc, "_id"));
       else
         {
           job->attachment = gp_attachment_new_checked (job->name, job->content_type ? job->content_type
@@ -1003,7 +1010,6 @@ gp_replication_fetch_photo (GpStore              *store,
   g_autofree char *escaped_id = NULL;
   g_autofree char *escaped_name = NULL;
   g_autofree char *escaped_rev = NULL;
-  g_autofree char *computed = NULL;
   g_autoptr(GBytes) data = NULL;
   g_autoptr(GError) local_error = NULL;
 
@@ -1032,18 +1038,21 @@ gp_replication_fetch_photo (GpStore              *store,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  computed = gp_attachment_compute_digest (data);
-  if (!g_str_equal (computed, digest))
-    {
-      g_set_error (error, GP_COUCH_ERROR, GP_COUCH_ERROR_BAD_REPLY,
-                   _("The grid centre sent attachment “%s” of %s with bytes that do not match its digest"),
-                   name, doc_id);
-      return FALSE;
-    }
   /* Stopped meanwhile (a log-out wiping the phone's copy): nothing kept. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  return gp_store_put_blob (store, digest, data, error);
+  /* The store checks the bytes against the digest (once): a mismatch is
+   * the centre's reply, garbled. */
+  g_clear_error (&local_error);
+  if (!gp_store_put_blob (store, digest, data, &local_error))
+    {
+      if (g_error_matches (local_error, GP_STORE_ERROR, GP_STORE_ERROR_CORRUPT))
+        set_digest_error (error, name, doc_id);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**

@@ -535,6 +535,15 @@ remember_refused (GpStore *store,
     }
 }
 
+/* A failure that says the centre cannot be reached now, not that what was
+ * asked for cannot be had. */
+static gboolean
+is_out_of_reach (const GError *error)
+{
+  return error->domain == GP_COUCH_ERROR &&
+         (error->code == GP_COUCH_ERROR_UNREACHABLE || error->code == GP_COUCH_ERROR_TIMEOUT);
+}
+
 static void schedule_retry (GpSyncManager *self);
 static void start_run (GpSyncManager *self);
 static void retry_waiting (GpSyncManager *self);
@@ -578,8 +587,7 @@ on_run_done (GObject      *source,
       /* A centre out of reach is the phone being offline, whatever the
        * network monitor thinks on a weak mobile link: said calmly, not as
        * an error, and tried again. */
-      if (error->domain == GP_COUCH_ERROR &&
-          (error->code == GP_COUCH_ERROR_UNREACHABLE || error->code == GP_COUCH_ERROR_TIMEOUT))
+      if (is_out_of_reach (error))
         set_state (self, GP_SYNC_OFFLINE, message ? message : error->message);
       else
         set_state (self, GP_SYNC_ERROR, message ? message : error->message);
@@ -896,15 +904,6 @@ report (Fetch      *fetch,
   report->fraction = fraction;
   report->message = g_strdup (message);
   g_idle_add_full (G_PRIORITY_DEFAULT, deliver_report, report, report_free);
-}
-
-/* A failure that says the centre cannot be reached now, not that the
- * photo cannot be had. */
-static gboolean
-is_out_of_reach (const GError *error)
-{
-  return error->domain == GP_COUCH_ERROR &&
-         (error->code == GP_COUCH_ERROR_UNREACHABLE || error->code == GP_COUCH_ERROR_TIMEOUT);
 }
 
 typedef struct
