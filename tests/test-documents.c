@@ -512,6 +512,143 @@ test_category_search (void)
   }
 }
 
+/* json-glib's reading of @text, as our writer writes it; NULL where it
+ * reads no object. */
+static char *
+read_by_json_glib (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return gp_json_to_string (json_node_get_object (root), FALSE);
+}
+
+/* The store's JSON reader reads what json-glib reads, the same way, and
+ * refuses what it refuses, with an error and nothing half read. */
+static void
+test_json_reader (void)
+{
+  const char *texts[] = {
+    /* Read alike. */
+    "{}",
+    " \t\r\n{ } \n",
+    "{\"a\":{\"b\":{\"c\":1},\"d\":[{\"e\":2},{\"e\":3}]},\"f\":\"g\"}",   /* names at three depths */
+    "{\"s\":\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t\"}",
+    "{\"u\":\"\\u7f51\\u683c \\ud83d\\ude00 \\u00e9\"}",
+    "{\"raw\":\"网格员 😀\"}",
+    "{\"nul\":\"x\\u0000y\"}",
+    "{\"ctl\":\"\001\"}",
+    "{\"n\":[0,-0,7,-12,9223372036854775807,9223372036854775808,-9223372036854775809]}",
+    "{\"d\":[1.0,-0.5,1e3,1E+2,2.5e-3,108.9386276,1e400]}",
+    "{\"b\":[true,false,null]}",
+    "{\"twice\":1,\"twice\":2}",
+    "{\"e\":[],\"o\":{},\"a\":[[[]]]}",
+    "{\"\":\"empty name\"}",
+    /* Refused by both. */
+    "",
+    "   ",
+    "[1]",
+    "\"a\"",
+    "{}{}",
+    "{} x",
+    "{\"a\":01}",
+    "{\"a\":.5}",
+    "{\"a\":-}",
+    "{\"a\":1.}",
+    "{\"a\":1e}",
+    "{\"a\":[1,]}",
+    "{\"a\":1,}",
+    "{,}",
+    "{\"a\"}",
+    "{\"a\" 1}",
+    "{a:1}",
+    "{\"a\":tru}",
+    "{\"a\":nul}",
+    "{\"a\":\"\\ud800\"}",
+    "{\"a\":\"\\ude00\\ud83d\"}",
+    "{\"a\":\"\\u12G4\"}",
+    "{\"a\":\"open",
+    "{\"a\":[1,2",
+  };
+  g_autoptr(GString) deep = g_string_new ("{\"a\":");
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *expected = read_by_json_glib (texts[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) object = gp_json_parse_object (texts[i], -1, &error);
+
+      if (expected == NULL)
+        {
+          if (object != NULL)
+            g_error ("read %s, which json-glib refuses", texts[i]);
+          g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+        }
+      else
+        {
+          g_autofree char *got = NULL;
+
+          if (error != NULL)
+            g_error ("refused %s: %s", texts[i], error->message);
+          got = gp_json_to_string (object, FALSE);
+          g_assert_cmpstr (got, ==, expected);
+        }
+    }
+
+  /* Escapes beyond JSON's own, which json-glib reads and no writer of
+   * the store's documents writes. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) object = gp_json_parse_object ("{\"a\":\"\\x41\"}", -1, &error);
+
+    g_assert_null (object);
+    g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+  }
+
+  /* Every text cut short is refused, not read in part. */
+  {
+    const char *whole = texts[2];
+
+    for (gsize cut = 0; cut < strlen (whole); cut++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(JsonObject) object = gp_json_parse_object (whole, (gssize) cut, &error);
+
+        g_assert_null (object);
+        g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+      }
+  }
+
+  /* Not UTF-8; a NUL inside the length. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) object = gp_json_parse_object ("{\"a\":\"\xff\"}", -1, &error);
+
+    g_assert_null (object);
+    g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+    g_clear_error (&error);
+    object = gp_json_parse_object ("{}\0{}", 5, &error);
+    g_assert_null (object);
+    g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+  }
+
+  /* Nested past its depth: refused without running out of stack. */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (deep, "[");
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) object = gp_json_parse_object (deep->str, (gssize) deep->len, &error);
+
+    g_assert_null (object);
+    g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -530,6 +667,7 @@ main (int   argc,
   g_test_add_func ("/documents/policy/calendar", test_policy_calendar);
   g_test_add_func ("/documents/privacy/masking", test_masking);
   g_test_add_func ("/documents/json/writer", test_json_writer);
+  g_test_add_func ("/documents/json/reader", test_json_reader);
 
   return g_test_run ();
 }
