@@ -378,9 +378,12 @@ attachment_from_json (const char  *name,
                                  length, (guint) CLAMP (revpos, 0, G_MAXINT));
 }
 
-GpDocument *
-gp_document_new_from_json (JsonObject  *json,
-                           GError     **error)
+/* @take: @json becomes the body, its underscored members taken out,
+ * rather than copied. */
+static GpDocument *
+document_new (JsonObject  *json,
+              gboolean     take,
+              GError     **error)
 {
   const char *type_name = gp_json_get_string (json, "type");
   const char *id = gp_json_get_string (json, "_id");
@@ -391,8 +394,6 @@ gp_document_new_from_json (JsonObject  *json,
   const char *member;
   JsonNode *value;
   GType type;
-
-  g_return_val_if_fail (json != NULL, NULL);
 
   if (id == NULL || *id == '\0')
     {
@@ -419,11 +420,14 @@ gp_document_new_from_json (JsonObject  *json,
 
   /* Replace the fresh body with the document's, keeping its member order. */
   g_clear_pointer (&priv->body, json_object_unref);
-  priv->body = json_object_new ();
-  json_object_iter_init_ordered (&iter, json);
-  while (json_object_iter_next_ordered (&iter, &member, &value))
-    if (member[0] != '_')
-      json_object_set_member (priv->body, member, gp_json_node_deep_copy (value));
+  if (!take)
+    {
+      priv->body = json_object_new ();
+      json_object_iter_init_ordered (&iter, json);
+      while (json_object_iter_next_ordered (&iter, &member, &value))
+        if (member[0] != '_')
+          json_object_set_member (priv->body, member, gp_json_node_deep_copy (value));
+    }
 
   attachments = gp_json_get_object (json, "_attachments");
   if (attachments != NULL)
@@ -446,7 +450,49 @@ gp_document_new_from_json (JsonObject  *json,
         }
     }
 
+  if (take)
+    {
+      g_autoptr(GPtrArray) own = g_ptr_array_new ();
+
+      json_object_iter_init_ordered (&iter, json);
+      while (json_object_iter_next_ordered (&iter, &member, &value))
+        if (member[0] == '_')
+          g_ptr_array_add (own, (gpointer) member);
+      /* The names go with their members: the id and revision were copied. */
+      for (guint i = own->len; i > 0; i--)
+        json_object_remove_member (json, g_ptr_array_index (own, i - 1));
+      priv->body = json_object_ref (json);
+    }
   return g_steal_pointer (&self);
+}
+
+GpDocument *
+gp_document_new_from_json (JsonObject  *json,
+                           GError     **error)
+{
+  g_return_val_if_fail (json != NULL, NULL);
+
+  return document_new (json, FALSE, error);
+}
+
+/**
+ * gp_document_new_take_json:
+ * @json: (transfer full): a document as gp_document_to_json() makes it
+ *
+ * As gp_document_new_from_json(), without copying the body: @json
+ * becomes the new document's, its "_id", "_rev" and "_attachments" taken
+ * out (strings read from them before are freed). For JSON just read from
+ * the store, which nothing else holds.
+ */
+GpDocument *
+gp_document_new_take_json (JsonObject  *json,
+                           GError     **error)
+{
+  g_autoptr(JsonObject) owned = json;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  return document_new (owned, TRUE, error);
 }
 
 /* CouchDB's shape: _id, _rev, the body, and stubs for stored attachments.

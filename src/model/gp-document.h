@@ -73,6 +73,8 @@ GpDocument         *gp_document_new                  (const char       *type_nam
                                                       const char       *id) G_GNUC_WARN_UNUSED_RESULT;
 GpDocument         *gp_document_new_from_json        (JsonObject       *json,
                                                       GError          **error) G_GNUC_WARN_UNUSED_RESULT;
+GpDocument         *gp_document_new_take_json        (JsonObject       *json,
+                                                      GError          **error) G_GNUC_WARN_UNUSED_RESULT;
 JsonObject         *gp_document_to_json              (GpDocument       *self) G_GNUC_WARN_UNUSED_RESULT;
 gboolean            gp_document_validate             (GpDocument       *self,
                                                       GError          **error);

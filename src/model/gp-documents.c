@@ -25,7 +25,7 @@ gp_documents_load (GpStore     *store,
   json = gp_store_get (store, id, GP_STORE_GET_NONE, error);
   if (json == NULL)
     return NULL;
-  return gp_document_new_from_json (json, error);
+  return gp_document_new_take_json (g_steal_pointer (&json), error);
 }
 
 static GPtrArray *
@@ -40,7 +40,7 @@ to_documents (GPtrArray  *json,
   documents = g_ptr_array_new_full (json->len, g_object_unref);
   for (guint i = 0; i < json->len; i++)
     {
-      GpDocument *document = gp_document_new_from_json (g_ptr_array_index (json, i), error);
+      GpDocument *document = gp_document_new_take_json (json_object_ref (g_ptr_array_index (json, i)), error);
 
       if (document == NULL)
         return NULL;
