@@ -201,6 +201,22 @@ read_changes (GpStore     *self,
   return FALSE;
 }
 
+/* The store's last change, from the sequence's index alone. */
+static gboolean
+read_last_seq (GpStore  *self,
+               gint64   *last_seq,
+               GError  **error)
+{
+  GpDb *db = gp_store_get_reader (self);
+  g_autoptr(GpDbStmt) stmt = gp_db_prepare (db, "SELECT max(seq) FROM documents", error);
+  gboolean have_row = FALSE;
+
+  if (stmt == NULL || !gp_db_step (db, stmt, &have_row, error))
+    return FALSE;
+  *last_seq = have_row ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
 /* A deleted or missing incident, or one whose documents this version
  * cannot read, is a row to drop; a store that cannot be read stops the
  * update, so that no case drops out of the figures for a busy moment. */
@@ -382,7 +398,7 @@ write_rows (GpStore    *self,
   gp_db_lock (db);
   ok = gp_db_exec (db, "BEGIN IMMEDIATE", error);
   if (ok && clear)
-    ok = gp_db_exec (db, "DELETE FROM cases;" CASES_DROP_INDEXES, error) &&
+    ok = gp_db_exec (db, CASES_DROP_INDEXES "DELETE FROM cases;", error) &&
          gp_store_set_table_seq (self, cases_table.name, 0, error);
   for (guint i = 0; ok && i < rows->len; i++)
     {
@@ -466,14 +482,41 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char **) a, *(const char **) b);
 }
 
-/* A full rebuild, as the documents are read in one pass. */
+/* A full rebuild is cut into parts by incident id, each read and folded
+ * in a thread of its own (with its own read connection and grading
+ * schemes) and written BATCH rows a transaction. */
+#define MAX_PARTS 4
+#define MIN_PART 5000
+
+static guint rebuild_max_parts;                 /* 0: one a processor */
+static guint rebuild_min_part = MIN_PART;
+
+/**
+ * gp_case_index_set_parts:
+ * @max_parts: at most how many parts a full rebuild is cut into, or 0 for
+ *   as many as there are processors (up to four)
+ * @min_part: at least how many cases in a part, or 0 for 5,000
+ *
+ * How full rebuilds are shared between threads from now on.
+ */
+void
+gp_case_index_set_parts (guint max_parts,
+                         guint min_part)
+{
+  g_mutex_lock (&cases_lock);
+  rebuild_max_parts = max_parts;
+  rebuild_min_part = min_part > 0 ? min_part : MIN_PART;
+  g_mutex_unlock (&cases_lock);
+}
+
 typedef struct
 {
   GpStore    *store;
+  const char *from, *to;
   GHashTable *policies;
   GPtrArray  *rows;
-  gboolean    cleared;
   guint       n;
+  GError     *error;
 } Rebuild;
 
 static gboolean
@@ -483,14 +526,15 @@ fold_family (JsonObject  *parent,
              GError     **error)
 {
   Rebuild *rebuild = data;
-  const char *id = gp_json_get_string (parent, "_id");
-  g_autoptr(GpDocument) document = gp_document_new_from_json (parent, NULL);
+  /* Copied: the document takes the id out of @parent. */
+  g_autofree char *id = g_strdup (gp_json_get_string (parent, "_id"));
+  g_autoptr(GpDocument) document = gp_document_new_take_json (json_object_ref (parent), NULL);
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
   Row *row;
 
   for (guint i = 0; i < children->len; i++)
     {
-      GpDocument *event = gp_document_new_from_json (g_ptr_array_index (children, i), NULL);
+      GpDocument *event = gp_document_new_take_json (json_object_ref (g_ptr_array_index (children, i)), NULL);
 
       if (event == NULL)
         {
@@ -509,32 +553,89 @@ fold_family (JsonObject  *parent,
   g_ptr_array_add (rebuild->rows, row);
   if (rebuild->rows->len < BATCH)
     return TRUE;
-  if (!write_rows (rebuild->store, rebuild->rows, !rebuild->cleared, FALSE, -1, error))
+  if (!write_rows (rebuild->store, rebuild->rows, FALSE, FALSE, -1, error))
     return FALSE;
-  rebuild->cleared = TRUE;
   g_ptr_array_set_size (rebuild->rows, 0);
   return TRUE;
 }
 
-/* Every case folded again: the incidents and their events read in one
- * pass (gp_store_foreach_family()), the rows written BATCH a transaction,
- * the indexes made once after the last. */
+static gpointer
+rebuild_part (gpointer data)
+{
+  Rebuild *part = data;
+
+  if (gp_store_foreach_family (part->store, "incident", "event", GP_STORE_REF_INCIDENT, part->from, part->to,
+                               fold_family, part, &part->error))
+    write_rows (part->store, part->rows, FALSE, FALSE, -1, &part->error);
+  return NULL;
+}
+
+/* Every case folded again: the table emptied and its indexes dropped,
+ * the parts folded side by side, the indexes made once after the last
+ * row. Until then the table's sequence is 0, so that a rebuild cut short
+ * starts again. */
 static gboolean
 rebuild_all (GpStore  *self,
              gint64    last_seq,
              guint    *n_folded,
              GError  **error)
 {
-  g_autoptr(GHashTable) policies = gp_casework_policy_cache_new ();
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
-  Rebuild rebuild = { self, policies, rows, FALSE, 0 };
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_auto(GStrv) cuts = NULL;
+  g_autofree Rebuild *parts = NULL;
+  g_autofree GThread **threads = NULL;
+  guint n_parts, n = 0;
+  GError *failed = NULL;
 
-  if (!gp_store_foreach_family (self, "incident", "event", GP_STORE_REF_INCIDENT, fold_family, &rebuild, error) ||
-      !write_rows (self, rows, !rebuild.cleared, TRUE, last_seq, error))
+  if (!write_rows (self, none, TRUE, FALSE, -1, error))
+    return FALSE;
+  cuts = gp_store_split_ids (self, "incident",
+                             rebuild_max_parts ? rebuild_max_parts : CLAMP (g_get_num_processors (), 1, MAX_PARTS),
+                             rebuild_min_part, error);
+  if (cuts == NULL)
+    return FALSE;
+
+  n_parts = g_strv_length (cuts) + 1;
+  parts = g_new0 (Rebuild, n_parts);
+  threads = g_new0 (GThread *, n_parts);
+  for (guint i = 0; i < n_parts; i++)
+    {
+      parts[i].store = self;
+      parts[i].from = i > 0 ? cuts[i - 1] : NULL;
+      parts[i].to = i + 1 < n_parts ? cuts[i] : NULL;
+      parts[i].policies = gp_casework_policy_cache_new ();
+      parts[i].rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+    }
+  /* The first part in this thread, the others beside it; a part whose
+   * thread cannot start is folded here after the first. */
+  for (guint i = 1; i < n_parts; i++)
+    threads[i] = g_thread_try_new ("gp-case-fold", rebuild_part, &parts[i], NULL);
+  rebuild_part (&parts[0]);
+  for (guint i = 1; i < n_parts; i++)
+    if (threads[i] != NULL)
+      g_thread_join (threads[i]);
+    else
+      rebuild_part (&parts[i]);
+
+  for (guint i = 0; i < n_parts; i++)
+    {
+      n += parts[i].n;
+      if (parts[i].error != NULL && failed == NULL)
+        failed = g_steal_pointer (&parts[i].error);
+      g_clear_error (&parts[i].error);
+      g_hash_table_unref (parts[i].policies);
+      g_ptr_array_unref (parts[i].rows);
+    }
+  if (failed != NULL)
+    {
+      g_propagate_error (error, failed);
+      return FALSE;
+    }
+  if (!write_rows (self, none, FALSE, TRUE, last_seq, error))
     return FALSE;
   if (n_folded != NULL)
-    *n_folded = rebuild.n;
-  g_debug ("Folded all %u cases again, up to sequence %" G_GINT64_FORMAT, rebuild.n, last_seq);
+    *n_folded = n;
+  g_debug ("Folded all %u cases again in %u parts, up to sequence %" G_GINT64_FORMAT, n, n_parts, last_seq);
   return TRUE;
 }
 
@@ -557,8 +658,11 @@ update_locked (GpStore  *self,
 
   gp_db_lock (gp_store_get_reader (self));
   since = gp_store_get_table_seq (self, cases_table.name, error);
-  ok = since >= 0 && read_changes (self, since, incidents, &everything, &last_seq, error);
-  everything = everything || since == 0;
+  /* From nothing, every case is folded: only the last change is needed. */
+  if (since == 0)
+    ok = everything = read_last_seq (self, &last_seq, error);
+  else
+    ok = since > 0 && read_changes (self, since, incidents, &everything, &last_seq, error);
   gp_db_unlock (gp_store_get_reader (self));
   if (!ok)
     return FALSE;

@@ -17,5 +17,7 @@ gboolean gp_case_index_rebuild (GpStore  *store,
 gboolean gp_case_index_begin_read (GpStore *store,
                                    GError **error);
 void     gp_case_index_end_read   (GpStore *store);
+void     gp_case_index_set_parts  (guint    max_parts,
+                                   guint    min_part);
 
 G_END_DECLS

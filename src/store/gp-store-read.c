@@ -491,10 +491,79 @@ bare_doc (GpDbStmt  *stmt,
 }
 
 /**
+ * gp_store_split_ids:
+ * @type: a document type, whose ids are "<type>:…"
+ * @n_parts: at most how many parts, at least 1
+ * @min_size: at least how many documents in a part
+ *
+ * Where to cut the ids of a type so that each part holds about as many
+ * documents: the ids each part after the first starts at, in order, for
+ * gp_store_foreach_family()'s @from and @to; one fewer than the parts,
+ * which are fewer than @n_parts where there are not @min_size documents
+ * for each. Read from the id index alone.
+ *
+ * Returns: (transfer full): the ids, %NULL-terminated
+ */
+GStrv
+gp_store_split_ids (GpStore     *self,
+                    const char  *type,
+                    guint        n_parts,
+                    guint        min_size,
+                    GError     **error)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autoptr(GStrvBuilder) cuts = g_strv_builder_new ();
+  GpDbStmt *count, *nth = NULL;
+  gboolean ok, row = FALSE;
+  gint64 n = 0;
+  GpDb *db;
+
+  g_return_val_if_fail (GP_IS_STORE (self), NULL);
+  g_return_val_if_fail (n_parts > 0, NULL);
+
+  db = gp_store_reader (self);
+  g_rec_mutex_lock (&db->lock);
+  first = g_strconcat (type, ":", NULL);
+  last = g_strconcat (type, ";", NULL);
+  ok = gp_db_exec (db, "BEGIN", error);
+  count = ok ? gp_db_prepare (db, "SELECT count(*) FROM docs WHERE id >= ?1 AND id < ?2", error) : NULL;
+  if ((ok = count != NULL))
+    {
+      sqlite3_bind_text (count, 1, first, -1, SQLITE_STATIC);
+      sqlite3_bind_text (count, 2, last, -1, SQLITE_STATIC);
+      if ((ok = gp_db_step (db, count, &row, error)) && row)
+        n = sqlite3_column_int64 (count, 0);
+    }
+  if (ok)
+    {
+      nth = gp_db_prepare (db, "SELECT id FROM docs WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 1 OFFSET ?3", error);
+      ok = nth != NULL;
+    }
+  n_parts = (guint) CLAMP (n / MAX (min_size, 1), 1, n_parts);
+  for (guint i = 1; ok && i < n_parts; i++)
+    {
+      gp_db_stmt_release (nth);
+      sqlite3_bind_text (nth, 1, first, -1, SQLITE_STATIC);
+      sqlite3_bind_text (nth, 2, last, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (nth, 3, n * i / n_parts);
+      if ((ok = gp_db_step (db, nth, &row, error)) && row)
+        g_strv_builder_add (cuts, (const char *) sqlite3_column_text (nth, 0));
+    }
+  g_clear_pointer (&count, gp_db_stmt_release);
+  g_clear_pointer (&nth, gp_db_stmt_release);
+  gp_db_exec (db, "COMMIT", NULL);
+  g_rec_mutex_unlock (&db->lock);
+  return ok ? g_strv_builder_end (cuts) : NULL;
+}
+
+/**
  * gp_store_foreach_family:
  * @type: the parents' type, whose ids are "<type>:…" ("incident")
  * @child_type: the type of the documents that name a parent ("event")
  * @ref: the member that names it; only %GP_STORE_REF_INCIDENT
+ * @from: (nullable): the first parent id to read, or %NULL from the first
+ * @to: (nullable): the parent id to stop before, or %NULL to the last
  * @func: called for each live parent in id order, with its live children
  *   in id order (without their attachments' stubs); returning %FALSE with
  *   an error stops the read
@@ -502,13 +571,16 @@ bare_doc (GpDbStmt  *stmt,
  * Reads every parent and its children in one pass of two ordered cursors,
  * in one read transaction (a snapshot) on the calling thread's reader,
  * which no other thread waits for. For rebuilding what is derived from
- * them all (the case table).
+ * them all (the case table); threads of their own may read the parts of
+ * gp_store_split_ids() side by side.
  */
 gboolean
 gp_store_foreach_family (GpStore             *self,
                          const char          *type,
                          const char          *child_type,
                          GpStoreRef           ref,
+                         const char          *from,
+                         const char          *to,
                          GpStoreFamilyFunc    func,
                          gpointer             user_data,
                          GError             **error)
@@ -518,6 +590,7 @@ gp_store_foreach_family (GpStore             *self,
   g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(JsonObject) pending = NULL;   /* a child read ahead */
   g_autofree char *pending_parent = NULL;
+  g_autoptr(GError) local_error = NULL;
   GpDbStmt *parents = NULL, *kids = NULL;
   gboolean ok, row = FALSE, kid_row = FALSE, kids_done = FALSE;
   GpDb *db;
@@ -527,8 +600,14 @@ gp_store_foreach_family (GpStore             *self,
 
   db = gp_store_reader (self);
   g_rec_mutex_lock (&db->lock);
-  first = g_strconcat (type, ":", NULL);
-  last = g_strconcat (type, ";", NULL);
+  first = from ? g_strdup (from) : g_strconcat (type, ":", NULL);
+  last = to ? g_strdup (to) : g_strconcat (type, ";", NULL);
+  /* The file mapped for the pass (up to SQLite's limit of 2 GB), its pages
+   * read where they lie rather than copied one by one; unmapped after, as
+   * a phone's memory is short. */
+  if (!gp_db_exec (db, "PRAGMA mmap_size = 2147483647", &local_error))
+    g_debug ("Reading without mapping the file: %s", local_error->message);
+  g_clear_error (&local_error);
   ok = gp_db_exec (db, "BEGIN", error);
   if (ok)
     {
@@ -539,7 +618,8 @@ gp_store_foreach_family (GpStore             *self,
                                error);
       kids = parents ? gp_db_prepare (db,
                                       "SELECT id, rev, body, incident FROM docs WHERE type = ?1 AND deleted = 0 "
-                                      "AND incident IS NOT NULL ORDER BY incident, id",
+                                      "AND incident IS NOT NULL AND incident >= ?2 AND incident < ?3 "
+                                      "ORDER BY incident, id",
                                       error)
                      : NULL;
       ok = kids != NULL;
@@ -550,6 +630,8 @@ gp_store_foreach_family (GpStore             *self,
       sqlite3_bind_text (parents, 2, last, -1, SQLITE_STATIC);
       sqlite3_bind_text (parents, 3, type, -1, SQLITE_STATIC);
       sqlite3_bind_text (kids, 1, child_type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (kids, 2, first, -1, SQLITE_STATIC);
+      sqlite3_bind_text (kids, 3, last, -1, SQLITE_STATIC);
     }
   while (ok && (ok = gp_db_step (db, parents, &row, error)) && row)
     {
@@ -601,6 +683,7 @@ gp_store_foreach_family (GpStore             *self,
   g_clear_pointer (&parents, gp_db_stmt_release);
   g_clear_pointer (&kids, gp_db_stmt_release);
   gp_db_exec (db, "COMMIT", NULL);
+  gp_db_exec (db, "PRAGMA mmap_size = 0", NULL);
   g_rec_mutex_unlock (&db->lock);
   return ok;
 }

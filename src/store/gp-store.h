@@ -157,10 +157,17 @@ GPtrArray   *gp_store_list_by               (GpStore              *self,
                                              GpStoreRef            ref,
                                              const char           *id,
                                              GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+GStrv        gp_store_split_ids             (GpStore              *self,
+                                             const char           *type,
+                                             guint                 n_parts,
+                                             guint                 min_size,
+                                             GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean     gp_store_foreach_family        (GpStore              *self,
                                              const char           *type,
                                              const char           *child_type,
                                              GpStoreRef            ref,
+                                             const char           *from,
+                                             const char           *to,
                                              GpStoreFamilyFunc     func,
                                              gpointer              user_data,
                                              GError              **error);

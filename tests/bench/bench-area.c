@@ -133,6 +133,16 @@ main (int   argc,
     printf ("%-56s %9.0f ms  (%u cases, %.1f µs a case)\n", "build the case table from nothing (thread)", build,
             folded, 1000 * build / folded);
   }
+  /* The same in one part, as on a phone of one core. */
+  {
+    double start = gp_test_now_ms ();
+
+    gp_case_index_set_parts (1, 0);
+    g_assert_true (gp_case_index_rebuild (store, &error));
+    g_assert_no_error (error);
+    gp_case_index_set_parts (0, 0);
+    printf ("%-56s %9.0f ms\n", "the same, one thread", gp_test_now_ms () - start);
+  }
 
   g_date_clear (&today, 1);
   g_date_set_time_t (&today, now);
