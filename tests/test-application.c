@@ -96,6 +96,58 @@ test_demo_from_command_line (void)
   gp_test_remove_dir (dir);
 }
 
+/* With the cairo renderer asked for, GDK sets up no OpenGL: it serves
+ * nothing then. */
+static void
+test_cairo_without_gl (void)
+{
+  g_auto(GStrv) env = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+
+      gp_application_prepare_renderer ();
+      gtk_init ();
+      g_assert_false (gdk_display_prepare_gl (gdk_display_get_default (), &error));
+      g_assert_nonnull (error);
+      return;
+    }
+  env = g_environ_unsetenv (g_get_environ (), "GDK_DISABLE");
+  env = g_environ_setenv (env, "GSK_RENDERER", "cairo", TRUE);
+  g_test_trap_subprocess_with_envp (NULL, (const char * const *) env, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* What the user set GDK_DISABLE to, even empty, stays; without the cairo
+ * renderer nothing is set. */
+static void
+test_renderer_left_alone (void)
+{
+  g_auto(GStrv) env = NULL;
+
+  if (g_test_subprocess ())
+    {
+      const char *renderer = g_getenv ("GSK_RENDERER");
+
+      gp_application_prepare_renderer ();
+      if (renderer == NULL)
+        g_assert_null (g_getenv ("GDK_DISABLE"));
+      else
+        g_assert_cmpstr (g_getenv ("GDK_DISABLE"), ==, "");
+      return;
+    }
+  env = g_environ_setenv (g_get_environ (), "GDK_DISABLE", "", TRUE);
+  env = g_environ_setenv (env, "GSK_RENDERER", "cairo", TRUE);
+  g_test_trap_subprocess_with_envp (NULL, (const char * const *) env, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_clear_pointer (&env, g_strfreev);
+  env = g_environ_unsetenv (g_get_environ (), "GDK_DISABLE");
+  env = g_environ_unsetenv (env, "GSK_RENDERER");
+  g_test_trap_subprocess_with_envp (NULL, (const char * const *) env, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -103,6 +155,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ui/application/demo-from-command-line", test_demo_from_command_line);
+  g_test_add_func ("/ui/application/renderer/cairo-without-gl", test_cairo_without_gl);
+  g_test_add_func ("/ui/application/renderer/left-alone", test_renderer_left_alone);
 
   return g_test_run ();
 }

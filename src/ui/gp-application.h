@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GpApplication, gp_application, GP, APPLICATION, AdwApplication)
 
-GpApplication *gp_application_new (void);
+GpApplication *gp_application_new              (void);
+void           gp_application_prepare_renderer (void);
 
 G_END_DECLS

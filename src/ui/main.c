@@ -15,6 +15,7 @@ main (int   argc,
 {
   g_autoptr(GpApplication) application = NULL;
 
+  gp_application_prepare_renderer ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
