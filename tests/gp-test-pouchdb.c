@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 struct _GpTestPouchdb
 {
@@ -185,6 +186,28 @@ gp_test_pouchdb_login (GpTestPouchdb *server,
  *
  * Returns: (transfer full): the database's name
  */
+/* The processor time the server has used so far, user and system, in
+ * seconds, from /proc: for benchmarks, to tell a client that waits on the
+ * server from one that is slow itself. */
+double
+gp_test_pouchdb_get_cpu_seconds (GpTestPouchdb *server)
+{
+  const char *pid = g_subprocess_get_identifier (server->process);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid ? pid : "0");
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  g_assert_true (g_file_get_contents (path, &stat, NULL, NULL));
+  /* Fields after the command's name, which is in parentheses: utime and
+   * stime are the 12th and 13th of them. */
+  after_name = strrchr (stat, ')');
+  g_assert_nonnull (after_name);
+  fields = g_strsplit (after_name + 2, " ", -1);
+  g_assert_cmpuint (g_strv_length (fields), >, 13);
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
 /* How many documents @database holds, as the server counts them. */
 gint64
 gp_test_pouchdb_doc_count (GpTestPouchdb *server,

@@ -26,6 +26,7 @@ JsonNode      *gp_test_pouchdb_admin     (GpTestPouchdb *server,
                                           const char    *method,
                                           const char    *path,
                                           const char    *json);
+double         gp_test_pouchdb_get_cpu_seconds (GpTestPouchdb *server);
 gint64         gp_test_pouchdb_doc_count (GpTestPouchdb *server,
                                           const char    *database);
 char          *gp_test_pouchdb_add_grid  (GpTestPouchdb *server,

@@ -37,6 +37,7 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define GRID        GP_DEMO_GRID_CODE
@@ -207,6 +208,12 @@ replicate (GpStore                *store,
   return replicate_with (store, couch, database, direction, GP_REPLICATION_FLAGS_NONE, stats);
 }
 
+static double
+cpu_seconds (const struct rusage *usage)
+{
+  return usage->ru_utime.tv_sec + usage->ru_stime.tv_sec + (usage->ru_utime.tv_usec + usage->ru_stime.tv_usec) / 1e6;
+}
+
 static void
 bench_photos (GpTestPouchdb *server)
 {
@@ -224,6 +231,8 @@ bench_photos (GpTestPouchdb *server)
   GpReplicationStats stats = { 0 };
   guint64 payload;
   Cost push, pull;
+  struct rusage before, after;
+  double server_cpu;
 
   create_database (server, BENCH_DB);
   create_database (server, "gridpatrol-bench-copy");
@@ -239,7 +248,11 @@ bench_photos (GpTestPouchdb *server)
 
   for (guint i = 0; i < G_N_ELEMENTS (flushes); i++)
     g_atomic_int_set (&flushes[i], 0);
+  server_cpu = gp_test_pouchdb_get_cpu_seconds (server);
+  getrusage (RUSAGE_SELF, &before);
   pull = replicate (b, couch, BENCH_DB, GP_REPLICATION_PULL, &stats);
+  getrusage (RUSAGE_SELF, &after);
+  server_cpu = gp_test_pouchdb_get_cpu_seconds (server) - server_cpu;
   g_assert_cmpuint (stats.revisions_written, ==, 10000);
   g_assert_cmpuint (stats.attachments, ==, 2000);
   g_print ("pull of the same into an empty store: %.1f s, %u requests on %u new connections, %.2f MB sent, "
@@ -248,6 +261,9 @@ bench_photos (GpTestPouchdb *server)
            pull.seconds, pull.requests, pull.connections, pull.sent / 1e6, pull.received / 1e6,
            (double) pull.received / payload, flushes[0] + flushes[1] + flushes[2], flushes[0], flushes[1],
            flushes[2], stats.batches);
+  g_print ("processor time during that pull: the server %.1f s (busy %.0f %% of the pull), the app %.1f s (all "
+           "its threads)\n",
+           server_cpu, 100 * server_cpu / pull.seconds, cpu_seconds (&after) - cpu_seconds (&before));
   gp_replication_stats_clear (&stats);
 
   /* Right after the pull, a sync with nothing new: the push does not ask
