@@ -108,6 +108,7 @@ test_cairo_without_gl (void)
       g_autoptr(GError) error = NULL;
 
       gp_application_prepare_renderer ();
+      g_assert_cmpstr (g_getenv ("GDK_DISABLE"), ==, "gl,vulkan");
       gtk_init ();
       g_assert_false (gdk_display_prepare_gl (gdk_display_get_default (), &error));
       g_assert_nonnull (error);

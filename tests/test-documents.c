@@ -542,7 +542,8 @@ test_json_reader (void)
     "{\"u\":\"\\u7f51\\u683c \\ud83d\\ude00 \\u00e9\"}",
     "{\"raw\":\"网格员 😀\"}",
     "{\"nul\":\"x\\u0000y\"}",
-    "{\"ctl\":\"\001\"}",
+    "{\"ctl\":\"\001 \037 \013 \177\"}",
+    "\xef\xbb\xbf{\"bom\":1}",
     "{\"n\":[0,-0,7,-12,9223372036854775807,9223372036854775808,-9223372036854775809]}",
     "{\"d\":[1.0,-0.5,1e3,1E+2,2.5e-3,108.9386276,1e400]}",
     "{\"b\":[true,false,null]}",
@@ -573,6 +574,12 @@ test_json_reader (void)
     "{\"a\":\"\\ude00\\ud83d\"}",
     "{\"a\":\"\\u12G4\"}",
     "{\"a\":\"open",
+    "{\"a\":\"line\nfeed\"}",
+    "{\"a\":\"tab\tbed\"}",
+    "{\"a\":\"c\rr\"}",
+    "{\"a\":\"f\ff\"}",
+    "{\"a\":\"b\bb\"}",
+    "\xef\xbb\xbf \xef\xbb\xbf{}",
     "{\"a\":[1,2",
   };
   g_autoptr(GString) deep = g_string_new ("{\"a\":");
@@ -610,18 +617,77 @@ test_json_reader (void)
     g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
   }
 
-  /* Every text cut short is refused, not read in part. */
+  /* Every text cut short is refused, not read in part, and nothing is
+   * read past its length: each cut is a buffer of its own, of that size. */
   {
     const char *whole = texts[2];
 
     for (gsize cut = 0; cut < strlen (whole); cut++)
       {
+        g_autofree char *part = g_memdup2 (whole, cut);
         g_autoptr(GError) error = NULL;
-        g_autoptr(JsonObject) object = gp_json_parse_object (whole, (gssize) cut, &error);
+        g_autoptr(JsonObject) object = gp_json_parse_object (part ? part : "", (gssize) cut, &error);
 
         g_assert_null (object);
         g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
       }
+  }
+  /* A text read to its length, not to its end. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) object = gp_json_parse_object ("{\"a\":17}99", 8, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (json_object_get_int_member (object, "a"), ==, 17);
+  }
+  /* As deep as json-glib goes, and deeper: arrays in an object, and
+   * objects in objects, read or refused alike, and both seen. */
+  {
+    guint read = 0, refused = 0;
+
+    for (guint depth = 1020; depth <= 1030; depth++)
+      for (guint shape = 0; shape < 2; shape++)
+        {
+          g_autoptr(GString) nested = g_string_new (NULL);
+          g_autoptr(JsonObject) object = NULL;
+          g_autofree char *expected = NULL;
+
+          if (shape == 0)
+            {
+              g_string_append (nested, "{\"a\":");
+              for (guint i = 1; i < depth; i++)
+                g_string_append_c (nested, '[');
+              for (guint i = 1; i < depth; i++)
+                g_string_append_c (nested, ']');
+              g_string_append_c (nested, '}');
+            }
+          else
+            {
+              for (guint i = 0; i < depth; i++)
+                g_string_append (nested, "{\"a\":");
+              g_string_append_c (nested, '1');
+              for (guint i = 0; i < depth; i++)
+                g_string_append_c (nested, '}');
+            }
+          expected = read_by_json_glib (nested->str);
+          object = gp_json_parse_object (nested->str, (gssize) nested->len, NULL);
+          if (expected == NULL)
+            {
+              g_assert_null (object);
+              refused++;
+            }
+          else
+            {
+              g_autofree char *got = NULL;
+
+              g_assert_nonnull (object);
+              got = gp_json_to_string (object, FALSE);
+              g_assert_cmpstr (got, ==, expected);
+              read++;
+            }
+        }
+    g_assert_cmpuint (read, >, 0);
+    g_assert_cmpuint (refused, >, 0);
   }
 
   /* Not UTF-8; a NUL inside the length. */

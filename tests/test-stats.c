@@ -688,10 +688,14 @@ test_index_in_parts (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
       g_autofree char *rows = NULL;
+      guint folded = 0;
 
+      /* From nothing: each case folded once, in one part or another. */
       gp_case_index_set_parts (parts[i], 1);
-      g_assert_true (gp_case_index_rebuild (store, &error));
+      g_assert_true (gp_store_set_table_seq (store, "cases", 0, &error));
+      g_assert_true (gp_case_index_update (store, &folded, &error));
       g_assert_no_error (error);
+      g_assert_cmpuint (folded, ==, G_N_ELEMENTS (cases));
       rows = dump_cases (store, &indexes);
       g_assert_cmpstr (rows, ==, whole);
       g_assert_cmpuint (indexes, ==, 6);

@@ -27,13 +27,15 @@ string_free (GString *string)
  * side (a case table rebuild) queued on that lock, and reading was a third
  * of a rebuild's time before they did.
  *
- * It reads RFC 8259 JSON as json-glib does: numbers without a fraction or
- * exponent are integers (held at the int64 limits), others doubles; a
- * member named twice keeps its last value; a string's escaped NUL ends
- * it; control characters in strings are taken as they are. Text after
- * the value, a lone surrogate and nesting deeper than MAX_DEPTH are
- * errors. */
-#define MAX_DEPTH 512
+ * It reads RFC 8259 JSON as json-glib 1.10 does: a byte order mark
+ * before it is passed over; numbers without a fraction or exponent are
+ * integers (held at the int64 limits), others doubles; a member named
+ * twice keeps its last value; a string's escaped NUL ends it; in a
+ * string, a raw backspace, tab, line feed, form feed or carriage return
+ * is an error, other control characters are taken as they are. Text
+ * after the value, a lone surrogate and more than MAX_DEPTH objects and
+ * arrays one inside the other are errors. */
+#define MAX_DEPTH 1024
 
 typedef struct
 {
@@ -72,6 +74,13 @@ read_hex4 (Reader   *reader,
   return TRUE;
 }
 
+/* The control characters json-glib takes for the end of a string. */
+static inline gboolean
+breaks_string (char c)
+{
+  return c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
 /* A string's bytes after its opening quote, unescaped into @out. */
 static gboolean
 read_string (Reader  *reader,
@@ -84,10 +93,10 @@ read_string (Reader  *reader,
       gunichar code, low;
       char c;
 
-      while (reader->p < reader->end && *reader->p != '"' && *reader->p != '\\')
+      while (reader->p < reader->end && *reader->p != '"' && *reader->p != '\\' && !breaks_string (*reader->p))
         reader->p++;
       g_string_append_len (out, run, reader->p - run);
-      if (reader->p == reader->end)
+      if (reader->p == reader->end || breaks_string (*reader->p))
         return FALSE;
       if (*reader->p++ == '"')
         return TRUE;
@@ -320,6 +329,8 @@ gp_json_parse_object (const char  *text,
     }
   reader.start = reader.p = text;
   reader.end = text + length;
+  if (length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    reader.p += 3;
   if ((reader.name = g_private_get (&names)) == NULL)
     g_private_set (&names, (reader.name = g_string_new (NULL)));
   if ((reader.text = g_private_get (&texts)) == NULL)
