@@ -194,23 +194,42 @@ read_word (Reader     *reader,
   return TRUE;
 }
 
+/* Past the opening bracket of an object or array, or an element of it:
+ * %TRUE with @more set if another element follows (after a comma, or
+ * the first), unset at @close; %FALSE for anything else. */
+static gboolean
+read_next (Reader   *reader,
+           char      close,
+           gboolean  first,
+           gboolean *more)
+{
+  skip_space (reader);
+  if (reader->p == reader->end)
+    return FALSE;
+  if (*reader->p == close)
+    {
+      reader->p++;
+      *more = FALSE;
+      return TRUE;
+    }
+  *more = TRUE;
+  return first || *reader->p++ == ',';
+}
+
 static JsonNode *
 read_object (Reader *reader)
 {
   g_autoptr(JsonObject) object = json_object_new ();
+  gboolean more = FALSE;
 
   reader->p++;
-  skip_space (reader);
-  if (reader->p < reader->end && *reader->p == '}')
-    {
-      reader->p++;
-      return json_node_init_object (json_node_alloc (), object);
-    }
-  for (;;)
+  for (gboolean first = TRUE; read_next (reader, '}', first, &more); first = FALSE)
     {
       g_autofree char *nested_name = NULL;
       JsonNode *value;
 
+      if (!more)
+        return json_node_init_object (json_node_alloc (), object);
       skip_space (reader);
       if (reader->p == reader->end || *reader->p != '"')
         return NULL;
@@ -229,53 +248,34 @@ read_object (Reader *reader)
       if ((value = read_value (reader)) == NULL)
         return NULL;
       json_object_set_member (object, nested_name ? nested_name : reader->name->str, value);
-      skip_space (reader);
-      if (reader->p == reader->end)
-        return NULL;
-      if (*reader->p == '}')
-        break;
-      if (*reader->p++ != ',')
-        return NULL;
     }
-  reader->p++;
-  return json_node_init_object (json_node_alloc (), object);
+  return NULL;
 }
 
 static JsonNode *
 read_array (Reader *reader)
 {
   g_autoptr(JsonArray) array = json_array_new ();
+  gboolean more = FALSE;
 
   reader->p++;
-  skip_space (reader);
-  if (reader->p < reader->end && *reader->p == ']')
+  for (gboolean first = TRUE; read_next (reader, ']', first, &more); first = FALSE)
     {
-      reader->p++;
-      return json_node_init_array (json_node_alloc (), array);
-    }
-  for (;;)
-    {
-      JsonNode *value = read_value (reader);
+      JsonNode *value;
 
-      if (value == NULL)
+      if (!more)
+        return json_node_init_array (json_node_alloc (), array);
+      if ((value = read_value (reader)) == NULL)
         return NULL;
       json_array_add_element (array, value);
-      skip_space (reader);
-      if (reader->p == reader->end)
-        return NULL;
-      if (*reader->p == ']')
-        break;
-      if (*reader->p++ != ',')
-        return NULL;
     }
-  reader->p++;
-  return json_node_init_array (json_node_alloc (), array);
+  return NULL;
 }
 
 static JsonNode *
 read_value (Reader *reader)
 {
-  JsonNode *node = NULL;
+  JsonNode *node;
 
   skip_space (reader);
   if (reader->p == reader->end)

@@ -490,6 +490,16 @@ bare_doc (GpDbStmt  *stmt,
   return doc;
 }
 
+/* The ids of @type lie in ["<type>:", "<type>;"): ';' follows ':'. */
+static void
+type_bounds (const char  *type,
+             char       **first,
+             char       **last)
+{
+  *first = g_strconcat (type, ":", NULL);
+  *last = g_strconcat (type, ";", NULL);
+}
+
 /**
  * gp_store_split_ids:
  * @type: a document type, whose ids are "<type>:…"
@@ -524,8 +534,7 @@ gp_store_split_ids (GpStore     *self,
 
   db = gp_store_reader (self);
   g_rec_mutex_lock (&db->lock);
-  first = g_strconcat (type, ":", NULL);
-  last = g_strconcat (type, ";", NULL);
+  type_bounds (type, &first, &last);
   ok = gp_db_exec (db, "BEGIN", error);
   count = ok ? gp_db_prepare (db, "SELECT count(*) FROM docs WHERE id >= ?1 AND id < ?2", error) : NULL;
   if ((ok = count != NULL))
@@ -600,8 +609,11 @@ gp_store_foreach_family (GpStore             *self,
 
   db = gp_store_reader (self);
   g_rec_mutex_lock (&db->lock);
-  first = from ? g_strdup (from) : g_strconcat (type, ":", NULL);
-  last = to ? g_strdup (to) : g_strconcat (type, ";", NULL);
+  type_bounds (type, &first, &last);
+  if (from != NULL)
+    g_set_str (&first, from);
+  if (to != NULL)
+    g_set_str (&last, to);
   /* The file mapped for the pass (up to SQLite's limit of 2 GB), its pages
    * read where they lie rather than copied one by one; unmapped after, as
    * a phone's memory is short. */
