@@ -175,6 +175,9 @@ gp_test_collect_text (GtkWidget *widget)
   return g_string_free (text, FALSE);
 }
 
+/* What the last look at the map saw, for the message when it never shows. */
+static char *map_look;
+
 static gboolean
 map_is_drawn (gpointer data)
 {
@@ -187,9 +190,16 @@ map_is_drawn (gpointer data)
   double zoom, needed;
   guint count;
 
-  if (!gtk_widget_get_mapped (GTK_WIDGET (page)) || !gp_map_page_has_base_layer (page) ||
-      gp_map_page_get_busy (page) || gp_overlay_layer_get_data (overlay) == NULL ||
-      gtk_widget_get_width (GTK_WIDGET (page)) == 0)
+  g_clear_pointer (&map_look, g_free);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (page)) || gtk_widget_get_width (GTK_WIDGET (page)) == 0)
+    map_look = g_strdup ("the page is not on screen");
+  else if (!gp_map_page_has_base_layer (page))
+    map_look = g_strdup ("no base layer");
+  else if (gp_map_page_get_busy (page))
+    map_look = g_strdup ("the basemap is being drawn");
+  else if (gp_overlay_layer_get_data (overlay) == NULL)
+    map_look = g_strdup ("no overlay data");
+  if (map_look != NULL)
     return FALSE;
 
   /* Tiles arrive from worker threads: wait until buildings are on screen,
@@ -198,7 +208,10 @@ map_is_drawn (gpointer data)
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (page), window, &bounds));
   texture = gp_test_render (window);
   if (texture == NULL)
-    return FALSE;
+    {
+      map_look = g_strdup ("a new size is pending");
+      return FALSE;
+    }
   count = gp_test_count_colour (texture, bounds.origin.x, bounds.origin.y,
                                 bounds.origin.x + bounds.size.width, bounds.origin.y + bounds.size.height,
                                 GP_BASEMAP_BUILDING_FILL, 2) +
@@ -207,6 +220,9 @@ map_is_drawn (gpointer data)
                                 GP_BASEMAP_AREA_FILL, 1);
   zoom = shumate_viewport_get_zoom_level (shumate_map_get_viewport (gp_map_page_get_map (page)));
   needed = 2000.0 * pow (4.0, MIN (0.0, zoom - 16.0));
+  map_look = g_strdup_printf ("%u pixels of the grid's fill, %.0f needed, %u a look before; "
+                              "%u background tasks running",
+                              count, needed, last_count, gp_worker_get_busy ());
   if (count > needed && count == last_count)
     return TRUE;
   last_count = count;
@@ -252,10 +268,10 @@ gp_test_wait_for_map (GpMapPage *page)
       if (texture != NULL)
         gp_test_save_png (texture, "map-not-drawn");
       g_error ("the map page did not show the grid's basemap at %.5f, %.5f zoom %.2f "
-               "(base layer: %s, overlay data: %s, message: %s)",
+               "(%s; base layer: %s, overlay data: %s, message: %s)",
                shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
                shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
-               shumate_viewport_get_zoom_level (viewport),
+               shumate_viewport_get_zoom_level (viewport), map_look,
                gp_map_page_has_base_layer (page) ? "yes" : "no",
                gp_overlay_layer_get_data (gp_map_page_get_overlay_layer (page)) ? "yes" : "no",
                gp_map_page_get_message (page) ? gp_map_page_get_message (page) : "none");
