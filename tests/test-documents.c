@@ -528,6 +528,19 @@ read_by_json_glib (const char *text)
   return gp_json_to_string (json_node_get_object (root), FALSE);
 }
 
+/* json-glib's reading of @text as any value; NULL where it reads none. */
+static char *
+read_any_by_json_glib (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  return root != NULL ? gp_json_node_to_string (root, FALSE) : NULL;
+}
+
 /* The store's JSON reader reads what json-glib reads, the same way, and
  * refuses what it refuses, with an error and nothing half read. */
 static void
@@ -606,6 +619,41 @@ test_json_reader (void)
           g_assert_cmpstr (got, ==, expected);
         }
     }
+
+  /* Any value, as the grid centre's replies are read (gp_json_parse()):
+   * the same texts, and arrays and plain values. */
+  {
+    const char *values[] = {
+      "[]", " [ {\"a\":1}, 2, \"x\", null, true, [[]] ] ", "42", "-1.5e3", "\"网格\"", "null", "false",
+      "[1,]", "[", "]", "[1] [2]", "[1,2", "nul", "\"open",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (texts) + G_N_ELEMENTS (values); i++)
+      {
+        const char *text = i < G_N_ELEMENTS (texts) ? texts[i] : values[i - G_N_ELEMENTS (texts)];
+        g_autofree char *expected = read_any_by_json_glib (text);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(JsonNode) node = gp_json_parse (text, -1, &error);
+        g_autofree char *got = node != NULL ? gp_json_node_to_string (node, FALSE) : NULL;
+
+        /* json-glib reads values one after another as an array of them;
+         * JSON has one value, and a reply of more is garbled. */
+        if (g_str_equal (text, "{}{}") || g_str_equal (text, "[1] [2]"))
+          {
+            g_assert_nonnull (expected);
+            g_assert_null (node);
+            g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+            continue;
+          }
+        if (expected == NULL && node != NULL)
+          g_error ("read %s, which json-glib refuses", text);
+        if (expected != NULL && node == NULL)
+          g_error ("refused %s: %s", text, error->message);
+        g_assert_cmpstr (got, ==, expected);
+        if (node == NULL)
+          g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+      }
+  }
 
   /* Escapes beyond JSON's own, which json-glib reads and no writer of
    * the store's documents writes. */

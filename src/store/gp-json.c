@@ -306,10 +306,11 @@ read_value (Reader *reader)
     }
 }
 
-JsonObject *
-gp_json_parse_object (const char  *text,
-                      gssize       length,
-                      GError     **error)
+static JsonNode *
+parse (const char  *text,
+       gssize       length,
+       gboolean     object,
+       GError     **error)
 {
   /* Buffers a thread uses again from one text to the next. */
   static GPrivate names = G_PRIVATE_INIT ((GDestroyNotify) string_free);
@@ -337,7 +338,7 @@ gp_json_parse_object (const char  *text,
     g_private_set (&texts, (reader.text = g_string_new (NULL)));
 
   skip_space (&reader);
-  if (reader.p == reader.end || *reader.p != '{')
+  if (object && (reader.p == reader.end || *reader.p != '{'))
     {
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
                            _("Expected a JSON object"));
@@ -352,7 +353,40 @@ gp_json_parse_object (const char  *text,
                    _("The JSON text is not valid at byte %u"), (guint) (reader.p - reader.start));
       return NULL;
     }
-  return json_object_ref (json_node_get_object (root));
+  return g_steal_pointer (&root);
+}
+
+/**
+ * gp_json_parse_object:
+ * @length: the text's length, or -1 when it ends with a NUL
+ *
+ * Reads JSON text that must be an object, as json-glib reads it (its
+ * non-standard "\xHH" escapes aside), in a fraction of its time.
+ */
+JsonObject *
+gp_json_parse_object (const char  *text,
+                      gssize       length,
+                      GError     **error)
+{
+  g_autoptr(JsonNode) root = parse (text, length, TRUE, error);
+
+  return root != NULL ? json_object_ref (json_node_get_object (root)) : NULL;
+}
+
+/**
+ * gp_json_parse:
+ * @length: the text's length, or -1 when it ends with a NUL
+ *
+ * Reads JSON text of any value, as gp_json_parse_object() does.
+ *
+ * Returns: (transfer full): the value, or %NULL with @error set
+ */
+JsonNode *
+gp_json_parse (const char  *text,
+               gssize       length,
+               GError     **error)
+{
+  return parse (text, length, FALSE, error);
 }
 
 /* Our own writer rather than JsonGenerator: members keep their order,

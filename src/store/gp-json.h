@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 JsonObject *gp_json_parse_object  (const char  *text,
                                    gssize       length,
                                    GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonNode   *gp_json_parse         (const char  *text,
+                                   gssize       length,
+                                   GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 char       *gp_json_to_string     (JsonObject  *object,
                                    gboolean     pretty) G_GNUC_WARN_UNUSED_RESULT;
 char       *gp_json_node_to_string (JsonNode   *node,
