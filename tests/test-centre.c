@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "gp-attachment.h"
+#include "gp-casework.h"
 #include "gp-centre.h"
 #include "gp-clock.h"
 #include "gp-demo.h"
@@ -362,17 +363,28 @@ expand (const char *text)
 {
   g_autofree char *big = g_strnfill (100 * 1024, 'x');
   g_autofree char *huge = g_strnfill (1100 * 1024, 'x');
+  g_autofree char *thumb = g_strnfill (30 * 1024, 'A');
   g_autoptr(GString) atts = g_string_new (NULL);
+  g_autoptr(GString) thumbs4 = g_string_new (NULL);
+  g_autoptr(GString) thumbs33 = g_string_new (NULL);
   g_autoptr(GString) out = g_string_new (text);
 
   for (guint i = 0; i < 33; i++)
     g_string_append_printf (atts, "%s\"p%u.jpg\": {\"content_type\": \"image/jpeg\", \"data\": \"/9j/\"}",
                             i ? ", " : "", i);
+  for (guint i = 0; i < 33; i++)
+    g_string_append_printf (i < 4 ? thumbs4 : thumbs33,
+                            "%s{\"name\": \"photo-%u.jpg\", \"thumbnail\": \"thumb-%u.jpg\", \"thumbnail_data\": \"%s\"}",
+                            i == 0 || i == 4 ? "" : ", ", i + 1, i + 1, i < 4 ? thumb : "/9j/");
+  g_string_prepend (thumbs33, ", ");
+  g_string_prepend (thumbs33, thumbs4->str);
   g_string_replace (out, "{A}", GRID, 0);
   g_string_replace (out, "{B}", OTHER, 0);
   g_string_replace (out, "{BIG}", big, 0);
   g_string_replace (out, "{HUGE}", huge, 0);
   g_string_replace (out, "{ATTS}", atts->str, 0);
+  g_string_replace (out, "{THUMBS4}", thumbs4->str, 0);
+  g_string_replace (out, "{THUMBS33}", thumbs33->str, 0);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
@@ -448,6 +460,12 @@ test_forged_writes (Fixture       *fixture,
     { "wang", 'A', "PUT", "household:{A}-01-9-901", "{\"type\": \"household\", \"grid\": \"{A}\", \"note\": \"{BIG}\"}", "may be at most 64 KB" },
     { "li", 'A', "PUT", "route:{A}-R93", "{\"type\": \"route\", \"grid\": \"{A}\", \"description\": \"{HUGE}\"}", "may be at most 1024 KB" },
     { "wang", 'A', "PUT", "incident:f45", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"_attachments\": { {ATTS} }}", "at most 32 attachments" },
+    /* Thumbnails inside their photos' entries: base64, not too long, and
+     * counted with the attachments. */
+    { "wang", 'A', "PUT", "incident:f46", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"photos\": [{\"name\": \"photo-1.jpg\", \"thumbnail\": \"thumb-1.jpg\", \"thumbnail_data\": \"not base64!\"}]}", "A thumbnail must be base64 of at most 128 KB" },
+    { "wang", 'A', "PUT", "incident:f47", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"photos\": [{\"name\": \"photo-1.jpg\", \"thumbnail\": \"thumb-1.jpg\", \"thumbnail_data\": \"{HUGE}\"}]}", "A thumbnail must be base64 of at most 128 KB" },
+    { "wang", 'A', "PUT", "incident:f48", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"photos\": [{\"name\": \"photo-1.jpg\", \"thumbnail\": \"thumb-1.jpg\", \"thumbnail_data\": 42}]}", "A thumbnail must be base64 of at most 128 KB" },
+    { "wang", 'A', "PUT", "incident:f49", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"photos\": [{THUMBS33}]}", "at most 32 attachments" },
     /* What is written stays written */
     { "wang", 'A', "PUT", "event:z1:00000000-0000-4000-8000-a00000000001", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\", \"note\": \"changed\"}", "never changed once written" },
     { "li", 'A', "DELETE", "event:z1:00000000-0000-4000-8000-a00000000001", NULL, "never changed once written" },
@@ -467,6 +485,8 @@ test_forged_writes (Fixture       *fixture,
     { "wang", "event:z1:00000000-0000-4000-8000-a00000000001", "{\"type\": \"event\", \"grid\": \"{A}\", \"incident\": \"incident:z1\", \"actor\": \"wang\", \"role\": \"worker\", \"action\": \"comment\"}" },
     { "wang", "incident:ok2", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"building\": \"building:{A}-01\"}" },
     { "zhao", "incident:ok3", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"zhao\"}" },
+    /* 4 thumbnails of 30 KB inside: over 64 KB with them, not without. */
+    { "wang", "incident:ok4", "{\"type\": \"incident\", \"grid\": \"{A}\", \"reporter\": \"wang\", \"photos\": [{THUMBS4}]}" },
   };
   guint count_a, count_b;
   g_autofree char *snapshot_a = NULL;
@@ -507,8 +527,9 @@ test_forged_writes (Fixture       *fixture,
       g_assert_no_error (error);
     }
   /* A step sealed on the phone — its id the hash of its content, written
-   * with non-ASCII text, quotes, a line break and a position — passes the
-   * centre's own hash of it. */
+   * with non-ASCII text, quotes, a line break, a position and a photo —
+   * passes the centre's own hash of it, with the photo's thumbnail inside
+   * as it travels. */
   {
     g_autoptr(GpEvent) draft = gp_event_new ("incident:z1");
     g_autoptr(GDateTime) at = gp_clock_new_now_utc ();
@@ -521,9 +542,21 @@ test_forged_writes (Fixture       *fixture,
     g_object_set (draft, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role", GP_ROLE_WORKER,
                   "at", at, "note", "已通知物业 “三号楼”\n\t明早复查 \\ 1e21", NULL);
     gp_document_set_geometry (GP_DOCUMENT (draft), point);
+    {
+      g_autoptr(JsonArray) photos = json_array_new ();
+      JsonObject *photo = json_object_new ();
+
+      json_object_set_string_member (photo, "name", "photo-1.jpg");
+      json_object_set_string_member (photo, "thumbnail", "thumb-1.jpg");
+      json_object_set_string_member (photo, "thumbnail_digest", "md5-AAAAAAAAAAAAAAAAAAAAAA==");
+      json_array_add_object_element (photos, photo);
+      gp_document_set_member (GP_DOCUMENT (draft), "photos", json_node_init_array (json_node_alloc (), photos));
+    }
     sealed = gp_event_seal (draft, 3);
     g_assert_true (gp_document_validate (GP_DOCUMENT (sealed), &error));
     json = gp_document_to_json (GP_DOCUMENT (sealed));
+    json_object_set_string_member (json_array_get_object_element (gp_json_get_array (json, "photos"), 0),
+                                   "thumbnail_data", "/9j/4AAQ");
     node = json_node_init_object (json_node_alloc (), json);
     escaped = gp_couch_escape_id (gp_document_get_id (GP_DOCUMENT (sealed)));
     sealed_path = g_strconcat ("/", fixture->database, "/", escaped, NULL);
@@ -629,6 +662,137 @@ test_forged_writes (Fixture       *fixture,
 
     g_assert_cmpstr (after, ==, snapshot_a);
   }
+}
+
+/* A report and a handling step with a photo taken in as the app does, by
+ * wang, on @store. Returns the step's id. */
+static char *
+report_and_step_with_photos (GpStore *store,
+                             char   **incident_id)
+{
+  g_autoptr(GpIncident) incident = gp_incident_new ();
+  g_autoptr(GpEvent) draft = NULL;
+  g_autoptr(GpEvent) sealed = NULL;
+  g_autoptr(GDateTime) now = gp_clock_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  static int taken;
+
+  g_object_set (incident, "grid", GRID, "source", GP_SOURCE_PATROL, "category", "06010", "reporter", "wang",
+                "reported-at", now, "description", "暴露垃圾", "building", "building:610103003003-01", NULL);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GdkPixbuf) picture = gp_test_photo_picture (1000 + taken++, 750);
+      g_autoptr(GBytes) jpeg = gp_test_photo_jpeg (picture, 1, TRUE);
+      g_autoptr(GpPhoto) photo = gp_photo_process (jpeg, NULL, &error);
+
+      g_assert_no_error (error);
+      if (i == 0)
+        gp_casework_add_photo (GP_DOCUMENT (incident), photo);
+      else
+        {
+          draft = gp_event_new (gp_document_get_id (GP_DOCUMENT (incident)));
+          g_object_set (draft, "grid", GRID, "action", GP_ACTION_COMMENT, "actor", "wang", "role", GP_ROLE_WORKER,
+                        "at", now, "note", "清运前", NULL);
+          gp_casework_add_photo (GP_DOCUMENT (draft), photo);
+        }
+    }
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (incident), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+  sealed = gp_event_seal (draft, 1);
+  g_assert_true (gp_documents_save (store, GP_DOCUMENT (sealed), GP_STORE_PUT_NONE, &error));
+  g_assert_no_error (error);
+  *incident_id = g_strdup (gp_document_get_id (GP_DOCUMENT (incident)));
+  return g_strdup (gp_document_get_id (GP_DOCUMENT (sealed)));
+}
+
+/* Whether the centre keeps the thumbnail of @id's photo inside it (and
+ * not as an attachment). */
+static gboolean
+thumbnail_inside (Fixture    *fixture,
+                  GpCouch    *admin,
+                  const char *id)
+{
+  g_autofree char *escaped = gp_couch_escape_id (id);
+  g_autofree char *path = g_strconcat ("/", fixture->database, "/", escaped, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) doc = gp_couch_request (admin, "GET", path, NULL, NULL, NULL, &error);
+  JsonObject *entry;
+  gboolean as_attachment;
+
+  g_assert_no_error (error);
+  entry = json_array_get_object_element (gp_json_get_array (json_node_get_object (doc), "photos"), 0);
+  as_attachment = gp_json_get_object (gp_json_get_object (json_node_get_object (doc), "_attachments"),
+                                      "thumb-1.jpg") != NULL;
+  g_assert_true (as_attachment != (gp_json_get_string (entry, "thumbnail_data") != NULL));
+  return !as_attachment;
+}
+
+/* To the centre this version sets up, a report's and a step's thumbnails
+ * go inside them, and its rules take them (a step's id is the hash of its
+ * content without them); to a centre whose rules are older, without the
+ * version in their design document, they go as attachments, as they did,
+ * and are taken too. The leader's phone receives the same documents
+ * either way. */
+static void
+test_thumbnails_and_rules (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
+  g_autoptr(GpCouch) admin = gp_test_pouchdb_login (fixture->server, GP_TEST_POUCHDB_ADMIN,
+                                                    GP_TEST_POUCHDB_ADMIN_PASSWORD);
+  g_autofree char *design_path = g_strconcat ("/", fixture->database, "/" GP_CENTRE_DESIGN_ID, NULL);
+  g_autoptr(GError) error = NULL;
+  GpReplicationStats sent = { 0 }, received = { 0 };
+
+  sync_both_ways (fixture, fixture->worker, wang, &sent, &received);
+  gp_replication_stats_clear (&sent);
+  gp_replication_stats_clear (&received);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autofree char *incident = NULL;
+      g_autofree char *step_id = report_and_step_with_photos (fixture->worker, &incident);
+      const char *ids[] = { incident, step_id };
+
+      /* The second round: the rules as versions before this one set
+       * them up, without "gridpatrol_rules". */
+      if (round == 1)
+        {
+          g_autoptr(JsonNode) design = gp_couch_request (admin, "GET", design_path, NULL, NULL, NULL, &error);
+          g_autoptr(JsonNode) reply = NULL;
+
+          g_assert_no_error (error);
+          g_assert_true (json_object_has_member (json_node_get_object (design), "gridpatrol_rules"));
+          json_object_remove_member (json_node_get_object (design), "gridpatrol_rules");
+          reply = gp_couch_request (admin, "PUT", design_path, design, NULL, NULL, &error);
+          g_assert_no_error (error);
+        }
+      sync_both_ways (fixture, fixture->worker, wang, &sent, &received);
+      g_assert_cmpuint (sent.revisions_written, ==, 2);
+      g_assert_true (sent.refused == NULL || sent.refused->len == 0);
+      gp_replication_stats_clear (&sent);
+      gp_replication_stats_clear (&received);
+      for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+        g_assert_true (thumbnail_inside (fixture, admin, ids[i]) == (round == 0));
+
+      sync_both_ways (fixture, fixture->leader, li, &sent, &received);
+      g_assert_true (received.skipped == NULL || received.skipped->len == 0);
+      gp_replication_stats_clear (&sent);
+      gp_replication_stats_clear (&received);
+      for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+        {
+          g_autoptr(JsonObject) x = gp_store_get (fixture->worker, ids[i], GP_STORE_GET_REVISIONS, NULL);
+          g_autoptr(JsonObject) y = gp_store_get (fixture->leader, ids[i], GP_STORE_GET_REVISIONS, NULL);
+          g_autoptr(JsonNode) xn = json_node_init_object (json_node_alloc (), x);
+          g_autoptr(JsonNode) yn = json_node_init_object (json_node_alloc (), y);
+
+          g_assert_true (json_node_equal (xn, yn));
+          g_assert_true (gp_store_has_blob (fixture->leader,
+                                            gp_json_get_string (gp_json_get_object (gp_json_get_object (y, "_attachments"),
+                                                                                    "thumb-1.jpg"), "digest")));
+        }
+    }
 }
 
 /* The phones and the centre's JavaScript write a step's content the same
@@ -802,6 +966,8 @@ main (int   argc,
   g_test_add_func ("/sync/centre/canonical-json", test_canonical_json);
   g_test_add ("/sync/centre/rules", Fixture, NULL, fixture_set_up, test_rules, fixture_tear_down);
   g_test_add ("/sync/centre/forged-writes", Fixture, NULL, fixture_set_up, test_forged_writes, fixture_tear_down);
+  g_test_add ("/sync/centre/thumbnails-and-rules", Fixture, NULL, fixture_set_up, test_thumbnails_and_rules,
+              fixture_tear_down);
   g_test_add ("/sync/centre/setup-refused", Fixture, NULL, fixture_set_up, test_setup_refused, fixture_tear_down);
 
   return g_test_run ();

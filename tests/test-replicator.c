@@ -1434,6 +1434,153 @@ sync_settled (gpointer data)
   return gp_sync_manager_get_n_runs (data) >= 1 && gp_sync_manager_get_state (data) != GP_SYNC_SYNCING;
 }
 
+/* The line of @lines about @id that says @reason. */
+static gboolean
+listed_for (GPtrArray  *lines,
+            const char *id,
+            const char *reason)
+{
+  g_autofree char *prefix = g_strconcat (id, " ", NULL);
+
+  for (guint i = 0; lines != NULL && i < lines->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (lines, i), prefix) && strstr (g_ptr_array_index (lines, i), reason))
+      return TRUE;
+  return FALSE;
+}
+
+/* The report as the centre has it, its photo's entry's thumbnail inside
+ * replaced by @data (a JSON value), written over it as a new revision. */
+static void
+put_thumbnail_at_centre (Fixture    *fixture,
+                         const char *id,
+                         const char *data)
+{
+  g_autofree char *escaped = gp_couch_escape_id (id);
+  g_autofree char *path = g_strconcat ("/", fixture->database, "/", escaped, NULL);
+  g_autoptr(JsonNode) current = gp_test_pouchdb_admin (fixture->server, "GET", path, NULL);
+  g_autoptr(JsonNode) value = json_from_string (data, NULL);
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *entry = json_array_get_object_element (gp_json_get_array (json_node_get_object (current), "photos"), 0);
+
+  g_assert_nonnull (value);
+  json_object_set_member (entry, "thumbnail_data", g_steal_pointer (&value));
+  text = gp_json_node_to_string (current, FALSE);
+  reply = gp_test_pouchdb_admin (fixture->server, "PUT", path, text);
+}
+
+/* A photo's thumbnail travels inside its document: the centre keeps it in
+ * the photo's entry, not as an attachment, and the leader's pull brings it
+ * with the document, without a request of its own; on the leader's phone
+ * it is the attachment it is on the worker's, the document the same. A
+ * thumbnail inside that does not match its digest, is not base64, is too
+ * long or is not text skips its document alone, listed with the reason,
+ * and what the leader's phone had of it stays as it was. */
+static void
+test_thumbnails_inside (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GpCouch) wang = gp_test_pouchdb_login (fixture->server, "wang", "wang-pw");
+  g_autoptr(GpCouch) li = gp_test_pouchdb_login (fixture->server, "li", "li-pw");
+  g_autoptr(GBytes) kept = NULL;
+  g_autofree char *id = report_with_taken_photo (fixture->worker, &kept);
+  g_autofree char *thumb = digest_of (fixture->worker, id, "thumb-1.jpg");
+  g_autofree char *escaped = gp_couch_escape_id (id);
+  g_autofree char *path = g_strconcat ("/", fixture->database, "/", escaped, NULL);
+  g_autofree char *long_text = g_strnfill (GP_REPLICATION_MAX_THUMBNAIL_TEXT + 4, 'A');
+  g_autofree char *long_data = g_strdup_printf ("\"%s\"", long_text);
+  g_autofree char *other_data = NULL;
+  g_autofree char *good_data = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *mended = NULL;
+  g_autoptr(GBytes) thumb_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GpReplicationStats stats = { 0 };
+  const struct
+  {
+    const char *data;
+    const char *reason;
+  } bad[] = {
+    { "\"bm90IHRoZSB0aHVtYm5haWw=\"", "does not match the digest its photo gives" },
+    { "\"not base64!\"", "is not base64" },
+    { long_data, "is larger than the 128 KB a thumbnail may be" },
+    { "42", "is not text with a name and a digest" },
+  };
+
+  thumb_bytes = gp_store_read_attachment (fixture->worker, thumb, &error);
+  g_assert_no_error (error);
+  replicate (fixture, fixture->worker, wang, GP_REPLICATION_PUSH, &stats);
+  g_assert_cmpuint (stats.revisions_written, ==, 1);
+  gp_replication_stats_clear (&stats);
+
+  /* At the centre: the photo an attachment, the thumbnail inside. */
+  {
+    g_autoptr(JsonNode) doc = gp_test_pouchdb_admin (fixture->server, "GET", path, NULL);
+    JsonObject *attachments = gp_json_get_object (json_node_get_object (doc), "_attachments");
+    JsonObject *entry = json_array_get_object_element (gp_json_get_array (json_node_get_object (doc), "photos"), 0);
+    g_autofree guchar *decoded = NULL;
+    gsize size = 0;
+
+    g_assert_nonnull (gp_json_get_object (attachments, "photo-1.jpg"));
+    g_assert_null (gp_json_get_object (attachments, "thumb-1.jpg"));
+    g_assert_cmpstr (gp_json_get_string (entry, "thumbnail"), ==, "thumb-1.jpg");
+    decoded = g_base64_decode (gp_json_get_string (entry, "thumbnail_data"), &size);
+    g_assert_cmpmem (decoded, size, g_bytes_get_data (thumb_bytes, NULL), g_bytes_get_size (thumb_bytes));
+    good_data = g_strdup_printf ("\"%s\"", gp_json_get_string (entry, "thumbnail_data"));
+  }
+
+  /* The leader's pull: the report and its thumbnail, which the centre
+   * has only inside the report; the photo left there. */
+  replicate_with (fixture, fixture->leader, li, GP_REPLICATION_PULL, GP_REPLICATION_PHOTOS_ON_DEMAND, &stats);
+  g_assert_null (stats.skipped);
+  g_assert_cmpuint (stats.attachments, ==, 1);
+  g_assert_cmpuint (stats.deferred, ==, 1);
+  gp_replication_stats_clear (&stats);
+  g_assert_true (gp_store_has_blob (fixture->leader, thumb));
+  assert_same_document (fixture->worker, fixture->leader, id);
+
+  /* Thumbnails inside that no phone would send. */
+  {
+    g_autoptr(JsonObject) doc = gp_store_get (fixture->leader, id, GP_STORE_GET_REVISIONS, NULL);
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), doc);
+
+    before = gp_json_node_to_string (node, FALSE);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonObject) doc = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *after = NULL;
+
+      put_thumbnail_at_centre (fixture, id, bad[i].data);
+      replicate_with (fixture, fixture->leader, li, GP_REPLICATION_PULL, GP_REPLICATION_PHOTOS_ON_DEMAND, &stats);
+      for (guint j = 0; stats.skipped != NULL && j < stats.skipped->len; j++)
+        g_test_message ("not received: %s", (char *) g_ptr_array_index (stats.skipped, j));
+      g_assert_true (listed_for (stats.skipped, id, bad[i].reason));
+      gp_replication_stats_clear (&stats);
+      doc = gp_store_get (fixture->leader, id, GP_STORE_GET_REVISIONS, NULL);
+      node = json_node_init_object (json_node_alloc (), doc);
+      after = gp_json_node_to_string (node, FALSE);
+      g_assert_cmpstr (after, ==, before);
+      g_assert_true (gp_store_has_blob (fixture->leader, thumb));
+    }
+
+  /* Mended at the centre: it comes, its thumbnail the worker's. */
+  put_thumbnail_at_centre (fixture, id, good_data);
+  replicate_with (fixture, fixture->leader, li, GP_REPLICATION_PULL, GP_REPLICATION_PHOTOS_ON_DEMAND, &stats);
+  g_assert_cmpuint (stats.revisions_written, ==, 1);
+  gp_replication_stats_clear (&stats);
+  {
+    g_autoptr(JsonNode) at_centre = gp_test_pouchdb_admin (fixture->server, "GET", path, NULL);
+    g_autoptr(JsonObject) doc = gp_store_get (fixture->leader, id, GP_STORE_GET_NONE, NULL);
+
+    g_assert_cmpstr (gp_json_get_string (doc, "_rev"), ==,
+                     gp_json_get_string (json_node_get_object (at_centre), "_rev"));
+  }
+  mended = digest_of (fixture->leader, id, "thumb-1.jpg");
+  g_assert_cmpstr (mended, ==, thumb);
+}
+
 /* A photo asked for while the centre cannot be reached says so, is kept
  * nowhere half, and comes when the network returns. */
 static void
@@ -1792,6 +1939,8 @@ main (int   argc,
   g_test_add ("/sync/replicator/garbled-photo", Fixture, NULL, fixture_set_up, test_garbled_photo,
               fixture_tear_down);
   g_test_add ("/sync/replicator/photos-on-demand", Fixture, NULL, fixture_set_up, test_photos_on_demand,
+              fixture_tear_down);
+  g_test_add ("/sync/replicator/thumbnails-inside", Fixture, NULL, fixture_set_up, test_thumbnails_inside,
               fixture_tear_down);
   g_test_add ("/sync/replicator/photo-offline", Fixture, NULL, fixture_set_up, test_photo_offline,
               fixture_tear_down);

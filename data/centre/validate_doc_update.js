@@ -16,7 +16,10 @@ function (newDoc, oldDoc, userCtx, secObj) {
    *   phones check that the named documents exist when they read them.)
    * - Sizes: a body of at most 64 KB, 1 MB for documents with shapes or
    *   tracks; at most 32 attachments of at most 8 MB each (a photo the app
-   *   keeps is 0.1–1 MB). The phones hold the same limits.
+   *   keeps is 0.1–1 MB). The phones hold the same limits. A photo's
+   *   thumbnail travels inside its entry of "photos", as "thumbnail_data"
+   *   (base64, at most 128 KB): it counts as an attachment, not in the
+   *   body's size, and is no part of what a step's id is the hash of.
    * - Every write is scoped to the grid's roles: grid:<code>:worker,
    *   grid:<code>:leader, or centre.
    * - Grid, policy, directory, building, lane and component documents: the
@@ -40,6 +43,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
   var name = userCtx.name;
   var doc = newDoc._deleted ? oldDoc : newDoc;
   var type, centre, leader, worker, own, body, size, limit, attachments, count, key, parts, i, points;
+  var entry, copy, member, inline = 0;
 
   function has (role) {
     return roles.indexOf (role) !== -1;
@@ -187,13 +191,33 @@ function (newDoc, oldDoc, userCtx, secObj) {
     for (key in newDoc)
       if (key.charAt (0) !== '_')
         body[key] = newDoc[key];
+    /* The body without the thumbnails inside it. */
+    if (is_array (body.photos)) {
+      points = [];
+      for (i = 0; i < body.photos.length; i++) {
+        entry = body.photos[i];
+        if (entry !== null && typeof entry === 'object' && entry.thumbnail_data !== undefined) {
+          if (typeof entry.thumbnail_data !== 'string' || entry.thumbnail_data.length > 128 * 1024 ||
+              !/^[A-Za-z0-9+\/]*={0,2}$/.test (entry.thumbnail_data) || entry.thumbnail_data.length % 4 !== 0)
+            refuse ('A thumbnail must be base64 of at most 128 KB.', '缩略图必须是不超过 128 KB 的 base64 文本。');
+          inline++;
+          copy = {};
+          for (member in entry)
+            if (member !== 'thumbnail_data')
+              copy[member] = entry[member];
+          entry = copy;
+        }
+        points.push (entry);
+      }
+      body.photos = points;
+    }
     size = bytes (JSON.stringify (body));
     limit = shapes[type] ? 1024 * 1024 : 64 * 1024;
     if (size > limit)
       refuse ('The document is ' + Math.ceil (size / 1024) + ' KB; one of type ' + type + ' may be at most ' + limit / 1024 + ' KB.',
               '该数据有 ' + Math.ceil (size / 1024) + ' KB；' + names[type] + '最多 ' + limit / 1024 + ' KB。');
     attachments = newDoc._attachments || {};
-    count = 0;
+    count = inline;
     for (key in attachments) {
       count++;
       size = typeof attachments[key].length === 'number' ? attachments[key].length

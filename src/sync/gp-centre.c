@@ -541,6 +541,7 @@ gp_centre_setup (GpCouch             *admin,
     json_object_set_string_member (design, "_rev", design_rev);
   json_object_set_string_member (design, "language", "javascript");
   json_object_set_string_member (design, "validate_doc_update", rules);
+  json_object_set_int_member (design, "gridpatrol_rules", GP_CENTRE_RULES_VERSION);
   if (!put_object (admin, design_path, design, cancellable, error))
     return FALSE;
 

@@ -11,6 +11,11 @@ G_BEGIN_DECLS
 
 #define GP_CENTRE_DESIGN_ID "_design/gridpatrol"
 
+/* The version of the rules `centre setup` installs, in the design
+ * document's "gridpatrol_rules": from 2, they take a photo's thumbnail
+ * inside its entry ("thumbnail_data"). */
+#define GP_CENTRE_RULES_VERSION 2
+
 typedef struct
 {
   const char *name;

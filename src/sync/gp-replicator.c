@@ -22,6 +22,13 @@
  * digest. Revisions arrive as stubs (`_bulk_get`, or `open_revs` from a
  * server without it).
  *
+ * A photo's thumbnail travels inside its document instead: on the way and
+ * at the centre, the photo's entry in "photos" carries it as
+ * "thumbnail_data" (base64); on the phone it is the attachment the entry
+ * names ("thumbnail"), as when the photo was taken. A pull so brings a
+ * case's thumbnails in the reply that brings the case, not one request
+ * each (inline_thumbnails(), take_thumbnails()).
+ *
  * One bad document never stops the rest. Writes the centre refuses (its
  * `validate_doc_update`) are listed with the reason. A document this phone
  * cannot send — a photo of it missing or damaged here, or larger than its
@@ -43,6 +50,7 @@
 #include "gp-replicator.h"
 #include "gp-attachment.h"
 #include "gp-casework.h"
+#include "gp-centre.h"
 #include "gp-documents.h"
 #include "gp-json.h"
 
@@ -89,11 +97,13 @@ struct _Replication
   gboolean                skipped_loaded; /* r->skipped holds the remembered ones too */
   GHashTable             *received;       /* (nullable) id → rev: what this pull wrote */
   GPtrArray              *arrived;        /* JsonObject: revisions received, their photos not yet */
+  GHashTable             *thumbnails;     /* digest → GBytes: thumbnails that came inside r->arrived */
   GPtrArray              *pending;        /* GpStoreEdit: the batch received, to write in one go */
   GThreadPool            *pool;           /* (nullable) sending requests side by side */
   SideWait                side_wait;
   GMutex                  lock;           /* r->skipped, shared with the pull's writer */
   gboolean                unflushed;      /* written without waiting for the disk */
+  int                     inside;         /* the centre takes thumbnails inside: 1, 0, -1 not asked */
 };
 
 char *
@@ -432,6 +442,119 @@ append_part_head (GByteArray *body,
   g_byte_array_append (body, (const guint8 *) head, strlen (head));
 }
 
+/* Whether reading an attachment failed because the phone lacks its bytes
+ * or holds them damaged: its document is held back, not the sync. */
+static gboolean
+is_missing_here (const GError *error)
+{
+  return error->domain == GP_STORE_ERROR &&
+         (error->code == GP_STORE_ERROR_NOT_FOUND || error->code == GP_STORE_ERROR_CORRUPT ||
+          error->code == GP_STORE_ERROR_INVALID || error->code == GP_STORE_ERROR_NOT_HERE);
+}
+
+static void
+hold_missing (Replication *r,
+              JsonObject  *doc,
+              const char  *name)
+{
+  g_autofree char *reason =
+    g_strdup_printf (_("its attachment “%s” is missing or damaged on this phone, so it was not sent"), name);
+
+  hold (r, gp_json_get_string (doc, "_id"), gp_json_get_string (doc, "_rev"), reason);
+}
+
+/* Whether the centre's rules take thumbnails inside documents, asked once
+ * a push: `centre setup`'s say so in their design document from version 2,
+ * and a database without rules takes anything. Rules from before would
+ * count a thumbnail in the body's size and in a step's hash, and refuse
+ * the step: to them, thumbnails go as attachments, as they did. */
+static gboolean
+centre_takes_inside (Replication  *r,
+                     gboolean     *inside,
+                     GError      **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) design = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 version = 0;
+
+  if (r->inside < 0)
+    {
+      path = g_strconcat (r->db_path, "/" GP_CENTRE_DESIGN_ID, NULL);
+      design = gp_couch_request (r->couch, "GET", path, NULL, NULL, r->cancellable, &local_error);
+      if (design == NULL && g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_NOT_FOUND))
+        r->inside = TRUE;
+      else if (design == NULL && (g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_FORBIDDEN) ||
+                                  g_error_matches (local_error, GP_COUCH_ERROR, GP_COUCH_ERROR_UNAUTHORIZED)))
+        r->inside = FALSE;
+      else if (design == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      else
+        r->inside = JSON_NODE_HOLDS_OBJECT (design) &&
+                    gp_json_get_int (json_node_get_object (design), "gridpatrol_rules", &version) && version >= 2;
+      g_debug ("The centre's rules take thumbnails %s", r->inside ? "inside documents" : "as attachments");
+    }
+  *inside = r->inside;
+  return TRUE;
+}
+
+/* The revision as the centre keeps it: each thumbnail moved from the
+ * attachments into its photo's entry, when the centre's rules take them
+ * so. @held is set when one is missing or damaged here: the revision is
+ * then held back. */
+static gboolean
+inline_thumbnails (Replication  *r,
+                   JsonObject   *doc,
+                   gboolean     *held,
+                   GError      **error)
+{
+  JsonArray *photos = gp_json_get_array (doc, "photos");
+  JsonObject *attachments = gp_json_get_object (doc, "_attachments");
+  gboolean inside;
+
+  *held = FALSE;
+  for (guint i = 0; attachments != NULL && photos != NULL && i < json_array_get_length (photos); i++)
+    {
+      JsonNode *node = json_array_get_element (photos, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *name = gp_json_get_string (entry, "thumbnail");
+      JsonObject *stub = name != NULL ? gp_json_get_object (attachments, name) : NULL;
+      g_autoptr(GError) read_error = NULL;
+      g_autoptr(GBytes) data = NULL;
+      g_autofree char *text = NULL;
+
+      /* Only one the entry names by its digest, as receivers check it. */
+      if (stub == NULL ||
+          g_strcmp0 (gp_json_get_string (entry, "thumbnail_digest"), gp_json_get_string (stub, "digest")) != 0)
+        continue;
+      if (!centre_takes_inside (r, &inside, error))
+        return FALSE;
+      if (!inside)
+        return TRUE;
+      data = gp_store_read_attachment (r->store, gp_json_get_string (stub, "digest"), &read_error);
+      if (data == NULL && is_missing_here (read_error))
+        {
+          hold_missing (r, doc, name);
+          *held = TRUE;
+          return TRUE;
+        }
+      if (data == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&read_error));
+          return FALSE;
+        }
+      text = g_base64_encode (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+      json_object_set_string_member (entry, "thumbnail_data", text);
+      json_object_remove_member (attachments, name);
+    }
+  if (attachments != NULL && json_object_get_size (attachments) == 0)
+    json_object_remove_member (doc, "_attachments");
+  return TRUE;
+}
+
 /* One revision with the attachments the centre lacks, as a multipart PUT. */
 static gboolean
 put_multipart (Replication  *r,
@@ -460,14 +583,9 @@ put_multipart (Replication  *r,
       g_autoptr(GError) read_error = NULL;
       GBytes *data = gp_store_read_attachment (r->store, gp_json_get_string (stub, "digest"), &read_error);
 
-      if (data == NULL && read_error->domain == GP_STORE_ERROR &&
-          (read_error->code == GP_STORE_ERROR_NOT_FOUND || read_error->code == GP_STORE_ERROR_CORRUPT ||
-           read_error->code == GP_STORE_ERROR_INVALID || read_error->code == GP_STORE_ERROR_NOT_HERE))
+      if (data == NULL && is_missing_here (read_error))
         {
-          g_autofree char *reason =
-            g_strdup_printf (_("its attachment “%s” is missing or damaged on this phone, so it was not sent"), name);
-
-          hold (r, gp_json_get_string (doc, "_id"), gp_json_get_string (doc, "_rev"), reason);
+          hold_missing (r, doc, name);
           return TRUE;
         }
       if (data == NULL)
@@ -660,6 +778,7 @@ push_batch (Replication  *r,
           JsonObjectIter atts;
           const char *name;
           JsonNode *info;
+          gboolean held;
 
           if (!gp_json_node_is_string (rev_node))
             {
@@ -681,6 +800,10 @@ push_batch (Replication  *r,
               hold (r, id, json_node_get_string (rev_node), reason);
               continue;
             }
+          if (!inline_thumbnails (r, doc, &held, error))
+            return FALSE;
+          if (held)
+            continue;
           /* Attachments added after every revision the centre has. */
           attachments = gp_json_get_object (doc, "_attachments");
           if (attachments != NULL)
@@ -907,6 +1030,7 @@ fetch_photos (Replication  *r,
         {
           JsonObject *stub = JSON_NODE_HOLDS_OBJECT (value) ? json_node_get_object (value) : NULL;
           const char *digest = gp_json_get_string (stub, "digest");
+          GBytes *inside;
           PhotoJob *job;
 
           if (digest != NULL && gp_store_has_blob (r->store, digest))
@@ -927,14 +1051,25 @@ fetch_photos (Replication  *r,
           gp_json_get_int (stub, "revpos", &job->revpos);
           if (digest == NULL)
             set_bad_reply (&job->side.error, "a document’s attachments");
+          /* A thumbnail that came inside its document, checked then. */
+          else if ((inside = g_hash_table_lookup (r->thumbnails, digest)) != NULL)
+            {
+              job->attachment = gp_attachment_new_checked (name, job->content_type, inside, digest);
+              job->attachment->revpos = (guint) job->revpos;
+            }
           g_ptr_array_add (jobs, job);
         }
     }
 
   for (guint i = 0; i < jobs->len; i++)
-    if (((PhotoJob *) g_ptr_array_index (jobs, i))->side.error == NULL)
-      g_ptr_array_add (to_fetch, g_ptr_array_index (jobs, i));
+    {
+      PhotoJob *job = g_ptr_array_index (jobs, i);
+
+      if (job->side.error == NULL && job->attachment == NULL)
+        g_ptr_array_add (to_fetch, job);
+    }
   run_side_by_side (r, to_fetch);
+  g_hash_table_remove_all (r->thumbnails);
 
   /* Each revision with its photos, in the order they came. */
   for (guint i = 0; i < arrived->len; i++)
@@ -1177,6 +1312,113 @@ write_received (Replication  *r,
   return write_batch (r, pending, error);
 }
 
+/* Whether @text is base64 as CouchDB writes it: the alphabet, padded to
+ * a multiple of four. */
+static gboolean
+is_base64 (const char *text,
+           gsize       length)
+{
+  gsize padding = 0;
+
+  if (length % 4 != 0)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '=' && i + 2 >= length)
+        padding++;
+      else if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A revision received, as the phone keeps it: each thumbnail that came
+ * inside its photo's entry checked against the digest the entry gives and
+ * made the attachment the entry names, added when the photo was; its
+ * bytes wait in r->thumbnails for fetch_photos(). */
+static gboolean
+take_thumbnails (Replication  *r,
+                 JsonObject   *doc,
+                 GError      **error)
+{
+  JsonArray *photos = gp_json_get_array (doc, "photos");
+  guint pos = revision_pos (gp_json_get_string (doc, "_rev"));
+
+  for (guint i = 0; photos != NULL && i < json_array_get_length (photos); i++)
+    {
+      JsonNode *node = json_array_get_element (photos, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *data = entry != NULL ? json_object_get_member (entry, "thumbnail_data") : NULL;
+      const char *name = gp_json_get_string (entry, "thumbnail");
+      const char *digest = gp_json_get_string (entry, "thumbnail_digest");
+      JsonObject *attachments = gp_json_get_object (doc, "_attachments");
+      JsonObject *stub;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *computed = NULL;
+      const char *text;
+      gint64 revpos = pos;
+      gsize length;
+
+      if (data == NULL)
+        continue;
+      if (!gp_json_node_is_string (data) || name == NULL || *name == '\0' || digest == NULL)
+        {
+          g_set_error_literal (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                               _("a thumbnail inside it is not text with a name and a digest"));
+          return FALSE;
+        }
+      text = json_node_get_string (data);
+      length = strlen (text);
+      if (length > GP_REPLICATION_MAX_THUMBNAIL_TEXT)
+        {
+          g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_TOO_LARGE,
+                       _("its thumbnail “%s” is larger than the %d KB a thumbnail may be"), name,
+                       GP_REPLICATION_MAX_THUMBNAIL_TEXT / 1024);
+          return FALSE;
+        }
+      if (!is_base64 (text, length))
+        {
+          g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                       _("its thumbnail “%s” is not base64"), name);
+          return FALSE;
+        }
+      {
+        gsize size = 0;
+        guchar *decoded = g_base64_decode (text, &size);
+
+        bytes = g_bytes_new_take (decoded, size);
+      }
+      computed = gp_attachment_compute_digest (bytes);
+      if (g_strcmp0 (computed, digest) != 0)
+        {
+          g_set_error (error, GP_DOCUMENT_ERROR, GP_DOCUMENT_ERROR_INVALID,
+                       _("its thumbnail “%s” does not match the digest its photo gives"), name);
+          return FALSE;
+        }
+
+      if (attachments == NULL)
+        {
+          attachments = json_object_new ();
+          json_object_set_object_member (doc, "_attachments", attachments);
+        }
+      /* Added with its photo. */
+      if (gp_json_get_string (entry, "name") != NULL)
+        gp_json_get_int (gp_json_get_object (attachments, gp_json_get_string (entry, "name")), "revpos", &revpos);
+      stub = json_object_new ();
+      json_object_set_string_member (stub, "content_type", "image/jpeg");
+      json_object_set_string_member (stub, "digest", digest);
+      json_object_set_int_member (stub, "length", (gint64) g_bytes_get_size (bytes));
+      json_object_set_int_member (stub, "revpos", CLAMP (revpos, 1, (gint64) pos));
+      json_object_set_boolean_member (stub, "stub", TRUE);
+      json_object_set_object_member (attachments, name, stub);
+      g_hash_table_replace (r->thumbnails, g_strdup (digest), g_steal_pointer (&bytes));
+      json_object_remove_member (entry, "thumbnail_data");
+    }
+  return TRUE;
+}
+
 /* Checks a revision received; fetch_photos() then fetches its photos. */
 static gboolean
 store_revision (Replication  *r,
@@ -1192,7 +1434,7 @@ store_revision (Replication  *r,
       set_bad_reply (error, "_bulk_get");
       return FALSE;
     }
-  if (!check_received (r, doc, &local_error))
+  if (!take_thumbnails (r, doc, &local_error) || !check_received (r, doc, &local_error))
     {
       skip (r, id, rev, local_error->message, FALSE);
       return TRUE;
@@ -1813,6 +2055,8 @@ gp_replicate (GpStore                 *store,
   r.skipped = json_array_new ();
   r.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_edit_free);
   r.arrived = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  r.inside = -1;
+  r.thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   g_mutex_init (&r.side_wait.lock);
   g_cond_init (&r.side_wait.cond);
   g_mutex_init (&r.lock);
@@ -1864,6 +2108,7 @@ gp_replicate (GpStore                 *store,
   g_clear_pointer (&r.received, g_hash_table_unref);
   g_ptr_array_unref (r.pending);
   g_ptr_array_unref (r.arrived);
+  g_hash_table_unref (r.thumbnails);
   if (r.pool != NULL)
     g_thread_pool_free (r.pool, FALSE, TRUE);
   g_mutex_clear (&r.side_wait.lock);

@@ -43,6 +43,10 @@ typedef enum
 
 #define GP_REPLICATION_BATCH 100
 
+/* The longest thumbnail a document may carry inside it, as base64: the
+ * app's are 320 px JPEGs of 10–25 KB. */
+#define GP_REPLICATION_MAX_THUMBNAIL_TEXT (128 * 1024)
+
 char     *gp_replication_database_name (const char              *grid_code) G_GNUC_WARN_UNUSED_RESULT;
 
 gboolean  gp_replicate                 (GpStore                 *store,

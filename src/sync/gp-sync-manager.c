@@ -755,7 +755,7 @@ on_network_changed (GpSyncManager *self,
 /* ---- photos on demand ----
  *
  * A pull leaves a case's full photos at the centre (their thumbnails
- * come); a photo is fetched when a page showing it asks
+ * come inside the documents); a photo is fetched when a page showing it asks
  * (gp_sync_manager_want_photo()), ahead of time after a sync for the cases
  * waiting for the user when the network is not metered, or every one with
  * "download all photos". One fetch at a time, the user's asks first; a
