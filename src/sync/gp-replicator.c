@@ -452,15 +452,31 @@ is_missing_here (const GError *error)
           error->code == GP_STORE_ERROR_INVALID || error->code == GP_STORE_ERROR_NOT_HERE);
 }
 
-static void
-hold_missing (Replication *r,
-              JsonObject  *doc,
-              const char  *name)
+/* The bytes of @doc's attachment @name, to send. NULL with @held set when
+ * they are missing or damaged here: @doc is then held back, listed. */
+static GBytes *
+read_to_send (Replication  *r,
+              JsonObject   *doc,
+              const char   *name,
+              gboolean     *held,
+              GError      **error)
 {
-  g_autofree char *reason =
-    g_strdup_printf (_("its attachment “%s” is missing or damaged on this phone, so it was not sent"), name);
+  JsonObject *stub = gp_json_get_object (gp_json_get_object (doc, "_attachments"), name);
+  g_autoptr(GError) read_error = NULL;
+  GBytes *data = gp_store_read_attachment (r->store, gp_json_get_string (stub, "digest"), &read_error);
 
-  hold (r, gp_json_get_string (doc, "_id"), gp_json_get_string (doc, "_rev"), reason);
+  *held = FALSE;
+  if (data == NULL && is_missing_here (read_error))
+    {
+      g_autofree char *reason =
+        g_strdup_printf (_("its attachment “%s” is missing or damaged on this phone, so it was not sent"), name);
+
+      hold (r, gp_json_get_string (doc, "_id"), gp_json_get_string (doc, "_rev"), reason);
+      *held = TRUE;
+    }
+  else if (data == NULL)
+    g_propagate_error (error, g_steal_pointer (&read_error));
+  return data;
 }
 
 /* Whether the centre's rules take thumbnails inside documents, asked once
@@ -522,7 +538,6 @@ inline_thumbnails (Replication  *r,
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *name = gp_json_get_string (entry, "thumbnail");
       JsonObject *stub = name != NULL ? gp_json_get_object (attachments, name) : NULL;
-      g_autoptr(GError) read_error = NULL;
       g_autoptr(GBytes) data = NULL;
       g_autofree char *text = NULL;
 
@@ -534,18 +549,9 @@ inline_thumbnails (Replication  *r,
         return FALSE;
       if (!inside)
         return TRUE;
-      data = gp_store_read_attachment (r->store, gp_json_get_string (stub, "digest"), &read_error);
-      if (data == NULL && is_missing_here (read_error))
-        {
-          hold_missing (r, doc, name);
-          *held = TRUE;
-          return TRUE;
-        }
+      data = read_to_send (r, doc, name, held, error);
       if (data == NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&read_error));
-          return FALSE;
-        }
+        return *held;
       text = g_base64_encode (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
       json_object_set_string_member (entry, "thumbnail_data", text);
       json_object_remove_member (attachments, name);
@@ -580,19 +586,11 @@ put_multipart (Replication  *r,
     {
       const char *name = g_ptr_array_index (names, i);
       JsonObject *stub = gp_json_get_object (attachments, name);
-      g_autoptr(GError) read_error = NULL;
-      GBytes *data = gp_store_read_attachment (r->store, gp_json_get_string (stub, "digest"), &read_error);
+      gboolean held;
+      GBytes *data = read_to_send (r, doc, name, &held, error);
 
-      if (data == NULL && is_missing_here (read_error))
-        {
-          hold_missing (r, doc, name);
-          return TRUE;
-        }
       if (data == NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&read_error));
-          return FALSE;
-        }
+        return held;
       g_ptr_array_add (parts, data);
       json_object_remove_member (stub, "stub");
       json_object_set_boolean_member (stub, "follows", TRUE);

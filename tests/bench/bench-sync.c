@@ -125,7 +125,10 @@ add_incidents (GpStore  *store,
               thumb = gp_attachment_new ("thumb-1.jpg", "image/jpeg", data);
               gp_document_add_attachment (GP_DOCUMENT (incident), thumb);
               json_object_set_string_member (entry, "name", "photo-1.jpg");
+              json_object_set_string_member (entry, "digest",
+                                             gp_document_get_attachment (GP_DOCUMENT (incident), "photo-1.jpg")->digest);
               json_object_set_string_member (entry, "thumbnail", "thumb-1.jpg");
+              json_object_set_string_member (entry, "thumbnail_digest", thumb->digest);
               json_array_add_object_element (json_node_get_array (described), entry);
               gp_document_set_member (GP_DOCUMENT (incident), "photos", described);
               payload += THUMB_BYTES;
