@@ -1380,7 +1380,6 @@ gp_map_page_get_extra_source (GpMapPage *self)
   return source;
 }
 
-/* Whether the basemap is being drawn, or its progress still shows. */
 /* Whether the map keeps the position in its middle. */
 gboolean
 gp_map_page_get_following (GpMapPage *self)
@@ -1390,6 +1389,7 @@ gp_map_page_get_following (GpMapPage *self)
   return self->following;
 }
 
+/* Whether the basemap is being drawn, or its progress still shows. */
 gboolean
 gp_map_page_get_busy (GpMapPage *self)
 {
