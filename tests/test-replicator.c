@@ -245,10 +245,14 @@ test_two_phones (Fixture       *fixture,
   g_assert_null (stats.refused);
   gp_replication_stats_clear (&stats);
 
-  /* The leader pulls them: the same revisions, the same photo bytes. */
+  /* The leader pulls them: the same revisions, the same photo bytes; the
+   * five batches written two at a time, each write one transaction and
+   * one flush. */
   replicate (fixture, fixture->leader, li, GP_REPLICATION_PULL, &stats);
   g_assert_cmpuint (stats.revisions_written, ==, 473);
   g_assert_cmpuint (stats.attachments, ==, 1);
+  g_assert_cmpuint (stats.batches, ==, 5);
+  g_assert_cmpuint (stats.writes, ==, 3);
   gp_replication_stats_clear (&stats);
   households = gp_store_count (fixture->leader, "household", GRID, &error);
   g_assert_cmpint (households, ==, 420);

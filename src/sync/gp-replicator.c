@@ -1263,7 +1263,7 @@ check_received (Replication  *r,
   return gp_replication_check_document (r->store, r->grid_code, r->grid, doc, error);
 }
 
-/* Writes a batch received in one transaction, with one flush. */
+/* Writes what batches received hold in one transaction, with one flush. */
 static gboolean
 write_batch (Replication  *r,
              GPtrArray    *pending,
@@ -1276,6 +1276,7 @@ write_batch (Replication  *r,
   r->unflushed = TRUE;
   if (!gp_store_put_revisions (r->store, pending, &refused, error))
     return FALSE;
+  r->stats->writes++;
   for (guint i = 0; i < pending->len; i++)
     {
       JsonObject *doc = ((GpStoreEdit *) g_ptr_array_index (pending, i))->doc;
@@ -1674,9 +1675,14 @@ save_skipped (Replication *r)
     g_debug ("The skipped revisions are not remembered: %s", error->message);
 }
 
-/* The pull's writer: it writes batch k while batch k+1 is fetched, one
- * waiting at most, as PouchDB's `batches_limit`. The pull's thread records
- * the checkpoint of each batch written. */
+/* The pull's writer: it writes the batches it is handed two at a time, in
+ * one transaction and with one flush, while the next are fetched: two
+ * being written and one waiting at most, as PouchDB's `batches_limit`.
+ * A flush costs the phone's storage far more than its bytes, and a crash
+ * costs at most two batches received again. The pull's thread records the
+ * checkpoint of each write. */
+#define WRITER_BATCHES 2
+
 typedef struct
 {
   GPtrArray *pending;
@@ -1710,33 +1716,46 @@ writer_thread (gpointer data)
 
   for (;;)
     {
+      g_autoptr(GPtrArray) pending = g_ptr_array_new ();
       g_autoptr(GError) error = NULL;
-      Batch *batch;
+      JsonNode *seq = NULL;
+      guint n;
       gboolean ok;
 
       g_mutex_lock (&writer->lock);
-      while (g_queue_is_empty (&writer->batches) && !writer->closing)
+      while (g_queue_get_length (&writer->batches) < WRITER_BATCHES && !writer->closing)
         g_cond_wait (&writer->cond, &writer->lock);
-      batch = g_queue_peek_head (&writer->batches);
+      n = MIN (g_queue_get_length (&writer->batches), WRITER_BATCHES);
+      for (guint i = 0; i < n; i++)
+        {
+          Batch *batch = g_queue_peek_nth (&writer->batches, i);
+
+          for (guint j = 0; j < batch->pending->len; j++)
+            g_ptr_array_add (pending, g_ptr_array_index (batch->pending, j));
+          if (batch->seq != NULL)
+            seq = batch->seq;
+        }
       ok = writer->error == NULL;
       g_mutex_unlock (&writer->lock);
-      if (batch == NULL)
+      if (n == 0)
         break;
 
-      ok = ok && write_batch (writer->r, batch->pending, &error);
+      /* The batches stay at the queue's head, the pull's thread adding at
+       * its tail, until written. */
+      ok = ok && write_batch (writer->r, pending, &error);
 
       g_mutex_lock (&writer->lock);
-      g_queue_pop_head (&writer->batches);
       if (!ok && writer->error == NULL && error != NULL)
         writer->error = g_steal_pointer (&error);
-      else if (ok && batch->seq != NULL)
+      else if (ok && seq != NULL)
         {
           g_clear_pointer (&writer->written, json_node_unref);
-          writer->written = g_steal_pointer (&batch->seq);
+          writer->written = json_node_ref (seq);
         }
+      for (guint i = 0; i < n; i++)
+        batch_free (g_queue_pop_head (&writer->batches));
       g_cond_broadcast (&writer->cond);
       g_mutex_unlock (&writer->lock);
-      batch_free (batch);
     }
   return NULL;
 }
@@ -1753,7 +1772,7 @@ writer_start (Writer      *writer,
 }
 
 /* Hands over what r->pending holds, with the checkpoint it completes;
- * waits while a batch is already waiting. */
+ * waits while a batch is already waiting beside those being written. */
 static gboolean
 writer_hand_over (Writer    *writer,
                   JsonNode  *seq,
@@ -1767,7 +1786,7 @@ writer_hand_over (Writer    *writer,
   r->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) gp_store_edit_free);
 
   g_mutex_lock (&writer->lock);
-  while (g_queue_get_length (&writer->batches) > 1 && writer->error == NULL)
+  while (g_queue_get_length (&writer->batches) > WRITER_BATCHES && writer->error == NULL)
     g_cond_wait (&writer->cond, &writer->lock);
   if (writer->error != NULL)
     {

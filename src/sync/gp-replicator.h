@@ -26,6 +26,7 @@ typedef struct
   guint64    attachment_bytes;
   guint      deferred;          /* full photos left at the centre until wanted */
   guint      batches;
+  guint      writes;            /* pull: transactions, and flushes, the revisions received were written in */
   guint      conflicts;         /* documents received that now have conflicting leaves */
   GPtrArray *refused;           /* char *: "id rev: reason", writes the centre refused */
   GPtrArray *held;              /* char *: "id rev: reason", not sent: damaged here or too large */

@@ -260,10 +260,11 @@ bench_photos (GpTestPouchdb *server)
   g_assert_cmpuint (stats.attachments, ==, 2000);
   g_print ("pull of the same into an empty store: %.1f s, %u requests on %u new connections, %.2f MB sent, "
            "%.1f MB received (%.3f of the photos' bytes), %d flushes to disk (fsync %d, fdatasync %d, syncfs %d) "
-           "in %u batches\n",
+           "in %u batches written in %u transactions (%.2f flushes a batch)\n",
            pull.seconds, pull.requests, pull.connections, pull.sent / 1e6, pull.received / 1e6,
            (double) pull.received / payload, flushes[0] + flushes[1] + flushes[2], flushes[0], flushes[1],
-           flushes[2], stats.batches);
+           flushes[2], stats.batches, stats.writes,
+           (double) (flushes[0] + flushes[1] + flushes[2]) / MAX (stats.batches, 1));
   g_print ("processor time during that pull: the server %.1f s (busy %.0f %% of the pull), the app %.1f s (all "
            "its threads)\n",
            server_cpu, 100 * server_cpu / pull.seconds, cpu_seconds (&after) - cpu_seconds (&before));
