@@ -1678,8 +1678,9 @@ save_skipped (Replication *r)
 /* The pull's writer: it writes the batches it is handed two at a time, in
  * one transaction and with one flush, while the next are fetched: two
  * being written and one waiting at most, as PouchDB's `batches_limit`.
- * A flush costs the phone's storage far more than its bytes, and a crash
- * costs at most two batches received again. The pull's thread records the
+ * A flush costs the phone's storage far more than its bytes; a crash
+ * loses at most the last write's two batches, until the next flush, and
+ * the next sync receives them again. The pull's thread records the
  * checkpoint of each write. */
 #define WRITER_BATCHES 2
 
