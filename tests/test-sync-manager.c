@@ -85,14 +85,14 @@ wait_for_runs (GpSyncManager *manager,
   g_assert_true (gp_test_wait_until (settled, &wait, 60000));
 }
 
-/* Set up: it syncs at once; a change syncs a moment later; asking while
- * a sync runs runs one more after it, never two together. */
 static gboolean
 no_worker_busy (gpointer data)
 {
   return gp_worker_get_busy () == 0;
 }
 
+/* Set up: it syncs at once; a change syncs a moment later; asking while
+ * a sync runs runs one more after it, never two together. */
 static void
 test_sync (Fixture       *fixture,
            gconstpointer  data)
